@@ -1,0 +1,46 @@
+package dev.kafkatask.autoconfigure;
+
+import java.time.Clock;
+
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.context.annotation.Bean;
+
+import dev.kafkatask.dispatch.DefaultTaskDispatcher;
+import dev.kafkatask.dispatch.TaskClientFactory;
+import dev.kafkatask.dispatch.TaskDispatcher;
+import dev.kafkatask.dispatch.TaskTransport;
+import dev.kafkatask.monitor.TaskObserver;
+import dev.kafkatask.task.TaskRegistry;
+
+/**
+ * Auto-configuration of the {@link TaskDispatcher} and of typed task clients, over the
+ * {@link TaskTransport} the backend auto-configurations provide.
+ *
+ * @author kafka-task
+ */
+@AutoConfiguration(after = KafkaTaskKafkaAutoConfiguration.class)
+@ConditionalOnBean({ TaskRegistry.class, TaskTransport.class })
+public final class KafkaTaskDispatchAutoConfiguration {
+
+	@Bean
+	@ConditionalOnMissingBean
+	TaskDispatcher taskDispatcher(TaskRegistry registry, TaskTransport transport, KafkaTaskProperties properties,
+			ObjectProvider<JsonMapper> jsonMapper, ObjectProvider<TaskObserver> observers) {
+		return new DefaultTaskDispatcher(registry, transport, jsonMapper.getIfAvailable(JsonMapper::new),
+				properties.getDefaultQueue(), TaskObserver.composite(observers.orderedStream().toList()),
+				Clock.systemUTC());
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	@ConditionalOnBean(TaskDispatcher.class)
+	TaskClientFactory taskClientFactory(TaskDispatcher dispatcher) {
+		return new TaskClientFactory(dispatcher);
+	}
+
+}

@@ -1,0 +1,136 @@
+package dev.kafkatask.autoconfigure;
+
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.CooperativeStickyAssignor;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.SmartInitializingSingleton;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.kafka.autoconfigure.KafkaAutoConfiguration;
+import org.springframework.context.annotation.Bean;
+import org.springframework.core.env.Environment;
+import org.springframework.kafka.core.ConsumerFactory;
+import org.springframework.kafka.core.DefaultKafkaConsumerFactory;
+import org.springframework.kafka.core.KafkaAdmin;
+import org.springframework.kafka.core.KafkaTemplate;
+import org.springframework.kafka.core.ProducerFactory;
+
+import dev.kafkatask.codec.EnvelopeCodec;
+import dev.kafkatask.execution.TaskInvoker;
+import dev.kafkatask.kafka.KafkaTaskProducer;
+import dev.kafkatask.kafka.KafkaTaskTransport;
+import dev.kafkatask.kafka.TaskTopics;
+import dev.kafkatask.kafka.TopicProvisioner;
+import dev.kafkatask.kafka.listener.ContainerSettings;
+import dev.kafkatask.kafka.listener.DeadLetterPublisher;
+import dev.kafkatask.kafka.listener.TaskListenerContainer;
+import dev.kafkatask.kafka.listener.TaskRecordHandler;
+import dev.kafkatask.monitor.TaskObserver;
+import dev.kafkatask.task.TaskRegistry;
+
+/**
+ * Auto-configuration of kafka-task's Kafka leg: the transport that publishes tasks to one
+ * topic per queue, the topics themselves, and the worker container that runs them. Client
+ * settings come from Spring Boot's {@code spring.kafka.*} through its producer and consumer
+ * factories.
+ *
+ * @author kafka-task
+ */
+@AutoConfiguration(after = { KafkaAutoConfiguration.class, KafkaTaskAutoConfiguration.class })
+@ConditionalOnClass(KafkaTemplate.class)
+@ConditionalOnBean(TaskRegistry.class)
+public final class KafkaTaskKafkaAutoConfiguration {
+
+	@Bean
+	@ConditionalOnMissingBean
+	TaskTopics taskTopics(KafkaTaskProperties properties) {
+		return new TaskTopics(properties.getKafka().getTopicPrefix());
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	KafkaTaskProducer kafkaTaskProducer(ObjectProvider<ProducerFactory<?, ?>> producerFactory) {
+		ProducerFactory<?, ?> base = producerFactory.getIfAvailable();
+		return new KafkaTaskProducer((base != null) ? base.getConfigurationProperties() : Map.of());
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	KafkaTaskTransport kafkaTaskTransport(KafkaTaskProducer producer, TaskTopics topics, EnvelopeCodec codec) {
+		return new KafkaTaskTransport(producer.getTemplate(), topics, codec);
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	@ConditionalOnBean(KafkaAdmin.class)
+	TopicProvisioner taskTopicProvisioner(KafkaAdmin admin, TaskTopics topics, KafkaTaskProperties properties) {
+		KafkaTaskProperties.Kafka kafka = properties.getKafka();
+		return new TopicProvisioner(admin, topics, Optional.ofNullable(kafka.getPartitions()),
+				Optional.ofNullable(kafka.getReplicationFactor()));
+	}
+
+	@Bean
+	@ConditionalOnBean(TopicProvisioner.class)
+	@ConditionalOnBooleanProperty(name = "kafka-task.kafka.create-topics", matchIfMissing = true)
+	SmartInitializingSingleton taskTopicsInitializer(TopicProvisioner provisioner, TaskRegistry registry,
+			KafkaTaskProperties properties) {
+		return () -> {
+			Set<String> queues = new LinkedHashSet<>();
+			queues.add(properties.getDefaultQueue());
+			queues.addAll(registry.queues(properties.getDefaultQueue()));
+			queues.addAll(properties.getWorker().getQueues());
+			provisioner.provision(queues);
+		};
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	@ConditionalOnBooleanProperty(name = "kafka-task.worker.enabled", matchIfMissing = true)
+	TaskListenerContainer taskListenerContainer(KafkaTaskProperties properties, Environment environment,
+			ObjectProvider<ConsumerFactory<?, ?>> consumerFactory, KafkaTaskProducer producer, TaskTopics topics,
+			EnvelopeCodec codec, TaskRegistry registry, TaskInvoker invoker, ObjectProvider<TaskObserver> observers) {
+		KafkaTaskProperties.Worker worker = properties.getWorker();
+		String groupId = (worker.getGroupId() != null) ? worker.getGroupId()
+				: environment.getProperty("spring.application.name", "kafka-task");
+		ContainerSettings settings = new ContainerSettings(groupId, worker.getMaxInFlight(), worker.getPollTimeout(),
+				worker.getCommitInterval(), worker.getShutdownTimeout());
+		TaskObserver observer = TaskObserver.composite(observers.orderedStream().toList());
+		TaskRecordHandler handler = new TaskRecordHandler(codec, registry, invoker,
+				new DeadLetterPublisher(producer.getTemplate(), topics), topics, observer);
+		ConsumerFactory<?, ?> base = consumerFactory.getIfAvailable();
+		return new TaskListenerContainer(settings,
+				taskConsumerFactory((base != null) ? base.getConfigurationProperties() : Map.of()),
+				() -> workerQueues(properties, registry).stream().map(topics::topic).toList(), handler, topics,
+				observer);
+	}
+
+	private static List<String> workerQueues(KafkaTaskProperties properties, TaskRegistry registry) {
+		List<String> configured = properties.getWorker().getQueues();
+		return configured.isEmpty() ? List.copyOf(registry.queues(properties.getDefaultQueue())) : configured;
+	}
+
+	private static ConsumerFactory<String, byte[]> taskConsumerFactory(Map<String, Object> configuration) {
+		Map<String, Object> config = new HashMap<>(configuration);
+		config.remove(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG);
+		config.remove(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG);
+		config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+		config.putIfAbsent(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+		config.putIfAbsent(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG,
+				CooperativeStickyAssignor.class.getName());
+		return new DefaultKafkaConsumerFactory<>(config, new StringDeserializer(), new ByteArrayDeserializer());
+	}
+
+}

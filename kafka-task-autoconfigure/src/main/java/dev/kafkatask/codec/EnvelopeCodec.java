@@ -1,0 +1,143 @@
+package dev.kafkatask.codec;
+
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.DeserializationFeature;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.JsonNodeFactory;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * Reads and writes {@link TaskEnvelope task envelopes} as JSON:
+ * <pre>{"v":1,"id":"…","task":"…","args":[…],"kwargs":{…},"options":{…},"headers":{…},
+ * "created":"2026-01-01T00:00:00Z","retries":0}</pre>
+ * The payload is parsed as a JSON tree only: no field names a Java type, so no payload can
+ * make this codec create an object of its choosing.
+ *
+ * @author kafka-task
+ */
+public final class EnvelopeCodec {
+
+	private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+
+	private final JsonMapper mapper;
+
+	public EnvelopeCodec() {
+		this.mapper = JsonMapper.builder().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS).build();
+	}
+
+	/**
+	 * Write an envelope as UTF-8 JSON.
+	 * @param envelope the envelope
+	 * @return the JSON bytes
+	 */
+	public byte[] encode(TaskEnvelope envelope) {
+		ObjectNode root = NODES.objectNode();
+		root.put("v", TaskEnvelope.VERSION);
+		root.put("id", envelope.id());
+		root.put("task", envelope.task());
+		ArrayNode args = root.putArray("args");
+		envelope.args().forEach(args::add);
+		ObjectNode kwargs = root.putObject("kwargs");
+		envelope.kwargs().forEach(kwargs::set);
+		ObjectNode options = root.putObject("options");
+		envelope.options().forEach(options::set);
+		ObjectNode headers = root.putObject("headers");
+		envelope.headers().forEach(headers::put);
+		root.put("created", envelope.created().toString());
+		root.put("retries", envelope.retries());
+		return this.mapper.writeValueAsBytes(root);
+	}
+
+	/**
+	 * Read an envelope from JSON.
+	 * @param payload the JSON bytes
+	 * @return the envelope
+	 * @throws InvalidEnvelopeException if the payload is not a valid envelope, with the reason
+	 */
+	public TaskEnvelope decode(byte[] payload) {
+		JsonNode root;
+		try {
+			root = this.mapper.readTree(payload);
+		}
+		catch (JacksonException ex) {
+			throw new InvalidEnvelopeException("Payload is not JSON: " + ex.getOriginalMessage(), ex);
+		}
+		if (root == null || !root.isObject()) {
+			throw new InvalidEnvelopeException("Payload is not a JSON object");
+		}
+		JsonNode version = root.get("v");
+		if (version == null || !version.isIntegralNumber()) {
+			throw new InvalidEnvelopeException("Envelope has no version field 'v'");
+		}
+		if (version.asInt() != TaskEnvelope.VERSION) {
+			throw new InvalidEnvelopeException(
+					"Envelope version " + version.asString() + " is not supported (expected " + TaskEnvelope.VERSION + ")");
+		}
+		String id = requiredText(root, "id");
+		String task = requiredText(root, "task");
+		List<JsonNode> args = new ArrayList<>();
+		JsonNode argsNode = root.get("args");
+		if (argsNode != null && !argsNode.isNull()) {
+			if (!argsNode.isArray()) {
+				throw new InvalidEnvelopeException("Envelope field 'args' must be an array");
+			}
+			argsNode.forEach(args::add);
+		}
+		Map<String, JsonNode> kwargs = object(root, "kwargs");
+		Map<String, JsonNode> options = object(root, "options");
+		Map<String, String> headers = new LinkedHashMap<>();
+		object(root, "headers").forEach((name, value) -> {
+			if (!value.isString()) {
+				throw new InvalidEnvelopeException("Envelope header '" + name + "' must be a string");
+			}
+			headers.put(name, value.stringValue());
+		});
+		Instant created;
+		try {
+			created = Instant.parse(requiredText(root, "created"));
+		}
+		catch (DateTimeParseException ex) {
+			throw new InvalidEnvelopeException("Envelope field 'created' is not an ISO-8601 instant", ex);
+		}
+		JsonNode retries = root.get("retries");
+		int retryCount = 0;
+		if (retries != null && !retries.isNull()) {
+			if (!retries.isIntegralNumber() || !retries.canConvertToInt() || retries.asInt() < 0) {
+				throw new InvalidEnvelopeException("Envelope field 'retries' must be a non-negative integer");
+			}
+			retryCount = retries.asInt();
+		}
+		return new TaskEnvelope(id, task, args, kwargs, options, headers, created, retryCount);
+	}
+
+	private static String requiredText(JsonNode root, String field) {
+		JsonNode node = root.get(field);
+		if (node == null || !node.isString() || node.stringValue().isBlank()) {
+			throw new InvalidEnvelopeException("Envelope field '" + field + "' must be a non-empty string");
+		}
+		return node.stringValue();
+	}
+
+	private static Map<String, JsonNode> object(JsonNode root, String field) {
+		JsonNode node = root.get(field);
+		Map<String, JsonNode> values = new LinkedHashMap<>();
+		if (node == null || node.isNull()) {
+			return values;
+		}
+		if (!node.isObject()) {
+			throw new InvalidEnvelopeException("Envelope field '" + field + "' must be an object");
+		}
+		node.properties().forEach((entry) -> values.put(entry.getKey(), entry.getValue()));
+		return values;
+	}
+
+}

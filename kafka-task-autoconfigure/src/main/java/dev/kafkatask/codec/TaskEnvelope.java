@@ -1,0 +1,38 @@
+package dev.kafkatask.codec;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+import tools.jackson.databind.JsonNode;
+
+/**
+ * A task on the wire: which task to run and with which arguments, independent of the
+ * transport that carries it.
+ *
+ * @param id the task id, unique per dispatch
+ * @param task the task name
+ * @param args the positional arguments
+ * @param kwargs the keyword arguments
+ * @param options the dispatch options, as JSON values by option name
+ * @param headers free-form string headers
+ * @param created when the task was dispatched
+ * @param retries how many times the task was retried
+ * @author kafka-task
+ */
+public record TaskEnvelope(String id, String task, List<JsonNode> args, Map<String, JsonNode> kwargs,
+		Map<String, JsonNode> options, Map<String, String> headers, Instant created, int retries) {
+
+	/**
+	 * The envelope format version this codec writes and reads.
+	 */
+	public static final int VERSION = 1;
+
+	public TaskEnvelope {
+		args = List.copyOf(args);
+		kwargs = Map.copyOf(kwargs);
+		options = Map.copyOf(options);
+		headers = Map.copyOf(headers);
+	}
+
+}

@@ -1,0 +1,42 @@
+package dev.kafkatask.dispatch;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Dispatches tasks by name, like Celery's {@code send_task}: the task may be registered in
+ * this application or in another service that consumes the same queue.
+ * <p>
+ * Dispatching never waits for the broker: the returned future completes once the broker
+ * acknowledged the task.
+ *
+ * @author kafka-task
+ */
+public interface TaskDispatcher {
+
+	/**
+	 * Dispatch a task.
+	 * @param task the task name
+	 * @param args the positional arguments, each a value JSON can carry
+	 * @param kwargs the keyword arguments
+	 * @param options the dispatch options
+	 * @return the receipt, once the broker acknowledged the task
+	 */
+	CompletableFuture<DispatchReceipt> dispatch(String task, List<? extends @Nullable Object> args,
+			Map<String, ? extends @Nullable Object> kwargs, TaskOptions options);
+
+	/**
+	 * Dispatch a task with positional arguments and default options.
+	 * @param task the task name
+	 * @param args the positional arguments
+	 * @return the receipt, once the broker acknowledged the task
+	 */
+	default CompletableFuture<DispatchReceipt> dispatch(String task, @Nullable Object... args) {
+		return dispatch(task, Arrays.asList(args), Map.of(), TaskOptions.none());
+	}
+
+}

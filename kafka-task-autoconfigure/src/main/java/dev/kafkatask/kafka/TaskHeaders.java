@@ -1,0 +1,59 @@
+package dev.kafkatask.kafka;
+
+/**
+ * Names of the Kafka record headers kafka-task writes.
+ *
+ * @author kafka-task
+ */
+public final class TaskHeaders {
+
+	/**
+	 * Task id of a task record.
+	 */
+	public static final String TASK_ID = "kafka-task-id";
+
+	/**
+	 * Task name of a task record.
+	 */
+	public static final String TASK_NAME = "kafka-task-name";
+
+	/**
+	 * Why a record was dead-lettered: {@code invalid-envelope}, {@code unknown-task} or
+	 * {@code invalid-arguments}.
+	 */
+	public static final String DLT_REASON = "kafka-task-dlt-reason";
+
+	/**
+	 * Human-readable detail of why a record was dead-lettered.
+	 */
+	public static final String DLT_MESSAGE = "kafka-task-dlt-message";
+
+	/**
+	 * Class of the exception that dead-lettered a record.
+	 */
+	public static final String DLT_EXCEPTION = "kafka-task-dlt-exception";
+
+	/**
+	 * Topic a dead-lettered record was read from.
+	 */
+	public static final String DLT_ORIGINAL_TOPIC = "kafka-task-dlt-original-topic";
+
+	/**
+	 * Partition a dead-lettered record was read from.
+	 */
+	public static final String DLT_ORIGINAL_PARTITION = "kafka-task-dlt-original-partition";
+
+	/**
+	 * Offset of a dead-lettered record.
+	 */
+	public static final String DLT_ORIGINAL_OFFSET = "kafka-task-dlt-original-offset";
+
+	/**
+	 * Timestamp (epoch milliseconds) of a dead-lettered record.
+	 */
+	public static final String DLT_ORIGINAL_TIMESTAMP = "kafka-task-dlt-original-timestamp";
+
+	private TaskHeaders() {
+	}
+
+}

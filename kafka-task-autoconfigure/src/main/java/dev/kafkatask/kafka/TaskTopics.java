@@ -1,0 +1,57 @@
+package dev.kafkatask.kafka;
+
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.util.Assert;
+
+/**
+ * Names the Kafka topics of queues: one topic per queue, {@code <prefix><queue>}, and a
+ * dead-letter topic {@code <topic>.dlt} beside each.
+ *
+ * @author kafka-task
+ */
+public final class TaskTopics {
+
+	/**
+	 * Suffix of dead-letter topics.
+	 */
+	public static final String DEAD_LETTER_SUFFIX = ".dlt";
+
+	private final String prefix;
+
+	public TaskTopics(String prefix) {
+		this.prefix = prefix;
+	}
+
+	/**
+	 * Return the topic of a queue.
+	 * @param queue the queue
+	 * @return the topic name
+	 */
+	public String topic(String queue) {
+		Assert.hasText(queue, "'queue' must not be empty");
+		return this.prefix + queue;
+	}
+
+	/**
+	 * Return the dead-letter topic of a task topic.
+	 * @param topic the task topic
+	 * @return the dead-letter topic name
+	 */
+	public String deadLetterTopic(String topic) {
+		return topic + DEAD_LETTER_SUFFIX;
+	}
+
+	/**
+	 * Return the queue of a task topic.
+	 * @param topic the topic
+	 * @return the queue, or {@code null} when the topic is not a task topic
+	 */
+	public @Nullable String queue(String topic) {
+		if (!topic.startsWith(this.prefix) || topic.endsWith(DEAD_LETTER_SUFFIX)) {
+			return null;
+		}
+		return topic.substring(this.prefix.length());
+	}
+
+}

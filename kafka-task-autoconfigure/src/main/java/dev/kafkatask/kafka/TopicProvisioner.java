@@ -1,0 +1,59 @@
+package dev.kafkatask.kafka;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.apache.kafka.clients.admin.NewTopic;
+
+import org.springframework.kafka.core.KafkaAdmin;
+
+/**
+ * Creates the task topics and dead-letter topics of queues, with the configured partitions and
+ * replication factor (the broker's defaults when unset). Existing topics are left as they are,
+ * except that partitions are added when fewer than configured.
+ *
+ * @author kafka-task
+ */
+public class TopicProvisioner {
+
+	private static final Log logger = LogFactory.getLog(TopicProvisioner.class);
+
+	private final KafkaAdmin admin;
+
+	private final TaskTopics topics;
+
+	private final Optional<Integer> partitions;
+
+	private final Optional<Short> replicationFactor;
+
+	public TopicProvisioner(KafkaAdmin admin, TaskTopics topics, Optional<Integer> partitions,
+			Optional<Short> replicationFactor) {
+		this.admin = admin;
+		this.topics = topics;
+		this.partitions = partitions;
+		this.replicationFactor = replicationFactor;
+	}
+
+	/**
+	 * Create the topics of the given queues where they do not exist.
+	 * @param queues the queues
+	 */
+	public void provision(Collection<String> queues) {
+		if (queues.isEmpty()) {
+			return;
+		}
+		List<NewTopic> newTopics = new ArrayList<>();
+		for (String queue : queues) {
+			String topic = this.topics.topic(queue);
+			newTopics.add(new NewTopic(topic, this.partitions, this.replicationFactor));
+			newTopics.add(new NewTopic(this.topics.deadLetterTopic(topic), this.partitions, this.replicationFactor));
+		}
+		this.admin.createOrModifyTopics(newTopics.toArray(NewTopic[]::new));
+		logger.info("Task topics ready for queues " + queues);
+	}
+
+}

@@ -1,0 +1,64 @@
+package dev.kafkatask.kafka.listener;
+
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.CompletableFuture;
+
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.Headers;
+
+import org.springframework.kafka.core.KafkaTemplate;
+import org.springframework.kafka.support.SendResult;
+
+import dev.kafkatask.kafka.TaskHeaders;
+import dev.kafkatask.kafka.TaskTopics;
+
+/**
+ * Writes records that cannot be run to the dead-letter topic beside their topic, unchanged,
+ * with headers that say why.
+ *
+ * @author kafka-task
+ */
+public class DeadLetterPublisher {
+
+	private final KafkaTemplate<String, byte[]> template;
+
+	private final TaskTopics topics;
+
+	public DeadLetterPublisher(KafkaTemplate<String, byte[]> template, TaskTopics topics) {
+		this.template = template;
+		this.topics = topics;
+	}
+
+	/**
+	 * Write a record to its dead-letter topic.
+	 * @param record the record
+	 * @param reason the reason code, for example {@code unknown-task}
+	 * @param cause the exception that describes the problem
+	 * @return the send result, once acknowledged
+	 */
+	public CompletableFuture<SendResult<String, byte[]>> publish(ConsumerRecord<String, byte[]> record, String reason,
+			Throwable cause) {
+		ProducerRecord<String, byte[]> deadLetter = new ProducerRecord<>(this.topics.deadLetterTopic(record.topic()),
+				null, record.key(), record.value());
+		Headers headers = deadLetter.headers();
+		for (Header header : record.headers()) {
+			headers.add(header);
+		}
+		add(headers, TaskHeaders.DLT_REASON, reason);
+		add(headers, TaskHeaders.DLT_MESSAGE, String.valueOf(cause.getMessage()));
+		add(headers, TaskHeaders.DLT_EXCEPTION, cause.getClass().getName());
+		add(headers, TaskHeaders.DLT_ORIGINAL_TOPIC, record.topic());
+		add(headers, TaskHeaders.DLT_ORIGINAL_PARTITION, Integer.toString(record.partition()));
+		add(headers, TaskHeaders.DLT_ORIGINAL_OFFSET, Long.toString(record.offset()));
+		add(headers, TaskHeaders.DLT_ORIGINAL_TIMESTAMP, Long.toString(record.timestamp()));
+		return this.template.send(deadLetter);
+	}
+
+	private static void add(Headers headers, String name, String value) {
+		headers.remove(name);
+		headers.add(name, value.getBytes(StandardCharsets.UTF_8));
+	}
+
+}

@@ -1,0 +1,125 @@
+package dev.kafkatask.kafka.listener;
+
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.OptionalLong;
+import java.util.concurrent.ConcurrentHashMap;
+
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+
+/**
+ * Tracks, per assigned partition, which records finished, so that a commit never passes a
+ * record that has not finished, whatever order tasks finish in.
+ * <p>
+ * {@link #received} is called by the consumer thread in offset order; the {@link Ticket} it
+ * returns is finished from any thread. A ticket of a partition that was revoked or lost in
+ * the meantime has no effect, even if the partition was assigned again.
+ *
+ * @author kafka-task
+ */
+public final class OffsetTracker {
+
+	private final Map<TopicPartition, PartitionOffsets> partitions = new ConcurrentHashMap<>();
+
+	/**
+	 * Record that a record was received.
+	 * @param partition the record's partition
+	 * @param offset the record's offset
+	 * @return the ticket to finish the record with
+	 */
+	public Ticket received(TopicPartition partition, long offset) {
+		PartitionOffsets offsets = this.partitions.computeIfAbsent(partition, (key) -> new PartitionOffsets());
+		offsets.received(offset);
+		return new Ticket(offsets, offset);
+	}
+
+	/**
+	 * Return the offsets to commit for every tracked partition whose safe offset moved since
+	 * it was last committed.
+	 * @return the offsets to commit
+	 */
+	public Map<TopicPartition, OffsetAndMetadata> committable() {
+		return committable(this.partitions.keySet());
+	}
+
+	/**
+	 * Return the offsets to commit for the given partitions.
+	 * @param partitions the partitions
+	 * @return the offsets to commit
+	 */
+	public Map<TopicPartition, OffsetAndMetadata> committable(Collection<TopicPartition> partitions) {
+		Map<TopicPartition, OffsetAndMetadata> offsets = new LinkedHashMap<>();
+		for (TopicPartition partition : partitions) {
+			PartitionOffsets tracked = this.partitions.get(partition);
+			if (tracked != null) {
+				OptionalLong offset = tracked.committable();
+				if (offset.isPresent()) {
+					offsets.put(partition, new OffsetAndMetadata(offset.getAsLong()));
+				}
+			}
+		}
+		return offsets;
+	}
+
+	/**
+	 * Record that offsets were committed.
+	 * @param offsets the committed offsets
+	 */
+	public void committed(Map<TopicPartition, OffsetAndMetadata> offsets) {
+		offsets.forEach((partition, offset) -> {
+			PartitionOffsets tracked = this.partitions.get(partition);
+			if (tracked != null) {
+				tracked.committed(offset.offset());
+			}
+		});
+	}
+
+	/**
+	 * Stop tracking partitions that were revoked or lost.
+	 * @param partitions the partitions
+	 */
+	public void forget(Collection<TopicPartition> partitions) {
+		for (TopicPartition partition : partitions) {
+			PartitionOffsets removed = this.partitions.remove(partition);
+			if (removed != null) {
+				removed.detach();
+			}
+		}
+	}
+
+	/**
+	 * Return how many received records of the given partition have not finished.
+	 * @param partition the partition
+	 * @return the count, {@code 0} for an untracked partition
+	 */
+	public int unfinished(TopicPartition partition) {
+		PartitionOffsets tracked = this.partitions.get(partition);
+		return (tracked != null) ? tracked.unfinishedCount() : 0;
+	}
+
+	/**
+	 * A received record, to be finished once its task is done.
+	 */
+	public static final class Ticket {
+
+		private final PartitionOffsets offsets;
+
+		private final long offset;
+
+		Ticket(PartitionOffsets offsets, long offset) {
+			this.offsets = offsets;
+			this.offset = offset;
+		}
+
+		/**
+		 * Record that the record finished.
+		 */
+		public void finished() {
+			this.offsets.finished(this.offset);
+		}
+
+	}
+
+}

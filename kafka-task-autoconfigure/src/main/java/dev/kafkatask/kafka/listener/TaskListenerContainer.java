@@ -1,0 +1,205 @@
+package dev.kafkatask.kafka.listener;
+
+import java.time.Duration;
+import java.util.Collection;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.locks.Lock;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Supplier;
+
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.common.TopicPartition;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.context.SmartLifecycle;
+import org.springframework.kafka.core.ConsumerFactory;
+
+import dev.kafkatask.kafka.TaskTopics;
+import dev.kafkatask.monitor.TaskObserver;
+
+/**
+ * A Kafka worker: one consumer thread polls the task topics and hands records to a bounded
+ * set of in-flight tasks, each run on its own virtual thread, so that a slow task never holds
+ * back the other records of its partition. Offsets are committed per partition only up to
+ * the lowest record that has not finished, so a crash loses nothing: at worst unfinished
+ * tasks run again.
+ *
+ * @author kafka-task
+ * @see PollLoop
+ */
+public class TaskListenerContainer implements SmartLifecycle {
+
+	/**
+	 * Lifecycle phase of containers: late to start, early to stop, like Spring Kafka's.
+	 */
+	public static final int DEFAULT_PHASE = Integer.MAX_VALUE - 100;
+
+	private static final Log logger = LogFactory.getLog(TaskListenerContainer.class);
+
+	private final Lock lifecycleLock = new ReentrantLock();
+
+	private final ContainerSettings settings;
+
+	private final ConsumerFactory<String, byte[]> consumerFactory;
+
+	private final Supplier<? extends Collection<String>> topics;
+
+	private final TaskRecordHandler handler;
+
+	private final TaskObserver observer;
+
+	private final TaskTopics taskTopics;
+
+	private volatile @Nullable PollLoop loop;
+
+	private volatile List<String> subscribedTopics = List.of();
+
+	private boolean autoStartup = true;
+
+	public TaskListenerContainer(ContainerSettings settings, ConsumerFactory<String, byte[]> consumerFactory,
+			Supplier<? extends Collection<String>> topics, TaskRecordHandler handler, TaskTopics taskTopics,
+			TaskObserver observer) {
+		this.settings = settings;
+		this.consumerFactory = consumerFactory;
+		this.topics = topics;
+		this.handler = handler;
+		this.taskTopics = taskTopics;
+		this.observer = observer;
+	}
+
+	@Override
+	public final void start() {
+		this.lifecycleLock.lock();
+		try {
+			if (!isRunning()) {
+				doStart();
+			}
+		}
+		finally {
+			this.lifecycleLock.unlock();
+		}
+	}
+
+	protected void doStart() {
+		List<String> topicsToConsume = List.copyOf(this.topics.get());
+		if (topicsToConsume.isEmpty()) {
+			logger.info("Task consumer of group '" + this.settings.groupId() + "' has no queues to consume");
+			return;
+		}
+		Consumer<String, byte[]> consumer = this.consumerFactory.createConsumer(this.settings.groupId(),
+				"kafka-task-" + this.settings.groupId(), null);
+		ExecutorService executor = Executors
+			.newThreadPerTaskExecutor(Thread.ofVirtual().name("kafka-task-" + this.settings.groupId() + "-", 0).factory());
+		PollLoop newLoop = new PollLoop(this.settings, consumer, topicsToConsume, this.handler, executor);
+		this.subscribedTopics = topicsToConsume;
+		this.loop = newLoop;
+		Thread.ofPlatform().name("kafka-task-consumer-" + this.settings.groupId()).daemon(false).start(newLoop);
+		for (String topic : topicsToConsume) {
+			String queue = this.taskTopics.queue(topic);
+			this.observer.workerStarted(this.settings.groupId(), (queue != null) ? queue : topic,
+					() -> newLoop.inFlight(topic));
+		}
+		logger.info("Task consumer of group '" + this.settings.groupId() + "' started on " + topicsToConsume);
+	}
+
+	@Override
+	public final void stop() {
+		this.lifecycleLock.lock();
+		try {
+			if (this.loop != null) {
+				doStop();
+			}
+		}
+		finally {
+			this.lifecycleLock.unlock();
+		}
+	}
+
+	protected void doStop() {
+		PollLoop current = this.loop;
+		if (current == null) {
+			return;
+		}
+		current.requestStop();
+		try {
+			if (!current.awaitStopped(this.settings.shutdownTimeout().plus(Duration.ofSeconds(30)))) {
+				logger.warn("Task consumer of group '" + this.settings.groupId() + "' did not stop in time");
+			}
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+		this.loop = null;
+		logger.info("Task consumer of group '" + this.settings.groupId() + "' stopped");
+	}
+
+	@Override
+	public boolean isRunning() {
+		PollLoop current = this.loop;
+		return current != null && current.isRunning();
+	}
+
+	@Override
+	public boolean isAutoStartup() {
+		return this.autoStartup;
+	}
+
+	public void setAutoStartup(boolean autoStartup) {
+		this.autoStartup = autoStartup;
+	}
+
+	@Override
+	public int getPhase() {
+		return DEFAULT_PHASE;
+	}
+
+	/**
+	 * Return the container's settings.
+	 * @return the settings
+	 */
+	public ContainerSettings getSettings() {
+		return this.settings;
+	}
+
+	/**
+	 * Return the topics the container consumes, empty before it started.
+	 * @return the topics
+	 */
+	public List<String> getTopics() {
+		return this.subscribedTopics;
+	}
+
+	/**
+	 * Return the partitions currently assigned to the container.
+	 * @return the assignment
+	 */
+	public Set<TopicPartition> getAssignment() {
+		PollLoop current = this.loop;
+		return (current != null) ? current.assignment() : Set.of();
+	}
+
+	/**
+	 * Return how many tasks are running.
+	 * @return the in-flight count
+	 */
+	public int getInFlight() {
+		PollLoop current = this.loop;
+		return (current != null) ? current.inFlight() : 0;
+	}
+
+	/**
+	 * Return how many tasks of one topic are running.
+	 * @param topic the topic
+	 * @return the in-flight count
+	 */
+	public int getInFlight(String topic) {
+		PollLoop current = this.loop;
+		return (current != null) ? current.inFlight(topic) : 0;
+	}
+
+}

@@ -1,0 +1,142 @@
+package dev.kafkatask.kafka.listener;
+
+import java.time.Duration;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+
+import dev.kafkatask.codec.EnvelopeCodec;
+import dev.kafkatask.codec.InvalidEnvelopeException;
+import dev.kafkatask.codec.TaskEnvelope;
+import dev.kafkatask.execution.ArgumentBindingException;
+import dev.kafkatask.execution.TaskInvoker;
+import dev.kafkatask.kafka.TaskTopics;
+import dev.kafkatask.monitor.TaskObserver;
+import dev.kafkatask.monitor.TaskOutcome;
+import dev.kafkatask.task.TaskDefinition;
+import dev.kafkatask.task.TaskRegistry;
+
+/**
+ * Handles one task record on the calling thread: decodes the envelope, finds the task, binds
+ * its arguments and runs it. A record that cannot run goes to the dead-letter topic; a task
+ * that throws is logged with its name and id and counted.
+ *
+ * @author kafka-task
+ */
+public class TaskRecordHandler {
+
+	/**
+	 * Task tag of records that name no registered task.
+	 */
+	public static final String UNKNOWN_TASK = "unknown";
+
+	private static final Log logger = LogFactory.getLog(TaskRecordHandler.class);
+
+	private static final long MAX_DEAD_LETTER_BACKOFF_MILLIS = 10_000;
+
+	private final EnvelopeCodec codec;
+
+	private final TaskRegistry registry;
+
+	private final TaskInvoker invoker;
+
+	private final DeadLetterPublisher deadLetters;
+
+	private final TaskTopics topics;
+
+	private final TaskObserver observer;
+
+	public TaskRecordHandler(EnvelopeCodec codec, TaskRegistry registry, TaskInvoker invoker,
+			DeadLetterPublisher deadLetters, TaskTopics topics, TaskObserver observer) {
+		this.codec = codec;
+		this.registry = registry;
+		this.invoker = invoker;
+		this.deadLetters = deadLetters;
+		this.topics = topics;
+		this.observer = observer;
+	}
+
+	/**
+	 * Handle a record. Returns once the record is done with: its task ran (successfully or
+	 * not), or it was written to the dead-letter topic.
+	 * @param record the record
+	 * @throws InterruptedException if interrupted before the record was done with; the record
+	 * must then not be counted as finished
+	 */
+	public void handle(ConsumerRecord<String, byte[]> record) throws InterruptedException {
+		String queue = queue(record.topic());
+		TaskEnvelope envelope;
+		try {
+			envelope = this.codec.decode((record.value() != null) ? record.value() : new byte[0]);
+		}
+		catch (InvalidEnvelopeException ex) {
+			deadLetter(record, queue, UNKNOWN_TASK, "invalid-envelope", ex);
+			return;
+		}
+		TaskDefinition task = this.registry.find(envelope.task());
+		if (task == null) {
+			deadLetter(record, queue, UNKNOWN_TASK, "unknown-task", new UnknownTaskException(envelope.task()));
+			return;
+		}
+		Object[] arguments;
+		try {
+			arguments = this.invoker.bind(task, envelope);
+		}
+		catch (ArgumentBindingException ex) {
+			deadLetter(record, queue, task.name(), "invalid-arguments", ex);
+			return;
+		}
+		run(task, envelope, queue, arguments);
+	}
+
+	private void run(TaskDefinition task, TaskEnvelope envelope, String queue, Object[] arguments) {
+		long start = System.nanoTime();
+		try {
+			this.invoker.invoke(task, arguments);
+			this.observer.handled(task.name(), queue, TaskOutcome.SUCCESS, Duration.ofNanos(System.nanoTime() - start));
+		}
+		catch (Exception | Error ex) {
+			Duration duration = Duration.ofNanos(System.nanoTime() - start);
+			logger.error("Task '" + task.name() + "' [" + envelope.id() + "] failed after " + duration.toMillis() + " ms",
+					ex);
+			this.observer.handled(task.name(), queue, TaskOutcome.FAILURE, duration);
+			if (ex instanceof VirtualMachineError error) {
+				throw error;
+			}
+		}
+	}
+
+	private void deadLetter(ConsumerRecord<String, byte[]> record, String queue, String task, String reason,
+			RuntimeException cause) throws InterruptedException {
+		long backoff = 100;
+		while (true) {
+			try {
+				this.deadLetters.publish(record, reason, cause).get(30, TimeUnit.SECONDS);
+				break;
+			}
+			catch (ExecutionException | TimeoutException ex) {
+				logger.warn("Could not dead-letter record " + position(record) + "; retrying in " + backoff + " ms",
+						ex);
+				Thread.sleep(backoff);
+				backoff = Math.min(backoff * 2, MAX_DEAD_LETTER_BACKOFF_MILLIS);
+			}
+		}
+		logger.warn("Record " + position(record) + " sent to " + this.topics.deadLetterTopic(record.topic()) + " ("
+				+ reason + "): " + cause.getMessage());
+		this.observer.handled(task, queue, TaskOutcome.DEAD_LETTERED, Duration.ZERO);
+	}
+
+	private String queue(String topic) {
+		String queue = this.topics.queue(topic);
+		return (queue != null) ? queue : topic;
+	}
+
+	private static String position(ConsumerRecord<?, ?> record) {
+		return record.topic() + "-" + record.partition() + "@" + record.offset();
+	}
+
+}

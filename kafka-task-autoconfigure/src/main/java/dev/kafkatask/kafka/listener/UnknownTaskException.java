@@ -1,0 +1,14 @@
+package dev.kafkatask.kafka.listener;
+
+/**
+ * Describes a record that names a task this application does not register.
+ *
+ * @author kafka-task
+ */
+public class UnknownTaskException extends RuntimeException {
+
+	public UnknownTaskException(String task) {
+		super("No task named '" + task + "' is registered in this application");
+	}
+
+}

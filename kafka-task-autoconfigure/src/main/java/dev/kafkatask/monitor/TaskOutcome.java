@@ -1,0 +1,34 @@
+package dev.kafkatask.monitor;
+
+/**
+ * How the handling of one task record ended.
+ *
+ * @author kafka-task
+ */
+public enum TaskOutcome {
+
+	/**
+	 * The task ran and returned.
+	 */
+	SUCCESS,
+
+	/**
+	 * The task ran and threw.
+	 */
+	FAILURE,
+
+	/**
+	 * The record was not run (invalid envelope, unknown task, arguments that do not bind) and
+	 * went to the dead-letter destination.
+	 */
+	DEAD_LETTERED;
+
+	/**
+	 * Return the lower-case tag value of this outcome.
+	 * @return the tag value
+	 */
+	public String tagValue() {
+		return name().toLowerCase(java.util.Locale.ROOT);
+	}
+
+}

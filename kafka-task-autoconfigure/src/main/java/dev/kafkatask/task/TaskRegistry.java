@@ -1,0 +1,162 @@
+package dev.kafkatask.task;
+
+import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
+import java.lang.reflect.Parameter;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.aop.support.AopUtils;
+import org.springframework.core.DefaultParameterNameDiscoverer;
+import org.springframework.core.MethodIntrospector;
+import org.springframework.core.ParameterNameDiscoverer;
+import org.springframework.core.annotation.AnnotatedElementUtils;
+import org.springframework.core.annotation.AnnotationUtils;
+import org.springframework.util.ClassUtils;
+import org.springframework.util.StringUtils;
+
+/**
+ * The tasks this application can execute, by name. Methods are registered from beans whose
+ * methods carry {@link KafkaTask}; a method whose parameters JSON cannot carry, or whose name
+ * is already taken, is refused with a {@link TaskRegistrationException} that names it.
+ *
+ * @author kafka-task
+ */
+public class TaskRegistry {
+
+	private final Map<String, TaskDefinition> tasks = new ConcurrentHashMap<>();
+
+	private final ParameterNameDiscoverer parameterNames = new DefaultParameterNameDiscoverer();
+
+	/**
+	 * Register every {@link KafkaTask} method of the given bean.
+	 * @param bean the bean
+	 * @param beanClass the user class of the bean (not a proxy class)
+	 * @return the definitions registered, empty when the bean has no task methods
+	 */
+	public List<TaskDefinition> registerBean(Object bean, Class<?> beanClass) {
+		if (!AnnotationUtils.isCandidateClass(beanClass, KafkaTask.class)) {
+			return List.of();
+		}
+		Map<Method, KafkaTask> annotated = MethodIntrospector.selectMethods(beanClass,
+				(MethodIntrospector.MetadataLookup<KafkaTask>) (method) -> AnnotatedElementUtils
+					.findMergedAnnotation(method, KafkaTask.class));
+		if (annotated.isEmpty()) {
+			return List.of();
+		}
+		List<TaskDefinition> registered = new ArrayList<>();
+		annotated.entrySet()
+			.stream()
+			.sorted(Map.Entry.comparingByKey((a, b) -> a.toGenericString().compareTo(b.toGenericString())))
+			.forEach((entry) -> registered.add(register(bean, beanClass, entry.getKey(), entry.getValue())));
+		return registered;
+	}
+
+	private TaskDefinition register(Object bean, Class<?> beanClass, Method method, KafkaTask annotation) {
+		String name = StringUtils.hasText(annotation.name()) ? annotation.name()
+				: defaultName(method, ClassUtils.getUserClass(beanClass));
+		String queue = StringUtils.hasText(annotation.queue()) ? annotation.queue() : null;
+		if (!Modifier.isPublic(method.getModifiers()) || Modifier.isStatic(method.getModifiers())) {
+			throw new TaskRegistrationException(
+					"@KafkaTask method " + TaskDefinition.describe(method) + " must be a public instance method");
+		}
+		Method invocable = AopUtils.selectInvocableMethod(method, bean.getClass());
+		TaskDefinition definition = new TaskDefinition(name, queue, bean, invocable, parameters(method));
+		return add(definition);
+	}
+
+	/**
+	 * Return the default name of a task method: the simple name of the type that declares the
+	 * {@link KafkaTask} annotation (the bean class, or an interface it implements), a dot and
+	 * the method name. A typed client of the same interface derives the same name.
+	 * @param method the task method
+	 * @param beanClass the user class of the bean
+	 * @return the default task name
+	 */
+	public static String defaultName(Method method, Class<?> beanClass) {
+		Class<?> declaring = beanClass;
+		if (!method.isAnnotationPresent(KafkaTask.class)) {
+			for (Class<?> candidate : ClassUtils.getAllInterfacesForClassAsSet(beanClass)) {
+				Method declared = ClassUtils.getMethodIfAvailable(candidate, method.getName(),
+						method.getParameterTypes());
+				if (declared != null && declared.isAnnotationPresent(KafkaTask.class)) {
+					declaring = candidate;
+					break;
+				}
+			}
+		}
+		return declaring.getSimpleName() + "." + method.getName();
+	}
+
+	/**
+	 * Add a task definition.
+	 * @param definition the definition
+	 * @return the definition
+	 * @throws TaskRegistrationException if the name is taken
+	 */
+	public TaskDefinition add(TaskDefinition definition) {
+		TaskDefinition existing = this.tasks.putIfAbsent(definition.name(), definition);
+		if (existing != null) {
+			throw new TaskRegistrationException("Task name '" + definition.name() + "' of "
+					+ definition.methodDescription() + " is already used by " + existing.methodDescription()
+					+ ": give one of them another name with @KafkaTask(name = ...)");
+		}
+		return definition;
+	}
+
+	private List<TaskParameter> parameters(Method method) {
+		Parameter[] parameters = method.getParameters();
+		String[] names = this.parameterNames.getParameterNames(method);
+		List<TaskParameter> result = new ArrayList<>(parameters.length);
+		for (int i = 0; i < parameters.length; i++) {
+			String problem = JsonTypes.problem(parameters[i].getParameterizedType());
+			String name = (names != null) ? names[i] : parameters[i].getName();
+			if (problem != null) {
+				throw new TaskRegistrationException("Parameter '" + name + "' of @KafkaTask method "
+						+ TaskDefinition.describe(method) + " cannot be carried as JSON: " + problem);
+			}
+			result.add(new TaskParameter(i, name, parameters[i].getParameterizedType(),
+					parameters[i].getType() == Optional.class));
+		}
+		return result;
+	}
+
+	/**
+	 * Return the task of the given name.
+	 * @param name the task name
+	 * @return the definition, or {@code null} when no such task is registered here
+	 */
+	public @Nullable TaskDefinition find(String name) {
+		return this.tasks.get(name);
+	}
+
+	/**
+	 * Return every registered task.
+	 * @return the definitions
+	 */
+	public Collection<TaskDefinition> all() {
+		return Collections.unmodifiableCollection(this.tasks.values());
+	}
+
+	/**
+	 * Return the queues that registered tasks name, with the given default queue for tasks
+	 * that name none.
+	 * @param defaultQueue the default queue
+	 * @return the queues, in no particular order
+	 */
+	public Set<String> queues(String defaultQueue) {
+		Set<String> queues = new LinkedHashSet<>();
+		this.tasks.values().forEach((task) -> queues.add((task.queue() != null) ? task.queue() : defaultQueue));
+		return queues;
+	}
+
+}

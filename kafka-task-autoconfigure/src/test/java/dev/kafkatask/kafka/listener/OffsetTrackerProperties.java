@@ -1,0 +1,117 @@
+package dev.kafkatask.kafka.listener;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Combinators;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Properties of {@link OffsetTracker}: whatever order records are received, finished,
+ * committed, revoked and re-assigned in, a commit never passes a record that has not
+ * finished, and once everything finished the commit reaches the end.
+ *
+ * @author kafka-task
+ */
+class OffsetTrackerProperties {
+
+	private static final TopicPartition P0 = new TopicPartition("t", 0);
+
+	private static final TopicPartition P1 = new TopicPartition("t", 1);
+
+	@Property(tries = 500)
+	void commitNeverPassesAnUnfinishedRecord(@ForAll("operations") List<Operation> operations) {
+		OffsetTracker tracker = new OffsetTracker();
+		Map<TopicPartition, Long> nextOffset = new TreeMap<>((a, b) -> Integer.compare(a.partition(), b.partition()));
+		Map<TopicPartition, List<Received>> unfinished = new TreeMap<>(
+				(a, b) -> Integer.compare(a.partition(), b.partition()));
+		Map<TopicPartition, Long> committedSoFar = new TreeMap<>(
+				(a, b) -> Integer.compare(a.partition(), b.partition()));
+		List<OffsetTracker.Ticket> staleTickets = new ArrayList<>();
+		for (Operation operation : operations) {
+			TopicPartition partition = (operation.partition() == 0) ? P0 : P1;
+			List<Received> open = unfinished.computeIfAbsent(partition, (key) -> new ArrayList<>());
+			switch (operation.kind()) {
+				case RECEIVE -> {
+					long offset = nextOffset.getOrDefault(partition, 0L) + operation.gap();
+					nextOffset.put(partition, offset + 1);
+					open.add(new Received(offset, tracker.received(partition, offset)));
+				}
+				case FINISH -> {
+					if (!open.isEmpty()) {
+						Received done = open.remove(operation.pick() % open.size());
+						done.ticket().finished();
+					}
+				}
+				case COMMIT -> {
+					Map<TopicPartition, OffsetAndMetadata> committable = tracker.committable();
+					committable.forEach((tp, offset) -> {
+						long lowestOpen = unfinished.getOrDefault(tp, List.of())
+							.stream()
+							.mapToLong(Received::offset)
+							.min()
+							.orElse(Long.MAX_VALUE);
+						assertThat(offset.offset()).as("commit of %s", tp).isLessThanOrEqualTo(lowestOpen);
+						assertThat(offset.offset()).isGreaterThan(committedSoFar.getOrDefault(tp, -1L));
+						committedSoFar.put(tp, offset.offset());
+					});
+					tracker.committed(committable);
+				}
+				case REVOKE -> {
+					tracker.forget(List.of(partition));
+					open.forEach((received) -> staleTickets.add(received.ticket()));
+					open.clear();
+					committedSoFar.remove(partition);
+				}
+			}
+			if (operation.pick() % 7 == 0 && !staleTickets.isEmpty()) {
+				staleTickets.remove(0).finished();
+			}
+		}
+		// Finish everything: the commit then reaches the offset after the last received record.
+		unfinished.values().forEach((open) -> open.forEach((received) -> received.ticket().finished()));
+		Map<TopicPartition, OffsetAndMetadata> last = tracker.committable();
+		unfinished.forEach((partition, open) -> {
+			if (tracker.unfinished(partition) == 0 && last.containsKey(partition)) {
+				assertThat(last.get(partition).offset()).isEqualTo(nextOffset.get(partition));
+			}
+		});
+	}
+
+	@Provide
+	Arbitrary<List<Operation>> operations() {
+		Arbitrary<Kind> kinds = Arbitraries.frequencyOf(
+				net.jqwik.api.Tuple.of(10, Arbitraries.just(Kind.RECEIVE)),
+				net.jqwik.api.Tuple.of(8, Arbitraries.just(Kind.FINISH)),
+				net.jqwik.api.Tuple.of(3, Arbitraries.just(Kind.COMMIT)),
+				net.jqwik.api.Tuple.of(1, Arbitraries.just(Kind.REVOKE)));
+		Arbitrary<Operation> operation = Combinators
+			.combine(kinds, Arbitraries.integers().between(0, 1), Arbitraries.integers().between(0, 3),
+					Arbitraries.integers().between(0, 1000))
+			.as(Operation::new);
+		return operation.list().ofMaxSize(300);
+	}
+
+	enum Kind {
+
+		RECEIVE, FINISH, COMMIT, REVOKE
+
+	}
+
+	record Operation(Kind kind, int partition, int gap, int pick) {
+	}
+
+	record Received(long offset, OffsetTracker.Ticket ticket) {
+	}
+
+}

@@ -1,0 +1,127 @@
+package dev.kafkatask.test;
+
+import java.util.Locale;
+
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.testcontainers.DockerClientFactory;
+import org.testcontainers.kafka.KafkaContainer;
+
+import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
+import org.springframework.util.StringUtils;
+
+/**
+ * The one place tests get Kafka from, shared by every test of a JVM:
+ * <ol>
+ * <li>the cluster named by the environment variable {@value #BOOTSTRAP_SERVERS_ENV}, when
+ * set;</li>
+ * <li>a Testcontainers Kafka broker, when a Docker engine answers;</li>
+ * <li>otherwise an in-process KRaft broker (spring-kafka-test).</li>
+ * </ol>
+ * {@value #BROKER_ENV} ({@code external}, {@code testcontainers} or {@code embedded}) forces a
+ * choice.
+ *
+ * @author kafka-task
+ */
+public final class TestKafka {
+
+	/**
+	 * Environment variable naming an external cluster's bootstrap servers.
+	 */
+	public static final String BOOTSTRAP_SERVERS_ENV = "KAFKA_TASK_TEST_BOOTSTRAP_SERVERS";
+
+	/**
+	 * Environment variable forcing the kind of broker.
+	 */
+	public static final String BROKER_ENV = "KAFKA_TASK_TEST_BROKER";
+
+	/**
+	 * Kafka image used when Docker is available.
+	 */
+	public static final String KAFKA_IMAGE = "apache/kafka:4.1.1";
+
+	private static final Log logger = LogFactory.getLog(TestKafka.class);
+
+	private static volatile String bootstrapServers;
+
+	private static volatile String kind;
+
+	private TestKafka() {
+	}
+
+	/**
+	 * Return the bootstrap servers of the shared broker, starting it on first use.
+	 * @return the bootstrap servers
+	 */
+	public static String bootstrapServers() {
+		if (bootstrapServers == null) {
+			synchronized (TestKafka.class) {
+				if (bootstrapServers == null) {
+					bootstrapServers = start();
+				}
+			}
+		}
+		return bootstrapServers;
+	}
+
+	/**
+	 * Return which kind of broker the tests use: {@code external}, {@code testcontainers} or
+	 * {@code embedded}.
+	 * @return the kind
+	 */
+	public static String kind() {
+		bootstrapServers();
+		return kind;
+	}
+
+	private static String start() {
+		String forced = System.getenv(BROKER_ENV);
+		String external = System.getenv(BOOTSTRAP_SERVERS_ENV);
+		String choice = StringUtils.hasText(forced) ? forced.toLowerCase(Locale.ROOT)
+				: StringUtils.hasText(external) ? "external" : dockerAvailable() ? "testcontainers" : "embedded";
+		kind = choice;
+		String servers = switch (choice) {
+			case "external" -> {
+				if (!StringUtils.hasText(external)) {
+					throw new IllegalStateException(BROKER_ENV + "=external needs " + BOOTSTRAP_SERVERS_ENV);
+				}
+				yield external;
+			}
+			case "testcontainers" -> startContainer();
+			case "embedded" -> startEmbedded();
+			default -> throw new IllegalStateException("Unknown " + BROKER_ENV + " '" + forced + "'");
+		};
+		logger.info("Tests use a " + choice + " Kafka broker at " + servers);
+		return servers;
+	}
+
+	/**
+	 * Return whether a Docker engine answers.
+	 * @return whether Docker is available
+	 */
+	public static boolean dockerAvailable() {
+		try {
+			return DockerClientFactory.instance().isDockerAvailable();
+		}
+		catch (RuntimeException | LinkageError ex) {
+			return false;
+		}
+	}
+
+	private static String startContainer() {
+		KafkaContainer container = new KafkaContainer(KAFKA_IMAGE);
+		container.start();
+		Runtime.getRuntime().addShutdownHook(new Thread(container::stop, "kafka-test-container-stop"));
+		return container.getBootstrapServers();
+	}
+
+	private static String startEmbedded() {
+		EmbeddedKafkaKraftBroker broker = new EmbeddedKafkaKraftBroker(1, 1);
+		broker.brokerProperty("group.initial.rebalance.delay.ms", "0");
+		broker.brokerProperty("auto.create.topics.enable", "false");
+		broker.afterPropertiesSet();
+		Runtime.getRuntime().addShutdownHook(new Thread(broker::destroy, "embedded-kafka-stop"));
+		return broker.getBrokersAsString();
+	}
+
+}
