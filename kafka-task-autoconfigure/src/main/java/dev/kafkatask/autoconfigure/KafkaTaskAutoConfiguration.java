@@ -4,11 +4,13 @@ import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.config.BeanDefinition;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Role;
 
 import dev.kafkatask.codec.EnvelopeCodec;
 import dev.kafkatask.execution.ArgumentBinder;
@@ -30,11 +32,13 @@ public final class KafkaTaskAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
+	@Role(BeanDefinition.ROLE_INFRASTRUCTURE)
 	static TaskRegistry taskRegistry() {
 		return new TaskRegistry();
 	}
 
 	@Bean
+	@Role(BeanDefinition.ROLE_INFRASTRUCTURE)
 	static KafkaTaskBeanPostProcessor kafkaTaskBeanPostProcessor(TaskRegistry taskRegistry) {
 		return new KafkaTaskBeanPostProcessor(taskRegistry);
 	}

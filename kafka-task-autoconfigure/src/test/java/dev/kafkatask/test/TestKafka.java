@@ -100,6 +100,11 @@ public final class TestKafka {
 	 * @return whether Docker is available
 	 */
 	public static boolean dockerAvailable() {
+		if (!StringUtils.hasText(System.getenv("DOCKER_HOST"))
+				&& !java.nio.file.Files.exists(java.nio.file.Path.of("/var/run/docker.sock"))
+				&& !java.nio.file.Files.exists(java.nio.file.Path.of(System.getProperty("user.home"), ".docker"))) {
+			return false;
+		}
 		try {
 			return DockerClientFactory.instance().isDockerAvailable();
 		}

@@ -215,6 +215,9 @@ final class PollLoop implements Runnable {
 			commitIfDue(false);
 		}
 		commitSync(this.offsets.committable());
+		// Tasks abandoned past the timeout may still finish while the consumer closes; the
+		// revocation that closing triggers must not commit past their records.
+		this.offsets.forget(this.consumer.assignment());
 		if (this.inFlight.total() > 0) {
 			logger.warn(this.inFlight.total() + " task(s) of group '" + this.settings.groupId()
 					+ "' still running after the shutdown timeout of " + this.settings.shutdownTimeout()

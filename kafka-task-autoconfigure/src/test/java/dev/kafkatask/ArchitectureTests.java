@@ -1,0 +1,54 @@
+package dev.kafkatask;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import org.junit.jupiter.api.Test;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+
+/**
+ * Architecture rules of the library, like Spring Boot's own {@code ArchitectureRules}.
+ *
+ * @author kafka-task
+ */
+class ArchitectureTests {
+
+	private final JavaClasses classes = new ClassFileImporter()
+		.withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+		.importPackages("dev.kafkatask");
+
+	@Test
+	void libraryPackagesDoNotDependOnAutoConfiguration() {
+		noClasses().that()
+			.resideOutsideOfPackage("dev.kafkatask.autoconfigure..")
+			.should()
+			.dependOnClassesThat()
+			.resideInAnyPackage("org.springframework.boot.autoconfigure..", "org.springframework.boot..autoconfigure..",
+					"dev.kafkatask.autoconfigure..")
+			.check(this.classes);
+	}
+
+	@Test
+	void taskModelDoesNotDependOnTransports() {
+		noClasses().that()
+			.resideInAnyPackage("dev.kafkatask.task..", "dev.kafkatask.codec..", "dev.kafkatask.dispatch..",
+					"dev.kafkatask.execution..", "dev.kafkatask.monitor..")
+			.should()
+			.dependOnClassesThat()
+			.resideInAnyPackage("org.apache.kafka..", "org.springframework.kafka..", "dev.kafkatask.kafka..",
+					"io.micrometer..")
+			.check(this.classes);
+	}
+
+	@Test
+	void onlyTheMetricsPackageUsesMicrometer() {
+		noClasses().that()
+			.resideOutsideOfPackages("dev.kafkatask.metrics..", "dev.kafkatask.autoconfigure..")
+			.should()
+			.dependOnClassesThat()
+			.resideInAnyPackage("io.micrometer..")
+			.check(this.classes);
+	}
+
+}

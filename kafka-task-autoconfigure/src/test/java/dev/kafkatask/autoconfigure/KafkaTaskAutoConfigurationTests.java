@@ -1,0 +1,169 @@
+package dev.kafkatask.autoconfigure;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.kafka.autoconfigure.KafkaAutoConfiguration;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+import dev.kafkatask.codec.EnvelopeCodec;
+import dev.kafkatask.dispatch.TaskClientFactory;
+import dev.kafkatask.dispatch.TaskDispatcher;
+import dev.kafkatask.execution.TaskInvoker;
+import dev.kafkatask.kafka.KafkaTaskTransport;
+import dev.kafkatask.kafka.TopicProvisioner;
+import dev.kafkatask.kafka.listener.TaskListenerContainer;
+import dev.kafkatask.metrics.KafkaTaskMetrics;
+import dev.kafkatask.task.KafkaTask;
+import dev.kafkatask.task.TaskRegistrationException;
+import dev.kafkatask.task.TaskRegistry;
+import dev.kafkatask.test.SharedKafkaBroker;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.mockito.Mockito.mock;
+
+/**
+ * Tests for kafka-task's auto-configurations.
+ *
+ * @author kafka-task
+ */
+@SharedKafkaBroker
+class KafkaTaskAutoConfigurationTests {
+
+	private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
+		.withConfiguration(AutoConfigurations.of(KafkaAutoConfiguration.class, KafkaTaskAutoConfiguration.class,
+				KafkaTaskKafkaAutoConfiguration.class, KafkaTaskDispatchAutoConfiguration.class,
+				KafkaTaskMetricsAutoConfiguration.class))
+		.withPropertyValues("kafka-task.kafka.topic-prefix=autoconfig.");
+
+	@Test
+	void whenStarterIsPresentThenTaskBeansAreCreated() {
+		this.contextRunner.run((context) -> {
+			assertThat(context).hasSingleBean(TaskRegistry.class);
+			assertThat(context).hasSingleBean(EnvelopeCodec.class);
+			assertThat(context).hasSingleBean(TaskInvoker.class);
+			assertThat(context).hasSingleBean(KafkaTaskTransport.class);
+			assertThat(context).hasSingleBean(TopicProvisioner.class);
+			assertThat(context).hasSingleBean(TaskListenerContainer.class);
+			assertThat(context).hasSingleBean(TaskDispatcher.class);
+			assertThat(context).hasSingleBean(TaskClientFactory.class);
+			assertThat(context).doesNotHaveBean(KafkaTaskMetrics.class);
+		});
+	}
+
+	@Test
+	void whenUserDefinesDispatcherThenAutoConfigurationBacksOff() {
+		TaskDispatcher own = mock(TaskDispatcher.class);
+		this.contextRunner.withBean(TaskDispatcher.class, () -> own)
+			.run((context) -> assertThat(context).getBean(TaskDispatcher.class).isSameAs(own));
+	}
+
+	@Test
+	void whenUserDefinesRegistryThenItIsUsed() {
+		TaskRegistry own = new TaskRegistry();
+		this.contextRunner.withBean(TaskRegistry.class, () -> own)
+			.run((context) -> assertThat(context).getBean(TaskRegistry.class).isSameAs(own));
+	}
+
+	@Test
+	void whenDisabledThenNoTaskBeansAreCreated() {
+		this.contextRunner.withPropertyValues("kafka-task.enabled=false").run((context) -> {
+			assertThat(context).hasNotFailed();
+			assertThat(context).doesNotHaveBean(TaskRegistry.class);
+			assertThat(context).doesNotHaveBean(TaskDispatcher.class);
+			assertThat(context).doesNotHaveBean(TaskListenerContainer.class);
+		});
+	}
+
+	@Test
+	void whenWorkerIsDisabledThenDispatcherRemainsWithoutContainer() {
+		this.contextRunner.withPropertyValues("kafka-task.worker.enabled=false").run((context) -> {
+			assertThat(context).doesNotHaveBean(TaskListenerContainer.class);
+			assertThat(context).hasSingleBean(TaskDispatcher.class);
+		});
+	}
+
+	@Test
+	void whenWorkerPropertiesAreSetThenContainerUsesThem() {
+		this.contextRunner
+			.withPropertyValues("kafka-task.worker.group-id=billing-workers", "kafka-task.worker.max-in-flight=32",
+					"kafka-task.worker.shutdown-timeout=5s")
+			.run((context) -> {
+				TaskListenerContainer container = context.getBean(TaskListenerContainer.class);
+				assertThat(container.getSettings().groupId()).isEqualTo("billing-workers");
+				assertThat(container.getSettings().maxInFlight()).isEqualTo(32);
+				assertThat(container.getSettings().shutdownTimeout()).hasSeconds(5);
+			});
+	}
+
+	@Test
+	void whenGroupIdIsNotSetThenApplicationNameIsUsed() {
+		this.contextRunner.withPropertyValues("spring.application.name=orders")
+			.run((context) -> assertThat(context.getBean(TaskListenerContainer.class).getSettings().groupId())
+				.isEqualTo("orders"));
+	}
+
+	@Test
+	void whenMeterRegistryIsPresentThenMetricsAreConfigured() {
+		this.contextRunner.withBean(MeterRegistry.class, SimpleMeterRegistry::new)
+			.run((context) -> assertThat(context).hasSingleBean(KafkaTaskMetrics.class));
+	}
+
+	@Test
+	void whenTaskMethodsAreDeclaredThenTheyAreRegistered() {
+		this.contextRunner.withUserConfiguration(TasksConfiguration.class)
+			.withPropertyValues("kafka-task.worker.enabled=false")
+			.run((context) -> assertThat(context.getBean(TaskRegistry.class).find("GoodTasks.work")).isNotNull());
+	}
+
+	@Test
+	void whenTaskParameterIsNotJsonThenStartupFailsNamingTheMethod() {
+		this.contextRunner.withUserConfiguration(BadTasksConfiguration.class).run((context) -> {
+			assertThat(context).hasFailed();
+			assertThat(context.getStartupFailure()).rootCause()
+				.isInstanceOf(TaskRegistrationException.class)
+				.hasMessageContaining(BadTasks.class.getName() + ".work(..)");
+		});
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class TasksConfiguration {
+
+		@Bean
+		GoodTasks goodTasks() {
+			return new GoodTasks();
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class BadTasksConfiguration {
+
+		@Bean
+		BadTasks badTasks() {
+			return new BadTasks();
+		}
+
+	}
+
+	public static class GoodTasks {
+
+		@KafkaTask
+		public void work(String input) {
+		}
+
+	}
+
+	public static class BadTasks {
+
+		@KafkaTask
+		public void work(Thread thread) {
+		}
+
+	}
+
+}

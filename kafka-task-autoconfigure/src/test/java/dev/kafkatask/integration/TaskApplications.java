@@ -1,0 +1,64 @@
+package dev.kafkatask.integration;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+import org.springframework.boot.SpringBootConfiguration;
+import org.springframework.boot.WebApplicationType;
+import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.annotation.Bean;
+
+/**
+ * Starts real kafka-task applications against the shared broker, each test on topics and a
+ * consumer group of its own.
+ *
+ * @author kafka-task
+ */
+final class TaskApplications {
+
+	private final String prefix = "it" + UUID.randomUUID().toString().substring(0, 8) + ".";
+
+	private final TaskJournal journal = new TaskJournal();
+
+	String prefix() {
+		return this.prefix;
+	}
+
+	String topic(String queue) {
+		return this.prefix + queue;
+	}
+
+	String groupId() {
+		return this.prefix + "workers";
+	}
+
+	TaskJournal journal() {
+		return this.journal;
+	}
+
+	ConfigurableApplicationContext start(String... properties) {
+		List<String> all = new ArrayList<>(List.of("kafka-task.kafka.topic-prefix=" + this.prefix,
+				"kafka-task.worker.group-id=" + groupId(), "kafka-task.worker.commit-interval=100ms",
+				"kafka-task.worker.poll-timeout=200ms", "kafka-task.kafka.partitions=3", "spring.main.banner-mode=off"));
+		all.addAll(List.of(properties));
+		return new SpringApplicationBuilder(App.class).web(WebApplicationType.NONE)
+			.initializers((context) -> context.getBeanFactory().registerSingleton("taskJournal", this.journal))
+			.properties(all.toArray(String[]::new))
+			.run();
+	}
+
+	@SpringBootConfiguration(proxyBeanMethods = false)
+	@EnableAutoConfiguration
+	static class App {
+
+		@Bean
+		JournalTasks journalTasks(TaskJournal journal) {
+			return new JournalTasks(journal);
+		}
+
+	}
+
+}

@@ -1,0 +1,62 @@
+package dev.kafkatask.integration;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * What test tasks did, shared by the application contexts of one test.
+ *
+ * @author kafka-task
+ */
+public class TaskJournal {
+
+	private final Map<String, AtomicInteger> runs = new ConcurrentHashMap<>();
+
+	private final Map<String, AtomicInteger> starts = new ConcurrentHashMap<>();
+
+	private final Queue<String> entries = new ConcurrentLinkedQueue<>();
+
+	private final CountDownLatch release = new CountDownLatch(1);
+
+	void started(String key) {
+		this.starts.computeIfAbsent(key, (k) -> new AtomicInteger()).incrementAndGet();
+	}
+
+	void ran(String key) {
+		this.runs.computeIfAbsent(key, (k) -> new AtomicInteger()).incrementAndGet();
+		this.entries.add(key);
+	}
+
+	boolean awaitRelease(Duration timeout) throws InterruptedException {
+		return this.release.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+	}
+
+	public void release() {
+		this.release.countDown();
+	}
+
+	public int runs(String key) {
+		AtomicInteger count = this.runs.get(key);
+		return (count != null) ? count.get() : 0;
+	}
+
+	public int starts(String key) {
+		AtomicInteger count = this.starts.get(key);
+		return (count != null) ? count.get() : 0;
+	}
+
+	public int distinctRuns() {
+		return this.runs.size();
+	}
+
+	public Queue<String> entries() {
+		return this.entries;
+	}
+
+}
