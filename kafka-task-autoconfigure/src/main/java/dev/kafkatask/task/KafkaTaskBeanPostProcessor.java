@@ -1,5 +1,7 @@
 package dev.kafkatask.task;
 
+import java.lang.reflect.Proxy;
+
 import org.springframework.aop.support.AopUtils;
 import org.springframework.beans.BeansException;
 import org.springframework.beans.factory.config.BeanPostProcessor;
@@ -19,7 +21,12 @@ public class KafkaTaskBeanPostProcessor implements BeanPostProcessor {
 
 	@Override
 	public Object postProcessAfterInitialization(Object bean, String beanName) throws BeansException {
-		this.registry.registerBean(bean, AopUtils.getTargetClass(bean));
+		Class<?> targetClass = AopUtils.getTargetClass(bean);
+		// A plain JDK proxy (a typed task client, for one) delegates its methods: it does not
+		// implement tasks, even when its interface declares them.
+		if (!Proxy.isProxyClass(targetClass)) {
+			this.registry.registerBean(bean, targetClass);
+		}
 		return bean;
 	}
 
