@@ -92,6 +92,7 @@ public final class KafkaTaskKafkaAutoConfiguration {
 			queues.add(properties.getDefaultQueue());
 			queues.addAll(registry.queues(properties.getDefaultQueue()));
 			queues.addAll(properties.getWorker().getQueues());
+			queues.addAll(properties.getKafka().getQueues());
 			provisioner.provision(queues);
 		};
 	}

@@ -78,6 +78,12 @@ public class KafkaTaskProperties {
 		 */
 		private @Nullable Short replicationFactor;
 
+		/**
+		 * Further queues whose topics are created at startup, such as queues that only other
+		 * services consume but this one dispatches to.
+		 */
+		private List<String> queues = new ArrayList<>();
+
 		public String getTopicPrefix() {
 			return this.topicPrefix;
 		}
@@ -108,6 +114,14 @@ public class KafkaTaskProperties {
 
 		public void setReplicationFactor(@Nullable Short replicationFactor) {
 			this.replicationFactor = replicationFactor;
+		}
+
+		public List<String> getQueues() {
+			return this.queues;
+		}
+
+		public void setQueues(List<String> queues) {
+			this.queues = queues;
 		}
 
 	}

@@ -7,6 +7,9 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
 
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ProblemDetail;
+import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestMapping;
@@ -65,6 +68,11 @@ class DemoController {
 		return CompletableFuture.allOf(sent.toArray(CompletableFuture[]::new))
 			.thenApply((done) -> Map.of("dispatched", sent.size(), "first", sent.get(0).join(), "last",
 					sent.get(sent.size() - 1).join()));
+	}
+
+	@ExceptionHandler(IllegalArgumentException.class)
+	ProblemDetail badRequest(IllegalArgumentException ex) {
+		return ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST, ex.getMessage());
 	}
 
 	/**

@@ -59,7 +59,9 @@ class SampleApplicationTests {
 
 	@Test
 	void whenCountIsOutOfRangeThenDispatchIsRefused() throws Exception {
-		assertThat(post("/demo/dispatch?count=0").statusCode()).isGreaterThanOrEqualTo(400);
+		HttpResponse<String> refused = post("/demo/dispatch?count=0");
+		assertThat(refused.statusCode()).isEqualTo(400);
+		assertThat(refused.body()).contains("count must be between 1 and 100000");
 	}
 
 	private HttpResponse<String> post(String path) throws Exception {
