@@ -1,13 +1,16 @@
 package dev.kafkatask.kafka;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.TopicDescription;
 
 import org.springframework.kafka.core.KafkaAdmin;
 
@@ -21,6 +24,8 @@ import org.springframework.kafka.core.KafkaAdmin;
 public class TopicProvisioner {
 
 	private static final Log logger = LogFactory.getLog(TopicProvisioner.class);
+
+	private static final Duration LEADER_TIMEOUT = Duration.ofSeconds(30);
 
 	private final KafkaAdmin admin;
 
@@ -53,7 +58,38 @@ public class TopicProvisioner {
 			newTopics.add(new NewTopic(this.topics.deadLetterTopic(topic), this.partitions, this.replicationFactor));
 		}
 		this.admin.createOrModifyTopics(newTopics.toArray(NewTopic[]::new));
+		awaitLeaders(newTopics.stream().map(NewTopic::name).toArray(String[]::new));
 		logger.info("Task topics ready for queues " + queues);
+	}
+
+	/**
+	 * Wait until every partition of the topics has a leader, so that the first dispatch to a
+	 * new topic meets a broker that knows it (a produce that races the leader election is
+	 * answered NOT_LEADER_OR_FOLLOWER and retried).
+	 */
+	private void awaitLeaders(String[] topicNames) {
+		long deadline = System.nanoTime() + LEADER_TIMEOUT.toNanos();
+		while (true) {
+			Map<String, TopicDescription> descriptions = this.admin.describeTopics(topicNames);
+			boolean ready = descriptions.size() == topicNames.length && descriptions.values()
+				.stream()
+				.flatMap((description) -> description.partitions().stream())
+				.allMatch((partition) -> partition.leader() != null && !partition.leader().isEmpty());
+			if (ready) {
+				return;
+			}
+			if (System.nanoTime() - deadline > 0) {
+				logger.warn("Some task topic partitions still have no leader after " + LEADER_TIMEOUT);
+				return;
+			}
+			try {
+				Thread.sleep(50);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				return;
+			}
+		}
 	}
 
 }

@@ -90,6 +90,13 @@ public final class OffsetTracker {
 	}
 
 	/**
+	 * Stop tracking every partition.
+	 */
+	public void forgetAll() {
+		forget(java.util.List.copyOf(this.partitions.keySet()));
+	}
+
+	/**
 	 * Return how many received records of the given partition have not finished.
 	 * @param partition the partition
 	 * @return the count, {@code 0} for an untracked partition

@@ -20,6 +20,7 @@ import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The consumer thread of a {@link TaskListenerContainer}. It polls, hands each record to the
@@ -33,6 +34,8 @@ import org.apache.kafka.common.errors.WakeupException;
 final class PollLoop implements Runnable {
 
 	private static final Log logger = LogFactory.getLog(PollLoop.class);
+
+	private static final int MAX_WAKEUP_RETRIES = 100;
 
 	private final ContainerSettings settings;
 
@@ -57,6 +60,8 @@ final class PollLoop implements Runnable {
 	private volatile boolean waitingForCapacity;
 
 	private volatile Set<TopicPartition> assignment = Set.of();
+
+	private volatile @Nullable Throwable failure;
 
 	private boolean paused;
 
@@ -88,9 +93,13 @@ final class PollLoop implements Runnable {
 			drain();
 		}
 		catch (RuntimeException | Error ex) {
+			this.failure = ex;
 			logger.error("Task consumer of group '" + this.settings.groupId() + "' stopped unexpectedly", ex);
 		}
 		finally {
+			// Whatever happened, closing the consumer must not commit work that is cut short
+			// below: the revocation that closing triggers finds nothing left to commit.
+			this.offsets.forgetAll();
 			this.executor.shutdownNow();
 			closeConsumer();
 			this.assignment = Set.of();
@@ -131,9 +140,10 @@ final class PollLoop implements Runnable {
 			Thread.currentThread().interrupt();
 		}
 		catch (RuntimeException | Error ex) {
+			// Not the task failing (that is handled and counted) but kafka-task itself: keep the
+			// record unfinished so that it is not committed and runs again.
 			logger.error("Unexpected failure handling record " + record.topic() + "-" + record.partition() + "@"
-					+ record.offset(), ex);
-			finished = true;
+					+ record.offset() + "; it stays uncommitted", ex);
 		}
 		finally {
 			if (finished) {
@@ -189,17 +199,22 @@ final class PollLoop implements Runnable {
 		if (committable.isEmpty()) {
 			return;
 		}
-		for (int attempt = 0; attempt < 2; attempt++) {
+		for (int attempt = 1;; attempt++) {
 			try {
 				this.consumer.commitSync(committable);
 				this.offsets.committed(committable);
 				return;
 			}
 			catch (WakeupException ex) {
-				// a task's wake-up call, not a stop: try again
+				// a task's (or stop's) wake-up call aimed at poll: the commit is still wanted
+				if (attempt == MAX_WAKEUP_RETRIES) {
+					logger.warn("Offset commit of " + committable.keySet() + " gave up after " + attempt
+							+ " wake-ups; those records may run again");
+					return;
+				}
 			}
 			catch (KafkaException ex) {
-				logger.warn("Offset commit failed: " + ex);
+				logger.warn("Offset commit of " + committable.keySet() + " failed; those records may run again: " + ex);
 				return;
 			}
 		}
@@ -208,6 +223,7 @@ final class PollLoop implements Runnable {
 	private void drain() {
 		this.backlog.clear();
 		this.consumer.pause(this.consumer.assignment());
+		this.paused = true;
 		long deadline = System.nanoTime() + this.settings.shutdownTimeout().toNanos();
 		while (this.inFlight.total() > 0 && deadline - System.nanoTime() > 0) {
 			this.waitingForCapacity = true;
@@ -254,6 +270,10 @@ final class PollLoop implements Runnable {
 
 	boolean isRunning() {
 		return this.running;
+	}
+
+	@Nullable Throwable failure() {
+		return this.failure;
 	}
 
 	int inFlight() {

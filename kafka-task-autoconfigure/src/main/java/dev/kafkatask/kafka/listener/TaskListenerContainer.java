@@ -41,6 +41,8 @@ public class TaskListenerContainer implements SmartLifecycle {
 
 	private static final Log logger = LogFactory.getLog(TaskListenerContainer.class);
 
+	private static final Duration STOP_MARGIN = Duration.ofSeconds(90);
+
 	private final Lock lifecycleLock = new ReentrantLock();
 
 	private final ContainerSettings settings;
@@ -58,6 +60,8 @@ public class TaskListenerContainer implements SmartLifecycle {
 	private volatile @Nullable PollLoop loop;
 
 	private volatile List<String> subscribedTopics = List.of();
+
+	private volatile @Nullable Thread consumerThread;
 
 	private boolean autoStartup = true;
 
@@ -86,6 +90,11 @@ public class TaskListenerContainer implements SmartLifecycle {
 	}
 
 	protected void doStart() {
+		Thread previous = this.consumerThread;
+		if (previous != null && previous.isAlive()) {
+			throw new IllegalStateException("Task consumer of group '" + this.settings.groupId()
+					+ "' is still stopping; start it again once it stopped");
+		}
 		List<String> topicsToConsume = List.copyOf(this.topics.get());
 		if (topicsToConsume.isEmpty()) {
 			logger.info("Task consumer of group '" + this.settings.groupId() + "' has no queues to consume");
@@ -98,7 +107,10 @@ public class TaskListenerContainer implements SmartLifecycle {
 		PollLoop newLoop = new PollLoop(this.settings, consumer, topicsToConsume, this.handler, executor);
 		this.subscribedTopics = topicsToConsume;
 		this.loop = newLoop;
-		Thread.ofPlatform().name("kafka-task-consumer-" + this.settings.groupId()).daemon(false).start(newLoop);
+		this.consumerThread = Thread.ofPlatform()
+			.name("kafka-task-consumer-" + this.settings.groupId())
+			.daemon(false)
+			.start(newLoop);
 		for (String topic : topicsToConsume) {
 			String queue = this.taskTopics.queue(topic);
 			this.observer.workerStarted(this.settings.groupId(), (queue != null) ? queue : topic,
@@ -127,8 +139,10 @@ public class TaskListenerContainer implements SmartLifecycle {
 		}
 		current.requestStop();
 		try {
-			if (!current.awaitStopped(this.settings.shutdownTimeout().plus(Duration.ofSeconds(30)))) {
-				logger.warn("Task consumer of group '" + this.settings.groupId() + "' did not stop in time");
+			// Beyond the shutdown timeout: the final commit and leaving the group.
+			if (!current.awaitStopped(this.settings.shutdownTimeout().plus(STOP_MARGIN))) {
+				logger.warn("Task consumer of group '" + this.settings.groupId() + "' did not stop within "
+						+ this.settings.shutdownTimeout().plus(STOP_MARGIN) + "; it goes on stopping in the background");
 			}
 		}
 		catch (InterruptedException ex) {
@@ -156,6 +170,15 @@ public class TaskListenerContainer implements SmartLifecycle {
 	@Override
 	public int getPhase() {
 		return DEFAULT_PHASE;
+	}
+
+	/**
+	 * Return why the consumer thread stopped on its own, if it did.
+	 * @return the failure, or {@code null}
+	 */
+	public @Nullable Throwable getFailure() {
+		PollLoop current = this.loop;
+		return (current != null) ? current.failure() : null;
 	}
 
 	/**

@@ -1,6 +1,7 @@
 package dev.kafkatask.kafka.listener;
 
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -113,14 +114,26 @@ public class TaskRecordHandler {
 	private void deadLetter(ConsumerRecord<String, byte[]> record, String queue, String task, String reason,
 			RuntimeException cause) throws InterruptedException {
 		long backoff = 100;
+		CompletableFuture<?> sent = null;
 		while (true) {
 			try {
-				this.deadLetters.publish(record, reason, cause).get(30, TimeUnit.SECONDS);
+				if (sent == null) {
+					sent = this.deadLetters.publish(record, reason, cause);
+				}
+				// A slow acknowledgement is waited for, never answered with a second copy.
+				sent.get(30, TimeUnit.SECONDS);
 				break;
 			}
-			catch (ExecutionException | TimeoutException ex) {
-				logger.warn("Could not dead-letter record " + position(record) + "; retrying in " + backoff + " ms",
-						ex);
+			catch (TimeoutException ex) {
+				logger.warn("Dead letter of record " + position(record) + " not acknowledged yet; still waiting");
+			}
+			catch (ExecutionException | RuntimeException ex) {
+				// Nothing is lost: the record stays unfinished, so its offset is not committed,
+				// until the dead-letter topic takes it.
+				Throwable failure = (ex instanceof ExecutionException) ? ex.getCause() : ex;
+				logger.error("Could not dead-letter record " + position(record) + " to "
+						+ this.topics.deadLetterTopic(record.topic()) + "; retrying in " + backoff + " ms: " + failure);
+				sent = null;
 				Thread.sleep(backoff);
 				backoff = Math.min(backoff * 2, MAX_DEAD_LETTER_BACKOFF_MILLIS);
 			}
