@@ -1,5 +1,6 @@
 package dev.kafkatask.autoconfigure;
 
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -8,7 +9,7 @@ import java.util.Optional;
 import java.util.Set;
 
 import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.CooperativeStickyAssignor;
+import org.apache.kafka.clients.consumer.GroupProtocol;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 
@@ -30,16 +31,20 @@ import org.springframework.kafka.core.ProducerFactory;
 
 import dev.kafkatask.codec.EnvelopeCodec;
 import dev.kafkatask.execution.TaskInvoker;
+import dev.kafkatask.kafka.GroupProtocols;
 import dev.kafkatask.kafka.KafkaTaskProducer;
 import dev.kafkatask.kafka.KafkaTaskTransport;
 import dev.kafkatask.kafka.TaskTopics;
 import dev.kafkatask.kafka.TopicProvisioner;
 import dev.kafkatask.kafka.listener.ContainerSettings;
 import dev.kafkatask.kafka.listener.DeadLetterPublisher;
+import dev.kafkatask.kafka.listener.OrderingMode;
 import dev.kafkatask.kafka.listener.TaskListenerContainer;
 import dev.kafkatask.kafka.listener.TaskRecordHandler;
 import dev.kafkatask.monitor.TaskObserver;
+import dev.kafkatask.task.TaskDefinition;
 import dev.kafkatask.task.TaskRegistry;
+import dev.kafkatask.task.TaskThreads;
 
 /**
  * Auto-configuration of kafka-task's Kafka leg: the transport that publishes tasks to one
@@ -101,21 +106,37 @@ public final class KafkaTaskKafkaAutoConfiguration {
 	@ConditionalOnMissingBean
 	@ConditionalOnBooleanProperty(name = "kafka-task.worker.enabled", matchIfMissing = true)
 	TaskListenerContainer taskListenerContainer(KafkaTaskProperties properties, Environment environment,
-			ObjectProvider<ConsumerFactory<?, ?>> consumerFactory, KafkaTaskProducer producer, TaskTopics topics,
-			EnvelopeCodec codec, TaskRegistry registry, TaskInvoker invoker, ObjectProvider<TaskObserver> observers) {
+			ObjectProvider<ConsumerFactory<?, ?>> consumerFactory, ObjectProvider<KafkaAdmin> kafkaAdmin,
+			KafkaTaskProducer producer, TaskTopics topics, EnvelopeCodec codec, TaskRegistry registry,
+			TaskInvoker invoker, ObjectProvider<TaskObserver> observers) {
 		KafkaTaskProperties.Worker worker = properties.getWorker();
 		String groupId = (worker.getGroupId() != null) ? worker.getGroupId()
 				: environment.getProperty("spring.application.name", "kafka-task");
-		ContainerSettings settings = new ContainerSettings(groupId, worker.getMaxInFlight(), worker.getPollTimeout(),
-				worker.getCommitInterval(), worker.getShutdownTimeout());
+		Map<String, OrderingMode> ordering = new HashMap<>();
+		worker.getOrdering().forEach((queue, mode) -> ordering.put(topics.topic(queue), mode));
+		ContainerSettings settings = new ContainerSettings(groupId, worker.getMaxInFlight(),
+				(worker.getMaxInFlightPerPartition() != null) ? worker.getMaxInFlightPerPartition() : Integer.MAX_VALUE,
+				worker.getMaxWaitingPerPartition(), ordering, worker.getDefaultOrdering(), worker.getPollTimeout(),
+				worker.getCommitInterval(), worker.isCommitMetadata(), worker.getRevokeTimeout(),
+				worker.getShutdownTimeout());
 		TaskObserver observer = TaskObserver.composite(observers.orderedStream().toList());
 		TaskRecordHandler handler = new TaskRecordHandler(codec, registry, invoker,
 				new DeadLetterPublisher(producer.getTemplate(), topics), topics, observer);
 		ConsumerFactory<?, ?> base = consumerFactory.getIfAvailable();
-		return new TaskListenerContainer(settings,
-				taskConsumerFactory((base != null) ? base.getConfigurationProperties() : Map.of()),
+		Map<String, Object> consumerConfig = new HashMap<>((base != null) ? base.getConfigurationProperties() : Map.of());
+		KafkaAdmin admin = kafkaAdmin.getIfAvailable();
+		Map<String, Object> adminConfig = (admin != null) ? admin.getConfigurationProperties() : consumerConfig;
+		GroupProtocol protocol = GroupProtocols.resolve(worker.getGroupProtocol(), adminConfig, Duration.ofSeconds(10));
+		GroupProtocols.apply(consumerConfig, protocol);
+		TaskListenerContainer container = new TaskListenerContainer(settings, taskConsumerFactory(consumerConfig),
 				() -> workerQueues(properties, registry).stream().map(topics::topic).toList(), handler, topics,
 				observer);
+		container.setPlatformThreads(worker.getPlatformThreads());
+		container.setRunsOnPlatformThreads((task) -> {
+			TaskDefinition definition = registry.find(task);
+			return definition != null && definition.threads() == TaskThreads.PLATFORM;
+		});
+		return container;
 	}
 
 	private static List<String> workerQueues(KafkaTaskProperties properties, TaskRegistry registry) {
@@ -129,8 +150,6 @@ public final class KafkaTaskKafkaAutoConfiguration {
 		config.remove(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG);
 		config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
 		config.putIfAbsent(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-		config.putIfAbsent(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG,
-				CooperativeStickyAssignor.class.getName());
 		return new DefaultKafkaConsumerFactory<>(config, new StringDeserializer(), new ByteArrayDeserializer());
 	}
 

@@ -2,11 +2,15 @@ package dev.kafkatask.autoconfigure;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
+
+import dev.kafkatask.kafka.listener.OrderingMode;
 
 /**
  * Configuration properties of kafka-task.
@@ -153,6 +157,52 @@ public class KafkaTaskProperties {
 		private int maxInFlight = 256;
 
 		/**
+		 * Most tasks of one partition a worker runs at once. Unlimited by default.
+		 */
+		private @Nullable Integer maxInFlightPerPartition;
+
+		/**
+		 * Most records of one partition that may wait behind a running record with the same
+		 * key (ordering 'key' or 'partition') before the partition is paused.
+		 */
+		private int maxWaitingPerPartition = 1000;
+
+		/**
+		 * Ordering of queues not named in 'ordering': 'unordered' (any order, the default),
+		 * 'key' (records with the same key one after another) or 'partition' (one at a time).
+		 */
+		private OrderingMode defaultOrdering = OrderingMode.UNORDERED;
+
+		/**
+		 * Ordering per queue, overriding 'default-ordering'.
+		 */
+		private final Map<String, OrderingMode> ordering = new LinkedHashMap<>();
+
+		/**
+		 * Size of the platform thread pool of tasks marked threads = PLATFORM (CPU-heavy
+		 * work). Defaults to the number of processors less one, at least one.
+		 */
+		private int platformThreads = Math.max(1, Runtime.getRuntime().availableProcessors() - 1);
+
+		/**
+		 * Consumer group protocol: 'auto' (KIP-848 'consumer' when the brokers support it,
+		 * else 'classic' with the cooperative-sticky assignor), 'consumer' or 'classic'.
+		 */
+		private String groupProtocol = "auto";
+
+		/**
+		 * Whether offset commits record, in their metadata, the finished records above the
+		 * lowest unfinished one, so that after a crash only unfinished tasks run again.
+		 */
+		private boolean commitMetadata = true;
+
+		/**
+		 * How long a revocation waits for the running tasks of revoked partitions before it
+		 * commits and lets them go.
+		 */
+		private Duration revokeTimeout = Duration.ofSeconds(10);
+
+		/**
 		 * Longest time one poll waits for records.
 		 */
 		private Duration pollTimeout = Duration.ofSeconds(1);
@@ -198,6 +248,66 @@ public class KafkaTaskProperties {
 
 		public void setMaxInFlight(int maxInFlight) {
 			this.maxInFlight = maxInFlight;
+		}
+
+		public @Nullable Integer getMaxInFlightPerPartition() {
+			return this.maxInFlightPerPartition;
+		}
+
+		public void setMaxInFlightPerPartition(@Nullable Integer maxInFlightPerPartition) {
+			this.maxInFlightPerPartition = maxInFlightPerPartition;
+		}
+
+		public int getMaxWaitingPerPartition() {
+			return this.maxWaitingPerPartition;
+		}
+
+		public void setMaxWaitingPerPartition(int maxWaitingPerPartition) {
+			this.maxWaitingPerPartition = maxWaitingPerPartition;
+		}
+
+		public OrderingMode getDefaultOrdering() {
+			return this.defaultOrdering;
+		}
+
+		public void setDefaultOrdering(OrderingMode defaultOrdering) {
+			this.defaultOrdering = defaultOrdering;
+		}
+
+		public Map<String, OrderingMode> getOrdering() {
+			return this.ordering;
+		}
+
+		public int getPlatformThreads() {
+			return this.platformThreads;
+		}
+
+		public void setPlatformThreads(int platformThreads) {
+			this.platformThreads = platformThreads;
+		}
+
+		public String getGroupProtocol() {
+			return this.groupProtocol;
+		}
+
+		public void setGroupProtocol(String groupProtocol) {
+			this.groupProtocol = groupProtocol;
+		}
+
+		public boolean isCommitMetadata() {
+			return this.commitMetadata;
+		}
+
+		public void setCommitMetadata(boolean commitMetadata) {
+			this.commitMetadata = commitMetadata;
+		}
+
+		public Duration getRevokeTimeout() {
+			return this.revokeTimeout;
+		}
+
+		public void setRevokeTimeout(Duration revokeTimeout) {
+			this.revokeTimeout = revokeTimeout;
 		}
 
 		public Duration getPollTimeout() {

@@ -37,4 +37,11 @@ public @interface KafkaTask {
 	 */
 	String queue() default "";
 
+	/**
+	 * Threads the task runs on: a virtual thread of its own (the default), or the worker's
+	 * bounded pool of platform threads for CPU-heavy work.
+	 * @return the threads
+	 */
+	TaskThreads threads() default TaskThreads.VIRTUAL;
+
 }

@@ -14,10 +14,11 @@ import org.jspecify.annotations.Nullable;
  * @param bean the bean that owns the method
  * @param method the method that runs the task
  * @param parameters the method's parameters, in declaration order
+ * @param threads the threads the task runs on
  * @author kafka-task
  */
 public record TaskDefinition(String name, @Nullable String queue, Object bean, Method method,
-		List<TaskParameter> parameters) {
+		List<TaskParameter> parameters, TaskThreads threads) {
 
 	public TaskDefinition {
 		parameters = List.copyOf(parameters);

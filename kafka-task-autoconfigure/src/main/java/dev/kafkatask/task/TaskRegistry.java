@@ -70,7 +70,8 @@ public class TaskRegistry {
 					"@KafkaTask method " + TaskDefinition.describe(method) + " must be a public instance method");
 		}
 		Method invocable = AopUtils.selectInvocableMethod(method, bean.getClass());
-		TaskDefinition definition = new TaskDefinition(name, queue, bean, invocable, parameters(method));
+		TaskDefinition definition = new TaskDefinition(name, queue, bean, invocable, parameters(method),
+				annotation.threads());
 		return add(definition);
 	}
 

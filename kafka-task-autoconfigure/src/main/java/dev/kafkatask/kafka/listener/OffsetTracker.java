@@ -3,11 +3,12 @@ package dev.kafkatask.kafka.listener;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.OptionalLong;
+import java.util.NavigableSet;
 import java.util.concurrent.ConcurrentHashMap;
 
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Tracks, per assigned partition, which records finished, so that a commit never passes a
@@ -23,16 +24,33 @@ public final class OffsetTracker {
 
 	private final Map<TopicPartition, PartitionOffsets> partitions = new ConcurrentHashMap<>();
 
+	private volatile boolean withMetadata = true;
+
 	/**
 	 * Record that a record was received.
 	 * @param partition the record's partition
 	 * @param offset the record's offset
-	 * @return the ticket to finish the record with
+	 * @return the ticket to finish the record with, or {@code null} when an earlier owner of
+	 * the partition already finished it
 	 */
-	public Ticket received(TopicPartition partition, long offset) {
+	public @Nullable Ticket received(TopicPartition partition, long offset) {
 		PartitionOffsets offsets = this.partitions.computeIfAbsent(partition, (key) -> new PartitionOffsets());
-		offsets.received(offset);
-		return new Ticket(offsets, offset);
+		return offsets.received(offset) ? new Ticket(offsets, offset) : null;
+	}
+
+	/**
+	 * Record the offsets of a newly assigned partition that its earlier owner already
+	 * finished, as read from the metadata of its committed offset.
+	 * @param partition the partition
+	 * @param committed the committed offset and its metadata
+	 * @return how many finished offsets the metadata named
+	 */
+	public int restore(TopicPartition partition, OffsetAndMetadata committed) {
+		NavigableSet<Long> finished = CommitMetadata.decode(committed.offset(), committed.metadata());
+		if (!finished.isEmpty()) {
+			this.partitions.computeIfAbsent(partition, (key) -> new PartitionOffsets()).finishedEarlier(finished);
+		}
+		return finished.size();
 	}
 
 	/**
@@ -45,6 +63,14 @@ public final class OffsetTracker {
 	}
 
 	/**
+	 * Whether commits carry the finished offsets above them as metadata.
+	 * @param withMetadata whether to write metadata
+	 */
+	public void setCommitMetadata(boolean withMetadata) {
+		this.withMetadata = withMetadata;
+	}
+
+	/**
 	 * Return the offsets to commit for the given partitions.
 	 * @param partitions the partitions
 	 * @return the offsets to commit
@@ -54,9 +80,9 @@ public final class OffsetTracker {
 		for (TopicPartition partition : partitions) {
 			PartitionOffsets tracked = this.partitions.get(partition);
 			if (tracked != null) {
-				OptionalLong offset = tracked.committable();
-				if (offset.isPresent()) {
-					offsets.put(partition, new OffsetAndMetadata(offset.getAsLong()));
+				OffsetAndMetadata offset = tracked.committable(this.withMetadata);
+				if (offset != null) {
+					offsets.put(partition, offset);
 				}
 			}
 		}
@@ -71,7 +97,7 @@ public final class OffsetTracker {
 		offsets.forEach((partition, offset) -> {
 			PartitionOffsets tracked = this.partitions.get(partition);
 			if (tracked != null) {
-				tracked.committed(offset.offset());
+				tracked.committed(offset);
 			}
 		});
 	}

@@ -1,14 +1,20 @@
 package dev.kafkatask.kafka.listener;
 
-import java.util.OptionalLong;
+import java.util.Iterator;
+import java.util.NavigableSet;
 import java.util.TreeSet;
 import java.util.concurrent.locks.Lock;
 import java.util.concurrent.locks.ReentrantLock;
 
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.jspecify.annotations.Nullable;
+
 /**
  * The offsets of one assigned partition: which records were received and which of them have
  * not finished. The offset that is safe to commit is the lowest unfinished offset, or the
- * offset after the last received record when every record finished.
+ * offset after the last received record when every record finished. Offsets that an earlier
+ * owner recorded as finished (see {@link CommitMetadata}) are remembered so that they are
+ * not run twice.
  * <p>
  * Thread-safe; a {@link ReentrantLock} rather than {@code synchronized} so that a virtual
  * thread finishing a record never pins its carrier on JDK 21.
@@ -21,21 +27,47 @@ final class PartitionOffsets {
 
 	private final TreeSet<Long> unfinished = new TreeSet<>();
 
+	private final TreeSet<Long> finishedEarlier = new TreeSet<>();
+
 	private long next = -1;
 
 	private long committed = -1;
+
+	private String committedMetadata = "";
 
 	private volatile boolean detached;
 
 	/**
 	 * Record that the record at the given offset was received.
 	 * @param offset the offset
+	 * @return whether it still has to run ({@code false}: an earlier owner finished it)
 	 */
-	void received(long offset) {
+	boolean received(long offset) {
 		this.lock.lock();
 		try {
-			this.unfinished.add(offset);
 			this.next = Math.max(this.next, offset + 1);
+			if (!this.finishedEarlier.isEmpty()) {
+				this.finishedEarlier.headSet(offset).clear();
+				if (this.finishedEarlier.remove(offset)) {
+					return false;
+				}
+			}
+			this.unfinished.add(offset);
+			return true;
+		}
+		finally {
+			this.lock.unlock();
+		}
+	}
+
+	/**
+	 * Record offsets that an earlier owner of the partition already finished.
+	 * @param offsets the offsets
+	 */
+	void finishedEarlier(NavigableSet<Long> offsets) {
+		this.lock.lock();
+		try {
+			this.finishedEarlier.addAll(offsets);
 		}
 		finally {
 			this.lock.unlock();
@@ -61,28 +93,62 @@ final class PartitionOffsets {
 	}
 
 	/**
-	 * Return the offset to commit, when it is beyond the last committed offset.
-	 * @return the offset to commit, or empty when there is nothing new to commit
+	 * Return the offset to commit, with the finished offsets above it as metadata, when it is
+	 * beyond the last committed offset or more finished above it.
+	 * @param withMetadata whether to encode finished offsets above the commit
+	 * @return the offset to commit, or {@code null} when there is nothing new to commit
 	 */
-	OptionalLong committable() {
+	@Nullable OffsetAndMetadata committable(boolean withMetadata) {
 		this.lock.lock();
 		try {
-			long offset = this.unfinished.isEmpty() ? this.next : this.unfinished.first();
-			return (offset >= 0 && offset > this.committed) ? OptionalLong.of(offset) : OptionalLong.empty();
+			if (this.next < 0) {
+				return null;
+			}
+			if (this.unfinished.isEmpty()) {
+				return (this.next > this.committed) ? new OffsetAndMetadata(this.next) : null;
+			}
+			long lowest = this.unfinished.first();
+			if (!withMetadata) {
+				return (lowest > this.committed) ? new OffsetAndMetadata(lowest) : null;
+			}
+			// Commit again at the same offset while records above it finish: the metadata moves.
+			String metadata = CommitMetadata.encode(lowest, finishedAbove(lowest));
+			if (lowest == this.committed && metadata.equals(this.committedMetadata)) {
+				return null;
+			}
+			return new OffsetAndMetadata(lowest, metadata);
 		}
 		finally {
 			this.lock.unlock();
 		}
 	}
 
+	private NavigableSet<Long> finishedAbove(long lowest) {
+		NavigableSet<Long> finished = new TreeSet<>();
+		long limit = Math.min(this.next, lowest + 1 + (long) CommitMetadata.MAX_CHARS * 6);
+		Iterator<Long> open = this.unfinished.iterator();
+		long previous = open.next();
+		while (previous < limit) {
+			long upTo = open.hasNext() ? open.next() : this.next;
+			for (long offset = previous + 1; offset < Math.min(upTo, limit); offset++) {
+				finished.add(offset);
+			}
+			previous = upTo;
+		}
+		return finished;
+	}
+
 	/**
 	 * Record that the given offset was committed.
-	 * @param offset the committed offset
+	 * @param offset the committed offset and metadata
 	 */
-	void committed(long offset) {
+	void committed(OffsetAndMetadata offset) {
 		this.lock.lock();
 		try {
-			this.committed = Math.max(this.committed, offset);
+			if (offset.offset() >= this.committed) {
+				this.committed = offset.offset();
+				this.committedMetadata = offset.metadata();
+			}
 		}
 		finally {
 			this.lock.unlock();

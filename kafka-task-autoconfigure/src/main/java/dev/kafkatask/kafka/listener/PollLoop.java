@@ -1,14 +1,16 @@
 package dev.kafkatask.kafka.listener;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.Collection;
-import java.util.Deque;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -20,14 +22,20 @@ import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.header.Header;
 import org.jspecify.annotations.Nullable;
 
+import dev.kafkatask.kafka.TaskHeaders;
+
 /**
- * The consumer thread of a {@link TaskListenerContainer}. It polls, hands each record to the
- * task executor while the in-flight limit allows, and otherwise parks records in a small
- * backlog and pauses every assigned partition, polling on so that the consumer never leaves
- * its group. Finished offsets are committed periodically, on revocation and on shutdown, only
- * up to the lowest record that has not finished.
+ * The consumer thread of a {@link TaskListenerContainer}. It polls, registers each record
+ * with the {@link OffsetTracker}, and hands it to the {@link RecordScheduler}, which starts
+ * what the limits and ordering allow on virtual threads (or the platform pool for CPU-heavy
+ * tasks). Partitions whose records cannot start are paused and the thread polls on, so the
+ * consumer never leaves its group because tasks are slow. Finished offsets are committed
+ * periodically, on revocation (after waiting for the revoked partitions' tasks) and on
+ * shutdown, only up to the lowest record that has not finished, with the finished records
+ * above it in the commit metadata.
  *
  * @author kafka-task
  */
@@ -45,36 +53,41 @@ final class PollLoop implements Runnable {
 
 	private final TaskRecordHandler handler;
 
-	private final ExecutorService executor;
+	private final ExecutorService virtualThreads;
+
+	private final ExecutorService platformThreads;
+
+	private final Predicate<String> runsOnPlatformThreads;
 
 	private final OffsetTracker offsets = new OffsetTracker();
 
-	private final InFlightTasks inFlight;
-
-	private final Deque<ConsumerRecord<String, byte[]>> backlog = new ArrayDeque<>();
+	private final RecordScheduler scheduler;
 
 	private final CountDownLatch stopped = new CountDownLatch(1);
 
 	private volatile boolean running = true;
 
-	private volatile boolean waitingForCapacity;
-
 	private volatile Set<TopicPartition> assignment = Set.of();
 
 	private volatile @Nullable Throwable failure;
 
-	private boolean paused;
+	private Set<TopicPartition> paused = Set.of();
 
 	private long nextCommit;
 
 	PollLoop(ContainerSettings settings, Consumer<String, byte[]> consumer, Collection<String> topics,
-			TaskRecordHandler handler, ExecutorService executor) {
+			TaskRecordHandler handler, ExecutorService virtualThreads, ExecutorService platformThreads,
+			Predicate<String> runsOnPlatformThreads) {
 		this.settings = settings;
 		this.consumer = consumer;
 		this.topics = List.copyOf(topics);
 		this.handler = handler;
-		this.executor = executor;
-		this.inFlight = new InFlightTasks(settings.maxInFlight());
+		this.virtualThreads = virtualThreads;
+		this.platformThreads = platformThreads;
+		this.runsOnPlatformThreads = runsOnPlatformThreads;
+		this.offsets.setCommitMetadata(settings.commitMetadata());
+		this.scheduler = new RecordScheduler(settings.maxInFlight(), settings.maxInFlightPerPartition(),
+				settings.maxWaitingPerPartition(), settings::orderingOf, this::launch, this::wakeUp);
 	}
 
 	@Override
@@ -84,11 +97,15 @@ final class PollLoop implements Runnable {
 			while (this.running) {
 				ConsumerRecords<String, byte[]> records = poll(this.settings.pollTimeout());
 				for (ConsumerRecord<String, byte[]> record : records) {
-					this.backlog.add(record);
+					OffsetTracker.Ticket ticket = this.offsets
+						.received(new TopicPartition(record.topic(), record.partition()), record.offset());
+					if (ticket != null) {
+						this.scheduler.add(record, ticket);
+					}
 				}
-				startWhileCapacity();
+				this.scheduler.dispatch();
 				applyFlowControl();
-				commitIfDue(false);
+				commitIfDue();
 			}
 			drain();
 		}
@@ -100,7 +117,8 @@ final class PollLoop implements Runnable {
 			// Whatever happened, closing the consumer must not commit work that is cut short
 			// below: the revocation that closing triggers finds nothing left to commit.
 			this.offsets.forgetAll();
-			this.executor.shutdownNow();
+			this.virtualThreads.shutdownNow();
+			this.platformThreads.shutdownNow();
 			closeConsumer();
 			this.assignment = Set.of();
 			this.running = false;
@@ -117,24 +135,27 @@ final class PollLoop implements Runnable {
 		}
 	}
 
-	private void startWhileCapacity() {
-		while (!this.backlog.isEmpty() && this.inFlight.hasCapacity()) {
-			start(this.backlog.poll());
+	private void launch(ConsumerRecord<String, byte[]> record, OffsetTracker.Ticket ticket, Runnable release) {
+		ExecutorService executor = this.runsOnPlatformThreads.test(taskName(record)) ? this.platformThreads
+				: this.virtualThreads;
+		try {
+			executor.execute(() -> runTask(record, ticket, release));
+		}
+		catch (RuntimeException ex) {
+			// Rejected while stopping: the record was not run, so it stays uncommitted.
+			release.run();
 		}
 	}
 
-	private void start(ConsumerRecord<String, byte[]> record) {
-		OffsetTracker.Ticket ticket = this.offsets.received(new TopicPartition(record.topic(), record.partition()),
-				record.offset());
-		this.inFlight.started(record.topic());
-		this.executor.execute(() -> runTask(record, ticket));
+	private static String taskName(ConsumerRecord<String, byte[]> record) {
+		Header header = record.headers().lastHeader(TaskHeaders.TASK_NAME);
+		return (header != null) ? new String(header.value(), StandardCharsets.UTF_8) : "";
 	}
 
-	private void runTask(ConsumerRecord<String, byte[]> record, OffsetTracker.Ticket ticket) {
-		boolean finished = false;
+	private void runTask(ConsumerRecord<String, byte[]> record, OffsetTracker.Ticket ticket, Runnable release) {
 		try {
 			this.handler.handle(record);
-			finished = true;
+			ticket.finished();
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
@@ -146,38 +167,35 @@ final class PollLoop implements Runnable {
 					+ record.offset() + "; it stays uncommitted", ex);
 		}
 		finally {
-			if (finished) {
-				ticket.finished();
-			}
-			boolean capacity = this.inFlight.ended(record.topic());
-			if (capacity && this.waitingForCapacity) {
-				this.waitingForCapacity = false;
-				wakeUp();
-			}
+			release.run();
 		}
 	}
 
 	private void applyFlowControl() {
-		boolean full = !this.backlog.isEmpty() || !this.inFlight.hasCapacity();
-		if (full && !this.paused) {
-			this.consumer.pause(this.consumer.assignment());
-			this.paused = true;
+		Set<TopicPartition> assigned = this.consumer.assignment();
+		Set<TopicPartition> blocked = new HashSet<>(this.scheduler.blocked());
+		blocked.retainAll(assigned);
+		Set<TopicPartition> toPause = new HashSet<>(blocked);
+		toPause.removeAll(this.consumer.paused());
+		Set<TopicPartition> toResume = new HashSet<>(this.consumer.paused());
+		toResume.removeAll(blocked);
+		if (!toPause.isEmpty()) {
+			this.consumer.pause(toPause);
 		}
-		else if (!full && this.paused) {
-			this.consumer.resume(this.consumer.paused());
-			this.paused = false;
+		if (!toResume.isEmpty()) {
+			this.consumer.resume(toResume);
 		}
-		if (full) {
-			this.waitingForCapacity = true;
-			if (this.inFlight.hasCapacity()) {
-				wakeUp();
-			}
+		this.paused = blocked;
+		this.scheduler.paused(blocked);
+		// A task may have unblocked a partition between blocked() and paused(): look again.
+		if (!blocked.isEmpty() && !this.scheduler.blocked().containsAll(blocked)) {
+			wakeUp();
 		}
 	}
 
-	private void commitIfDue(boolean force) {
+	private void commitIfDue() {
 		long now = System.nanoTime();
-		if (!force && now - this.nextCommit < 0) {
+		if (now - this.nextCommit < 0) {
 			return;
 		}
 		this.nextCommit = now + this.settings.commitInterval().toNanos();
@@ -221,21 +239,18 @@ final class PollLoop implements Runnable {
 	}
 
 	private void drain() {
-		this.backlog.clear();
-		this.consumer.pause(this.consumer.assignment());
-		this.paused = true;
+		Set<TopicPartition> assigned = this.consumer.assignment();
+		this.scheduler.drop(assigned);
+		this.consumer.pause(assigned);
 		long deadline = System.nanoTime() + this.settings.shutdownTimeout().toNanos();
-		while (this.inFlight.total() > 0 && deadline - System.nanoTime() > 0) {
-			this.waitingForCapacity = true;
+		while (this.scheduler.inFlight() > 0 && deadline - System.nanoTime() > 0) {
+			this.scheduler.paused(assigned);
 			poll(Duration.ofMillis(Math.max(1, Math.min(100, (deadline - System.nanoTime()) / 1_000_000))));
-			commitIfDue(false);
+			commitIfDue();
 		}
 		commitSync(this.offsets.committable());
-		// Tasks abandoned past the timeout may still finish while the consumer closes; the
-		// revocation that closing triggers must not commit past their records.
-		this.offsets.forget(this.consumer.assignment());
-		if (this.inFlight.total() > 0) {
-			logger.warn(this.inFlight.total() + " task(s) of group '" + this.settings.groupId()
+		if (this.scheduler.inFlight() > 0) {
+			logger.warn(this.scheduler.inFlight() + " task(s) of group '" + this.settings.groupId()
 					+ "' still running after the shutdown timeout of " + this.settings.shutdownTimeout()
 					+ "; their records were not committed and will run again");
 		}
@@ -265,7 +280,7 @@ final class PollLoop implements Runnable {
 	}
 
 	boolean awaitStopped(Duration timeout) throws InterruptedException {
-		return this.stopped.await(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+		return this.stopped.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
 	}
 
 	boolean isRunning() {
@@ -277,26 +292,39 @@ final class PollLoop implements Runnable {
 	}
 
 	int inFlight() {
-		return this.inFlight.total();
+		return this.scheduler.inFlight();
 	}
 
 	int inFlight(String topic) {
-		return this.inFlight.ofTopic(topic);
+		return this.scheduler.inFlight(topic);
+	}
+
+	int waiting() {
+		return this.scheduler.waiting();
 	}
 
 	Set<TopicPartition> assignment() {
 		return this.assignment;
 	}
 
-	private void dropBacklog(Collection<TopicPartition> partitions) {
-		this.backlog.removeIf((record) -> partitions.contains(new TopicPartition(record.topic(), record.partition())));
-	}
-
 	private final class RebalanceListener implements ConsumerRebalanceListener {
 
 		@Override
 		public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
-			dropBacklog(partitions);
+			if (partitions.isEmpty()) {
+				return;
+			}
+			PollLoop.this.scheduler.drop(partitions);
+			try {
+				if (!PollLoop.this.scheduler.awaitIdle(partitions, PollLoop.this.settings.revokeTimeout())) {
+					logger.warn(PollLoop.this.scheduler.running(partitions) + " task(s) of revoked partitions "
+							+ partitions + " still running after " + PollLoop.this.settings.revokeTimeout()
+							+ "; their records will run again on the new owner");
+				}
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+			}
 			commitSync(PollLoop.this.offsets.committable(partitions));
 			PollLoop.this.offsets.forget(partitions);
 			PollLoop.this.assignment = Set.copyOf(PollLoop.this.consumer.assignment());
@@ -304,17 +332,38 @@ final class PollLoop implements Runnable {
 
 		@Override
 		public void onPartitionsLost(Collection<TopicPartition> partitions) {
-			dropBacklog(partitions);
+			PollLoop.this.scheduler.drop(partitions);
 			PollLoop.this.offsets.forget(partitions);
 			PollLoop.this.assignment = Set.copyOf(PollLoop.this.consumer.assignment());
 		}
 
 		@Override
 		public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
-			if (PollLoop.this.paused) {
-				PollLoop.this.consumer.pause(partitions);
+			if (!partitions.isEmpty() && PollLoop.this.settings.commitMetadata()) {
+				restoreFinishedOffsets(partitions);
 			}
 			PollLoop.this.assignment = Set.copyOf(PollLoop.this.consumer.assignment());
+		}
+
+		private void restoreFinishedOffsets(Collection<TopicPartition> partitions) {
+			try {
+				Map<TopicPartition, OffsetAndMetadata> committed = PollLoop.this.consumer
+					.committed(new HashSet<>(partitions));
+				committed.forEach((partition, offset) -> {
+					if (offset != null) {
+						int restored = PollLoop.this.offsets.restore(partition, offset);
+						if (restored > 0) {
+							logger.info("Partition " + partition + ": " + restored
+									+ " record(s) above committed offset " + offset.offset()
+									+ " already finished; they will not run again");
+						}
+					}
+				});
+			}
+			catch (KafkaException ex) {
+				logger.warn("Could not read commit metadata of " + partitions + "; finished records above the"
+						+ " committed offsets may run again: " + ex);
+			}
 		}
 
 	}

@@ -8,6 +8,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.locks.Lock;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 
 import org.apache.commons.logging.Log;
@@ -65,6 +66,10 @@ public class TaskListenerContainer implements SmartLifecycle {
 
 	private boolean autoStartup = true;
 
+	private int platformThreads = Math.max(1, Runtime.getRuntime().availableProcessors() - 1);
+
+	private Predicate<String> runsOnPlatformThreads = (task) -> false;
+
 	public TaskListenerContainer(ContainerSettings settings, ConsumerFactory<String, byte[]> consumerFactory,
 			Supplier<? extends Collection<String>> topics, TaskRecordHandler handler, TaskTopics taskTopics,
 			TaskObserver observer) {
@@ -102,9 +107,14 @@ public class TaskListenerContainer implements SmartLifecycle {
 		}
 		Consumer<String, byte[]> consumer = this.consumerFactory.createConsumer(this.settings.groupId(),
 				"kafka-task-" + this.settings.groupId(), null);
-		ExecutorService executor = Executors
+		ExecutorService virtualThreads = Executors
 			.newThreadPerTaskExecutor(Thread.ofVirtual().name("kafka-task-" + this.settings.groupId() + "-", 0).factory());
-		PollLoop newLoop = new PollLoop(this.settings, consumer, topicsToConsume, this.handler, executor);
+		ExecutorService platformThreads = Executors.newFixedThreadPool(this.platformThreads, Thread.ofPlatform()
+			.name("kafka-task-cpu-" + this.settings.groupId() + "-", 0)
+			.daemon(true)
+			.factory());
+		PollLoop newLoop = new PollLoop(this.settings, consumer, topicsToConsume, this.handler, virtualThreads,
+				platformThreads, this.runsOnPlatformThreads);
 		this.subscribedTopics = topicsToConsume;
 		this.loop = newLoop;
 		this.consumerThread = Thread.ofPlatform()
@@ -167,6 +177,23 @@ public class TaskListenerContainer implements SmartLifecycle {
 		this.autoStartup = autoStartup;
 	}
 
+	/**
+	 * Set the size of the platform thread pool of CPU-heavy tasks. Defaults to the number of
+	 * processors less one, at least one, so that I/O tasks on virtual threads keep a carrier.
+	 * @param platformThreads the pool size
+	 */
+	public void setPlatformThreads(int platformThreads) {
+		this.platformThreads = platformThreads;
+	}
+
+	/**
+	 * Set which tasks, by name, run on the platform thread pool instead of virtual threads.
+	 * @param runsOnPlatformThreads tells the tasks that run on platform threads
+	 */
+	public void setRunsOnPlatformThreads(Predicate<String> runsOnPlatformThreads) {
+		this.runsOnPlatformThreads = runsOnPlatformThreads;
+	}
+
 	@Override
 	public int getPhase() {
 		return DEFAULT_PHASE;
@@ -213,6 +240,15 @@ public class TaskListenerContainer implements SmartLifecycle {
 	public int getInFlight() {
 		PollLoop current = this.loop;
 		return (current != null) ? current.inFlight() : 0;
+	}
+
+	/**
+	 * Return how many polled records wait to start.
+	 * @return the waiting count
+	 */
+	public int getWaiting() {
+		PollLoop current = this.loop;
+		return (current != null) ? current.waiting() : 0;
 	}
 
 	/**

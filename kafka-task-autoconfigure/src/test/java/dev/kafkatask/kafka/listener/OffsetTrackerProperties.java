@@ -3,6 +3,7 @@ package dev.kafkatask.kafka.listener;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 
 import net.jqwik.api.Arbitraries;
@@ -62,7 +63,11 @@ class OffsetTrackerProperties {
 							.min()
 							.orElse(Long.MAX_VALUE);
 						assertThat(offset.offset()).as("commit of %s", tp).isLessThanOrEqualTo(lowestOpen);
-						assertThat(offset.offset()).isGreaterThan(committedSoFar.getOrDefault(tp, -1L));
+						assertThat(offset.offset()).isGreaterThanOrEqualTo(committedSoFar.getOrDefault(tp, -1L));
+						// The metadata never claims that an unfinished record finished.
+						Set<Long> claimed = CommitMetadata.decode(offset.offset(), offset.metadata());
+						unfinished.getOrDefault(tp, List.of())
+							.forEach((pending) -> assertThat(claimed).doesNotContain(pending.offset()));
 						committedSoFar.put(tp, offset.offset());
 					});
 					tracker.committed(committable);
