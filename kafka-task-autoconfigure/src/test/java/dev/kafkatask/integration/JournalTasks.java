@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 
 import dev.kafkatask.task.KafkaTask;
+import dev.kafkatask.task.TaskThreads;
 
 /**
  * Tasks of the integration tests; they write what they did to a {@link TaskJournal}.
@@ -35,6 +36,30 @@ public class JournalTasks {
 		if (this.journal.awaitRelease(Duration.ofSeconds(30))) {
 			this.journal.ran("block:" + id);
 		}
+	}
+
+	@KafkaTask(name = "it.keyed")
+	public void keyed(String key, int sequence) throws InterruptedException {
+		this.journal.enter(key);
+		try {
+			Thread.sleep(2);
+			this.journal.ran("keyed:" + key + ":" + sequence);
+		}
+		finally {
+			this.journal.leave(key);
+		}
+	}
+
+	@KafkaTask(name = "it.slow")
+	public void slow(int index, long millis) throws InterruptedException {
+		Thread.sleep(millis);
+		this.journal.ran("slow:" + index);
+	}
+
+	@KafkaTask(name = "it.cpu", threads = TaskThreads.PLATFORM)
+	public void cpu(int index) {
+		Thread thread = Thread.currentThread();
+		this.journal.ran("cpu:" + index + ":" + (thread.isVirtual() ? "virtual" : "platform:" + thread.getName()));
 	}
 
 	@KafkaTask(name = "it.fail")

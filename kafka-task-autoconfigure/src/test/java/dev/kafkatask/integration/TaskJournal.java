@@ -33,6 +33,42 @@ public class TaskJournal {
 		this.entries.add(key);
 	}
 
+	private final Map<String, AtomicInteger> active = new ConcurrentHashMap<>();
+
+	private final AtomicInteger activeAll = new AtomicInteger();
+
+	private final AtomicInteger mostActive = new AtomicInteger();
+
+	private final AtomicInteger overlaps = new AtomicInteger();
+
+	void enter(String key) {
+		if (this.active.computeIfAbsent(key, (k) -> new AtomicInteger()).incrementAndGet() > 1) {
+			this.overlaps.incrementAndGet();
+		}
+		this.mostActive.accumulateAndGet(this.activeAll.incrementAndGet(), Math::max);
+	}
+
+	void leave(String key) {
+		this.active.get(key).decrementAndGet();
+		this.activeAll.decrementAndGet();
+	}
+
+	/**
+	 * Return how often two tasks of the same key ran at once.
+	 * @return the count
+	 */
+	public int overlaps() {
+		return this.overlaps.get();
+	}
+
+	/**
+	 * Return the most keyed tasks that ran at once.
+	 * @return the count
+	 */
+	public int mostActive() {
+		return this.mostActive.get();
+	}
+
 	boolean awaitRelease(Duration timeout) throws InterruptedException {
 		return this.release.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
 	}

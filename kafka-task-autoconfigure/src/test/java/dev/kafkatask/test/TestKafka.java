@@ -124,6 +124,9 @@ public final class TestKafka {
 		EmbeddedKafkaKraftBroker broker = new EmbeddedKafkaKraftBroker(1, 1);
 		broker.brokerProperty("group.initial.rebalance.delay.ms", "0");
 		broker.brokerProperty("auto.create.topics.enable", "false");
+		// KIP-848 groups reconcile assignments through heartbeats (5 s by default): keep tests quick.
+		broker.brokerProperty("group.consumer.min.heartbeat.interval.ms", "100");
+		broker.brokerProperty("group.consumer.heartbeat.interval.ms", "500");
 		broker.afterPropertiesSet();
 		Runtime.getRuntime().addShutdownHook(new Thread(broker::destroy, "embedded-kafka-stop"));
 		return broker.getBrokersAsString();

@@ -60,6 +60,8 @@ public class EmbeddedKafkaStarter implements SmartApplicationListener {
 		}
 		EmbeddedKafkaKraftBroker started = new EmbeddedKafkaKraftBroker(1, 1);
 		started.brokerProperty("group.initial.rebalance.delay.ms", "0");
+		started.brokerProperty("group.consumer.min.heartbeat.interval.ms", "100");
+		started.brokerProperty("group.consumer.heartbeat.interval.ms", "500");
 		started.afterPropertiesSet();
 		this.broker = started;
 		environment.getPropertySources()

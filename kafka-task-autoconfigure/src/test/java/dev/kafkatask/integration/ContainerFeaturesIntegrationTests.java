@@ -1,0 +1,220 @@
+package dev.kafkatask.integration;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.GroupType;
+import org.apache.kafka.common.TopicPartition;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.context.ConfigurableApplicationContext;
+
+import dev.kafkatask.dispatch.DispatchReceipt;
+import dev.kafkatask.dispatch.TaskDispatcher;
+import dev.kafkatask.dispatch.TaskOptions;
+import dev.kafkatask.kafka.listener.TaskListenerContainer;
+import dev.kafkatask.test.SharedKafkaBroker;
+import dev.kafkatask.test.TestKafka;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Integration tests of the worker container's ordering, threads, commit metadata, group
+ * protocol and rebalancing, on a real broker.
+ *
+ * @author kafka-task
+ */
+@SharedKafkaBroker
+class ContainerFeaturesIntegrationTests {
+
+	private static final Duration TIMEOUT = Duration.ofSeconds(30);
+
+	private final TaskApplications apps = new TaskApplications();
+
+	@Test
+	void whenQueueIsKeyOrderedThenRecordsOfOneKeyRunInOrderOneAtATime() throws Exception {
+		try (ConfigurableApplicationContext app = this.apps.start("kafka-task.worker.ordering.default=key",
+				"kafka-task.kafka.partitions=1")) {
+			TaskDispatcher dispatcher = app.getBean(TaskDispatcher.class);
+			List<CompletableFuture<DispatchReceipt>> sent = new ArrayList<>();
+			for (int sequence = 0; sequence < 20; sequence++) {
+				for (String key : List.of("a", "b", "c", "d", "e")) {
+					sent.add(dispatcher.dispatch("it.keyed", List.of(key, sequence), Map.of(),
+							TaskOptions.none().withKey(key)));
+				}
+			}
+			CompletableFuture.allOf(sent.toArray(CompletableFuture[]::new)).get();
+			await().atMost(TIMEOUT).until(() -> this.apps.journal().distinctRuns() == 100);
+			assertThat(this.apps.journal().overlaps()).as("tasks of one key running at once").isZero();
+			for (String key : List.of("a", "b", "c", "d", "e")) {
+				List<String> ofKey = this.apps.journal()
+					.entries()
+					.stream()
+					.filter((entry) -> entry.startsWith("keyed:" + key + ":"))
+					.toList();
+				assertThat(ofKey).containsExactlyElementsOf(
+						java.util.stream.IntStream.range(0, 20).mapToObj((i) -> "keyed:" + key + ":" + i).toList());
+			}
+			assertThat(this.apps.journal().mostActive()).as("different keys in parallel").isGreaterThan(1);
+		}
+	}
+
+	@Test
+	void whenQueueIsPartitionOrderedThenOneRecordRunsAtATime() throws Exception {
+		try (ConfigurableApplicationContext app = this.apps.start("kafka-task.worker.ordering.default=partition",
+				"kafka-task.kafka.partitions=1")) {
+			TaskDispatcher dispatcher = app.getBean(TaskDispatcher.class);
+			List<CompletableFuture<DispatchReceipt>> sent = new ArrayList<>();
+			for (int sequence = 0; sequence < 30; sequence++) {
+				sent.add(dispatcher.dispatch("it.keyed", List.of("k" + (sequence % 3), sequence), Map.of(),
+						TaskOptions.none()));
+			}
+			CompletableFuture.allOf(sent.toArray(CompletableFuture[]::new)).get();
+			await().atMost(TIMEOUT).until(() -> this.apps.journal().distinctRuns() == 30);
+			assertThat(this.apps.journal().mostActive()).isEqualTo(1);
+			assertThat(this.apps.journal().entries().stream().map((e) -> Integer.parseInt(e.substring(e.lastIndexOf(':') + 1))))
+				.isSorted();
+		}
+	}
+
+	@Test
+	void whenTaskAsksForPlatformThreadsThenItRunsOnTheWorkersPool() throws Exception {
+		try (ConfigurableApplicationContext app = this.apps.start("kafka-task.worker.platform-threads=2")) {
+			app.getBean(TaskDispatcher.class).dispatch("it.cpu", 1).get();
+			app.getBean(TaskDispatcher.class).dispatch("it.count", 2).get();
+			await().atMost(TIMEOUT).until(() -> this.apps.journal().distinctRuns() == 2);
+			assertThat(this.apps.journal().entries()).anySatisfy(
+					(entry) -> assertThat(entry).startsWith("cpu:1:platform:kafka-task-cpu-" + this.apps.groupId()));
+		}
+	}
+
+	@Test
+	void whenBrokerSupportsKip848ThenWorkerUsesTheConsumerProtocol() throws Exception {
+		try (ConfigurableApplicationContext app = this.apps.start()) {
+			awaitAssigned(app);
+			assertThat(groupType()).isEqualTo(GroupType.CONSUMER);
+		}
+	}
+
+	@Test
+	void whenClassicProtocolIsConfiguredThenWorkerUsesIt() throws Exception {
+		try (ConfigurableApplicationContext app = this.apps.start("kafka-task.worker.group-protocol=classic")) {
+			awaitAssigned(app);
+			assertThat(groupType()).isEqualTo(GroupType.CLASSIC);
+		}
+	}
+
+	@Test
+	void whenWorkerStopsWithUnfinishedTaskThenOnlyThatTaskRunsAgain() throws Exception {
+		try (ConfigurableApplicationContext worker = this.apps.start("kafka-task.kafka.partitions=1",
+				"kafka-task.worker.shutdown-timeout=200ms")) {
+			TaskDispatcher dispatcher = worker.getBean(TaskDispatcher.class);
+			DispatchReceipt blocked = dispatcher.dispatch("it.block", "metadata").get();
+			for (int i = 0; i < 50; i++) {
+				dispatcher.dispatch("it.count", i).get();
+			}
+			await().atMost(TIMEOUT).until(() -> this.apps.journal().distinctRuns() == 50);
+			TopicPartition partition = new TopicPartition(blocked.topic(), blocked.partition());
+			// The commit stays at the blocked record, with the 50 finished ones in its metadata.
+			await().atMost(TIMEOUT).untilAsserted(() -> {
+				OffsetAndMetadata committed = committed(partition);
+				assertThat(committed).isNotNull();
+				assertThat(committed.offset()).isEqualTo(blocked.offset());
+				assertThat(committed.metadata()).startsWith("kt1:");
+			});
+		}
+		this.apps.journal().release();
+		try (ConfigurableApplicationContext worker = this.apps.start("kafka-task.kafka.partitions=1")) {
+			await().atMost(TIMEOUT).until(() -> this.apps.journal().runs("block:metadata") == 1);
+			for (int i = 0; i < 50; i++) {
+				assertThat(this.apps.journal().runs("count:" + i)).as("runs of task %d", i).isEqualTo(1);
+			}
+		}
+	}
+
+	@Test
+	void whenCommitMetadataIsOffThenFinishedTasksAboveTheCommitRunAgain() throws Exception {
+		try (ConfigurableApplicationContext worker = this.apps.start("kafka-task.kafka.partitions=1",
+				"kafka-task.worker.shutdown-timeout=200ms", "kafka-task.worker.commit-metadata=false")) {
+			TaskDispatcher dispatcher = worker.getBean(TaskDispatcher.class);
+			dispatcher.dispatch("it.block", "no-metadata").get();
+			for (int i = 0; i < 10; i++) {
+				dispatcher.dispatch("it.count", i).get();
+			}
+			await().atMost(TIMEOUT).until(() -> this.apps.journal().distinctRuns() == 10);
+		}
+		this.apps.journal().release();
+		try (ConfigurableApplicationContext worker = this.apps.start("kafka-task.kafka.partitions=1",
+				"kafka-task.worker.commit-metadata=false")) {
+			await().atMost(TIMEOUT).until(() -> this.apps.journal().runs("block:no-metadata") == 1);
+			await().atMost(TIMEOUT).until(() -> this.apps.journal().runs("count:9") == 2);
+		}
+	}
+
+	@Test
+	void whenSecondWorkerJoinsThenRevokedTasksFinishBeforeHandOverAndBothShareTheWork() throws Exception {
+		String[] properties = { "kafka-task.kafka.partitions=6", "kafka-task.worker.revoke-timeout=10s" };
+		try (ConfigurableApplicationContext first = this.apps.start(properties)) {
+			TaskDispatcher dispatcher = first.getBean(TaskDispatcher.class);
+			TaskListenerContainer one = first.getBean(TaskListenerContainer.class);
+			awaitAssigned(first);
+			// Tasks still running when the second worker joins and takes half the partitions.
+			List<CompletableFuture<DispatchReceipt>> sent = new ArrayList<>();
+			for (int i = 0; i < 24; i++) {
+				sent.add(dispatcher.dispatch("it.slow", i, 3000));
+			}
+			CompletableFuture.allOf(sent.toArray(CompletableFuture[]::new)).get();
+			await().atMost(TIMEOUT).until(() -> one.getInFlight() == 24);
+			try (ConfigurableApplicationContext second = this.apps.start(properties)) {
+				TaskListenerContainer two = second.getBean(TaskListenerContainer.class);
+				await().atMost(TIMEOUT).until(() -> !one.getAssignment().isEmpty() && !two.getAssignment().isEmpty()
+						&& one.getAssignment().size() + two.getAssignment().size() == 6);
+				for (int i = 24; i < 84; i++) {
+					dispatcher.dispatch("it.slow", i, 10).get();
+				}
+				await().atMost(TIMEOUT).until(() -> this.apps.journal().distinctRuns() == 84
+						&& one.getInFlight() + two.getInFlight() == 0);
+				// Revocation waited for the running tasks and committed them: none ran twice.
+				for (int i = 0; i < 84; i++) {
+					assertThat(this.apps.journal().runs("slow:" + i)).as("runs of task %d", i).isEqualTo(1);
+				}
+			}
+		}
+	}
+
+	private static void awaitAssigned(ConfigurableApplicationContext app) {
+		TaskListenerContainer container = app.getBean(TaskListenerContainer.class);
+		await().atMost(TIMEOUT).until(() -> !container.getAssignment().isEmpty());
+	}
+
+	private GroupType groupType() throws Exception {
+		try (Admin admin = admin()) {
+			return admin.describeConsumerGroups(List.of(this.apps.groupId()))
+				.all()
+				.get()
+				.get(this.apps.groupId())
+				.type();
+		}
+	}
+
+	private OffsetAndMetadata committed(TopicPartition partition) throws Exception {
+		try (Admin admin = admin()) {
+			return admin.listConsumerGroupOffsets(this.apps.groupId())
+				.partitionsToOffsetAndMetadata()
+				.get()
+				.get(partition);
+		}
+	}
+
+	private static Admin admin() {
+		return Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, TestKafka.bootstrapServers()));
+	}
+
+}
