@@ -202,6 +202,8 @@ public class KafkaTaskProperties {
 		 */
 		private Duration revokeTimeout = Duration.ofSeconds(10);
 
+		private final Pinning pinning = new Pinning();
+
 		/**
 		 * Longest time one poll waits for records.
 		 */
@@ -310,6 +312,10 @@ public class KafkaTaskProperties {
 			this.revokeTimeout = revokeTimeout;
 		}
 
+		public Pinning getPinning() {
+			return this.pinning;
+		}
+
 		public Duration getPollTimeout() {
 			return this.pollTimeout;
 		}
@@ -332,6 +338,37 @@ public class KafkaTaskProperties {
 
 		public void setShutdownTimeout(Duration shutdownTimeout) {
 			this.shutdownTimeout = shutdownTimeout;
+		}
+
+	}
+
+	public static class Pinning {
+
+		/**
+		 * Whether to detect tasks that block while pinned to their carrier thread, through
+		 * JDK Flight Recorder's jdk.VirtualThreadPinned events.
+		 */
+		private boolean enabled = true;
+
+		/**
+		 * Shortest pinned block that is reported.
+		 */
+		private Duration threshold = Duration.ofMillis(20);
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
+		}
+
+		public Duration getThreshold() {
+			return this.threshold;
+		}
+
+		public void setThreshold(Duration threshold) {
+			this.threshold = threshold;
 		}
 
 	}

@@ -12,6 +12,7 @@ import org.apache.commons.logging.LogFactory;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
 
+import org.springframework.kafka.KafkaException;
 import org.springframework.kafka.core.KafkaAdmin;
 
 /**
@@ -70,11 +71,18 @@ public class TopicProvisioner {
 	private void awaitLeaders(String[] topicNames) {
 		long deadline = System.nanoTime() + LEADER_TIMEOUT.toNanos();
 		while (true) {
-			Map<String, TopicDescription> descriptions = this.admin.describeTopics(topicNames);
-			boolean ready = descriptions.size() == topicNames.length && descriptions.values()
-				.stream()
-				.flatMap((description) -> description.partitions().stream())
-				.allMatch((partition) -> partition.leader() != null && !partition.leader().isEmpty());
+			boolean ready;
+			try {
+				Map<String, TopicDescription> descriptions = this.admin.describeTopics(topicNames);
+				ready = descriptions.size() == topicNames.length && descriptions.values()
+					.stream()
+					.flatMap((description) -> description.partitions().stream())
+					.allMatch((partition) -> partition.leader() != null && !partition.leader().isEmpty());
+			}
+			catch (KafkaException ex) {
+				// a topic just created may not be known to every broker yet
+				ready = false;
+			}
 			if (ready) {
 				return;
 			}

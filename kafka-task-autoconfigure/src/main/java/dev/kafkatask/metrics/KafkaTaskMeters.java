@@ -95,6 +95,27 @@ public enum KafkaTaskMeters implements MeterDocumentation {
 	},
 
 	/**
+	 * Times a task blocked while pinned to its carrier thread (JFR {@code jdk.VirtualThreadPinned}
+	 * events above the threshold), and for how long.
+	 */
+	CARRIER_PINNED {
+		@Override
+		public String getName() {
+			return "kafka.task.carrier.pinned";
+		}
+
+		@Override
+		public Meter.Type getType() {
+			return Meter.Type.TIMER;
+		}
+
+		@Override
+		public KeyName[] getKeyNames() {
+			return new KeyName[] { Tags.TASK };
+		}
+	},
+
+	/**
 	 * Tasks running now in a worker, per queue.
 	 */
 	IN_FLIGHT {

@@ -105,6 +105,18 @@ public class KafkaTaskMetrics implements TaskObserver, MeterBinder, DisposableBe
 	}
 
 	@Override
+	public void carrierPinned(String task, Duration duration) {
+		MeterRegistry current = this.registry;
+		if (current != null) {
+			Timer.builder(KafkaTaskMeters.CARRIER_PINNED.getName())
+				.description("Times a task blocked while pinned to its carrier thread")
+				.tag(KafkaTaskMeters.Tags.TASK.asString(), task)
+				.register(current)
+				.record(duration);
+		}
+	}
+
+	@Override
 	public void destroy() {
 		MeterRegistry current = this.registry;
 		if (current == null) {

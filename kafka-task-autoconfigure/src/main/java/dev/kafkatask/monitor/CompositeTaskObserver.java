@@ -37,4 +37,9 @@ final class CompositeTaskObserver implements TaskObserver {
 		this.observers.forEach((observer) -> observer.workerStarted(group, queue, inFlight));
 	}
 
+	@Override
+	public void carrierPinned(String task, Duration duration) {
+		this.observers.forEach((observer) -> observer.carrierPinned(task, duration));
+	}
+
 }

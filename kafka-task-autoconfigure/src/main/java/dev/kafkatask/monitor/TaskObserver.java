@@ -45,6 +45,15 @@ public interface TaskObserver {
 	}
 
 	/**
+	 * A task pinned its virtual thread's carrier (or blocked while pinned) for a while, so
+	 * that no other virtual thread could use that carrier.
+	 * @param task the task name
+	 * @param duration how long the carrier was blocked
+	 */
+	default void carrierPinned(String task, Duration duration) {
+	}
+
+	/**
 	 * A worker started consuming a queue.
 	 * @param group the consumer group
 	 * @param queue the queue

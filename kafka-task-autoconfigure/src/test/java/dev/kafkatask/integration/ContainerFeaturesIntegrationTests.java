@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
@@ -18,6 +19,7 @@ import org.springframework.context.ConfigurableApplicationContext;
 import dev.kafkatask.dispatch.DispatchReceipt;
 import dev.kafkatask.dispatch.TaskDispatcher;
 import dev.kafkatask.dispatch.TaskOptions;
+import dev.kafkatask.execution.pinning.CarrierPinningDetector;
 import dev.kafkatask.kafka.listener.TaskListenerContainer;
 import dev.kafkatask.test.SharedKafkaBroker;
 import dev.kafkatask.test.TestKafka;
@@ -186,6 +188,22 @@ class ContainerFeaturesIntegrationTests {
 					assertThat(this.apps.journal().runs("slow:" + i)).as("runs of task %d", i).isEqualTo(1);
 				}
 			}
+		}
+	}
+
+	@Test
+	void whenTaskPinsItsCarrierThenItIsCountedAgainstTheTask() throws Exception {
+		try (ConfigurableApplicationContext app = this.apps.start("kafka-task.worker.pinning.enabled=true")) {
+			CarrierPinningDetector detector = app.getBean(CarrierPinningDetector.class);
+			await().atMost(TIMEOUT).until(detector::isRunning);
+			app.getBean(TaskDispatcher.class).dispatch("it.pin").get();
+			app.getBean(TaskDispatcher.class).dispatch("it.count", 1).get();
+			MeterRegistry meters = app.getBean(MeterRegistry.class);
+			await().atMost(TIMEOUT)
+				.untilAsserted(() -> assertThat(meters.find("kafka.task.carrier.pinned").tag("task", "it.pin").timer())
+					.isNotNull()
+					.satisfies((timer) -> assertThat(timer.count()).isEqualTo(1)));
+			assertThat(meters.find("kafka.task.carrier.pinned").tag("task", "it.count").timer()).isNull();
 		}
 	}
 

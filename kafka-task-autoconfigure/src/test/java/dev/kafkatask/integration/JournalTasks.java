@@ -62,10 +62,36 @@ public class JournalTasks {
 		this.journal.ran("cpu:" + index + ":" + (thread.isVirtual() ? "virtual" : "platform:" + thread.getName()));
 	}
 
+	@KafkaTask(name = "it.pin")
+	public void pin() {
+		BlockingInitialiser.touch();
+		this.journal.ran("pin");
+	}
+
 	@KafkaTask(name = "it.fail")
 	public void fail(String id) {
 		this.journal.ran("fail:" + id);
 		throw new IllegalStateException("Task it.fail failed on purpose for " + id);
+	}
+
+	/**
+	 * Blocks in its class initialiser, which pins a virtual thread to its carrier even on
+	 * JDK 24 and later.
+	 */
+	static final class BlockingInitialiser {
+
+		static {
+			try {
+				Thread.sleep(150);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+			}
+		}
+
+		static void touch() {
+		}
+
 	}
 
 }

@@ -42,7 +42,8 @@ final class TaskApplications {
 	ConfigurableApplicationContext start(String... properties) {
 		List<String> all = new ArrayList<>(List.of("kafka-task.kafka.topic-prefix=" + this.prefix,
 				"kafka-task.worker.group-id=" + groupId(), "kafka-task.worker.commit-interval=100ms",
-				"kafka-task.worker.poll-timeout=200ms", "kafka-task.kafka.partitions=3", "spring.main.banner-mode=off"));
+				"kafka-task.worker.poll-timeout=200ms", "kafka-task.kafka.partitions=3", "spring.main.banner-mode=off",
+				"kafka-task.worker.pinning.enabled=false"));
 		all.addAll(List.of(properties));
 		return new SpringApplicationBuilder(App.class).web(WebApplicationType.NONE)
 			.initializers((context) -> context.getBeanFactory().registerSingleton("taskJournal", this.journal))

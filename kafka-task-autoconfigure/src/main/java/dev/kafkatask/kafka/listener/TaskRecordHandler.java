@@ -9,12 +9,14 @@ import java.util.concurrent.TimeoutException;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.jspecify.annotations.Nullable;
 
 import dev.kafkatask.codec.EnvelopeCodec;
 import dev.kafkatask.codec.InvalidEnvelopeException;
 import dev.kafkatask.codec.TaskEnvelope;
 import dev.kafkatask.execution.ArgumentBindingException;
 import dev.kafkatask.execution.TaskInvoker;
+import dev.kafkatask.execution.pinning.CarrierPinningDetector;
 import dev.kafkatask.kafka.TaskTopics;
 import dev.kafkatask.monitor.TaskObserver;
 import dev.kafkatask.monitor.TaskOutcome;
@@ -51,6 +53,8 @@ public class TaskRecordHandler {
 
 	private final TaskObserver observer;
 
+	private volatile @Nullable CarrierPinningDetector pinningDetector;
+
 	public TaskRecordHandler(EnvelopeCodec codec, TaskRegistry registry, TaskInvoker invoker,
 			DeadLetterPublisher deadLetters, TaskTopics topics, TaskObserver observer) {
 		this.codec = codec;
@@ -59,6 +63,14 @@ public class TaskRecordHandler {
 		this.deadLetters = deadLetters;
 		this.topics = topics;
 		this.observer = observer;
+	}
+
+	/**
+	 * Set the detector that attributes carrier pinning to the tasks this handler runs.
+	 * @param pinningDetector the detector, or {@code null} for none
+	 */
+	public void setPinningDetector(@Nullable CarrierPinningDetector pinningDetector) {
+		this.pinningDetector = pinningDetector;
 	}
 
 	/**
@@ -96,6 +108,11 @@ public class TaskRecordHandler {
 
 	private void run(TaskDefinition task, TaskEnvelope envelope, String queue, Object[] arguments) {
 		long start = System.nanoTime();
+		Thread thread = Thread.currentThread();
+		CarrierPinningDetector detector = this.pinningDetector;
+		if (detector != null) {
+			detector.register(thread, task.name());
+		}
 		try {
 			this.invoker.invoke(task, arguments);
 			this.observer.handled(task.name(), queue, TaskOutcome.SUCCESS, Duration.ofNanos(System.nanoTime() - start));
@@ -107,6 +124,11 @@ public class TaskRecordHandler {
 			this.observer.handled(task.name(), queue, TaskOutcome.FAILURE, duration);
 			if (ex instanceof VirtualMachineError error) {
 				throw error;
+			}
+		}
+		finally {
+			if (detector != null) {
+				detector.unregister(thread);
 			}
 		}
 	}
