@@ -1,0 +1,167 @@
+package dev.kafkatask.fault;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.CleanupMode;
+import org.junit.jupiter.api.io.TempDir;
+
+import org.springframework.boot.SpringBootConfiguration;
+import org.springframework.boot.WebApplicationType;
+import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+
+import dev.kafkatask.dispatch.DispatchReceipt;
+import dev.kafkatask.dispatch.TaskDispatcher;
+import dev.kafkatask.test.SharedKafkaBroker;
+import dev.kafkatask.test.StandaloneKafka;
+import dev.kafkatask.test.TestKafka;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Workers in JVMs of their own: several share a group, and one is killed with
+ * {@code kill -9} in the middle of a run on a standalone broker.
+ *
+ * @author kafka-task
+ */
+@SharedKafkaBroker
+class WorkerProcessTests {
+
+	private static final Log logger = LogFactory.getLog(WorkerProcessTests.class);
+
+	private static final int MAX_IN_FLIGHT = 200;
+
+	private final String prefix = "proc" + UUID.randomUUID().toString().substring(0, 8) + ".";
+
+	@TempDir(cleanup = CleanupMode.ON_SUCCESS)
+	private Path directory;
+
+	@Test
+	void whenTwoWorkerJvmsShareAGroupThenBothWorkAndEachTaskRunsOnce() throws Exception {
+		String bootstrap = TestKafka.bootstrapServers();
+		Process first = worker(bootstrap, "first");
+		Process second = worker(bootstrap, "second");
+		try (ConfigurableApplicationContext dispatcher = dispatcher(bootstrap)) {
+			awaitReady("first");
+			awaitReady("second");
+			dispatch(dispatcher, 2000, 5);
+			await().atMost(Duration.ofSeconds(60)).until(() -> distinct(runs("first", "second")) == 2000);
+			assertThat(runs("first")).isNotEmpty();
+			assertThat(runs("second")).isNotEmpty();
+			assertThat(runs("first", "second")).hasSize(2000);
+		}
+		finally {
+			stop(first);
+			stop(second);
+		}
+	}
+
+	@Test
+	void whenWorkerIsKilledMidRunThenEveryTaskRunsAndFewRunTwice() throws Exception {
+		try (StandaloneKafka kafka = StandaloneKafka.start(this.directory.resolve("broker"), 6)) {
+			String bootstrap = kafka.bootstrapServers();
+			Process victim = worker(bootstrap, "victim");
+			Process survivor = null;
+			try (ConfigurableApplicationContext dispatcher = dispatcher(bootstrap)) {
+				awaitReady("victim");
+				dispatch(dispatcher, 10_000, 100);
+				await().atMost(Duration.ofSeconds(60)).until(() -> runs("victim").size() >= 2000);
+				victim.destroyForcibly().waitFor();
+				int beforeKill = runs("victim").size();
+				survivor = worker(bootstrap, "survivor");
+				await().atMost(Duration.ofSeconds(120)).until(() -> distinct(runs("victim", "survivor")) == 10_000);
+				int duplicates = runs("victim", "survivor").size() - 10_000;
+				logger.info("kill -9 after " + beforeKill + " of 10,000 tasks: " + duplicates
+						+ " ran twice (in-flight bound " + MAX_IN_FLIGHT + ")");
+				assertThat(duplicates).isLessThanOrEqualTo(MAX_IN_FLIGHT);
+			}
+			finally {
+				stop(victim);
+				if (survivor != null) {
+					stop(survivor);
+				}
+			}
+		}
+	}
+
+	private Process worker(String bootstrap, String name) throws IOException {
+		return WorkerProcess.start(this.directory.resolve(name + ".log"), "spring.kafka.bootstrap-servers=" + bootstrap,
+				"kafka-task.kafka.topic-prefix=" + this.prefix, "kafka-task.worker.group-id=" + this.prefix + "workers",
+				"kafka-task.kafka.partitions=6", "kafka-task.worker.max-in-flight=" + MAX_IN_FLIGHT,
+				"kafka-task.worker.commit-interval=100ms", "kafka-task.worker.pinning.enabled=false",
+				"spring.main.banner-mode=off", "logging.level.org.apache.kafka=warn",
+				"worker.journal=" + this.directory.resolve(name + ".journal"));
+	}
+
+	private ConfigurableApplicationContext dispatcher(String bootstrap) {
+		// Arguments, not default properties: they must win over the shared broker's system property.
+		return new SpringApplicationBuilder(DispatcherApp.class).web(WebApplicationType.NONE)
+			.run("--spring.kafka.bootstrap-servers=" + bootstrap, "--kafka-task.kafka.topic-prefix=" + this.prefix,
+					"--kafka-task.kafka.partitions=6", "--kafka-task.worker.enabled=false",
+					"--kafka-task.worker.pinning.enabled=false", "--spring.main.banner-mode=off");
+	}
+
+	private static void dispatch(ConfigurableApplicationContext app, int count, long millis) throws Exception {
+		TaskDispatcher dispatcher = app.getBean(TaskDispatcher.class);
+		List<CompletableFuture<DispatchReceipt>> sent = new ArrayList<>();
+		for (int i = 0; i < count; i++) {
+			sent.add(dispatcher.dispatch("fault.work", "task-" + i, millis));
+		}
+		CompletableFuture.allOf(sent.toArray(CompletableFuture[]::new)).get();
+	}
+
+	private void awaitReady(String name) {
+		Path log = this.directory.resolve(name + ".log");
+		await().atMost(Duration.ofSeconds(90))
+			.until(() -> Files.exists(log) && Files.readString(log, StandardCharsets.UTF_8).contains("READY"));
+	}
+
+	private List<String> runs(String... names) throws IOException {
+		List<String> runs = new ArrayList<>();
+		for (String name : names) {
+			Path journal = this.directory.resolve(name + ".journal");
+			if (Files.exists(journal)) {
+				Files.readAllLines(journal, StandardCharsets.UTF_8)
+					.stream()
+					.filter((line) -> !line.isBlank())
+					.forEach(runs::add);
+			}
+		}
+		return runs;
+	}
+
+	private static int distinct(List<String> runs) {
+		Map<String, Integer> counts = new HashMap<>();
+		runs.forEach((run) -> counts.merge(run, 1, Integer::sum));
+		return counts.size();
+	}
+
+	private static void stop(Process process) throws InterruptedException {
+		process.destroy();
+		if (!process.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)) {
+			process.destroyForcibly();
+		}
+	}
+
+	@SpringBootConfiguration(proxyBeanMethods = false)
+	@EnableAutoConfiguration
+	static class DispatcherApp {
+
+	}
+
+}
