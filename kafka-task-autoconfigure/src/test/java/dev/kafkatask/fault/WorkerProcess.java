@@ -22,7 +22,7 @@ import dev.kafkatask.task.KafkaTask;
 
 /**
  * A kafka-task worker in a JVM of its own, for tests that run several workers or kill one.
- * Each task it runs appends its id to a journal file, one line per run, written straight
+ * Each task it runs appends its id and end time to a journal file, one line per run, written straight
  * through so that a {@code kill -9} loses no line of a finished task. Prints {@code READY}
  * once it has partitions.
  *
@@ -92,7 +92,8 @@ public final class WorkerProcess {
 		public void work(String id, long millis) throws IOException, InterruptedException {
 			Thread.sleep(millis);
 			// One write call per line: it survives the process being killed right after.
-			Files.write(this.journal, (id + "\n").getBytes(StandardCharsets.UTF_8), StandardOpenOption.CREATE,
+			Files.write(this.journal, (id + " " + System.currentTimeMillis() + "\n").getBytes(StandardCharsets.UTF_8),
+					StandardOpenOption.CREATE,
 					StandardOpenOption.APPEND, StandardOpenOption.WRITE);
 		}
 

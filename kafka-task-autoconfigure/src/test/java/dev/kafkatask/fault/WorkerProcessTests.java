@@ -11,6 +11,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -99,6 +103,65 @@ class WorkerProcessTests {
 		}
 	}
 
+	@Test
+	void whenOneOfThreeWorkersRestartsThenCompletionsBarelyPause() throws Exception {
+		try (StandaloneKafka kafka = StandaloneKafka.start(this.directory.resolve("broker"), 6)) {
+			String bootstrap = kafka.bootstrapServers();
+			List<Process> workers = new ArrayList<>(List.of(worker(bootstrap, "w1"), worker(bootstrap, "w2"),
+					worker(bootstrap, "w3")));
+			ScheduledExecutorService stream = Executors.newSingleThreadScheduledExecutor();
+			try (ConfigurableApplicationContext app = dispatcher(bootstrap)) {
+				awaitReady("w1");
+				awaitReady("w2");
+				awaitReady("w3");
+				TaskDispatcher dispatcher = app.getBean(TaskDispatcher.class);
+				AtomicInteger sent = new AtomicInteger();
+				// A steady stream: 200 tasks a second, 20 ms each.
+				stream.scheduleAtFixedRate(() -> dispatcher.dispatch("fault.work", "t-" + sent.getAndIncrement(), 20L), 0,
+						5, TimeUnit.MILLISECONDS);
+				await().atMost(Duration.ofSeconds(60)).until(() -> runs("w1", "w2", "w3").size() >= 400);
+				long restartedAt = System.currentTimeMillis();
+				stop(workers.get(1));
+				workers.set(1, worker(bootstrap, "w2b"));
+				awaitReady("w2b");
+				int afterRejoin = runs("w1", "w2", "w3", "w2b").size();
+				await().atMost(Duration.ofSeconds(60)).until(() -> runs("w1", "w2", "w3", "w2b").size() >= afterRejoin + 400);
+				stream.shutdownNow();
+				List<Long> ends = endTimes("w1", "w2", "w3", "w2b");
+				long longestGap = 0;
+				for (int i = 1; i < ends.size(); i++) {
+					if (ends.get(i) >= restartedAt) {
+						longestGap = Math.max(longestGap, ends.get(i) - ends.get(i - 1));
+					}
+				}
+				logger.info("Rolling restart of one of three workers: longest gap between completions " + longestGap
+						+ " ms (target 1,000 ms)");
+				assertThat(longestGap).as("longest gap between completions, ms").isLessThanOrEqualTo(3000);
+			}
+			finally {
+				stream.shutdownNow();
+				for (Process worker : workers) {
+					stop(worker);
+				}
+			}
+		}
+	}
+
+	private List<Long> endTimes(String... names) throws IOException {
+		List<Long> ends = new ArrayList<>();
+		for (String name : names) {
+			Path journal = this.directory.resolve(name + ".journal");
+			if (Files.exists(journal)) {
+				Files.readAllLines(journal, StandardCharsets.UTF_8)
+					.stream()
+					.filter((line) -> !line.isBlank())
+					.forEach((line) -> ends.add(Long.parseLong(line.substring(line.indexOf(' ') + 1))));
+			}
+		}
+		ends.sort(null);
+		return ends;
+	}
+
 	private Process worker(String bootstrap, String name) throws IOException {
 		return WorkerProcess.start(this.directory.resolve(name + ".log"), "spring.kafka.bootstrap-servers=" + bootstrap,
 				"kafka-task.kafka.topic-prefix=" + this.prefix, "kafka-task.worker.group-id=" + this.prefix + "workers",
@@ -139,6 +202,7 @@ class WorkerProcessTests {
 				Files.readAllLines(journal, StandardCharsets.UTF_8)
 					.stream()
 					.filter((line) -> !line.isBlank())
+					.map((line) -> line.substring(0, line.indexOf(' ')))
 					.forEach(runs::add);
 			}
 		}
@@ -153,7 +217,7 @@ class WorkerProcessTests {
 
 	private static void stop(Process process) throws InterruptedException {
 		process.destroy();
-		if (!process.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)) {
+		if (!process.waitFor(60, TimeUnit.SECONDS)) {
 			process.destroyForcibly();
 		}
 	}
