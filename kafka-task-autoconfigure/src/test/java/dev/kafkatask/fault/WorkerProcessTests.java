@@ -149,14 +149,8 @@ class WorkerProcessTests {
 
 	private List<Long> endTimes(String... names) throws IOException {
 		List<Long> ends = new ArrayList<>();
-		for (String name : names) {
-			Path journal = this.directory.resolve(name + ".journal");
-			if (Files.exists(journal)) {
-				Files.readAllLines(journal, StandardCharsets.UTF_8)
-					.stream()
-					.filter((line) -> !line.isBlank())
-					.forEach((line) -> ends.add(Long.parseLong(line.substring(line.indexOf(' ') + 1))));
-			}
+		for (String line : journalLines(names)) {
+			ends.add(Long.parseLong(line.substring(line.indexOf(' ') + 1)));
 		}
 		ends.sort(null);
 		return ends;
@@ -195,18 +189,24 @@ class WorkerProcessTests {
 	}
 
 	private List<String> runs(String... names) throws IOException {
-		List<String> runs = new ArrayList<>();
+		return journalLines(names).stream().map((line) -> line.substring(0, line.indexOf(' '))).toList();
+	}
+
+	/**
+	 * Return the lines of the workers' journals: {@code <task id> <end time millis>}.
+	 */
+	private List<String> journalLines(String... names) throws IOException {
+		List<String> lines = new ArrayList<>();
 		for (String name : names) {
 			Path journal = this.directory.resolve(name + ".journal");
 			if (Files.exists(journal)) {
 				Files.readAllLines(journal, StandardCharsets.UTF_8)
 					.stream()
-					.filter((line) -> !line.isBlank())
-					.map((line) -> line.substring(0, line.indexOf(' ')))
-					.forEach(runs::add);
+					.filter((line) -> line.indexOf(' ') > 0)
+					.forEach(lines::add);
 			}
 		}
-		return runs;
+		return lines;
 	}
 
 	private static int distinct(List<String> runs) {
