@@ -2,6 +2,8 @@ package dev.kafkatask.metrics;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.IntSupplier;
@@ -30,6 +32,12 @@ public class KafkaTaskMetrics implements TaskObserver, MeterBinder, DisposableBe
 
 	private final List<Meter> gauges = new CopyOnWriteArrayList<>();
 
+	private final Map<Key, Counter> dispatchedCounters = new ConcurrentHashMap<>();
+
+	private final Map<Key, Counter> executionCounters = new ConcurrentHashMap<>();
+
+	private final Map<Key, Timer> executionTimers = new ConcurrentHashMap<>();
+
 	private volatile @Nullable MeterRegistry registry;
 
 	@Override
@@ -54,11 +62,12 @@ public class KafkaTaskMetrics implements TaskObserver, MeterBinder, DisposableBe
 	public void dispatched(String task, String queue) {
 		MeterRegistry current = this.registry;
 		if (current != null) {
-			Counter.builder(KafkaTaskMeters.DISPATCHED.getName())
-				.description("Tasks dispatched and acknowledged by the broker")
-				.tag(KafkaTaskMeters.Tags.TASK.asString(), task)
-				.tag(KafkaTaskMeters.Tags.QUEUE.asString(), queue)
-				.register(current)
+			this.dispatchedCounters.computeIfAbsent(new Key(task, queue, ""),
+					(key) -> Counter.builder(KafkaTaskMeters.DISPATCHED.getName())
+						.description("Tasks dispatched and acknowledged by the broker")
+						.tag(KafkaTaskMeters.Tags.TASK.asString(), task)
+						.tag(KafkaTaskMeters.Tags.QUEUE.asString(), queue)
+						.register(current))
 				.increment();
 		}
 	}
@@ -85,22 +94,22 @@ public class KafkaTaskMetrics implements TaskObserver, MeterBinder, DisposableBe
 		if (current == null) {
 			return;
 		}
-		Counter.builder(KafkaTaskMeters.EXECUTIONS.getName())
+		// Meters are looked up per record: cache them rather than build an id each time.
+		Key key = new Key(task, queue, outcome.tagValue());
+		this.executionCounters.computeIfAbsent(key, (k) -> Counter.builder(KafkaTaskMeters.EXECUTIONS.getName())
 			.description("Task records handled, by outcome")
 			.tag(KafkaTaskMeters.Tags.TASK.asString(), task)
 			.tag(KafkaTaskMeters.Tags.QUEUE.asString(), queue)
 			.tag(KafkaTaskMeters.Tags.OUTCOME.asString(), outcome.tagValue())
-			.register(current)
-			.increment();
+			.register(current)).increment();
 		if (outcome != TaskOutcome.DEAD_LETTERED) {
-			Timer.builder(KafkaTaskMeters.EXECUTION_TIME.getName())
+			this.executionTimers.computeIfAbsent(key, (k) -> Timer.builder(KafkaTaskMeters.EXECUTION_TIME.getName())
 				.description("Time tasks ran")
 				.tag(KafkaTaskMeters.Tags.TASK.asString(), task)
 				.tag(KafkaTaskMeters.Tags.QUEUE.asString(), queue)
 				.tag(KafkaTaskMeters.Tags.OUTCOME.asString(), outcome.tagValue())
 				.publishPercentileHistogram()
-				.register(current)
-				.record(duration);
+				.register(current)).record(duration);
 		}
 	}
 
@@ -128,6 +137,12 @@ public class KafkaTaskMetrics implements TaskObserver, MeterBinder, DisposableBe
 			.filter((meter) -> meter.getId().getName().startsWith("kafka.task."))
 			.forEach(current::remove);
 		this.registry = null;
+		this.dispatchedCounters.clear();
+		this.executionCounters.clear();
+		this.executionTimers.clear();
+	}
+
+	private record Key(String task, String queue, String outcome) {
 	}
 
 }

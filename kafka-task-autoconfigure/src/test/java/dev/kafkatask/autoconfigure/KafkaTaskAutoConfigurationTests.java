@@ -16,6 +16,9 @@ import dev.kafkatask.dispatch.TaskDispatcher;
 import dev.kafkatask.execution.TaskInvoker;
 import dev.kafkatask.kafka.KafkaTaskTransport;
 import dev.kafkatask.kafka.TopicProvisioner;
+import dev.kafkatask.execution.pinning.CarrierPinningDetector;
+import dev.kafkatask.kafka.listener.ContainerSettings;
+import dev.kafkatask.kafka.listener.OrderingMode;
 import dev.kafkatask.kafka.listener.TaskListenerContainer;
 import dev.kafkatask.metrics.KafkaTaskMetrics;
 import dev.kafkatask.task.KafkaTask;
@@ -38,7 +41,7 @@ class KafkaTaskAutoConfigurationTests {
 		.withConfiguration(AutoConfigurations.of(KafkaAutoConfiguration.class, KafkaTaskAutoConfiguration.class,
 				KafkaTaskKafkaAutoConfiguration.class, KafkaTaskDispatchAutoConfiguration.class,
 				KafkaTaskMetricsAutoConfiguration.class))
-		.withPropertyValues("kafka-task.kafka.topic-prefix=autoconfig.");
+		.withPropertyValues("kafka-task.kafka.topic-prefix=autoconfig.", "kafka-task.worker.pinning.enabled=false");
 
 	@Test
 	void whenStarterIsPresentThenTaskBeansAreCreated() {
@@ -105,6 +108,32 @@ class KafkaTaskAutoConfigurationTests {
 		this.contextRunner.withPropertyValues("spring.application.name=orders")
 			.run((context) -> assertThat(context.getBean(TaskListenerContainer.class).getSettings().groupId())
 				.isEqualTo("orders"));
+	}
+
+	@Test
+	void whenPinningDetectionIsOnThenDetectorIsCreated() {
+		this.contextRunner.withPropertyValues("kafka-task.worker.pinning.enabled=true",
+				"kafka-task.worker.pinning.threshold=50ms")
+			.run((context) -> assertThat(context).hasSingleBean(CarrierPinningDetector.class));
+	}
+
+	@Test
+	void whenPinningDetectionIsOffThenNoDetectorIsCreated() {
+		this.contextRunner.run((context) -> assertThat(context).doesNotHaveBean(CarrierPinningDetector.class));
+	}
+
+	@Test
+	void whenOrderingAndLimitsAreSetThenContainerUsesThem() {
+		this.contextRunner
+			.withPropertyValues("kafka-task.worker.default-ordering=key", "kafka-task.worker.ordering.billing=partition",
+					"kafka-task.worker.max-in-flight-per-partition=4", "kafka-task.worker.revoke-timeout=3s")
+			.run((context) -> {
+				ContainerSettings settings = context.getBean(TaskListenerContainer.class).getSettings();
+				assertThat(settings.orderingOf("autoconfig.billing")).isEqualTo(OrderingMode.PARTITION);
+				assertThat(settings.orderingOf("autoconfig.orders")).isEqualTo(OrderingMode.KEY);
+				assertThat(settings.maxInFlightPerPartition()).isEqualTo(4);
+				assertThat(settings.revokeTimeout()).hasSeconds(3);
+			});
 	}
 
 	@Test
