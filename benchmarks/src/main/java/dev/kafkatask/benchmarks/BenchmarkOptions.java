@@ -1,0 +1,154 @@
+package dev.kafkatask.benchmarks;
+
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Command-line options of a benchmark run.
+ *
+ * @param scenario the scenario: table, hol, throughput or inflight
+ * @param bootstrapServers the broker to run against
+ * @param engine what runs the tasks
+ * @param jobs tasks each request dispatches (table)
+ * @param requests concurrent requests, each a dispatching thread (table, hol)
+ * @param ioMs how long each task sleeps (table, inflight)
+ * @param tasks how many tasks (hol: fast tasks; throughput, inflight)
+ * @param slowMs how long the slow task of each partition sleeps (hol)
+ * @param fastMs how long a fast task sleeps (hol)
+ * @param partitions partitions of the benchmark topics
+ * @param maxInFlight {@code kafka-task.worker.max-in-flight}, or {@code null} for the
+ * scenario's choice
+ * @param warmup tasks run through the whole path before the measured phase (table, hol)
+ * @param dispatchThreads threads that preload the topic (throughput, inflight)
+ * @param timeout how long a phase may take before the run gives up waiting
+ * @param properties further Spring properties for every context, overriding the scenario's
+ * @param jfr file to write a Java Flight Recording of the measured phase to, or {@code null}
+ * @author kafka-task
+ */
+record BenchmarkOptions(String scenario, String bootstrapServers, Engine engine, int jobs, int requests, long ioMs,
+		@Nullable Integer tasks, long slowMs, long fastMs, int partitions, @Nullable Integer maxInFlight, int warmup,
+		int dispatchThreads, Duration timeout, Map<String, String> properties, @Nullable String jfr) {
+
+	static final String USAGE = """
+			usage: java -jar kafka-task-benchmarks.jar SCENARIO --bootstrap-servers HOST:PORT [options]
+			scenarios:
+			  table       --jobs J --requests R --io-ms MS    R threads each dispatch J tasks sleeping MS ms
+			  hol         --tasks N --slow-ms MS [--fast-ms F] N fast tasks + one slow task per partition
+			  throughput  --tasks N                           N no-op tasks preloaded, then executed and committed
+			  inflight    --tasks N --io-ms MS                heap per task with N tasks in flight (kafka-task only)
+			options:
+			  --engine kafka-task|spring-kafka   what runs the tasks (default kafka-task)
+			  --partitions P                     partitions of the fresh topics (default 6)
+			  --max-in-flight M                  kafka-task.worker.max-in-flight (default: the scenario's)
+			  --warmup W                         warm-up tasks before the measured phase (default 2000; table, hol)
+			  --dispatch-threads T               threads preloading the topic (default 4; throughput, inflight)
+			  --timeout-s S                      give up waiting for a phase after S seconds (default 600)
+			  --property KEY=VALUE               any Spring property, repeatable (e.g. spring.kafka.consumer.max-poll-records=1000)
+			  --jfr FILE                         record the measured phase with Java Flight Recorder ('profile' settings)
+			""";
+
+	static BenchmarkOptions parse(String... args) {
+		if (args.length == 0 || args[0].startsWith("--")) {
+			throw new IllegalArgumentException("No scenario given");
+		}
+		String scenario = args[0];
+		Map<String, String> values = new LinkedHashMap<>();
+		Map<String, String> properties = new LinkedHashMap<>();
+		for (int i = 1; i < args.length; i++) {
+			String name = args[i];
+			if (!name.startsWith("--")) {
+				throw new IllegalArgumentException("Unexpected argument '" + name + "'");
+			}
+			String value;
+			int equals = name.indexOf('=');
+			if (equals > 0 && !name.equals("--property")) {
+				value = name.substring(equals + 1);
+				name = name.substring(0, equals);
+			}
+			else if (i + 1 < args.length) {
+				value = args[++i];
+			}
+			else {
+				throw new IllegalArgumentException("Option " + name + " needs a value");
+			}
+			if (name.equals("--property")) {
+				int split = value.indexOf('=');
+				if (split <= 0) {
+					throw new IllegalArgumentException("--property needs KEY=VALUE, not '" + value + "'");
+				}
+				properties.put(value.substring(0, split), value.substring(split + 1));
+			}
+			else {
+				values.put(name.substring(2), value);
+			}
+		}
+		Options options = new Options(values);
+		String bootstrap = options.string("bootstrap-servers", null);
+		if (bootstrap == null) {
+			throw new IllegalArgumentException("--bootstrap-servers HOST:PORT is required");
+		}
+		BenchmarkOptions parsed = new BenchmarkOptions(scenario, bootstrap,
+				Engine.of(options.string("engine", Engine.KAFKA_TASK.id())), options.integer("jobs", 300),
+				options.integer("requests", 20), options.integer("io-ms", 5000), options.optionalInteger("tasks"),
+				options.integer("slow-ms", 60_000), options.integer("fast-ms", 0), options.integer("partitions", 6),
+				options.optionalInteger("max-in-flight"), options.integer("warmup", 2000),
+				options.integer("dispatch-threads", 4), Duration.ofSeconds(options.integer("timeout-s", 600)),
+				properties, options.string("jfr", null));
+		options.rejectUnknown();
+		return parsed;
+	}
+
+	int tasksOr(int defaultTasks) {
+		return (this.tasks != null) ? this.tasks : defaultTasks;
+	}
+
+	private static final class Options {
+
+		private final Map<String, String> values;
+
+		private final Map<String, String> unread;
+
+		Options(Map<String, String> values) {
+			this.values = values;
+			this.unread = new LinkedHashMap<>(values);
+		}
+
+		@Nullable String string(String name, @Nullable String defaultValue) {
+			this.unread.remove(name);
+			return this.values.getOrDefault(name, defaultValue);
+		}
+
+		int integer(String name, int defaultValue) {
+			Integer value = optionalInteger(name);
+			return (value != null) ? value : defaultValue;
+		}
+
+		@Nullable Integer optionalInteger(String name) {
+			String value = string(name, null);
+			if (value == null) {
+				return null;
+			}
+			try {
+				int parsed = Integer.parseInt(value.replace("_", "").replace(",", ""));
+				if (parsed < 0) {
+					throw new NumberFormatException();
+				}
+				return parsed;
+			}
+			catch (NumberFormatException ex) {
+				throw new IllegalArgumentException("--" + name + " needs a whole number >= 0, not '" + value + "'");
+			}
+		}
+
+		void rejectUnknown() {
+			if (!this.unread.isEmpty()) {
+				throw new IllegalArgumentException("Unknown option(s): --" + String.join(", --", this.unread.keySet()));
+			}
+		}
+
+	}
+
+}

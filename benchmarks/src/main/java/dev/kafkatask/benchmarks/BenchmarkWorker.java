@@ -1,0 +1,81 @@
+package dev.kafkatask.benchmarks;
+
+import java.util.Collection;
+import java.util.Objects;
+import java.util.Set;
+
+import org.apache.kafka.common.TopicPartition;
+
+import org.springframework.context.ApplicationContext;
+import org.springframework.kafka.config.KafkaListenerEndpointRegistry;
+import org.springframework.kafka.listener.MessageListenerContainer;
+
+import dev.kafkatask.kafka.listener.TaskListenerContainer;
+
+/**
+ * The worker of a benchmark context, whichever engine runs it.
+ *
+ * @author kafka-task
+ */
+interface BenchmarkWorker {
+
+	/**
+	 * Return the partitions assigned to the worker now.
+	 * @return the assignment
+	 */
+	Collection<TopicPartition> assignment();
+
+	/**
+	 * Start the worker, when the context did not.
+	 */
+	void start();
+
+	static BenchmarkWorker in(ApplicationContext context, Engine engine) {
+		return switch (engine) {
+			case KAFKA_TASK -> new KafkaTaskWorker(context.getBean(TaskListenerContainer.class));
+			case SPRING_KAFKA -> new SpringKafkaWorker(Objects.requireNonNull(context
+				.getBean(KafkaListenerEndpointRegistry.class)
+				.getListenerContainer(SpringKafkaEngineConfiguration.LISTENER_ID), "no spring-kafka listener container"));
+		};
+	}
+
+	/**
+	 * kafka-task's container.
+	 *
+	 * @param container the container
+	 */
+	record KafkaTaskWorker(TaskListenerContainer container) implements BenchmarkWorker {
+
+		@Override
+		public Set<TopicPartition> assignment() {
+			return this.container.getAssignment();
+		}
+
+		@Override
+		public void start() {
+			this.container.start();
+		}
+
+	}
+
+	/**
+	 * spring-kafka's listener container.
+	 *
+	 * @param container the container
+	 */
+	record SpringKafkaWorker(MessageListenerContainer container) implements BenchmarkWorker {
+
+		@Override
+		public Collection<TopicPartition> assignment() {
+			Collection<TopicPartition> assigned = this.container.getAssignedPartitions();
+			return (assigned != null) ? assigned : Set.of();
+		}
+
+		@Override
+		public void start() {
+			this.container.start();
+		}
+
+	}
+
+}
