@@ -21,16 +21,17 @@ import org.jspecify.annotations.Nullable;
  * @param partitions partitions of the benchmark topics
  * @param maxInFlight {@code kafka-task.worker.max-in-flight}, or {@code null} for the
  * scenario's choice
- * @param warmup tasks run through the whole path before the measured phase (table, hol)
+ * @param warmup tasks run through the whole path before the measured phase
  * @param dispatchThreads threads that preload the topic (throughput, inflight)
  * @param timeout how long a phase may take before the run gives up waiting
  * @param properties further Spring properties for every context, overriding the scenario's
+ * @param repeat how many times to run the measured phase in the same run (table)
  * @param jfr file to write a Java Flight Recording of the measured phase to, or {@code null}
  * @author kafka-task
  */
 record BenchmarkOptions(String scenario, String bootstrapServers, Engine engine, int jobs, int requests, long ioMs,
 		@Nullable Integer tasks, long slowMs, long fastMs, int partitions, @Nullable Integer maxInFlight, int warmup,
-		int dispatchThreads, Duration timeout, Map<String, String> properties, @Nullable String jfr) {
+		int dispatchThreads, Duration timeout, Map<String, String> properties, int repeat, @Nullable String jfr) {
 
 	static final String USAGE = """
 			usage: java -jar kafka-task-benchmarks.jar SCENARIO --bootstrap-servers HOST:PORT [options]
@@ -43,11 +44,14 @@ record BenchmarkOptions(String scenario, String bootstrapServers, Engine engine,
 			  --engine kafka-task|spring-kafka   what runs the tasks (default kafka-task)
 			  --partitions P                     partitions of the fresh topics (default 6)
 			  --max-in-flight M                  kafka-task.worker.max-in-flight (default: the scenario's)
-			  --warmup W                         warm-up tasks before the measured phase (default 2000; table, hol)
+			  --warmup W                         warm-up tasks (1 ms each) before the measured phase (default 100000)
 			  --dispatch-threads T               threads preloading the topic (default 4; throughput, inflight)
 			  --timeout-s S                      give up waiting for a phase after S seconds (default 600)
-			  --property KEY=VALUE               any Spring property, repeatable (e.g. spring.kafka.consumer.max-poll-records=1000)
-			  --jfr FILE                         record the measured phase with Java Flight Recorder ('profile' settings)
+			  --property KEY=VALUE               any Spring property, repeatable
+			                                     (e.g. spring.kafka.consumer.max-poll-records=1000)
+			  --repeat K                         run the measured burst K times in the same JVM, report each (table)
+			  --jfr FILE                         record the measured phase with Java Flight Recorder
+			                                     ('profile' settings)
 			""";
 
 	static BenchmarkOptions parse(String... args) {
@@ -94,9 +98,9 @@ record BenchmarkOptions(String scenario, String bootstrapServers, Engine engine,
 				Engine.of(options.string("engine", Engine.KAFKA_TASK.id())), options.integer("jobs", 300),
 				options.integer("requests", 20), options.integer("io-ms", 5000), options.optionalInteger("tasks"),
 				options.integer("slow-ms", 60_000), options.integer("fast-ms", 0), options.integer("partitions", 6),
-				options.optionalInteger("max-in-flight"), options.integer("warmup", 2000),
+				options.optionalInteger("max-in-flight"), options.integer("warmup", 100_000),
 				options.integer("dispatch-threads", 4), Duration.ofSeconds(options.integer("timeout-s", 600)),
-				properties, options.string("jfr", null));
+				properties, Math.max(1, options.integer("repeat", 1)), options.string("jfr", null));
 		options.rejectUnknown();
 		return parsed;
 	}

@@ -1,6 +1,7 @@
 package dev.kafkatask.benchmarks;
 
 import java.io.IOException;
+import java.lang.management.CompilationMXBean;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.text.ParseException;
@@ -46,6 +47,14 @@ import dev.kafkatask.dispatch.TaskOptions;
  * @author kafka-task
  */
 final class BenchmarkRun implements AutoCloseable {
+
+	private static final Duration WARM_UP_SLEEP = Duration.ofMillis(1);
+
+	private static final int WARM_UP_ROUND = 20_000;
+
+	private static final Duration JIT_QUIET = Duration.ofMillis(500);
+
+	private static final Duration JIT_QUIET_TIMEOUT = Duration.ofSeconds(15);
 
 	private final BenchmarkOptions options;
 
@@ -153,28 +162,82 @@ final class BenchmarkRun implements AutoCloseable {
 	}
 
 	/**
-	 * Run warm-up tasks (no sleep) through the whole path, dispatch to completion, so that the
-	 * measured phase does not pay for class loading and JIT compilation.
+	 * Run warm-up tasks through the whole path, dispatch to completion, each sleeping
+	 * {@link #WARM_UP_SLEEP}, so that the measured phase does not pay for class loading and JIT
+	 * compilation of the dispatch, consume, park and wake-up paths; then wait for the JIT
+	 * compilers to go quiet. The tasks go in rounds shaped like the measured phase: bursts of
+	 * {@code round} tasks from the scenario's concurrent requests, each round awaited.
 	 * @param dispatcher the dispatcher
 	 * @param queue the queue to use
+	 * @param round tasks per round, the size of the measured burst
 	 * @throws InterruptedException if interrupted
 	 */
-	void warmUp(TaskDispatcher dispatcher, String queue) throws InterruptedException {
-		int tasks = this.options.warmup();
-		if (tasks == 0) {
+	void warmUp(TaskDispatcher dispatcher, String queue, int round) throws InterruptedException {
+		int remaining = this.options.warmup();
+		long start = System.nanoTime();
+		int rounds = 0;
+		TaskOptions options = TaskOptions.none().withQueue(queue);
+		while (remaining > 0) {
+			int tasks = Math.min(remaining, Math.max(1, round));
+			TaskLedger.Phase phase = this.ledger.begin(tasks, tasks);
+			new Load(Math.min(this.options.requests(), tasks), tasks, 0).run((id) -> dispatcher.dispatch(
+					BenchmarkTasks.IO, List.of(phase.id(), id, WARM_UP_SLEEP.toMillis()), Map.of(), options),
+					this.options.timeout());
+			if (!phase.await(Duration.ofSeconds(120))) {
+				throw new IllegalStateException("Warm-up: only " + phase.completed() + " of " + tasks
+						+ " tasks ran within 120 s");
+			}
+			remaining -= tasks;
+			rounds++;
+		}
+		if (rounds > 0) {
+			double seconds = Result.seconds(System.nanoTime() - start);
+			double settled = awaitJitQuiet();
+			say(String.format(Locale.ROOT, "warm-up: %d tasks in %d round(s), %.2f s; JIT quiet %.1f s later",
+					this.options.warmup(), rounds, seconds, settled));
+		}
+	}
+
+	/**
+	 * Wait until the JIT compilers spent no time compiling for {@link #JIT_QUIET}, at most
+	 * {@link #JIT_QUIET_TIMEOUT}.
+	 * @return how long it took, in seconds
+	 * @throws InterruptedException if interrupted
+	 */
+	private static double awaitJitQuiet() throws InterruptedException {
+		CompilationMXBean compilation = ManagementFactory.getCompilationMXBean();
+		if (compilation == null || !compilation.isCompilationTimeMonitoringSupported()) {
+			return 0;
+		}
+		long start = System.nanoTime();
+		long quietSince = start;
+		long compiled = compilation.getTotalCompilationTime();
+		while (System.nanoTime() - quietSince < JIT_QUIET.toNanos()
+				&& System.nanoTime() - start < JIT_QUIET_TIMEOUT.toNanos()) {
+			Thread.sleep(50);
+			long now = compilation.getTotalCompilationTime();
+			if (now != compiled) {
+				compiled = now;
+				quietSince = System.nanoTime();
+			}
+		}
+		return Result.seconds(System.nanoTime() - start);
+	}
+
+	/**
+	 * Warm up in a worker context of its own, then close it: for scenarios whose measured
+	 * worker starts later, in another context. The group commits the warm-up tasks, so the
+	 * measured worker starts after them.
+	 * @throws InterruptedException if interrupted
+	 */
+	void warmUpInOwnContext() throws InterruptedException {
+		if (this.options.warmup() == 0) {
 			return;
 		}
-		TaskLedger.Phase phase = this.ledger.begin(tasks, tasks);
-		TaskOptions options = TaskOptions.none().withQueue(queue);
-		long start = System.nanoTime();
-		new Load(Math.min(this.options.requests(), tasks), tasks, 0)
-			.run((id) -> dispatcher.dispatch(BenchmarkTasks.IO, List.of(phase.id(), id, 0), Map.of(), options),
-					this.options.timeout());
-		if (!phase.await(Duration.ofSeconds(120))) {
-			throw new IllegalStateException("Warm-up: only " + phase.completed() + " of " + tasks
-					+ " tasks ran within 120 s");
+		try (ConfigurableApplicationContext context = workerContext(Map.of())) {
+			awaitAssignment(BenchmarkWorker.in(context, this.options.engine()), this.options.partitions());
+			warmUp(context.getBean(TaskDispatcher.class), BenchmarkTasks.QUEUE, WARM_UP_ROUND);
 		}
-		say(String.format(Locale.ROOT, "warm-up: %d tasks in %.2f s", tasks, Result.seconds(System.nanoTime() - start)));
 	}
 
 	/**

@@ -33,9 +33,10 @@ interface BenchmarkWorker {
 	static BenchmarkWorker in(ApplicationContext context, Engine engine) {
 		return switch (engine) {
 			case KAFKA_TASK -> new KafkaTaskWorker(context.getBean(TaskListenerContainer.class));
-			case SPRING_KAFKA -> new SpringKafkaWorker(Objects.requireNonNull(context
-				.getBean(KafkaListenerEndpointRegistry.class)
-				.getListenerContainer(SpringKafkaEngineConfiguration.LISTENER_ID), "no spring-kafka listener container"));
+			case SPRING_KAFKA -> new SpringKafkaWorker(Objects.requireNonNull(
+					context.getBean(KafkaListenerEndpointRegistry.class)
+						.getListenerContainer(SpringKafkaEngineConfiguration.LISTENER_ID),
+					"no spring-kafka listener container"));
 		};
 	}
 

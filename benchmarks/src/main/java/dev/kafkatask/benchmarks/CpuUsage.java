@@ -15,11 +15,13 @@ import java.util.Map;
 import java.util.TreeMap;
 
 import com.sun.management.OperatingSystemMXBean;
+import org.jspecify.annotations.Nullable;
 
 /**
  * CPU time spent during a phase: by this JVM (and how much of it the JIT compilers and the
- * garbage collector account for), by a Kafka broker running on the same machine
- * (any process whose command line runs {@code kafka.Kafka}), and by the whole machine, so that
+ * garbage collector account for), by the run's Kafka broker when it runs on the same machine
+ * (a {@code kafka.Kafka} process whose configuration file names the bootstrap port), and by
+ * the whole machine, so that
  * a result tells whether the run was CPU-bound and who else used the cores. Machine and
  * broker figures come from {@code /proc} and are absent elsewhere.
  *
@@ -43,11 +45,25 @@ final class CpuUsage {
 
 	private final long machineBusy = machineBusyTicks();
 
-	private final List<Path> brokers = brokerStats();
+	private final List<Path> brokers;
 
 	private final Map<Long, Long> threads = threadCpuNanos();
 
+	private final long broker;
+
+	private final Map<String, Long> internal = internalTicks();
+
 	private final Map<String, Double> ended = new TreeMap<>();
+
+	/**
+	 * Take a snapshot.
+	 * @param bootstrapServers the broker of the run: only a local broker process whose
+	 * configuration names one of its ports counts as the broker
+	 */
+	CpuUsage(String bootstrapServers) {
+		this.brokers = brokerStats(bootstrapServers);
+		this.broker = ticks(this.brokers);
+	}
 
 	/**
 	 * Account for threads that ended during the phase and measured their own CPU time.
@@ -60,7 +76,6 @@ final class CpuUsage {
 		return this;
 	}
 
-	private final long broker = ticks(this.brokers);
 
 	/**
 	 * Add the CPU used since this snapshot to a result.
@@ -81,8 +96,15 @@ final class CpuUsage {
 				javaThreads += seconds;
 			}
 		}
-		// JIT compilers, GC, and Java threads that ended during the phase unaccounted
-		byThread.put("jvm-internal", Math.max(0, processSeconds - javaThreads));
+		// JIT compilers, GC and the VM thread, from /proc; the rest (Java threads that ended) unaccounted
+		double internalSeconds = 0;
+		for (Map.Entry<String, Long> entry : internalTicks().entrySet()) {
+			double seconds = (entry.getValue() - this.internal.getOrDefault(entry.getKey(), 0L)) / TICKS_PER_SECOND;
+			byThread.put(entry.getKey(), seconds);
+			internalSeconds += seconds;
+		}
+		byThread.put("unattributed", Math.max(0, processSeconds - javaThreads - internalSeconds));
+		byThread.values().removeIf((seconds) -> seconds < 0.01);
 		byThread.replaceAll((name, seconds) -> Math.round(seconds * 1000) / 1000.0);
 		result.put("cpuSeconds", processSeconds)
 			.put("cpuByThread", byThread)
@@ -92,7 +114,8 @@ final class CpuUsage {
 			.put("phaseWallSeconds", wallSeconds);
 		if (this.machineBusy >= 0) {
 			double machineSeconds = (machineBusyTicks() - this.machineBusy) / TICKS_PER_SECOND;
-			double brokerSeconds = (this.brokers.isEmpty()) ? 0 : (ticks(this.brokers) - this.broker) / TICKS_PER_SECOND;
+			double brokerSeconds = (this.brokers.isEmpty()) ? 0
+					: (ticks(this.brokers) - this.broker) / TICKS_PER_SECOND;
 			result.put("machineCpuSeconds", machineSeconds)
 				.put("brokerCpuSeconds", this.brokers.isEmpty() ? null : brokerSeconds)
 				.put("otherCpuSeconds", Math.max(0, machineSeconds - processSeconds - brokerSeconds))
@@ -147,6 +170,47 @@ final class CpuUsage {
 		return name.replaceAll("[0-9]+", "#");
 	}
 
+	/**
+	 * Return the CPU ticks of the JVM's own threads, by kind, from {@code /proc/self/task}.
+	 * @return ticks by kind: jvm-jit-compilers, jvm-gc, jvm-vm-thread, jvm-other
+	 */
+	private static Map<String, Long> internalTicks() {
+		Map<String, Long> ticks = new TreeMap<>();
+		try (DirectoryStream<Path> tasks = Files.newDirectoryStream(PROC.resolve("self/task"))) {
+			for (Path task : tasks) {
+				try {
+					String stat = Files.readString(task.resolve("stat"));
+					String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+					String kind = internalKind(name);
+					if (kind != null) {
+						String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+						ticks.merge(kind, Long.parseLong(fields[11]) + Long.parseLong(fields[12]), Long::sum);
+					}
+				}
+				catch (IOException | RuntimeException ex) {
+					// gone
+				}
+			}
+		}
+		catch (IOException | RuntimeException ex) {
+			// not Linux
+		}
+		return ticks;
+	}
+
+	private static @Nullable String internalKind(String name) {
+		if (name.startsWith("C1 Compiler") || name.startsWith("C2 Compiler")) {
+			return "jvm-jit-compilers";
+		}
+		if (name.startsWith("G1 ") || name.startsWith("GC Thread") || name.startsWith("GC ")) {
+			return "jvm-gc";
+		}
+		if (name.equals("VM Thread")) {
+			return "jvm-vm-thread";
+		}
+		return null;
+	}
+
 	private static long jitMillis() {
 		var compilation = ManagementFactory.getCompilationMXBean();
 		return (compilation != null && compilation.isCompilationTimeMonitoringSupported())
@@ -176,14 +240,22 @@ final class CpuUsage {
 		}
 	}
 
-	private static List<Path> brokerStats() {
+	private static List<Path> brokerStats(String bootstrapServers) {
+		List<String> ports = new ArrayList<>();
+		for (String server : bootstrapServers.split(",")) {
+			ports.add(":" + server.substring(server.lastIndexOf(':') + 1).trim());
+		}
 		List<Path> stats = new ArrayList<>();
 		try (DirectoryStream<Path> processes = Files.newDirectoryStream(PROC, "[0-9]*")) {
 			for (Path process : processes) {
 				try {
-					String commandLine = new String(Files.readAllBytes(process.resolve("cmdline"))).replace('\0', ' ');
-					if (commandLine.contains(" kafka.Kafka ")) {
-						stats.add(process.resolve("stat"));
+					String[] args = new String(Files.readAllBytes(process.resolve("cmdline"))).split("\0");
+					int main = List.of(args).indexOf("kafka.Kafka");
+					if (main >= 0 && main + 1 < args.length) {
+						String config = Files.readString(Path.of(args[main + 1]));
+						if (ports.stream().anyMatch(config::contains)) {
+							stats.add(process.resolve("stat"));
+						}
 					}
 				}
 				catch (IOException ex) {

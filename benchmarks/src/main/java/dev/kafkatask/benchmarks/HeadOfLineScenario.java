@@ -38,16 +38,19 @@ final class HeadOfLineScenario implements Scenario {
 		try (ConfigurableApplicationContext context = run.workerContext(properties)) {
 			TaskDispatcher dispatcher = context.getBean(TaskDispatcher.class);
 			run.awaitAssignment(BenchmarkWorker.in(context, options.engine()), 2 * partitions);
-			run.warmUp(dispatcher, BenchmarkTasks.BASELINE_QUEUE);
+			run.warmUp(dispatcher, BenchmarkTasks.BASELINE_QUEUE, tasks);
 
-			run.say(String.format(Locale.ROOT, "baseline: %d fast tasks (%d ms), no slow task", tasks, options.fastMs()));
+			run.say(String.format(Locale.ROOT, "baseline: %d fast tasks (%d ms), no slow task", tasks,
+					options.fastMs()));
 			TaskLedger.Phase baseline = run.ledger().begin(tasks, tasks);
 			Duration timeout = options.timeout();
-			fastTasks(run, dispatcher, baseline, BenchmarkTasks.BASELINE_QUEUE, keys, tasks, timeout, new CpuUsage());
+			CpuUsage baselineCpu = new CpuUsage(options.bootstrapServers());
+			fastTasks(run, dispatcher, baseline, BenchmarkTasks.BASELINE_QUEUE, keys, tasks, timeout, baselineCpu);
 			Latencies baselineLatencies = new Latencies(baseline.latencies(0, tasks));
 
-			run.say(String.format(Locale.ROOT, "slow: one %d ms task at the head of each of %d partitions, then %d fast tasks",
-					options.slowMs(), partitions, tasks));
+			run.say(String.format(Locale.ROOT,
+					"slow: one %d ms task at the head of each of %d partitions, then %d fast tasks", options.slowMs(),
+					partitions, tasks));
 			TaskLedger.Phase slow = run.ledger().begin(tasks + partitions, tasks);
 			TaskOptions slowQueue = TaskOptions.none().withQueue(BenchmarkTasks.QUEUE);
 			List<CompletableFuture<?>> slowSent = new ArrayList<>();
@@ -64,7 +67,7 @@ final class HeadOfLineScenario implements Scenario {
 			// Fast tasks behind a slow one wait for it in a partition-serial consumer: wait long enough.
 			Duration slowTimeout = timeout.plusMillis(options.slowMs());
 			Runnable stopProfile = run.profile();
-			CpuUsage cpu = new CpuUsage();
+			CpuUsage cpu = new CpuUsage(options.bootstrapServers());
 			boolean done = fastTasks(run, dispatcher, slow, BenchmarkTasks.QUEUE, keys, tasks, slowTimeout, cpu);
 			Result cpuUsed = cpu.addTo(new Result(), tasks);
 			stopProfile.run();

@@ -22,6 +22,10 @@ final class Result {
 		return this;
 	}
 
+	@Nullable Object get(String name) {
+		return this.fields.get(name);
+	}
+
 	Result putAll(Result other) {
 		this.fields.putAll(other.fields);
 		return this;

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.IntFunction;
 
 import org.apache.kafka.common.TopicPartition;
 
@@ -15,8 +16,9 @@ import dev.kafkatask.dispatch.TaskDispatcher;
 import dev.kafkatask.dispatch.TaskOptions;
 
 /**
- * {@code throughput}: N no-op tasks are dispatched while no worker runs (a context with
- * {@code kafka-task.worker.enabled=false}); then a worker starts and the clock runs until
+ * {@code throughput}: after a warm-up in a worker context of its own, N no-op tasks are
+ * dispatched while no worker runs (a context with {@code kafka-task.worker.enabled=false});
+ * then a worker starts and the clock runs until
  * every task ran and the group's committed offsets reached the end of every partition.
  *
  * @author kafka-task
@@ -31,19 +33,20 @@ final class ThroughputScenario implements Scenario {
 	public Result run(BenchmarkRun run) throws Exception {
 		BenchmarkOptions options = run.options();
 		int tasks = options.tasksOr(1_000_000);
+		run.warmUpInOwnContext();
 		TaskLedger.Phase phase = run.ledger().begin(tasks, tasks);
 		Load.Outcome preload = preload(run, phase, tasks, (id) -> List.of(phase.id(), id), BenchmarkTasks.NOOP);
 		String topic = run.topic(BenchmarkTasks.QUEUE);
 		Map<TopicPartition, Long> ends = run.endOffsets(topic);
 		long end = ends.values().stream().mapToLong(Long::longValue).sum();
-		run.say(String.format(Locale.ROOT, "topic %s holds %d records", topic, end));
+		run.say(String.format(Locale.ROOT, "topic %s holds %d records (warm-up included)", topic, end));
 
 		try (ConfigurableApplicationContext context = run
 			.workerContext(Map.of(BenchmarkApplication.WORKER_AUTO_STARTUP, false))) {
 			BenchmarkWorker worker = BenchmarkWorker.in(context, options.engine());
 			AtomicLong committed = new AtomicLong();
 			Runnable stopProfile = run.profile();
-			CpuUsage cpu = new CpuUsage();
+			CpuUsage cpu = new CpuUsage(run.options().bootstrapServers());
 			long start = System.nanoTime();
 			worker.start();
 			boolean done;
@@ -56,8 +59,8 @@ final class ThroughputScenario implements Scenario {
 				stopProgress.run();
 			}
 			long executed = done ? phase.lastCompletion() : System.nanoTime();
-			run.say(String.format(Locale.ROOT, "%d of %d executed in %.3f s; waiting for the commits", phase.completed(),
-					tasks, Result.seconds(executed - start)));
+			run.say(String.format(Locale.ROOT, "%d of %d executed in %.3f s; waiting for the commits",
+					phase.completed(), tasks, Result.seconds(executed - start)));
 			long committedAt = -1;
 			long deadline = System.nanoTime() + COMMIT_TIMEOUT.toNanos();
 			while (System.nanoTime() - deadline < 0) {
@@ -71,7 +74,8 @@ final class ThroughputScenario implements Scenario {
 			stopProfile.run();
 			Result cpuUsed = cpu.addTo(new Result(), tasks);
 			double seconds = Result.seconds(((committedAt >= 0) ? committedAt : System.nanoTime()) - start);
-			run.say(String.format(Locale.ROOT, "committed %d of %d offsets after %.3f s", committed.get(), end, seconds));
+			run.say(String.format(Locale.ROOT, "committed %d of %d offsets after %.3f s", committed.get(), end,
+					seconds));
 			Result result = new Result().put("tasks", tasks)
 				.put("tasksPerSecond", (committedAt >= 0) ? tasks / seconds : null)
 				.put("seconds", seconds)
@@ -88,7 +92,9 @@ final class ThroughputScenario implements Scenario {
 				.put("timedOut", !done || committedAt < 0)
 				.put("preloadSeconds", preload.ackSeconds())
 				.put("dispatchTasksPerSecond",
-						(preload.ackSeconds() != null) ? tasks / preload.ackSeconds() : null);
+						(preload.ackSeconds() != null) ? tasks / preload.ackSeconds() : null)
+				.put("dispatchCpuMicrosPerTask", preload.cpuSeconds() * 1e6 / tasks)
+				.put("warmup", options.warmup());
 			result.putAll(cpuUsed);
 			if (options.engine() == Engine.KAFKA_TASK) {
 				KafkaTaskProperties.Worker settings = context.getBean(KafkaTaskProperties.class).getWorker();
@@ -110,7 +116,7 @@ final class ThroughputScenario implements Scenario {
 	 * @throws Exception if dispatching failed
 	 */
 	static Load.Outcome preload(BenchmarkRun run, TaskLedger.Phase phase, int tasks,
-			java.util.function.IntFunction<List<Object>> arguments, String task) throws Exception {
+			IntFunction<List<Object>> arguments, String task) throws Exception {
 		BenchmarkOptions options = run.options();
 		try (ConfigurableApplicationContext context = run.dispatcherContext(Map.of())) {
 			TaskDispatcher dispatcher = context.getBean(TaskDispatcher.class);
