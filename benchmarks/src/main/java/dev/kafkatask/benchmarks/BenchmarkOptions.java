@@ -25,19 +25,25 @@ import org.jspecify.annotations.Nullable;
  * @param dispatchThreads threads that preload the topic (throughput, inflight)
  * @param timeout how long a phase may take before the run gives up waiting
  * @param properties further Spring properties for every context, overriding the scenario's
+ * @param rate fast tasks per second (hol), {@code 0} for a burst
  * @param repeat how many times to run the measured phase in the same run (table)
+ * @param timeline file to write each measured task's dispatch, start and completion time to
+ * (CSV), or {@code null}
  * @param jfr file to write a Java Flight Recording of the measured phase to, or {@code null}
  * @author kafka-task
  */
 record BenchmarkOptions(String scenario, String bootstrapServers, Engine engine, int jobs, int requests, long ioMs,
 		@Nullable Integer tasks, long slowMs, long fastMs, int partitions, @Nullable Integer maxInFlight, int warmup,
-		int dispatchThreads, Duration timeout, Map<String, String> properties, int repeat, @Nullable String jfr) {
+		int dispatchThreads, Duration timeout, Map<String, String> properties, int rate, int repeat,
+		@Nullable String timeline, @Nullable String jfr) {
 
 	static final String USAGE = """
 			usage: java -jar kafka-task-benchmarks.jar SCENARIO --bootstrap-servers HOST:PORT [options]
 			scenarios:
 			  table       --jobs J --requests R --io-ms MS    R threads each dispatch J tasks sleeping MS ms
 			  hol         --tasks N --slow-ms MS [--fast-ms F] N fast tasks + one slow task per partition
+			              [--rate T]                          fast tasks dispatched at T per second (default 2000,
+			                                                  0: a burst from the R requests)
 			  throughput  --tasks N                           N no-op tasks preloaded, then executed and committed
 			  inflight    --tasks N --io-ms MS                heap per task with N tasks in flight (kafka-task only)
 			options:
@@ -50,6 +56,7 @@ record BenchmarkOptions(String scenario, String bootstrapServers, Engine engine,
 			  --property KEY=VALUE               any Spring property, repeatable
 			                                     (e.g. spring.kafka.consumer.max-poll-records=1000)
 			  --repeat K                         run the measured burst K times in the same JVM, report each (table)
+			  --timeline FILE                    write each measured task's dispatch/start/completion ms (CSV)
 			  --jfr FILE                         record the measured phase with Java Flight Recorder
 			                                     ('profile' settings)
 			""";
@@ -100,7 +107,8 @@ record BenchmarkOptions(String scenario, String bootstrapServers, Engine engine,
 				options.integer("slow-ms", 60_000), options.integer("fast-ms", 0), options.integer("partitions", 6),
 				options.optionalInteger("max-in-flight"), options.integer("warmup", 100_000),
 				options.integer("dispatch-threads", 4), Duration.ofSeconds(options.integer("timeout-s", 600)),
-				properties, Math.max(1, options.integer("repeat", 1)), options.string("jfr", null));
+				properties, options.integer("rate", 2000), Math.max(1, options.integer("repeat", 1)),
+				options.string("timeline", null), options.string("jfr", null));
 		options.rejectUnknown();
 		return parsed;
 	}

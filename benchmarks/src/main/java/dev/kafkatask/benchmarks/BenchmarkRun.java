@@ -263,6 +263,22 @@ final class BenchmarkRun implements AutoCloseable {
 	}
 
 	/**
+	 * Write the timeline of a phase when {@code --timeline} asks for one.
+	 * @param phase the phase
+	 * @param suffix added to the file name, before its extension, or empty
+	 * @throws IOException if it cannot be written
+	 */
+	void writeTimeline(TaskLedger.Phase phase, String suffix) throws IOException {
+		String file = this.options.timeline();
+		if (file != null) {
+			int dot = file.lastIndexOf('.');
+			Path path = Path.of((dot > 0) ? file.substring(0, dot) + suffix + file.substring(dot) : file + suffix);
+			phase.writeTimeline(path);
+			say("timeline written to " + path);
+		}
+	}
+
+	/**
 	 * Print a progress line.
 	 * @param message the message
 	 */

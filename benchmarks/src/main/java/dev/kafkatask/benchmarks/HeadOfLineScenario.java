@@ -16,10 +16,11 @@ import dev.kafkatask.dispatch.TaskOptions;
 
 /**
  * {@code hol} (head of line): N fast tasks spread evenly over the partitions, dispatched by R
- * concurrent requests, first alone (the baseline, on a queue of its own) and then behind one
- * slow task at the head of each partition. Reports the p99 of the fast tasks' latency,
- * dispatch to completion, in both phases. The run does not wait for the slow tasks: the
- * context stops with a short shutdown timeout once the fast tasks are done.
+ * concurrent requests at a steady rate (or in a burst with {@code --rate 0}), first alone (the
+ * baseline, on a queue of its own) and then behind one slow task at the head of each
+ * partition. Reports the p99 of the fast tasks' latency, dispatch to completion, in both
+ * phases. The run does not wait for the slow tasks: the context stops with a short shutdown
+ * timeout once the fast tasks are done.
  *
  * @author kafka-task
  */
@@ -40,13 +41,14 @@ final class HeadOfLineScenario implements Scenario {
 			run.awaitAssignment(BenchmarkWorker.in(context, options.engine()), 2 * partitions);
 			run.warmUp(dispatcher, BenchmarkTasks.BASELINE_QUEUE, tasks);
 
-			run.say(String.format(Locale.ROOT, "baseline: %d fast tasks (%d ms), no slow task", tasks,
-					options.fastMs()));
+			run.say(String.format(Locale.ROOT, "baseline: %d fast tasks (%d ms) at %s, no slow task", tasks,
+					options.fastMs(), (options.rate() > 0) ? options.rate() + " per second" : "once"));
 			TaskLedger.Phase baseline = run.ledger().begin(tasks, tasks);
 			Duration timeout = options.timeout();
 			CpuUsage baselineCpu = new CpuUsage(options.bootstrapServers());
 			fastTasks(run, dispatcher, baseline, BenchmarkTasks.BASELINE_QUEUE, keys, tasks, timeout, baselineCpu);
 			Latencies baselineLatencies = new Latencies(baseline.latencies(0, tasks));
+			run.writeTimeline(baseline, "-baseline");
 
 			run.say(String.format(Locale.ROOT,
 					"slow: one %d ms task at the head of each of %d partitions, then %d fast tasks", options.slowMs(),
@@ -72,6 +74,7 @@ final class HeadOfLineScenario implements Scenario {
 			Result cpuUsed = cpu.addTo(new Result(), tasks);
 			stopProfile.run();
 			Latencies fastLatencies = new Latencies(slow.latencies(0, tasks));
+			run.writeTimeline(slow, "-slow");
 			double ratio = fastLatencies.percentileMs(99) / baselineLatencies.percentileMs(99);
 			run.say(String.format(Locale.ROOT, "fast p99 %.1f ms with slow tasks, %.1f ms without (x%.2f)",
 					fastLatencies.percentileMs(99), baselineLatencies.percentileMs(99), ratio));
@@ -90,6 +93,7 @@ final class HeadOfLineScenario implements Scenario {
 				.put("slowMs", options.slowMs())
 				.put("fastMs", options.fastMs())
 				.put("requests", options.requests())
+				.put("rate", options.rate())
 				.put("maxInFlight", context.getBean(KafkaTaskProperties.class).getWorker().getMaxInFlight())
 				.put("warmup", options.warmup())
 				.putAll(cpuUsed);
@@ -103,7 +107,7 @@ final class HeadOfLineScenario implements Scenario {
 			byPartition[p] = TaskOptions.none().withQueue(queue).withKey(keys[p]);
 		}
 		long fastMs = run.options().fastMs();
-		Load load = new Load(Math.min(run.options().requests(), tasks), tasks, 0);
+		Load load = new Load(Math.min(run.options().requests(), tasks), tasks, 0, run.options().rate());
 		Runnable stopProgress = run.progress(() -> String.format(Locale.ROOT, "dispatched %d/%d, completed %d",
 				load.sent(), tasks, phase.awaitedCompleted()));
 		try {

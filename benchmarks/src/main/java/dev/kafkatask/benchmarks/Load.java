@@ -10,6 +10,7 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.IntFunction;
 
 import org.jspecify.annotations.Nullable;
@@ -29,6 +30,8 @@ final class Load {
 
 	private final @Nullable Semaphore outstanding;
 
+	private final double rate;
+
 	private final AtomicInteger sent = new AtomicInteger();
 
 	private final AtomicInteger failures = new AtomicInteger();
@@ -42,9 +45,23 @@ final class Load {
 	 * @param maxOutstanding most dispatches not acknowledged yet, {@code 0} for no limit
 	 */
 	Load(int threads, int tasks, int maxOutstanding) {
+		this(threads, tasks, maxOutstanding, 0);
+	}
+
+	/**
+	 * Create a load, paced or not.
+	 * @param threads the dispatching threads
+	 * @param tasks the tasks, ids {@code 0..tasks-1}
+	 * @param maxOutstanding most dispatches not acknowledged yet, {@code 0} for no limit
+	 * @param rate tasks per second, {@code 0} for as fast as the threads go: each thread then
+	 * sends a contiguous range of ids; when paced, thread {@code t} sends ids {@code t, t +
+	 * threads, ...}, task {@code i} at {@code i / rate} seconds after the start
+	 */
+	Load(int threads, int tasks, int maxOutstanding, double rate) {
 		this.threads = threads;
 		this.tasks = tasks;
 		this.outstanding = (maxOutstanding > 0) ? new Semaphore(maxOutstanding) : null;
+		this.rate = rate;
 	}
 
 	int sent() {
@@ -63,14 +80,27 @@ final class Load {
 		CountDownLatch allSent = new CountDownLatch(this.threads);
 		CountDownLatch acked = new CountDownLatch(this.tasks);
 		List<Thread> senders = new ArrayList<>();
+		long[] start = new long[1];
 		for (int t = 0; t < this.threads; t++) {
-			int from = (int) ((long) t * this.tasks / this.threads);
-			int to = (int) ((long) (t + 1) * this.tasks / this.threads);
+			int thread = t;
 			senders.add(Thread.ofPlatform().name("bench-request-" + t).daemon(true).start(() -> {
 				try {
 					go.await();
-					for (int id = from; id < to; id++) {
-						send(send, id, acked);
+					if (this.rate > 0) {
+						for (int id = thread; id < this.tasks; id += this.threads) {
+							long due = start[0] + (long) (id * 1e9 / this.rate);
+							while (System.nanoTime() - due < 0) {
+								LockSupport.parkNanos(due - System.nanoTime());
+							}
+							send(send, id, acked);
+						}
+					}
+					else {
+						int from = (int) ((long) thread * this.tasks / this.threads);
+						int to = (int) ((long) (thread + 1) * this.tasks / this.threads);
+						for (int id = from; id < to; id++) {
+							send(send, id, acked);
+						}
 					}
 				}
 				catch (InterruptedException ex) {
@@ -82,13 +112,13 @@ final class Load {
 				}
 			}));
 		}
-		long start = System.nanoTime();
+		start[0] = System.nanoTime();
 		go.countDown();
 		allSent.await();
 		long sentAt = System.nanoTime();
 		boolean complete = acked.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
 		long ackedAt = System.nanoTime();
-		return new Outcome(start, sentAt, complete ? ackedAt : -1,
+		return new Outcome(start[0], sentAt, complete ? ackedAt : -1,
 				this.failures.get() + (complete ? 0 : (int) acked.getCount()), Result.seconds(this.cpuNanos.get()));
 	}
 

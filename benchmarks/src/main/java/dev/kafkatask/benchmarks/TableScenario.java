@@ -85,6 +85,7 @@ final class TableScenario implements Scenario {
 		run.say(String.format(Locale.ROOT, "%s: %d of %d tasks completed in %.3f s", done ? "done" : "timed out",
 				phase.completed(), tasks, seconds));
 		Thread.sleep(SETTLE.toMillis());
+		run.writeTimeline(phase, "");
 		Latencies latencies = new Latencies(phase.latencies(0, tasks));
 		Latencies startLatencies = new Latencies(phase.startLatencies(0, tasks));
 		Result result = new Result().put("tasks", tasks)

@@ -1,7 +1,12 @@
 package dev.kafkatask.benchmarks;
 
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.Locale;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -237,6 +242,33 @@ final class TaskLedger {
 		 */
 		long[] startLatencies(int from, int to) {
 			return between(this.dispatchedAt, this.startedAt, from, to);
+		}
+
+		/**
+		 * Write every task's dispatch, start and completion time, in milliseconds since the
+		 * first dispatch, as CSV lines {@code id,dispatched,started,completed,runs} (empty when
+		 * it did not happen).
+		 * @param file the file
+		 * @throws IOException if it cannot be written
+		 */
+		void writeTimeline(Path file) throws IOException {
+			long origin = Long.MAX_VALUE;
+			for (long dispatched : this.dispatchedAt) {
+				if (dispatched != 0) {
+					origin = Math.min(origin, dispatched);
+				}
+			}
+			try (PrintWriter out = new PrintWriter(Files.newBufferedWriter(file))) {
+				out.println("id,dispatched,started,completed,runs");
+				for (int i = 0; i < this.tasks; i++) {
+					out.println(i + "," + millis(this.dispatchedAt[i], origin) + "," + millis(this.startedAt[i], origin)
+							+ "," + millis(this.completedAt[i], origin) + "," + this.runs.get(i));
+				}
+			}
+		}
+
+		private static String millis(long nanos, long origin) {
+			return (nanos != 0) ? String.format(Locale.ROOT, "%.3f", (nanos - origin) / 1e6) : "";
 		}
 
 		private static long[] between(long[] first, long[] then, int from, int to) {
