@@ -160,7 +160,7 @@ class WorkerProcessTests {
 		return WorkerProcess.start(this.directory.resolve(name + ".log"), "spring.kafka.bootstrap-servers=" + bootstrap,
 				"kafka-task.kafka.topic-prefix=" + this.prefix, "kafka-task.worker.group-id=" + this.prefix + "workers",
 				"kafka-task.kafka.partitions=6", "kafka-task.worker.max-in-flight=" + MAX_IN_FLIGHT,
-				"kafka-task.worker.commit-interval=100ms", "kafka-task.worker.pinning.enabled=false",
+				"kafka-task.worker.commit-interval=50ms", "kafka-task.worker.pinning.enabled=false",
 				"spring.main.banner-mode=off", "logging.level.org.apache.kafka=warn",
 				"worker.journal=" + this.directory.resolve(name + ".journal"));
 	}

@@ -95,7 +95,7 @@ final class PollLoop implements Runnable {
 		try {
 			this.consumer.subscribe(this.topics, new RebalanceListener());
 			while (this.running) {
-				ConsumerRecords<String, byte[]> records = poll(this.settings.pollTimeout());
+				ConsumerRecords<String, byte[]> records = poll(untilNextCommit());
 				for (ConsumerRecord<String, byte[]> record : records) {
 					OffsetTracker.Ticket ticket = this.offsets
 						.received(new TopicPartition(record.topic(), record.partition()), record.offset());
@@ -191,6 +191,17 @@ final class PollLoop implements Runnable {
 		if (!blocked.isEmpty() && !this.scheduler.blocked().containsAll(blocked)) {
 			wakeUp();
 		}
+	}
+
+	/**
+	 * Return how long the next poll may wait: the poll timeout, but no longer than until the
+	 * next commit is due, so that paused partitions (whose polls return nothing) do not stretch
+	 * the commit interval to the poll timeout.
+	 */
+	private Duration untilNextCommit() {
+		long untilCommit = this.nextCommit - System.nanoTime();
+		long timeout = Math.min(this.settings.pollTimeout().toNanos(), Math.max(untilCommit, 1_000_000));
+		return Duration.ofNanos(timeout);
 	}
 
 	private void commitIfDue() {
