@@ -9,6 +9,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
+import org.awaitility.Awaitility;
+
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.WebApplicationType;
@@ -38,10 +40,7 @@ public final class WorkerProcess {
 			.web(WebApplicationType.NONE)
 			.run(args);
 		TaskListenerContainer container = context.getBean(TaskListenerContainer.class);
-		long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-		while (container.getAssignment().isEmpty() && System.nanoTime() < deadline) {
-			Thread.sleep(20);
-		}
+		Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> !container.getAssignment().isEmpty());
 		System.out.println("READY " + container.getAssignment().size());
 		System.out.flush();
 	}
