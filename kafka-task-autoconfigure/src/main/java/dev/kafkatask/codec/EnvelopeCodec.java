@@ -2,8 +2,7 @@ package dev.kafkatask.codec;
 
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -84,17 +83,17 @@ public final class EnvelopeCodec {
 		}
 		String id = requiredText(root, "id");
 		String task = requiredText(root, "task");
-		List<JsonNode> args = new ArrayList<>();
+		List<JsonNode> args = List.of();
 		JsonNode argsNode = root.get("args");
 		if (argsNode != null && !argsNode.isNull()) {
 			if (!argsNode.isArray()) {
 				throw new InvalidEnvelopeException("Envelope field 'args' must be an array");
 			}
-			argsNode.forEach(args::add);
+			args = List.of(argsNode.valueStream().toArray(JsonNode[]::new));
 		}
 		Map<String, JsonNode> kwargs = object(root, "kwargs");
 		Map<String, JsonNode> options = object(root, "options");
-		Map<String, String> headers = new LinkedHashMap<>();
+		Map<String, String> headers = new HashMap<>();
 		object(root, "headers").forEach((name, value) -> {
 			if (!value.isString()) {
 				throw new InvalidEnvelopeException("Envelope header '" + name + "' must be a string");
@@ -103,7 +102,7 @@ public final class EnvelopeCodec {
 		});
 		Instant created;
 		try {
-			created = Instant.parse(requiredText(root, "created"));
+			created = IsoInstants.parse(requiredText(root, "created"));
 		}
 		catch (DateTimeParseException ex) {
 			throw new InvalidEnvelopeException("Envelope field 'created' is not an ISO-8601 instant", ex);
@@ -127,17 +126,24 @@ public final class EnvelopeCodec {
 		return node.stringValue();
 	}
 
+	/**
+	 * Return the members of an object field as an immutable map, which the envelope keeps
+	 * as it is rather than copying it again.
+	 */
 	private static Map<String, JsonNode> object(JsonNode root, String field) {
 		JsonNode node = root.get(field);
-		Map<String, JsonNode> values = new LinkedHashMap<>();
 		if (node == null || node.isNull()) {
-			return values;
+			return Map.of();
 		}
 		if (!node.isObject()) {
 			throw new InvalidEnvelopeException("Envelope field '" + field + "' must be an object");
 		}
-		node.properties().forEach((entry) -> values.put(entry.getKey(), entry.getValue()));
-		return values;
+		if (node.isEmpty()) {
+			return Map.of();
+		}
+		@SuppressWarnings("unchecked")
+		Map.Entry<String, JsonNode>[] members = node.properties().toArray(new Map.Entry[0]);
+		return Map.ofEntries(members);
 	}
 
 }
