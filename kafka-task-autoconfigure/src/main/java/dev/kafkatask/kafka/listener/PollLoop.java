@@ -71,9 +71,9 @@ final class PollLoop implements Runnable {
 
 	private volatile @Nullable Throwable failure;
 
-	private Set<TopicPartition> paused = Set.of();
-
 	private long nextCommit;
+
+	private long lastCommitCheck = System.nanoTime();
 
 	PollLoop(ContainerSettings settings, Consumer<String, byte[]> consumer, Collection<String> topics,
 			TaskRecordHandler handler, ExecutorService virtualThreads, ExecutorService platformThreads,
@@ -139,7 +139,7 @@ final class PollLoop implements Runnable {
 		ExecutorService executor = this.runsOnPlatformThreads.test(taskName(record)) ? this.platformThreads
 				: this.virtualThreads;
 		try {
-			executor.execute(() -> runTask(record, ticket, release));
+			executor.execute(new RecordTask(record, ticket, release));
 		}
 		catch (RuntimeException ex) {
 			// Rejected while stopping: the record was not run, so it stays uncommitted.
@@ -150,25 +150,6 @@ final class PollLoop implements Runnable {
 	private static String taskName(ConsumerRecord<String, byte[]> record) {
 		Header header = record.headers().lastHeader(TaskHeaders.TASK_NAME);
 		return (header != null) ? new String(header.value(), StandardCharsets.UTF_8) : "";
-	}
-
-	private void runTask(ConsumerRecord<String, byte[]> record, OffsetTracker.Ticket ticket, Runnable release) {
-		try {
-			this.handler.handle(record);
-			ticket.finished();
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-		}
-		catch (RuntimeException | Error ex) {
-			// Not the task failing (that is handled and counted) but kafka-task itself: keep the
-			// record unfinished so that it is not committed and runs again.
-			logger.error("Unexpected failure handling record " + record.topic() + "-" + record.partition() + "@"
-					+ record.offset() + "; it stays uncommitted", ex);
-		}
-		finally {
-			release.run();
-		}
 	}
 
 	private void applyFlowControl() {
@@ -185,10 +166,7 @@ final class PollLoop implements Runnable {
 		if (!toResume.isEmpty()) {
 			this.consumer.resume(toResume);
 		}
-		this.paused = blocked;
-		this.scheduler.paused(blocked);
-		// A task may have unblocked a partition between blocked() and paused(): look again.
-		if (!blocked.isEmpty() && !this.scheduler.blocked().containsAll(blocked)) {
+		if (this.scheduler.paused(blocked)) {
 			wakeUp();
 		}
 	}
@@ -199,17 +177,32 @@ final class PollLoop implements Runnable {
 	 * the commit interval to the poll timeout.
 	 */
 	private Duration untilNextCommit() {
-		long untilCommit = this.nextCommit - System.nanoTime();
+		long untilCommit = commitDueAt() - System.nanoTime();
 		long timeout = Math.min(this.settings.pollTimeout().toNanos(), Math.max(untilCommit, 1_000_000));
 		return Duration.ofNanos(timeout);
 	}
 
+	/**
+	 * Return when the next commit is due: every commit interval, and sooner once every
+	 * polled record is done, so that the last tasks of a burst are not left uncommitted for
+	 * an interval (yet a trickle of tasks, each finishing before the next arrives, commits at
+	 * most ten times an interval).
+	 */
+	private long commitDueAt() {
+		if (this.scheduler.isIdle()) {
+			long idleCommit = this.lastCommitCheck + this.settings.commitInterval().toNanos() / 10;
+			return (idleCommit - this.nextCommit < 0) ? idleCommit : this.nextCommit;
+		}
+		return this.nextCommit;
+	}
+
 	private void commitIfDue() {
 		long now = System.nanoTime();
-		if (now - this.nextCommit < 0) {
+		if (now - commitDueAt() < 0) {
 			return;
 		}
 		this.nextCommit = now + this.settings.commitInterval().toNanos();
+		this.lastCommitCheck = now;
 		Map<TopicPartition, OffsetAndMetadata> committable = this.offsets.committable();
 		if (committable.isEmpty()) {
 			return;
@@ -316,6 +309,61 @@ final class PollLoop implements Runnable {
 
 	Set<TopicPartition> assignment() {
 		return this.assignment;
+	}
+
+	/**
+	 * Runs the task of one record. The record is let go as soon as it is decoded, so that a
+	 * long-running task holds only its bound arguments.
+	 */
+	private final class RecordTask implements Runnable {
+
+		private @Nullable ConsumerRecord<String, byte[]> record;
+
+		private final String topic;
+
+		private final int partition;
+
+		private final long offset;
+
+		private final OffsetTracker.Ticket ticket;
+
+		private final Runnable release;
+
+		RecordTask(ConsumerRecord<String, byte[]> record, OffsetTracker.Ticket ticket, Runnable release) {
+			this.record = record;
+			this.topic = record.topic();
+			this.partition = record.partition();
+			this.offset = record.offset();
+			this.ticket = ticket;
+			this.release = release;
+		}
+
+		@Override
+		public void run() {
+			ConsumerRecord<String, byte[]> record = this.record;
+			this.record = null;
+			try {
+				TaskRecordHandler.PreparedTask task = PollLoop.this.handler.prepare(record);
+				record = null;
+				if (task != null) {
+					PollLoop.this.handler.run(task);
+				}
+				this.ticket.finished();
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+			}
+			catch (RuntimeException | Error ex) {
+				// Not the task failing (that is handled and counted) but kafka-task itself: keep the
+				// record unfinished so that it is not committed and runs again.
+				logger.error("Unexpected failure handling record " + this.topic + "-" + this.partition + "@"
+						+ this.offset + "; it stays uncommitted", ex);
+			}
+			finally {
+				this.release.run();
+			}
+		}
+
 	}
 
 	private final class RebalanceListener implements ConsumerRebalanceListener {

@@ -2,11 +2,13 @@ package dev.kafkatask.kafka.listener;
 
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -59,7 +61,7 @@ final class RecordScheduler {
 
 	private final AtomicBoolean wakeUpPending = new AtomicBoolean();
 
-	private volatile Set<TopicPartition> paused = Set.of();
+	private Set<TopicPartition> paused = Set.of();
 
 	private int inFlight;
 
@@ -100,13 +102,15 @@ final class RecordScheduler {
 	 * Start every waiting record that the limits and ordering allow.
 	 */
 	void dispatch() {
+		List<Start> starts = new ArrayList<>();
 		this.lock.lock();
 		try {
-			dispatchLocked();
+			dispatchLocked(starts);
 		}
 		finally {
 			this.lock.unlock();
 		}
+		launch(starts);
 	}
 
 	/**
@@ -132,10 +136,25 @@ final class RecordScheduler {
 	 * Tell the scheduler which partitions the consumer paused, so that a task that unblocks
 	 * one can wake the consumer to resume it.
 	 * @param paused the paused partitions
+	 * @return whether some of them are no longer blocked, so the consumer should look again
 	 */
-	void paused(Set<TopicPartition> paused) {
-		this.paused = Set.copyOf(paused);
-		this.wakeUpPending.set(false);
+	boolean paused(Set<TopicPartition> paused) {
+		this.lock.lock();
+		try {
+			this.paused = Set.copyOf(paused);
+			this.wakeUpPending.set(false);
+			// A task may have unblocked one of them since the consumer asked blocked().
+			for (TopicPartition partition : paused) {
+				PartitionQueue queue = this.partitions.get(partition);
+				if (queue == null || !this.withBacklog.contains(queue)) {
+					return true;
+				}
+			}
+			return false;
+		}
+		finally {
+			this.lock.unlock();
+		}
 	}
 
 	/**
@@ -237,6 +256,20 @@ final class RecordScheduler {
 	}
 
 	/**
+	 * Return whether no task runs and no polled record waits to start.
+	 * @return whether the scheduler is idle
+	 */
+	boolean isIdle() {
+		this.lock.lock();
+		try {
+			return this.inFlight == 0 && this.waiting == 0;
+		}
+		finally {
+			this.lock.unlock();
+		}
+	}
+
+	/**
 	 * Return how many polled records wait to start.
 	 * @return the count
 	 */
@@ -250,12 +283,12 @@ final class RecordScheduler {
 		}
 	}
 
-	private boolean dispatchLocked() {
+	private boolean dispatchLocked(List<Start> starts) {
 		boolean unblockedPaused = false;
 		Iterator<PartitionQueue> queues = this.withBacklog.iterator();
 		while (queues.hasNext() && this.inFlight < this.maxInFlight) {
 			PartitionQueue queue = queues.next();
-			drainBacklog(queue);
+			drainBacklog(queue, starts);
 			if (queue.backlog.isEmpty()) {
 				queues.remove();
 				unblockedPaused |= this.paused.contains(queue.partition);
@@ -264,7 +297,7 @@ final class RecordScheduler {
 		return unblockedPaused;
 	}
 
-	private void drainBacklog(PartitionQueue queue) {
+	private void drainBacklog(PartitionQueue queue, List<Start> starts) {
 		while (!queue.backlog.isEmpty() && this.inFlight < this.maxInFlight) {
 			Pending next = queue.backlog.peek();
 			Object key = queue.keyOf(next.record());
@@ -282,22 +315,37 @@ final class RecordScheduler {
 			}
 			queue.backlog.poll();
 			this.waiting--;
-			start(queue, key, next);
+			start(queue, key, next, starts);
 		}
 	}
 
-	private void start(PartitionQueue queue, @Nullable Object key, Pending pending) {
+	/**
+	 * Take a slot for a record; it is launched by {@link #launch} once the lock is released,
+	 * so that starting threads does not hold up finishing tasks.
+	 */
+	private void start(PartitionQueue queue, @Nullable Object key, Pending pending, List<Start> starts) {
 		queue.inFlight++;
 		this.inFlight++;
 		this.inFlightByTopic.computeIfAbsent(queue.partition.topic(), (topic) -> new int[1])[0]++;
 		if (key != null) {
 			queue.runningKeys.add(key);
 		}
-		this.launcher.launch(pending.record(), pending.ticket(), () -> finished(queue, key));
+		starts.add(new Start(queue, key, pending));
+	}
+
+	private void launch(List<Start> starts) {
+		for (Start start : starts) {
+			// The release must not hold the record: a long task would keep it alive.
+			PartitionQueue queue = start.queue();
+			Object key = start.key();
+			this.launcher.launch(start.pending().record(), start.pending().ticket(), () -> finished(queue, key));
+		}
 	}
 
 	private void finished(PartitionQueue queue, @Nullable Object key) {
 		boolean wake;
+		boolean idle;
+		List<Start> starts = new ArrayList<>(1);
 		this.lock.lock();
 		try {
 			queue.inFlight--;
@@ -311,19 +359,22 @@ final class RecordScheduler {
 			}
 			if (key != null) {
 				queue.runningKeys.remove(key);
-				startNextOfKey(queue, key);
+				startNextOfKey(queue, key, starts);
 			}
-			wake = dispatchLocked();
+			wake = dispatchLocked(starts);
+			idle = this.inFlight == 0 && this.waiting == 0;
 		}
 		finally {
 			this.lock.unlock();
 		}
-		if (wake && this.wakeUpPending.compareAndSet(false, true)) {
+		launch(starts);
+		if ((wake && this.wakeUpPending.compareAndSet(false, true)) || idle) {
+			// the consumer resumes what was unblocked, or commits now that all is done
 			this.wakeUp.run();
 		}
 	}
 
-	private void startNextOfKey(PartitionQueue queue, Object key) {
+	private void startNextOfKey(PartitionQueue queue, Object key, List<Start> starts) {
 		ArrayDeque<Pending> parked = queue.waitingByKey.get(key);
 		if (queue.dropped || parked == null) {
 			return;
@@ -336,7 +387,7 @@ final class RecordScheduler {
 			queue.parked--;
 			this.waiting--;
 			// The successor takes the slot its predecessor freed, whatever the other limits.
-			start(queue, key, next);
+			start(queue, key, next, starts);
 		}
 	}
 
@@ -357,6 +408,9 @@ final class RecordScheduler {
 	}
 
 	private record Pending(ConsumerRecord<String, byte[]> record, OffsetTracker.Ticket ticket) {
+	}
+
+	private record Start(PartitionQueue queue, @Nullable Object key, Pending pending) {
 	}
 
 	private static final class PartitionQueue {

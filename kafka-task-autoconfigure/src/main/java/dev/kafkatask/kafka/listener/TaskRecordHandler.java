@@ -81,6 +81,22 @@ public class TaskRecordHandler {
 	 * must then not be counted as finished
 	 */
 	public void handle(ConsumerRecord<String, byte[]> record) throws InterruptedException {
+		PreparedTask task = prepare(record);
+		if (task != null) {
+			run(task);
+		}
+	}
+
+	/**
+	 * Decode a record, find its task and bind its arguments, so that the record itself is no
+	 * longer needed while the task runs. A record that cannot run is dead-lettered before this
+	 * returns.
+	 * @param record the record
+	 * @return the task to {@link #run}, or {@code null} if the record was dead-lettered
+	 * @throws InterruptedException if interrupted before a dead letter was acknowledged; the
+	 * record must then not be counted as finished
+	 */
+	public @Nullable PreparedTask prepare(ConsumerRecord<String, byte[]> record) throws InterruptedException {
 		String queue = queue(record.topic());
 		TaskEnvelope envelope;
 		try {
@@ -88,12 +104,12 @@ public class TaskRecordHandler {
 		}
 		catch (InvalidEnvelopeException ex) {
 			deadLetter(record, queue, UNKNOWN_TASK, "invalid-envelope", ex);
-			return;
+			return null;
 		}
 		TaskDefinition task = this.registry.find(envelope.task());
 		if (task == null) {
 			deadLetter(record, queue, UNKNOWN_TASK, "unknown-task", new UnknownTaskException(envelope.task()));
-			return;
+			return null;
 		}
 		Object[] arguments;
 		try {
@@ -101,12 +117,18 @@ public class TaskRecordHandler {
 		}
 		catch (ArgumentBindingException ex) {
 			deadLetter(record, queue, task.name(), "invalid-arguments", ex);
-			return;
+			return null;
 		}
-		run(task, envelope, queue, arguments);
+		return new PreparedTask(task, envelope.id(), queue, arguments);
 	}
 
-	private void run(TaskDefinition task, TaskEnvelope envelope, String queue, Object[] arguments) {
+	/**
+	 * Run a prepared task on the calling thread. A task that throws is logged and counted,
+	 * not rethrown (except virtual machine errors).
+	 * @param prepared the task
+	 */
+	public void run(PreparedTask prepared) {
+		TaskDefinition task = prepared.task();
 		long start = System.nanoTime();
 		Thread thread = Thread.currentThread();
 		CarrierPinningDetector detector = this.pinningDetector;
@@ -114,14 +136,15 @@ public class TaskRecordHandler {
 			detector.register(thread, task.name());
 		}
 		try {
-			this.invoker.invoke(task, arguments);
-			this.observer.handled(task.name(), queue, TaskOutcome.SUCCESS, Duration.ofNanos(System.nanoTime() - start));
+			this.invoker.invoke(task, prepared.arguments());
+			this.observer.handled(task.name(), prepared.queue(), TaskOutcome.SUCCESS,
+					Duration.ofNanos(System.nanoTime() - start));
 		}
 		catch (Exception | Error ex) {
 			Duration duration = Duration.ofNanos(System.nanoTime() - start);
-			logger.error("Task '" + task.name() + "' [" + envelope.id() + "] failed after " + duration.toMillis() + " ms",
-					ex);
-			this.observer.handled(task.name(), queue, TaskOutcome.FAILURE, duration);
+			logger.error("Task '" + task.name() + "' [" + prepared.id() + "] failed after " + duration.toMillis()
+					+ " ms", ex);
+			this.observer.handled(task.name(), prepared.queue(), TaskOutcome.FAILURE, duration);
 			if (ex instanceof VirtualMachineError error) {
 				throw error;
 			}
@@ -172,6 +195,17 @@ public class TaskRecordHandler {
 
 	private static String position(ConsumerRecord<?, ?> record) {
 		return record.topic() + "-" + record.partition() + "@" + record.offset();
+	}
+
+	/**
+	 * A task ready to run: what a record asked for, without the record.
+	 *
+	 * @param task the task
+	 * @param id the task id
+	 * @param queue the queue it came from
+	 * @param arguments the bound method arguments
+	 */
+	public record PreparedTask(TaskDefinition task, String id, String queue, Object[] arguments) {
 	}
 
 }
