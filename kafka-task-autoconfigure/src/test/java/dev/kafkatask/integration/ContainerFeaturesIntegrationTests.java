@@ -142,6 +142,28 @@ class ContainerFeaturesIntegrationTests {
 	}
 
 	@Test
+	void whenEveryTaskIsDoneThenTheWorkerCommitsBeforeTheCommitInterval() throws Exception {
+		try (ConfigurableApplicationContext worker = this.apps.start("kafka-task.kafka.partitions=1",
+				"kafka-task.worker.commit-interval=30s")) {
+			awaitAssigned(worker);
+			TaskDispatcher dispatcher = worker.getBean(TaskDispatcher.class);
+			DispatchReceipt last = null;
+			for (int i = 0; i < 20; i++) {
+				last = dispatcher.dispatch("it.count", i).get();
+			}
+			await().atMost(TIMEOUT).until(() -> this.apps.journal().distinctRuns() == 20);
+			TopicPartition partition = new TopicPartition(last.topic(), last.partition());
+			long end = last.offset() + 1;
+			// An idle worker commits a tenth of an interval after its last check (3 s), not after 30 s.
+			await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+				OffsetAndMetadata committed = committed(partition);
+				assertThat(committed).isNotNull();
+				assertThat(committed.offset()).isEqualTo(end);
+			});
+		}
+	}
+
+	@Test
 	void whenCommitMetadataIsOffThenFinishedTasksAboveTheCommitRunAgain() throws Exception {
 		try (ConfigurableApplicationContext worker = this.apps.start("kafka-task.kafka.partitions=1",
 				"kafka-task.worker.shutdown-timeout=200ms", "kafka-task.worker.commit-metadata=false")) {
