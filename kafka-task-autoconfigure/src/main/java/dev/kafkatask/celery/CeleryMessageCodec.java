@@ -53,7 +53,8 @@ import dev.kafkatask.codec.TaskEnvelope;
  * instants), {@code time_limit}, {@code soft_time_limit} (seconds), {@code shadow},
  * {@code root_id}, {@code parent_id}, {@code group}, {@code group_index},
  * {@code ignore_result}, {@code origin}, {@code priority} and {@code reply_to} to the
- * headers and properties above; {@code link}, {@code link_error}, {@code chain} and
+ * headers and properties above (a priority of 0 is read as none: Spring AMQP reports 0 for
+ * a message without one); {@code link}, {@code link_error}, {@code chain} and
  * {@code chord} to the body's {@code callbacks}, {@code errbacks}, {@code chain} and
  * {@code chord}.
  * <p>
@@ -278,8 +279,11 @@ public final class CeleryMessageCodec {
 		}
 		Map<String, JsonNode> options = new HashMap<>();
 		readOptions(headers, options);
-		if (properties.getPriority() != null) {
-			options.put(PRIORITY, NODES.numberNode(properties.getPriority()));
+		// Spring AMQP reports 0 for a message without a priority, and 0 is what Celery sends
+		// when none is set: only a higher priority is one that was asked for.
+		Integer priority = properties.getPriority();
+		if (priority != null && priority > 0) {
+			options.put(PRIORITY, NODES.numberNode(priority));
 		}
 		if (properties.getReplyTo() != null && !properties.getReplyTo().isEmpty()) {
 			options.put(REPLY_TO, NODES.stringNode(properties.getReplyTo()));

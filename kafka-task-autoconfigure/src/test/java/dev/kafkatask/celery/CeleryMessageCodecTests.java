@@ -344,6 +344,13 @@ class CeleryMessageCodecTests {
 	}
 
 	@Test
+	void whenPriorityIsZeroThenItIsNoPriorityAsSpringAmqpReportsZeroForNone() {
+		Message message = message("[[], {}, null]", celeryHeaders());
+		message.getMessageProperties().setPriority(0);
+		assertThat(this.codec.decode(message).options()).doesNotContainKey("priority");
+	}
+
+	@Test
 	void whenEmbedHasCallbacksThenOptionsHaveLinksChainAndChord() {
 		String signature = """
 				{"task": "py.cb", "args": [1], "kwargs": {}, "options": {}, "immutable": false}""";
