@@ -11,17 +11,25 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Role;
+import org.springframework.core.env.Environment;
 
 import dev.kafkatask.codec.EnvelopeCodec;
+import dev.kafkatask.consumer.ConsumerSource;
+import dev.kafkatask.consumer.TaskConsumers;
 import dev.kafkatask.execution.ArgumentBinder;
 import dev.kafkatask.execution.TaskInvoker;
+import dev.kafkatask.execution.TaskRunner;
+import dev.kafkatask.execution.pinning.CarrierPinningDetector;
+import dev.kafkatask.monitor.TaskObserver;
+import dev.kafkatask.routing.TaskRouter;
 import dev.kafkatask.task.KafkaTaskBeanPostProcessor;
 import dev.kafkatask.task.TaskRegistry;
 
 /**
- * Auto-configuration of kafka-task's core: the task registry that collects
- * {@link dev.kafkatask.task.KafkaTask @KafkaTask} methods, the envelope codec and the task
- * invoker.
+ * Auto-configuration of kafka-task's core, shared by both backends: the task registry that
+ * collects {@link dev.kafkatask.task.KafkaTask @KafkaTask} methods, the envelope codec, the
+ * task runner with its carrier pinning detector, and the router that sends each dispatch to
+ * Kafka or RabbitMQ.
  *
  * @author kafka-task
  */
@@ -61,6 +69,47 @@ public final class KafkaTaskAutoConfiguration {
 			.disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
 			.build();
 		return new TaskInvoker(new ArgumentBinder(argumentMapper));
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	TaskRunner taskRunner(TaskRegistry registry, TaskInvoker invoker, ObjectProvider<TaskObserver> observers,
+			ObjectProvider<CarrierPinningDetector> pinningDetector) {
+		TaskRunner runner = new TaskRunner(registry, invoker,
+				TaskObserver.composite(observers.orderedStream().toList()));
+		runner.setPinningDetector(pinningDetector.getIfAvailable());
+		return runner;
+	}
+
+	@Bean(destroyMethod = "close")
+	@ConditionalOnMissingBean
+	@ConditionalOnBooleanProperty(name = "kafka-task.worker.pinning.enabled", matchIfMissing = true)
+	CarrierPinningDetector carrierPinningDetector(KafkaTaskProperties properties,
+			ObjectProvider<TaskObserver> observers) {
+		CarrierPinningDetector detector = new CarrierPinningDetector((task, duration, stack) -> observers
+			.orderedStream()
+			.forEach((observer) -> observer.carrierPinned(task, duration)),
+				properties.getWorker().getPinning().getThreshold());
+		// Opening a Flight Recorder stream takes about a second: not on the startup path.
+		Thread.ofPlatform().name("kafka-task-pinning-start").daemon(true).start(detector::start);
+		return detector;
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	TaskRouter taskRouter(KafkaTaskProperties properties) {
+		return new TaskRouter(properties.getRouting().toRules());
+	}
+
+	@Bean
+	RoutingRulesRefresher kafkaTaskRoutingRulesRefresher(Environment environment, TaskRouter router) {
+		return new RoutingRulesRefresher(environment, router);
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	TaskConsumers taskConsumers(ObjectProvider<ConsumerSource> sources) {
+		return new TaskConsumers(sources.orderedStream().toList());
 	}
 
 }

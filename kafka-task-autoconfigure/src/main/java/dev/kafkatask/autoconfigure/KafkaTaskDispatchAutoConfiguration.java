@@ -15,6 +15,7 @@ import dev.kafkatask.dispatch.TaskClientFactory;
 import dev.kafkatask.dispatch.TaskDispatcher;
 import dev.kafkatask.dispatch.TaskTransport;
 import dev.kafkatask.monitor.TaskObserver;
+import dev.kafkatask.routing.TaskRouter;
 import dev.kafkatask.task.TaskRegistry;
 
 /**
@@ -23,17 +24,18 @@ import dev.kafkatask.task.TaskRegistry;
  *
  * @author kafka-task
  */
-@AutoConfiguration(after = KafkaTaskKafkaAutoConfiguration.class)
+@AutoConfiguration(after = { KafkaTaskKafkaAutoConfiguration.class, KafkaTaskRabbitAutoConfiguration.class })
 @ConditionalOnBean({ TaskRegistry.class, TaskTransport.class })
 public final class KafkaTaskDispatchAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	TaskDispatcher taskDispatcher(TaskRegistry registry, TaskTransport transport, KafkaTaskProperties properties,
-			ObjectProvider<JsonMapper> jsonMapper, ObjectProvider<TaskObserver> observers) {
-		return new DefaultTaskDispatcher(registry, transport, jsonMapper.getIfAvailable(JsonMapper::new),
-				properties.getDefaultQueue(), TaskObserver.composite(observers.orderedStream().toList()),
-				Clock.systemUTC());
+	TaskDispatcher taskDispatcher(TaskRegistry registry, TaskRouter router, ObjectProvider<TaskTransport> transports,
+			KafkaTaskProperties properties, ObjectProvider<JsonMapper> jsonMapper,
+			ObjectProvider<TaskObserver> observers) {
+		return new DefaultTaskDispatcher(registry, router, transports.orderedStream().toList(),
+				jsonMapper.getIfAvailable(JsonMapper::new), properties.getDefaultQueue(),
+				TaskObserver.composite(observers.orderedStream().toList()), Clock.systemUTC());
 	}
 
 	@Bean

@@ -30,8 +30,7 @@ import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.kafka.core.ProducerFactory;
 
 import dev.kafkatask.codec.EnvelopeCodec;
-import dev.kafkatask.execution.TaskInvoker;
-import dev.kafkatask.execution.pinning.CarrierPinningDetector;
+import dev.kafkatask.execution.TaskRunner;
 import dev.kafkatask.kafka.GroupProtocols;
 import dev.kafkatask.kafka.KafkaTaskProducer;
 import dev.kafkatask.kafka.KafkaTaskTransport;
@@ -109,8 +108,7 @@ public final class KafkaTaskKafkaAutoConfiguration {
 	TaskListenerContainer taskListenerContainer(KafkaTaskProperties properties, Environment environment,
 			ObjectProvider<ConsumerFactory<?, ?>> consumerFactory, ObjectProvider<KafkaAdmin> kafkaAdmin,
 			KafkaTaskProducer producer, TaskTopics topics, EnvelopeCodec codec, TaskRegistry registry,
-			TaskInvoker invoker, ObjectProvider<TaskObserver> observers,
-			ObjectProvider<CarrierPinningDetector> pinningDetector) {
+			TaskRunner runner, ObjectProvider<TaskObserver> observers) {
 		KafkaTaskProperties.Worker worker = properties.getWorker();
 		String groupId = (worker.getGroupId() != null) ? worker.getGroupId()
 				: environment.getProperty("spring.application.name", "kafka-task");
@@ -122,9 +120,8 @@ public final class KafkaTaskKafkaAutoConfiguration {
 				worker.getCommitInterval(), worker.isCommitMetadata(), worker.getRevokeTimeout(),
 				worker.getShutdownTimeout());
 		TaskObserver observer = TaskObserver.composite(observers.orderedStream().toList());
-		TaskRecordHandler handler = new TaskRecordHandler(codec, registry, invoker,
+		TaskRecordHandler handler = new TaskRecordHandler(codec, runner,
 				new DeadLetterPublisher(producer.getTemplate(), topics), topics, observer);
-		handler.setPinningDetector(pinningDetector.getIfAvailable());
 		ConsumerFactory<?, ?> base = consumerFactory.getIfAvailable();
 		Map<String, Object> consumerConfig = new HashMap<>((base != null) ? base.getConfigurationProperties() : Map.of());
 		KafkaAdmin admin = kafkaAdmin.getIfAvailable();
@@ -140,20 +137,6 @@ public final class KafkaTaskKafkaAutoConfiguration {
 			return definition != null && definition.threads() == TaskThreads.PLATFORM;
 		});
 		return container;
-	}
-
-	@Bean(destroyMethod = "close")
-	@ConditionalOnMissingBean
-	@ConditionalOnBooleanProperty(name = "kafka-task.worker.pinning.enabled", matchIfMissing = true)
-	CarrierPinningDetector carrierPinningDetector(KafkaTaskProperties properties,
-			ObjectProvider<TaskObserver> observers) {
-		CarrierPinningDetector detector = new CarrierPinningDetector((task, duration, stack) -> observers
-			.orderedStream()
-			.forEach((observer) -> observer.carrierPinned(task, duration)),
-				properties.getWorker().getPinning().getThreshold());
-		// Opening a Flight Recorder stream takes about a second: not on the startup path.
-		Thread.ofPlatform().name("kafka-task-pinning-start").daemon(true).start(detector::start);
-		return detector;
 	}
 
 	private static List<String> workerQueues(KafkaTaskProperties properties, TaskRegistry registry) {

@@ -11,6 +11,11 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
 import dev.kafkatask.kafka.listener.OrderingMode;
+import dev.kafkatask.routing.Backend;
+import dev.kafkatask.routing.Ramp;
+import dev.kafkatask.routing.Route;
+import dev.kafkatask.routing.RoutingRules;
+import dev.kafkatask.routing.StickyKey;
 
 /**
  * Configuration properties of kafka-task.
@@ -34,6 +39,10 @@ public class KafkaTaskProperties {
 
 	private final Worker worker = new Worker();
 
+	private final Routing routing = new Routing();
+
+	private final Rabbitmq rabbitmq = new Rabbitmq();
+
 	public boolean isEnabled() {
 		return this.enabled;
 	}
@@ -56,6 +65,268 @@ public class KafkaTaskProperties {
 
 	public Worker getWorker() {
 		return this.worker;
+	}
+
+	public Routing getRouting() {
+		return this.routing;
+	}
+
+	public Rabbitmq getRabbitmq() {
+		return this.rabbitmq;
+	}
+
+	/**
+	 * Which backend takes each dispatch. The most specific rule wins: task, then queue, then
+	 * the default backend.
+	 */
+	public static class Routing {
+
+		/**
+		 * Backend of dispatches that no task or queue rule matches: 'kafka' or 'rabbitmq'.
+		 */
+		private Backend defaultBackend = Backend.KAFKA;
+
+		/**
+		 * What keeps a ramped dispatch on its route: 'task-id' (retries keep their route) or
+		 * 'key' (the dispatch's partitioning key, else the task id).
+		 */
+		private StickyKey stickyBy = StickyKey.TASK_ID;
+
+		/**
+		 * Routes by queue name.
+		 */
+		private final Map<String, RouteRule> queues = new LinkedHashMap<>();
+
+		/**
+		 * Routes by task name. Names with dots are written in brackets:
+		 * 'kafka-task.routing.tasks.[billing.charge].backend'.
+		 */
+		private final Map<String, RouteRule> tasks = new LinkedHashMap<>();
+
+		public Backend getDefaultBackend() {
+			return this.defaultBackend;
+		}
+
+		public void setDefaultBackend(Backend defaultBackend) {
+			this.defaultBackend = defaultBackend;
+		}
+
+		public StickyKey getStickyBy() {
+			return this.stickyBy;
+		}
+
+		public void setStickyBy(StickyKey stickyBy) {
+			this.stickyBy = stickyBy;
+		}
+
+		public Map<String, RouteRule> getQueues() {
+			return this.queues;
+		}
+
+		public Map<String, RouteRule> getTasks() {
+			return this.tasks;
+		}
+
+		/**
+		 * Return the routing rules these properties describe.
+		 * @return the rules
+		 */
+		public RoutingRules toRules() {
+			Map<String, Route> queueRoutes = new LinkedHashMap<>();
+			this.queues.forEach((queue, rule) -> queueRoutes.put(queue, rule.toRoute(this.defaultBackend)));
+			Map<String, Route> taskRoutes = new LinkedHashMap<>();
+			this.tasks.forEach((task, rule) -> taskRoutes.put(task, rule.toRoute(this.defaultBackend)));
+			return new RoutingRules(this.defaultBackend, queueRoutes, taskRoutes, this.stickyBy);
+		}
+
+	}
+
+	/**
+	 * Where the dispatches of one queue or task go.
+	 */
+	public static class RouteRule {
+
+		/**
+		 * Backend that takes the dispatches, outside the ramp's share. Defaults to the
+		 * routing's default backend.
+		 */
+		private @Nullable Backend backend;
+
+		/**
+		 * Backend that receives a copy of every dispatch as well, for shadow testing (the
+		 * task then runs on both backends). None by default: each dispatch goes to exactly one
+		 * backend.
+		 */
+		private @Nullable Backend shadow;
+
+		private final RampRule ramp = new RampRule();
+
+		public @Nullable Backend getBackend() {
+			return this.backend;
+		}
+
+		public void setBackend(@Nullable Backend backend) {
+			this.backend = backend;
+		}
+
+		public @Nullable Backend getShadow() {
+			return this.shadow;
+		}
+
+		public void setShadow(@Nullable Backend shadow) {
+			this.shadow = shadow;
+		}
+
+		public RampRule getRamp() {
+			return this.ramp;
+		}
+
+		Route toRoute(Backend defaultBackend) {
+			Backend target = (this.backend != null) ? this.backend : defaultBackend;
+			Ramp ramp = (this.ramp.getTo() != null && this.ramp.getPercent() > 0)
+					? new Ramp(this.ramp.getTo(), this.ramp.getPercent()) : null;
+			return new Route(target, ramp, this.shadow);
+		}
+
+	}
+
+	/**
+	 * A share of a rule's dispatches that goes to another backend.
+	 */
+	public static class RampRule {
+
+		/**
+		 * Backend the share goes to.
+		 */
+		private @Nullable Backend to;
+
+		/**
+		 * Share of the dispatches, in percent (0 to 100), that goes to 'to'.
+		 */
+		private double percent;
+
+		public @Nullable Backend getTo() {
+			return this.to;
+		}
+
+		public void setTo(@Nullable Backend to) {
+			this.to = to;
+		}
+
+		public double getPercent() {
+			return this.percent;
+		}
+
+		public void setPercent(double percent) {
+			this.percent = percent;
+		}
+
+	}
+
+	/**
+	 * The RabbitMQ leg, which speaks Celery's message protocol 2. Connection settings come
+	 * from 'spring.rabbitmq.*'.
+	 */
+	public static class Rabbitmq {
+
+		/**
+		 * Whether the RabbitMQ leg is enabled (when Spring AMQP is on the class path).
+		 */
+		private boolean enabled = true;
+
+		/**
+		 * Queues to consume from RabbitMQ. By default, the queues of this application's
+		 * tasks that a routing rule can send to RabbitMQ.
+		 */
+		private @Nullable List<String> queues;
+
+		/**
+		 * Tasks of one queue that run at once: the consumers of each queue, each on a
+		 * virtual thread.
+		 */
+		private int concurrency = 32;
+
+		/**
+		 * Messages each consumer may hold unacknowledged (the broker's prefetch count).
+		 * Tasks are acknowledged after they ran (Celery's acks_late).
+		 */
+		private int prefetch = 1;
+
+		/**
+		 * Whether to declare the queues tasks are published to and consumed from (durable,
+		 * without arguments, as Celery declares them), and the dead-letter exchange and
+		 * queues.
+		 */
+		private boolean declareQueues = true;
+
+		/**
+		 * Exchange that messages which are not valid tasks go to, with the reason in their
+		 * headers; each queue's dead letters are routed to '<queue>.dlq' by the queue name.
+		 */
+		private String deadLetterExchange = "kafka-task.dlx";
+
+		/**
+		 * How long stopping a consumer waits for its running tasks. Unacknowledged messages
+		 * go back to the queue.
+		 */
+		private Duration shutdownTimeout = Duration.ofSeconds(30);
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
+		}
+
+		public @Nullable List<String> getQueues() {
+			return this.queues;
+		}
+
+		public void setQueues(@Nullable List<String> queues) {
+			this.queues = queues;
+		}
+
+		public int getConcurrency() {
+			return this.concurrency;
+		}
+
+		public void setConcurrency(int concurrency) {
+			this.concurrency = concurrency;
+		}
+
+		public int getPrefetch() {
+			return this.prefetch;
+		}
+
+		public void setPrefetch(int prefetch) {
+			this.prefetch = prefetch;
+		}
+
+		public boolean isDeclareQueues() {
+			return this.declareQueues;
+		}
+
+		public void setDeclareQueues(boolean declareQueues) {
+			this.declareQueues = declareQueues;
+		}
+
+		public String getDeadLetterExchange() {
+			return this.deadLetterExchange;
+		}
+
+		public void setDeadLetterExchange(String deadLetterExchange) {
+			this.deadLetterExchange = deadLetterExchange;
+		}
+
+		public Duration getShutdownTimeout() {
+			return this.shutdownTimeout;
+		}
+
+		public void setShutdownTimeout(Duration shutdownTimeout) {
+			this.shutdownTimeout = shutdownTimeout;
+		}
+
 	}
 
 	public static class Kafka {

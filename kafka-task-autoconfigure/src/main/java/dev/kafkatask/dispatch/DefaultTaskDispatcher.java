@@ -2,12 +2,15 @@ package dev.kafkatask.dispatch;
 
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
@@ -18,23 +21,32 @@ import org.springframework.util.Assert;
 
 import dev.kafkatask.codec.TaskEnvelope;
 import dev.kafkatask.monitor.TaskObserver;
+import dev.kafkatask.routing.Backend;
+import dev.kafkatask.routing.RouteDecision;
+import dev.kafkatask.routing.TaskRouter;
 import dev.kafkatask.task.TaskDefinition;
 import dev.kafkatask.task.TaskRegistry;
 
 /**
- * {@link TaskDispatcher} that builds a {@link TaskEnvelope}, picks the queue and hands the
- * task to a {@link TaskTransport}.
+ * {@link TaskDispatcher} that builds a {@link TaskEnvelope}, picks the queue, asks the
+ * {@link TaskRouter} which backend takes the task and hands it to that backend's
+ * {@link TaskTransport}.
  * <p>
  * The queue is the one named in the options, else the registered task's own queue, else the
- * default queue.
+ * default queue. Each dispatch goes to exactly one backend, unless its rule asks for a shadow
+ * copy on the other one; a shadow copy that fails is logged, and does not fail the dispatch.
  *
  * @author kafka-task
  */
 public class DefaultTaskDispatcher implements TaskDispatcher {
 
+	private static final Log logger = LogFactory.getLog(DefaultTaskDispatcher.class);
+
 	private final TaskRegistry registry;
 
-	private final TaskTransport transport;
+	private final TaskRouter router;
+
+	private final Map<Backend, TaskTransport> transports = new EnumMap<>(Backend.class);
 
 	private final JsonMapper mapper;
 
@@ -44,10 +56,14 @@ public class DefaultTaskDispatcher implements TaskDispatcher {
 
 	private final Clock clock;
 
-	public DefaultTaskDispatcher(TaskRegistry registry, TaskTransport transport, JsonMapper mapper,
-			String defaultQueue, TaskObserver observer, Clock clock) {
+	public DefaultTaskDispatcher(TaskRegistry registry, TaskRouter router, List<? extends TaskTransport> transports,
+			JsonMapper mapper, String defaultQueue, TaskObserver observer, Clock clock) {
 		this.registry = registry;
-		this.transport = transport;
+		this.router = router;
+		for (TaskTransport transport : transports) {
+			TaskTransport previous = this.transports.put(transport.backend(), transport);
+			Assert.state(previous == null, () -> "Two transports for backend " + transport.backend());
+		}
 		this.mapper = mapper;
 		this.defaultQueue = defaultQueue;
 		this.observer = observer;
@@ -59,23 +75,27 @@ public class DefaultTaskDispatcher implements TaskDispatcher {
 			Map<String, ? extends @Nullable Object> kwargs, TaskOptions options) {
 		Assert.hasText(task, "'task' must not be empty");
 		String queue = queueFor(task, options);
+		String id = (options.taskId() != null) ? options.taskId() : UUID.randomUUID().toString();
 		OutboundTask outbound;
 		try {
-			outbound = new OutboundTask(envelope(task, args, kwargs, options, queue), queue, options.key());
+			outbound = new OutboundTask(envelope(id, task, args, kwargs, options, queue), queue, options.key());
 		}
 		catch (JacksonException ex) {
-			IllegalArgumentException failure = new IllegalArgumentException(
-					"Arguments of task '" + task + "' cannot be written as JSON: " + ex.getOriginalMessage(), ex);
-			this.observer.dispatchFailed(task, queue, failure);
-			return CompletableFuture.failedFuture(failure);
+			return failed(task, queue, new IllegalArgumentException(
+					"Arguments of task '" + task + "' cannot be written as JSON: " + ex.getOriginalMessage(), ex));
 		}
-		CompletableFuture<DispatchReceipt> sent;
-		try {
-			sent = this.transport.send(outbound);
+		RouteDecision decision = this.router.route(task, queue, id, options.key());
+		this.observer.routed(task, queue, decision);
+		TaskTransport transport = this.transports.get(decision.backend());
+		if (transport == null) {
+			return failed(task, queue, new IllegalStateException("Task '" + task + "' of queue '" + queue
+					+ "' is routed to " + decision.backend() + " by rule '" + decision.rule() + "', but this application"
+					+ " has no " + decision.backend() + " transport; configured: " + this.transports.keySet()));
 		}
-		catch (RuntimeException ex) {
-			sent = CompletableFuture.failedFuture(ex);
+		if (decision.shadow() != null) {
+			sendShadow(outbound, decision.shadow());
 		}
+		CompletableFuture<DispatchReceipt> sent = send(transport, outbound);
 		return sent.whenComplete((receipt, failure) -> {
 			if (failure != null) {
 				this.observer.dispatchFailed(task, queue, failure);
@@ -84,6 +104,35 @@ public class DefaultTaskDispatcher implements TaskDispatcher {
 				this.observer.dispatched(task, queue);
 			}
 		});
+	}
+
+	private CompletableFuture<DispatchReceipt> failed(String task, String queue, RuntimeException failure) {
+		this.observer.dispatchFailed(task, queue, failure);
+		return CompletableFuture.failedFuture(failure);
+	}
+
+	private void sendShadow(OutboundTask outbound, Backend shadow) {
+		TaskTransport transport = this.transports.get(shadow);
+		String task = outbound.envelope().task();
+		if (transport == null) {
+			logger.warn("No shadow copy of task '" + task + "': this application has no " + shadow + " transport");
+			return;
+		}
+		send(transport, outbound).whenComplete((receipt, failure) -> {
+			if (failure != null) {
+				logger.warn("Shadow copy of task '" + task + "' [" + outbound.envelope().id() + "] to " + shadow
+						+ " failed: " + failure);
+			}
+		});
+	}
+
+	private static CompletableFuture<DispatchReceipt> send(TaskTransport transport, OutboundTask outbound) {
+		try {
+			return transport.send(outbound);
+		}
+		catch (RuntimeException ex) {
+			return CompletableFuture.failedFuture(ex);
+		}
 	}
 
 	private String queueFor(String task, TaskOptions options) {
@@ -97,7 +146,7 @@ public class DefaultTaskDispatcher implements TaskDispatcher {
 		return this.defaultQueue;
 	}
 
-	private TaskEnvelope envelope(String task, List<? extends @Nullable Object> args,
+	private TaskEnvelope envelope(String id, String task, List<? extends @Nullable Object> args,
 			Map<String, ? extends @Nullable Object> kwargs, TaskOptions options, String queue) {
 		List<JsonNode> argNodes = new ArrayList<>(args.size());
 		for (Object arg : args) {
@@ -105,8 +154,14 @@ public class DefaultTaskDispatcher implements TaskDispatcher {
 		}
 		Map<String, JsonNode> kwargNodes = new LinkedHashMap<>();
 		kwargs.forEach((name, value) -> kwargNodes.put(name, toNode(value)));
-		String id = (options.taskId() != null) ? options.taskId() : UUID.randomUUID().toString();
-		Map<String, JsonNode> optionNodes = Map.of("queue", JsonNodeFactory.instance.stringNode(queue));
+		Map<String, JsonNode> optionNodes = new LinkedHashMap<>();
+		optionNodes.put("queue", JsonNodeFactory.instance.stringNode(queue));
+		if (options.eta() != null) {
+			optionNodes.put("eta", JsonNodeFactory.instance.stringNode(options.eta().toString()));
+		}
+		if (options.expires() != null) {
+			optionNodes.put("expires", JsonNodeFactory.instance.stringNode(options.expires().toString()));
+		}
 		return new TaskEnvelope(id, task, argNodes, kwargNodes, optionNodes, options.headers(), this.clock.instant(),
 				0);
 	}

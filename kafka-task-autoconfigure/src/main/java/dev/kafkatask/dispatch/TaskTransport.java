@@ -2,13 +2,20 @@ package dev.kafkatask.dispatch;
 
 import java.util.concurrent.CompletableFuture;
 
+import dev.kafkatask.routing.Backend;
+
 /**
- * Carries a task to a broker.
+ * Carries a task to one backend.
  *
  * @author kafka-task
  */
-@FunctionalInterface
 public interface TaskTransport {
+
+	/**
+	 * Return the backend this transport carries tasks to.
+	 * @return the backend
+	 */
+	Backend backend();
 
 	/**
 	 * Send a task. The call must not wait for the broker: the returned future completes when

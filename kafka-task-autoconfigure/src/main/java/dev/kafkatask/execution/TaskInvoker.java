@@ -7,6 +7,7 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.util.ReflectionUtils;
 
 import dev.kafkatask.codec.TaskEnvelope;
+import dev.kafkatask.task.TaskContext;
 import dev.kafkatask.task.TaskDefinition;
 
 /**
@@ -27,11 +28,12 @@ public class TaskInvoker {
 	 * Bind the arguments of an envelope to a task.
 	 * @param task the task
 	 * @param envelope the envelope
+	 * @param context the context of the run
 	 * @return the bound method arguments
 	 * @throws ArgumentBindingException if the arguments do not bind
 	 */
-	public Object[] bind(TaskDefinition task, TaskEnvelope envelope) {
-		return this.binder.bind(task, envelope.args(), envelope.kwargs());
+	public @Nullable Object[] bind(TaskDefinition task, TaskEnvelope envelope, TaskContext context) {
+		return this.binder.bind(task, envelope.args(), envelope.kwargs(), context);
 	}
 
 	/**
@@ -41,7 +43,7 @@ public class TaskInvoker {
 	 * @return what the method returned
 	 * @throws Exception what the method threw
 	 */
-	public @Nullable Object invoke(TaskDefinition task, Object[] arguments) throws Exception {
+	public @Nullable Object invoke(TaskDefinition task, @Nullable Object[] arguments) throws Exception {
 		ReflectionUtils.makeAccessible(task.method());
 		try {
 			return task.method().invoke(task.bean(), arguments);

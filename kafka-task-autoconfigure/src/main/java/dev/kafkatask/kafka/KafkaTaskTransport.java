@@ -13,6 +13,7 @@ import dev.kafkatask.codec.TaskEnvelope;
 import dev.kafkatask.dispatch.DispatchReceipt;
 import dev.kafkatask.dispatch.OutboundTask;
 import dev.kafkatask.dispatch.TaskTransport;
+import dev.kafkatask.routing.Backend;
 
 /**
  * {@link TaskTransport} that writes task envelopes to the queue's Kafka topic. It never
@@ -35,6 +36,11 @@ public class KafkaTaskTransport implements TaskTransport {
 	}
 
 	@Override
+	public Backend backend() {
+		return Backend.KAFKA;
+	}
+
+	@Override
 	public CompletableFuture<DispatchReceipt> send(OutboundTask task) {
 		TaskEnvelope envelope = task.envelope();
 		String topic = this.topics.topic(task.queue());
@@ -44,7 +50,7 @@ public class KafkaTaskTransport implements TaskTransport {
 		record.headers().add(TaskHeaders.TASK_NAME, envelope.task().getBytes(StandardCharsets.UTF_8));
 		return this.template.send(record).thenApply((result) -> {
 			RecordMetadata metadata = result.getRecordMetadata();
-			return new DispatchReceipt(envelope.id(), envelope.task(), task.queue(), metadata.topic(),
+			return new DispatchReceipt(envelope.id(), envelope.task(), task.queue(), Backend.KAFKA, metadata.topic(),
 					metadata.partition(), metadata.offset());
 		});
 	}

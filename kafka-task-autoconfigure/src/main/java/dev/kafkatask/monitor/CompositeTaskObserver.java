@@ -4,6 +4,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.function.IntSupplier;
 
+import dev.kafkatask.routing.RouteDecision;
+
 /**
  * Calls several {@link TaskObserver observers} in order.
  *
@@ -15,6 +17,11 @@ final class CompositeTaskObserver implements TaskObserver {
 
 	CompositeTaskObserver(List<TaskObserver> observers) {
 		this.observers = List.copyOf(observers);
+	}
+
+	@Override
+	public void routed(String task, String queue, RouteDecision decision) {
+		this.observers.forEach((observer) -> observer.routed(task, queue, decision));
 	}
 
 	@Override

@@ -3,6 +3,8 @@ package dev.kafkatask.monitor;
 import java.time.Duration;
 import java.util.function.IntSupplier;
 
+import dev.kafkatask.routing.RouteDecision;
+
 /**
  * Callbacks on what happens to tasks, for metrics and logs. Every method has a no-op default
  * and may be called from any thread; implementations must be fast and must not throw.
@@ -16,6 +18,15 @@ public interface TaskObserver {
 	 */
 	TaskObserver NONE = new TaskObserver() {
 	};
+
+	/**
+	 * The router decided where a dispatch goes.
+	 * @param task the task name
+	 * @param queue the queue
+	 * @param decision the decision
+	 */
+	default void routed(String task, String queue, RouteDecision decision) {
+	}
 
 	/**
 	 * A dispatch was acknowledged by the transport.

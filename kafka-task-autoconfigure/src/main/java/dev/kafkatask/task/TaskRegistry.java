@@ -118,17 +118,54 @@ public class TaskRegistry {
 		Parameter[] parameters = method.getParameters();
 		String[] names = this.parameterNames.getParameterNames(method);
 		List<TaskParameter> result = new ArrayList<>(parameters.length);
+		int position = 0;
+		boolean keywordOnly = false;
 		for (int i = 0; i < parameters.length; i++) {
-			String problem = JsonTypes.problem(parameters[i].getParameterizedType());
-			String name = (names != null) ? names[i] : parameters[i].getName();
-			if (problem != null) {
-				throw new TaskRegistrationException("Parameter '" + name + "' of @KafkaTask method "
-						+ TaskDefinition.describe(method) + " cannot be carried as JSON: " + problem);
+			Parameter parameter = parameters[i];
+			String name = (names != null) ? names[i] : parameter.getName();
+			TaskParameter.Kind kind = kind(method, parameter, name);
+			if (kind != TaskParameter.Kind.CONTEXT) {
+				String problem = JsonTypes.problem(parameter.getParameterizedType());
+				if (problem != null) {
+					throw new TaskRegistrationException("Parameter '" + name + "' of @KafkaTask method "
+							+ TaskDefinition.describe(method) + " cannot be carried as JSON: " + problem);
+				}
 			}
-			result.add(new TaskParameter(i, name, parameters[i].getParameterizedType(),
-					parameters[i].getType() == Optional.class));
+			// As in Python, parameters after *args are keyword-only.
+			boolean positional = kind == TaskParameter.Kind.ARGUMENT && !keywordOnly;
+			keywordOnly |= kind == TaskParameter.Kind.ARGS;
+			result.add(new TaskParameter(i, positional ? position++ : -1, name, parameter.getParameterizedType(),
+					parameter.getType() == Optional.class, kind));
+		}
+		for (TaskParameter.Kind single : List.of(TaskParameter.Kind.ARGS, TaskParameter.Kind.KWARGS)) {
+			if (result.stream().filter((parameter) -> parameter.kind() == single).count() > 1) {
+				throw new TaskRegistrationException("@KafkaTask method " + TaskDefinition.describe(method)
+						+ " has more than one @Task" + ((single == TaskParameter.Kind.ARGS) ? "Args" : "Kwargs")
+						+ " parameter");
+			}
 		}
 		return result;
+	}
+
+	private static TaskParameter.Kind kind(Method method, Parameter parameter, String name) {
+		if (parameter.getType() == TaskContext.class) {
+			return TaskParameter.Kind.CONTEXT;
+		}
+		if (parameter.isAnnotationPresent(TaskArgs.class)) {
+			if (parameter.getType() != List.class) {
+				throw new TaskRegistrationException("@TaskArgs parameter '" + name + "' of @KafkaTask method "
+						+ TaskDefinition.describe(method) + " must be a List");
+			}
+			return TaskParameter.Kind.ARGS;
+		}
+		if (parameter.isAnnotationPresent(TaskKwargs.class)) {
+			if (parameter.getType() != Map.class) {
+				throw new TaskRegistrationException("@TaskKwargs parameter '" + name + "' of @KafkaTask method "
+						+ TaskDefinition.describe(method) + " must be a Map<String, ?>");
+			}
+			return TaskParameter.Kind.KWARGS;
+		}
+		return TaskParameter.Kind.ARGUMENT;
 	}
 
 	/**

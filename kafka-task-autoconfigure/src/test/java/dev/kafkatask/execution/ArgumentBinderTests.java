@@ -11,8 +11,12 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.JsonNodeFactory;
 
+import dev.kafkatask.routing.Backend;
 import dev.kafkatask.task.KafkaTask;
+import dev.kafkatask.task.TaskArgs;
+import dev.kafkatask.task.TaskContext;
 import dev.kafkatask.task.TaskDefinition;
+import dev.kafkatask.task.TaskKwargs;
 import dev.kafkatask.task.TaskRegistry;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -26,6 +30,9 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 class ArgumentBinderTests {
 
 	private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+
+	private static final TaskContext CONTEXT = new TaskContext("id-1", "receipt", "default", Backend.KAFKA, 0,
+			Instant.EPOCH, null, null, Map.of());
 
 	private final JsonMapper mapper = JsonMapper.builder()
 		.enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
@@ -44,7 +51,7 @@ class ArgumentBinderTests {
 
 	@Test
 	void whenArgumentsArePositionalAndKeywordThenTheyBindLikeAPythonCall() {
-		Object[] values = this.binder.bind(this.task, List.of(NODES.stringNode("o-1")),
+		Object[] values = bind(this.task, List.of(NODES.stringNode("o-1")),
 				Map.of("amount", NODES.numberNode(1250), "at", NODES.stringNode("2026-01-01T00:00:00Z"),
 						"lines", this.mapper.valueToTree(List.of(new Line("book", 2)))));
 		assertThat(values).containsExactly("o-1", 1250, Instant.parse("2026-01-01T00:00:00Z"),
@@ -56,21 +63,21 @@ class ArgumentBinderTests {
 		List<JsonNode> six = List.of(NODES.stringNode("a"), NODES.numberNode(1), NODES.nullNode(), NODES.nullNode(),
 				NODES.nullNode(), NODES.nullNode());
 		assertThatExceptionOfType(ArgumentBindingException.class)
-			.isThrownBy(() -> this.binder.bind(this.task, six, Map.of()))
+			.isThrownBy(() -> bind(this.task, six, Map.of()))
 			.withMessage("receipt() takes 5 positional argument(s) but 6 were given");
 	}
 
 	@Test
 	void whenArgumentIsMissingThenBindingFailsNamingIt() {
 		assertThatExceptionOfType(ArgumentBindingException.class)
-			.isThrownBy(() -> this.binder.bind(this.task, List.of(NODES.stringNode("o-1")), Map.of()))
+			.isThrownBy(() -> bind(this.task, List.of(NODES.stringNode("o-1")), Map.of()))
 			.withMessage("receipt() missing required argument 'amount'");
 	}
 
 	@Test
 	void whenKeywordRepeatsAPositionalArgumentThenBindingFails() {
 		assertThatExceptionOfType(ArgumentBindingException.class)
-			.isThrownBy(() -> this.binder.bind(this.task, List.of(NODES.stringNode("o-1")),
+			.isThrownBy(() -> bind(this.task, List.of(NODES.stringNode("o-1")),
 					Map.of("orderId", NODES.stringNode("o-2"))))
 			.withMessage("receipt() got multiple values for argument 'orderId'");
 	}
@@ -78,7 +85,7 @@ class ArgumentBinderTests {
 	@Test
 	void whenKeywordIsUnknownThenBindingFailsNamingIt() {
 		assertThatExceptionOfType(ArgumentBindingException.class)
-			.isThrownBy(() -> this.binder.bind(this.task,
+			.isThrownBy(() -> bind(this.task,
 					List.of(NODES.stringNode("o-1"), NODES.numberNode(1), NODES.stringNode("2026-01-01T00:00:00Z"),
 							NODES.arrayNode()),
 					Map.of("colour", NODES.stringNode("red"))))
@@ -88,7 +95,7 @@ class ArgumentBinderTests {
 	@Test
 	void whenValueHasTheWrongTypeThenBindingFailsNamingTheArgument() {
 		assertThatExceptionOfType(ArgumentBindingException.class)
-			.isThrownBy(() -> this.binder.bind(this.task,
+			.isThrownBy(() -> bind(this.task,
 					List.of(NODES.stringNode("o-1"), NODES.stringNode("twelve"), NODES.stringNode("2026-01-01T00:00:00Z"),
 							NODES.arrayNode()),
 					Map.of()))
@@ -98,7 +105,7 @@ class ArgumentBinderTests {
 	@Test
 	void whenNullIsGivenForAPrimitiveThenBindingFails() {
 		assertThatExceptionOfType(ArgumentBindingException.class)
-			.isThrownBy(() -> this.binder.bind(this.task, List.of(NODES.stringNode("o-1"), NODES.nullNode(),
+			.isThrownBy(() -> bind(this.task, List.of(NODES.stringNode("o-1"), NODES.nullNode(),
 					NODES.stringNode("2026-01-01T00:00:00Z"), NODES.arrayNode()), Map.of()))
 			.withMessageStartingWith("receipt() argument 'amount' cannot be read as int");
 	}
@@ -106,9 +113,35 @@ class ArgumentBinderTests {
 	@Test
 	void whenPayloadNamesAClassThenItIsNotInstantiated() {
 		JsonNode typed = this.mapper.readTree("[\"java.lang.ProcessBuilder\", {\"command\": [\"true\"]}]");
-		assertThatExceptionOfType(ArgumentBindingException.class).isThrownBy(() -> this.binder.bind(this.task,
+		assertThatExceptionOfType(ArgumentBindingException.class).isThrownBy(() -> bind(this.task,
 				List.of(NODES.stringNode("o-1"), NODES.numberNode(1), NODES.stringNode("2026-01-01T00:00:00Z"), typed),
 				Map.of()));
+	}
+
+	@Test
+	void whenTaskTakesArgsAndKwargsThenTheyReceiveWhatNoParameterTakes() {
+		TaskRegistry registry = new TaskRegistry();
+		registry.registerBean(new Tasks(), Tasks.class);
+		TaskDefinition echo = registry.find("echo");
+		Object[] values = bind(echo, List.of(NODES.stringNode("first"), NODES.numberNode(2), NODES.booleanNode(true)),
+				Map.of("x", NODES.numberNode(1.5), "label", NODES.stringNode("l")));
+		assertThat(values).containsExactly("first", CONTEXT, List.of(2, true), Map.of("x", 1.5), "l");
+	}
+
+	@Test
+	void whenTaskTakesArgsAndKwargsThenNothingIsRequiredBeyondItsOwnParameters() {
+		TaskRegistry registry = new TaskRegistry();
+		registry.registerBean(new Tasks(), Tasks.class);
+		TaskDefinition echo = registry.find("echo");
+		assertThat(bind(echo, List.of(NODES.stringNode("first")), Map.of("label", NODES.stringNode("l"))))
+			.containsExactly("first", CONTEXT, List.of(), Map.of(), "l");
+		assertThatExceptionOfType(ArgumentBindingException.class)
+			.isThrownBy(() -> bind(echo, List.of(), Map.of("label", NODES.stringNode("l"))))
+			.withMessage("echo() missing required argument 'first'");
+	}
+
+	private Object[] bind(TaskDefinition task, List<JsonNode> args, Map<String, JsonNode> kwargs) {
+		return this.binder.bind(task, args, kwargs, CONTEXT);
 	}
 
 	public record Line(String sku, int quantity) {
@@ -118,6 +151,11 @@ class ArgumentBinderTests {
 
 		@KafkaTask(name = "receipt")
 		public void receipt(String orderId, int amount, Instant at, List<Line> lines, Optional<String> note) {
+		}
+
+		@KafkaTask(name = "echo")
+		public void echo(String first, TaskContext context, @TaskArgs List<Object> rest,
+				@TaskKwargs Map<String, Object> options, String label) {
 		}
 
 	}

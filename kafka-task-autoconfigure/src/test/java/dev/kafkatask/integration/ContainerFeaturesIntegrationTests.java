@@ -123,7 +123,7 @@ class ContainerFeaturesIntegrationTests {
 				dispatcher.dispatch("it.count", i).get();
 			}
 			await().atMost(TIMEOUT).until(() -> this.apps.journal().distinctRuns() == 50);
-			TopicPartition partition = new TopicPartition(blocked.topic(), blocked.partition());
+			TopicPartition partition = new TopicPartition(blocked.destination(), blocked.partition());
 			// The commit stays at the blocked record, with the 50 finished ones in its metadata.
 			await().atMost(TIMEOUT).untilAsserted(() -> {
 				OffsetAndMetadata committed = committed(partition);
@@ -152,7 +152,7 @@ class ContainerFeaturesIntegrationTests {
 				last = dispatcher.dispatch("it.count", i).get();
 			}
 			await().atMost(TIMEOUT).until(() -> this.apps.journal().distinctRuns() == 20);
-			TopicPartition partition = new TopicPartition(last.topic(), last.partition());
+			TopicPartition partition = new TopicPartition(last.destination(), last.partition());
 			long end = last.offset() + 1;
 			// An idle worker commits a tenth of an interval after its last check (3 s), not after 30 s.
 			await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {

@@ -5,6 +5,9 @@ import java.util.List;
 import java.util.Map;
 
 import dev.kafkatask.task.KafkaTask;
+import dev.kafkatask.task.TaskArgs;
+import dev.kafkatask.task.TaskContext;
+import dev.kafkatask.task.TaskKwargs;
 import dev.kafkatask.task.TaskThreads;
 
 /**
@@ -23,6 +26,12 @@ public class JournalTasks {
 	@KafkaTask(name = "it.echo")
 	public void echo(String text, int number, List<String> tags, Map<String, Integer> extra) {
 		this.journal.ran("echo:" + text + ":" + number + ":" + tags + ":" + extra);
+	}
+
+	@KafkaTask(name = "it.context")
+	public void context(TaskContext context, @TaskArgs List<Object> args, @TaskKwargs Map<String, Object> kwargs) {
+		this.journal.ran("context:" + context.backend() + ":" + context.id() + ":" + args + ":" + kwargs + ":eta="
+				+ context.eta() + ":expires=" + context.expires());
 	}
 
 	@KafkaTask(name = "it.count")

@@ -60,7 +60,7 @@ class KafkaTaskIntegrationTests {
 						TaskOptions.none().withTaskId("task-1"))
 				.get();
 			assertThat(byName.taskId()).isEqualTo("task-1");
-			assertThat(byName.topic()).isEqualTo(this.apps.topic("default"));
+			assertThat(byName.destination()).isEqualTo(this.apps.topic("default"));
 			assertThat(byName.offset()).isGreaterThanOrEqualTo(0);
 			EchoClient client = app.getBean(TaskClientFactory.class).create(EchoClient.class);
 			client.echo("typed", 7, List.of(), Map.of()).get();
@@ -86,7 +86,7 @@ class KafkaTaskIntegrationTests {
 			DispatchReceipt receipt = app.getBean(TaskDispatcher.class)
 				.dispatch("reports.build", List.of("q3"), Map.of("format", "pdf"), TaskOptions.none().withQueue("reports"))
 				.get();
-			assertThat(receipt.topic()).isEqualTo(this.apps.topic("reports"));
+			assertThat(receipt.destination()).isEqualTo(this.apps.topic("reports"));
 			ConsumerRecord<byte[], byte[]> record = readAll(this.apps.topic("reports"), 1).get(0);
 			assertThat(new String(record.value(), StandardCharsets.UTF_8)).contains("\"task\":\"reports.build\"")
 				.contains("\"args\":[\"q3\"]")
@@ -126,7 +126,7 @@ class KafkaTaskIntegrationTests {
 			await().atMost(TIMEOUT).until(() -> this.apps.journal().distinctRuns() == 999);
 			assertThat(this.apps.journal().starts("block:slow")).isEqualTo(1);
 			assertThat(this.apps.journal().runs("block:slow")).isZero();
-			TopicPartition partition = new TopicPartition(slow.topic(), slow.partition());
+			TopicPartition partition = new TopicPartition(slow.destination(), slow.partition());
 			// Everything after the slow record finished, yet the commit must not pass it.
 			Thread.sleep(300);
 			assertThat(committedOffset(partition)).isLessThanOrEqualTo(slow.offset());

@@ -25,6 +25,7 @@ import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.header.Header;
 import org.jspecify.annotations.Nullable;
 
+import dev.kafkatask.execution.PreparedTask;
 import dev.kafkatask.kafka.TaskHeaders;
 
 /**
@@ -343,7 +344,7 @@ final class PollLoop implements Runnable {
 			ConsumerRecord<String, byte[]> record = this.record;
 			this.record = null;
 			try {
-				TaskRecordHandler.PreparedTask task = PollLoop.this.handler.prepare(record);
+				PreparedTask task = PollLoop.this.handler.prepare(record);
 				record = null;
 				if (task != null) {
 					PollLoop.this.handler.run(task);

@@ -15,13 +15,13 @@ import dev.kafkatask.codec.EnvelopeCodec;
 import dev.kafkatask.codec.InvalidEnvelopeException;
 import dev.kafkatask.codec.TaskEnvelope;
 import dev.kafkatask.execution.ArgumentBindingException;
-import dev.kafkatask.execution.TaskInvoker;
-import dev.kafkatask.execution.pinning.CarrierPinningDetector;
+import dev.kafkatask.execution.PreparedTask;
+import dev.kafkatask.execution.TaskRunner;
+import dev.kafkatask.execution.UnknownTaskException;
 import dev.kafkatask.kafka.TaskTopics;
 import dev.kafkatask.monitor.TaskObserver;
 import dev.kafkatask.monitor.TaskOutcome;
-import dev.kafkatask.task.TaskDefinition;
-import dev.kafkatask.task.TaskRegistry;
+import dev.kafkatask.routing.Backend;
 
 /**
  * Handles one task record on the calling thread: decodes the envelope, finds the task, binds
@@ -43,9 +43,7 @@ public class TaskRecordHandler {
 
 	private final EnvelopeCodec codec;
 
-	private final TaskRegistry registry;
-
-	private final TaskInvoker invoker;
+	private final TaskRunner runner;
 
 	private final DeadLetterPublisher deadLetters;
 
@@ -53,24 +51,13 @@ public class TaskRecordHandler {
 
 	private final TaskObserver observer;
 
-	private volatile @Nullable CarrierPinningDetector pinningDetector;
-
-	public TaskRecordHandler(EnvelopeCodec codec, TaskRegistry registry, TaskInvoker invoker,
-			DeadLetterPublisher deadLetters, TaskTopics topics, TaskObserver observer) {
+	public TaskRecordHandler(EnvelopeCodec codec, TaskRunner runner, DeadLetterPublisher deadLetters,
+			TaskTopics topics, TaskObserver observer) {
 		this.codec = codec;
-		this.registry = registry;
-		this.invoker = invoker;
+		this.runner = runner;
 		this.deadLetters = deadLetters;
 		this.topics = topics;
 		this.observer = observer;
-	}
-
-	/**
-	 * Set the detector that attributes carrier pinning to the tasks this handler runs.
-	 * @param pinningDetector the detector, or {@code null} for none
-	 */
-	public void setPinningDetector(@Nullable CarrierPinningDetector pinningDetector) {
-		this.pinningDetector = pinningDetector;
 	}
 
 	/**
@@ -83,7 +70,7 @@ public class TaskRecordHandler {
 	public void handle(ConsumerRecord<String, byte[]> record) throws InterruptedException {
 		PreparedTask task = prepare(record);
 		if (task != null) {
-			run(task);
+			this.runner.run(task);
 		}
 	}
 
@@ -106,54 +93,28 @@ public class TaskRecordHandler {
 			deadLetter(record, queue, UNKNOWN_TASK, "invalid-envelope", ex);
 			return null;
 		}
-		TaskDefinition task = this.registry.find(envelope.task());
-		if (task == null) {
-			deadLetter(record, queue, UNKNOWN_TASK, "unknown-task", new UnknownTaskException(envelope.task()));
-			return null;
-		}
-		Object[] arguments;
 		try {
-			arguments = this.invoker.bind(task, envelope);
+			return this.runner.prepare(envelope, queue, Backend.KAFKA);
+		}
+		catch (UnknownTaskException ex) {
+			deadLetter(record, queue, UNKNOWN_TASK, "unknown-task", ex);
 		}
 		catch (ArgumentBindingException ex) {
-			deadLetter(record, queue, task.name(), "invalid-arguments", ex);
-			return null;
+			deadLetter(record, queue, envelope.task(), "invalid-arguments", ex);
 		}
-		return new PreparedTask(task, envelope.id(), queue, arguments);
+		catch (InvalidEnvelopeException ex) {
+			deadLetter(record, queue, envelope.task(), "invalid-envelope", ex);
+		}
+		return null;
 	}
 
 	/**
-	 * Run a prepared task on the calling thread. A task that throws is logged and counted,
-	 * not rethrown (except virtual machine errors).
+	 * Run a prepared task on the calling thread.
 	 * @param prepared the task
+	 * @see TaskRunner#run(PreparedTask)
 	 */
 	public void run(PreparedTask prepared) {
-		TaskDefinition task = prepared.task();
-		long start = System.nanoTime();
-		Thread thread = Thread.currentThread();
-		CarrierPinningDetector detector = this.pinningDetector;
-		if (detector != null) {
-			detector.register(thread, task.name());
-		}
-		try {
-			this.invoker.invoke(task, prepared.arguments());
-			this.observer.handled(task.name(), prepared.queue(), TaskOutcome.SUCCESS,
-					Duration.ofNanos(System.nanoTime() - start));
-		}
-		catch (Exception | Error ex) {
-			Duration duration = Duration.ofNanos(System.nanoTime() - start);
-			logger.error("Task '" + task.name() + "' [" + prepared.id() + "] failed after " + duration.toMillis()
-					+ " ms", ex);
-			this.observer.handled(task.name(), prepared.queue(), TaskOutcome.FAILURE, duration);
-			if (ex instanceof VirtualMachineError error) {
-				throw error;
-			}
-		}
-		finally {
-			if (detector != null) {
-				detector.unregister(thread);
-			}
-		}
+		this.runner.run(prepared);
 	}
 
 	private void deadLetter(ConsumerRecord<String, byte[]> record, String queue, String task, String reason,
@@ -195,17 +156,6 @@ public class TaskRecordHandler {
 
 	private static String position(ConsumerRecord<?, ?> record) {
 		return record.topic() + "-" + record.partition() + "@" + record.offset();
-	}
-
-	/**
-	 * A task ready to run: what a record asked for, without the record.
-	 *
-	 * @param task the task
-	 * @param id the task id
-	 * @param queue the queue it came from
-	 * @param arguments the bound method arguments
-	 */
-	public record PreparedTask(TaskDefinition task, String id, String queue, Object[] arguments) {
 	}
 
 }

@@ -1,7 +1,7 @@
-package dev.kafkatask.kafka.listener;
+package dev.kafkatask.execution;
 
 /**
- * Describes a record that names a task this application does not register.
+ * Describes a message that names a task this application does not register.
  *
  * @author kafka-task
  */

@@ -1,0 +1,247 @@
+package dev.kafkatask.actuate;
+
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.Supplier;
+
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.boot.actuate.endpoint.Access;
+import org.springframework.boot.actuate.endpoint.OperationResponseBody;
+import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
+import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
+import org.springframework.boot.actuate.endpoint.annotation.Selector;
+import org.springframework.boot.actuate.endpoint.annotation.WriteOperation;
+
+import dev.kafkatask.consumer.TaskConsumer;
+import dev.kafkatask.consumer.TaskConsumers;
+import dev.kafkatask.routing.Backend;
+import dev.kafkatask.routing.Ramp;
+import dev.kafkatask.routing.Route;
+import dev.kafkatask.routing.RoutingRules;
+import dev.kafkatask.routing.TaskRouter;
+import dev.kafkatask.task.TaskDefinition;
+import dev.kafkatask.task.TaskRegistry;
+
+/**
+ * The {@code kafkatasks} actuator endpoint: registered tasks, routing rules and consumers,
+ * and write operations that change a route or ramp and start, pause, drain or stop a
+ * queue's consumer. Writes are off by default ({@link Access#READ_ONLY}); enable them with
+ * {@code management.endpoint.kafkatasks.access=unrestricted}, and secure them.
+ * <ul>
+ * <li>{@code POST /actuator/kafkatasks/queue/{name}} and {@code …/task/{name}} with
+ * {@code {"backend": "kafka", "rampTo": "rabbitmq", "rampPercent": 25, "shadow": null}}
+ * set a route; without backend and ramp they remove it.</li>
+ * <li>{@code POST /actuator/kafkatasks/default} with {@code {"backend": "rabbitmq"}} sets the
+ * default backend; {@code POST /actuator/kafkatasks/reload} rereads the rules from the
+ * environment.</li>
+ * <li>{@code POST /actuator/kafkatasks/{backend}/{queue}/{action}}, action one of start,
+ * pause, resume, drain, stop, controls a consumer.</li>
+ * </ul>
+ *
+ * @author kafka-task
+ */
+@Endpoint(id = "kafkatasks", defaultAccess = Access.READ_ONLY)
+public class KafkaTasksEndpoint {
+
+	private final TaskRegistry registry;
+
+	private final TaskRouter router;
+
+	private final TaskConsumers consumers;
+
+	private final Supplier<RoutingRules> configuredRules;
+
+	/**
+	 * Create the endpoint.
+	 * @param registry the registered tasks
+	 * @param router the router
+	 * @param consumers the consumers
+	 * @param configuredRules reads the routing rules from the environment, for
+	 * {@code reload}
+	 */
+	public KafkaTasksEndpoint(TaskRegistry registry, TaskRouter router, TaskConsumers consumers,
+			Supplier<RoutingRules> configuredRules) {
+		this.registry = registry;
+		this.router = router;
+		this.consumers = consumers;
+		this.configuredRules = configuredRules;
+	}
+
+	@ReadOperation
+	public KafkaTasksDescriptor kafkaTasks() {
+		List<TaskDescriptor> tasks = this.registry.all()
+			.stream()
+			.sorted(java.util.Comparator.comparing(TaskDefinition::name))
+			.map((task) -> new TaskDescriptor(task.name(), task.queue(), task.threads().name().toLowerCase(Locale.ROOT),
+					task.methodDescription()))
+			.toList();
+		return new KafkaTasksDescriptor(tasks, RoutingDescriptor.of(this.router.rules()), consumers());
+	}
+
+	/**
+	 * Set or remove the route of a queue or a task.
+	 * @param scope {@code queue} or {@code task}
+	 * @param name the queue or task name
+	 * @param backend the backend, or {@code null}
+	 * @param rampTo the backend a ramp sends its share to, or {@code null}
+	 * @param rampPercent the ramp's share in percent, or {@code null}
+	 * @param shadow the backend that gets shadow copies, or {@code null}
+	 * @return the rules now in force
+	 */
+	@WriteOperation
+	public RoutingDescriptor route(@Selector String scope, @Selector String name, @Nullable String backend,
+			@Nullable String rampTo, @Nullable Double rampPercent, @Nullable String shadow) {
+		Route route = null;
+		if (backend != null || rampTo != null) {
+			Backend target = (backend != null) ? Backend.of(backend) : this.router.rules().defaultBackend();
+			Ramp ramp = (rampTo != null) ? new Ramp(Backend.of(rampTo), (rampPercent != null) ? rampPercent : 0)
+					: null;
+			route = new Route(target, ramp, (shadow != null) ? Backend.of(shadow) : null);
+		}
+		Route newRoute = route;
+		RoutingRules rules = switch (scope.toLowerCase(Locale.ROOT)) {
+			case "queue" -> this.router.update((current) -> current.withQueue(name, newRoute));
+			case "task" -> this.router.update((current) -> current.withTask(name, newRoute));
+			default -> throw new IllegalArgumentException("Unknown route scope '" + scope + "': queue or task");
+		};
+		return RoutingDescriptor.of(rules);
+	}
+
+	/**
+	 * Set the default backend, or reread the routing rules from the environment.
+	 * @param action {@code default} or {@code reload}
+	 * @param backend the default backend, for {@code default}
+	 * @return the rules now in force
+	 */
+	@WriteOperation
+	public RoutingDescriptor routing(@Selector String action, @Nullable String backend) {
+		RoutingRules rules = switch (action.toLowerCase(Locale.ROOT)) {
+			case "default" -> {
+				if (backend == null) {
+					throw new IllegalArgumentException("'backend' is required to set the default backend");
+				}
+				Backend target = Backend.of(backend);
+				yield this.router.update((current) -> current.withDefaultBackend(target));
+			}
+			case "reload" -> {
+				RoutingRules configured = this.configuredRules.get();
+				yield this.router.update((current) -> configured);
+			}
+			default -> throw new IllegalArgumentException("Unknown routing action '" + action + "': default or reload");
+		};
+		return RoutingDescriptor.of(rules);
+	}
+
+	/**
+	 * Start, pause, resume, drain or stop the consumer of a queue on a backend.
+	 * @param backend {@code kafka} or {@code rabbitmq}
+	 * @param queue the queue
+	 * @param action {@code start}, {@code pause}, {@code resume}, {@code drain} or
+	 * {@code stop}
+	 * @return the consumer's state after the action
+	 */
+	@WriteOperation
+	public ConsumerDescriptor consumer(@Selector String backend, @Selector String queue, @Selector String action) {
+		TaskConsumer consumer = this.consumers.consumer(Backend.of(backend), queue);
+		switch (action.toLowerCase(Locale.ROOT)) {
+			case "start", "resume" -> consumer.start();
+			case "pause" -> consumer.pause();
+			case "drain" -> consumer.drain();
+			case "stop" -> consumer.stop();
+			default -> throw new IllegalArgumentException(
+					"Unknown consumer action '" + action + "': start, pause, resume, drain or stop");
+		}
+		return ConsumerDescriptor.of(consumer);
+	}
+
+	private List<ConsumerDescriptor> consumers() {
+		return this.consumers.all().stream().map(ConsumerDescriptor::of).toList();
+	}
+
+	/**
+	 * Everything the endpoint shows.
+	 *
+	 * @param tasks the registered tasks
+	 * @param routing the routing rules in force
+	 * @param consumers the consumers by backend and queue
+	 */
+	public record KafkaTasksDescriptor(List<TaskDescriptor> tasks, RoutingDescriptor routing,
+			List<ConsumerDescriptor> consumers) implements OperationResponseBody {
+	}
+
+	/**
+	 * A registered task.
+	 *
+	 * @param name the task name
+	 * @param queue its queue, or {@code null} for the default queue
+	 * @param threads {@code virtual} or {@code platform}
+	 * @param method the task method
+	 */
+	public record TaskDescriptor(String name, @Nullable String queue, String threads, String method) {
+	}
+
+	/**
+	 * Routing rules.
+	 *
+	 * @param defaultBackend the default backend
+	 * @param stickyBy what keeps ramped dispatches on their route
+	 * @param queues routes by queue
+	 * @param tasks routes by task
+	 */
+	public record RoutingDescriptor(String defaultBackend, String stickyBy, Map<String, RouteDescriptor> queues,
+			Map<String, RouteDescriptor> tasks) implements OperationResponseBody {
+
+		static RoutingDescriptor of(RoutingRules rules) {
+			return new RoutingDescriptor(rules.defaultBackend().id(),
+					rules.stickyKey().name().toLowerCase(Locale.ROOT).replace('_', '-'), routes(rules.queues()),
+					routes(rules.tasks()));
+		}
+
+		private static Map<String, RouteDescriptor> routes(Map<String, Route> routes) {
+			Map<String, RouteDescriptor> described = new java.util.TreeMap<>();
+			routes.forEach((name, route) -> described.put(name, RouteDescriptor.of(route)));
+			return described;
+		}
+
+	}
+
+	/**
+	 * One route.
+	 *
+	 * @param backend the backend
+	 * @param rampTo where the ramp's share goes, or {@code null}
+	 * @param rampPercent the ramp's share, or {@code null}
+	 * @param shadow the backend of shadow copies, or {@code null}
+	 */
+	public record RouteDescriptor(String backend, @Nullable String rampTo, @Nullable Double rampPercent,
+			@Nullable String shadow) {
+
+		static RouteDescriptor of(Route route) {
+			Ramp ramp = route.ramp();
+			return new RouteDescriptor(route.backend().id(), (ramp != null) ? ramp.to().id() : null,
+					(ramp != null) ? ramp.percent() : null, (route.shadow() != null) ? route.shadow().id() : null);
+		}
+
+	}
+
+	/**
+	 * The consumer of one queue on one backend.
+	 *
+	 * @param backend the backend
+	 * @param queue the queue
+	 * @param state its state
+	 * @param inFlight how many of its tasks run
+	 */
+	public record ConsumerDescriptor(String backend, String queue, String state, int inFlight)
+			implements OperationResponseBody {
+
+		static ConsumerDescriptor of(TaskConsumer consumer) {
+			return new ConsumerDescriptor(consumer.backend().id(), consumer.queue(),
+					consumer.state().name().toLowerCase(Locale.ROOT), consumer.inFlight());
+		}
+
+	}
+
+}

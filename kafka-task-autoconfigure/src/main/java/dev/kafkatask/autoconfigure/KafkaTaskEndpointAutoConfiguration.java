@@ -1,0 +1,35 @@
+package dev.kafkatask.autoconfigure;
+
+import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
+import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.context.annotation.Bean;
+
+import dev.kafkatask.actuate.KafkaTasksEndpoint;
+import dev.kafkatask.consumer.TaskConsumers;
+import dev.kafkatask.routing.TaskRouter;
+import dev.kafkatask.task.TaskRegistry;
+
+/**
+ * Auto-configuration of the {@code kafkatasks} actuator endpoint.
+ *
+ * @author kafka-task
+ */
+@AutoConfiguration(after = { KafkaTaskAutoConfiguration.class, KafkaTaskKafkaAutoConfiguration.class,
+		KafkaTaskRabbitAutoConfiguration.class })
+@ConditionalOnClass(Endpoint.class)
+@ConditionalOnBean({ TaskRegistry.class, TaskRouter.class, TaskConsumers.class })
+@ConditionalOnAvailableEndpoint(KafkaTasksEndpoint.class)
+public final class KafkaTaskEndpointAutoConfiguration {
+
+	@Bean
+	@ConditionalOnMissingBean
+	KafkaTasksEndpoint kafkaTasksEndpoint(TaskRegistry registry, TaskRouter router, TaskConsumers consumers,
+			RoutingRulesRefresher refresher) {
+		return new KafkaTasksEndpoint(registry, router, consumers, refresher);
+	}
+
+}

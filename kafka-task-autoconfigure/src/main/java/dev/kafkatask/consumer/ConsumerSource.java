@@ -1,0 +1,35 @@
+package dev.kafkatask.consumer;
+
+import java.util.List;
+
+import dev.kafkatask.routing.Backend;
+
+/**
+ * The consumers of one backend.
+ *
+ * @author kafka-task
+ */
+public interface ConsumerSource {
+
+	/**
+	 * Return the backend.
+	 * @return the backend
+	 */
+	Backend backend();
+
+	/**
+	 * Return the consumers of the backend, one per queue.
+	 * @return the consumers
+	 */
+	List<? extends TaskConsumer> consumers();
+
+	/**
+	 * Return the consumer of a queue, creating it (stopped) if the backend can consume a
+	 * queue it was not configured with.
+	 * @param queue the queue
+	 * @return the consumer
+	 * @throws IllegalArgumentException if the backend cannot consume that queue
+	 */
+	TaskConsumer consumer(String queue);
+
+}

@@ -1,0 +1,117 @@
+package dev.kafkatask.rabbit;
+
+import java.util.concurrent.atomic.AtomicInteger;
+
+import com.rabbitmq.client.Channel;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.amqp.core.Message;
+import org.springframework.amqp.rabbit.listener.api.ChannelAwareMessageListener;
+
+import dev.kafkatask.celery.CeleryMessageCodec;
+import dev.kafkatask.celery.InvalidCeleryMessageException;
+import dev.kafkatask.codec.InvalidEnvelopeException;
+import dev.kafkatask.codec.TaskEnvelope;
+import dev.kafkatask.execution.ArgumentBindingException;
+import dev.kafkatask.execution.PreparedTask;
+import dev.kafkatask.execution.TaskRunner;
+import dev.kafkatask.execution.UnknownTaskException;
+import dev.kafkatask.monitor.TaskObserver;
+import dev.kafkatask.monitor.TaskOutcome;
+import dev.kafkatask.routing.Backend;
+
+/**
+ * Runs the task of each Celery message of one queue on the consumer's (virtual) thread and
+ * acknowledges the message after the task ran, as Celery's {@code acks_late} does. A message
+ * that is not a runnable task is dead-lettered with the reason and then acknowledged, never
+ * requeued; only when the dead letter itself fails is the message requeued, after a pause.
+ *
+ * @author kafka-task
+ */
+final class CeleryTaskListener implements ChannelAwareMessageListener {
+
+	private static final Log logger = LogFactory.getLog(CeleryTaskListener.class);
+
+	private static final long REQUEUE_PAUSE_MILLIS = 1000;
+
+	private final String queue;
+
+	private final CeleryMessageCodec codec;
+
+	private final TaskRunner runner;
+
+	private final RabbitDeadLetters deadLetters;
+
+	private final TaskObserver observer;
+
+	private final AtomicInteger inFlight = new AtomicInteger();
+
+	CeleryTaskListener(String queue, CeleryMessageCodec codec, TaskRunner runner, RabbitDeadLetters deadLetters,
+			TaskObserver observer) {
+		this.queue = queue;
+		this.codec = codec;
+		this.runner = runner;
+		this.deadLetters = deadLetters;
+		this.observer = observer;
+	}
+
+	@Override
+	public void onMessage(Message message, Channel channel) throws Exception {
+		long tag = message.getMessageProperties().getDeliveryTag();
+		this.inFlight.incrementAndGet();
+		try {
+			PreparedTask task = prepare(message);
+			if (task != null) {
+				this.runner.run(task);
+			}
+			channel.basicAck(tag, false);
+		}
+		catch (RabbitPublishException ex) {
+			logger.error("Could not dead-letter a message of queue '" + this.queue + "'; it goes back to the queue", ex);
+			Thread.sleep(REQUEUE_PAUSE_MILLIS);
+			channel.basicNack(tag, false, true);
+		}
+		finally {
+			this.inFlight.decrementAndGet();
+		}
+	}
+
+	private @Nullable PreparedTask prepare(Message message) throws InterruptedException {
+		TaskEnvelope envelope;
+		try {
+			envelope = this.codec.decode(message);
+		}
+		catch (InvalidCeleryMessageException ex) {
+			deadLetter(message, "unknown", "invalid-message", ex);
+			return null;
+		}
+		try {
+			return this.runner.prepare(envelope, this.queue, Backend.RABBITMQ);
+		}
+		catch (UnknownTaskException ex) {
+			deadLetter(message, "unknown", "unknown-task", ex);
+		}
+		catch (ArgumentBindingException ex) {
+			deadLetter(message, envelope.task(), "invalid-arguments", ex);
+		}
+		catch (InvalidEnvelopeException ex) {
+			deadLetter(message, envelope.task(), "invalid-message", ex);
+		}
+		return null;
+	}
+
+	private void deadLetter(Message message, String task, String reason, RuntimeException cause)
+			throws InterruptedException {
+		this.deadLetters.publish(message, this.queue, reason, cause);
+		logger.warn("Message of queue '" + this.queue + "' sent to dead-letter queue "
+				+ RabbitQueues.deadLetterQueue(this.queue) + " (" + reason + "): " + cause.getMessage());
+		this.observer.handled(task, this.queue, TaskOutcome.DEAD_LETTERED, java.time.Duration.ZERO);
+	}
+
+	int inFlight() {
+		return this.inFlight.get();
+	}
+
+}

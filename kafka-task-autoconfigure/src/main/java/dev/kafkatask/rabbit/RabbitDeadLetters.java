@@ -1,0 +1,87 @@
+package dev.kafkatask.rabbit;
+
+import java.time.Duration;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+import org.springframework.amqp.core.Message;
+import org.springframework.amqp.core.MessageProperties;
+import org.springframework.amqp.rabbit.connection.CorrelationData;
+import org.springframework.amqp.rabbit.core.RabbitTemplate;
+
+/**
+ * Publishes messages that are not runnable tasks to the dead-letter exchange, routed by the
+ * name of the queue they came from, with the reason in their headers, and waits for
+ * RabbitMQ's confirm.
+ *
+ * @author kafka-task
+ */
+public class RabbitDeadLetters {
+
+	/**
+	 * Why a message was dead-lettered: {@code invalid-message}, {@code unknown-task} or
+	 * {@code invalid-arguments}.
+	 */
+	public static final String REASON = "kafka-task-dlt-reason";
+
+	/**
+	 * Human-readable detail of why a message was dead-lettered.
+	 */
+	public static final String MESSAGE = "kafka-task-dlt-message";
+
+	/**
+	 * Class of the exception that dead-lettered a message.
+	 */
+	public static final String EXCEPTION = "kafka-task-dlt-exception";
+
+	/**
+	 * Queue a dead-lettered message was consumed from.
+	 */
+	public static final String ORIGINAL_QUEUE = "kafka-task-dlt-original-queue";
+
+	private static final Duration CONFIRM_TIMEOUT = Duration.ofSeconds(30);
+
+	private final RabbitTemplate template;
+
+	private final RabbitQueues queues;
+
+	public RabbitDeadLetters(RabbitTemplate template, RabbitQueues queues) {
+		this.template = template;
+		this.queues = queues;
+	}
+
+	/**
+	 * Dead-letter a message and wait until RabbitMQ confirmed it.
+	 * @param message the message as consumed
+	 * @param queue the queue it was consumed from
+	 * @param reason the reason code
+	 * @param cause the exception that describes the problem
+	 * @throws RabbitPublishException if RabbitMQ did not take the dead letter
+	 * @throws InterruptedException if interrupted while waiting for the confirm
+	 */
+	public void publish(Message message, String queue, String reason, Throwable cause) throws InterruptedException {
+		this.queues.declareDeadLetters(queue);
+		MessageProperties properties = message.getMessageProperties();
+		properties.setHeader(REASON, reason);
+		properties.setHeader(MESSAGE, String.valueOf(cause.getMessage()));
+		properties.setHeader(EXCEPTION, cause.getClass().getName());
+		properties.setHeader(ORIGINAL_QUEUE, queue);
+		CorrelationData correlation = new CorrelationData();
+		this.template.send(this.queues.deadLetterExchange(), queue, message, correlation);
+		CorrelationData.Confirm confirm;
+		try {
+			confirm = correlation.getFuture().get(CONFIRM_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+		}
+		catch (ExecutionException | TimeoutException ex) {
+			throw new RabbitPublishException("No confirm for the dead letter of a message from queue '" + queue
+					+ "': " + ex);
+		}
+		if (correlation.getReturned() != null || !confirm.ack()) {
+			throw new RabbitPublishException("RabbitMQ did not take the dead letter of a message from queue '" + queue
+					+ "' on exchange '" + this.queues.deadLetterExchange() + "': "
+					+ ((correlation.getReturned() != null) ? correlation.getReturned().getReplyText() : confirm.reason()));
+		}
+	}
+
+}

@@ -1,0 +1,154 @@
+package dev.kafkatask.rabbit;
+
+import java.util.concurrent.locks.ReentrantLock;
+
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+
+import org.springframework.amqp.rabbit.listener.SimpleMessageListenerContainer;
+
+import dev.kafkatask.consumer.ConsumerState;
+import dev.kafkatask.consumer.TaskConsumer;
+import dev.kafkatask.routing.Backend;
+
+/**
+ * The consumer of one RabbitMQ queue: a Spring AMQP listener container whose consumers run on
+ * virtual threads, each running one task at a time and acknowledging it after it ran.
+ * Pausing and stopping cancel the consumers and let running tasks finish; draining consumes
+ * until the queue is empty and no task runs, then stops.
+ *
+ * @author kafka-task
+ */
+public final class RabbitQueueConsumer implements TaskConsumer {
+
+	private static final Log logger = LogFactory.getLog(RabbitQueueConsumer.class);
+
+	private final String queue;
+
+	private final SimpleMessageListenerContainer container;
+
+	private final CeleryTaskListener listener;
+
+	private final RabbitQueues queues;
+
+	private final ReentrantLock lock = new ReentrantLock();
+
+	private volatile ConsumerState state = ConsumerState.STOPPED;
+
+	private int quietChecks;
+
+	RabbitQueueConsumer(String queue, SimpleMessageListenerContainer container, CeleryTaskListener listener,
+			RabbitQueues queues) {
+		this.queue = queue;
+		this.container = container;
+		this.listener = listener;
+		this.queues = queues;
+	}
+
+	@Override
+	public Backend backend() {
+		return Backend.RABBITMQ;
+	}
+
+	@Override
+	public String queue() {
+		return this.queue;
+	}
+
+	@Override
+	public ConsumerState state() {
+		return this.state;
+	}
+
+	@Override
+	public int inFlight() {
+		return this.listener.inFlight();
+	}
+
+	@Override
+	public void start() {
+		transition(ConsumerState.RUNNING);
+	}
+
+	@Override
+	public void pause() {
+		transition(ConsumerState.PAUSED);
+	}
+
+	@Override
+	public void drain() {
+		transition(ConsumerState.DRAINING);
+	}
+
+	@Override
+	public void stop() {
+		transition(ConsumerState.STOPPED);
+	}
+
+	private void transition(ConsumerState target) {
+		this.lock.lock();
+		try {
+			if (target == ConsumerState.RUNNING || target == ConsumerState.DRAINING) {
+				this.queues.declare(this.queue);
+				this.queues.declareDeadLetters(this.queue);
+				if (!this.container.isRunning()) {
+					this.container.start();
+				}
+				this.quietChecks = 0;
+			}
+			else if (this.container.isRunning()) {
+				this.container.stop();
+			}
+			if (this.state != target) {
+				logger.info("RabbitMQ consumer of queue '" + this.queue + "': " + this.state + " -> " + target);
+			}
+			this.state = target;
+		}
+		finally {
+			this.lock.unlock();
+		}
+	}
+
+	/**
+	 * If draining, stop once the queue looked empty, with no task running, on two checks in
+	 * a row (a message handed to a consumer but not yet to its task is neither in the queue's
+	 * count nor running, for a moment). A message that went back to the queue on stopping
+	 * restarts the drain.
+	 */
+	void checkDrained() {
+		this.lock.lock();
+		try {
+			if (this.state != ConsumerState.DRAINING) {
+				return;
+			}
+			boolean quiet = this.queues.depth(this.queue) == 0 && this.listener.inFlight() == 0;
+			this.quietChecks = quiet ? this.quietChecks + 1 : 0;
+			if (this.quietChecks < 2) {
+				return;
+			}
+			this.container.stop();
+			if (this.queues.depth(this.queue) > 0) {
+				this.container.start();
+				this.quietChecks = 0;
+				return;
+			}
+			logger.info("RabbitMQ consumer of queue '" + this.queue + "' drained the queue: DRAINING -> STOPPED");
+			this.state = ConsumerState.STOPPED;
+		}
+		finally {
+			this.lock.unlock();
+		}
+	}
+
+	void shutdown() {
+		this.lock.lock();
+		try {
+			this.container.stop();
+			this.container.destroy();
+		}
+		finally {
+			this.lock.unlock();
+		}
+	}
+
+}

@@ -1,0 +1,155 @@
+package dev.kafkatask.rabbit;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+import org.springframework.amqp.core.AcknowledgeMode;
+import org.springframework.amqp.rabbit.connection.ConnectionFactory;
+import org.springframework.amqp.rabbit.listener.SimpleMessageListenerContainer;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.core.task.VirtualThreadTaskExecutor;
+import org.springframework.util.Assert;
+
+import dev.kafkatask.celery.CeleryMessageCodec;
+import dev.kafkatask.consumer.ConsumerSource;
+import dev.kafkatask.consumer.ConsumerState;
+import dev.kafkatask.execution.TaskRunner;
+import dev.kafkatask.monitor.TaskObserver;
+import dev.kafkatask.routing.Backend;
+
+/**
+ * The RabbitMQ consumers of an application, one per queue, started with the application
+ * and stopped (letting running tasks finish) when it stops. Consumers of other queues can be
+ * created at runtime, for example to drain a queue that has moved to Kafka.
+ *
+ * @author kafka-task
+ */
+public class RabbitTaskConsumers implements ConsumerSource, SmartLifecycle {
+
+	private static final Duration DRAIN_CHECK_INTERVAL = Duration.ofMillis(200);
+
+	private final ConnectionFactory connectionFactory;
+
+	private final CeleryMessageCodec codec;
+
+	private final TaskRunner runner;
+
+	private final RabbitDeadLetters deadLetters;
+
+	private final RabbitQueues queues;
+
+	private final TaskObserver observer;
+
+	private final Settings settings;
+
+	private final List<String> startupQueues;
+
+	private final Map<String, RabbitQueueConsumer> consumers = new ConcurrentHashMap<>();
+
+	private volatile ScheduledExecutorService drainChecks;
+
+	private volatile boolean running;
+
+	public RabbitTaskConsumers(ConnectionFactory connectionFactory, CeleryMessageCodec codec, TaskRunner runner,
+			RabbitDeadLetters deadLetters, RabbitQueues queues, TaskObserver observer, Settings settings,
+			List<String> startupQueues) {
+		this.connectionFactory = connectionFactory;
+		this.codec = codec;
+		this.runner = runner;
+		this.deadLetters = deadLetters;
+		this.queues = queues;
+		this.observer = observer;
+		this.settings = settings;
+		this.startupQueues = List.copyOf(startupQueues);
+		this.startupQueues.forEach(this::consumer);
+	}
+
+	@Override
+	public Backend backend() {
+		return Backend.RABBITMQ;
+	}
+
+	@Override
+	public List<RabbitQueueConsumer> consumers() {
+		return new ArrayList<>(this.consumers.values());
+	}
+
+	@Override
+	public RabbitQueueConsumer consumer(String queue) {
+		Assert.hasText(queue, "'queue' must not be empty");
+		return this.consumers.computeIfAbsent(queue, this::create);
+	}
+
+	private RabbitQueueConsumer create(String queue) {
+		CeleryTaskListener listener = new CeleryTaskListener(queue, this.codec, this.runner, this.deadLetters,
+				this.observer);
+		SimpleMessageListenerContainer container = new SimpleMessageListenerContainer(this.connectionFactory);
+		container.setQueueNames(queue);
+		container.setConcurrentConsumers(this.settings.concurrency());
+		container.setPrefetchCount(this.settings.prefetch());
+		container.setAcknowledgeMode(AcknowledgeMode.MANUAL);
+		container.setDefaultRequeueRejected(false);
+		container.setTaskExecutor(new VirtualThreadTaskExecutor("kafka-task-rabbit-" + queue + "-"));
+		container.setShutdownTimeout(this.settings.shutdownTimeout().toMillis());
+		container.setMissingQueuesFatal(false);
+		container.setAutoStartup(false);
+		container.setMessageListener(listener);
+		container.afterPropertiesSet();
+		return new RabbitQueueConsumer(queue, container, listener, this.queues);
+	}
+
+	@Override
+	public void start() {
+		ScheduledExecutorService checks = Executors.newSingleThreadScheduledExecutor(
+				Thread.ofPlatform().name("kafka-task-rabbit-drain").daemon(true).factory());
+		checks.scheduleWithFixedDelay(
+				() -> this.consumers.values().forEach(RabbitQueueConsumer::checkDrained),
+				DRAIN_CHECK_INTERVAL.toMillis(), DRAIN_CHECK_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
+		this.drainChecks = checks;
+		this.startupQueues.forEach((queue) -> consumer(queue).start());
+		this.running = true;
+	}
+
+	@Override
+	public void stop() {
+		this.running = false;
+		ScheduledExecutorService checks = this.drainChecks;
+		if (checks != null) {
+			checks.shutdownNow();
+		}
+		// Cancel every queue's consumers first, then wait: the queues wind down together.
+		this.consumers.values().parallelStream().forEach(RabbitQueueConsumer::shutdown);
+	}
+
+	@Override
+	public boolean isRunning() {
+		return this.running;
+	}
+
+	/**
+	 * Return the state of each queue's consumer.
+	 * @return the states by queue
+	 */
+	public Map<String, ConsumerState> states() {
+		Map<String, ConsumerState> states = new java.util.TreeMap<>();
+		this.consumers.forEach((queue, consumer) -> states.put(queue, consumer.state()));
+		return states;
+	}
+
+	/**
+	 * Settings of the consumers.
+	 *
+	 * @param concurrency the consumers (and tasks at once) per queue
+	 * @param prefetch the unacknowledged messages each consumer may hold
+	 * @param shutdownTimeout how long stopping waits for running tasks
+	 */
+	public record Settings(int concurrency, int prefetch, Duration shutdownTimeout) {
+	}
+
+}

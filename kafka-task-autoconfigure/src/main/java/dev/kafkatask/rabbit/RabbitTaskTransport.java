@@ -1,0 +1,68 @@
+package dev.kafkatask.rabbit;
+
+import java.util.concurrent.CompletableFuture;
+
+import org.springframework.amqp.core.Message;
+import org.springframework.amqp.core.ReturnedMessage;
+import org.springframework.amqp.rabbit.connection.CorrelationData;
+import org.springframework.amqp.rabbit.core.RabbitTemplate;
+
+import dev.kafkatask.celery.CeleryMessageCodec;
+import dev.kafkatask.codec.TaskEnvelope;
+import dev.kafkatask.dispatch.DispatchReceipt;
+import dev.kafkatask.dispatch.OutboundTask;
+import dev.kafkatask.dispatch.TaskTransport;
+import dev.kafkatask.routing.Backend;
+
+/**
+ * Publishes tasks to RabbitMQ as Celery protocol 2 messages, to the default exchange with
+ * the queue name as routing key. The dispatch completes only when RabbitMQ confirmed the
+ * message; a message RabbitMQ returns as unroutable, or refuses, fails it with the reason.
+ * The template must use a connection factory with correlated publisher confirms and
+ * returns, and be mandatory.
+ *
+ * @author kafka-task
+ */
+public class RabbitTaskTransport implements TaskTransport {
+
+	private final RabbitTemplate template;
+
+	private final CeleryMessageCodec codec;
+
+	private final RabbitQueues queues;
+
+	public RabbitTaskTransport(RabbitTemplate template, CeleryMessageCodec codec, RabbitQueues queues) {
+		this.template = template;
+		this.codec = codec;
+		this.queues = queues;
+	}
+
+	@Override
+	public Backend backend() {
+		return Backend.RABBITMQ;
+	}
+
+	@Override
+	public CompletableFuture<DispatchReceipt> send(OutboundTask task) {
+		TaskEnvelope envelope = task.envelope();
+		String queue = task.queue();
+		this.queues.declare(queue);
+		Message message = this.codec.encode(envelope);
+		CorrelationData correlation = new CorrelationData(envelope.id());
+		this.template.send("", queue, message, correlation);
+		return correlation.getFuture().thenApply((confirm) -> {
+			ReturnedMessage returned = correlation.getReturned();
+			if (returned != null) {
+				throw new RabbitPublishException("RabbitMQ returned task '" + envelope.task() + "' [" + envelope.id()
+						+ "] as unroutable (" + returned.getReplyCode() + " " + returned.getReplyText()
+						+ "): no queue '" + queue + "' takes routing key '" + queue + "' on the default exchange");
+			}
+			if (!confirm.ack()) {
+				throw new RabbitPublishException("RabbitMQ refused task '" + envelope.task() + "' [" + envelope.id()
+						+ "] for queue '" + queue + "' (nack): " + confirm.reason());
+			}
+			return new DispatchReceipt(envelope.id(), envelope.task(), queue, Backend.RABBITMQ, queue, -1, -1);
+		});
+	}
+
+}

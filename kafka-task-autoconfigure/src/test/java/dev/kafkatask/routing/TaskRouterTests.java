@@ -1,0 +1,135 @@
+package dev.kafkatask.routing;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.stream.IntStream;
+
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
+import static org.assertj.core.api.Assertions.within;
+
+/**
+ * Tests for {@link TaskRouter} and {@link RoutingRules}.
+ *
+ * @author kafka-task
+ */
+class TaskRouterTests {
+
+	@Test
+	void whenNoRuleMatchesThenTheDefaultBackendTakesTheTask() {
+		TaskRouter router = new TaskRouter(RoutingRules.allTo(Backend.KAFKA));
+		assertThat(router.route("orders.receipt", "orders", "id-1", null))
+			.isEqualTo(new RouteDecision(Backend.KAFKA, null, "default", false));
+	}
+
+	@Test
+	void whenTaskAndQueueRulesMatchThenTheTaskRuleWins() {
+		RoutingRules rules = RoutingRules.allTo(Backend.KAFKA)
+			.withQueue("celery", Route.to(Backend.RABBITMQ))
+			.withTask("billing.charge", Route.to(Backend.KAFKA));
+		TaskRouter router = new TaskRouter(rules);
+		assertThat(router.route("billing.charge", "celery", "id-1", null).backend()).isEqualTo(Backend.KAFKA);
+		assertThat(router.route("billing.charge", "celery", "id-1", null).rule()).isEqualTo("task:billing.charge");
+		assertThat(router.route("billing.refund", "celery", "id-1", null).backend()).isEqualTo(Backend.RABBITMQ);
+		assertThat(router.route("billing.refund", "celery", "id-1", null).rule()).isEqualTo("queue:celery");
+	}
+
+	@Test
+	void whenRampIsSetThenItsShareOfDispatchesTakesTheOtherBackend() {
+		TaskRouter router = new TaskRouter(RoutingRules.allTo(Backend.RABBITMQ)
+			.withTask("billing.charge", Route.to(Backend.RABBITMQ).withRamp(new Ramp(Backend.KAFKA, 25))));
+		long toKafka = IntStream.range(0, 20_000)
+			.mapToObj((i) -> router.route("billing.charge", "celery", UUID.randomUUID().toString(), null))
+			.filter((decision) -> decision.backend() == Backend.KAFKA)
+			.count();
+		assertThat(toKafka / 20_000.0).isCloseTo(0.25, within(0.02));
+	}
+
+	@Test
+	void whenRampIsSetThenTheSameTaskIdAlwaysTakesTheSameRoute() {
+		TaskRouter router = new TaskRouter(RoutingRules.allTo(Backend.RABBITMQ)
+			.withTask("billing.charge", Route.to(Backend.RABBITMQ).withRamp(new Ramp(Backend.KAFKA, 50))));
+		for (int i = 0; i < 200; i++) {
+			String id = UUID.randomUUID().toString();
+			Backend first = router.route("billing.charge", "celery", id, null).backend();
+			for (int retry = 0; retry < 5; retry++) {
+				assertThat(router.route("billing.charge", "celery", id, null).backend()).isEqualTo(first);
+			}
+		}
+	}
+
+	@Test
+	void whenRampGrowsThenDispatchesAlreadyMovedStayMoved() {
+		Route rabbit = Route.to(Backend.RABBITMQ);
+		TaskRouter router = new TaskRouter(
+				RoutingRules.allTo(Backend.RABBITMQ).withTask("t", rabbit.withRamp(new Ramp(Backend.KAFKA, 10))));
+		List<String> moved = new ArrayList<>();
+		for (int i = 0; i < 2000; i++) {
+			String id = "task-" + i;
+			if (router.route("t", "q", id, null).backend() == Backend.KAFKA) {
+				moved.add(id);
+			}
+		}
+		router.update((rules) -> rules.withTask("t", rabbit.withRamp(new Ramp(Backend.KAFKA, 60))));
+		assertThat(moved).allSatisfy((id) -> assertThat(router.route("t", "q", id, null).backend())
+			.isEqualTo(Backend.KAFKA));
+	}
+
+	@Test
+	void whenStickyByKeyThenTasksOfOneKeyTakeOneRoute() {
+		RoutingRules rules = new RoutingRules(Backend.RABBITMQ,
+				Map.of("q", Route.to(Backend.RABBITMQ).withRamp(new Ramp(Backend.KAFKA, 50))), Map.of(),
+				StickyKey.KEY);
+		TaskRouter router = new TaskRouter(rules);
+		for (String key : List.of("customer-1", "customer-2", "customer-3", "customer-4")) {
+			Backend first = router.route("t", "q", UUID.randomUUID().toString(), key).backend();
+			for (int i = 0; i < 20; i++) {
+				assertThat(router.route("t", "q", UUID.randomUUID().toString(), key).backend()).isEqualTo(first);
+			}
+		}
+	}
+
+	@Test
+	void whenShadowIsAskedThenTheOtherBackendGetsACopy() {
+		TaskRouter router = new TaskRouter(RoutingRules.allTo(Backend.RABBITMQ)
+			.withQueue("celery", Route.to(Backend.RABBITMQ).withShadow(Backend.KAFKA)));
+		assertThat(router.route("t", "celery", "id", null).shadow()).isEqualTo(Backend.KAFKA);
+		assertThat(router.route("t", "other", "id", null).shadow()).isNull();
+	}
+
+	@Test
+	void whenRulesChangeThenListenersHearAndTheNextDispatchFollows() {
+		TaskRouter router = new TaskRouter(RoutingRules.allTo(Backend.KAFKA));
+		List<RoutingRules> heard = new ArrayList<>();
+		router.addListener(heard::add);
+		router.update((rules) -> rules.withQueue("celery", Route.to(Backend.RABBITMQ)));
+		router.update((rules) -> rules.withQueue("celery", Route.to(Backend.RABBITMQ)));
+		assertThat(heard).hasSize(1);
+		assertThat(router.route("t", "celery", "id", null).backend()).isEqualTo(Backend.RABBITMQ);
+		router.update((rules) -> rules.withQueue("celery", null));
+		assertThat(router.route("t", "celery", "id", null).backend()).isEqualTo(Backend.KAFKA);
+	}
+
+	@Test
+	void bucketsAreStableAcrossReleases() {
+		// Golden values (CRC-32C of the UTF-8 bytes, modulo 10,000): changing the hash would
+		// move tasks between backends in the middle of a ramp.
+		assertThat(TaskRouter.bucket("a")).isEqualTo(1376);
+		assertThat(TaskRouter.bucket("00000000-0000-0000-0000-000000000000")).isEqualTo(501);
+		assertThat(TaskRouter.bucket("task-1")).isEqualTo(4240);
+	}
+
+	@Test
+	void whenBackendOrRampIsInvalidThenItIsRefused() {
+		assertThatIllegalArgumentException().isThrownBy(() -> Backend.of("sqs"))
+			.withMessage("Unknown backend 'sqs': kafka or rabbitmq");
+		assertThatIllegalArgumentException().isThrownBy(() -> new Ramp(Backend.KAFKA, 101));
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> Route.to(Backend.KAFKA).withShadow(Backend.KAFKA));
+	}
+
+}
