@@ -1,23 +1,33 @@
 package dev.kafkatask.sample;
 
+import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ThreadLocalRandom;
+
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ProblemDetail;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
 import dev.kafkatask.dispatch.DispatchReceipt;
 import dev.kafkatask.dispatch.TaskDispatcher;
+import dev.kafkatask.dispatch.TaskOptions;
+import dev.kafkatask.rabbit.RabbitPublishException;
 
 /**
  * Lets a person dispatch demo tasks and watch them run in the log and in
@@ -39,12 +49,71 @@ class DemoController {
 
 	private final OrderReceiptTasks receipts;
 
+	private final EchoTasks echoTasks;
+
 	DemoController(TaskDispatcher dispatcher, LedgerClient ledger, LedgerTasks ledgerTasks,
-			OrderReceiptTasks receipts) {
+			OrderReceiptTasks receipts, EchoTasks echoTasks) {
 		this.dispatcher = dispatcher;
 		this.ledger = ledger;
 		this.ledgerTasks = ledgerTasks;
 		this.receipts = receipts;
+		this.echoTasks = echoTasks;
+	}
+
+	/**
+	 * Dispatch any task by name, local or remote (a Python Celery worker's), through the
+	 * router, and answer with the receipt: which backend took it and where.
+	 * @param taskName the task name
+	 * @param request the arguments, queue and options
+	 * @return the receipt, once the broker acknowledged the task
+	 */
+	@PostMapping("/send/{taskName}")
+	CompletableFuture<DispatchReceipt> send(@PathVariable String taskName, @RequestBody(required = false)
+			@Nullable SendRequest request) {
+		SendRequest send = (request != null) ? request : new SendRequest(null, null, null, null);
+		TaskOptions options = TaskOptions.none().withQueue(send.queue());
+		Map<String, Object> given = (send.options() != null) ? send.options() : Map.of();
+		for (Map.Entry<String, Object> option : given.entrySet()) {
+			options = switch (option.getKey()) {
+				case "task_id" -> options.withTaskId(String.valueOf(option.getValue()));
+				case "key" -> options.withKey(String.valueOf(option.getValue()));
+				case "eta" -> options.withEta(Instant.parse(String.valueOf(option.getValue())));
+				case "expires" -> options.withExpires(Instant.parse(String.valueOf(option.getValue())));
+				case "countdown" -> options.withCountdown(seconds(option.getValue()));
+				default -> throw new IllegalArgumentException("Option '" + option.getKey()
+						+ "' is not supported here: task_id, key, eta, expires or countdown");
+			};
+		}
+		return this.dispatcher.dispatch(taskName, (send.args() != null) ? send.args() : List.of(),
+				(send.kwargs() != null) ? send.kwargs() : Map.of(), options);
+	}
+
+	/**
+	 * Show the last 100 calls of {@code demo.echo}, newest first.
+	 * @return the calls
+	 */
+	@GetMapping("/echoes")
+	List<EchoTasks.Echo> echoes() {
+		return this.echoTasks.echoes();
+	}
+
+	private static Duration seconds(Object value) {
+		if (!(value instanceof Number number)) {
+			throw new IllegalArgumentException("Option 'countdown' must be a number of seconds, not '" + value + "'");
+		}
+		return Duration.ofMillis(Math.round(number.doubleValue() * 1000));
+	}
+
+	/**
+	 * Body of {@code POST /demo/send/{taskName}}.
+	 *
+	 * @param args the positional arguments
+	 * @param kwargs the keyword arguments
+	 * @param queue the queue, or {@code null} for the task's own
+	 * @param options dispatch options
+	 */
+	record SendRequest(@Nullable List<@Nullable Object> args, @Nullable Map<String, @Nullable Object> kwargs,
+			@Nullable String queue, @Nullable Map<String, Object> options) {
 	}
 
 	/**
@@ -70,9 +139,23 @@ class DemoController {
 					sent.get(sent.size() - 1).join()));
 	}
 
-	@ExceptionHandler(IllegalArgumentException.class)
-	ProblemDetail badRequest(IllegalArgumentException ex) {
+	@ExceptionHandler({ IllegalArgumentException.class, DateTimeParseException.class })
+	ProblemDetail badRequest(RuntimeException ex) {
 		return ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST, ex.getMessage());
+	}
+
+	/**
+	 * A dispatch the broker did not take (no transport for its route, unroutable, refused)
+	 * answers 503 with the reason.
+	 * @param ex the failure
+	 * @return the problem
+	 */
+	@ExceptionHandler({ IllegalStateException.class, RabbitPublishException.class, CompletionException.class })
+	ProblemDetail notDispatched(RuntimeException ex) {
+		Throwable cause = (ex instanceof CompletionException && ex.getCause() != null) ? ex.getCause() : ex;
+		HttpStatus status = (cause instanceof IllegalArgumentException) ? HttpStatus.BAD_REQUEST
+				: HttpStatus.SERVICE_UNAVAILABLE;
+		return ProblemDetail.forStatusAndDetail(status, cause.getMessage());
 	}
 
 	/**
