@@ -42,7 +42,7 @@ class SampleApplicationTests {
 	void whenOrdersAreDispatchedThenReceiptsAndLedgerTasksRunAndShowInPrometheus() throws Exception {
 		HttpResponse<String> dispatched = post("/demo/dispatch?count=5");
 		assertThat(dispatched.statusCode()).isEqualTo(200);
-		assertThat(dispatched.body()).contains("\"dispatched\":10").contains("\"topic\":\"sample-test.orders\"");
+		assertThat(dispatched.body()).contains("\"dispatched\":10").contains("\"destination\":\"sample-test.orders\"");
 		await().atMost(Duration.ofSeconds(30)).until(() -> this.receipts.sent() == 5);
 		await().atMost(Duration.ofSeconds(30)).until(() -> this.ledger.totals().containsKey("revenue"));
 		await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
@@ -58,6 +58,42 @@ class SampleApplicationTests {
 	}
 
 	@Test
+	void whenEchoIsSentThenRabbitMqTakesItAndTheAppRunsIt() throws Exception {
+		HttpResponse<String> sent = post("/demo/send/demo.echo",
+				"{\"args\": [1, \"two\"], \"kwargs\": {\"three\": true}}");
+		assertThat(sent.statusCode()).isEqualTo(200);
+		assertThat(sent.body()).contains("\"backend\":\"rabbitmq\"").contains("\"destination\":\"celery\"");
+		String taskId = sent.body().replaceAll(".*\"taskId\":\"([^\"]+)\".*", "$1");
+		await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(get("/demo/echoes").body())
+			.contains("\"taskId\":\"" + taskId + "\",\"backend\":\"rabbitmq\",\"queue\":\"celery\","
+					+ "\"args\":[1,\"two\"],\"kwargs\":{\"three\":true}"));
+	}
+
+	@Test
+	void whenEchoIsSentToAQueueWithoutRuleThenKafkaTakesIt() throws Exception {
+		HttpResponse<String> sent = post("/demo/send/demo.echo", "{\"args\": [\"via-kafka\"], \"queue\": \"orders\"}");
+		assertThat(sent.statusCode()).isEqualTo(200);
+		assertThat(sent.body()).contains("\"backend\":\"kafka\"").contains("\"destination\":\"sample-test.orders\"");
+		await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(get("/demo/echoes").body())
+			.contains("\"backend\":\"kafka\",\"queue\":\"orders\",\"args\":[\"via-kafka\"]"));
+	}
+
+	@Test
+	void whenOptionIsUnknownThenSendIsRefusedNamingIt() throws Exception {
+		HttpResponse<String> refused = post("/demo/send/demo.echo", "{\"options\": {\"priority\": 5}}");
+		assertThat(refused.statusCode()).isEqualTo(400);
+		assertThat(refused.body()).contains("Option 'priority' is not supported");
+	}
+
+	@Test
+	void whenDemoProfileIsOffThenRoutesCannotBeChangedOverHttp() throws Exception {
+		assertThat(get("/actuator/kafkatasks").body()).contains("\"celery\":{\"backend\":\"rabbitmq\"");
+		HttpResponse<String> refused = post("/actuator/kafkatasks/queue/celery", "{\"backend\": \"kafka\"}");
+		assertThat(refused.statusCode()).isGreaterThanOrEqualTo(400);
+		assertThat(get("/actuator/kafkatasks").body()).contains("\"celery\":{\"backend\":\"rabbitmq\"");
+	}
+
+	@Test
 	void whenCountIsOutOfRangeThenDispatchIsRefused() throws Exception {
 		HttpResponse<String> refused = post("/demo/dispatch?count=0");
 		assertThat(refused.statusCode()).isEqualTo(400);
@@ -67,6 +103,13 @@ class SampleApplicationTests {
 	private HttpResponse<String> post(String path) throws Exception {
 		return this.http.send(HttpRequest.newBuilder(uri(path)).POST(HttpRequest.BodyPublishers.noBody()).build(),
 				HttpResponse.BodyHandlers.ofString());
+	}
+
+	private HttpResponse<String> post(String path, String json) throws Exception {
+		return this.http.send(HttpRequest.newBuilder(uri(path))
+			.header("Content-Type", "application/json")
+			.POST(HttpRequest.BodyPublishers.ofString(json))
+			.build(), HttpResponse.BodyHandlers.ofString());
 	}
 
 	private HttpResponse<String> get(String path) throws Exception {
