@@ -38,6 +38,7 @@ import dev.kafkatask.kafka.TaskTopics;
 import dev.kafkatask.kafka.TopicProvisioner;
 import dev.kafkatask.kafka.listener.ContainerSettings;
 import dev.kafkatask.kafka.listener.DeadLetterPublisher;
+import dev.kafkatask.kafka.listener.KafkaTaskConsumers;
 import dev.kafkatask.kafka.listener.OrderingMode;
 import dev.kafkatask.kafka.listener.TaskListenerContainer;
 import dev.kafkatask.kafka.listener.TaskRecordHandler;
@@ -137,6 +138,13 @@ public final class KafkaTaskKafkaAutoConfiguration {
 			return definition != null && definition.threads() == TaskThreads.PLATFORM;
 		});
 		return container;
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	@ConditionalOnBean(TaskListenerContainer.class)
+	KafkaTaskConsumers kafkaTaskConsumers(TaskListenerContainer container, TaskTopics topics) {
+		return new KafkaTaskConsumers(container, topics);
 	}
 
 	private static List<String> workerQueues(KafkaTaskProperties properties, TaskRegistry registry) {

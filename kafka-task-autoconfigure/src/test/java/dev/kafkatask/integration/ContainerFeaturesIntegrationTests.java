@@ -16,11 +16,15 @@ import org.junit.jupiter.api.Test;
 
 import org.springframework.context.ConfigurableApplicationContext;
 
+import dev.kafkatask.consumer.ConsumerState;
+import dev.kafkatask.consumer.TaskConsumer;
+import dev.kafkatask.consumer.TaskConsumers;
 import dev.kafkatask.dispatch.DispatchReceipt;
 import dev.kafkatask.dispatch.TaskDispatcher;
 import dev.kafkatask.dispatch.TaskOptions;
 import dev.kafkatask.execution.pinning.CarrierPinningDetector;
 import dev.kafkatask.kafka.listener.TaskListenerContainer;
+import dev.kafkatask.routing.Backend;
 import dev.kafkatask.test.SharedKafkaBroker;
 import dev.kafkatask.test.TestKafka;
 
@@ -160,6 +164,37 @@ class ContainerFeaturesIntegrationTests {
 				assertThat(committed).isNotNull();
 				assertThat(committed.offset()).isEqualTo(end);
 			});
+		}
+	}
+
+	@Test
+	void whenQueueIsPausedDrainedAndStartedAtRuntimeThenTheWorkerFollows() throws Exception {
+		try (ConfigurableApplicationContext worker = this.apps.start("kafka-task.kafka.partitions=2")) {
+			awaitAssigned(worker);
+			TaskListenerContainer container = worker.getBean(TaskListenerContainer.class);
+			TaskConsumer consumer = worker.getBean(TaskConsumers.class).consumer(Backend.KAFKA, "default");
+			assertThat(consumer.state()).isEqualTo(ConsumerState.RUNNING);
+			consumer.pause();
+			TaskDispatcher dispatcher = worker.getBean(TaskDispatcher.class);
+			for (int i = 0; i < 20; i++) {
+				dispatcher.dispatch("it.count", i).get();
+			}
+			await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(3))
+				.until(() -> this.apps.journal().distinctRuns() == 0);
+			consumer.drain();
+			await().atMost(TIMEOUT).until(() -> consumer.state() == ConsumerState.STOPPED);
+			assertThat(this.apps.journal().distinctRuns()).isEqualTo(20);
+			await().atMost(TIMEOUT).until(() -> container.getAssignment().isEmpty());
+			for (int i = 20; i < 25; i++) {
+				dispatcher.dispatch("it.count", i).get();
+			}
+			await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(3))
+				.until(() -> this.apps.journal().distinctRuns() == 20);
+			consumer.start();
+			await().atMost(TIMEOUT).until(() -> this.apps.journal().distinctRuns() == 25);
+			for (int i = 0; i < 25; i++) {
+				assertThat(this.apps.journal().runs("count:" + i)).as("runs of task %d", i).isEqualTo(1);
+			}
 		}
 	}
 

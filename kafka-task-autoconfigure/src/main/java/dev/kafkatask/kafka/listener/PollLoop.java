@@ -25,6 +25,7 @@ import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.header.Header;
 import org.jspecify.annotations.Nullable;
 
+import dev.kafkatask.consumer.ConsumerState;
 import dev.kafkatask.execution.PreparedTask;
 import dev.kafkatask.kafka.TaskHeaders;
 
@@ -46,11 +47,19 @@ final class PollLoop implements Runnable {
 
 	private static final int MAX_WAKEUP_RETRIES = 100;
 
+	private static final Duration DRAIN_CHECK_INTERVAL = Duration.ofMillis(200);
+
+	private static final Duration DRAIN_CHECK_TIMEOUT = Duration.ofSeconds(5);
+
 	private final ContainerSettings settings;
 
 	private final Consumer<String, byte[]> consumer;
 
-	private final Collection<String> topics;
+	private final TopicStates topicStates;
+
+	private Set<String> subscription = Set.of();
+
+	private long nextDrainCheck;
 
 	private final TaskRecordHandler handler;
 
@@ -76,12 +85,12 @@ final class PollLoop implements Runnable {
 
 	private long lastCommitCheck = System.nanoTime();
 
-	PollLoop(ContainerSettings settings, Consumer<String, byte[]> consumer, Collection<String> topics,
+	PollLoop(ContainerSettings settings, Consumer<String, byte[]> consumer, TopicStates topicStates,
 			TaskRecordHandler handler, ExecutorService virtualThreads, ExecutorService platformThreads,
 			Predicate<String> runsOnPlatformThreads) {
 		this.settings = settings;
 		this.consumer = consumer;
-		this.topics = List.copyOf(topics);
+		this.topicStates = topicStates;
 		this.handler = handler;
 		this.virtualThreads = virtualThreads;
 		this.platformThreads = platformThreads;
@@ -94,8 +103,18 @@ final class PollLoop implements Runnable {
 	@Override
 	public void run() {
 		try {
-			this.consumer.subscribe(this.topics, new RebalanceListener());
+			RebalanceListener rebalanceListener = new RebalanceListener();
+			this.topicStates.takeChanged();
+			resubscribe(rebalanceListener);
 			while (this.running) {
+				if (this.topicStates.takeChanged()) {
+					resubscribe(rebalanceListener);
+				}
+				if (this.subscription.isEmpty()) {
+					// Nothing to consume: wait for a topic to be started (or for stop).
+					this.topicStates.awaitChange(this.settings.pollTimeout().toMillis(), TimeUnit.MILLISECONDS);
+					continue;
+				}
 				ConsumerRecords<String, byte[]> records = poll(untilNextCommit());
 				for (ConsumerRecord<String, byte[]> record : records) {
 					OffsetTracker.Ticket ticket = this.offsets
@@ -107,8 +126,12 @@ final class PollLoop implements Runnable {
 				this.scheduler.dispatch();
 				applyFlowControl();
 				commitIfDue();
+				checkDrainedTopics();
 			}
 			drain();
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
 		}
 		catch (RuntimeException | Error ex) {
 			this.failure = ex;
@@ -124,6 +147,68 @@ final class PollLoop implements Runnable {
 			this.assignment = Set.of();
 			this.running = false;
 			this.stopped.countDown();
+		}
+	}
+
+	/**
+	 * Subscribe to the topics that are not stopped. Leaving a topic revokes its partitions,
+	 * which waits for their running tasks and commits them.
+	 */
+	private void resubscribe(RebalanceListener rebalanceListener) {
+		Set<String> wanted = this.topicStates.subscribed();
+		if (wanted.equals(this.subscription)) {
+			return;
+		}
+		if (wanted.isEmpty()) {
+			this.consumer.unsubscribe();
+		}
+		else {
+			this.consumer.subscribe(wanted, rebalanceListener);
+		}
+		logger.info("Task consumer of group '" + this.settings.groupId() + "' subscribed to " + wanted);
+		this.subscription = wanted;
+	}
+
+	/**
+	 * Stop each draining topic once this consumer has nothing more of it: every assigned
+	 * partition read to its end, and no record of it waiting or running. A topic of which
+	 * this consumer holds no partition has nothing to drain here.
+	 */
+	private void checkDrainedTopics() {
+		Set<String> draining = this.topicStates.topicsIn(Set.of(ConsumerState.DRAINING));
+		long now = System.nanoTime();
+		if (draining.isEmpty() || now - this.nextDrainCheck < 0) {
+			return;
+		}
+		this.nextDrainCheck = now + DRAIN_CHECK_INTERVAL.toNanos();
+		Set<TopicPartition> assigned = this.consumer.assignment();
+		for (String topic : draining) {
+			Set<TopicPartition> partitions = new HashSet<>();
+			assigned.stream().filter((partition) -> partition.topic().equals(topic)).forEach(partitions::add);
+			if (!partitions.isEmpty() && (this.scheduler.pending(partitions) > 0 || !readToEnd(partitions))) {
+				continue;
+			}
+			logger.info("Task consumer of group '" + this.settings.groupId() + "' drained " + topic);
+			this.topicStates.set(topic, ConsumerState.STOPPED);
+		}
+	}
+
+	private boolean readToEnd(Set<TopicPartition> partitions) {
+		try {
+			Map<TopicPartition, Long> ends = this.consumer.endOffsets(partitions, DRAIN_CHECK_TIMEOUT);
+			for (TopicPartition partition : partitions) {
+				if (this.consumer.position(partition, DRAIN_CHECK_TIMEOUT) < ends.getOrDefault(partition, 0L)) {
+					return false;
+				}
+			}
+			return true;
+		}
+		catch (WakeupException ex) {
+			return false;
+		}
+		catch (KafkaException ex) {
+			logger.warn("Could not read the end offsets of " + partitions + " while draining: " + ex);
+			return false;
 		}
 	}
 
@@ -157,10 +242,15 @@ final class PollLoop implements Runnable {
 		Set<TopicPartition> assigned = this.consumer.assignment();
 		Set<TopicPartition> blocked = new HashSet<>(this.scheduler.blocked());
 		blocked.retainAll(assigned);
-		Set<TopicPartition> toPause = new HashSet<>(blocked);
+		Set<String> pausedTopics = this.topicStates.topicsIn(Set.of(ConsumerState.PAUSED));
+		Set<TopicPartition> toHold = new HashSet<>(blocked);
+		if (!pausedTopics.isEmpty()) {
+			assigned.stream().filter((partition) -> pausedTopics.contains(partition.topic())).forEach(toHold::add);
+		}
+		Set<TopicPartition> toPause = new HashSet<>(toHold);
 		toPause.removeAll(this.consumer.paused());
 		Set<TopicPartition> toResume = new HashSet<>(this.consumer.paused());
-		toResume.removeAll(blocked);
+		toResume.removeAll(toHold);
 		if (!toPause.isEmpty()) {
 			this.consumer.pause(toPause);
 		}
@@ -273,9 +363,10 @@ final class PollLoop implements Runnable {
 	void requestStop() {
 		this.running = false;
 		wakeUp();
+		this.topicStates.signal();
 	}
 
-	private void wakeUp() {
+	void wakeUp() {
 		try {
 			this.consumer.wakeup();
 		}
@@ -387,14 +478,24 @@ final class PollLoop implements Runnable {
 			}
 			commitSync(PollLoop.this.offsets.committable(partitions));
 			PollLoop.this.offsets.forget(partitions);
-			PollLoop.this.assignment = Set.copyOf(PollLoop.this.consumer.assignment());
+			PollLoop.this.assignment = assignmentWithout(partitions);
 		}
 
 		@Override
 		public void onPartitionsLost(Collection<TopicPartition> partitions) {
 			PollLoop.this.scheduler.drop(partitions);
 			PollLoop.this.offsets.forget(partitions);
-			PollLoop.this.assignment = Set.copyOf(PollLoop.this.consumer.assignment());
+			PollLoop.this.assignment = assignmentWithout(partitions);
+		}
+
+		/**
+		 * Return the assignment without the given partitions: while they are revoked or lost,
+		 * the consumer still counts them as assigned.
+		 */
+		private Set<TopicPartition> assignmentWithout(Collection<TopicPartition> partitions) {
+			Set<TopicPartition> remaining = new HashSet<>(PollLoop.this.consumer.assignment());
+			remaining.removeAll(partitions);
+			return Set.copyOf(remaining);
 		}
 
 		@Override

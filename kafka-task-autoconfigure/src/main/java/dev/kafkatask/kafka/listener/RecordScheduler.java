@@ -234,6 +234,28 @@ final class RecordScheduler {
 		}
 	}
 
+	/**
+	 * Return how many records of the given partitions wait or run.
+	 * @param partitions the partitions
+	 * @return the count
+	 */
+	int pending(Collection<TopicPartition> partitions) {
+		this.lock.lock();
+		try {
+			int pending = 0;
+			for (TopicPartition partition : partitions) {
+				PartitionQueue queue = this.partitions.get(partition);
+				if (queue != null) {
+					pending += queue.inFlight + queue.backlog.size() + queue.parked;
+				}
+			}
+			return pending;
+		}
+		finally {
+			this.lock.unlock();
+		}
+	}
+
 	int inFlight() {
 		this.lock.lock();
 		try {

@@ -3,6 +3,7 @@ package dev.kafkatask.kafka.listener;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -20,6 +21,7 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.kafka.core.ConsumerFactory;
 
+import dev.kafkatask.consumer.ConsumerState;
 import dev.kafkatask.kafka.TaskTopics;
 import dev.kafkatask.monitor.TaskObserver;
 
@@ -60,7 +62,7 @@ public class TaskListenerContainer implements SmartLifecycle {
 
 	private volatile @Nullable PollLoop loop;
 
-	private volatile List<String> subscribedTopics = List.of();
+	private volatile @Nullable TopicStates topicStates;
 
 	private volatile @Nullable Thread consumerThread;
 
@@ -100,10 +102,10 @@ public class TaskListenerContainer implements SmartLifecycle {
 			throw new IllegalStateException("Task consumer of group '" + this.settings.groupId()
 					+ "' is still stopping; start it again once it stopped");
 		}
-		List<String> topicsToConsume = List.copyOf(this.topics.get());
+		TopicStates states = topicStates();
+		Set<String> topicsToConsume = states.subscribed();
 		if (topicsToConsume.isEmpty()) {
-			logger.info("Task consumer of group '" + this.settings.groupId() + "' has no queues to consume");
-			return;
+			logger.info("Task consumer of group '" + this.settings.groupId() + "' has no queues to consume yet");
 		}
 		Consumer<String, byte[]> consumer = this.consumerFactory.createConsumer(this.settings.groupId(),
 				"kafka-task-" + this.settings.groupId(), null);
@@ -113,18 +115,15 @@ public class TaskListenerContainer implements SmartLifecycle {
 			.name("kafka-task-cpu-" + this.settings.groupId() + "-", 0)
 			.daemon(true)
 			.factory());
-		PollLoop newLoop = new PollLoop(this.settings, consumer, topicsToConsume, this.handler, virtualThreads,
+		PollLoop newLoop = new PollLoop(this.settings, consumer, states, this.handler, virtualThreads,
 				platformThreads, this.runsOnPlatformThreads);
-		this.subscribedTopics = topicsToConsume;
 		this.loop = newLoop;
 		this.consumerThread = Thread.ofPlatform()
 			.name("kafka-task-consumer-" + this.settings.groupId())
 			.daemon(false)
 			.start(newLoop);
-		for (String topic : topicsToConsume) {
-			String queue = this.taskTopics.queue(topic);
-			this.observer.workerStarted(this.settings.groupId(), (queue != null) ? queue : topic,
-					() -> newLoop.inFlight(topic));
+		for (String topic : states.all().keySet()) {
+			observeWorker(topic);
 		}
 		logger.info("Task consumer of group '" + this.settings.groupId() + "' started on " + topicsToConsume);
 	}
@@ -217,11 +216,64 @@ public class TaskListenerContainer implements SmartLifecycle {
 	}
 
 	/**
-	 * Return the topics the container consumes, empty before it started.
+	 * Return the topics the container consumes (those not stopped), empty before it started.
 	 * @return the topics
 	 */
 	public List<String> getTopics() {
-		return this.subscribedTopics;
+		TopicStates states = this.topicStates;
+		return (states != null) ? List.copyOf(new java.util.TreeSet<>(states.subscribed())) : List.of();
+	}
+
+	/**
+	 * Return the state of each topic the container knows.
+	 * @return the states by topic
+	 */
+	public Map<String, ConsumerState> getTopicStates() {
+		return topicStates().all();
+	}
+
+	/**
+	 * Start, pause, drain or stop consuming a topic. A stopped topic is left (its partitions
+	 * go to other members of the group, after its running tasks finished and were
+	 * committed); a paused one is kept but not fetched; a draining one is consumed until this
+	 * container has read all of its partitions and finished their tasks, then stopped.
+	 * @param topic the topic
+	 * @param state the wanted state
+	 */
+	public void setTopicState(String topic, ConsumerState state) {
+		TopicStates states = topicStates();
+		boolean known = states.all().containsKey(topic);
+		states.set(topic, state);
+		if (!known && this.loop != null) {
+			observeWorker(topic);
+		}
+		PollLoop current = this.loop;
+		if (current != null) {
+			current.wakeUp();
+		}
+	}
+
+	private TopicStates topicStates() {
+		TopicStates states = this.topicStates;
+		if (states == null) {
+			this.lifecycleLock.lock();
+			try {
+				states = this.topicStates;
+				if (states == null) {
+					states = new TopicStates(this.topics.get());
+					this.topicStates = states;
+				}
+			}
+			finally {
+				this.lifecycleLock.unlock();
+			}
+		}
+		return states;
+	}
+
+	private void observeWorker(String topic) {
+		String queue = this.taskTopics.queue(topic);
+		this.observer.workerStarted(this.settings.groupId(), (queue != null) ? queue : topic, () -> getInFlight(topic));
 	}
 
 	/**
