@@ -40,7 +40,9 @@ import dev.kafkatask.codec.TaskEnvelope;
  * <ul>
  * <li>properties {@code correlation_id} (the task id), {@code content_type}
  * {@code application/json}, {@code content_encoding} {@code utf-8}, persistent delivery,
- * and {@code priority}, {@code reply_to} and {@code expiration} when set;</li>
+ * the envelope's creation time as {@code timestamp}, and {@code priority},
+ * {@code reply_to} and {@code expiration} (the time to {@code expires}, at most the ten
+ * years RabbitMQ accepts) when set;</li>
  * <li>headers {@code lang}, {@code task}, {@code id}, {@code root_id}, {@code parent_id},
  * {@code group}, {@code group_index}, {@code retries}, {@code eta}, {@code expires},
  * {@code timelimit} ({@code [time_limit, soft_time_limit]}), {@code shadow},
@@ -77,6 +79,12 @@ public final class CeleryMessageCodec {
 	 * The content encoding of the messages this codec writes and reads.
 	 */
 	public static final String CONTENT_ENCODING = "utf-8";
+
+	/**
+	 * The longest per-message TTL RabbitMQ accepts, ten years; a longer {@code expiration}
+	 * fails the publish with {@code PRECONDITION_FAILED}.
+	 */
+	private static final long MAX_EXPIRATION_MILLIS = Duration.ofDays(3650).toMillis();
 
 	private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
@@ -184,8 +192,9 @@ public final class CeleryMessageCodec {
 		Instant eta = instantOption(options, ETA);
 		Instant expires = instantOption(options, EXPIRES);
 		if (expires != null) {
-			// Like Celery: the broker drops the message once it has expired.
-			long ttl = Math.max(0, Duration.between(this.clock.instant(), expires).toMillis());
+			// Like Celery: the broker drops the message once it has expired. Unlike Celery,
+			// whose publish fails then, at most the longest per-message TTL RabbitMQ takes.
+			long ttl = Math.clamp(Duration.between(this.clock.instant(), expires).toMillis(), 0, MAX_EXPIRATION_MILLIS);
 			properties.setExpiration(Long.toString(ttl));
 		}
 		Map<String, @Nullable Object> headers = new LinkedHashMap<>();

@@ -126,7 +126,8 @@ class CeleryMessageCodecProperties {
 		Arbitrary<JsonNode> instant = Arbitraries.longs()
 			.between(0, 250_000_000_000_000_000L)
 			.map((micros) -> NODES.stringNode(Instant.EPOCH.plus(micros, ChronoUnit.MICROS).toString()));
-		Arbitrary<JsonNode> seconds = Arbitraries.oneOf(Arbitraries.integers().between(1, 86_400).map(NODES::numberNode),
+		Arbitrary<JsonNode> seconds = Arbitraries.oneOf(
+				Arbitraries.integers().between(1, 86_400).map(NODES::numberNode),
 				Arbitraries.doubles().between(0.5, 86_400).map(NODES::numberNode));
 		Arbitrary<JsonNode> signature = Arbitraries.maps(name, value)
 			.ofMaxSize(3)

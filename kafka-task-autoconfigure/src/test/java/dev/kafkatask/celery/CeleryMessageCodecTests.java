@@ -141,6 +141,14 @@ class CeleryMessageCodecTests {
 	}
 
 	@Test
+	void whenExpiresIsBeyondTenYearsThenBrokerExpirationIsRabbitsMaximum() {
+		Message message = this.codec
+			.encode(envelope(Map.of("expires", NODES.stringNode("2099-01-01T00:00:00Z")), Map.of()));
+		assertThat(message.getMessageProperties().getExpiration()).isEqualTo("315360000000");
+		assertThat(message.getMessageProperties().<String>getHeader("expires")).isEqualTo("2099-01-01T00:00:00+00:00");
+	}
+
+	@Test
 	void whenPriorityAndReplyToAreSetThenTheyAreAmqpProperties() {
 		MessageProperties properties = this.codec
 			.encode(envelope(Map.of("priority", NODES.numberNode(7), "reply_to", NODES.stringNode("q-reply")),
