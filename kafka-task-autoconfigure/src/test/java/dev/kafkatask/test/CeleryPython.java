@@ -243,13 +243,17 @@ public final class CeleryPython {
 	}
 
 	/**
-	 * Return a RabbitMQ Java client connection factory for the broker. Celery's URLs name
-	 * the virtual host as kombu does: {@code amqp://host//} is {@code /}, which the Java
-	 * client's own URI parsing rejects.
+	 * Return a RabbitMQ Java client connection factory for the broker, for Java code that
+	 * talks to the Python peers (Spring AMQP's {@code CachingConnectionFactory} wraps one).
+	 * Celery's URLs name the virtual host as kombu does: {@code amqp://host//} is
+	 * {@code /}, which the Java client's own URI parsing rejects.
+	 * @return a new connection factory
 	 */
-	private ConnectionFactory connectionFactory() {
+	public ConnectionFactory connectionFactory() {
 		URI uri = URI.create(this.brokerUrl);
 		ConnectionFactory factory = new ConnectionFactory();
+		// Spring AMQP recovers connections itself.
+		factory.setAutomaticRecoveryEnabled(false);
 		factory.setHost(uri.getHost());
 		factory.setPort((uri.getPort() != -1) ? uri.getPort() : 5672);
 		if (uri.getUserInfo() != null) {
