@@ -37,7 +37,7 @@ class ArchitectureTests {
 			.should()
 			.dependOnClassesThat()
 			.resideInAnyPackage("org.apache.kafka..", "org.springframework.kafka..", "dev.kafkatask.kafka..",
-					"io.micrometer..")
+					"org.springframework.amqp..", "com.rabbitmq..", "dev.kafkatask.celery..", "io.micrometer..")
 			.check(this.classes);
 	}
 
