@@ -60,6 +60,15 @@ import dev.kafkatask.codec.TaskEnvelope;
  * {@code chord} to the body's {@code callbacks}, {@code errbacks}, {@code chain} and
  * {@code chord}.
  * <p>
+ * Reading gives the protocol's headers, when not void, as those options: {@code eta} and
+ * {@code expires} (with an offset, {@code Z} or naive, which Celery means as UTC) as
+ * {@link Instant#toString()} text, {@code timelimit} as {@code time_limit} and
+ * {@code soft_time_limit}; {@code retries} becomes the envelope's retry count and the AMQP
+ * {@code timestamp}, or else the clock, its creation time. Any other header becomes an
+ * envelope header: a string as it is, another value as JSON text, a void one not at all.
+ * Arguments and embedded signatures in kombu 5.3+'s typed JSON ({@code {"__type__":
+ * "datetime", "__value__": "…"}}) read as the plain strings kombu 5.2 writes.
+ * <p>
  * Only JSON bodies are read: a message in any other content type (pickle, YAML, msgpack)
  * or compressed is rejected before its body is looked at, and the body is parsed as a JSON
  * tree only.
@@ -191,6 +200,8 @@ public final class CeleryMessageCodec {
 		}
 		Instant eta = instantOption(options, ETA);
 		Instant expires = instantOption(options, EXPIRES);
+		String etaHeader = pythonDateTime(ETA, eta);
+		String expiresHeader = pythonDateTime(EXPIRES, expires);
 		if (expires != null) {
 			// Like Celery: the broker drops the message once it has expired. Unlike Celery,
 			// whose publish fails then, at most the longest per-message TTL RabbitMQ takes.
@@ -201,8 +212,8 @@ public final class CeleryMessageCodec {
 		headers.put("lang", "py");
 		headers.put("task", envelope.task());
 		headers.put("id", envelope.id());
-		headers.put(ETA, (eta != null) ? PythonDateTimes.format(eta) : null);
-		headers.put(EXPIRES, (expires != null) ? PythonDateTimes.format(expires) : null);
+		headers.put(ETA, etaHeader);
+		headers.put(EXPIRES, expiresHeader);
 		headers.put("retries", envelope.retries());
 		headers.put(TIMELIMIT_HEADER,
 				Arrays.asList(seconds(options, TIME_LIMIT), seconds(options, SOFT_TIME_LIMIT)));
@@ -427,6 +438,19 @@ public final class CeleryMessageCodec {
 			}
 		}
 		throw new IllegalArgumentException("Option '" + name + "' must be an ISO-8601 instant, not " + value);
+	}
+
+	private static @Nullable String pythonDateTime(String option, @Nullable Instant instant) {
+		if (instant == null) {
+			return null;
+		}
+		try {
+			return PythonDateTimes.format(instant);
+		}
+		catch (DateTimeException ex) {
+			throw new IllegalArgumentException(
+					"Option '" + option + "' must be an instant in Python's years 1 to 9999, not " + instant, ex);
+		}
 	}
 
 	private static @Nullable Number seconds(Map<String, JsonNode> options, String name) {

@@ -174,6 +174,14 @@ class CeleryMessageCodecTests {
 	}
 
 	@Test
+	void whenEtaIsBeyondPythonsYearsThenEncodingFails() {
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> this.codec
+				.encode(envelope(Map.of("eta", NODES.stringNode("+10000-01-01T00:00:00Z")), Map.of())))
+			.withMessage("Option 'eta' must be an instant in Python's years 1 to 9999, not +10000-01-01T00:00:00Z");
+	}
+
+	@Test
 	void whenTimeLimitIsNotANumberThenEncodingFails() {
 		assertThatIllegalArgumentException()
 			.isThrownBy(() -> this.codec.encode(envelope(Map.of("time_limit", NODES.stringNode("30s")), Map.of())))
