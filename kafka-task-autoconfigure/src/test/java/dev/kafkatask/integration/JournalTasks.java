@@ -3,6 +3,7 @@ package dev.kafkatask.integration;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 import dev.kafkatask.task.KafkaTask;
 import dev.kafkatask.task.TaskArgs;
@@ -30,8 +31,8 @@ public class JournalTasks {
 
 	@KafkaTask(name = "it.context")
 	public void context(TaskContext context, @TaskArgs List<Object> args, @TaskKwargs Map<String, Object> kwargs) {
-		this.journal.ran("context:" + context.backend() + ":" + context.id() + ":" + args + ":" + kwargs + ":eta="
-				+ context.eta() + ":expires=" + context.expires());
+		this.journal.ran("context:" + context.backend() + ":" + context.id() + ":" + args + ":"
+				+ new TreeMap<>(kwargs) + ":eta=" + context.eta() + ":expires=" + context.expires());
 	}
 
 	@KafkaTask(name = "it.count")
