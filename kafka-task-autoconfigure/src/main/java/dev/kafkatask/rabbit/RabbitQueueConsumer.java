@@ -35,14 +35,17 @@ public final class RabbitQueueConsumer implements TaskConsumer {
 
 	private volatile ConsumerState state = ConsumerState.STOPPED;
 
+	private final Runnable drainWatch;
+
 	private int quietChecks;
 
 	RabbitQueueConsumer(String queue, SimpleMessageListenerContainer container, CeleryTaskListener listener,
-			RabbitQueues queues) {
+			RabbitQueues queues, Runnable drainWatch) {
 		this.queue = queue;
 		this.container = container;
 		this.listener = listener;
 		this.queues = queues;
+		this.drainWatch = drainWatch;
 	}
 
 	@Override
@@ -78,6 +81,7 @@ public final class RabbitQueueConsumer implements TaskConsumer {
 	@Override
 	public void drain() {
 		transition(ConsumerState.DRAINING);
+		this.drainWatch.run();
 	}
 
 	@Override

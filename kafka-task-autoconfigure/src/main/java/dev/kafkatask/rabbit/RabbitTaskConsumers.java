@@ -9,6 +9,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
+import org.jspecify.annotations.Nullable;
+
 import org.springframework.amqp.core.AcknowledgeMode;
 import org.springframework.amqp.rabbit.connection.ConnectionFactory;
 import org.springframework.amqp.rabbit.listener.SimpleMessageListenerContainer;
@@ -52,7 +54,7 @@ public class RabbitTaskConsumers implements ConsumerSource, SmartLifecycle {
 
 	private final Map<String, RabbitQueueConsumer> consumers = new ConcurrentHashMap<>();
 
-	private volatile ScheduledExecutorService drainChecks;
+	private volatile @Nullable ScheduledExecutorService drainChecks;
 
 	private volatile boolean running;
 
@@ -101,19 +103,32 @@ public class RabbitTaskConsumers implements ConsumerSource, SmartLifecycle {
 		container.setAutoStartup(false);
 		container.setMessageListener(listener);
 		container.afterPropertiesSet();
-		return new RabbitQueueConsumer(queue, container, listener, this.queues);
+		return new RabbitQueueConsumer(queue, container, listener, this.queues, this::scheduleDrainChecks);
 	}
 
 	@Override
 	public void start() {
-		ScheduledExecutorService checks = Executors.newSingleThreadScheduledExecutor(
-				Thread.ofPlatform().name("kafka-task-rabbit-drain").daemon(true).factory());
-		checks.scheduleWithFixedDelay(
-				() -> this.consumers.values().forEach(RabbitQueueConsumer::checkDrained),
-				DRAIN_CHECK_INTERVAL.toMillis(), DRAIN_CHECK_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
-		this.drainChecks = checks;
 		this.startupQueues.forEach((queue) -> consumer(queue).start());
 		this.running = true;
+	}
+
+	/**
+	 * Check draining consumers every {@link #DRAIN_CHECK_INTERVAL}, from the first drain on.
+	 */
+	private void scheduleDrainChecks() {
+		if (this.drainChecks != null) {
+			return;
+		}
+		synchronized (this.consumers) {
+			if (this.drainChecks == null) {
+				ScheduledExecutorService checks = Executors.newSingleThreadScheduledExecutor(
+						Thread.ofPlatform().name("kafka-task-rabbit-drain").daemon(true).factory());
+				checks.scheduleWithFixedDelay(
+						() -> this.consumers.values().forEach(RabbitQueueConsumer::checkDrained),
+						DRAIN_CHECK_INTERVAL.toMillis(), DRAIN_CHECK_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
+				this.drainChecks = checks;
+			}
+		}
 	}
 
 	@Override
@@ -122,6 +137,7 @@ public class RabbitTaskConsumers implements ConsumerSource, SmartLifecycle {
 		ScheduledExecutorService checks = this.drainChecks;
 		if (checks != null) {
 			checks.shutdownNow();
+			this.drainChecks = null;
 		}
 		// Cancel every queue's consumers first, then wait: the queues wind down together.
 		this.consumers.values().parallelStream().forEach(RabbitQueueConsumer::shutdown);
