@@ -16,6 +16,7 @@ import org.springframework.boot.actuate.endpoint.annotation.WriteOperation;
 
 import dev.kafkatask.consumer.TaskConsumer;
 import dev.kafkatask.consumer.TaskConsumers;
+import dev.kafkatask.options.TaskOptionResolver;
 import dev.kafkatask.routing.Backend;
 import dev.kafkatask.routing.Ramp;
 import dev.kafkatask.routing.Route;
@@ -53,6 +54,8 @@ public class KafkaTasksEndpoint {
 
 	private final Supplier<RoutingRules> configuredRules;
 
+	private final TaskOptionResolver options;
+
 	/**
 	 * Create the endpoint.
 	 * @param registry the registered tasks
@@ -60,9 +63,11 @@ public class KafkaTasksEndpoint {
 	 * @param consumers the consumers
 	 * @param configuredRules reads the routing rules from the environment, for
 	 * {@code reload}
+	 * @param options the tasks' options and the option whitelist
 	 */
 	public KafkaTasksEndpoint(TaskRegistry registry, TaskRouter router, TaskConsumers consumers,
-			Supplier<RoutingRules> configuredRules) {
+			Supplier<RoutingRules> configuredRules, TaskOptionResolver options) {
+		this.options = options;
 		this.registry = registry;
 		this.router = router;
 		this.consumers = consumers;
@@ -75,9 +80,17 @@ public class KafkaTasksEndpoint {
 			.stream()
 			.sorted(java.util.Comparator.comparing(TaskDefinition::name))
 			.map((task) -> new TaskDescriptor(task.name(), task.queue(), task.threads().name().toLowerCase(Locale.ROOT),
-					task.methodDescription()))
+					task.methodDescription(), options(task.name()),
+					this.options.policy(task.name()).name().toLowerCase(Locale.ROOT).replace('_', '-')))
 			.toList();
-		return new KafkaTasksDescriptor(tasks, RoutingDescriptor.of(this.router.rules()), consumers());
+		return new KafkaTasksDescriptor(tasks, RoutingDescriptor.of(this.router.rules()), consumers(),
+				this.options.whitelist().describe());
+	}
+
+	private Map<String, Object> options(String task) {
+		Map<String, Object> described = new java.util.TreeMap<>();
+		this.options.taskOptions(task).forEach((option, value) -> described.put(option.celeryName(), value));
+		return described;
 	}
 
 	/**
@@ -166,9 +179,11 @@ public class KafkaTasksEndpoint {
 	 * @param tasks the registered tasks
 	 * @param routing the routing rules in force
 	 * @param consumers the consumers by backend and queue
+	 * @param optionWhitelist how each backend supports each Celery option ("no" when it does not)
 	 */
 	public record KafkaTasksDescriptor(List<TaskDescriptor> tasks, RoutingDescriptor routing,
-			List<ConsumerDescriptor> consumers) implements OperationResponseBody {
+			List<ConsumerDescriptor> consumers, Map<String, Map<String, String>> optionWhitelist)
+			implements OperationResponseBody {
 	}
 
 	/**
@@ -178,8 +193,11 @@ public class KafkaTasksEndpoint {
 	 * @param queue its queue, or {@code null} for the default queue
 	 * @param threads {@code virtual} or {@code platform}
 	 * @param method the task method
+	 * @param options its Celery options (annotation and properties)
+	 * @param unsupportedOptions its policy for options a backend does not support
 	 */
-	public record TaskDescriptor(String name, @Nullable String queue, String threads, String method) {
+	public record TaskDescriptor(String name, @Nullable String queue, String threads, String method,
+			Map<String, Object> options, String unsupportedOptions) {
 	}
 
 	/**

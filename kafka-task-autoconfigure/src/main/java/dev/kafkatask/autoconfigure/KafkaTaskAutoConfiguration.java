@@ -1,5 +1,8 @@
 package dev.kafkatask.autoconfigure;
 
+import java.time.Clock;
+import java.util.Map;
+
 import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -21,7 +24,10 @@ import dev.kafkatask.execution.TaskInvoker;
 import dev.kafkatask.execution.TaskRunner;
 import dev.kafkatask.execution.pinning.CarrierPinningDetector;
 import dev.kafkatask.monitor.TaskObserver;
+import dev.kafkatask.options.OptionWhitelist;
+import dev.kafkatask.options.TaskOptionResolver;
 import dev.kafkatask.routing.TaskRouter;
+import dev.kafkatask.task.TaskDefinition;
 import dev.kafkatask.task.KafkaTaskBeanPostProcessor;
 import dev.kafkatask.task.TaskRegistry;
 
@@ -73,10 +79,10 @@ public final class KafkaTaskAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	TaskRunner taskRunner(TaskRegistry registry, TaskInvoker invoker, ObjectProvider<TaskObserver> observers,
-			ObjectProvider<CarrierPinningDetector> pinningDetector) {
-		TaskRunner runner = new TaskRunner(registry, invoker,
-				TaskObserver.composite(observers.orderedStream().toList()));
+	TaskRunner taskRunner(TaskRegistry registry, TaskInvoker invoker, TaskOptionResolver options,
+			ObjectProvider<TaskObserver> observers, ObjectProvider<CarrierPinningDetector> pinningDetector) {
+		TaskRunner runner = new TaskRunner(registry, invoker, TaskObserver.composite(observers.orderedStream().toList()),
+				options, Clock.systemUTC());
 		runner.setPinningDetector(pinningDetector.getIfAvailable());
 		return runner;
 	}
@@ -93,6 +99,16 @@ public final class KafkaTaskAutoConfiguration {
 		// Opening a Flight Recorder stream takes about a second: not on the startup path.
 		Thread.ofPlatform().name("kafka-task-pinning-start").daemon(true).start(detector::start);
 		return detector;
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	TaskOptionResolver taskOptionResolver(KafkaTaskProperties properties, TaskRegistry registry) {
+		return new TaskOptionResolver(OptionWhitelist.standard(), properties.getUnsupportedOptions(),
+				properties.taskSettings(), (task) -> {
+					TaskDefinition definition = registry.find(task);
+					return (definition != null) ? definition.options() : Map.of();
+				});
 	}
 
 	@Bean

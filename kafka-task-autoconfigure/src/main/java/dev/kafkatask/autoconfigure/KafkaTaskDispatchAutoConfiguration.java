@@ -15,6 +15,7 @@ import dev.kafkatask.dispatch.TaskClientFactory;
 import dev.kafkatask.dispatch.TaskDispatcher;
 import dev.kafkatask.dispatch.TaskTransport;
 import dev.kafkatask.monitor.TaskObserver;
+import dev.kafkatask.options.TaskOptionResolver;
 import dev.kafkatask.routing.TaskRouter;
 import dev.kafkatask.task.TaskRegistry;
 
@@ -30,10 +31,10 @@ public final class KafkaTaskDispatchAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	TaskDispatcher taskDispatcher(TaskRegistry registry, TaskRouter router, ObjectProvider<TaskTransport> transports,
-			KafkaTaskProperties properties, ObjectProvider<JsonMapper> jsonMapper,
-			ObjectProvider<TaskObserver> observers) {
-		return new DefaultTaskDispatcher(registry, router, transports.orderedStream().toList(),
+	TaskDispatcher taskDispatcher(TaskRegistry registry, TaskRouter router, TaskOptionResolver options,
+			ObjectProvider<TaskTransport> transports, KafkaTaskProperties properties,
+			ObjectProvider<JsonMapper> jsonMapper, ObjectProvider<TaskObserver> observers) {
+		return new DefaultTaskDispatcher(registry, router, options, transports.orderedStream().toList(),
 				jsonMapper.getIfAvailable(JsonMapper::new), properties.getDefaultQueue(),
 				TaskObserver.composite(observers.orderedStream().toList()), Clock.systemUTC());
 	}

@@ -2,15 +2,20 @@ package dev.kafkatask.autoconfigure;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 import org.jspecify.annotations.Nullable;
+import tools.jackson.databind.JsonNode;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
 import dev.kafkatask.kafka.listener.OrderingMode;
+import dev.kafkatask.options.TaskOption;
+import dev.kafkatask.options.TaskOptionResolver;
+import dev.kafkatask.options.UnsupportedOptionPolicy;
 import dev.kafkatask.routing.Backend;
 import dev.kafkatask.routing.Ramp;
 import dev.kafkatask.routing.Route;
@@ -43,6 +48,20 @@ public class KafkaTaskProperties {
 
 	private final Rabbitmq rabbitmq = new Rabbitmq();
 
+	/**
+	 * What happens to a dispatch that sets a task option its backend does not support:
+	 * 'reject' (the dispatch fails naming the option), 'route-to-rabbit' (the task goes to
+	 * RabbitMQ if RabbitMQ supports it) or 'ignore' (the option is dropped, with a warning).
+	 */
+	private UnsupportedOptionPolicy unsupportedOptions = UnsupportedOptionPolicy.REJECT;
+
+	/**
+	 * Celery task options by task name, overriding the annotation's: for example
+	 * 'kafka-task.tasks.[billing.charge].max-retries=5'. The key 'unsupported-options' sets
+	 * the task's own unsupported-option policy.
+	 */
+	private final Map<String, Map<String, String>> tasks = new LinkedHashMap<>();
+
 	public boolean isEnabled() {
 		return this.enabled;
 	}
@@ -69,6 +88,50 @@ public class KafkaTaskProperties {
 
 	public Routing getRouting() {
 		return this.routing;
+	}
+
+	public UnsupportedOptionPolicy getUnsupportedOptions() {
+		return this.unsupportedOptions;
+	}
+
+	public void setUnsupportedOptions(UnsupportedOptionPolicy unsupportedOptions) {
+		this.unsupportedOptions = unsupportedOptions;
+	}
+
+	public Map<String, Map<String, String>> getTasks() {
+		return this.tasks;
+	}
+
+	/**
+	 * Return the configured settings of each task, options read and checked.
+	 * @return the settings by task name
+	 * @throws IllegalArgumentException naming the task and property if one is not valid
+	 */
+	public Map<String, TaskOptionResolver.TaskSettings> taskSettings() {
+		Map<String, TaskOptionResolver.TaskSettings> settings = new LinkedHashMap<>();
+		this.tasks.forEach((task, values) -> {
+			Map<TaskOption, JsonNode> options = new EnumMap<>(TaskOption.class);
+			UnsupportedOptionPolicy policy = null;
+			for (Map.Entry<String, String> value : values.entrySet()) {
+				String key = value.getKey();
+				try {
+					if (key.equals("unsupported-options") || key.equals("unsupported_options")) {
+						policy = UnsupportedOptionPolicy.valueOf(
+								value.getValue().trim().toUpperCase(java.util.Locale.ROOT).replace('-', '_'));
+					}
+					else {
+						TaskOption option = TaskOption.of(key);
+						options.put(option, option.parse(value.getValue()));
+					}
+				}
+				catch (IllegalArgumentException ex) {
+					throw new IllegalArgumentException(
+							"Invalid property kafka-task.tasks.[" + task + "]." + key + ": " + ex.getMessage(), ex);
+				}
+			}
+			settings.put(task, new TaskOptionResolver.TaskSettings(options, policy));
+		});
+		return settings;
 	}
 
 	public Rabbitmq getRabbitmq() {

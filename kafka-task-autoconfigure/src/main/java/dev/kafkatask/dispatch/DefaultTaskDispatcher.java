@@ -21,6 +21,9 @@ import org.springframework.util.Assert;
 
 import dev.kafkatask.codec.TaskEnvelope;
 import dev.kafkatask.monitor.TaskObserver;
+import dev.kafkatask.options.TaskOption;
+import dev.kafkatask.options.TaskOptionResolver;
+import dev.kafkatask.options.UnsupportedTaskOptionException;
 import dev.kafkatask.routing.Backend;
 import dev.kafkatask.routing.RouteDecision;
 import dev.kafkatask.routing.TaskRouter;
@@ -46,6 +49,8 @@ public class DefaultTaskDispatcher implements TaskDispatcher {
 
 	private final TaskRouter router;
 
+	private final TaskOptionResolver options;
+
 	private final Map<Backend, TaskTransport> transports = new EnumMap<>(Backend.class);
 
 	private final JsonMapper mapper;
@@ -56,10 +61,12 @@ public class DefaultTaskDispatcher implements TaskDispatcher {
 
 	private final Clock clock;
 
-	public DefaultTaskDispatcher(TaskRegistry registry, TaskRouter router, List<? extends TaskTransport> transports,
-			JsonMapper mapper, String defaultQueue, TaskObserver observer, Clock clock) {
+	public DefaultTaskDispatcher(TaskRegistry registry, TaskRouter router, TaskOptionResolver options,
+			List<? extends TaskTransport> transports, JsonMapper mapper, String defaultQueue, TaskObserver observer,
+			Clock clock) {
 		this.registry = registry;
 		this.router = router;
+		this.options = options;
 		for (TaskTransport transport : transports) {
 			TaskTransport previous = this.transports.put(transport.backend(), transport);
 			Assert.state(previous == null, () -> "Two transports for backend " + transport.backend());
@@ -76,16 +83,29 @@ public class DefaultTaskDispatcher implements TaskDispatcher {
 		Assert.hasText(task, "'task' must not be empty");
 		String queue = queueFor(task, options);
 		String id = (options.taskId() != null) ? options.taskId() : UUID.randomUUID().toString();
+		RouteDecision decision = this.router.route(task, queue, id, options.key());
+		TaskOptionResolver.Resolution resolution;
+		try {
+			resolution = this.options.resolve(task, decision.backend(),
+					this.options.dispatchOptions(task, options.celeryOptions()),
+					this.transports.containsKey(Backend.RABBITMQ));
+		}
+		catch (UnsupportedTaskOptionException ex) {
+			return failed(task, queue, ex);
+		}
+		if (resolution.rerouted()) {
+			decision = new RouteDecision(resolution.backend(), decision.shadow(), decision.rule() + "+options", false);
+		}
+		this.observer.routed(task, queue, decision);
 		OutboundTask outbound;
 		try {
-			outbound = new OutboundTask(envelope(id, task, args, kwargs, options, queue), queue, options.key());
+			outbound = new OutboundTask(envelope(id, task, args, kwargs, options, resolution.options(), queue), queue,
+					options.key());
 		}
 		catch (JacksonException ex) {
 			return failed(task, queue, new IllegalArgumentException(
 					"Arguments of task '" + task + "' cannot be written as JSON: " + ex.getOriginalMessage(), ex));
 		}
-		RouteDecision decision = this.router.route(task, queue, id, options.key());
-		this.observer.routed(task, queue, decision);
 		TaskTransport transport = this.transports.get(decision.backend());
 		if (transport == null) {
 			return failed(task, queue, new IllegalStateException("Task '" + task + "' of queue '" + queue
@@ -147,7 +167,8 @@ public class DefaultTaskDispatcher implements TaskDispatcher {
 	}
 
 	private TaskEnvelope envelope(String id, String task, List<? extends @Nullable Object> args,
-			Map<String, ? extends @Nullable Object> kwargs, TaskOptions options, String queue) {
+			Map<String, ? extends @Nullable Object> kwargs, TaskOptions options, Map<TaskOption, JsonNode> resolved,
+			String queue) {
 		List<JsonNode> argNodes = new ArrayList<>(args.size());
 		for (Object arg : args) {
 			argNodes.add(toNode(arg));
@@ -155,13 +176,13 @@ public class DefaultTaskDispatcher implements TaskDispatcher {
 		Map<String, JsonNode> kwargNodes = new LinkedHashMap<>();
 		kwargs.forEach((name, value) -> kwargNodes.put(name, toNode(value)));
 		Map<String, JsonNode> optionNodes = new LinkedHashMap<>();
-		optionNodes.put("queue", JsonNodeFactory.instance.stringNode(queue));
-		if (options.eta() != null) {
-			optionNodes.put("eta", JsonNodeFactory.instance.stringNode(options.eta().toString()));
-		}
-		if (options.expires() != null) {
-			optionNodes.put("expires", JsonNodeFactory.instance.stringNode(options.expires().toString()));
-		}
+		resolved.forEach((option, value) -> {
+			// the id and the headers have fields of their own
+			if (option != TaskOption.TASK_ID && option != TaskOption.HEADERS) {
+				optionNodes.put(option.celeryName(), value);
+			}
+		});
+		optionNodes.put(TaskOption.QUEUE.celeryName(), JsonNodeFactory.instance.stringNode(queue));
 		return new TaskEnvelope(id, task, argNodes, kwargNodes, optionNodes, options.headers(), this.clock.instant(),
 				0);
 	}

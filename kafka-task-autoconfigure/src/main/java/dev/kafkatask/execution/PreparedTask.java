@@ -1,5 +1,7 @@
 package dev.kafkatask.execution;
 
+import java.util.List;
+
 import org.jspecify.annotations.Nullable;
 
 import dev.kafkatask.task.TaskContext;
@@ -12,8 +14,31 @@ import dev.kafkatask.task.TaskDefinition;
  * @param task the task
  * @param context the context of the run
  * @param arguments the bound method arguments
+ * @param logName the name the task is logged under (its Celery {@code shadow}, else its name)
+ * @param expected class names of exceptions the task is expected to throw (Celery's
+ * {@code throws})
  * @author kafka-task
  */
-public record PreparedTask(TaskDefinition task, TaskContext context, @Nullable Object[] arguments) {
+public record PreparedTask(TaskDefinition task, TaskContext context, @Nullable Object[] arguments, String logName,
+		List<String> expected) {
+
+	public PreparedTask {
+		expected = List.copyOf(expected);
+	}
+
+	/**
+	 * Whether an exception is one the task is expected to throw: its class or a superclass
+	 * is named in {@link #expected()}.
+	 * @param ex the exception
+	 * @return whether it is expected
+	 */
+	public boolean expects(Throwable ex) {
+		for (Class<?> type = ex.getClass(); type != null; type = type.getSuperclass()) {
+			if (this.expected.contains(type.getName())) {
+				return true;
+			}
+		}
+		return false;
+	}
 
 }

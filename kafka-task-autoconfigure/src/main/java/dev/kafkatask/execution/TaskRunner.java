@@ -1,8 +1,12 @@
 package dev.kafkatask.execution;
 
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -14,6 +18,8 @@ import dev.kafkatask.codec.TaskEnvelope;
 import dev.kafkatask.execution.pinning.CarrierPinningDetector;
 import dev.kafkatask.monitor.TaskObserver;
 import dev.kafkatask.monitor.TaskOutcome;
+import dev.kafkatask.options.TaskOption;
+import dev.kafkatask.options.TaskOptionResolver;
 import dev.kafkatask.routing.Backend;
 import dev.kafkatask.task.TaskContext;
 import dev.kafkatask.task.TaskDefinition;
@@ -36,12 +42,19 @@ public class TaskRunner {
 
 	private final TaskObserver observer;
 
+	private final TaskOptionResolver options;
+
+	private final Clock clock;
+
 	private volatile @Nullable CarrierPinningDetector pinningDetector;
 
-	public TaskRunner(TaskRegistry registry, TaskInvoker invoker, TaskObserver observer) {
+	public TaskRunner(TaskRegistry registry, TaskInvoker invoker, TaskObserver observer, TaskOptionResolver options,
+			Clock clock) {
 		this.registry = registry;
 		this.invoker = invoker;
 		this.observer = observer;
+		this.options = options;
+		this.clock = clock;
 	}
 
 	/**
@@ -61,6 +74,7 @@ public class TaskRunner {
 	 * @throws UnknownTaskException if no such task is registered here
 	 * @throws ArgumentBindingException if the arguments do not bind
 	 * @throws InvalidEnvelopeException if an option the context needs is malformed
+	 * @throws TaskExpiredException if the task's {@code expires} time has passed
 	 */
 	public PreparedTask prepare(TaskEnvelope envelope, String queue, Backend backend) {
 		TaskDefinition task = this.registry.find(envelope.task());
@@ -69,7 +83,25 @@ public class TaskRunner {
 		}
 		TaskContext context = new TaskContext(envelope.id(), envelope.task(), queue, backend, envelope.retries(),
 				envelope.created(), instant(envelope, "eta"), instant(envelope, "expires"), envelope.headers());
-		return new PreparedTask(task, context, this.invoker.bind(task, envelope, context));
+		if (context.expires() != null && !this.clock.instant().isBefore(context.expires())) {
+			throw new TaskExpiredException(task.name(), context.id(), context.expires());
+		}
+		Map<TaskOption, JsonNode> options = this.options.taskOptions(task.name());
+		JsonNode shadow = envelope.options().get(TaskOption.SHADOW.celeryName());
+		String logName = (shadow != null && shadow.isString()) ? shadow.asString() : task.name();
+		return new PreparedTask(task, context, this.invoker.bind(task, envelope, context), logName,
+				names(options.get(TaskOption.THROWS)));
+	}
+
+	/**
+	 * Count a task that was not run because it expired.
+	 * @param task the task name
+	 * @param queue the queue
+	 * @param expired what says so
+	 */
+	public void expired(String task, String queue, TaskExpiredException expired) {
+		logger.info(expired.getMessage());
+		this.observer.handled(task, queue, TaskOutcome.EXPIRED, Duration.ZERO);
 	}
 
 	/**
@@ -93,8 +125,15 @@ public class TaskRunner {
 		}
 		catch (Exception | Error ex) {
 			Duration duration = Duration.ofNanos(System.nanoTime() - start);
-			logger.error("Task '" + task.name() + "' [" + context.id() + "] failed after " + duration.toMillis() + " ms",
-					ex);
+			String failed = "Task '" + prepared.logName() + "' [" + context.id() + "] failed after "
+					+ duration.toMillis() + " ms";
+			if (prepared.expects(ex)) {
+				// Celery's 'throws': an expected error, reported without its stack trace.
+				logger.warn(failed + ": " + ex);
+			}
+			else {
+				logger.error(failed, ex);
+			}
 			this.observer.handled(task.name(), context.queue(), TaskOutcome.FAILURE, duration);
 			if (ex instanceof VirtualMachineError error) {
 				throw error;
@@ -105,6 +144,14 @@ public class TaskRunner {
 				detector.unregister(thread);
 			}
 		}
+	}
+
+	private static List<String> names(@Nullable JsonNode names) {
+		List<String> list = new ArrayList<>();
+		if (names != null) {
+			names.forEach((name) -> list.add(name.asString()));
+		}
+		return list;
 	}
 
 	private static @Nullable Instant instant(TaskEnvelope envelope, String option) {

@@ -53,8 +53,8 @@ public enum KafkaTaskMeters implements MeterDocumentation {
 	},
 
 	/**
-	 * Task records handled, by outcome: {@code success}, {@code failure} or
-	 * {@code dead_lettered}.
+	 * Tasks handled, by outcome: {@code success}, {@code failure}, {@code dead_lettered} or
+	 * {@code expired}.
 	 */
 	EXECUTIONS {
 		@Override

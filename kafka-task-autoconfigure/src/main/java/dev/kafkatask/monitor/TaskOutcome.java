@@ -21,7 +21,12 @@ public enum TaskOutcome {
 	 * The record was not run (invalid envelope, unknown task, arguments that do not bind) and
 	 * went to the dead-letter destination.
 	 */
-	DEAD_LETTERED;
+	DEAD_LETTERED,
+
+	/**
+	 * The task was not run: its {@code expires} time had passed.
+	 */
+	EXPIRED;
 
 	/**
 	 * Return the lower-case tag value of this outcome.

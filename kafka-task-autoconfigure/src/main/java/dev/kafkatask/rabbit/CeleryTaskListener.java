@@ -1,5 +1,7 @@
 package dev.kafkatask.rabbit;
 
+import java.time.Duration;
+import java.time.Instant;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import com.rabbitmq.client.Channel;
@@ -16,6 +18,7 @@ import dev.kafkatask.codec.InvalidEnvelopeException;
 import dev.kafkatask.codec.TaskEnvelope;
 import dev.kafkatask.execution.ArgumentBindingException;
 import dev.kafkatask.execution.PreparedTask;
+import dev.kafkatask.execution.TaskExpiredException;
 import dev.kafkatask.execution.TaskRunner;
 import dev.kafkatask.execution.UnknownTaskException;
 import dev.kafkatask.monitor.TaskObserver;
@@ -64,6 +67,7 @@ final class CeleryTaskListener implements ChannelAwareMessageListener {
 		try {
 			PreparedTask task = prepare(message);
 			if (task != null) {
+				awaitEta(task);
 				this.runner.run(task);
 			}
 			channel.basicAck(tag, false);
@@ -99,6 +103,9 @@ final class CeleryTaskListener implements ChannelAwareMessageListener {
 		catch (InvalidEnvelopeException ex) {
 			deadLetter(message, envelope.task(), "invalid-message", ex);
 		}
+		catch (TaskExpiredException ex) {
+			this.runner.expired(envelope.task(), this.queue, ex);
+		}
 		return null;
 	}
 
@@ -107,7 +114,21 @@ final class CeleryTaskListener implements ChannelAwareMessageListener {
 		this.deadLetters.publish(message, this.queue, reason, cause);
 		logger.warn("Message of queue '" + this.queue + "' sent to dead-letter queue "
 				+ RabbitQueues.deadLetterQueue(this.queue) + " (" + reason + "): " + cause.getMessage());
-		this.observer.handled(task, this.queue, TaskOutcome.DEAD_LETTERED, java.time.Duration.ZERO);
+		this.observer.handled(task, this.queue, TaskOutcome.DEAD_LETTERED, Duration.ZERO);
+	}
+
+	/**
+	 * Wait for the task's eta on this consumer's virtual thread, as a Celery worker holds an
+	 * eta task (the message stays unacknowledged, so the prefetch bounds how many wait).
+	 */
+	private static void awaitEta(PreparedTask task) throws InterruptedException {
+		Instant eta = task.context().eta();
+		if (eta != null) {
+			long millis = Duration.between(Instant.now(), eta).toMillis();
+			if (millis > 0) {
+				Thread.sleep(millis);
+			}
+		}
 	}
 
 	int inFlight() {

@@ -44,4 +44,14 @@ public @interface KafkaTask {
 	 */
 	TaskThreads threads() default TaskThreads.VIRTUAL;
 
+	/**
+	 * Celery task options, as {@code name=value} with Celery's option names, for example
+	 * {@code {"max_retries=3", "autoretry_for=java.io.IOException", "throws=com.example.NotFound"}}.
+	 * Properties ({@code kafka-task.tasks.<name>.<option>}) override them and a dispatch's
+	 * options override both. Options the backend does not support are handled by the
+	 * unsupported-option policy.
+	 * @return the options
+	 */
+	String[] options() default {};
+
 }

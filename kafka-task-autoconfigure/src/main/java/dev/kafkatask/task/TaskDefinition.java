@@ -2,8 +2,12 @@ package dev.kafkatask.task;
 
 import java.lang.reflect.Method;
 import java.util.List;
+import java.util.Map;
 
 import org.jspecify.annotations.Nullable;
+import tools.jackson.databind.JsonNode;
+
+import dev.kafkatask.options.TaskOption;
 
 /**
  * A registered task: its name, its queue and the bean method that runs it.
@@ -15,13 +19,15 @@ import org.jspecify.annotations.Nullable;
  * @param method the method that runs the task
  * @param parameters the method's parameters, in declaration order
  * @param threads the threads the task runs on
+ * @param options the task options its annotation sets, by Celery option
  * @author kafka-task
  */
 public record TaskDefinition(String name, @Nullable String queue, Object bean, Method method,
-		List<TaskParameter> parameters, TaskThreads threads) {
+		List<TaskParameter> parameters, TaskThreads threads, Map<TaskOption, JsonNode> options) {
 
 	public TaskDefinition {
 		parameters = List.copyOf(parameters);
+		options = Map.copyOf(options);
 	}
 
 	/**

@@ -6,6 +6,7 @@ import java.lang.reflect.Parameter;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
+import java.util.EnumMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -14,6 +15,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 import org.jspecify.annotations.Nullable;
+import tools.jackson.databind.JsonNode;
 
 import org.springframework.aop.support.AopUtils;
 import org.springframework.core.DefaultParameterNameDiscoverer;
@@ -23,6 +25,8 @@ import org.springframework.core.annotation.AnnotatedElementUtils;
 import org.springframework.core.annotation.AnnotationUtils;
 import org.springframework.util.ClassUtils;
 import org.springframework.util.StringUtils;
+
+import dev.kafkatask.options.TaskOption;
 
 /**
  * The tasks this application can execute, by name. Methods are registered from beans whose
@@ -71,7 +75,7 @@ public class TaskRegistry {
 		}
 		Method invocable = AopUtils.selectInvocableMethod(method, bean.getClass());
 		TaskDefinition definition = new TaskDefinition(name, queue, bean, invocable, parameters(method),
-				annotation.threads());
+				annotation.threads(), options(method, annotation.options()));
 		return add(definition);
 	}
 
@@ -145,6 +149,25 @@ public class TaskRegistry {
 			}
 		}
 		return result;
+	}
+
+	private static Map<TaskOption, JsonNode> options(Method method, String[] declared) {
+		Map<TaskOption, JsonNode> options = new EnumMap<>(TaskOption.class);
+		for (String entry : declared) {
+			int equals = entry.indexOf('=');
+			try {
+				if (equals < 1) {
+					throw new IllegalArgumentException("'" + entry + "' is not name=value");
+				}
+				TaskOption option = TaskOption.of(entry.substring(0, equals));
+				options.put(option, option.parse(entry.substring(equals + 1)));
+			}
+			catch (IllegalArgumentException ex) {
+				throw new TaskRegistrationException("@KafkaTask method " + TaskDefinition.describe(method)
+						+ " has an invalid option: " + ex.getMessage());
+			}
+		}
+		return options;
 	}
 
 	private static TaskParameter.Kind kind(Method method, Parameter parameter, String name) {

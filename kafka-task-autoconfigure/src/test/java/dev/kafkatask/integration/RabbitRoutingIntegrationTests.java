@@ -208,6 +208,21 @@ class RabbitRoutingIntegrationTests {
 		}
 	}
 
+	@Test
+	void whenRabbitTaskHasAnEtaThenTheConsumerWaitsForIt() throws Exception {
+		try (ConfigurableApplicationContext app = this.apps.start(routeQueueToRabbit(), consumeQueue())) {
+			Instant eta = Instant.now().plusSeconds(2);
+			DispatchReceipt receipt = app.getBean(TaskDispatcher.class)
+				.dispatch("it.count", List.of(41), Map.of(), TaskOptions.none().withQueue(this.queue).withEta(eta))
+				.get();
+			assertThat(receipt.backend()).isEqualTo(Backend.RABBITMQ);
+			await().during(Duration.ofSeconds(1)).atMost(Duration.ofMillis(1500))
+				.until(() -> this.apps.journal().runs("count:41") == 0);
+			await().atMost(TIMEOUT).until(() -> this.apps.journal().runs("count:41") == 1);
+			assertThat(Instant.now()).isAfterOrEqualTo(eta);
+		}
+	}
+
 	private String routeQueueToRabbit() {
 		return "kafka-task.routing.queues.[" + this.queue + "].backend=rabbitmq";
 	}

@@ -1,7 +1,5 @@
 package dev.kafkatask.sample;
 
-import java.time.Duration;
-import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
@@ -74,15 +72,9 @@ class DemoController {
 		TaskOptions options = TaskOptions.none().withQueue(send.queue());
 		Map<String, Object> given = (send.options() != null) ? send.options() : Map.of();
 		for (Map.Entry<String, Object> option : given.entrySet()) {
-			options = switch (option.getKey()) {
-				case "task_id" -> options.withTaskId(String.valueOf(option.getValue()));
-				case "key" -> options.withKey(String.valueOf(option.getValue()));
-				case "eta" -> options.withEta(Instant.parse(String.valueOf(option.getValue())));
-				case "expires" -> options.withExpires(Instant.parse(String.valueOf(option.getValue())));
-				case "countdown" -> options.withCountdown(seconds(option.getValue()));
-				default -> throw new IllegalArgumentException("Option '" + option.getKey()
-						+ "' is not supported here: task_id, key, eta, expires or countdown");
-			};
+			// Celery's option names; an unknown one, or one the backend does not support
+			// (under the default 'reject' policy), answers 400 naming it.
+			options = options.withOption(option.getKey(), option.getValue());
 		}
 		return this.dispatcher.dispatch(taskName, (send.args() != null) ? send.args() : List.of(),
 				(send.kwargs() != null) ? send.kwargs() : Map.of(), options);
@@ -95,13 +87,6 @@ class DemoController {
 	@GetMapping("/echoes")
 	List<EchoTasks.Echo> echoes() {
 		return this.echoTasks.echoes();
-	}
-
-	private static Duration seconds(Object value) {
-		if (!(value instanceof Number number)) {
-			throw new IllegalArgumentException("Option 'countdown' must be a number of seconds, not '" + value + "'");
-		}
-		return Duration.ofMillis(Math.round(number.doubleValue() * 1000));
 	}
 
 	/**

@@ -80,9 +80,12 @@ class SampleApplicationTests {
 
 	@Test
 	void whenOptionIsUnknownThenSendIsRefusedNamingIt() throws Exception {
-		HttpResponse<String> refused = post("/demo/send/demo.echo", "{\"options\": {\"priority\": 5}}");
+		HttpResponse<String> refused = post("/demo/send/demo.echo", "{\"options\": {\"rate_limit\": \"10/m\"}}");
 		assertThat(refused.statusCode()).isEqualTo(400);
-		assertThat(refused.body()).contains("Option 'priority' is not supported");
+		assertThat(refused.body()).contains("Task 'demo.echo' sets option(s) [rate_limit] that rabbitmq does not support");
+		HttpResponse<String> unknown = post("/demo/send/demo.echo", "{\"options\": {\"retries_max\": 1}}");
+		assertThat(unknown.statusCode()).isEqualTo(400);
+		assertThat(unknown.body()).contains("Unknown task option 'retries_max'");
 	}
 
 	@Test

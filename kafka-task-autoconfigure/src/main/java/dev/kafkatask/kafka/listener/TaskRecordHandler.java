@@ -16,6 +16,7 @@ import dev.kafkatask.codec.InvalidEnvelopeException;
 import dev.kafkatask.codec.TaskEnvelope;
 import dev.kafkatask.execution.ArgumentBindingException;
 import dev.kafkatask.execution.PreparedTask;
+import dev.kafkatask.execution.TaskExpiredException;
 import dev.kafkatask.execution.TaskRunner;
 import dev.kafkatask.execution.UnknownTaskException;
 import dev.kafkatask.kafka.TaskTopics;
@@ -104,6 +105,9 @@ public class TaskRecordHandler {
 		}
 		catch (InvalidEnvelopeException ex) {
 			deadLetter(record, queue, envelope.task(), "invalid-envelope", ex);
+		}
+		catch (TaskExpiredException ex) {
+			this.runner.expired(envelope.task(), queue, ex);
 		}
 		return null;
 	}

@@ -1,0 +1,129 @@
+package dev.kafkatask.options;
+
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Predicate;
+
+import tools.jackson.databind.JsonNode;
+
+import dev.kafkatask.routing.Backend;
+
+/**
+ * Which task options each backend supports, and how: the table the README and the
+ * {@code kafkatasks} endpoint show. Some options are supported only with some values (for
+ * example {@code acks_late} only {@code true} on Kafka, whose offsets are always committed
+ * after the task ran). An option not in a backend's table is not supported there.
+ *
+ * @author kafka-task
+ */
+public final class OptionWhitelist {
+
+	private final Map<Backend, Map<TaskOption, Support>> table = new EnumMap<>(Backend.class);
+
+	private OptionWhitelist() {
+		for (Backend backend : Backend.values()) {
+			this.table.put(backend, new EnumMap<>(TaskOption.class));
+		}
+	}
+
+	/**
+	 * Return the whitelist of this release.
+	 * @return the whitelist
+	 */
+	public static OptionWhitelist standard() {
+		OptionWhitelist whitelist = new OptionWhitelist();
+		// What kafka-task's own workers do, on either backend.
+		for (Backend backend : Backend.values()) {
+			whitelist.add(backend, TaskOption.TASK_ID, "the task id of the envelope or message");
+			whitelist.add(backend, TaskOption.QUEUE, "the Kafka topic (topic prefix + queue), or the RabbitMQ queue");
+			whitelist.add(backend, TaskOption.HEADERS, "travel with the task; a task reads them from its TaskContext");
+			whitelist.add(backend, TaskOption.SHADOW, "the name the worker logs the task under");
+			whitelist.add(backend, TaskOption.EXPIRES,
+					"an expired task is not run: counted (outcome expired) and logged");
+			whitelist.add(backend, TaskOption.THROWS, "expected exceptions are logged without a stack trace");
+			whitelist.add(backend, TaskOption.IGNORE_RESULT, "only true: results are not stored", Predicate.not(
+					(value) -> value.isBoolean() && !value.asBoolean()));
+			whitelist.add(backend, TaskOption.SERIALIZER, "only json: payloads are JSON only",
+					(value) -> value.asString().equalsIgnoreCase("json"));
+			whitelist.add(backend, TaskOption.ACKS_LATE,
+					"only true: Kafka offsets are committed, RabbitMQ messages acknowledged, after the task ran",
+					(value) -> value.asBoolean());
+			whitelist.add(backend, TaskOption.REJECT_ON_WORKER_LOST,
+					"only true: a task whose worker died runs again", (value) -> value.asBoolean());
+		}
+		whitelist.add(Backend.KAFKA, TaskOption.RETRY, "only true: the producer retries until its delivery timeout",
+				(value) -> value.asBoolean());
+		// What the Celery message carries to a Celery worker; kafka-task's own RabbitMQ
+		// consumer waits for an eta on the consumer's virtual thread, as Celery's does.
+		whitelist.add(Backend.RABBITMQ, TaskOption.COUNTDOWN, "sent as the eta header");
+		whitelist.add(Backend.RABBITMQ, TaskOption.ETA, "the eta header; the worker waits for it");
+		whitelist.add(Backend.RABBITMQ, TaskOption.PRIORITY, "the AMQP priority (queues need x-max-priority)");
+		whitelist.add(Backend.RABBITMQ, TaskOption.TIME_LIMIT, "the timelimit header, for Celery workers");
+		whitelist.add(Backend.RABBITMQ, TaskOption.SOFT_TIME_LIMIT, "the timelimit header, for Celery workers");
+		whitelist.add(Backend.RABBITMQ, TaskOption.LINK, "the callbacks of the message, for Celery workers");
+		whitelist.add(Backend.RABBITMQ, TaskOption.LINK_ERROR, "the errbacks of the message, for Celery workers");
+		whitelist.add(Backend.RABBITMQ, TaskOption.IGNORE_RESULT, "the ignore_result header, for Celery workers");
+		return whitelist;
+	}
+
+	private void add(Backend backend, TaskOption option, String how) {
+		add(backend, option, how, (value) -> true);
+	}
+
+	private void add(Backend backend, TaskOption option, String how, Predicate<JsonNode> accepts) {
+		this.table.get(backend).put(option, new Support(how, accepts));
+	}
+
+	/**
+	 * Whether a backend supports an option with the given value.
+	 * @param backend the backend
+	 * @param option the option
+	 * @param value its value
+	 * @return whether it is supported
+	 */
+	public boolean supports(Backend backend, TaskOption option, JsonNode value) {
+		Support support = this.table.get(backend).get(option);
+		return support != null && support.accepts().test(value);
+	}
+
+	/**
+	 * Return the options among the given ones that a backend does not support.
+	 * @param backend the backend
+	 * @param options the options and their values
+	 * @return the unsupported options, in declaration order
+	 */
+	public List<TaskOption> unsupported(Backend backend, Map<TaskOption, JsonNode> options) {
+		List<TaskOption> unsupported = new ArrayList<>();
+		options.forEach((option, value) -> {
+			if (!supports(backend, option, value)) {
+				unsupported.add(option);
+			}
+		});
+		unsupported.sort(null);
+		return unsupported;
+	}
+
+	/**
+	 * Return how each backend supports each option: the text of the whitelist table, or
+	 * {@code "no"}.
+	 * @return by option name, then by backend
+	 */
+	public Map<String, Map<String, String>> describe() {
+		Map<String, Map<String, String>> described = new java.util.LinkedHashMap<>();
+		for (TaskOption option : TaskOption.values()) {
+			Map<String, String> byBackend = new java.util.LinkedHashMap<>();
+			for (Backend backend : Backend.values()) {
+				Support support = this.table.get(backend).get(option);
+				byBackend.put(backend.id(), (support != null) ? support.how() : "no");
+			}
+			described.put(option.celeryName(), byBackend);
+		}
+		return described;
+	}
+
+	private record Support(String how, Predicate<JsonNode> accepts) {
+	}
+
+}

@@ -1,0 +1,142 @@
+package dev.kafkatask.integration;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import org.springframework.amqp.rabbit.connection.CachingConnectionFactory;
+import org.springframework.amqp.rabbit.core.RabbitAdmin;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.context.ConfigurableApplicationContext;
+
+import dev.kafkatask.actuate.KafkaTasksEndpoint;
+import dev.kafkatask.dispatch.DispatchReceipt;
+import dev.kafkatask.dispatch.TaskDispatcher;
+import dev.kafkatask.dispatch.TaskOptions;
+import dev.kafkatask.options.UnsupportedTaskOptionException;
+import dev.kafkatask.routing.Backend;
+import dev.kafkatask.test.SharedKafkaBroker;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Celery task options on real brokers: the unsupported-option policies, and the options the
+ * workers apply today ({@code expires}, {@code throws}, {@code shadow}).
+ *
+ * @author kafka-task
+ */
+@SharedKafkaBroker
+@ExtendWith(OutputCaptureExtension.class)
+class TaskOptionsIntegrationTests {
+
+	private static final Duration TIMEOUT = Duration.ofSeconds(30);
+
+	private final TaskApplications apps = new TaskApplications();
+
+	private final String rabbitQueue = this.apps.prefix() + "options";
+
+	@AfterEach
+	void deleteQueues() {
+		CachingConnectionFactory connectionFactory = new CachingConnectionFactory("127.0.0.1", 5672);
+		RabbitAdmin admin = new RabbitAdmin(connectionFactory);
+		admin.deleteQueue(this.rabbitQueue);
+		admin.deleteQueue(this.rabbitQueue + ".dlq");
+		connectionFactory.destroy();
+	}
+
+	@Test
+	void whenTaskHasExpiredThenItIsNotRunButCountedAsExpired() throws Exception {
+		try (ConfigurableApplicationContext app = this.apps.start("kafka-task.kafka.partitions=1")) {
+			TaskDispatcher dispatcher = app.getBean(TaskDispatcher.class);
+			dispatcher.dispatch("it.count", List.of(1), Map.of(),
+					TaskOptions.none().withExpires(Instant.now().minusSeconds(1))).get();
+			dispatcher.dispatch("it.count", List.of(2), Map.of(), TaskOptions.none().withOption("expires", 600)).get();
+			await().atMost(TIMEOUT).until(() -> this.apps.journal().runs("count:2") == 1);
+			assertThat(this.apps.journal().runs("count:1")).isZero();
+			MeterRegistry meters = app.getBean(MeterRegistry.class);
+			await().atMost(TIMEOUT).until(() -> meters.find("kafka.task.executions")
+				.tags("task", "it.count", "outcome", "expired")
+				.counter() != null);
+			assertThat(meters.get("kafka.task.executions").tags("task", "it.count", "outcome", "expired").counter()
+				.count()).isEqualTo(1);
+		}
+	}
+
+	@Test
+	void whenKafkaDoesNotSupportAnOptionThenTheDispatchIsRejectedNamingIt() {
+		try (ConfigurableApplicationContext app = this.apps.start()) {
+			CompletableFuture<DispatchReceipt> sent = app.getBean(TaskDispatcher.class)
+				.dispatch("it.count", List.of(1), Map.of(), TaskOptions.none().withOption("priority", 5));
+			assertThatExceptionOfType(ExecutionException.class).isThrownBy(sent::get)
+				.withCauseInstanceOf(UnsupportedTaskOptionException.class)
+				.withMessageContaining("Task 'it.count' sets option(s) [priority] that kafka does not support");
+		}
+	}
+
+	@Test
+	void whenPolicyIsRouteToRabbitThenATaskWithAnOptionOnlyRabbitSupportsGoesToRabbit() throws Exception {
+		try (ConfigurableApplicationContext app = this.apps.start("kafka-task.unsupported-options=route-to-rabbit",
+				"kafka-task.rabbitmq.queues=" + this.rabbitQueue, "kafka-task.kafka.queues=" + this.rabbitQueue)) {
+			TaskDispatcher dispatcher = app.getBean(TaskDispatcher.class);
+			DispatchReceipt receipt = dispatcher
+				.dispatch("it.context", List.of("p"), Map.of(),
+						TaskOptions.none().withQueue(this.rabbitQueue).withOption("priority", 5))
+				.get();
+			assertThat(receipt.backend()).isEqualTo(Backend.RABBITMQ);
+			await().atMost(TIMEOUT).until(() -> this.apps.journal().entries().stream()
+				.anyMatch((entry) -> entry.startsWith("context:rabbitmq:" + receipt.taskId())));
+			DispatchReceipt plain = dispatcher
+				.dispatch("it.context", List.of(), Map.of(), TaskOptions.none().withQueue(this.rabbitQueue))
+				.get();
+			assertThat(plain.backend()).isEqualTo(Backend.KAFKA);
+		}
+	}
+
+	@Test
+	void whenTaskPolicyIsIgnoreThenTheOptionIsDroppedAndTheTaskRuns() throws Exception {
+		try (ConfigurableApplicationContext app = this.apps.start(
+				"kafka-task.tasks.[it.count].unsupported-options=ignore")) {
+			DispatchReceipt receipt = app.getBean(TaskDispatcher.class)
+				.dispatch("it.count", List.of(7), Map.of(), TaskOptions.none().withOption("rate_limit", "10/m"))
+				.get();
+			assertThat(receipt.backend()).isEqualTo(Backend.KAFKA);
+			await().atMost(TIMEOUT).until(() -> this.apps.journal().runs("count:7") == 1);
+		}
+	}
+
+	@Test
+	void whenTaskThrowsAnExpectedExceptionThenItIsLoggedUnderItsShadowNameWithoutStackTrace(CapturedOutput output)
+			throws Exception {
+		try (ConfigurableApplicationContext app = this.apps.start(
+				"kafka-task.tasks.[it.fail].throws=java.lang.RuntimeException",
+				"management.endpoints.web.exposure.include=kafkatasks")) {
+			app.getBean(TaskDispatcher.class)
+				.dispatch("it.fail", List.of("expected"), Map.of(), TaskOptions.none().withOption("shadow", "it.fail.v2"))
+				.get();
+			await().atMost(TIMEOUT).until(() -> output.getOut().contains("Task 'it.fail.v2' ["));
+			String line = output.getOut()
+				.lines()
+				.filter((entry) -> entry.contains("Task 'it.fail.v2' ["))
+				.findFirst()
+				.orElseThrow();
+			assertThat(line).contains("WARN").contains("IllegalStateException: Task it.fail failed on purpose");
+			assertThat(output.getOut()).doesNotContain("at dev.kafkatask.integration.JournalTasks.fail(");
+			assertThat(app.getBean(KafkaTasksEndpoint.class).kafkaTasks().tasks())
+				.filteredOn((task) -> task.name().equals("it.fail"))
+				.singleElement()
+				.satisfies((task) -> assertThat(task.options()).containsKey("throws"));
+		}
+	}
+
+}
