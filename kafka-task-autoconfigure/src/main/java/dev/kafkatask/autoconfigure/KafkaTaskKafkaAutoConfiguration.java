@@ -1,5 +1,6 @@
 package dev.kafkatask.autoconfigure;
 
+import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -31,6 +32,8 @@ import org.springframework.kafka.core.ProducerFactory;
 
 import dev.kafkatask.codec.EnvelopeCodec;
 import dev.kafkatask.execution.TaskRunner;
+import dev.kafkatask.kafka.DelayTiers;
+import dev.kafkatask.kafka.DelayedTaskPublisher;
 import dev.kafkatask.kafka.GroupProtocols;
 import dev.kafkatask.kafka.KafkaTaskProducer;
 import dev.kafkatask.kafka.KafkaTaskTransport;
@@ -38,6 +41,7 @@ import dev.kafkatask.kafka.TaskTopics;
 import dev.kafkatask.kafka.TopicProvisioner;
 import dev.kafkatask.kafka.listener.ContainerSettings;
 import dev.kafkatask.kafka.listener.DeadLetterPublisher;
+import dev.kafkatask.kafka.listener.DelayForwarder;
 import dev.kafkatask.kafka.listener.KafkaTaskConsumers;
 import dev.kafkatask.kafka.listener.OrderingMode;
 import dev.kafkatask.kafka.listener.TaskListenerContainer;
@@ -75,8 +79,21 @@ public final class KafkaTaskKafkaAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	KafkaTaskTransport kafkaTaskTransport(KafkaTaskProducer producer, TaskTopics topics, EnvelopeCodec codec) {
-		return new KafkaTaskTransport(producer.getTemplate(), topics, codec);
+	DelayTiers taskDelayTiers(KafkaTaskProperties properties) {
+		return new DelayTiers(properties.getKafka().getTopicPrefix(), properties.getKafka().getDelayTiers());
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	DelayedTaskPublisher delayedTaskPublisher(KafkaTaskProducer producer, DelayTiers tiers) {
+		return new DelayedTaskPublisher(producer.getTemplate(), tiers, Clock.systemUTC());
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	KafkaTaskTransport kafkaTaskTransport(KafkaTaskProducer producer, TaskTopics topics, EnvelopeCodec codec,
+			DelayedTaskPublisher delays) {
+		return new KafkaTaskTransport(producer.getTemplate(), topics, codec, delays);
 	}
 
 	@Bean
@@ -92,14 +109,14 @@ public final class KafkaTaskKafkaAutoConfiguration {
 	@ConditionalOnBean(TopicProvisioner.class)
 	@ConditionalOnBooleanProperty(name = "kafka-task.kafka.create-topics", matchIfMissing = true)
 	SmartInitializingSingleton taskTopicsInitializer(TopicProvisioner provisioner, TaskRegistry registry,
-			KafkaTaskProperties properties) {
+			KafkaTaskProperties properties, DelayTiers tiers) {
 		return () -> {
 			Set<String> queues = new LinkedHashSet<>();
 			queues.add(properties.getDefaultQueue());
 			queues.addAll(registry.queues(properties.getDefaultQueue()));
 			queues.addAll(properties.getWorker().getQueues());
 			queues.addAll(properties.getKafka().getQueues());
-			provisioner.provision(queues);
+			provisioner.provision(queues, tiers.topics());
 		};
 	}
 
@@ -109,7 +126,7 @@ public final class KafkaTaskKafkaAutoConfiguration {
 	TaskListenerContainer taskListenerContainer(KafkaTaskProperties properties, Environment environment,
 			ObjectProvider<ConsumerFactory<?, ?>> consumerFactory, ObjectProvider<KafkaAdmin> kafkaAdmin,
 			KafkaTaskProducer producer, TaskTopics topics, EnvelopeCodec codec, TaskRegistry registry,
-			TaskRunner runner, ObjectProvider<TaskObserver> observers) {
+			TaskRunner runner, ObjectProvider<TaskObserver> observers, DelayedTaskPublisher delays) {
 		KafkaTaskProperties.Worker worker = properties.getWorker();
 		String groupId = (worker.getGroupId() != null) ? worker.getGroupId()
 				: environment.getProperty("spring.application.name", "kafka-task");
@@ -122,7 +139,7 @@ public final class KafkaTaskKafkaAutoConfiguration {
 				worker.getShutdownTimeout());
 		TaskObserver observer = TaskObserver.composite(observers.orderedStream().toList());
 		TaskRecordHandler handler = new TaskRecordHandler(codec, runner,
-				new DeadLetterPublisher(producer.getTemplate(), topics), topics, observer);
+				new DeadLetterPublisher(producer.getTemplate(), topics), topics, observer, delays);
 		ConsumerFactory<?, ?> base = consumerFactory.getIfAvailable();
 		Map<String, Object> consumerConfig = new HashMap<>((base != null) ? base.getConfigurationProperties() : Map.of());
 		KafkaAdmin admin = kafkaAdmin.getIfAvailable();
@@ -138,6 +155,19 @@ public final class KafkaTaskKafkaAutoConfiguration {
 			return definition != null && definition.threads() == TaskThreads.PLATFORM;
 		});
 		return container;
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	@ConditionalOnBean(TaskListenerContainer.class)
+	DelayForwarder taskDelayForwarder(TaskListenerContainer container, ObjectProvider<ConsumerFactory<?, ?>> consumerFactory,
+			DelayTiers tiers, DelayedTaskPublisher publisher) {
+		ConsumerFactory<?, ?> base = consumerFactory.getIfAvailable();
+		Map<String, Object> config = new HashMap<>((base != null) ? base.getConfigurationProperties() : Map.of());
+		// The classic protocol: this consumer pauses and seeks a lot and wants no stalls.
+		GroupProtocols.apply(config, GroupProtocol.CLASSIC);
+		return new DelayForwarder(taskConsumerFactory(config), container.getSettings().groupId() + ".delays", tiers,
+				publisher, Clock.systemUTC());
 	}
 
 	@Bean

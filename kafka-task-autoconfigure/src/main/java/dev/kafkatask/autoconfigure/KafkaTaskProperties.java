@@ -422,6 +422,22 @@ public class KafkaTaskProperties {
 		 */
 		private List<String> queues = new ArrayList<>();
 
+		/**
+		 * Delay tiers of countdown, eta and retries: one topic each,
+		 * '<prefix>__delay.<tier>'. A delayed task waits in the largest tier not longer than
+		 * what remains of its delay, then hops down.
+		 */
+		private List<Duration> delayTiers = new ArrayList<>(List.of(Duration.ofSeconds(1), Duration.ofSeconds(5),
+				Duration.ofSeconds(30), Duration.ofMinutes(2), Duration.ofMinutes(10), Duration.ofHours(1)));
+
+		public List<Duration> getDelayTiers() {
+			return this.delayTiers;
+		}
+
+		public void setDelayTiers(List<Duration> delayTiers) {
+			this.delayTiers = delayTiers;
+		}
+
 		public String getTopicPrefix() {
 			return this.topicPrefix;
 		}

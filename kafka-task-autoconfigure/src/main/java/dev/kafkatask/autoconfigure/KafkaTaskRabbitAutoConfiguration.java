@@ -105,7 +105,7 @@ public final class KafkaTaskRabbitAutoConfiguration {
 	@ConditionalOnMissingBean
 	RabbitTaskConsumers rabbitTaskConsumers(KafkaTaskRabbitConnection connection, CeleryMessageCodec codec,
 			TaskRunner runner, RabbitQueues queues, TaskRegistry registry, TaskRouter router,
-			KafkaTaskProperties properties, ObjectProvider<TaskObserver> observers) {
+			KafkaTaskProperties properties, ObjectProvider<TaskObserver> observers, RabbitTaskTransport transport) {
 		KafkaTaskProperties.Rabbitmq rabbitmq = properties.getRabbitmq();
 		List<String> startupQueues = (rabbitmq.getQueues() != null) ? rabbitmq.getQueues()
 				: routedQueues(registry, router.rules(), properties.getDefaultQueue());
@@ -114,7 +114,7 @@ public final class KafkaTaskRabbitAutoConfiguration {
 				TaskObserver.composite(observers.orderedStream().toList()),
 				new RabbitTaskConsumers.Settings(rabbitmq.getConcurrency(), rabbitmq.getPrefetch(),
 						rabbitmq.getShutdownTimeout()),
-				startupQueues);
+				startupQueues, transport);
 	}
 
 	/**

@@ -35,4 +35,27 @@ public record TaskEnvelope(String id, String task, List<JsonNode> args, Map<Stri
 		headers = Map.copyOf(headers);
 	}
 
+	/**
+	 * Return a copy with another retry count.
+	 * @param retries the retry count
+	 * @return the copy
+	 */
+	public TaskEnvelope withRetries(int retries) {
+		return new TaskEnvelope(this.id, this.task, this.args, this.kwargs, this.options, this.headers, this.created,
+				retries);
+	}
+
+	/**
+	 * Return a copy with an option set.
+	 * @param name the option name
+	 * @param value its value
+	 * @return the copy
+	 */
+	public TaskEnvelope withOption(String name, JsonNode value) {
+		Map<String, JsonNode> copy = new java.util.HashMap<>(this.options);
+		copy.put(name, value);
+		return new TaskEnvelope(this.id, this.task, this.args, this.kwargs, copy, this.headers, this.created,
+				this.retries);
+	}
+
 }

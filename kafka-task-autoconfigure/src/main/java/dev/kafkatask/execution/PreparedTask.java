@@ -4,6 +4,7 @@ import java.util.List;
 
 import org.jspecify.annotations.Nullable;
 
+import dev.kafkatask.codec.TaskEnvelope;
 import dev.kafkatask.task.TaskContext;
 import dev.kafkatask.task.TaskDefinition;
 
@@ -17,10 +18,12 @@ import dev.kafkatask.task.TaskDefinition;
  * @param logName the name the task is logged under (its Celery {@code shadow}, else its name)
  * @param expected class names of exceptions the task is expected to throw (Celery's
  * {@code throws})
+ * @param envelope the envelope it came in, to retry it or dead-letter it
+ * @param retryPolicy when and how soon it runs again after a failure
  * @author kafka-task
  */
 public record PreparedTask(TaskDefinition task, TaskContext context, @Nullable Object[] arguments, String logName,
-		List<String> expected) {
+		List<String> expected, TaskEnvelope envelope, RetryPolicy retryPolicy) {
 
 	public PreparedTask {
 		expected = List.copyOf(expected);

@@ -7,6 +7,7 @@ import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -24,6 +25,7 @@ import dev.kafkatask.routing.Backend;
 import dev.kafkatask.task.TaskContext;
 import dev.kafkatask.task.TaskDefinition;
 import dev.kafkatask.task.TaskRegistry;
+import dev.kafkatask.task.TaskRetry;
 
 /**
  * Runs decoded tasks, whichever backend they came from: finds the task, binds its arguments
@@ -47,6 +49,8 @@ public class TaskRunner {
 	private final Clock clock;
 
 	private volatile @Nullable CarrierPinningDetector pinningDetector;
+
+	private final Map<String, RetryPolicy> retryPolicies = new ConcurrentHashMap<>();
 
 	public TaskRunner(TaskRegistry registry, TaskInvoker invoker, TaskObserver observer, TaskOptionResolver options,
 			Clock clock) {
@@ -89,8 +93,9 @@ public class TaskRunner {
 		Map<TaskOption, JsonNode> options = this.options.taskOptions(task.name());
 		JsonNode shadow = envelope.options().get(TaskOption.SHADOW.celeryName());
 		String logName = (shadow != null && shadow.isString()) ? shadow.asString() : task.name();
+		RetryPolicy retryPolicy = this.retryPolicies.computeIfAbsent(task.name(), (name) -> RetryPolicy.of(options));
 		return new PreparedTask(task, context, this.invoker.bind(task, envelope, context), logName,
-				names(options.get(TaskOption.THROWS)));
+				names(options.get(TaskOption.THROWS)), envelope, retryPolicy);
 	}
 
 	/**
@@ -106,10 +111,11 @@ public class TaskRunner {
 
 	/**
 	 * Run a prepared task on the calling thread. A task that throws is logged and counted,
-	 * not rethrown (except virtual machine errors).
+	 * not rethrown (except virtual machine errors); the result says whether to retry it.
 	 * @param prepared the task
+	 * @return how the run ended
 	 */
-	public void run(PreparedTask prepared) {
+	public RunResult run(PreparedTask prepared) {
 		TaskDefinition task = prepared.task();
 		TaskContext context = prepared.context();
 		long start = System.nanoTime();
@@ -122,11 +128,26 @@ public class TaskRunner {
 			this.invoker.invoke(task, prepared.arguments());
 			this.observer.handled(task.name(), context.queue(), TaskOutcome.SUCCESS,
 					Duration.ofNanos(System.nanoTime() - start));
+			return RunResult.SUCCEEDED;
 		}
 		catch (Exception | Error ex) {
 			Duration duration = Duration.ofNanos(System.nanoTime() - start);
 			String failed = "Task '" + prepared.logName() + "' [" + context.id() + "] failed after "
 					+ duration.toMillis() + " ms";
+			RetryPolicy policy = prepared.retryPolicy();
+			if (!(ex instanceof VirtualMachineError) && policy.retries(ex)) {
+				Throwable cause = (ex instanceof TaskRetry && ex.getCause() != null) ? ex.getCause() : ex;
+				if (context.retries() < policy.maxRetries()) {
+					Duration retryIn = policy.delay(context.retries(), ex);
+					logger.warn(failed + "; retry " + (context.retries() + 1) + " of " + policy.maxRetries() + " in "
+							+ retryIn.toMillis() + " ms: " + cause);
+					this.observer.handled(task.name(), context.queue(), TaskOutcome.RETRY, duration);
+					return new RunResult(RunResult.Status.RETRY, cause, retryIn);
+				}
+				logger.error(failed + " after " + context.retries() + " retries, its last", cause);
+				this.observer.handled(task.name(), context.queue(), TaskOutcome.FAILURE, duration);
+				return new RunResult(RunResult.Status.RETRIES_EXHAUSTED, cause, null);
+			}
 			if (prepared.expects(ex)) {
 				// Celery's 'throws': an expected error, reported without its stack trace.
 				logger.warn(failed + ": " + ex);
@@ -138,6 +159,7 @@ public class TaskRunner {
 			if (ex instanceof VirtualMachineError error) {
 				throw error;
 			}
+			return new RunResult(RunResult.Status.FAILED, ex, null);
 		}
 		finally {
 			if (detector != null) {

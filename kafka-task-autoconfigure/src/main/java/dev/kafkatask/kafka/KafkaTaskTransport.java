@@ -1,12 +1,17 @@
 package dev.kafkatask.kafka;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.concurrent.CompletableFuture;
 
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
+import org.jspecify.annotations.Nullable;
+import tools.jackson.databind.JsonNode;
 
 import org.springframework.kafka.core.KafkaTemplate;
+import org.springframework.kafka.support.SendResult;
 
 import dev.kafkatask.codec.EnvelopeCodec;
 import dev.kafkatask.codec.TaskEnvelope;
@@ -29,10 +34,26 @@ public class KafkaTaskTransport implements TaskTransport {
 
 	private final EnvelopeCodec codec;
 
+	private final @Nullable DelayedTaskPublisher delays;
+
 	public KafkaTaskTransport(KafkaTemplate<String, byte[]> template, TaskTopics topics, EnvelopeCodec codec) {
+		this(template, topics, codec, null);
+	}
+
+	/**
+	 * Create a transport.
+	 * @param template the template to send with
+	 * @param topics the topics of queues
+	 * @param codec the envelope codec
+	 * @param delays writes tasks whose eta lies ahead to the delay tiers, or {@code null} to
+	 * write every task to its topic at once
+	 */
+	public KafkaTaskTransport(KafkaTemplate<String, byte[]> template, TaskTopics topics, EnvelopeCodec codec,
+			@Nullable DelayedTaskPublisher delays) {
 		this.template = template;
 		this.topics = topics;
 		this.codec = codec;
+		this.delays = delays;
 	}
 
 	@Override
@@ -48,11 +69,28 @@ public class KafkaTaskTransport implements TaskTransport {
 				this.codec.encode(envelope));
 		record.headers().add(TaskHeaders.TASK_ID, envelope.id().getBytes(StandardCharsets.UTF_8));
 		record.headers().add(TaskHeaders.TASK_NAME, envelope.task().getBytes(StandardCharsets.UTF_8));
-		return this.template.send(record).thenApply((result) -> {
+		Instant eta = eta(envelope);
+		CompletableFuture<SendResult<String, byte[]>> sent = (this.delays != null && eta != null)
+				? this.delays.publish(topic, task.key(), record.value(), record.headers(), eta)
+				: this.template.send(record);
+		return sent.thenApply((result) -> {
 			RecordMetadata metadata = result.getRecordMetadata();
 			return new DispatchReceipt(envelope.id(), envelope.task(), task.queue(), Backend.KAFKA, metadata.topic(),
 					metadata.partition(), metadata.offset());
 		});
+	}
+
+	private static @Nullable Instant eta(TaskEnvelope envelope) {
+		JsonNode eta = envelope.options().get("eta");
+		if (eta == null || !eta.isString()) {
+			return null;
+		}
+		try {
+			return Instant.parse(eta.asString());
+		}
+		catch (DateTimeParseException ex) {
+			throw new IllegalArgumentException("Option 'eta' is not an ISO-8601 instant: " + eta.asString(), ex);
+		}
 	}
 
 }

@@ -56,4 +56,19 @@ public final class TaskHeaders {
 	private TaskHeaders() {
 	}
 
+	/**
+	 * Attempts a task made before it was dead-lettered (its first run and its retries).
+	 */
+	public static final String DLT_ATTEMPTS = "kafka-task-dlt-attempts";
+
+	/**
+	 * The first frames of the stack of the last failure of a dead-lettered task.
+	 */
+	public static final String DLT_STACK = "kafka-task-dlt-stack";
+
+	/**
+	 * When a dead-lettered task was first dispatched, ISO-8601.
+	 */
+	public static final String DLT_CREATED = "kafka-task-dlt-created";
+
 }

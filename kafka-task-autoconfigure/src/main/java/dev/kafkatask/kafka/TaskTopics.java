@@ -48,7 +48,8 @@ public final class TaskTopics {
 	 * @return the queue, or {@code null} when the topic is not a task topic
 	 */
 	public @Nullable String queue(String topic) {
-		if (!topic.startsWith(this.prefix) || topic.endsWith(DEAD_LETTER_SUFFIX)) {
+		if (!topic.startsWith(this.prefix) || topic.endsWith(DEAD_LETTER_SUFFIX)
+				|| topic.startsWith(this.prefix + DelayTiers.INFIX)) {
 			return null;
 		}
 		return topic.substring(this.prefix.length());

@@ -49,10 +49,21 @@ public class TopicProvisioner {
 	 * @param queues the queues
 	 */
 	public void provision(Collection<String> queues) {
-		if (queues.isEmpty()) {
+		provision(queues, List.of());
+	}
+
+	/**
+	 * Create the topics of the given queues, and further topics by name (the delay tiers),
+	 * where they do not exist.
+	 * @param queues the queues
+	 * @param otherTopics further topics
+	 */
+	public void provision(Collection<String> queues, Collection<String> otherTopics) {
+		if (queues.isEmpty() && otherTopics.isEmpty()) {
 			return;
 		}
 		List<NewTopic> newTopics = new ArrayList<>();
+		otherTopics.forEach((topic) -> newTopics.add(new NewTopic(topic, this.partitions, this.replicationFactor)));
 		for (String queue : queues) {
 			String topic = this.topics.topic(queue);
 			newTopics.add(new NewTopic(topic, this.partitions, this.replicationFactor));

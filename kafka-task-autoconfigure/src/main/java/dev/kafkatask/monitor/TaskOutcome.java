@@ -26,7 +26,12 @@ public enum TaskOutcome {
 	/**
 	 * The task was not run: its {@code expires} time had passed.
 	 */
-	EXPIRED;
+	EXPIRED,
+
+	/**
+	 * The task threw and is retried later.
+	 */
+	RETRY;
 
 	/**
 	 * Return the lower-case tag value of this outcome.

@@ -55,6 +55,16 @@ public final class OptionWhitelist {
 		}
 		whitelist.add(Backend.KAFKA, TaskOption.RETRY, "only true: the producer retries until its delivery timeout",
 				(value) -> value.asBoolean());
+		whitelist.add(Backend.KAFKA, TaskOption.COUNTDOWN, "waits in the delay topics, then runs as with eta");
+		whitelist.add(Backend.KAFKA, TaskOption.ETA,
+				"waits in the delay topics (tiers, pause-until-due: disk, not memory) until due");
+		whitelist.add(Backend.KAFKA, TaskOption.MAX_RETRIES, "retries before the task goes to <topic>.dlt");
+		whitelist.add(Backend.KAFKA, TaskOption.DEFAULT_RETRY_DELAY, "the delay of a retry without backoff");
+		whitelist.add(Backend.KAFKA, TaskOption.AUTORETRY_FOR,
+				"these exceptions (and TaskRetry) retry the task through the delay topics, holding no thread");
+		whitelist.add(Backend.KAFKA, TaskOption.RETRY_BACKOFF, "exponential backoff: factor x 2^retries seconds");
+		whitelist.add(Backend.KAFKA, TaskOption.RETRY_BACKOFF_MAX, "the longest backoff");
+		whitelist.add(Backend.KAFKA, TaskOption.RETRY_JITTER, "a random delay up to the backoff");
 		// What the Celery message carries to a Celery worker; kafka-task's own RabbitMQ
 		// consumer waits for an eta on the consumer's virtual thread, as Celery's does.
 		whitelist.add(Backend.RABBITMQ, TaskOption.COUNTDOWN, "sent as the eta header");

@@ -2,12 +2,16 @@ package dev.kafkatask.rabbit;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import com.rabbitmq.client.Channel;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
+import tools.jackson.databind.node.JsonNodeFactory;
 
 import org.springframework.amqp.core.Message;
 import org.springframework.amqp.rabbit.listener.api.ChannelAwareMessageListener;
@@ -17,7 +21,10 @@ import dev.kafkatask.celery.InvalidCeleryMessageException;
 import dev.kafkatask.codec.InvalidEnvelopeException;
 import dev.kafkatask.codec.TaskEnvelope;
 import dev.kafkatask.execution.ArgumentBindingException;
+import dev.kafkatask.dispatch.OutboundTask;
+import dev.kafkatask.dispatch.TaskTransport;
 import dev.kafkatask.execution.PreparedTask;
+import dev.kafkatask.execution.RunResult;
 import dev.kafkatask.execution.TaskExpiredException;
 import dev.kafkatask.execution.TaskRunner;
 import dev.kafkatask.execution.UnknownTaskException;
@@ -51,13 +58,16 @@ final class CeleryTaskListener implements ChannelAwareMessageListener {
 
 	private final AtomicInteger inFlight = new AtomicInteger();
 
+	private final TaskTransport retries;
+
 	CeleryTaskListener(String queue, CeleryMessageCodec codec, TaskRunner runner, RabbitDeadLetters deadLetters,
-			TaskObserver observer) {
+			TaskObserver observer, TaskTransport retries) {
 		this.queue = queue;
 		this.codec = codec;
 		this.runner = runner;
 		this.deadLetters = deadLetters;
 		this.observer = observer;
+		this.retries = retries;
 	}
 
 	@Override
@@ -68,7 +78,7 @@ final class CeleryTaskListener implements ChannelAwareMessageListener {
 			PreparedTask task = prepare(message);
 			if (task != null) {
 				awaitEta(task);
-				this.runner.run(task);
+				complete(task, this.runner.run(task));
 			}
 			channel.basicAck(tag, false);
 		}
@@ -115,6 +125,30 @@ final class CeleryTaskListener implements ChannelAwareMessageListener {
 		logger.warn("Message of queue '" + this.queue + "' sent to dead-letter queue "
 				+ RabbitQueues.deadLetterQueue(this.queue) + " (" + reason + "): " + cause.getMessage());
 		this.observer.handled(task, this.queue, TaskOutcome.DEAD_LETTERED, Duration.ZERO);
+	}
+
+	/**
+	 * Retry a task as Celery does, by publishing it again with an eta and one more retry,
+	 * or dead-letter it when it has had all its retries.
+	 */
+	private void complete(PreparedTask task, RunResult result) throws InterruptedException {
+		TaskEnvelope envelope = task.envelope();
+		if (result.status() == RunResult.Status.RETRY) {
+			Duration retryIn = (result.retryIn() != null) ? result.retryIn() : Duration.ZERO;
+			TaskEnvelope retry = envelope.withRetries(envelope.retries() + 1)
+				.withOption("eta", JsonNodeFactory.instance.stringNode(Instant.now().plus(retryIn).toString()));
+			try {
+				this.retries.send(new OutboundTask(retry, this.queue, null)).get(2, TimeUnit.MINUTES);
+			}
+			catch (ExecutionException | TimeoutException ex) {
+				throw new RabbitPublishException("Could not publish the retry of task '" + envelope.task() + "' ["
+						+ envelope.id() + "]: " + ex);
+			}
+		}
+		else if (result.status() == RunResult.Status.RETRIES_EXHAUSTED && result.failure() != null) {
+			this.deadLetters.publish(this.codec.encode(envelope), this.queue, "max-retries-exceeded",
+					result.failure());
+		}
 	}
 
 	/**

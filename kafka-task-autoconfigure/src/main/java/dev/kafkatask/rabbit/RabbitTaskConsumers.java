@@ -21,6 +21,7 @@ import org.springframework.util.Assert;
 import dev.kafkatask.celery.CeleryMessageCodec;
 import dev.kafkatask.consumer.ConsumerSource;
 import dev.kafkatask.consumer.ConsumerState;
+import dev.kafkatask.dispatch.TaskTransport;
 import dev.kafkatask.execution.TaskRunner;
 import dev.kafkatask.monitor.TaskObserver;
 import dev.kafkatask.routing.Backend;
@@ -50,6 +51,8 @@ public class RabbitTaskConsumers implements ConsumerSource, SmartLifecycle {
 
 	private final Settings settings;
 
+	private final TaskTransport retries;
+
 	private final List<String> startupQueues;
 
 	private final Map<String, RabbitQueueConsumer> consumers = new ConcurrentHashMap<>();
@@ -60,7 +63,8 @@ public class RabbitTaskConsumers implements ConsumerSource, SmartLifecycle {
 
 	public RabbitTaskConsumers(ConnectionFactory connectionFactory, CeleryMessageCodec codec, TaskRunner runner,
 			RabbitDeadLetters deadLetters, RabbitQueues queues, TaskObserver observer, Settings settings,
-			List<String> startupQueues) {
+			List<String> startupQueues, TaskTransport retries) {
+		this.retries = retries;
 		this.connectionFactory = connectionFactory;
 		this.codec = codec;
 		this.runner = runner;
@@ -90,7 +94,7 @@ public class RabbitTaskConsumers implements ConsumerSource, SmartLifecycle {
 
 	private RabbitQueueConsumer create(String queue) {
 		CeleryTaskListener listener = new CeleryTaskListener(queue, this.codec, this.runner, this.deadLetters,
-				this.observer);
+				this.observer, this.retries);
 		SimpleMessageListenerContainer container = new SimpleMessageListenerContainer(this.connectionFactory);
 		container.setQueueNames(queue);
 		container.setConcurrentConsumers(this.settings.concurrency());

@@ -35,6 +35,23 @@ public class JournalTasks {
 				+ new TreeMap<>(kwargs) + ":eta=" + context.eta() + ":expires=" + context.expires());
 	}
 
+	@KafkaTask(name = "it.flaky", options = { "autoretry_for=java.io.UncheckedIOException", "max_retries=3",
+			"retry_backoff=0.2", "retry_jitter=false" })
+	public void flaky(String id, int failures, TaskContext context) {
+		this.journal.ran("flaky:" + id);
+		if (context.retries() < failures) {
+			throw new java.io.UncheckedIOException(new java.io.IOException("flaky " + id + " attempt " + context.retries()));
+		}
+	}
+
+	@KafkaTask(name = "it.retry-explicitly")
+	public void retryExplicitly(String id, TaskContext context) {
+		this.journal.ran("explicit:" + id);
+		if (context.retries() == 0) {
+			throw new dev.kafkatask.task.TaskRetry(null, Duration.ofMillis(300));
+		}
+	}
+
 	@KafkaTask(name = "it.count")
 	public void count(int index) {
 		this.journal.ran("count:" + index);

@@ -12,15 +12,12 @@ import java.util.stream.IntStream;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.Test;
 
@@ -87,11 +84,11 @@ class KafkaTaskIntegrationTests {
 				.dispatch("reports.build", List.of("q3"), Map.of("format", "pdf"), TaskOptions.none().withQueue("reports"))
 				.get();
 			assertThat(receipt.destination()).isEqualTo(this.apps.topic("reports"));
-			ConsumerRecord<byte[], byte[]> record = readAll(this.apps.topic("reports"), 1).get(0);
+			ConsumerRecord<byte[], byte[]> record = TopicRecords.readAll(this.apps.topic("reports"), 1).get(0);
 			assertThat(new String(record.value(), StandardCharsets.UTF_8)).contains("\"task\":\"reports.build\"")
 				.contains("\"args\":[\"q3\"]")
 				.contains("\"kwargs\":{\"format\":\"pdf\"}");
-			assertThat(header(record, TaskHeaders.TASK_ID)).isEqualTo(receipt.taskId());
+			assertThat(TopicRecords.header(record, TaskHeaders.TASK_ID)).isEqualTo(receipt.taskId());
 		}
 	}
 
@@ -149,13 +146,13 @@ class KafkaTaskIntegrationTests {
 			send(topic, envelope("bad-kwarg", "it.count", "[1]", "{\"colour\":\"red\"}"));
 			send(topic, envelope("good", "it.count", "[5]", "{}"));
 			await().atMost(TIMEOUT).until(() -> this.apps.journal().runs("count:5") == 1);
-			List<ConsumerRecord<byte[], byte[]>> deadLetters = readAll(topic + ".dlt", 6);
+			List<ConsumerRecord<byte[], byte[]>> deadLetters = TopicRecords.readAll(topic + ".dlt", 6);
 			Map<String, String> reasons = new HashMap<>();
 			for (ConsumerRecord<byte[], byte[]> record : deadLetters) {
-				String offset = header(record, TaskHeaders.DLT_ORIGINAL_OFFSET);
-				reasons.put(offset, header(record, TaskHeaders.DLT_REASON) + ": " + header(record, TaskHeaders.DLT_MESSAGE));
-				assertThat(header(record, TaskHeaders.DLT_ORIGINAL_TOPIC)).isEqualTo(topic);
-				assertThat(header(record, TaskHeaders.DLT_EXCEPTION)).isNotBlank();
+				String offset = TopicRecords.header(record, TaskHeaders.DLT_ORIGINAL_OFFSET);
+				reasons.put(offset, TopicRecords.header(record, TaskHeaders.DLT_REASON) + ": " + TopicRecords.header(record, TaskHeaders.DLT_MESSAGE));
+				assertThat(TopicRecords.header(record, TaskHeaders.DLT_ORIGINAL_TOPIC)).isEqualTo(topic);
+				assertThat(TopicRecords.header(record, TaskHeaders.DLT_EXCEPTION)).isNotBlank();
 			}
 			assertThat(reasons.values()).anySatisfy((r) -> assertThat(r).startsWith("invalid-envelope: Payload is not JSON"))
 				.anySatisfy((r) -> assertThat(r).isEqualTo("invalid-envelope: Envelope version 2 is not supported (expected 1)"))
@@ -244,30 +241,6 @@ class KafkaTaskIntegrationTests {
 				new ByteArraySerializer())) {
 			producer.send(new ProducerRecord<>(topic, 0, null, payload.getBytes(StandardCharsets.UTF_8))).get();
 		}
-	}
-
-	private static List<ConsumerRecord<byte[], byte[]>> readAll(String topic, int expected) {
-		try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(
-				Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, TestKafka.bootstrapServers(),
-						ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"),
-				new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-			List<TopicPartition> partitions = consumer.partitionsFor(topic)
-				.stream()
-				.map((info) -> new TopicPartition(topic, info.partition()))
-				.toList();
-			consumer.assign(partitions);
-			consumer.seekToBeginning(partitions);
-			List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
-			await().atMost(TIMEOUT).until(() -> {
-				consumer.poll(Duration.ofMillis(200)).forEach(records::add);
-				return records.size() >= expected;
-			});
-			return records;
-		}
-	}
-
-	private static String header(ConsumerRecord<?, ?> record, String name) {
-		return new String(record.headers().lastHeader(name).value(), StandardCharsets.UTF_8);
 	}
 
 }

@@ -28,9 +28,22 @@ public class TaskJournal {
 		this.starts.computeIfAbsent(key, (k) -> new AtomicInteger()).incrementAndGet();
 	}
 
+	private final Map<String, java.util.List<java.time.Instant>> runTimes = new ConcurrentHashMap<>();
+
 	void ran(String key) {
+		this.runTimes.computeIfAbsent(key, (k) -> new java.util.concurrent.CopyOnWriteArrayList<>())
+			.add(java.time.Instant.now());
 		this.runs.computeIfAbsent(key, (k) -> new AtomicInteger()).incrementAndGet();
 		this.entries.add(key);
+	}
+
+	/**
+	 * Return when the task of a key ran, each time.
+	 * @param key the key
+	 * @return the times, oldest first
+	 */
+	public java.util.List<java.time.Instant> runTimes(String key) {
+		return java.util.List.copyOf(this.runTimes.getOrDefault(key, java.util.List.of()));
 	}
 
 	private final Map<String, AtomicInteger> active = new ConcurrentHashMap<>();

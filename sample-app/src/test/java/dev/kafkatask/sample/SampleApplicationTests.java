@@ -38,6 +38,9 @@ class SampleApplicationTests {
 	@Autowired
 	private LedgerTasks ledger;
 
+	@Autowired
+	private FailingTasks failing;
+
 	@Test
 	void whenOrdersAreDispatchedThenReceiptsAndLedgerTasksRunAndShowInPrometheus() throws Exception {
 		HttpResponse<String> dispatched = post("/demo/dispatch?count=5");
@@ -76,6 +79,16 @@ class SampleApplicationTests {
 		assertThat(sent.body()).contains("\"backend\":\"kafka\"").contains("\"destination\":\"sample-test.orders\"");
 		await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(get("/demo/echoes").body())
 			.contains("\"backend\":\"kafka\",\"queue\":\"orders\",\"args\":[\"via-kafka\"]"));
+	}
+
+	@Test
+	void whenDemoFailIsSentThenItIsRetriedThreeTimesWithBackoff() throws Exception {
+		int before = this.failing.attempts();
+		HttpResponse<String> sent = post("/demo/send/demo.fail", "{\"args\": [\"watch me\"], \"options\": {\"countdown\": 1}}");
+		assertThat(sent.statusCode()).isEqualTo(200);
+		assertThat(sent.body()).contains("\"backend\":\"kafka\"").contains("__delay.1s");
+		// first run after ~1 s, retries after 1, 2 and 4 s
+		await().atMost(Duration.ofSeconds(30)).until(() -> this.failing.attempts() - before == 4);
 	}
 
 	@Test

@@ -8,6 +8,8 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
 
+import org.jspecify.annotations.Nullable;
+
 import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.kafka.support.SendResult;
 
@@ -54,6 +56,41 @@ public class DeadLetterPublisher {
 		add(headers, TaskHeaders.DLT_ORIGINAL_OFFSET, Long.toString(record.offset()));
 		add(headers, TaskHeaders.DLT_ORIGINAL_TIMESTAMP, Long.toString(record.timestamp()));
 		return this.template.send(deadLetter);
+	}
+
+	/**
+	 * Write a task that failed on every attempt to the dead-letter topic of its topic, with
+	 * its last failure, its attempt count and when it was first dispatched.
+	 * @param topic the task's topic
+	 * @param key its key, or {@code null}
+	 * @param value its envelope
+	 * @param cause its last failure
+	 * @param attempts how many times it ran
+	 * @param created when it was first dispatched
+	 * @return the send result, once acknowledged
+	 */
+	public CompletableFuture<SendResult<String, byte[]>> publishExhausted(String topic, @Nullable String key,
+			byte[] value, Throwable cause, int attempts, java.time.Instant created) {
+		ProducerRecord<String, byte[]> deadLetter = new ProducerRecord<>(this.topics.deadLetterTopic(topic), null, key,
+				value);
+		Headers headers = deadLetter.headers();
+		add(headers, TaskHeaders.DLT_REASON, "max-retries-exceeded");
+		add(headers, TaskHeaders.DLT_MESSAGE, String.valueOf(cause.getMessage()));
+		add(headers, TaskHeaders.DLT_EXCEPTION, cause.getClass().getName());
+		add(headers, TaskHeaders.DLT_STACK, stack(cause));
+		add(headers, TaskHeaders.DLT_ATTEMPTS, Integer.toString(attempts));
+		add(headers, TaskHeaders.DLT_CREATED, created.toString());
+		add(headers, TaskHeaders.DLT_ORIGINAL_TOPIC, topic);
+		return this.template.send(deadLetter);
+	}
+
+	private static String stack(Throwable cause) {
+		StringBuilder stack = new StringBuilder(cause.toString());
+		StackTraceElement[] frames = cause.getStackTrace();
+		for (int i = 0; i < Math.min(10, frames.length); i++) {
+			stack.append("\n\tat ").append(frames[i]);
+		}
+		return stack.toString();
 	}
 
 	private static void add(Headers headers, String name, String value) {

@@ -417,6 +417,8 @@ final class PollLoop implements Runnable {
 
 		private final long offset;
 
+		private final @Nullable String key;
+
 		private final OffsetTracker.Ticket ticket;
 
 		private final Runnable release;
@@ -426,6 +428,7 @@ final class PollLoop implements Runnable {
 			this.topic = record.topic();
 			this.partition = record.partition();
 			this.offset = record.offset();
+			this.key = record.key();
 			this.ticket = ticket;
 			this.release = release;
 		}
@@ -438,7 +441,7 @@ final class PollLoop implements Runnable {
 				PreparedTask task = PollLoop.this.handler.prepare(record);
 				record = null;
 				if (task != null) {
-					PollLoop.this.handler.run(task);
+					PollLoop.this.handler.run(task, this.topic, this.key);
 				}
 				this.ticket.finished();
 			}

@@ -1,6 +1,8 @@
 package dev.kafkatask.kafka.listener;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -9,16 +11,21 @@ import java.util.concurrent.TimeoutException;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.jspecify.annotations.Nullable;
+import tools.jackson.databind.node.JsonNodeFactory;
 
 import dev.kafkatask.codec.EnvelopeCodec;
 import dev.kafkatask.codec.InvalidEnvelopeException;
 import dev.kafkatask.codec.TaskEnvelope;
 import dev.kafkatask.execution.ArgumentBindingException;
 import dev.kafkatask.execution.PreparedTask;
+import dev.kafkatask.execution.RunResult;
 import dev.kafkatask.execution.TaskExpiredException;
 import dev.kafkatask.execution.TaskRunner;
 import dev.kafkatask.execution.UnknownTaskException;
+import dev.kafkatask.kafka.DelayedTaskPublisher;
+import dev.kafkatask.kafka.TaskHeaders;
 import dev.kafkatask.kafka.TaskTopics;
 import dev.kafkatask.monitor.TaskObserver;
 import dev.kafkatask.monitor.TaskOutcome;
@@ -52,13 +59,30 @@ public class TaskRecordHandler {
 
 	private final TaskObserver observer;
 
+	private final @Nullable DelayedTaskPublisher delays;
+
 	public TaskRecordHandler(EnvelopeCodec codec, TaskRunner runner, DeadLetterPublisher deadLetters,
 			TaskTopics topics, TaskObserver observer) {
+		this(codec, runner, deadLetters, topics, observer, null);
+	}
+
+	/**
+	 * Create a handler.
+	 * @param codec the envelope codec
+	 * @param runner runs the tasks
+	 * @param deadLetters writes dead letters
+	 * @param topics the topics of queues
+	 * @param observer is told what happened
+	 * @param delays schedules retries, or {@code null} if tasks are not retried
+	 */
+	public TaskRecordHandler(EnvelopeCodec codec, TaskRunner runner, DeadLetterPublisher deadLetters,
+			TaskTopics topics, TaskObserver observer, @Nullable DelayedTaskPublisher delays) {
 		this.codec = codec;
 		this.runner = runner;
 		this.deadLetters = deadLetters;
 		this.topics = topics;
 		this.observer = observer;
+		this.delays = delays;
 	}
 
 	/**
@@ -71,7 +95,7 @@ public class TaskRecordHandler {
 	public void handle(ConsumerRecord<String, byte[]> record) throws InterruptedException {
 		PreparedTask task = prepare(record);
 		if (task != null) {
-			this.runner.run(task);
+			run(task, record.topic(), record.key());
 		}
 	}
 
@@ -113,12 +137,52 @@ public class TaskRecordHandler {
 	}
 
 	/**
-	 * Run a prepared task on the calling thread.
+	 * Run a prepared task on the calling thread. A failure its retry policy retries is
+	 * written to the delay tiers, due after the policy's delay, with one more retry counted;
+	 * one that has had all its retries goes to the dead-letter topic. Returns once that was
+	 * acknowledged, so the record counts as done only when nothing can be lost.
 	 * @param prepared the task
-	 * @see TaskRunner#run(PreparedTask)
+	 * @param topic the topic it came from
+	 * @param key its record key, or {@code null}
+	 * @throws InterruptedException if interrupted before the retry or dead letter was
+	 * acknowledged; the record must then not be counted as finished
 	 */
-	public void run(PreparedTask prepared) {
-		this.runner.run(prepared);
+	public void run(PreparedTask prepared, String topic, @Nullable String key) throws InterruptedException {
+		RunResult result = this.runner.run(prepared);
+		TaskEnvelope envelope = prepared.envelope();
+		switch (result.status()) {
+			case RETRY -> {
+				if (this.delays == null) {
+					logger.warn("Task '" + envelope.task() + "' [" + envelope.id() + "] is not retried: no delay tiers");
+					return;
+				}
+				Duration retryIn = (result.retryIn() != null) ? result.retryIn() : Duration.ZERO;
+				Instant due = Instant.now().plus(retryIn);
+				TaskEnvelope retry = envelope.withRetries(envelope.retries() + 1)
+					.withOption("eta", JsonNodeFactory.instance.stringNode(due.toString()));
+				RecordHeaders headers = new RecordHeaders();
+				headers.add(TaskHeaders.TASK_ID, envelope.id().getBytes(StandardCharsets.UTF_8));
+				headers.add(TaskHeaders.TASK_NAME, envelope.task().getBytes(StandardCharsets.UTF_8));
+				await(this.delays.publish(topic, key, this.codec.encode(retry), headers, due),
+						"retry of task '" + envelope.task() + "' [" + envelope.id() + "]");
+			}
+			case RETRIES_EXHAUSTED -> await(this.deadLetters.publishExhausted(topic, key, this.codec.encode(envelope),
+					(result.failure() != null) ? result.failure() : new IllegalStateException("unknown failure"),
+					envelope.retries() + 1, envelope.created()), "dead letter of task '" + envelope.task() + "' ["
+							+ envelope.id() + "]");
+			default -> {
+			}
+		}
+	}
+
+	private static void await(CompletableFuture<?> sent, String what) throws InterruptedException {
+		try {
+			sent.get(2, TimeUnit.MINUTES);
+		}
+		catch (ExecutionException | TimeoutException ex) {
+			// The record stays unfinished, so it is not committed and runs again later.
+			throw new IllegalStateException("Could not write the " + what + ": " + ex, ex);
+		}
 	}
 
 	private void deadLetter(ConsumerRecord<String, byte[]> record, String queue, String task, String reason,

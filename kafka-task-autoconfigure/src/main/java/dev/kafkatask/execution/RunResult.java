@@ -1,0 +1,38 @@
+package dev.kafkatask.execution;
+
+import java.time.Duration;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * How one run of a task ended.
+ *
+ * @param status how it ended
+ * @param failure what it threw, or {@code null} if it succeeded
+ * @param retryIn how long until the retry, for {@link Status#RETRY}
+ * @author kafka-task
+ */
+public record RunResult(Status status, @Nullable Throwable failure, @Nullable Duration retryIn) {
+
+	static final RunResult SUCCEEDED = new RunResult(Status.SUCCEEDED, null, null);
+
+	/**
+	 * How a run ended.
+	 */
+	public enum Status {
+
+		/** The task returned. */
+		SUCCEEDED,
+
+		/** The task threw, and is not retried. */
+		FAILED,
+
+		/** The task threw, and is to be retried after {@link RunResult#retryIn()}. */
+		RETRY,
+
+		/** The task threw a retrying failure but has had all its retries. */
+		RETRIES_EXHAUSTED
+
+	}
+
+}

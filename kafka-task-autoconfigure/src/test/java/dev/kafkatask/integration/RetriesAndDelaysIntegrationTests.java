@@ -1,0 +1,108 @@
+package dev.kafkatask.integration;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.context.ConfigurableApplicationContext;
+
+import dev.kafkatask.dispatch.DispatchReceipt;
+import dev.kafkatask.dispatch.TaskDispatcher;
+import dev.kafkatask.dispatch.TaskOptions;
+import dev.kafkatask.kafka.TaskHeaders;
+import dev.kafkatask.test.SharedKafkaBroker;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Countdown, eta and retries on Kafka, through the delay topics, on a real broker.
+ *
+ * @author kafka-task
+ */
+@SharedKafkaBroker
+class RetriesAndDelaysIntegrationTests {
+
+	private static final Duration TIMEOUT = Duration.ofSeconds(30);
+
+	private final TaskApplications apps = new TaskApplications();
+
+	@Test
+	void whenTaskHasACountdownThenItRunsWithinASecondAfterItsEta() throws Exception {
+		try (ConfigurableApplicationContext app = this.apps.start()) {
+			DispatchReceipt receipt = app.getBean(TaskDispatcher.class)
+				.dispatch("it.count", List.of(1), Map.of(), TaskOptions.none().withCountdown(Duration.ofSeconds(2)))
+				.get();
+			assertThat(receipt.destination()).isEqualTo(this.apps.prefix() + "__delay.1s");
+			Instant eta = Instant.now().plusSeconds(2);
+			await().atMost(TIMEOUT).until(() -> this.apps.journal().runs("count:1") == 1);
+			assertRunsWithinASecondOf("count:1", eta.minusMillis(200));
+		}
+	}
+
+	@Test
+	void whenEtaIsFurtherThanATierThenTheTaskHopsDownAndRunsOnTime() throws Exception {
+		try (ConfigurableApplicationContext app = this.apps.start()) {
+			Instant eta = Instant.now().plusMillis(6500);
+			DispatchReceipt receipt = app.getBean(TaskDispatcher.class)
+				.dispatch("it.count", List.of(2), Map.of(), TaskOptions.none().withEta(eta))
+				.get();
+			assertThat(receipt.destination()).isEqualTo(this.apps.prefix() + "__delay.5s");
+			await().atMost(TIMEOUT).until(() -> this.apps.journal().runs("count:2") == 1);
+			assertRunsWithinASecondOf("count:2", eta);
+		}
+	}
+
+	@Test
+	void whenTaskKeepsFailingThenItRunsMaxRetriesPlusOneTimesAndIsDeadLetteredWithItsHistory() throws Exception {
+		try (ConfigurableApplicationContext app = this.apps.start()) {
+			DispatchReceipt receipt = app.getBean(TaskDispatcher.class).dispatch("it.flaky", "always", 100).get();
+			List<ConsumerRecord<byte[], byte[]>> deadLetters = TopicRecords
+				.readAll(this.apps.topic("default") + ".dlt", 1);
+			assertThat(deadLetters).hasSize(1);
+			ConsumerRecord<byte[], byte[]> deadLetter = deadLetters.get(0);
+			assertThat(TopicRecords.header(deadLetter, TaskHeaders.DLT_REASON)).isEqualTo("max-retries-exceeded");
+			assertThat(TopicRecords.header(deadLetter, TaskHeaders.DLT_ATTEMPTS)).isEqualTo("4");
+			assertThat(TopicRecords.header(deadLetter, TaskHeaders.DLT_EXCEPTION))
+				.isEqualTo("java.io.UncheckedIOException");
+			assertThat(TopicRecords.header(deadLetter, TaskHeaders.DLT_MESSAGE)).contains("flaky always attempt 3");
+			assertThat(TopicRecords.header(deadLetter, TaskHeaders.DLT_STACK)).contains("JournalTasks.flaky");
+			assertThat(TopicRecords.header(deadLetter, TaskHeaders.DLT_CREATED)).isNotBlank();
+			assertThat(new String(deadLetter.value(), StandardCharsets.UTF_8)).contains(receipt.taskId())
+				.contains("\"retries\":3");
+			assertThat(this.apps.journal().runs("flaky:always")).isEqualTo(4);
+			List<Instant> runs = this.apps.journal().runTimes("flaky:always");
+			// backoff 0.2 s x 2^n without jitter: 0.2, 0.4 and 0.8 s between the attempts
+			for (int retry = 1; retry < runs.size(); retry++) {
+				assertThat(Duration.between(runs.get(retry - 1), runs.get(retry)))
+					.isGreaterThanOrEqualTo(Duration.ofMillis(200L << (retry - 1)));
+			}
+		}
+	}
+
+	@Test
+	void whenTaskSucceedsOnARetryThenItStopsThere() throws Exception {
+		try (ConfigurableApplicationContext app = this.apps.start()) {
+			app.getBean(TaskDispatcher.class).dispatch("it.flaky", "twice", 2).get();
+			app.getBean(TaskDispatcher.class).dispatch("it.retry-explicitly", "once").get();
+			await().atMost(TIMEOUT).until(() -> this.apps.journal().runs("flaky:twice") == 3
+					&& this.apps.journal().runs("explicit:once") == 2);
+			await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(3))
+				.until(() -> this.apps.journal().runs("flaky:twice") == 3
+						&& this.apps.journal().runs("explicit:once") == 2);
+			List<Instant> explicit = this.apps.journal().runTimes("explicit:once");
+			assertThat(Duration.between(explicit.get(0), explicit.get(1))).isGreaterThanOrEqualTo(Duration.ofMillis(300));
+		}
+	}
+
+	private void assertRunsWithinASecondOf(String key, Instant eta) {
+		Instant ran = this.apps.journal().runTimes(key).get(0);
+		assertThat(ran).isAfterOrEqualTo(eta.minusMillis(50)).isBefore(eta.plusSeconds(1));
+	}
+
+}
