@@ -1,5 +1,6 @@
 package dev.kafkatask.execution;
 
+import java.time.Duration;
 import java.util.List;
 
 import org.jspecify.annotations.Nullable;
@@ -20,10 +21,13 @@ import dev.kafkatask.task.TaskDefinition;
  * {@code throws})
  * @param envelope the envelope it came in, to retry it or dead-letter it
  * @param retryPolicy when and how soon it runs again after a failure
+ * @param softTimeLimit when its thread is interrupted, or {@code null}
+ * @param timeLimit when it is abandoned, or {@code null}
  * @author kafka-task
  */
 public record PreparedTask(TaskDefinition task, TaskContext context, @Nullable Object[] arguments, String logName,
-		List<String> expected, TaskEnvelope envelope, RetryPolicy retryPolicy) {
+		List<String> expected, TaskEnvelope envelope, RetryPolicy retryPolicy, @Nullable Duration softTimeLimit,
+		@Nullable Duration timeLimit) {
 
 	public PreparedTask {
 		expected = List.copyOf(expected);

@@ -31,7 +31,10 @@ public record RunResult(Status status, @Nullable Throwable failure, @Nullable Du
 		RETRY,
 
 		/** The task threw a retrying failure but has had all its retries. */
-		RETRIES_EXHAUSTED
+		RETRIES_EXHAUSTED,
+
+		/** The task hit its hard time limit and was given up (its record already settled). */
+		ABANDONED
 
 	}
 

@@ -52,6 +52,8 @@ public class TaskRunner {
 
 	private final Map<String, RetryPolicy> retryPolicies = new ConcurrentHashMap<>();
 
+	private final TimeLimits timeLimits = new TimeLimits();
+
 	public TaskRunner(TaskRegistry registry, TaskInvoker invoker, TaskObserver observer, TaskOptionResolver options,
 			Clock clock) {
 		this.registry = registry;
@@ -95,7 +97,8 @@ public class TaskRunner {
 		String logName = (shadow != null && shadow.isString()) ? shadow.asString() : task.name();
 		RetryPolicy retryPolicy = this.retryPolicies.computeIfAbsent(task.name(), (name) -> RetryPolicy.of(options));
 		return new PreparedTask(task, context, this.invoker.bind(task, envelope, context), logName,
-				names(options.get(TaskOption.THROWS)), envelope, retryPolicy);
+				names(options.get(TaskOption.THROWS)), envelope, retryPolicy,
+				limit(envelope, options, TaskOption.SOFT_TIME_LIMIT), limit(envelope, options, TaskOption.TIME_LIMIT));
 	}
 
 	/**
@@ -116,56 +119,107 @@ public class TaskRunner {
 	 * @return how the run ended
 	 */
 	public RunResult run(PreparedTask prepared) {
+		return run(prepared, () -> {
+		});
+	}
+
+	/**
+	 * Run a prepared task on the calling thread, enforcing its time limits: at the hard limit
+	 * the task is counted as failed and {@code onAbandoned} is called (from another thread)
+	 * so the caller can settle its record at once; the run then ends with
+	 * {@link RunResult.Status#ABANDONED} whenever the stuck thread returns.
+	 * @param prepared the task
+	 * @param onAbandoned settles the task's record if it is abandoned
+	 * @return how the run ended
+	 */
+	public RunResult run(PreparedTask prepared, Runnable onAbandoned) {
 		TaskDefinition task = prepared.task();
 		TaskContext context = prepared.context();
 		long start = System.nanoTime();
 		Thread thread = Thread.currentThread();
-		CarrierPinningDetector detector = this.pinningDetector;
-		if (detector != null) {
-			detector.register(thread, task.name());
-		}
-		try {
-			this.invoker.invoke(task, prepared.arguments());
-			this.observer.handled(task.name(), context.queue(), TaskOutcome.SUCCESS,
-					Duration.ofNanos(System.nanoTime() - start));
-			return RunResult.SUCCEEDED;
-		}
-		catch (Exception | Error ex) {
-			Duration duration = Duration.ofNanos(System.nanoTime() - start);
-			String failed = "Task '" + prepared.logName() + "' [" + context.id() + "] failed after "
-					+ duration.toMillis() + " ms";
-			RetryPolicy policy = prepared.retryPolicy();
-			if (!(ex instanceof VirtualMachineError) && policy.retries(ex)) {
-				Throwable cause = (ex instanceof TaskRetry && ex.getCause() != null) ? ex.getCause() : ex;
-				if (context.retries() < policy.maxRetries()) {
-					Duration retryIn = policy.delay(context.retries(), ex);
-					logger.warn(failed + "; retry " + (context.retries() + 1) + " of " + policy.maxRetries() + " in "
-							+ retryIn.toMillis() + " ms: " + cause);
-					this.observer.handled(task.name(), context.queue(), TaskOutcome.RETRY, duration);
-					return new RunResult(RunResult.Status.RETRY, cause, retryIn);
-				}
-				logger.error(failed + " after " + context.retries() + " retries, its last", cause);
-				this.observer.handled(task.name(), context.queue(), TaskOutcome.FAILURE, duration);
-				return new RunResult(RunResult.Status.RETRIES_EXHAUSTED, cause, null);
-			}
-			if (prepared.expects(ex)) {
-				// Celery's 'throws': an expected error, reported without its stack trace.
-				logger.warn(failed + ": " + ex);
-			}
-			else {
-				logger.error(failed, ex);
-			}
-			this.observer.handled(task.name(), context.queue(), TaskOutcome.FAILURE, duration);
-			if (ex instanceof VirtualMachineError error) {
+		TimeLimits.Guard guard = this.timeLimits.watch(thread, prepared.logName(), context.id(),
+				prepared.softTimeLimit(), prepared.timeLimit(), () -> {
+					this.observer.handled(task.name(), context.queue(), TaskOutcome.FAILURE,
+							Duration.ofNanos(System.nanoTime() - start));
+					onAbandoned.run();
+				});
+		Throwable failure = invoke(prepared, thread);
+		if (guard.end()) {
+			// Abandoned at its hard limit and counted then: what it did since counts for nothing.
+			Thread.interrupted();
+			if (failure instanceof VirtualMachineError error) {
 				throw error;
 			}
-			return new RunResult(RunResult.Status.FAILED, ex, null);
+			return new RunResult(RunResult.Status.ABANDONED, failure, null);
+		}
+		Duration duration = Duration.ofNanos(System.nanoTime() - start);
+		if (failure == null) {
+			this.observer.handled(task.name(), context.queue(), TaskOutcome.SUCCESS, duration);
+			return RunResult.SUCCEEDED;
+		}
+		return failed(prepared, failure, duration);
+	}
+
+	private @Nullable Throwable invoke(PreparedTask prepared, Thread thread) {
+		CarrierPinningDetector detector = this.pinningDetector;
+		if (detector != null) {
+			detector.register(thread, prepared.task().name());
+		}
+		try {
+			this.invoker.invoke(prepared.task(), prepared.arguments());
+			return null;
+		}
+		catch (Exception | Error ex) {
+			return ex;
 		}
 		finally {
 			if (detector != null) {
 				detector.unregister(thread);
 			}
 		}
+	}
+
+	private RunResult failed(PreparedTask prepared, Throwable ex, Duration duration) {
+		TaskDefinition task = prepared.task();
+		TaskContext context = prepared.context();
+		String failed = "Task '" + prepared.logName() + "' [" + context.id() + "] failed after " + duration.toMillis()
+				+ " ms";
+		RetryPolicy policy = prepared.retryPolicy();
+		if (!(ex instanceof VirtualMachineError) && policy.retries(ex)) {
+			Throwable cause = (ex instanceof TaskRetry && ex.getCause() != null) ? ex.getCause() : ex;
+			if (context.retries() < policy.maxRetries()) {
+				Duration retryIn = policy.delay(context.retries(), ex);
+				logger.warn(failed + "; retry " + (context.retries() + 1) + " of " + policy.maxRetries() + " in "
+						+ retryIn.toMillis() + " ms: " + cause);
+				this.observer.handled(task.name(), context.queue(), TaskOutcome.RETRY, duration);
+				return new RunResult(RunResult.Status.RETRY, cause, retryIn);
+			}
+			logger.error(failed + " after " + context.retries() + " retries, its last", cause);
+			this.observer.handled(task.name(), context.queue(), TaskOutcome.FAILURE, duration);
+			return new RunResult(RunResult.Status.RETRIES_EXHAUSTED, cause, null);
+		}
+		if (prepared.expects(ex)) {
+			// Celery's 'throws': an expected error, reported without its stack trace.
+			logger.warn(failed + ": " + ex);
+		}
+		else {
+			logger.error(failed, ex);
+		}
+		this.observer.handled(task.name(), context.queue(), TaskOutcome.FAILURE, duration);
+		if (ex instanceof VirtualMachineError error) {
+			throw error;
+		}
+		return new RunResult(RunResult.Status.FAILED, ex, null);
+	}
+
+	private static @Nullable Duration limit(TaskEnvelope envelope, Map<TaskOption, JsonNode> options,
+			TaskOption option) {
+		JsonNode value = envelope.options().get(option.celeryName());
+		if (value == null || value.isNull()) {
+			value = options.get(option);
+		}
+		return (value != null && value.isNumber() && value.asDouble() > 0)
+				? Duration.ofMillis(Math.round(value.asDouble() * 1000)) : null;
 	}
 
 	private static List<String> names(@Nullable JsonNode names) {

@@ -43,6 +43,9 @@ public final class OptionWhitelist {
 			whitelist.add(backend, TaskOption.EXPIRES,
 					"an expired task is not run: counted (outcome expired) and logged");
 			whitelist.add(backend, TaskOption.THROWS, "expected exceptions are logged without a stack trace");
+			whitelist.add(backend, TaskOption.SOFT_TIME_LIMIT, "the task's thread is interrupted at the limit");
+			whitelist.add(backend, TaskOption.TIME_LIMIT, "at the limit the task is abandoned: failed, its slot freed and"
+					+ " its record committed (acknowledged), its stuck thread logged");
 			whitelist.add(backend, TaskOption.IGNORE_RESULT, "only true: results are not stored", Predicate.not(
 					(value) -> value.isBoolean() && !value.asBoolean()));
 			whitelist.add(backend, TaskOption.SERIALIZER, "only json: payloads are JSON only",
@@ -70,8 +73,6 @@ public final class OptionWhitelist {
 		whitelist.add(Backend.RABBITMQ, TaskOption.COUNTDOWN, "sent as the eta header");
 		whitelist.add(Backend.RABBITMQ, TaskOption.ETA, "the eta header; the worker waits for it");
 		whitelist.add(Backend.RABBITMQ, TaskOption.PRIORITY, "the AMQP priority (queues need x-max-priority)");
-		whitelist.add(Backend.RABBITMQ, TaskOption.TIME_LIMIT, "the timelimit header, for Celery workers");
-		whitelist.add(Backend.RABBITMQ, TaskOption.SOFT_TIME_LIMIT, "the timelimit header, for Celery workers");
 		whitelist.add(Backend.RABBITMQ, TaskOption.LINK, "the callbacks of the message, for Celery workers");
 		whitelist.add(Backend.RABBITMQ, TaskOption.LINK_ERROR, "the errbacks of the message, for Celery workers");
 		whitelist.add(Backend.RABBITMQ, TaskOption.IGNORE_RESULT, "the ignore_result header, for Celery workers");

@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import com.rabbitmq.client.Channel;
@@ -74,13 +75,14 @@ final class CeleryTaskListener implements ChannelAwareMessageListener {
 	public void onMessage(Message message, Channel channel) throws Exception {
 		long tag = message.getMessageProperties().getDeliveryTag();
 		this.inFlight.incrementAndGet();
+		AtomicBoolean acked = new AtomicBoolean();
 		try {
 			PreparedTask task = prepare(message);
 			if (task != null) {
 				awaitEta(task);
-				complete(task, this.runner.run(task));
+				complete(task, this.runner.run(task, () -> ack(channel, tag, acked)));
 			}
-			channel.basicAck(tag, false);
+			ack(channel, tag, acked);
 		}
 		catch (RabbitPublishException ex) {
 			logger.error("Could not dead-letter a message of queue '" + this.queue + "'; it goes back to the queue", ex);
@@ -125,6 +127,17 @@ final class CeleryTaskListener implements ChannelAwareMessageListener {
 		logger.warn("Message of queue '" + this.queue + "' sent to dead-letter queue "
 				+ RabbitQueues.deadLetterQueue(this.queue) + " (" + reason + "): " + cause.getMessage());
 		this.observer.handled(task, this.queue, TaskOutcome.DEAD_LETTERED, Duration.ZERO);
+	}
+
+	private static void ack(Channel channel, long tag, AtomicBoolean acked) {
+		if (acked.compareAndSet(false, true)) {
+			try {
+				channel.basicAck(tag, false);
+			}
+			catch (java.io.IOException ex) {
+				throw new java.io.UncheckedIOException(ex);
+			}
+		}
 	}
 
 	/**

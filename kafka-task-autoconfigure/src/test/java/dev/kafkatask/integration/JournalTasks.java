@@ -52,6 +52,28 @@ public class JournalTasks {
 		}
 	}
 
+	@KafkaTask(name = "it.sleepy", options = "soft_time_limit=0.3")
+	public void sleepy(String id) {
+		try {
+			Thread.sleep(30_000);
+			this.journal.ran("sleepy:" + id + ":slept");
+		}
+		catch (InterruptedException ex) {
+			this.journal.ran("sleepy:" + id + ":interrupted");
+		}
+	}
+
+	@KafkaTask(name = "it.stuck", options = "time_limit=0.5")
+	public void stuck(String id) {
+		this.journal.started("stuck:" + id);
+		// Ignores interrupts, like a call stuck in a native frame, until the test releases it.
+		while (!this.journal.released()) {
+			Thread.interrupted();
+			java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);
+		}
+		this.journal.ran("stuck:" + id);
+	}
+
 	@KafkaTask(name = "it.count")
 	public void count(int index) {
 		this.journal.ran("count:" + index);

@@ -86,6 +86,10 @@ public class TaskJournal {
 		return this.release.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
 	}
 
+	boolean released() {
+		return this.release.getCount() == 0;
+	}
+
 	public void release() {
 		this.release.countDown();
 	}

@@ -8,6 +8,10 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -22,9 +26,11 @@ import dev.kafkatask.actuate.KafkaTasksEndpoint;
 import dev.kafkatask.dispatch.DispatchReceipt;
 import dev.kafkatask.dispatch.TaskDispatcher;
 import dev.kafkatask.dispatch.TaskOptions;
+import dev.kafkatask.kafka.listener.TaskListenerContainer;
 import dev.kafkatask.options.UnsupportedTaskOptionException;
 import dev.kafkatask.routing.Backend;
 import dev.kafkatask.test.SharedKafkaBroker;
+import dev.kafkatask.test.TestKafka;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
@@ -70,6 +76,47 @@ class TaskOptionsIntegrationTests {
 				.counter() != null);
 			assertThat(meters.get("kafka.task.executions").tags("task", "it.count", "outcome", "expired").counter()
 				.count()).isEqualTo(1);
+		}
+	}
+
+	@Test
+	void whenTaskPassesItsSoftTimeLimitThenItsThreadIsInterrupted() throws Exception {
+		try (ConfigurableApplicationContext app = this.apps.start()) {
+			app.getBean(TaskDispatcher.class).dispatch("it.sleepy", "soft").get();
+			await().atMost(TIMEOUT).until(() -> this.apps.journal().runs("sleepy:soft:interrupted") == 1);
+		}
+	}
+
+	@Test
+	void whenTaskPassesItsHardTimeLimitThenItIsAbandonedAsFailedAndItsRecordCommitted() throws Exception {
+		try (ConfigurableApplicationContext app = this.apps.start("kafka-task.kafka.partitions=1")) {
+			TaskDispatcher dispatcher = app.getBean(TaskDispatcher.class);
+			DispatchReceipt stuck = dispatcher.dispatch("it.stuck", "hard").get();
+			DispatchReceipt next = dispatcher.dispatch("it.count", 5).get();
+			await().atMost(TIMEOUT).until(() -> this.apps.journal().runs("count:5") == 1);
+			TaskListenerContainer container = app.getBean(TaskListenerContainer.class);
+			MeterRegistry meters = app.getBean(MeterRegistry.class);
+			await().atMost(TIMEOUT).until(() -> container.getInFlight() == 0);
+			assertThat(this.apps.journal().starts("stuck:hard")).isEqualTo(1);
+			assertThat(this.apps.journal().runs("stuck:hard")).as("the stuck thread is still stuck").isZero();
+			assertThat(meters.get("kafka.task.executions").tags("task", "it.stuck", "outcome", "failure").counter()
+				.count()).isEqualTo(1);
+			TopicPartition partition = new TopicPartition(stuck.destination(), stuck.partition());
+			await().atMost(TIMEOUT).untilAsserted(() -> {
+				try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+						TestKafka.bootstrapServers()))) {
+					OffsetAndMetadata committed = admin.listConsumerGroupOffsets(this.apps.groupId())
+						.partitionsToOffsetAndMetadata()
+						.get()
+						.get(partition);
+					assertThat(committed).isNotNull();
+					assertThat(committed.offset()).isEqualTo(next.offset() + 1);
+				}
+			});
+			this.apps.journal().release();
+			await().atMost(TIMEOUT).until(() -> this.apps.journal().runs("stuck:hard") == 1);
+			assertThat(meters.find("kafka.task.executions").tags("task", "it.stuck", "outcome", "success").counter())
+				.as("what the abandoned thread did later is not counted").isNull();
 		}
 	}
 

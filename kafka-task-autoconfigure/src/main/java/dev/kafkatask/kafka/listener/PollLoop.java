@@ -10,6 +10,7 @@ import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Predicate;
 
 import org.apache.commons.logging.Log;
@@ -437,13 +438,21 @@ final class PollLoop implements Runnable {
 		public void run() {
 			ConsumerRecord<String, byte[]> record = this.record;
 			this.record = null;
+			// Settled once: when the task ends, or earlier if it is abandoned at its time limit.
+			AtomicBoolean settled = new AtomicBoolean();
+			boolean finished = false;
 			try {
 				PreparedTask task = PollLoop.this.handler.prepare(record);
 				record = null;
 				if (task != null) {
-					PollLoop.this.handler.run(task, this.topic, this.key);
+					PollLoop.this.handler.run(task, this.topic, this.key, () -> {
+						if (settled.compareAndSet(false, true)) {
+							this.ticket.finished();
+							this.release.run();
+						}
+					});
 				}
-				this.ticket.finished();
+				finished = true;
 			}
 			catch (InterruptedException ex) {
 				Thread.currentThread().interrupt();
@@ -455,7 +464,12 @@ final class PollLoop implements Runnable {
 						+ this.offset + "; it stays uncommitted", ex);
 			}
 			finally {
-				this.release.run();
+				if (settled.compareAndSet(false, true)) {
+					if (finished) {
+						this.ticket.finished();
+					}
+					this.release.run();
+				}
 			}
 		}
 

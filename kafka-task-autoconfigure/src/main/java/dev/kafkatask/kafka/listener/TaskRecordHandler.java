@@ -95,7 +95,8 @@ public class TaskRecordHandler {
 	public void handle(ConsumerRecord<String, byte[]> record) throws InterruptedException {
 		PreparedTask task = prepare(record);
 		if (task != null) {
-			run(task, record.topic(), record.key());
+			run(task, record.topic(), record.key(), () -> {
+			});
 		}
 	}
 
@@ -144,11 +145,13 @@ public class TaskRecordHandler {
 	 * @param prepared the task
 	 * @param topic the topic it came from
 	 * @param key its record key, or {@code null}
+	 * @param onAbandoned settles the record at once if the task hits its hard time limit
 	 * @throws InterruptedException if interrupted before the retry or dead letter was
 	 * acknowledged; the record must then not be counted as finished
 	 */
-	public void run(PreparedTask prepared, String topic, @Nullable String key) throws InterruptedException {
-		RunResult result = this.runner.run(prepared);
+	public void run(PreparedTask prepared, String topic, @Nullable String key, Runnable onAbandoned)
+			throws InterruptedException {
+		RunResult result = this.runner.run(prepared, onAbandoned);
 		TaskEnvelope envelope = prepared.envelope();
 		switch (result.status()) {
 			case RETRY -> {
