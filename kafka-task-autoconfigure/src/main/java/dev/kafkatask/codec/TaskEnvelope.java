@@ -58,4 +58,17 @@ public record TaskEnvelope(String id, String task, List<JsonNode> args, Map<Stri
 				this.retries);
 	}
 
+	/**
+	 * Return a copy with a header set.
+	 * @param name the header name
+	 * @param value its value
+	 * @return the copy
+	 */
+	public TaskEnvelope withHeader(String name, String value) {
+		Map<String, String> copy = new java.util.HashMap<>(this.headers);
+		copy.put(name, value);
+		return new TaskEnvelope(this.id, this.task, this.args, this.kwargs, this.options, copy, this.created,
+				this.retries);
+	}
+
 }

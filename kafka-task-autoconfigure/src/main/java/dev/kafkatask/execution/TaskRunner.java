@@ -7,6 +7,7 @@ import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 import org.apache.commons.logging.Log;
@@ -54,6 +55,14 @@ public class TaskRunner {
 
 	private final TimeLimits timeLimits = new TimeLimits();
 
+	private final Map<String, Optional<RateLimiter>> rateLimiters = new ConcurrentHashMap<>();
+
+	/**
+	 * Header of a task re-delivered after waiting for its rate-limit slot: the slot's time,
+	 * epoch milliseconds; the slot is its own already.
+	 */
+	public static final String RATE_SLOT_RESERVED = "kafka-task-rate-slot";
+
 	public TaskRunner(TaskRegistry registry, TaskInvoker invoker, TaskObserver observer, TaskOptionResolver options,
 			Clock clock) {
 		this.registry = registry;
@@ -99,6 +108,25 @@ public class TaskRunner {
 		return new PreparedTask(task, context, this.invoker.bind(task, envelope, context), logName,
 				names(options.get(TaskOption.THROWS)), envelope, retryPolicy,
 				limit(envelope, options, TaskOption.SOFT_TIME_LIMIT), limit(envelope, options, TaskOption.TIME_LIMIT));
+	}
+
+	/**
+	 * Reserve a run of a task under its {@code rate_limit}.
+	 * @param prepared the task
+	 * @return how long until its slot, zero when it may run now (or has no limit); for a
+	 * task that reserved its slot before, how long until that slot
+	 */
+	public Duration reserveRate(PreparedTask prepared) {
+		String reserved = prepared.envelope().headers().get(RATE_SLOT_RESERVED);
+		if (reserved != null) {
+			long until = Long.parseLong(reserved) - this.clock.millis();
+			return Duration.ofMillis(Math.max(0, until));
+		}
+		Optional<RateLimiter> limiter = this.rateLimiters.computeIfAbsent(prepared.task().name(), (name) -> {
+			JsonNode rate = this.options.taskOptions(name).get(TaskOption.RATE_LIMIT);
+			return (rate != null) ? Optional.of(RateLimiter.of(rate.asString())) : Optional.empty();
+		});
+		return limiter.map(RateLimiter::reserve).orElse(Duration.ZERO);
 	}
 
 	/**

@@ -43,6 +43,8 @@ public final class OptionWhitelist {
 			whitelist.add(backend, TaskOption.EXPIRES,
 					"an expired task is not run: counted (outcome expired) and logged");
 			whitelist.add(backend, TaskOption.THROWS, "expected exceptions are logged without a stack trace");
+			whitelist.add(backend, TaskOption.RATE_LIMIT, "per task per worker, evenly spaced; a task over its"
+					+ " limit waits for its slot in the delay topics (RabbitMQ: republished with an eta), holding no thread");
 			whitelist.add(backend, TaskOption.SOFT_TIME_LIMIT, "the task's thread is interrupted at the limit");
 			whitelist.add(backend, TaskOption.TIME_LIMIT, "at the limit the task is abandoned: failed, its slot freed and"
 					+ " its record committed (acknowledged), its stuck thread logged");

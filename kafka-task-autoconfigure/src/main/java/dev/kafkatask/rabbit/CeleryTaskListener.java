@@ -80,7 +80,19 @@ final class CeleryTaskListener implements ChannelAwareMessageListener {
 			PreparedTask task = prepare(message);
 			if (task != null) {
 				awaitEta(task);
-				complete(task, this.runner.run(task, () -> ack(channel, tag, acked)));
+				Duration rateWait = this.runner.reserveRate(task);
+				if (rateWait.toMillis() > 1000) {
+					// Over its rate limit: republished with an eta for its slot, as Celery defers it.
+					Instant slot = Instant.now().plus(rateWait);
+					republish(task.envelope().withHeader(TaskRunner.RATE_SLOT_RESERVED,
+							Long.toString(slot.toEpochMilli())), rateWait.minusSeconds(1));
+				}
+				else {
+					if (rateWait.isPositive()) {
+						Thread.sleep(rateWait);
+					}
+					complete(task, this.runner.run(task, () -> ack(channel, tag, acked)));
+				}
 			}
 			ack(channel, tag, acked);
 		}
@@ -147,20 +159,24 @@ final class CeleryTaskListener implements ChannelAwareMessageListener {
 	private void complete(PreparedTask task, RunResult result) throws InterruptedException {
 		TaskEnvelope envelope = task.envelope();
 		if (result.status() == RunResult.Status.RETRY) {
-			Duration retryIn = (result.retryIn() != null) ? result.retryIn() : Duration.ZERO;
-			TaskEnvelope retry = envelope.withRetries(envelope.retries() + 1)
-				.withOption("eta", JsonNodeFactory.instance.stringNode(Instant.now().plus(retryIn).toString()));
-			try {
-				this.retries.send(new OutboundTask(retry, this.queue, null)).get(2, TimeUnit.MINUTES);
-			}
-			catch (ExecutionException | TimeoutException ex) {
-				throw new RabbitPublishException("Could not publish the retry of task '" + envelope.task() + "' ["
-						+ envelope.id() + "]: " + ex);
-			}
+			republish(envelope.withRetries(envelope.retries() + 1),
+					(result.retryIn() != null) ? result.retryIn() : Duration.ZERO);
 		}
 		else if (result.status() == RunResult.Status.RETRIES_EXHAUSTED && result.failure() != null) {
 			this.deadLetters.publish(this.codec.encode(envelope), this.queue, "max-retries-exceeded",
 					result.failure());
+		}
+	}
+
+	private void republish(TaskEnvelope envelope, Duration delay) throws InterruptedException {
+		TaskEnvelope later = envelope.withOption("eta",
+				JsonNodeFactory.instance.stringNode(Instant.now().plus(delay).toString()));
+		try {
+			this.retries.send(new OutboundTask(later, this.queue, null)).get(2, TimeUnit.MINUTES);
+		}
+		catch (ExecutionException | TimeoutException ex) {
+			throw new RabbitPublishException("Could not publish task '" + envelope.task() + "' [" + envelope.id()
+					+ "] again: " + ex);
 		}
 	}
 

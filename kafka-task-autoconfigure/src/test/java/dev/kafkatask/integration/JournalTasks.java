@@ -74,6 +74,11 @@ public class JournalTasks {
 		this.journal.ran("stuck:" + id);
 	}
 
+	@KafkaTask(name = "it.limited", options = "rate_limit=5/s")
+	public void limited(int index) {
+		this.journal.ran("limited:" + index);
+	}
+
 	@KafkaTask(name = "it.count")
 	public void count(int index) {
 		this.journal.ran("count:" + index);

@@ -121,10 +121,37 @@ class TaskOptionsIntegrationTests {
 	}
 
 	@Test
+	void whenTaskHasARateLimitThenItsRunsAreSpacedAndOtherTasksAreNotHeldBack() throws Exception {
+		try (ConfigurableApplicationContext app = this.apps.start()) {
+			TaskDispatcher dispatcher = app.getBean(TaskDispatcher.class);
+			for (int i = 0; i < 10; i++) {
+				dispatcher.dispatch("it.limited", i).get();
+			}
+			dispatcher.dispatch("it.count", 99).get();
+			await().atMost(TIMEOUT).until(() -> java.util.stream.IntStream.range(0, 10)
+				.allMatch((i) -> this.apps.journal().runs("limited:" + i) == 1));
+			List<Instant> runs = new java.util.ArrayList<>();
+			for (int i = 0; i < 10; i++) {
+				runs.addAll(this.apps.journal().runTimes("limited:" + i));
+			}
+			runs.sort(null);
+			// 5 per second, evenly spaced: ten runs span at least 9 x 200 ms (less clock slack)
+			assertThat(Duration.between(runs.get(0), runs.get(9))).isGreaterThanOrEqualTo(Duration.ofMillis(1700));
+			for (int i = 5; i < 10; i++) {
+				assertThat(Duration.between(runs.get(i - 5), runs.get(i))).as("5 runs apart")
+					.isGreaterThanOrEqualTo(Duration.ofMillis(900));
+			}
+			Instant other = this.apps.journal().runTimes("count:99").get(0);
+			assertThat(other).as("a task without limit is not held back").isBefore(runs.get(9));
+		}
+	}
+
+	@Test
 	void whenKafkaDoesNotSupportAnOptionThenTheDispatchIsRejectedNamingIt() {
 		try (ConfigurableApplicationContext app = this.apps.start()) {
 			CompletableFuture<DispatchReceipt> sent = app.getBean(TaskDispatcher.class)
 				.dispatch("it.count", List.of(1), Map.of(), TaskOptions.none().withOption("priority", 5));
+			// still not supported on Kafka: priority (and link, results: see the whitelist)
 			assertThatExceptionOfType(ExecutionException.class).isThrownBy(sent::get)
 				.withCauseInstanceOf(UnsupportedTaskOptionException.class)
 				.withMessageContaining("Task 'it.count' sets option(s) [priority] that kafka does not support");
@@ -155,7 +182,7 @@ class TaskOptionsIntegrationTests {
 		try (ConfigurableApplicationContext app = this.apps.start(
 				"kafka-task.tasks.[it.count].unsupported-options=ignore")) {
 			DispatchReceipt receipt = app.getBean(TaskDispatcher.class)
-				.dispatch("it.count", List.of(7), Map.of(), TaskOptions.none().withOption("rate_limit", "10/m"))
+				.dispatch("it.count", List.of(7), Map.of(), TaskOptions.none().withOption("link", "it.count"))
 				.get();
 			assertThat(receipt.backend()).isEqualTo(Backend.KAFKA);
 			await().atMost(TIMEOUT).until(() -> this.apps.journal().runs("count:7") == 1);

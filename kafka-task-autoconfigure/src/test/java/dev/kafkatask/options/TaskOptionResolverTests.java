@@ -65,7 +65,7 @@ class TaskOptionResolverTests {
 		assertThatExceptionOfType(UnsupportedTaskOptionException.class)
 			.isThrownBy(() -> resolver.resolve("t", Backend.KAFKA, options, false));
 		assertThatExceptionOfType(UnsupportedTaskOptionException.class).isThrownBy(() -> resolver.resolve("t",
-				Backend.KAFKA, Map.of(TaskOption.RATE_LIMIT, NODES.stringNode("10/m")), true));
+				Backend.KAFKA, Map.of(TaskOption.TRACK_STARTED, NODES.booleanNode(true)), true));
 	}
 
 	@Test

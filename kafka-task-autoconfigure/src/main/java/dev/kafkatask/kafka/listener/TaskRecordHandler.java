@@ -49,6 +49,12 @@ public class TaskRecordHandler {
 
 	private static final long MAX_DEAD_LETTER_BACKOFF_MILLIS = 10_000;
 
+	/**
+	 * Rate-limit waits up to this long happen on the task's thread; longer ones in the delay
+	 * topics. So at most a second's worth of a task's rate waits on threads.
+	 */
+	private static final Duration RATE_WAIT_IN_PLACE = Duration.ofSeconds(1);
+
 	private final EnvelopeCodec codec;
 
 	private final TaskRunner runner;
@@ -151,8 +157,20 @@ public class TaskRecordHandler {
 	 */
 	public void run(PreparedTask prepared, String topic, @Nullable String key, Runnable onAbandoned)
 			throws InterruptedException {
-		RunResult result = this.runner.run(prepared, onAbandoned);
 		TaskEnvelope envelope = prepared.envelope();
+		Duration rateWait = this.runner.reserveRate(prepared);
+		if (rateWait.compareTo(RATE_WAIT_IN_PLACE) > 0 && this.delays != null) {
+			// Over its rate limit: wait for its slot in the delay topics, not in a thread, and
+			// come back a little early to wait out the rest of it here, on time.
+			Instant slot = Instant.now().plus(rateWait);
+			TaskEnvelope later = envelope.withHeader(TaskRunner.RATE_SLOT_RESERVED, Long.toString(slot.toEpochMilli()));
+			publishDelayed(later, topic, key, slot.minus(RATE_WAIT_IN_PLACE), "rate-limited task");
+			return;
+		}
+		if (rateWait.isPositive()) {
+			Thread.sleep(rateWait);
+		}
+		RunResult result = this.runner.run(prepared, onAbandoned);
 		switch (result.status()) {
 			case RETRY -> {
 				if (this.delays == null) {
@@ -160,14 +178,8 @@ public class TaskRecordHandler {
 					return;
 				}
 				Duration retryIn = (result.retryIn() != null) ? result.retryIn() : Duration.ZERO;
-				Instant due = Instant.now().plus(retryIn);
-				TaskEnvelope retry = envelope.withRetries(envelope.retries() + 1)
-					.withOption("eta", JsonNodeFactory.instance.stringNode(due.toString()));
-				RecordHeaders headers = new RecordHeaders();
-				headers.add(TaskHeaders.TASK_ID, envelope.id().getBytes(StandardCharsets.UTF_8));
-				headers.add(TaskHeaders.TASK_NAME, envelope.task().getBytes(StandardCharsets.UTF_8));
-				await(this.delays.publish(topic, key, this.codec.encode(retry), headers, due),
-						"retry of task '" + envelope.task() + "' [" + envelope.id() + "]");
+				publishDelayed(envelope.withRetries(envelope.retries() + 1), topic, key, Instant.now().plus(retryIn),
+						"retry");
 			}
 			case RETRIES_EXHAUSTED -> await(this.deadLetters.publishExhausted(topic, key, this.codec.encode(envelope),
 					(result.failure() != null) ? result.failure() : new IllegalStateException("unknown failure"),
@@ -176,6 +188,20 @@ public class TaskRecordHandler {
 			default -> {
 			}
 		}
+	}
+
+	private void publishDelayed(TaskEnvelope envelope, String topic, @Nullable String key, Instant due, String what)
+			throws InterruptedException {
+		TaskEnvelope delayed = envelope.withOption("eta", JsonNodeFactory.instance.stringNode(due.toString()));
+		RecordHeaders headers = new RecordHeaders();
+		headers.add(TaskHeaders.TASK_ID, envelope.id().getBytes(StandardCharsets.UTF_8));
+		headers.add(TaskHeaders.TASK_NAME, envelope.task().getBytes(StandardCharsets.UTF_8));
+		DelayedTaskPublisher publisher = this.delays;
+		if (publisher == null) {
+			throw new IllegalStateException("No delay tiers for the " + what + " of task '" + envelope.task() + "'");
+		}
+		await(publisher.publish(topic, key, this.codec.encode(delayed), headers, due),
+				what + " of task '" + envelope.task() + "' [" + envelope.id() + "]");
 	}
 
 	private static void await(CompletableFuture<?> sent, String what) throws InterruptedException {
