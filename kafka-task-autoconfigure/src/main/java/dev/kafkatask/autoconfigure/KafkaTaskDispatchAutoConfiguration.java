@@ -11,6 +11,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean
 import org.springframework.context.annotation.Bean;
 
 import dev.kafkatask.dispatch.DefaultTaskDispatcher;
+import dev.kafkatask.dispatch.ResultBackend;
 import dev.kafkatask.dispatch.TaskClientFactory;
 import dev.kafkatask.dispatch.TaskDispatcher;
 import dev.kafkatask.dispatch.TaskTransport;
@@ -33,10 +34,14 @@ public final class KafkaTaskDispatchAutoConfiguration {
 	@ConditionalOnMissingBean
 	TaskDispatcher taskDispatcher(TaskRegistry registry, TaskRouter router, TaskOptionResolver options,
 			ObjectProvider<TaskTransport> transports, KafkaTaskProperties properties,
-			ObjectProvider<JsonMapper> jsonMapper, ObjectProvider<TaskObserver> observers) {
-		return new DefaultTaskDispatcher(registry, router, options, transports.orderedStream().toList(),
-				jsonMapper.getIfAvailable(JsonMapper::new), properties.getDefaultQueue(),
-				TaskObserver.composite(observers.orderedStream().toList()), Clock.systemUTC());
+			ObjectProvider<JsonMapper> jsonMapper, ObjectProvider<TaskObserver> observers,
+			ObjectProvider<ResultBackend> results) {
+		DefaultTaskDispatcher dispatcher = new DefaultTaskDispatcher(registry, router, options,
+				transports.orderedStream().toList(), jsonMapper.getIfAvailable(JsonMapper::new),
+				properties.getDefaultQueue(), TaskObserver.composite(observers.orderedStream().toList()),
+				Clock.systemUTC());
+		dispatcher.setResultBackend(results.getIfAvailable());
+		return dispatcher;
 	}
 
 	@Bean

@@ -2,6 +2,7 @@ package dev.kafkatask.autoconfigure;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -13,6 +14,8 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.GroupProtocol;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
+
+import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.SmartInitializingSingleton;
@@ -34,7 +37,9 @@ import dev.kafkatask.codec.EnvelopeCodec;
 import dev.kafkatask.execution.TaskRunner;
 import dev.kafkatask.kafka.DelayTiers;
 import dev.kafkatask.kafka.DelayedTaskPublisher;
+import dev.kafkatask.dispatch.ResultBackend;
 import dev.kafkatask.kafka.GroupProtocols;
+import dev.kafkatask.kafka.ResultPublisher;
 import dev.kafkatask.kafka.KafkaTaskProducer;
 import dev.kafkatask.kafka.KafkaTaskTransport;
 import dev.kafkatask.kafka.TaskTopics;
@@ -44,6 +49,7 @@ import dev.kafkatask.kafka.listener.DeadLetterPublisher;
 import dev.kafkatask.kafka.listener.DelayForwarder;
 import dev.kafkatask.kafka.listener.KafkaTaskConsumers;
 import dev.kafkatask.kafka.listener.OrderingMode;
+import dev.kafkatask.kafka.listener.ReplyListener;
 import dev.kafkatask.kafka.listener.TaskListenerContainer;
 import dev.kafkatask.kafka.listener.TaskRecordHandler;
 import dev.kafkatask.monitor.TaskObserver;
@@ -91,6 +97,23 @@ public final class KafkaTaskKafkaAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
+	ResultPublisher taskResultPublisher(KafkaTaskProducer producer, ObjectProvider<JsonMapper> jsonMapper) {
+		return new ResultPublisher(producer.getTemplate(), jsonMapper.getIfAvailable(JsonMapper::new));
+	}
+
+	@Bean
+	@ConditionalOnMissingBean(ResultBackend.class)
+	ReplyListener taskReplyListener(ObjectProvider<ConsumerFactory<?, ?>> consumerFactory, KafkaTaskProperties properties,
+			ObjectProvider<JsonMapper> jsonMapper) {
+		ConsumerFactory<?, ?> base = consumerFactory.getIfAvailable();
+		Map<String, Object> config = new HashMap<>((base != null) ? base.getConfigurationProperties() : Map.of());
+		config.remove(ConsumerConfig.GROUP_ID_CONFIG);
+		return new ReplyListener(taskConsumerFactory(config), replyTopic(properties),
+				jsonMapper.getIfAvailable(JsonMapper::new));
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
 	KafkaTaskTransport kafkaTaskTransport(KafkaTaskProducer producer, TaskTopics topics, EnvelopeCodec codec,
 			DelayedTaskPublisher delays) {
 		return new KafkaTaskTransport(producer.getTemplate(), topics, codec, delays);
@@ -116,7 +139,9 @@ public final class KafkaTaskKafkaAutoConfiguration {
 			queues.addAll(registry.queues(properties.getDefaultQueue()));
 			queues.addAll(properties.getWorker().getQueues());
 			queues.addAll(properties.getKafka().getQueues());
-			provisioner.provision(queues, tiers.topics());
+			List<String> others = new ArrayList<>(tiers.topics());
+			others.add(replyTopic(properties));
+			provisioner.provision(queues, others);
 		};
 	}
 
@@ -126,7 +151,8 @@ public final class KafkaTaskKafkaAutoConfiguration {
 	TaskListenerContainer taskListenerContainer(KafkaTaskProperties properties, Environment environment,
 			ObjectProvider<ConsumerFactory<?, ?>> consumerFactory, ObjectProvider<KafkaAdmin> kafkaAdmin,
 			KafkaTaskProducer producer, TaskTopics topics, EnvelopeCodec codec, TaskRegistry registry,
-			TaskRunner runner, ObjectProvider<TaskObserver> observers, DelayedTaskPublisher delays) {
+			TaskRunner runner, ObjectProvider<TaskObserver> observers, DelayedTaskPublisher delays,
+			ObjectProvider<ResultPublisher> results) {
 		KafkaTaskProperties.Worker worker = properties.getWorker();
 		String groupId = (worker.getGroupId() != null) ? worker.getGroupId()
 				: environment.getProperty("spring.application.name", "kafka-task");
@@ -140,6 +166,7 @@ public final class KafkaTaskKafkaAutoConfiguration {
 		TaskObserver observer = TaskObserver.composite(observers.orderedStream().toList());
 		TaskRecordHandler handler = new TaskRecordHandler(codec, runner,
 				new DeadLetterPublisher(producer.getTemplate(), topics), topics, observer, delays);
+		handler.setResultPublisher(results.getIfAvailable());
 		ConsumerFactory<?, ?> base = consumerFactory.getIfAvailable();
 		Map<String, Object> consumerConfig = new HashMap<>((base != null) ? base.getConfigurationProperties() : Map.of());
 		KafkaAdmin admin = kafkaAdmin.getIfAvailable();
@@ -175,6 +202,10 @@ public final class KafkaTaskKafkaAutoConfiguration {
 	@ConditionalOnBean(TaskListenerContainer.class)
 	KafkaTaskConsumers kafkaTaskConsumers(TaskListenerContainer container, TaskTopics topics) {
 		return new KafkaTaskConsumers(container, topics);
+	}
+
+	private static String replyTopic(KafkaTaskProperties properties) {
+		return properties.getKafka().getTopicPrefix() + "__replies";
 	}
 
 	private static List<String> workerQueues(KafkaTaskProperties properties, TaskRegistry registry) {

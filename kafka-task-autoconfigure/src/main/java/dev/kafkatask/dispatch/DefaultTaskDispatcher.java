@@ -1,6 +1,7 @@
 package dev.kafkatask.dispatch;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
@@ -45,6 +46,11 @@ public class DefaultTaskDispatcher implements TaskDispatcher {
 
 	private static final Log logger = LogFactory.getLog(DefaultTaskDispatcher.class);
 
+	/**
+	 * Option naming where a task's result goes (its reply topic).
+	 */
+	public static final String REPLY_TO = "reply_to";
+
 	private final TaskRegistry registry;
 
 	private final TaskRouter router;
@@ -61,6 +67,8 @@ public class DefaultTaskDispatcher implements TaskDispatcher {
 
 	private final Clock clock;
 
+	private volatile @Nullable ResultBackend results;
+
 	public DefaultTaskDispatcher(TaskRegistry registry, TaskRouter router, TaskOptionResolver options,
 			List<? extends TaskTransport> transports, JsonMapper mapper, String defaultQueue, TaskObserver observer,
 			Clock clock) {
@@ -75,6 +83,41 @@ public class DefaultTaskDispatcher implements TaskDispatcher {
 		this.defaultQueue = defaultQueue;
 		this.observer = observer;
 		this.clock = clock;
+	}
+
+	/**
+	 * Set where results come back to, for {@link #dispatchForResult}.
+	 * @param results the result backend, or {@code null} for none
+	 */
+	public void setResultBackend(@Nullable ResultBackend results) {
+		this.results = results;
+	}
+
+	@Override
+	public CompletableFuture<TaskResult> dispatchForResult(String task, List<? extends @Nullable Object> args,
+			Map<String, ? extends @Nullable Object> kwargs, TaskOptions options, Duration timeout) {
+		ResultBackend backend = this.results;
+		if (backend == null) {
+			return CompletableFuture.failedFuture(
+					new IllegalStateException("No result backend: results come back only through Kafka"));
+		}
+		String id = (options.taskId() != null) ? options.taskId() : UUID.randomUUID().toString();
+		CompletableFuture<TaskResult> result = backend.expect(id, timeout);
+		TaskOptions withReply = options.withTaskId(id)
+			.withOption(TaskOption.IGNORE_RESULT.celeryName(), false)
+			.withOption(REPLY_TO, backend.replyTo());
+		dispatch(task, args, kwargs, withReply).whenComplete((receipt, failure) -> {
+			if (failure != null) {
+				backend.forget(id);
+				result.completeExceptionally(failure);
+			}
+			else if (receipt.backend() != Backend.KAFKA) {
+				backend.forget(id);
+				result.completeExceptionally(new IllegalStateException("Task '" + task + "' went to "
+						+ receipt.backend() + ": results come back only from Kafka workers"));
+			}
+		});
+		return result;
 	}
 
 	@Override

@@ -1,5 +1,6 @@
 package dev.kafkatask.dispatch;
 
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -37,6 +38,24 @@ public interface TaskDispatcher {
 	 */
 	default CompletableFuture<DispatchReceipt> dispatch(String task, @Nullable Object... args) {
 		return dispatch(task, Arrays.asList(args), Map.of(), TaskOptions.none());
+	}
+
+	/**
+	 * Dispatch a task and wait (without blocking) for what it returns, like Celery's
+	 * {@code apply_async(...).get(timeout=...)} with the rpc backend: the dispatch asks for
+	 * the result ({@code ignore_result=false}) and the worker sends it back.
+	 * @param task the task name
+	 * @param args the positional arguments
+	 * @param kwargs the keyword arguments
+	 * @param options the dispatch options
+	 * @param timeout how long to wait for the result
+	 * @return the result, or a future that fails if the dispatch failed or no result came in
+	 * time
+	 */
+	default CompletableFuture<TaskResult> dispatchForResult(String task, List<? extends @Nullable Object> args,
+			Map<String, ? extends @Nullable Object> kwargs, TaskOptions options, Duration timeout) {
+		return CompletableFuture.failedFuture(
+				new UnsupportedOperationException("This dispatcher has no result backend"));
 	}
 
 }

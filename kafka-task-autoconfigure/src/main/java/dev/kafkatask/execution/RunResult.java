@@ -10,11 +10,19 @@ import org.jspecify.annotations.Nullable;
  * @param status how it ended
  * @param failure what it threw, or {@code null} if it succeeded
  * @param retryIn how long until the retry, for {@link Status#RETRY}
+ * @param value what the task returned, for {@link Status#SUCCEEDED}
  * @author kafka-task
  */
-public record RunResult(Status status, @Nullable Throwable failure, @Nullable Duration retryIn) {
+public record RunResult(Status status, @Nullable Throwable failure, @Nullable Duration retryIn,
+		@Nullable Object value) {
 
-	static final RunResult SUCCEEDED = new RunResult(Status.SUCCEEDED, null, null);
+	public RunResult(Status status, @Nullable Throwable failure, @Nullable Duration retryIn) {
+		this(status, failure, retryIn, null);
+	}
+
+	static RunResult succeeded(@Nullable Object value) {
+		return new RunResult(Status.SUCCEEDED, null, null, value);
+	}
 
 	/**
 	 * How a run ended.

@@ -171,7 +171,8 @@ public class TaskRunner {
 							Duration.ofNanos(System.nanoTime() - start));
 					onAbandoned.run();
 				});
-		Throwable failure = invoke(prepared, thread);
+		Object[] returned = new Object[1];
+		Throwable failure = invoke(prepared, thread, returned);
 		if (guard.end()) {
 			// Abandoned at its hard limit and counted then: what it did since counts for nothing.
 			Thread.interrupted();
@@ -183,18 +184,18 @@ public class TaskRunner {
 		Duration duration = Duration.ofNanos(System.nanoTime() - start);
 		if (failure == null) {
 			this.observer.handled(task.name(), context.queue(), TaskOutcome.SUCCESS, duration);
-			return RunResult.SUCCEEDED;
+			return RunResult.succeeded(returned[0]);
 		}
 		return failed(prepared, failure, duration);
 	}
 
-	private @Nullable Throwable invoke(PreparedTask prepared, Thread thread) {
+	private @Nullable Throwable invoke(PreparedTask prepared, Thread thread, @Nullable Object[] returned) {
 		CarrierPinningDetector detector = this.pinningDetector;
 		if (detector != null) {
 			detector.register(thread, prepared.task().name());
 		}
 		try {
-			this.invoker.invoke(prepared.task(), prepared.arguments());
+			returned[0] = this.invoker.invoke(prepared.task(), prepared.arguments());
 			return null;
 		}
 		catch (Exception | Error ex) {

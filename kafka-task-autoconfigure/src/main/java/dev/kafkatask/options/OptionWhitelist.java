@@ -48,8 +48,6 @@ public final class OptionWhitelist {
 			whitelist.add(backend, TaskOption.SOFT_TIME_LIMIT, "the task's thread is interrupted at the limit");
 			whitelist.add(backend, TaskOption.TIME_LIMIT, "at the limit the task is abandoned: failed, its slot freed and"
 					+ " its record committed (acknowledged), its stuck thread logged");
-			whitelist.add(backend, TaskOption.IGNORE_RESULT, "only true: results are not stored", Predicate.not(
-					(value) -> value.isBoolean() && !value.asBoolean()));
 			whitelist.add(backend, TaskOption.SERIALIZER, "only json: payloads are JSON only",
 					(value) -> value.asString().equalsIgnoreCase("json"));
 			whitelist.add(backend, TaskOption.ACKS_LATE,
@@ -60,6 +58,10 @@ public final class OptionWhitelist {
 		}
 		whitelist.add(Backend.KAFKA, TaskOption.RETRY, "only true: the producer retries until its delivery timeout",
 				(value) -> value.asBoolean());
+		whitelist.add(Backend.KAFKA, TaskOption.IGNORE_RESULT, "true by default; false sends the result or failure"
+				+ " to reply_to (TaskDispatcher.dispatchForResult)");
+		whitelist.add(Backend.KAFKA, TaskOption.REPLY_TO, "the reply topic results go to");
+		whitelist.add(Backend.RABBITMQ, TaskOption.REPLY_TO, "the AMQP reply_to, for Celery workers");
 		whitelist.add(Backend.KAFKA, TaskOption.COUNTDOWN, "waits in the delay topics, then runs as with eta");
 		whitelist.add(Backend.KAFKA, TaskOption.ETA,
 				"waits in the delay topics (tiers, pause-until-due: disk, not memory) until due");

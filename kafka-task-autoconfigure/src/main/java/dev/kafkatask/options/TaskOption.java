@@ -55,6 +55,9 @@ public enum TaskOption {
 	/** Whether the task's result is thrown away. */
 	IGNORE_RESULT("ignore_result", Kind.BOOLEAN),
 
+	/** Where the task's result goes. */
+	REPLY_TO("reply_to", Kind.TEXT),
+
 	/** Serializer of the arguments. */
 	SERIALIZER("serializer", Kind.TEXT),
 

@@ -79,6 +79,12 @@ public class JournalTasks {
 		this.journal.ran("limited:" + index);
 	}
 
+	@KafkaTask(name = "it.add")
+	public Map<String, Integer> add(int a, int b) {
+		this.journal.ran("add:" + a + "+" + b);
+		return Map.of("sum", a + b);
+	}
+
 	@KafkaTask(name = "it.count")
 	public void count(int index) {
 		this.journal.ran("count:" + index);

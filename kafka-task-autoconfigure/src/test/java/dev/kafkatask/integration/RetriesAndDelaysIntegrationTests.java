@@ -5,6 +5,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeoutException;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
@@ -14,10 +17,12 @@ import org.springframework.context.ConfigurableApplicationContext;
 import dev.kafkatask.dispatch.DispatchReceipt;
 import dev.kafkatask.dispatch.TaskDispatcher;
 import dev.kafkatask.dispatch.TaskOptions;
+import dev.kafkatask.dispatch.TaskResult;
 import dev.kafkatask.kafka.TaskHeaders;
 import dev.kafkatask.test.SharedKafkaBroker;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -97,6 +102,34 @@ class RetriesAndDelaysIntegrationTests {
 						&& this.apps.journal().runs("explicit:once") == 2);
 			List<Instant> explicit = this.apps.journal().runTimes("explicit:once");
 			assertThat(Duration.between(explicit.get(0), explicit.get(1))).isGreaterThanOrEqualTo(Duration.ofMillis(300));
+		}
+	}
+
+	@Test
+	void whenResultIsWantedThenTheDispatchCompletesWithWhatTheTaskReturnedOrHowItFailed() throws Exception {
+		try (ConfigurableApplicationContext app = this.apps.start()) {
+			TaskDispatcher dispatcher = app.getBean(TaskDispatcher.class);
+			TaskResult sum = dispatcher
+				.dispatchForResult("it.add", List.of(2, 3), Map.of(), TaskOptions.none(), Duration.ofSeconds(30))
+				.get();
+			assertThat(sum.succeeded()).isTrue();
+			assertThat(sum.value().get("sum").asInt()).isEqualTo(5);
+			TaskResult failed = dispatcher
+				.dispatchForResult("it.fail", List.of("r"), Map.of(), TaskOptions.none(), Duration.ofSeconds(30))
+				.get();
+			assertThat(failed.succeeded()).isFalse();
+			assertThat(failed.errorType()).isEqualTo("java.lang.IllegalStateException");
+			assertThat(failed.errorMessage()).isEqualTo("Task it.fail failed on purpose for r");
+		}
+	}
+
+	@Test
+	void whenNoResultComesInTimeThenTheFutureTimesOut() throws Exception {
+		try (ConfigurableApplicationContext app = this.apps.start("kafka-task.worker.enabled=false")) {
+			CompletableFuture<TaskResult> result = app.getBean(TaskDispatcher.class)
+				.dispatchForResult("it.add", List.of(1, 1), Map.of(), TaskOptions.none(), Duration.ofMillis(1500));
+			assertThatExceptionOfType(ExecutionException.class).isThrownBy(result::get)
+				.withCauseInstanceOf(TimeoutException.class);
 		}
 	}
 

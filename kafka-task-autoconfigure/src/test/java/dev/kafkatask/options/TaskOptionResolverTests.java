@@ -85,7 +85,9 @@ class TaskOptionResolverTests {
 		OptionWhitelist whitelist = OptionWhitelist.standard();
 		assertThat(whitelist.supports(Backend.KAFKA, TaskOption.ACKS_LATE, NODES.booleanNode(true))).isTrue();
 		assertThat(whitelist.supports(Backend.KAFKA, TaskOption.ACKS_LATE, NODES.booleanNode(false))).isFalse();
-		assertThat(whitelist.supports(Backend.KAFKA, TaskOption.IGNORE_RESULT, NODES.booleanNode(false))).isFalse();
+		assertThat(whitelist.supports(Backend.KAFKA, TaskOption.IGNORE_RESULT, NODES.booleanNode(false))).isTrue();
+		assertThat(whitelist.supports(Backend.KAFKA, TaskOption.REJECT_ON_WORKER_LOST, NODES.booleanNode(false)))
+			.isFalse();
 		assertThat(whitelist.supports(Backend.KAFKA, TaskOption.SERIALIZER, NODES.stringNode("pickle"))).isFalse();
 		assertThat(whitelist.supports(Backend.KAFKA, TaskOption.EXPIRES, NODES.stringNode("2030-01-01T00:00:00Z")))
 			.isTrue();

@@ -13,6 +13,7 @@ import org.apache.commons.logging.LogFactory;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.jspecify.annotations.Nullable;
+import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.JsonNodeFactory;
 
 import dev.kafkatask.codec.EnvelopeCodec;
@@ -25,6 +26,7 @@ import dev.kafkatask.execution.TaskExpiredException;
 import dev.kafkatask.execution.TaskRunner;
 import dev.kafkatask.execution.UnknownTaskException;
 import dev.kafkatask.kafka.DelayedTaskPublisher;
+import dev.kafkatask.kafka.ResultPublisher;
 import dev.kafkatask.kafka.TaskHeaders;
 import dev.kafkatask.kafka.TaskTopics;
 import dev.kafkatask.monitor.TaskObserver;
@@ -67,6 +69,8 @@ public class TaskRecordHandler {
 
 	private final @Nullable DelayedTaskPublisher delays;
 
+	private volatile @Nullable ResultPublisher results;
+
 	public TaskRecordHandler(EnvelopeCodec codec, TaskRunner runner, DeadLetterPublisher deadLetters,
 			TaskTopics topics, TaskObserver observer) {
 		this(codec, runner, deadLetters, topics, observer, null);
@@ -89,6 +93,14 @@ public class TaskRecordHandler {
 		this.topics = topics;
 		this.observer = observer;
 		this.delays = delays;
+	}
+
+	/**
+	 * Set where results go for dispatches that ask for them.
+	 * @param results the result publisher, or {@code null} to drop results
+	 */
+	public void setResultPublisher(@Nullable ResultPublisher results) {
+		this.results = results;
 	}
 
 	/**
@@ -171,6 +183,7 @@ public class TaskRecordHandler {
 			Thread.sleep(rateWait);
 		}
 		RunResult result = this.runner.run(prepared, onAbandoned);
+		reply(envelope, result);
 		switch (result.status()) {
 			case RETRY -> {
 				if (this.delays == null) {
@@ -188,6 +201,24 @@ public class TaskRecordHandler {
 			default -> {
 			}
 		}
+	}
+
+	/**
+	 * Send a final result to the dispatch's reply topic if it asked for one
+	 * ({@code ignore_result=false}).
+	 */
+	private void reply(TaskEnvelope envelope, RunResult result) throws InterruptedException {
+		JsonNode ignore = envelope.options().get("ignore_result");
+		JsonNode replyTo = envelope.options().get("reply_to");
+		ResultPublisher publisher = this.results;
+		if (publisher == null || ignore == null || ignore.asBoolean(true) || replyTo == null || !replyTo.isString()
+				|| result.status() == RunResult.Status.RETRY) {
+			return;
+		}
+		Throwable failure = (result.status() == RunResult.Status.SUCCEEDED) ? null
+				: (result.failure() != null) ? result.failure() : new IllegalStateException(result.status().name());
+		await(publisher.publish(replyTo.asString(), envelope.id(), envelope.task(), result.value(), failure),
+				"result of task '" + envelope.task() + "' [" + envelope.id() + "]");
 	}
 
 	private void publishDelayed(TaskEnvelope envelope, String topic, @Nullable String key, Instant due, String what)
