@@ -1,0 +1,116 @@
+package dev.kafkatask.autoconfigure;
+
+import org.junit.jupiter.api.Test;
+
+import org.springframework.amqp.rabbit.core.RabbitTemplate;
+import org.springframework.boot.amqp.autoconfigure.RabbitAutoConfiguration;
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.kafka.autoconfigure.KafkaAutoConfiguration;
+import org.springframework.boot.test.context.FilteredClassLoader;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+
+import dev.kafkatask.actuate.KafkaTasksEndpoint;
+import dev.kafkatask.celery.CeleryMessageCodec;
+import dev.kafkatask.consumer.TaskConsumers;
+import dev.kafkatask.options.TaskOptionResolver;
+import dev.kafkatask.rabbit.RabbitQueues;
+import dev.kafkatask.rabbit.RabbitTaskConsumers;
+import dev.kafkatask.rabbit.RabbitTaskTransport;
+import dev.kafkatask.routing.Backend;
+import dev.kafkatask.routing.RoutingRules;
+import dev.kafkatask.routing.TaskRouter;
+import dev.kafkatask.test.SharedKafkaBroker;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Tests for the auto-configurations of the RabbitMQ leg, the router, the option resolver
+ * and the {@code kafkatasks} endpoint.
+ *
+ * @author kafka-task
+ */
+@SharedKafkaBroker
+class KafkaTaskRabbitAutoConfigurationTests {
+
+	private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
+		.withConfiguration(AutoConfigurations.of(KafkaAutoConfiguration.class, RabbitAutoConfiguration.class,
+				KafkaTaskAutoConfiguration.class, KafkaTaskKafkaAutoConfiguration.class,
+				KafkaTaskRabbitAutoConfiguration.class, KafkaTaskDispatchAutoConfiguration.class,
+				KafkaTaskEndpointAutoConfiguration.class))
+		.withPropertyValues("kafka-task.kafka.topic-prefix=autoconfig-rabbit.", "kafka-task.worker.pinning.enabled=false",
+				"kafka-task.worker.enabled=false", "kafka-task.kafka.create-topics=false");
+
+	@Test
+	void whenSpringAmqpIsPresentThenTheRabbitLegIsConfigured() {
+		this.contextRunner.run((context) -> {
+			assertThat(context).hasSingleBean(CeleryMessageCodec.class);
+			assertThat(context).hasSingleBean(RabbitQueues.class);
+			assertThat(context).hasSingleBean(RabbitTaskTransport.class);
+			assertThat(context).hasSingleBean(RabbitTaskConsumers.class);
+			assertThat(context).hasSingleBean(TaskRouter.class);
+			assertThat(context).hasSingleBean(TaskOptionResolver.class);
+			assertThat(context).hasSingleBean(TaskConsumers.class);
+		});
+	}
+
+	@Test
+	void whenRabbitLegIsDisabledThenItHasNoBeans() {
+		this.contextRunner.withPropertyValues("kafka-task.rabbitmq.enabled=false").run((context) -> {
+			assertThat(context).hasNotFailed();
+			assertThat(context).doesNotHaveBean(RabbitTaskTransport.class);
+			assertThat(context).doesNotHaveBean(RabbitTaskConsumers.class);
+		});
+	}
+
+	@Test
+	void whenSpringAmqpIsAbsentThenOnlyKafkaIsConfigured() {
+		this.contextRunner.withClassLoader(new FilteredClassLoader(RabbitTemplate.class)).run((context) -> {
+			assertThat(context).hasNotFailed();
+			assertThat(context).doesNotHaveBean(RabbitTaskTransport.class);
+			assertThat(context).hasSingleBean(TaskRouter.class);
+		});
+	}
+
+	@Test
+	void whenUserDefinesTheRouterThenAutoConfigurationBacksOff() {
+		TaskRouter own = new TaskRouter(RoutingRules.allTo(Backend.RABBITMQ));
+		this.contextRunner.withBean(TaskRouter.class, () -> own)
+			.run((context) -> assertThat(context).getBean(TaskRouter.class).isSameAs(own));
+	}
+
+	@Test
+	void whenRoutingPropertiesAreSetThenTheRouterFollowsThem() {
+		this.contextRunner
+			.withPropertyValues("kafka-task.routing.default-backend=rabbitmq",
+					"kafka-task.routing.tasks.[billing.charge].backend=kafka",
+					"kafka-task.routing.tasks.[billing.charge].ramp.to=rabbitmq",
+					"kafka-task.routing.tasks.[billing.charge].ramp.percent=25")
+			.run((context) -> {
+				RoutingRules rules = context.getBean(TaskRouter.class).rules();
+				assertThat(rules.defaultBackend()).isEqualTo(Backend.RABBITMQ);
+				assertThat(rules.tasks().get("billing.charge").backend()).isEqualTo(Backend.KAFKA);
+				assertThat(rules.tasks().get("billing.charge").ramp().percent()).isEqualTo(25);
+			});
+	}
+
+	@Test
+	void whenEndpointIsNotExposedThenItHasNoBean() {
+		this.contextRunner.run((context) -> assertThat(context).doesNotHaveBean(KafkaTasksEndpoint.class));
+	}
+
+	@Test
+	void whenEndpointIsExposedThenItIsConfigured() {
+		this.contextRunner.withPropertyValues("management.endpoints.web.exposure.include=kafkatasks")
+			.run((context) -> assertThat(context).hasSingleBean(KafkaTasksEndpoint.class));
+	}
+
+	@Test
+	void whenATaskPropertyIsInvalidThenStartupFailsNamingIt() {
+		this.contextRunner.withPropertyValues("kafka-task.tasks.[billing.charge].max-retries=many")
+			.run((context) -> assertThat(context).hasFailed()
+				.getFailure()
+				.hasStackTraceContaining("Invalid property kafka-task.tasks.[billing.charge].max-retries")
+				.hasStackTraceContaining("expected a whole number >= 0"));
+	}
+
+}
