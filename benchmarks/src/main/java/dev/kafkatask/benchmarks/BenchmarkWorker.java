@@ -10,6 +10,7 @@ import org.springframework.context.ApplicationContext;
 import org.springframework.kafka.config.KafkaListenerEndpointRegistry;
 import org.springframework.kafka.listener.MessageListenerContainer;
 
+import dev.kafkatask.kafka.TaskTopics;
 import dev.kafkatask.kafka.listener.TaskListenerContainer;
 
 /**
@@ -49,7 +50,10 @@ interface BenchmarkWorker {
 
 		@Override
 		public Set<TopicPartition> assignment() {
-			return this.container.getAssignment();
+			// the queue's own partitions; its high-priority topic's are assigned alongside
+			Set<TopicPartition> assigned = new java.util.HashSet<>(this.container.getAssignment());
+			assigned.removeIf((partition) -> partition.topic().endsWith(TaskTopics.HIGH_PRIORITY_SUFFIX));
+			return assigned;
 		}
 
 		@Override

@@ -115,8 +115,10 @@ public final class KafkaTaskKafkaAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	KafkaTaskTransport kafkaTaskTransport(KafkaTaskProducer producer, TaskTopics topics, EnvelopeCodec codec,
-			DelayedTaskPublisher delays) {
-		return new KafkaTaskTransport(producer.getTemplate(), topics, codec, delays);
+			DelayedTaskPublisher delays, KafkaTaskProperties properties) {
+		KafkaTaskTransport transport = new KafkaTaskTransport(producer.getTemplate(), topics, codec, delays);
+		transport.setHighPriority(properties.getKafka().getHighPriority());
+		return transport;
 	}
 
 	@Bean
@@ -157,7 +159,10 @@ public final class KafkaTaskKafkaAutoConfiguration {
 		String groupId = (worker.getGroupId() != null) ? worker.getGroupId()
 				: environment.getProperty("spring.application.name", "kafka-task");
 		Map<String, OrderingMode> ordering = new HashMap<>();
-		worker.getOrdering().forEach((queue, mode) -> ordering.put(topics.topic(queue), mode));
+		worker.getOrdering().forEach((queue, mode) -> {
+			ordering.put(topics.topic(queue), mode);
+			ordering.put(topics.highPriorityTopic(queue), mode);
+		});
 		ContainerSettings settings = new ContainerSettings(groupId, worker.getMaxInFlight(),
 				(worker.getMaxInFlightPerPartition() != null) ? worker.getMaxInFlightPerPartition() : Integer.MAX_VALUE,
 				worker.getMaxWaitingPerPartition(), ordering, worker.getDefaultOrdering(), worker.getPollTimeout(),
@@ -174,7 +179,10 @@ public final class KafkaTaskKafkaAutoConfiguration {
 		GroupProtocol protocol = GroupProtocols.resolve(worker.getGroupProtocol(), adminConfig, Duration.ofSeconds(10));
 		GroupProtocols.apply(consumerConfig, protocol);
 		TaskListenerContainer container = new TaskListenerContainer(settings, taskConsumerFactory(consumerConfig),
-				() -> workerQueues(properties, registry).stream().map(topics::topic).toList(), handler, topics,
+				() -> workerQueues(properties, registry).stream()
+					.flatMap((queue) -> java.util.stream.Stream.of(topics.topic(queue), topics.highPriorityTopic(queue)))
+					.toList(),
+				handler, topics,
 				observer);
 		container.setPlatformThreads(worker.getPlatformThreads());
 		container.setRunsOnPlatformThreads((task) -> {

@@ -430,6 +430,20 @@ public class KafkaTaskProperties {
 		private List<Duration> delayTiers = new ArrayList<>(List.of(Duration.ofSeconds(1), Duration.ofSeconds(5),
 				Duration.ofSeconds(30), Duration.ofMinutes(2), Duration.ofMinutes(10), Duration.ofHours(1)));
 
+		/**
+		 * Lowest Celery priority (higher is more urgent, as in AMQP) that goes to a queue's
+		 * high-priority topic '<topic>.high', whose records a busy worker starts first.
+		 */
+		private int highPriority = 5;
+
+		public int getHighPriority() {
+			return this.highPriority;
+		}
+
+		public void setHighPriority(int highPriority) {
+			this.highPriority = highPriority;
+		}
+
 		public List<Duration> getDelayTiers() {
 			return this.delayTiers;
 		}

@@ -36,6 +36,8 @@ public class KafkaTaskTransport implements TaskTransport {
 
 	private final @Nullable DelayedTaskPublisher delays;
 
+	private int highPriority = 5;
+
 	public KafkaTaskTransport(KafkaTemplate<String, byte[]> template, TaskTopics topics, EnvelopeCodec codec) {
 		this(template, topics, codec, null);
 	}
@@ -56,6 +58,14 @@ public class KafkaTaskTransport implements TaskTransport {
 		this.delays = delays;
 	}
 
+	/**
+	 * Set the lowest priority that goes to a queue's high-priority topic.
+	 * @param highPriority the threshold (AMQP's sense: higher is more urgent)
+	 */
+	public void setHighPriority(int highPriority) {
+		this.highPriority = highPriority;
+	}
+
 	@Override
 	public Backend backend() {
 		return Backend.KAFKA;
@@ -64,7 +74,9 @@ public class KafkaTaskTransport implements TaskTransport {
 	@Override
 	public CompletableFuture<DispatchReceipt> send(OutboundTask task) {
 		TaskEnvelope envelope = task.envelope();
-		String topic = this.topics.topic(task.queue());
+		JsonNode priority = envelope.options().get("priority");
+		String topic = (priority != null && priority.isNumber() && priority.asInt() >= this.highPriority)
+				? this.topics.highPriorityTopic(task.queue()) : this.topics.topic(task.queue());
 		ProducerRecord<String, byte[]> record = new ProducerRecord<>(topic, null, task.key(),
 				this.codec.encode(envelope));
 		record.headers().add(TaskHeaders.TASK_ID, envelope.id().getBytes(StandardCharsets.UTF_8));

@@ -17,6 +17,11 @@ public final class TaskTopics {
 	 */
 	public static final String DEAD_LETTER_SUFFIX = ".dlt";
 
+	/**
+	 * Suffix of the high-priority topic of a queue.
+	 */
+	public static final String HIGH_PRIORITY_SUFFIX = ".high";
+
 	private final String prefix;
 
 	public TaskTopics(String prefix) {
@@ -31,6 +36,15 @@ public final class TaskTopics {
 	public String topic(String queue) {
 		Assert.hasText(queue, "'queue' must not be empty");
 		return this.prefix + queue;
+	}
+
+	/**
+	 * Return the high-priority topic of a queue, {@code <prefix><queue>.high}.
+	 * @param queue the queue
+	 * @return the topic name
+	 */
+	public String highPriorityTopic(String queue) {
+		return topic(queue) + HIGH_PRIORITY_SUFFIX;
 	}
 
 	/**
@@ -52,7 +66,9 @@ public final class TaskTopics {
 				|| topic.startsWith(this.prefix + DelayTiers.INFIX)) {
 			return null;
 		}
-		return topic.substring(this.prefix.length());
+		String queue = topic.substring(this.prefix.length());
+		return queue.endsWith(HIGH_PRIORITY_SUFFIX)
+				? queue.substring(0, queue.length() - HIGH_PRIORITY_SUFFIX.length()) : queue;
 	}
 
 }

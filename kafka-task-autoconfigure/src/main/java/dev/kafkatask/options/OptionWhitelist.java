@@ -62,6 +62,8 @@ public final class OptionWhitelist {
 				+ " to reply_to (TaskDispatcher.dispatchForResult)");
 		whitelist.add(Backend.KAFKA, TaskOption.REPLY_TO, "the reply topic results go to");
 		whitelist.add(Backend.RABBITMQ, TaskOption.REPLY_TO, "the AMQP reply_to, for Celery workers");
+		whitelist.add(Backend.KAFKA, TaskOption.PRIORITY, "two levels: from kafka-task.kafka.high-priority (5) up,"
+				+ " the queue's <topic>.high, whose records a busy worker starts first");
 		whitelist.add(Backend.KAFKA, TaskOption.COUNTDOWN, "waits in the delay topics, then runs as with eta");
 		whitelist.add(Backend.KAFKA, TaskOption.ETA,
 				"waits in the delay topics (tiers, pause-until-due: disk, not memory) until due");

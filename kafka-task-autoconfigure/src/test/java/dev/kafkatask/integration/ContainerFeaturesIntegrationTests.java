@@ -91,6 +91,26 @@ class ContainerFeaturesIntegrationTests {
 	}
 
 	@Test
+	void whenWorkerIsBusyThenHighPriorityTasksStartBeforeWaitingNormalOnes() throws Exception {
+		try (ConfigurableApplicationContext app = this.apps.start("kafka-task.kafka.partitions=1",
+				"kafka-task.worker.max-in-flight=1")) {
+			awaitAssigned(app);
+			TaskDispatcher dispatcher = app.getBean(TaskDispatcher.class);
+			for (int i = 0; i < 8; i++) {
+				dispatcher.dispatch("it.slow", List.of(i, 300), Map.of(), TaskOptions.none()).get();
+			}
+			await().atMost(TIMEOUT).until(() -> this.apps.journal().distinctRuns() >= 1);
+			DispatchReceipt urgent = dispatcher
+				.dispatch("it.slow", List.of(100, 0), Map.of(), TaskOptions.none().withOption("priority", 9))
+				.get();
+			assertThat(urgent.destination()).isEqualTo(this.apps.topic("default") + ".high");
+			await().atMost(TIMEOUT).until(() -> this.apps.journal().distinctRuns() == 9);
+			List<String> order = List.copyOf(this.apps.journal().entries());
+			assertThat(order.indexOf("slow:100")).as("position of the urgent task in %s", order).isLessThan(4);
+		}
+	}
+
+	@Test
 	void whenTaskAsksForPlatformThreadsThenItRunsOnTheWorkersPool() throws Exception {
 		try (ConfigurableApplicationContext app = this.apps.start("kafka-task.worker.platform-threads=2")) {
 			app.getBean(TaskDispatcher.class).dispatch("it.cpu", 1).get();
@@ -233,8 +253,9 @@ class ContainerFeaturesIntegrationTests {
 			await().atMost(TIMEOUT).until(() -> one.getInFlight() == 24);
 			try (ConfigurableApplicationContext second = this.apps.start(properties)) {
 				TaskListenerContainer two = second.getBean(TaskListenerContainer.class);
+				// 6 partitions of the queue's topic and 6 of its high-priority topic
 				await().atMost(TIMEOUT).until(() -> !one.getAssignment().isEmpty() && !two.getAssignment().isEmpty()
-						&& one.getAssignment().size() + two.getAssignment().size() == 6);
+						&& one.getAssignment().size() + two.getAssignment().size() == 12);
 				for (int i = 24; i < 84; i++) {
 					dispatcher.dispatch("it.slow", i, 10).get();
 				}

@@ -150,11 +150,10 @@ class TaskOptionsIntegrationTests {
 	void whenKafkaDoesNotSupportAnOptionThenTheDispatchIsRejectedNamingIt() {
 		try (ConfigurableApplicationContext app = this.apps.start()) {
 			CompletableFuture<DispatchReceipt> sent = app.getBean(TaskDispatcher.class)
-				.dispatch("it.count", List.of(1), Map.of(), TaskOptions.none().withOption("priority", 5));
-			// still not supported on Kafka: priority (and link, results: see the whitelist)
+				.dispatch("it.count", List.of(1), Map.of(), TaskOptions.none().withOption("compression", "gzip"));
 			assertThatExceptionOfType(ExecutionException.class).isThrownBy(sent::get)
 				.withCauseInstanceOf(UnsupportedTaskOptionException.class)
-				.withMessageContaining("Task 'it.count' sets option(s) [priority] that kafka does not support");
+				.withMessageContaining("Task 'it.count' sets option(s) [compression] that kafka does not support");
 		}
 	}
 
@@ -165,7 +164,7 @@ class TaskOptionsIntegrationTests {
 			TaskDispatcher dispatcher = app.getBean(TaskDispatcher.class);
 			DispatchReceipt receipt = dispatcher
 				.dispatch("it.context", List.of("p"), Map.of(),
-						TaskOptions.none().withQueue(this.rabbitQueue).withOption("priority", 5))
+						TaskOptions.none().withQueue(this.rabbitQueue).withOption("link", Map.of("task", "it.count")))
 				.get();
 			assertThat(receipt.backend()).isEqualTo(Backend.RABBITMQ);
 			await().atMost(TIMEOUT).until(() -> this.apps.journal().entries().stream()

@@ -50,14 +50,14 @@ class TaskOptionResolverTests {
 		TaskOptionResolver resolver = resolver(UnsupportedOptionPolicy.REJECT, Map.of());
 		assertThatExceptionOfType(UnsupportedTaskOptionException.class)
 			.isThrownBy(() -> resolver.resolve("t", Backend.KAFKA,
-					Map.of(TaskOption.PRIORITY, NODES.numberNode(5), TaskOption.SHADOW, NODES.stringNode("s")), true))
-			.withMessageStartingWith("Task 't' sets option(s) [priority] that kafka does not support");
+					Map.of(TaskOption.LINK, NODES.stringNode("next"), TaskOption.SHADOW, NODES.stringNode("s")), true))
+			.withMessageStartingWith("Task 't' sets option(s) [link] that kafka does not support");
 	}
 
 	@Test
 	void whenPolicyIsRouteToRabbitThenTheTaskGoesToRabbitWhenRabbitSupportsIt() {
 		TaskOptionResolver resolver = resolver(UnsupportedOptionPolicy.ROUTE_TO_RABBIT, Map.of());
-		Map<TaskOption, JsonNode> options = Map.of(TaskOption.PRIORITY, NODES.numberNode(5));
+		Map<TaskOption, JsonNode> options = Map.of(TaskOption.LINK, NODES.stringNode("next"));
 		TaskOptionResolver.Resolution resolution = resolver.resolve("t", Backend.KAFKA, options, true);
 		assertThat(resolution.backend()).isEqualTo(Backend.RABBITMQ);
 		assertThat(resolution.rerouted()).isTrue();
@@ -73,7 +73,7 @@ class TaskOptionResolverTests {
 		TaskOptionResolver resolver = resolver(UnsupportedOptionPolicy.REJECT,
 				Map.of("t", new TaskOptionResolver.TaskSettings(Map.of(), UnsupportedOptionPolicy.IGNORE)));
 		TaskOptionResolver.Resolution resolution = resolver.resolve("t", Backend.KAFKA,
-				Map.of(TaskOption.PRIORITY, NODES.numberNode(5), TaskOption.SHADOW, NODES.stringNode("s")), true);
+				Map.of(TaskOption.LINK, NODES.stringNode("next"), TaskOption.SHADOW, NODES.stringNode("s")), true);
 		assertThat(resolution.backend()).isEqualTo(Backend.KAFKA);
 		assertThat(resolution.options()).containsOnlyKeys(TaskOption.SHADOW);
 		assertThat(resolver.policy("t")).isEqualTo(UnsupportedOptionPolicy.IGNORE);

@@ -93,9 +93,9 @@ class SampleApplicationTests {
 
 	@Test
 	void whenOptionIsUnknownThenSendIsRefusedNamingIt() throws Exception {
-		HttpResponse<String> refused = post("/demo/send/demo.echo", "{\"options\": {\"rate_limit\": \"10/m\"}}");
+		HttpResponse<String> refused = post("/demo/send/demo.echo", "{\"options\": {\"compression\": \"gzip\"}}");
 		assertThat(refused.statusCode()).isEqualTo(400);
-		assertThat(refused.body()).contains("Task 'demo.echo' sets option(s) [rate_limit] that rabbitmq does not support");
+		assertThat(refused.body()).contains("Task 'demo.echo' sets option(s) [compression] that rabbitmq does not support");
 		HttpResponse<String> unknown = post("/demo/send/demo.echo", "{\"options\": {\"retries_max\": 1}}");
 		assertThat(unknown.statusCode()).isEqualTo(400);
 		assertThat(unknown.body()).contains("Unknown task option 'retries_max'");

@@ -36,18 +36,20 @@ public class KafkaTaskConsumers implements ConsumerSource {
 
 	@Override
 	public List<TaskConsumer> consumers() {
-		List<TaskConsumer> consumers = new ArrayList<>();
+		java.util.Set<String> queues = new java.util.TreeSet<>();
 		for (String topic : this.container.getTopicStates().keySet()) {
 			String queue = this.topics.queue(topic);
-			consumers.add(new QueueConsumer((queue != null) ? queue : topic, topic));
+			queues.add((queue != null) ? queue : topic);
 		}
+		List<TaskConsumer> consumers = new ArrayList<>();
+		queues.forEach((queue) -> consumers.add(consumer(queue)));
 		return consumers;
 	}
 
 	@Override
 	public TaskConsumer consumer(String queue) {
 		Assert.hasText(queue, "'queue' must not be empty");
-		return new QueueConsumer(queue, this.topics.topic(queue));
+		return new QueueConsumer(queue, this.topics.topic(queue), this.topics.highPriorityTopic(queue));
 	}
 
 	private final class QueueConsumer implements TaskConsumer {
@@ -56,9 +58,12 @@ public class KafkaTaskConsumers implements ConsumerSource {
 
 		private final String topic;
 
-		QueueConsumer(String queue, String topic) {
+		private final String highPriorityTopic;
+
+		QueueConsumer(String queue, String topic, String highPriorityTopic) {
 			this.queue = queue;
 			this.topic = topic;
+			this.highPriorityTopic = highPriorityTopic;
 		}
 
 		@Override
@@ -79,7 +84,8 @@ public class KafkaTaskConsumers implements ConsumerSource {
 
 		@Override
 		public int inFlight() {
-			return KafkaTaskConsumers.this.container.getInFlight(this.topic);
+			return KafkaTaskConsumers.this.container.getInFlight(this.topic)
+					+ KafkaTaskConsumers.this.container.getInFlight(this.highPriorityTopic);
 		}
 
 		@Override
@@ -104,6 +110,7 @@ public class KafkaTaskConsumers implements ConsumerSource {
 
 		private void set(ConsumerState state) {
 			KafkaTaskConsumers.this.container.setTopicState(this.topic, state);
+			KafkaTaskConsumers.this.container.setTopicState(this.highPriorityTopic, state);
 		}
 
 	}

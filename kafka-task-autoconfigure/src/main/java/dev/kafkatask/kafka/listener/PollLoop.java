@@ -29,6 +29,7 @@ import org.jspecify.annotations.Nullable;
 import dev.kafkatask.consumer.ConsumerState;
 import dev.kafkatask.execution.PreparedTask;
 import dev.kafkatask.kafka.TaskHeaders;
+import dev.kafkatask.kafka.TaskTopics;
 
 /**
  * The consumer thread of a {@link TaskListenerContainer}. It polls, registers each record
@@ -99,6 +100,7 @@ final class PollLoop implements Runnable {
 		this.offsets.setCommitMetadata(settings.commitMetadata());
 		this.scheduler = new RecordScheduler(settings.maxInFlight(), settings.maxInFlightPerPartition(),
 				settings.maxWaitingPerPartition(), settings::orderingOf, this::launch, this::wakeUp);
+		this.scheduler.setHighPriority((topic) -> topic.endsWith(TaskTopics.HIGH_PRIORITY_SUFFIX));
 	}
 
 	@Override

@@ -15,6 +15,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
+import java.util.function.Predicate;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
@@ -63,6 +64,8 @@ final class RecordScheduler {
 
 	private Set<TopicPartition> paused = Set.of();
 
+	private Predicate<String> highPriority = (topic) -> false;
+
 	private int inFlight;
 
 	private int waiting;
@@ -78,6 +81,15 @@ final class RecordScheduler {
 	}
 
 	/**
+	 * Set which topics hold high-priority records: when the worker is busy, their records
+	 * start before those of other topics.
+	 * @param highPriority tells the high-priority topics
+	 */
+	void setHighPriority(Predicate<String> highPriority) {
+		this.highPriority = highPriority;
+	}
+
+	/**
 	 * Add a polled record, in offset order per partition. It starts at the next
 	 * {@link #dispatch()}.
 	 * @param record the record
@@ -87,8 +99,8 @@ final class RecordScheduler {
 		TopicPartition partition = new TopicPartition(record.topic(), record.partition());
 		this.lock.lock();
 		try {
-			PartitionQueue queue = this.partitions.computeIfAbsent(partition,
-					(key) -> new PartitionQueue(key, this.ordering.apply(key.topic())));
+			PartitionQueue queue = this.partitions.computeIfAbsent(partition, (key) -> new PartitionQueue(key,
+					this.ordering.apply(key.topic()), this.highPriority.test(key.topic())));
 			queue.backlog.add(new Pending(record, ticket));
 			this.waiting++;
 			this.withBacklog.add(queue);
@@ -306,10 +318,18 @@ final class RecordScheduler {
 	}
 
 	private boolean dispatchLocked(List<Start> starts) {
+		// High-priority partitions first, then the others.
+		return dispatchLocked(starts, true) | dispatchLocked(starts, false);
+	}
+
+	private boolean dispatchLocked(List<Start> starts, boolean high) {
 		boolean unblockedPaused = false;
 		Iterator<PartitionQueue> queues = this.withBacklog.iterator();
 		while (queues.hasNext() && this.inFlight < this.maxInFlight) {
 			PartitionQueue queue = queues.next();
+			if (queue.high != high) {
+				continue;
+			}
 			drainBacklog(queue, starts);
 			if (queue.backlog.isEmpty()) {
 				queues.remove();
@@ -441,6 +461,8 @@ final class RecordScheduler {
 
 		private final OrderingMode mode;
 
+		private final boolean high;
+
 		private final ArrayDeque<Pending> backlog = new ArrayDeque<>();
 
 		private final Map<Object, ArrayDeque<Pending>> waitingByKey = new HashMap<>();
@@ -453,9 +475,10 @@ final class RecordScheduler {
 
 		private boolean dropped;
 
-		PartitionQueue(TopicPartition partition, OrderingMode mode) {
+		PartitionQueue(TopicPartition partition, OrderingMode mode, boolean high) {
 			this.partition = partition;
 			this.mode = mode;
+			this.high = high;
 		}
 
 		@Nullable Object keyOf(ConsumerRecord<String, byte[]> record) {

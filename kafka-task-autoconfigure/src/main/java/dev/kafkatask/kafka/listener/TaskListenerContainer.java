@@ -272,8 +272,13 @@ public class TaskListenerContainer implements SmartLifecycle {
 	}
 
 	private void observeWorker(String topic) {
+		if (topic.endsWith(TaskTopics.HIGH_PRIORITY_SUFFIX)) {
+			// counted with its queue's topic
+			return;
+		}
 		String queue = this.taskTopics.queue(topic);
-		this.observer.workerStarted(this.settings.groupId(), (queue != null) ? queue : topic, () -> getInFlight(topic));
+		this.observer.workerStarted(this.settings.groupId(), (queue != null) ? queue : topic,
+				() -> getInFlight(topic) + getInFlight(topic + TaskTopics.HIGH_PRIORITY_SUFFIX));
 	}
 
 	/**
