@@ -85,6 +85,29 @@ public class JournalTasks {
 		return Map.of("sum", a + b);
 	}
 
+	@KafkaTask(name = "it.plain-retry", options = { "autoretry_for=java.lang.IllegalStateException", "max_retries=1",
+			"default_retry_delay=0.4" })
+	public void plainRetry(String id, TaskContext context) {
+		this.journal.ran("plain-retry:" + id);
+		if (context.retries() == 0) {
+			throw new IllegalStateException("first attempt of " + id);
+		}
+	}
+
+	@KafkaTask(name = "it.jitter", options = { "autoretry_for=java.lang.IllegalStateException", "max_retries=2",
+			"retry_backoff=1", "retry_jitter=true" })
+	public void jitter(String id, TaskContext context) {
+		this.journal.ran("jitter:" + id);
+		if (context.retries() < 2) {
+			throw new IllegalStateException("attempt " + context.retries() + " of " + id);
+		}
+	}
+
+	@KafkaTask(name = "it.headers")
+	public void headers(TaskContext context) {
+		this.journal.ran("headers:" + context.id() + ":" + new TreeMap<>(context.headers()));
+	}
+
 	@KafkaTask(name = "it.count")
 	public void count(int index) {
 		this.journal.ran("count:" + index);

@@ -147,6 +147,52 @@ class TaskOptionsIntegrationTests {
 	}
 
 	@Test
+	void whenDispatchSetsTaskIdHeadersAndSupportedValuesThenTheyAreHonoured() throws Exception {
+		try (ConfigurableApplicationContext app = this.apps.start()) {
+			TaskDispatcher dispatcher = app.getBean(TaskDispatcher.class);
+			DispatchReceipt receipt = dispatcher
+				.dispatch("it.headers", List.of(), Map.of(),
+						TaskOptions.none()
+							.withOption("task_id", "my-id-1")
+							.withOption("headers", Map.of("tenant", "acme"))
+							.withOption("serializer", "json")
+							.withOption("ignore_result", true)
+							.withOption("acks_late", true)
+							.withOption("reject_on_worker_lost", true)
+							.withOption("retry", true))
+				.get();
+			assertThat(receipt.taskId()).isEqualTo("my-id-1");
+			await().atMost(TIMEOUT).until(() -> this.apps.journal().runs("headers:my-id-1:{tenant=acme}") == 1);
+			for (Map.Entry<String, Object> unsupported : Map.<String, Object>of("serializer", "pickle", "acks_late",
+					false, "reject_on_worker_lost", false, "routing_key", "rk", "track_started", true).entrySet()) {
+				CompletableFuture<DispatchReceipt> sent = dispatcher.dispatch("it.count", List.of(1), Map.of(),
+						TaskOptions.none().withOption(unsupported.getKey(), unsupported.getValue()));
+				assertThatExceptionOfType(ExecutionException.class).isThrownBy(sent::get)
+					.withCauseInstanceOf(UnsupportedTaskOptionException.class)
+					.withMessageContaining("[" + unsupported.getKey() + "]");
+			}
+		}
+	}
+
+	@Test
+	void whenTaskRetriesWithoutBackoffThenItWaitsItsDefaultRetryDelayAndWithJitterAtMostItsBackoff()
+			throws Exception {
+		try (ConfigurableApplicationContext app = this.apps.start()) {
+			TaskDispatcher dispatcher = app.getBean(TaskDispatcher.class);
+			dispatcher.dispatch("it.plain-retry", "p").get();
+			dispatcher.dispatch("it.jitter", "j").get();
+			await().atMost(TIMEOUT).until(() -> this.apps.journal().runs("plain-retry:p") == 2
+					&& this.apps.journal().runs("jitter:j") == 3);
+			List<Instant> plain = this.apps.journal().runTimes("plain-retry:p");
+			assertThat(Duration.between(plain.get(0), plain.get(1))).isGreaterThanOrEqualTo(Duration.ofMillis(400));
+			List<Instant> jitter = this.apps.journal().runTimes("jitter:j");
+			// full jitter: a random delay up to 1 s, then up to 2 s (plus delivery)
+			assertThat(Duration.between(jitter.get(0), jitter.get(1))).isLessThan(Duration.ofMillis(1000 + 1500));
+			assertThat(Duration.between(jitter.get(1), jitter.get(2))).isLessThan(Duration.ofMillis(2000 + 1500));
+		}
+	}
+
+	@Test
 	void whenKafkaDoesNotSupportAnOptionThenTheDispatchIsRejectedNamingIt() {
 		try (ConfigurableApplicationContext app = this.apps.start()) {
 			CompletableFuture<DispatchReceipt> sent = app.getBean(TaskDispatcher.class)
