@@ -118,6 +118,7 @@ public final class KafkaTaskKafkaAutoConfiguration {
 			DelayedTaskPublisher delays, KafkaTaskProperties properties) {
 		KafkaTaskTransport transport = new KafkaTaskTransport(producer.getTemplate(), topics, codec, delays);
 		transport.setHighPriority(properties.getKafka().getHighPriority());
+		transport.setPriorityQueues(properties.getKafka().getPriorityQueues());
 		return transport;
 	}
 
@@ -134,7 +135,7 @@ public final class KafkaTaskKafkaAutoConfiguration {
 	@ConditionalOnBean(TopicProvisioner.class)
 	@ConditionalOnBooleanProperty(name = "kafka-task.kafka.create-topics", matchIfMissing = true)
 	SmartInitializingSingleton taskTopicsInitializer(TopicProvisioner provisioner, TaskRegistry registry,
-			KafkaTaskProperties properties, DelayTiers tiers) {
+			KafkaTaskProperties properties, DelayTiers tiers, TaskTopics topics) {
 		return () -> {
 			Set<String> queues = new LinkedHashSet<>();
 			queues.add(properties.getDefaultQueue());
@@ -143,6 +144,10 @@ public final class KafkaTaskKafkaAutoConfiguration {
 			queues.addAll(properties.getKafka().getQueues());
 			List<String> others = new ArrayList<>(tiers.topics());
 			others.add(replyTopic(properties));
+			for (String queue : properties.getKafka().getPriorityQueues()) {
+				others.add(topics.highPriorityTopic(queue));
+				others.add(topics.deadLetterTopic(topics.highPriorityTopic(queue)));
+			}
 			provisioner.provision(queues, others);
 		};
 	}
@@ -178,9 +183,15 @@ public final class KafkaTaskKafkaAutoConfiguration {
 		Map<String, Object> adminConfig = (admin != null) ? admin.getConfigurationProperties() : consumerConfig;
 		GroupProtocol protocol = GroupProtocols.resolve(worker.getGroupProtocol(), adminConfig, Duration.ofSeconds(10));
 		GroupProtocols.apply(consumerConfig, protocol);
+		if (protocol == GroupProtocol.CONSUMER && !properties.getKafka().getPriorityQueues().isEmpty()) {
+			// Balance each topic on its own, so that no worker gets only high-priority partitions.
+			consumerConfig.putIfAbsent(ConsumerConfig.GROUP_REMOTE_ASSIGNOR_CONFIG, "range");
+		}
 		TaskListenerContainer container = new TaskListenerContainer(settings, taskConsumerFactory(consumerConfig),
 				() -> workerQueues(properties, registry).stream()
-					.flatMap((queue) -> java.util.stream.Stream.of(topics.topic(queue), topics.highPriorityTopic(queue)))
+					.flatMap((queue) -> properties.getKafka().getPriorityQueues().contains(queue)
+							? java.util.stream.Stream.of(topics.topic(queue), topics.highPriorityTopic(queue))
+							: java.util.stream.Stream.of(topics.topic(queue)))
 					.toList(),
 				handler, topics,
 				observer);

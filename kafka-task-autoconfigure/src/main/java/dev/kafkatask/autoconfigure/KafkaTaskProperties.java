@@ -436,6 +436,20 @@ public class KafkaTaskProperties {
 		 */
 		private int highPriority = 5;
 
+		/**
+		 * Queues with a high-priority topic '<topic>.high' beside their own. Dispatches with a
+		 * priority of at least 'high-priority' to other queues fail.
+		 */
+		private List<String> priorityQueues = new ArrayList<>();
+
+		public List<String> getPriorityQueues() {
+			return this.priorityQueues;
+		}
+
+		public void setPriorityQueues(List<String> priorityQueues) {
+			this.priorityQueues = priorityQueues;
+		}
+
 		public int getHighPriority() {
 			return this.highPriority;
 		}

@@ -3,6 +3,8 @@ package dev.kafkatask.kafka;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
+import java.util.Collection;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -38,6 +40,8 @@ public class KafkaTaskTransport implements TaskTransport {
 
 	private int highPriority = 5;
 
+	private Set<String> priorityQueues = Set.of();
+
 	public KafkaTaskTransport(KafkaTemplate<String, byte[]> template, TaskTopics topics, EnvelopeCodec codec) {
 		this(template, topics, codec, null);
 	}
@@ -66,6 +70,14 @@ public class KafkaTaskTransport implements TaskTransport {
 		this.highPriority = highPriority;
 	}
 
+	/**
+	 * Set the queues that have a high-priority topic.
+	 * @param priorityQueues the queues
+	 */
+	public void setPriorityQueues(Collection<String> priorityQueues) {
+		this.priorityQueues = Set.copyOf(priorityQueues);
+	}
+
 	@Override
 	public Backend backend() {
 		return Backend.KAFKA;
@@ -75,8 +87,15 @@ public class KafkaTaskTransport implements TaskTransport {
 	public CompletableFuture<DispatchReceipt> send(OutboundTask task) {
 		TaskEnvelope envelope = task.envelope();
 		JsonNode priority = envelope.options().get("priority");
-		String topic = (priority != null && priority.isNumber() && priority.asInt() >= this.highPriority)
-				? this.topics.highPriorityTopic(task.queue()) : this.topics.topic(task.queue());
+		String topic = this.topics.topic(task.queue());
+		if (priority != null && priority.isNumber() && priority.asInt() >= this.highPriority) {
+			if (!this.priorityQueues.contains(task.queue())) {
+				return CompletableFuture.failedFuture(new IllegalArgumentException("Task '" + envelope.task()
+						+ "' has priority " + priority.asInt() + " but queue '" + task.queue()
+						+ "' has no high-priority topic: add it to kafka-task.kafka.priority-queues"));
+			}
+			topic = this.topics.highPriorityTopic(task.queue());
+		}
 		ProducerRecord<String, byte[]> record = new ProducerRecord<>(topic, null, task.key(),
 				this.codec.encode(envelope));
 		record.headers().add(TaskHeaders.TASK_ID, envelope.id().getBytes(StandardCharsets.UTF_8));

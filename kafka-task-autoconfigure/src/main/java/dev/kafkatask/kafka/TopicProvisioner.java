@@ -68,9 +68,6 @@ public class TopicProvisioner {
 			String topic = this.topics.topic(queue);
 			newTopics.add(new NewTopic(topic, this.partitions, this.replicationFactor));
 			newTopics.add(new NewTopic(this.topics.deadLetterTopic(topic), this.partitions, this.replicationFactor));
-			String high = this.topics.highPriorityTopic(queue);
-			newTopics.add(new NewTopic(high, this.partitions, this.replicationFactor));
-			newTopics.add(new NewTopic(this.topics.deadLetterTopic(high), this.partitions, this.replicationFactor));
 		}
 		this.admin.createOrModifyTopics(newTopics.toArray(NewTopic[]::new));
 		awaitLeaders(newTopics.stream().map(NewTopic::name).toArray(String[]::new));

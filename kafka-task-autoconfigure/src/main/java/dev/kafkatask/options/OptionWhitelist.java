@@ -63,11 +63,11 @@ public final class OptionWhitelist {
 		whitelist.add(Backend.KAFKA, TaskOption.REPLY_TO, "the reply topic results go to");
 		whitelist.add(Backend.RABBITMQ, TaskOption.REPLY_TO, "the AMQP reply_to, for Celery workers");
 		whitelist.add(Backend.KAFKA, TaskOption.PRIORITY, "two levels: from kafka-task.kafka.high-priority (5) up,"
-				+ " the queue's <topic>.high, whose records a busy worker starts first");
+				+ " the queue's topic + .high (queues in kafka-task.kafka.priority-queues), started first by a busy worker");
 		whitelist.add(Backend.KAFKA, TaskOption.COUNTDOWN, "waits in the delay topics, then runs as with eta");
 		whitelist.add(Backend.KAFKA, TaskOption.ETA,
 				"waits in the delay topics (tiers, pause-until-due: disk, not memory) until due");
-		whitelist.add(Backend.KAFKA, TaskOption.MAX_RETRIES, "retries before the task goes to <topic>.dlt");
+		whitelist.add(Backend.KAFKA, TaskOption.MAX_RETRIES, "retries before the task goes to its dead-letter topic");
 		whitelist.add(Backend.KAFKA, TaskOption.DEFAULT_RETRY_DELAY, "the delay of a retry without backoff");
 		whitelist.add(Backend.KAFKA, TaskOption.AUTORETRY_FOR,
 				"these exceptions (and TaskRetry) retry the task through the delay topics, holding no thread");

@@ -64,6 +64,19 @@ class RetriesAndDelaysIntegrationTests {
 	}
 
 	@Test
+	void whenDelayIsLongerThanTheLargestTierThenTheTaskHopsThroughItAgainAndRunsOnTime() throws Exception {
+		try (ConfigurableApplicationContext app = this.apps.start("kafka-task.kafka.delay-tiers=1s,2s")) {
+			Instant eta = Instant.now().plusMillis(5500);
+			DispatchReceipt receipt = app.getBean(TaskDispatcher.class)
+				.dispatch("it.count", List.of(3), Map.of(), TaskOptions.none().withEta(eta))
+				.get();
+			assertThat(receipt.destination()).isEqualTo(this.apps.prefix() + "__delay.2s");
+			await().atMost(TIMEOUT).until(() -> this.apps.journal().runs("count:3") == 1);
+			assertRunsWithinASecondOf("count:3", eta);
+		}
+	}
+
+	@Test
 	void whenTaskKeepsFailingThenItRunsMaxRetriesPlusOneTimesAndIsDeadLetteredWithItsHistory() throws Exception {
 		try (ConfigurableApplicationContext app = this.apps.start()) {
 			DispatchReceipt receipt = app.getBean(TaskDispatcher.class).dispatch("it.flaky", "always", 100).get();

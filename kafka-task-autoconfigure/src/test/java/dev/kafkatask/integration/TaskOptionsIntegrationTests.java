@@ -163,8 +163,23 @@ class TaskOptionsIntegrationTests {
 				.get();
 			assertThat(receipt.taskId()).isEqualTo("my-id-1");
 			await().atMost(TIMEOUT).until(() -> this.apps.journal().runs("headers:my-id-1:{tenant=acme}") == 1);
-			for (Map.Entry<String, Object> unsupported : Map.<String, Object>of("serializer", "pickle", "acks_late",
-					false, "reject_on_worker_lost", false, "routing_key", "rk", "track_started", true).entrySet()) {
+			Map<String, Object> refused = new java.util.LinkedHashMap<>();
+			refused.put("serializer", "pickle");
+			refused.put("acks_late", false);
+			refused.put("reject_on_worker_lost", false);
+			refused.put("retry", false);
+			refused.put("routing_key", "rk");
+			refused.put("track_started", true);
+			refused.put("link", Map.of("task", "it.count"));
+			refused.put("link_error", Map.of("task", "it.count"));
+			refused.put("retry_policy", Map.of("max_retries", 3));
+			refused.put("compression", "gzip");
+			// and a priority for a queue without a high-priority topic fails naming the property
+			CompletableFuture<DispatchReceipt> urgent = dispatcher.dispatch("it.count", List.of(1), Map.of(),
+					TaskOptions.none().withOption("priority", 9));
+			assertThatExceptionOfType(ExecutionException.class).isThrownBy(urgent::get)
+				.withMessageContaining("add it to kafka-task.kafka.priority-queues");
+			for (Map.Entry<String, Object> unsupported : refused.entrySet()) {
 				CompletableFuture<DispatchReceipt> sent = dispatcher.dispatch("it.count", List.of(1), Map.of(),
 						TaskOptions.none().withOption(unsupported.getKey(), unsupported.getValue()));
 				assertThatExceptionOfType(ExecutionException.class).isThrownBy(sent::get)
