@@ -598,6 +598,20 @@ public class KafkaTaskProperties {
 		 */
 		private Duration shutdownTimeout = Duration.ofSeconds(30);
 
+		/**
+		 * How long a worker with work (running or waiting tasks, or lag) may go without a
+		 * task finishing or an offset moving before its health is DOWN as stalled.
+		 */
+		private Duration stallTimeout = Duration.ofMinutes(2);
+
+		public Duration getStallTimeout() {
+			return this.stallTimeout;
+		}
+
+		public void setStallTimeout(Duration stallTimeout) {
+			this.stallTimeout = stallTimeout;
+		}
+
 		public boolean isEnabled() {
 			return this.enabled;
 		}

@@ -87,6 +87,8 @@ final class PollLoop implements Runnable {
 
 	private long lastCommitCheck = System.nanoTime();
 
+	private volatile long lastProgress = System.nanoTime();
+
 	PollLoop(ContainerSettings settings, Consumer<String, byte[]> consumer, TopicStates topicStates,
 			TaskRecordHandler handler, ExecutorService virtualThreads, ExecutorService platformThreads,
 			Predicate<String> runsOnPlatformThreads) {
@@ -119,6 +121,10 @@ final class PollLoop implements Runnable {
 					continue;
 				}
 				ConsumerRecords<String, byte[]> records = poll(untilNextCommit());
+				if (!records.isEmpty() && this.scheduler.isIdle()) {
+					// Work after a quiet spell: the stall clock starts now, not at the last task.
+					this.lastProgress = System.nanoTime();
+				}
 				for (ConsumerRecord<String, byte[]> record : records) {
 					OffsetTracker.Ticket ticket = this.offsets
 						.received(new TopicPartition(record.topic(), record.partition()), record.offset());
@@ -304,6 +310,7 @@ final class PollLoop implements Runnable {
 		this.consumer.commitAsync(committable, (committed, failure) -> {
 			if (failure == null) {
 				this.offsets.committed(committed);
+				this.lastProgress = System.nanoTime();
 			}
 			else {
 				logger.warn("Offset commit failed; it is retried at the next interval: " + failure);
@@ -394,6 +401,14 @@ final class PollLoop implements Runnable {
 		return this.scheduler.inFlight();
 	}
 
+	/**
+	 * Return how long ago a task last finished or an offset commit last succeeded.
+	 * @return the time since progress
+	 */
+	Duration sinceProgress() {
+		return Duration.ofNanos(System.nanoTime() - this.lastProgress);
+	}
+
 	int inFlight(String topic) {
 		return this.scheduler.inFlight(topic);
 	}
@@ -469,6 +484,7 @@ final class PollLoop implements Runnable {
 				if (settled.compareAndSet(false, true)) {
 					if (finished) {
 						this.ticket.finished();
+						PollLoop.this.lastProgress = System.nanoTime();
 					}
 					this.release.run();
 				}

@@ -300,6 +300,16 @@ public class TaskListenerContainer implements SmartLifecycle {
 	}
 
 	/**
+	 * Return how long ago a task of this container last finished or its offsets were last
+	 * committed; zero when the container does not run.
+	 * @return the time since progress
+	 */
+	public Duration getTimeSinceProgress() {
+		PollLoop current = this.loop;
+		return (current != null) ? current.sinceProgress() : Duration.ZERO;
+	}
+
+	/**
 	 * Return how many polled records wait to start.
 	 * @return the waiting count
 	 */

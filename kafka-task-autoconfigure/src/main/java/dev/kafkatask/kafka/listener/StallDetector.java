@@ -1,0 +1,127 @@
+package dev.kafkatask.kafka.listener;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ListOffsetsResult;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Tells whether a worker container has stalled: there is work (records it holds that wait or
+ * run, or lag on its group's partitions) and yet no task finished and no offset moved for
+ * longer than the stall timeout. That is the failure Celery teams saw most and could not
+ * explain: workers that stopped consuming. Lag is read with an admin client, off the
+ * consumer thread, when asked.
+ *
+ * @author kafka-task
+ */
+public class StallDetector implements AutoCloseable {
+
+	private final TaskListenerContainer container;
+
+	private final Duration stallTimeout;
+
+	private final @Nullable Map<String, Object> adminConfig;
+
+	private volatile @Nullable Admin admin;
+
+	/**
+	 * Create a detector.
+	 * @param container the container
+	 * @param stallTimeout how long without progress, with work, is a stall
+	 * @param adminConfig configuration of an admin client to read the group's lag with, or
+	 * {@code null} to look only at the work the container holds
+	 */
+	public StallDetector(TaskListenerContainer container, Duration stallTimeout,
+			@Nullable Map<String, Object> adminConfig) {
+		this.container = container;
+		this.stallTimeout = stallTimeout;
+		this.adminConfig = adminConfig;
+	}
+
+	@Override
+	public synchronized void close() {
+		Admin current = this.admin;
+		if (current != null) {
+			current.close(Duration.ofSeconds(5));
+			this.admin = null;
+		}
+	}
+
+	private synchronized Admin admin(Map<String, Object> config) {
+		Admin current = this.admin;
+		if (current == null) {
+			current = Admin.create(config);
+			this.admin = current;
+		}
+		return current;
+	}
+
+	/**
+	 * Look at the container now.
+	 * @return what it is doing
+	 */
+	public Status check() {
+		int inFlight = this.container.getInFlight();
+		int waiting = this.container.getWaiting();
+		long lag = lag();
+		Duration since = this.container.getTimeSinceProgress();
+		boolean work = inFlight + waiting > 0 || lag > 0;
+		boolean stalled = this.container.isRunning() && work && since.compareTo(this.stallTimeout) > 0;
+		String reason = stalled ? "No task finished and no offset moved for " + since.toMillis() + " ms (stall timeout "
+				+ this.stallTimeout.toMillis() + " ms) while " + inFlight + " task(s) ran, " + waiting
+				+ " record(s) waited and the lag was " + lag : null;
+		return new Status(stalled, reason, inFlight, waiting, lag, since);
+	}
+
+	private long lag() {
+		Map<String, Object> config = this.adminConfig;
+		if (config == null || this.container.getAssignment().isEmpty()) {
+			return 0;
+		}
+		try {
+			Admin client = admin(config);
+			Map<TopicPartition, OffsetAndMetadata> committed = client
+				.listConsumerGroupOffsets(this.container.getSettings().groupId())
+				.partitionsToOffsetAndMetadata()
+				.get(5, TimeUnit.SECONDS);
+			Map<TopicPartition, OffsetSpec> latest = new java.util.HashMap<>();
+			this.container.getAssignment().forEach((partition) -> latest.put(partition, OffsetSpec.latest()));
+			Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> ends = client.listOffsets(latest)
+				.all()
+				.get(5, TimeUnit.SECONDS);
+			long lag = 0;
+			for (Map.Entry<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> end : ends.entrySet()) {
+				OffsetAndMetadata at = committed.get(end.getKey());
+				lag += Math.max(0, end.getValue().offset() - ((at != null) ? at.offset() : 0));
+			}
+			return lag;
+		}
+		catch (Exception ex) {
+			if (ex instanceof InterruptedException) {
+				Thread.currentThread().interrupt();
+			}
+			return 0;
+		}
+	}
+
+	/**
+	 * What a container is doing.
+	 *
+	 * @param stalled whether it has stalled
+	 * @param reason why it counts as stalled, or {@code null}
+	 * @param inFlight tasks running
+	 * @param waiting records waiting to start
+	 * @param lag records of its partitions not yet committed
+	 * @param sinceProgress time since a task last finished or an offset last moved
+	 */
+	public record Status(boolean stalled, @Nullable String reason, int inFlight, int waiting, long lag,
+			Duration sinceProgress) {
+	}
+
+}

@@ -1,0 +1,55 @@
+package dev.kafkatask.integration;
+
+import java.time.Duration;
+
+import org.junit.jupiter.api.Test;
+
+import org.springframework.boot.health.contributor.Health;
+import org.springframework.boot.health.contributor.Status;
+import org.springframework.context.ConfigurableApplicationContext;
+
+import dev.kafkatask.actuate.KafkaTaskWorkerHealthIndicator;
+import dev.kafkatask.dispatch.TaskDispatcher;
+import dev.kafkatask.kafka.listener.TaskListenerContainer;
+import dev.kafkatask.test.SharedKafkaBroker;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The worker's health and its stall detector, on a real broker.
+ *
+ * @author kafka-task
+ */
+@SharedKafkaBroker
+class WorkerHealthIntegrationTests {
+
+	private static final Duration TIMEOUT = Duration.ofSeconds(30);
+
+	private final TaskApplications apps = new TaskApplications();
+
+	@Test
+	void whenTasksNeverFinishWhileWorkWaitsThenHealthIsDownAsStalledUntilTheyDo() throws Exception {
+		try (ConfigurableApplicationContext app = this.apps.start("kafka-task.kafka.partitions=1",
+				"kafka-task.worker.max-in-flight=1", "kafka-task.worker.stall-timeout=1s")) {
+			TaskListenerContainer container = app.getBean(TaskListenerContainer.class);
+			await().atMost(TIMEOUT).until(() -> !container.getAssignment().isEmpty());
+			KafkaTaskWorkerHealthIndicator health = app.getBean(KafkaTaskWorkerHealthIndicator.class);
+			assertThat(health.health().getStatus()).isEqualTo(Status.UP);
+			TaskDispatcher dispatcher = app.getBean(TaskDispatcher.class);
+			dispatcher.dispatch("it.block", "stall").get();
+			for (int i = 0; i < 3; i++) {
+				dispatcher.dispatch("it.count", i).get();
+			}
+			await().atMost(TIMEOUT).until(() -> health.health().getStatus().equals(Status.DOWN));
+			Health down = health.health();
+			assertThat((String) down.getDetails().get("reason")).startsWith("No task finished and no offset moved for")
+				.contains("1 task(s) ran");
+			assertThat(down.getDetails()).containsEntry("inFlight", 1);
+			this.apps.journal().release();
+			await().atMost(TIMEOUT).until(() -> this.apps.journal().distinctRuns() == 4);
+			await().atMost(TIMEOUT).until(() -> health.health().getStatus().equals(Status.UP));
+		}
+	}
+
+}
