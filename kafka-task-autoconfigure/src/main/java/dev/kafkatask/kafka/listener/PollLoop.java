@@ -10,7 +10,6 @@ import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Predicate;
 
 import org.apache.commons.logging.Log;
@@ -27,7 +26,6 @@ import org.apache.kafka.common.header.Header;
 import org.jspecify.annotations.Nullable;
 
 import dev.kafkatask.consumer.ConsumerState;
-import dev.kafkatask.execution.PreparedTask;
 import dev.kafkatask.kafka.TaskHeaders;
 import dev.kafkatask.kafka.TaskTopics;
 
@@ -234,7 +232,8 @@ final class PollLoop implements Runnable {
 		ExecutorService executor = this.runsOnPlatformThreads.test(taskName(record)) ? this.platformThreads
 				: this.virtualThreads;
 		try {
-			executor.execute(new RecordTask(record, ticket, release));
+			executor.execute(new RecordTask(record, ticket, release, this.handler,
+					() -> this.lastProgress = System.nanoTime()));
 		}
 		catch (RuntimeException ex) {
 			// Rejected while stopping: the record was not run, so it stays uncommitted.
@@ -419,78 +418,6 @@ final class PollLoop implements Runnable {
 
 	Set<TopicPartition> assignment() {
 		return this.assignment;
-	}
-
-	/**
-	 * Runs the task of one record. The record is let go as soon as it is decoded, so that a
-	 * long-running task holds only its bound arguments.
-	 */
-	private final class RecordTask implements Runnable {
-
-		private @Nullable ConsumerRecord<String, byte[]> record;
-
-		private final String topic;
-
-		private final int partition;
-
-		private final long offset;
-
-		private final @Nullable String key;
-
-		private final OffsetTracker.Ticket ticket;
-
-		private final Runnable release;
-
-		RecordTask(ConsumerRecord<String, byte[]> record, OffsetTracker.Ticket ticket, Runnable release) {
-			this.record = record;
-			this.topic = record.topic();
-			this.partition = record.partition();
-			this.offset = record.offset();
-			this.key = record.key();
-			this.ticket = ticket;
-			this.release = release;
-		}
-
-		@Override
-		public void run() {
-			ConsumerRecord<String, byte[]> record = this.record;
-			this.record = null;
-			// Settled once: when the task ends, or earlier if it is abandoned at its time limit.
-			AtomicBoolean settled = new AtomicBoolean();
-			boolean finished = false;
-			try {
-				PreparedTask task = PollLoop.this.handler.prepare(record);
-				record = null;
-				if (task != null) {
-					PollLoop.this.handler.run(task, this.topic, this.key, () -> {
-						if (settled.compareAndSet(false, true)) {
-							this.ticket.finished();
-							this.release.run();
-						}
-					});
-				}
-				finished = true;
-			}
-			catch (InterruptedException ex) {
-				Thread.currentThread().interrupt();
-			}
-			catch (RuntimeException | Error ex) {
-				// Not the task failing (that is handled and counted) but kafka-task itself: keep the
-				// record unfinished so that it is not committed and runs again.
-				logger.error("Unexpected failure handling record " + this.topic + "-" + this.partition + "@"
-						+ this.offset + "; it stays uncommitted", ex);
-			}
-			finally {
-				if (settled.compareAndSet(false, true)) {
-					if (finished) {
-						this.ticket.finished();
-						PollLoop.this.lastProgress = System.nanoTime();
-					}
-					this.release.run();
-				}
-			}
-		}
-
 	}
 
 	private final class RebalanceListener implements ConsumerRebalanceListener {
