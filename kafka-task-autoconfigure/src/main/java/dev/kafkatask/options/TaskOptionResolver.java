@@ -1,5 +1,6 @@
 package dev.kafkatask.options;
 
+import java.util.Collections;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
@@ -35,6 +36,8 @@ public class TaskOptionResolver {
 
 	private final Set<String> warned = ConcurrentHashMap.newKeySet();
 
+	private final Map<String, Map<TaskOption, JsonNode>> taskOptions = new ConcurrentHashMap<>();
+
 	/**
 	 * Create a resolver.
 	 * @param whitelist the backends' support of options
@@ -52,18 +55,21 @@ public class TaskOptionResolver {
 
 	/**
 	 * Return the options of a task before any dispatch: the annotation's, overridden by the
-	 * properties.
+	 * properties. Worked out once per task: both are fixed once the application runs, and
+	 * every dispatch and every run asks.
 	 * @param task the task name
-	 * @return the options
+	 * @return the options, unmodifiable
 	 */
 	public Map<TaskOption, JsonNode> taskOptions(String task) {
-		Map<TaskOption, JsonNode> options = new EnumMap<>(TaskOption.class);
-		options.putAll(this.annotated.options(task));
-		TaskSettings configured = this.settings.get(task);
-		if (configured != null) {
-			options.putAll(configured.options());
-		}
-		return options;
+		return this.taskOptions.computeIfAbsent(task, (name) -> {
+			Map<TaskOption, JsonNode> options = new EnumMap<>(TaskOption.class);
+			options.putAll(this.annotated.options(name));
+			TaskSettings configured = this.settings.get(name);
+			if (configured != null) {
+				options.putAll(configured.options());
+			}
+			return Collections.unmodifiableMap(options);
+		});
 	}
 
 	/**
@@ -73,7 +79,8 @@ public class TaskOptionResolver {
 	 * @return the options
 	 */
 	public Map<TaskOption, JsonNode> dispatchOptions(String task, Map<TaskOption, JsonNode> dispatched) {
-		Map<TaskOption, JsonNode> options = taskOptions(task);
+		Map<TaskOption, JsonNode> options = new EnumMap<>(TaskOption.class);
+		options.putAll(taskOptions(task));
 		options.putAll(dispatched);
 		return options;
 	}
