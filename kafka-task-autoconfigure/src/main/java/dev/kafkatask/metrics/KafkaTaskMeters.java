@@ -6,134 +6,191 @@ import io.micrometer.core.instrument.docs.MeterDocumentation;
 
 /**
  * The meters kafka-task registers, with their tags. Names share the prefix
- * {@code kafka.task}; Prometheus shows them with underscores ({@code kafka_task_…}).
+ * {@code kafka.task}; Prometheus shows them with underscores ({@code kafka_task_…}), counters
+ * with {@code _total} and timers in seconds ({@code _seconds_count}, {@code _seconds_sum},
+ * {@code _seconds_bucket}, {@code _seconds_max}). No tag ever holds a task id.
  *
  * @author kafka-task
  */
 public enum KafkaTaskMeters implements MeterDocumentation {
 
 	/**
-	 * Tasks dispatched and acknowledged by the broker.
+	 * Tasks dispatched and acknowledged by the broker (Kafka's ack, RabbitMQ's confirm).
 	 */
-	DISPATCHED {
-		@Override
-		public String getName() {
-			return "kafka.task.dispatched";
-		}
-
-		@Override
-		public Meter.Type getType() {
-			return Meter.Type.COUNTER;
-		}
-
-		@Override
-		public KeyName[] getKeyNames() {
-			return new KeyName[] { Tags.TASK, Tags.QUEUE };
-		}
-	},
+	DISPATCHED("kafka.task.dispatched", Meter.Type.COUNTER, "Tasks dispatched and acknowledged by the broker",
+			Tags.TASK, Tags.QUEUE, Tags.BACKEND, Tags.OWNER),
 
 	/**
-	 * Dispatches that failed (the broker did not acknowledge, or the arguments are not JSON).
+	 * Dispatches that failed: refused by the option whitelist, arguments that are not JSON,
+	 * no transport, or the broker did not acknowledge.
 	 */
-	DISPATCH_FAILURES {
-		@Override
-		public String getName() {
-			return "kafka.task.dispatch.failures";
-		}
-
-		@Override
-		public Meter.Type getType() {
-			return Meter.Type.COUNTER;
-		}
-
-		@Override
-		public KeyName[] getKeyNames() {
-			return new KeyName[] { Tags.TASK, Tags.QUEUE, Tags.EXCEPTION };
-		}
-	},
+	DISPATCH_FAILURES("kafka.task.dispatch.failures", Meter.Type.COUNTER, "Dispatches that failed", Tags.TASK,
+			Tags.QUEUE, Tags.BACKEND, Tags.OWNER, Tags.EXCEPTION),
 
 	/**
-	 * Tasks handled, by outcome: {@code success}, {@code failure}, {@code dead_lettered} or
-	 * {@code expired}.
+	 * Tasks handled, by outcome: {@code success}, {@code failure}, {@code retry} (failed and
+	 * retried later), {@code expired} (not run: past its {@code expires}),
+	 * {@code dead_lettered} (not runnable: invalid payload, unknown task, wrong arguments) and
+	 * {@code rejected} (a dispatch the option whitelist refused).
 	 */
-	EXECUTIONS {
-		@Override
-		public String getName() {
-			return "kafka.task.executions";
-		}
-
-		@Override
-		public Meter.Type getType() {
-			return Meter.Type.COUNTER;
-		}
-
-		@Override
-		public KeyName[] getKeyNames() {
-			return new KeyName[] { Tags.TASK, Tags.QUEUE, Tags.OUTCOME };
-		}
-	},
+	EXECUTIONS("kafka.task.executions", Meter.Type.COUNTER, "Tasks handled, by outcome", Tags.TASK, Tags.QUEUE,
+			Tags.BACKEND, Tags.OWNER, Tags.OUTCOME),
 
 	/**
-	 * Time tasks ran, by outcome ({@code success} or {@code failure}), with a percentile
-	 * histogram.
+	 * Time tasks ran, by outcome ({@code success}, {@code failure} or {@code retry}), with a
+	 * percentile histogram.
 	 */
-	EXECUTION_TIME {
-		@Override
-		public String getName() {
-			return "kafka.task.execution.time";
-		}
+	EXECUTION_TIME("kafka.task.execution.time", Meter.Type.TIMER, "Time tasks ran", Tags.TASK, Tags.QUEUE,
+			Tags.BACKEND, Tags.OWNER, Tags.OUTCOME),
 
-		@Override
-		public Meter.Type getType() {
-			return Meter.Type.TIMER;
-		}
+	/**
+	 * Time from dispatch (or from its eta, when it had one) to the start of the run, with a
+	 * percentile histogram.
+	 */
+	QUEUE_TIME("kafka.task.queue.time", Meter.Type.TIMER, "Time from dispatch, or eta, to the start of the run",
+			Tags.TASK, Tags.QUEUE, Tags.BACKEND, Tags.OWNER),
 
-		@Override
-		public KeyName[] getKeyNames() {
-			return new KeyName[] { Tags.TASK, Tags.QUEUE, Tags.OUTCOME };
-		}
-	},
+	/**
+	 * Retries scheduled: a failed run written back (through the delay topics, or republished
+	 * to RabbitMQ) to run again later.
+	 */
+	RETRIES("kafka.task.retries", Meter.Type.COUNTER, "Retries scheduled", Tags.TASK, Tags.QUEUE, Tags.BACKEND,
+			Tags.OWNER),
+
+	/**
+	 * Runs that reached a time limit: {@code soft} (the thread was interrupted) or {@code hard}
+	 * (the task was abandoned).
+	 */
+	TIME_LIMIT_HITS("kafka.task.time.limit.hits", Meter.Type.COUNTER, "Runs that reached a time limit", Tags.TASK,
+			Tags.QUEUE, Tags.BACKEND, Tags.OWNER, Tags.LIMIT),
 
 	/**
 	 * Times a task blocked while pinned to its carrier thread (JFR {@code jdk.VirtualThreadPinned}
 	 * events above the threshold), and for how long.
 	 */
-	CARRIER_PINNED {
-		@Override
-		public String getName() {
-			return "kafka.task.carrier.pinned";
-		}
-
-		@Override
-		public Meter.Type getType() {
-			return Meter.Type.TIMER;
-		}
-
-		@Override
-		public KeyName[] getKeyNames() {
-			return new KeyName[] { Tags.TASK };
-		}
-	},
+	CARRIER_PINNED("kafka.task.carrier.pinned", Meter.Type.TIMER,
+			"Times a task blocked while pinned to its carrier thread", Tags.TASK, Tags.OWNER),
 
 	/**
-	 * Tasks running now in a worker, per queue.
+	 * Routing decisions, by the backend chosen and the rule that chose it ({@code default},
+	 * {@code queue:<name>}, {@code task:<name>}, with {@code +options} when the option policy
+	 * moved the task).
 	 */
-	IN_FLIGHT {
-		@Override
-		public String getName() {
-			return "kafka.task.in.flight";
-		}
+	ROUTING_DECISIONS("kafka.task.routing.decisions", Meter.Type.COUNTER, "Routing decisions", Tags.TASK,
+			Tags.QUEUE, Tags.BACKEND, Tags.OWNER, Tags.RULE),
 
-		@Override
-		public Meter.Type getType() {
-			return Meter.Type.GAUGE;
-		}
+	/**
+	 * Tasks running now, per backend and queue.
+	 */
+	IN_FLIGHT("kafka.task.in.flight", Meter.Type.GAUGE, "Tasks running now", Tags.BACKEND, Tags.QUEUE, Tags.OWNER),
 
-		@Override
-		public KeyName[] getKeyNames() {
-			return new KeyName[] { Tags.QUEUE, Tags.GROUP };
-		}
-	};
+	/**
+	 * Tasks of one assigned partition running now.
+	 */
+	PARTITION_IN_FLIGHT("kafka.task.partition.in.flight", Meter.Type.GAUGE, "Tasks of a partition running now",
+			Tags.GROUP, Tags.QUEUE, Tags.OWNER, Tags.TOPIC, Tags.PARTITION),
+
+	/**
+	 * Records of one assigned partition polled and waiting to start (the local buffer).
+	 */
+	PARTITION_BUFFERED("kafka.task.partition.buffered", Meter.Type.GAUGE,
+			"Records of a partition polled and waiting to start", Tags.GROUP, Tags.QUEUE, Tags.OWNER, Tags.TOPIC,
+			Tags.PARTITION),
+
+	/**
+	 * Whether an assigned partition is paused (1) or fetched (0): paused when the worker is at
+	 * its limits, or when its queue was paused.
+	 */
+	PARTITION_PAUSED("kafka.task.partition.paused", Meter.Type.GAUGE, "Whether a partition is paused (1) or not (0)",
+			Tags.GROUP, Tags.QUEUE, Tags.OWNER, Tags.TOPIC, Tags.PARTITION),
+
+	/**
+	 * The offset this worker last committed for an assigned partition (the next record to
+	 * run after a restart); -1 before its first commit.
+	 */
+	PARTITION_COMMITTED_OFFSET("kafka.task.partition.committed.offset", Meter.Type.GAUGE,
+			"Offset last committed for a partition", Tags.GROUP, Tags.QUEUE, Tags.OWNER, Tags.TOPIC, Tags.PARTITION),
+
+	/**
+	 * Records of an assigned partition not yet committed: its end offset less the group's
+	 * committed offset, read with an admin client off the consumer thread every monitor
+	 * interval.
+	 */
+	PARTITION_LAG("kafka.task.partition.lag", Meter.Type.GAUGE, "Records of a partition not yet committed",
+			Tags.GROUP, Tags.QUEUE, Tags.OWNER, Tags.TOPIC, Tags.PARTITION),
+
+	/**
+	 * Rebalance callbacks of a worker, by type: {@code assigned}, {@code revoked} or
+	 * {@code lost}.
+	 */
+	REBALANCES("kafka.task.rebalances", Meter.Type.COUNTER, "Rebalance callbacks of a worker", Tags.GROUP,
+			Tags.TYPE),
+
+	/**
+	 * Time a worker spent in rebalance callbacks (a revocation waits for the revoked
+	 * partitions' running tasks and commits them), by type.
+	 */
+	REBALANCE_TIME("kafka.task.rebalance.time", Meter.Type.TIMER, "Time a worker spent in rebalance callbacks",
+			Tags.GROUP, Tags.TYPE),
+
+	/**
+	 * Whether a worker has stalled (1) or not (0): work waits (lag or buffered records) and
+	 * yet no task finished and no offset moved for the stall timeout.
+	 */
+	WORKER_STALLED("kafka.task.worker.stalled", Meter.Type.GAUGE, "Whether a worker has stalled (1) or not (0)",
+			Tags.GROUP),
+
+	/**
+	 * Publishes to RabbitMQ by what the broker said: {@code confirmed}, {@code nacked} or
+	 * {@code returned} (unroutable).
+	 */
+	RABBITMQ_PUBLISHES("kafka.task.rabbitmq.publishes", Meter.Type.COUNTER,
+			"Publishes to RabbitMQ by the broker's answer", Tags.QUEUE, Tags.OWNER, Tags.OUTCOME),
+
+	/**
+	 * Messages ready in a RabbitMQ queue this application consumes, read every monitor
+	 * interval.
+	 */
+	RABBITMQ_QUEUE_DEPTH("kafka.task.rabbitmq.queue.depth", Meter.Type.GAUGE, "Messages ready in a RabbitMQ queue",
+			Tags.QUEUE, Tags.OWNER);
+
+	private final String name;
+
+	private final Meter.Type type;
+
+	private final String description;
+
+	private final KeyName[] keyNames;
+
+	KafkaTaskMeters(String name, Meter.Type type, String description, KeyName... keyNames) {
+		this.name = name;
+		this.type = type;
+		this.description = description;
+		this.keyNames = keyNames;
+	}
+
+	@Override
+	public String getName() {
+		return this.name;
+	}
+
+	@Override
+	public Meter.Type getType() {
+		return this.type;
+	}
+
+	@Override
+	public KeyName[] getKeyNames() {
+		return this.keyNames.clone();
+	}
+
+	/**
+	 * Return the description registered with the meter.
+	 * @return the description
+	 */
+	public String getDescription() {
+		return this.description;
+	}
 
 	/**
 	 * Tags of kafka-task meters. None of them ever holds a task id.
@@ -143,51 +200,74 @@ public enum KafkaTaskMeters implements MeterDocumentation {
 		/**
 		 * Task name; {@code unknown} for records that name no registered task.
 		 */
-		TASK {
-			@Override
-			public String asString() {
-				return "task";
-			}
-		},
+		TASK("task"),
 
 		/**
 		 * Queue name.
 		 */
-		QUEUE {
-			@Override
-			public String asString() {
-				return "queue";
-			}
-		},
+		QUEUE("queue"),
 
 		/**
-		 * Outcome of a task record.
+		 * Backend: {@code kafka} or {@code rabbitmq}.
 		 */
-		OUTCOME {
-			@Override
-			public String asString() {
-				return "outcome";
-			}
-		},
+		BACKEND("backend"),
+
+		/**
+		 * Team that owns the task or queue ({@code kafka-task.tasks.<name>.owner},
+		 * {@code @KafkaTask(owner)}, {@code kafka-task.queue-owners.<queue>}); {@code unowned}
+		 * when none is set.
+		 */
+		OWNER("owner"),
+
+		/**
+		 * Outcome of a task, or the broker's answer to a publish.
+		 */
+		OUTCOME("outcome"),
 
 		/**
 		 * Simple class name of the exception of a failed dispatch.
 		 */
-		EXCEPTION {
-			@Override
-			public String asString() {
-				return "exception";
-			}
-		},
+		EXCEPTION("exception"),
+
+		/**
+		 * Name of the routing rule that decided.
+		 */
+		RULE("rule"),
+
+		/**
+		 * Time limit reached: {@code soft} or {@code hard}.
+		 */
+		LIMIT("limit"),
 
 		/**
 		 * Consumer group of a worker.
 		 */
-		GROUP {
-			@Override
-			public String asString() {
-				return "group";
-			}
+		GROUP("group"),
+
+		/**
+		 * Kafka topic.
+		 */
+		TOPIC("topic"),
+
+		/**
+		 * Kafka partition number.
+		 */
+		PARTITION("partition"),
+
+		/**
+		 * Type of a rebalance callback.
+		 */
+		TYPE("type");
+
+		private final String key;
+
+		Tags(String key) {
+			this.key = key;
+		}
+
+		@Override
+		public String asString() {
+			return this.key;
 		}
 
 	}
