@@ -16,6 +16,7 @@ import org.springframework.boot.actuate.endpoint.annotation.WriteOperation;
 
 import dev.kafkatask.consumer.TaskConsumer;
 import dev.kafkatask.consumer.TaskConsumers;
+import dev.kafkatask.monitor.TaskOwners;
 import dev.kafkatask.options.TaskOptionResolver;
 import dev.kafkatask.routing.Backend;
 import dev.kafkatask.routing.Ramp;
@@ -56,6 +57,8 @@ public class KafkaTasksEndpoint {
 
 	private final TaskOptionResolver options;
 
+	private final TaskOwners owners;
+
 	/**
 	 * Create the endpoint.
 	 * @param registry the registered tasks
@@ -64,10 +67,12 @@ public class KafkaTasksEndpoint {
 	 * @param configuredRules reads the routing rules from the environment, for
 	 * {@code reload}
 	 * @param options the tasks' options and the option whitelist
+	 * @param owners the owners of tasks and queues
 	 */
 	public KafkaTasksEndpoint(TaskRegistry registry, TaskRouter router, TaskConsumers consumers,
-			Supplier<RoutingRules> configuredRules, TaskOptionResolver options) {
+			Supplier<RoutingRules> configuredRules, TaskOptionResolver options, TaskOwners owners) {
 		this.options = options;
+		this.owners = owners;
 		this.registry = registry;
 		this.router = router;
 		this.consumers = consumers;
@@ -79,8 +84,9 @@ public class KafkaTasksEndpoint {
 		List<TaskDescriptor> tasks = this.registry.all()
 			.stream()
 			.sorted(java.util.Comparator.comparing(TaskDefinition::name))
-			.map((task) -> new TaskDescriptor(task.name(), task.queue(), task.threads().name().toLowerCase(Locale.ROOT),
-					task.methodDescription(), options(task.name()),
+			.map((task) -> new TaskDescriptor(task.name(), task.queue(),
+					this.owners.ofTask(task.name(), (task.queue() != null) ? task.queue() : ""),
+					task.threads().name().toLowerCase(Locale.ROOT), task.methodDescription(), options(task.name()),
 					this.options.policy(task.name()).name().toLowerCase(Locale.ROOT).replace('_', '-')))
 			.toList();
 		return new KafkaTasksDescriptor(tasks, RoutingDescriptor.of(this.router.rules()), consumers(),
@@ -166,11 +172,11 @@ public class KafkaTasksEndpoint {
 			default -> throw new IllegalArgumentException(
 					"Unknown consumer action '" + action + "': start, pause, resume, drain or stop");
 		}
-		return ConsumerDescriptor.of(consumer);
+		return ConsumerDescriptor.of(consumer, this.owners);
 	}
 
 	private List<ConsumerDescriptor> consumers() {
-		return this.consumers.all().stream().map(ConsumerDescriptor::of).toList();
+		return this.consumers.all().stream().map((consumer) -> ConsumerDescriptor.of(consumer, this.owners)).toList();
 	}
 
 	/**
@@ -191,12 +197,13 @@ public class KafkaTasksEndpoint {
 	 *
 	 * @param name the task name
 	 * @param queue its queue, or {@code null} for the default queue
+	 * @param owner the team that owns it
 	 * @param threads {@code virtual} or {@code platform}
 	 * @param method the task method
 	 * @param options its Celery options (annotation and properties)
 	 * @param unsupportedOptions its policy for options a backend does not support
 	 */
-	public record TaskDescriptor(String name, @Nullable String queue, String threads, String method,
+	public record TaskDescriptor(String name, @Nullable String queue, String owner, String threads, String method,
 			Map<String, Object> options, String unsupportedOptions) {
 	}
 
@@ -249,15 +256,21 @@ public class KafkaTasksEndpoint {
 	 *
 	 * @param backend the backend
 	 * @param queue the queue
+	 * @param owner the team that owns the queue
 	 * @param state its state
 	 * @param inFlight how many of its tasks run
+	 * @param assignment the Kafka partitions it holds ({@code topic-partition}); empty on
+	 * RabbitMQ
+	 * @param lag the messages waiting at the broker: the lag of its Kafka partitions, or the
+	 * messages ready in its RabbitMQ queue; {@code -1} when it could not be read
 	 */
-	public record ConsumerDescriptor(String backend, String queue, String state, int inFlight)
-			implements OperationResponseBody {
+	public record ConsumerDescriptor(String backend, String queue, String owner, String state, int inFlight,
+			List<String> assignment, long lag) implements OperationResponseBody {
 
-		static ConsumerDescriptor of(TaskConsumer consumer) {
-			return new ConsumerDescriptor(consumer.backend().id(), consumer.queue(),
-					consumer.state().name().toLowerCase(Locale.ROOT), consumer.inFlight());
+		static ConsumerDescriptor of(TaskConsumer consumer, TaskOwners owners) {
+			return new ConsumerDescriptor(consumer.backend().id(), consumer.queue(), owners.ofQueue(consumer.queue()),
+					consumer.state().name().toLowerCase(Locale.ROOT), consumer.inFlight(), consumer.assignment(),
+					consumer.backlog());
 		}
 
 	}

@@ -24,6 +24,7 @@ import dev.kafkatask.execution.TaskInvoker;
 import dev.kafkatask.execution.TaskRunner;
 import dev.kafkatask.execution.pinning.CarrierPinningDetector;
 import dev.kafkatask.monitor.TaskObserver;
+import dev.kafkatask.monitor.TaskOwners;
 import dev.kafkatask.options.OptionWhitelist;
 import dev.kafkatask.options.TaskOptionResolver;
 import dev.kafkatask.routing.TaskRouter;
@@ -109,6 +110,15 @@ public final class KafkaTaskAutoConfiguration {
 					TaskDefinition definition = registry.find(task);
 					return (definition != null) ? definition.options() : Map.of();
 				});
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	TaskOwners taskOwners(KafkaTaskProperties properties, TaskRegistry registry) {
+		return new TaskOwners(properties.taskOwners(), properties.getQueueOwners(), (task) -> {
+			TaskDefinition definition = registry.find(task);
+			return (definition != null) ? definition.owner() : null;
+		});
 	}
 
 	@Bean

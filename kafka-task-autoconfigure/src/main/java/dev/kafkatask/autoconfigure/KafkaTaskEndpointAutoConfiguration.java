@@ -10,6 +10,7 @@ import org.springframework.context.annotation.Bean;
 
 import dev.kafkatask.actuate.KafkaTasksEndpoint;
 import dev.kafkatask.consumer.TaskConsumers;
+import dev.kafkatask.monitor.TaskOwners;
 import dev.kafkatask.options.TaskOptionResolver;
 import dev.kafkatask.routing.TaskRouter;
 import dev.kafkatask.task.TaskRegistry;
@@ -29,8 +30,8 @@ public final class KafkaTaskEndpointAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	KafkaTasksEndpoint kafkaTasksEndpoint(TaskRegistry registry, TaskRouter router, TaskConsumers consumers,
-			RoutingRulesRefresher refresher, TaskOptionResolver options) {
-		return new KafkaTasksEndpoint(registry, router, consumers, refresher, options);
+			RoutingRulesRefresher refresher, TaskOptionResolver options, TaskOwners owners) {
+		return new KafkaTasksEndpoint(registry, router, consumers, refresher, options, owners);
 	}
 
 }

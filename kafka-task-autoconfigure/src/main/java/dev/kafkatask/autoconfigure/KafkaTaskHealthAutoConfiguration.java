@@ -1,8 +1,5 @@
 package dev.kafkatask.autoconfigure;
 
-import java.util.Map;
-
-import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -10,7 +7,6 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean
 import org.springframework.boot.health.autoconfigure.contributor.ConditionalOnEnabledHealthIndicator;
 import org.springframework.boot.health.contributor.AbstractHealthIndicator;
 import org.springframework.context.annotation.Bean;
-import org.springframework.kafka.core.KafkaAdmin;
 
 import dev.kafkatask.actuate.KafkaTaskWorkerHealthIndicator;
 import dev.kafkatask.kafka.listener.StallDetector;
@@ -23,18 +19,9 @@ import dev.kafkatask.kafka.listener.TaskListenerContainer;
  */
 @AutoConfiguration(after = KafkaTaskKafkaAutoConfiguration.class)
 @ConditionalOnClass(AbstractHealthIndicator.class)
-@ConditionalOnBean(TaskListenerContainer.class)
+@ConditionalOnBean({ TaskListenerContainer.class, StallDetector.class })
 @ConditionalOnEnabledHealthIndicator("kafkaTaskWorker")
 public final class KafkaTaskHealthAutoConfiguration {
-
-	@Bean(destroyMethod = "close")
-	@ConditionalOnMissingBean
-	StallDetector taskStallDetector(TaskListenerContainer container, KafkaTaskProperties properties,
-			ObjectProvider<KafkaAdmin> kafkaAdmin) {
-		KafkaAdmin admin = kafkaAdmin.getIfAvailable();
-		Map<String, Object> adminConfig = (admin != null) ? admin.getConfigurationProperties() : null;
-		return new StallDetector(container, properties.getWorker().getStallTimeout(), adminConfig);
-	}
 
 	@Bean
 	@ConditionalOnMissingBean(name = "kafkaTaskWorkerHealthIndicator")

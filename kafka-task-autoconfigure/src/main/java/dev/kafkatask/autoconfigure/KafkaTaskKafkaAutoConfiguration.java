@@ -50,6 +50,7 @@ import dev.kafkatask.kafka.listener.DelayForwarder;
 import dev.kafkatask.kafka.listener.KafkaTaskConsumers;
 import dev.kafkatask.kafka.listener.OrderingMode;
 import dev.kafkatask.kafka.listener.ReplyListener;
+import dev.kafkatask.kafka.listener.StallDetector;
 import dev.kafkatask.kafka.listener.TaskListenerContainer;
 import dev.kafkatask.kafka.listener.TaskRecordHandler;
 import dev.kafkatask.monitor.TaskObserver;
@@ -193,8 +194,7 @@ public final class KafkaTaskKafkaAutoConfiguration {
 							? java.util.stream.Stream.of(topics.topic(queue), topics.highPriorityTopic(queue))
 							: java.util.stream.Stream.of(topics.topic(queue)))
 					.toList(),
-				handler, topics,
-				observer);
+				handler, observer);
 		container.setPlatformThreads(worker.getPlatformThreads());
 		container.setRunsOnPlatformThreads((task) -> {
 			TaskDefinition definition = registry.find(task);
@@ -216,11 +216,24 @@ public final class KafkaTaskKafkaAutoConfiguration {
 				publisher, Clock.systemUTC());
 	}
 
+	@Bean(destroyMethod = "close")
+	@ConditionalOnMissingBean
+	@ConditionalOnBean(TaskListenerContainer.class)
+	StallDetector taskStallDetector(TaskListenerContainer container, KafkaTaskProperties properties,
+			ObjectProvider<KafkaAdmin> kafkaAdmin) {
+		KafkaAdmin admin = kafkaAdmin.getIfAvailable();
+		Map<String, Object> adminConfig = (admin != null) ? admin.getConfigurationProperties() : null;
+		return new StallDetector(container, properties.getWorker().getStallTimeout(), adminConfig);
+	}
+
 	@Bean
 	@ConditionalOnMissingBean
 	@ConditionalOnBean(TaskListenerContainer.class)
-	KafkaTaskConsumers kafkaTaskConsumers(TaskListenerContainer container, TaskTopics topics) {
-		return new KafkaTaskConsumers(container, topics);
+	KafkaTaskConsumers kafkaTaskConsumers(TaskListenerContainer container, TaskTopics topics,
+			ObjectProvider<StallDetector> stalls) {
+		StallDetector detector = stalls.getIfAvailable();
+		return new KafkaTaskConsumers(container, topics,
+				(detector != null) ? () -> detector.check().partitionLag() : Map::of);
 	}
 
 	private static String replyTopic(KafkaTaskProperties properties) {

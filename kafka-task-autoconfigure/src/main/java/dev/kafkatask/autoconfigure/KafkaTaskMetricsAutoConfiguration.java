@@ -2,31 +2,55 @@ package dev.kafkatask.autoconfigure;
 
 import io.micrometer.core.instrument.MeterRegistry;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.context.annotation.Bean;
 
+import dev.kafkatask.consumer.TaskConsumers;
+import dev.kafkatask.kafka.TaskTopics;
+import dev.kafkatask.kafka.listener.StallDetector;
+import dev.kafkatask.kafka.listener.TaskListenerContainer;
 import dev.kafkatask.metrics.KafkaTaskMetrics;
+import dev.kafkatask.metrics.KafkaTaskStateMetrics;
+import dev.kafkatask.monitor.TaskOwners;
 import dev.kafkatask.task.TaskRegistry;
 
 /**
- * Auto-configuration of kafka-task's Micrometer meters.
+ * Auto-configuration of kafka-task's Micrometer meters: the event meters, recorded as tasks
+ * are dispatched and run, and the state meters of consumers, partitions and queues, read
+ * every {@code kafka-task.metrics.refresh-interval}.
  *
  * @author kafka-task
  */
 @AutoConfiguration(afterName = { "org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration",
 		"org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration" },
-		after = KafkaTaskAutoConfiguration.class)
+		after = { KafkaTaskAutoConfiguration.class, KafkaTaskKafkaAutoConfiguration.class,
+				KafkaTaskRabbitAutoConfiguration.class })
 @ConditionalOnClass(MeterRegistry.class)
 @ConditionalOnBean({ MeterRegistry.class, TaskRegistry.class })
 public final class KafkaTaskMetricsAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	KafkaTaskMetrics kafkaTaskMetrics() {
-		return new KafkaTaskMetrics();
+	KafkaTaskMetrics kafkaTaskMetrics(TaskOwners owners) {
+		return new KafkaTaskMetrics(owners);
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	@ConditionalOnBean(TaskConsumers.class)
+	KafkaTaskStateMetrics kafkaTaskStateMetrics(TaskConsumers consumers, TaskOwners owners,
+			KafkaTaskProperties properties, ObjectProvider<TaskListenerContainer> container,
+			ObjectProvider<StallDetector> stalls, ObjectProvider<TaskTopics> topics) {
+		TaskListenerContainer worker = container.getIfAvailable();
+		StallDetector detector = stalls.getIfAvailable();
+		TaskTopics taskTopics = topics.getIfAvailable();
+		KafkaTaskStateMetrics.Worker kafka = (worker != null && detector != null && taskTopics != null)
+				? new KafkaTaskStateMetrics.Worker(worker, detector, taskTopics) : null;
+		return new KafkaTaskStateMetrics(consumers, owners, kafka, properties.getMetrics().getRefreshInterval());
 	}
 
 }

@@ -30,6 +30,8 @@ import dev.kafkatask.routing.StickyKey;
 @ConfigurationProperties("kafka-task")
 public class KafkaTaskProperties {
 
+	private static final String OWNER = "owner";
+
 	/**
 	 * Whether kafka-task is enabled.
 	 */
@@ -48,6 +50,8 @@ public class KafkaTaskProperties {
 
 	private final Rabbitmq rabbitmq = new Rabbitmq();
 
+	private final Metrics metrics = new Metrics();
+
 	/**
 	 * What happens to a dispatch that sets a task option its backend does not support:
 	 * 'reject' (the dispatch fails naming the option), 'route-to-rabbit' (the task goes to
@@ -58,9 +62,16 @@ public class KafkaTaskProperties {
 	/**
 	 * Celery task options by task name, overriding the annotation's: for example
 	 * 'kafka-task.tasks.[billing.charge].max-retries=5'. The key 'unsupported-options' sets
-	 * the task's own unsupported-option policy.
+	 * the task's own unsupported-option policy, and 'owner' the team that owns the task.
 	 */
 	private final Map<String, Map<String, String>> tasks = new LinkedHashMap<>();
+
+	/**
+	 * Team that owns each queue, by queue name: the 'owner' tag of the meters of the queue
+	 * and of its tasks that name no owner of their own ('kafka-task.tasks.[name].owner' or
+	 * '@KafkaTask(owner)').
+	 */
+	private final Map<String, String> queueOwners = new LinkedHashMap<>();
 
 	public boolean isEnabled() {
 		return this.enabled;
@@ -102,6 +113,25 @@ public class KafkaTaskProperties {
 		return this.tasks;
 	}
 
+	public Map<String, String> getQueueOwners() {
+		return this.queueOwners;
+	}
+
+	/**
+	 * Return the owners configured for tasks ({@code kafka-task.tasks.[name].owner}).
+	 * @return the owners by task name
+	 */
+	public Map<String, String> taskOwners() {
+		Map<String, String> owners = new LinkedHashMap<>();
+		this.tasks.forEach((task, values) -> {
+			String owner = values.get(OWNER);
+			if (owner != null && !owner.isBlank()) {
+				owners.put(task, owner.trim());
+			}
+		});
+		return owners;
+	}
+
 	/**
 	 * Return the configured settings of each task, options read and checked.
 	 * @return the settings by task name
@@ -115,6 +145,9 @@ public class KafkaTaskProperties {
 			for (Map.Entry<String, String> value : values.entrySet()) {
 				String key = value.getKey();
 				try {
+					if (key.equals(OWNER)) {
+						continue;
+					}
 					if (key.equals("unsupported-options") || key.equals("unsupported_options")) {
 						policy = UnsupportedOptionPolicy.valueOf(
 								value.getValue().trim().toUpperCase(java.util.Locale.ROOT).replace('-', '_'));
@@ -136,6 +169,10 @@ public class KafkaTaskProperties {
 
 	public Rabbitmq getRabbitmq() {
 		return this.rabbitmq;
+	}
+
+	public Metrics getMetrics() {
+		return this.metrics;
 	}
 
 	/**
@@ -761,6 +798,25 @@ public class KafkaTaskProperties {
 
 		public void setThreshold(Duration threshold) {
 			this.threshold = threshold;
+		}
+
+	}
+
+	public static class Metrics {
+
+		/**
+		 * How often the state meters are refreshed: consumer lag per partition (read with an
+		 * admin client), the stall check, RabbitMQ queue depths, and the meters of consumers
+		 * and partitions that came or went.
+		 */
+		private Duration refreshInterval = Duration.ofSeconds(10);
+
+		public Duration getRefreshInterval() {
+			return this.refreshInterval;
+		}
+
+		public void setRefreshInterval(Duration refreshInterval) {
+			this.refreshInterval = refreshInterval;
 		}
 
 	}

@@ -86,8 +86,9 @@ public final class KafkaTaskRabbitAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	RabbitTaskTransport rabbitTaskTransport(KafkaTaskRabbitConnection connection, CeleryMessageCodec codec,
-			RabbitQueues queues) {
-		return new RabbitTaskTransport(connection.template(), codec, queues);
+			RabbitQueues queues, ObjectProvider<TaskObserver> observers) {
+		return new RabbitTaskTransport(connection.template(), codec, queues,
+				TaskObserver.composite(observers.orderedStream().toList()));
 	}
 
 	@Bean

@@ -1,5 +1,7 @@
 package dev.kafkatask.consumer;
 
+import java.util.List;
+
 import dev.kafkatask.routing.Backend;
 
 /**
@@ -32,6 +34,25 @@ public interface TaskConsumer {
 	 * @return the count
 	 */
 	int inFlight();
+
+	/**
+	 * Return what this consumer holds of its queue: the Kafka partitions assigned to it
+	 * ({@code topic-partition}), or, on RabbitMQ, nothing (every consumer reads the whole
+	 * queue).
+	 * @return the assignment
+	 */
+	default List<String> assignment() {
+		return List.of();
+	}
+
+	/**
+	 * Return how many of the queue's messages wait at the broker: on Kafka, the lag of the
+	 * partitions assigned to this consumer; on RabbitMQ, the messages ready in the queue.
+	 * @return the backlog, or {@code -1} when it could not be read
+	 */
+	default long backlog() {
+		return -1;
+	}
 
 	/**
 	 * Start (or resume) taking tasks.

@@ -22,6 +22,7 @@ import org.springframework.util.Assert;
 
 import dev.kafkatask.codec.TaskEnvelope;
 import dev.kafkatask.monitor.TaskObserver;
+import dev.kafkatask.monitor.TaskOutcome;
 import dev.kafkatask.options.TaskOption;
 import dev.kafkatask.options.TaskOptionResolver;
 import dev.kafkatask.options.UnsupportedTaskOptionException;
@@ -134,7 +135,8 @@ public class DefaultTaskDispatcher implements TaskDispatcher {
 					this.transports.containsKey(Backend.RABBITMQ));
 		}
 		catch (UnsupportedTaskOptionException ex) {
-			return failed(task, queue, ex);
+			this.observer.handled(task, queue, decision.backend(), TaskOutcome.REJECTED, Duration.ZERO);
+			return failed(task, queue, decision.backend(), ex);
 		}
 		if (resolution.rerouted()) {
 			decision = new RouteDecision(resolution.backend(), decision.shadow(), decision.rule() + "+options", false);
@@ -146,31 +148,33 @@ public class DefaultTaskDispatcher implements TaskDispatcher {
 					options.key());
 		}
 		catch (JacksonException ex) {
-			return failed(task, queue, new IllegalArgumentException(
+			return failed(task, queue, decision.backend(), new IllegalArgumentException(
 					"Arguments of task '" + task + "' cannot be written as JSON: " + ex.getOriginalMessage(), ex));
 		}
 		TaskTransport transport = this.transports.get(decision.backend());
 		if (transport == null) {
-			return failed(task, queue, new IllegalStateException("Task '" + task + "' of queue '" + queue
+			return failed(task, queue, decision.backend(), new IllegalStateException("Task '" + task + "' of queue '" + queue
 					+ "' is routed to " + decision.backend() + " by rule '" + decision.rule() + "', but this application"
 					+ " has no " + decision.backend() + " transport; configured: " + this.transports.keySet()));
 		}
 		if (decision.shadow() != null) {
 			sendShadow(outbound, decision.shadow());
 		}
+		Backend backend = decision.backend();
 		CompletableFuture<DispatchReceipt> sent = send(transport, outbound);
 		return sent.whenComplete((receipt, failure) -> {
 			if (failure != null) {
-				this.observer.dispatchFailed(task, queue, failure);
+				this.observer.dispatchFailed(task, queue, backend, failure);
 			}
 			else {
-				this.observer.dispatched(task, queue);
+				this.observer.dispatched(task, queue, backend);
 			}
 		});
 	}
 
-	private CompletableFuture<DispatchReceipt> failed(String task, String queue, RuntimeException failure) {
-		this.observer.dispatchFailed(task, queue, failure);
+	private CompletableFuture<DispatchReceipt> failed(String task, String queue, Backend backend,
+			RuntimeException failure) {
+		this.observer.dispatchFailed(task, queue, backend, failure);
 		return CompletableFuture.failedFuture(failure);
 	}
 

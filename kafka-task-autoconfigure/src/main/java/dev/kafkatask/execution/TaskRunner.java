@@ -133,11 +133,12 @@ public class TaskRunner {
 	 * Count a task that was not run because it expired.
 	 * @param task the task name
 	 * @param queue the queue
+	 * @param backend the backend it came from
 	 * @param expired what says so
 	 */
-	public void expired(String task, String queue, TaskExpiredException expired) {
+	public void expired(String task, String queue, Backend backend, TaskExpiredException expired) {
 		logger.info(expired.getMessage());
-		this.observer.handled(task, queue, TaskOutcome.EXPIRED, Duration.ZERO);
+		this.observer.handled(task, queue, backend, TaskOutcome.EXPIRED, Duration.ZERO);
 	}
 
 	/**
@@ -163,11 +164,14 @@ public class TaskRunner {
 	public RunResult run(PreparedTask prepared, Runnable onAbandoned) {
 		TaskDefinition task = prepared.task();
 		TaskContext context = prepared.context();
+		this.observer.started(task.name(), context.queue(), context.backend(), queueTime(context));
 		long start = System.nanoTime();
 		Thread thread = Thread.currentThread();
 		TimeLimits.Guard guard = this.timeLimits.watch(thread, prepared.logName(), context.id(),
-				prepared.softTimeLimit(), prepared.timeLimit(), () -> {
-					this.observer.handled(task.name(), context.queue(), TaskOutcome.FAILURE,
+				prepared.softTimeLimit(), prepared.timeLimit(),
+				() -> this.observer.timeLimitReached(task.name(), context.queue(), context.backend(), false), () -> {
+					this.observer.timeLimitReached(task.name(), context.queue(), context.backend(), true);
+					this.observer.handled(task.name(), context.queue(), context.backend(), TaskOutcome.FAILURE,
 							Duration.ofNanos(System.nanoTime() - start));
 					onAbandoned.run();
 				});
@@ -183,7 +187,7 @@ public class TaskRunner {
 		}
 		Duration duration = Duration.ofNanos(System.nanoTime() - start);
 		if (failure == null) {
-			this.observer.handled(task.name(), context.queue(), TaskOutcome.SUCCESS, duration);
+			this.observer.handled(task.name(), context.queue(), context.backend(), TaskOutcome.SUCCESS, duration);
 			return RunResult.succeeded(returned[0]);
 		}
 		return failed(prepared, failure, duration);
@@ -220,11 +224,11 @@ public class TaskRunner {
 				Duration retryIn = policy.delay(context.retries(), ex);
 				logger.warn(failed + "; retry " + (context.retries() + 1) + " of " + policy.maxRetries() + " in "
 						+ retryIn.toMillis() + " ms: " + cause);
-				this.observer.handled(task.name(), context.queue(), TaskOutcome.RETRY, duration);
+				this.observer.handled(task.name(), context.queue(), context.backend(), TaskOutcome.RETRY, duration);
 				return new RunResult(RunResult.Status.RETRY, cause, retryIn);
 			}
 			logger.error(failed + " after " + context.retries() + " retries, its last", cause);
-			this.observer.handled(task.name(), context.queue(), TaskOutcome.FAILURE, duration);
+			this.observer.handled(task.name(), context.queue(), context.backend(), TaskOutcome.FAILURE, duration);
 			return new RunResult(RunResult.Status.RETRIES_EXHAUSTED, cause, null);
 		}
 		if (prepared.expects(ex)) {
@@ -234,7 +238,7 @@ public class TaskRunner {
 		else {
 			logger.error(failed, ex);
 		}
-		this.observer.handled(task.name(), context.queue(), TaskOutcome.FAILURE, duration);
+		this.observer.handled(task.name(), context.queue(), context.backend(), TaskOutcome.FAILURE, duration);
 		if (ex instanceof VirtualMachineError error) {
 			throw error;
 		}
@@ -249,6 +253,16 @@ public class TaskRunner {
 		}
 		return (value != null && value.isNumber() && value.asDouble() > 0)
 				? Duration.ofMillis(Math.round(value.asDouble() * 1000)) : null;
+	}
+
+	/**
+	 * Return how long a task waited to start: since its eta when it had one (a countdown,
+	 * a retry, a rate-limit slot), else since its dispatch.
+	 */
+	private Duration queueTime(TaskContext context) {
+		Instant since = (context.eta() != null && context.eta().isAfter(context.created())) ? context.eta()
+				: context.created();
+		return Duration.between(since, this.clock.instant());
 	}
 
 	private static List<String> names(@Nullable JsonNode names) {

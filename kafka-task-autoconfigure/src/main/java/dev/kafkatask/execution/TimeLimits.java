@@ -34,11 +34,12 @@ final class TimeLimits {
 	 * @param id the task id
 	 * @param soft the soft limit, or {@code null}
 	 * @param hard the hard limit, or {@code null}
+	 * @param onSoftLimit called once, from the timer thread, if the soft limit is hit
 	 * @param onHardLimit called once, from the timer thread, if the hard limit is hit
 	 * @return the guard, to cancel when the run ends
 	 */
 	Guard watch(Thread thread, String name, String id, @Nullable Duration soft, @Nullable Duration hard,
-			Runnable onHardLimit) {
+			Runnable onSoftLimit, Runnable onHardLimit) {
 		Guard guard = new Guard();
 		if (soft == null && hard == null) {
 			return guard;
@@ -50,6 +51,7 @@ final class TimeLimits {
 					logger.warn("Task '" + name + "' [" + id + "] exceeded its soft time limit of " + soft.toMillis()
 							+ " ms: interrupting it");
 					thread.interrupt();
+					onSoftLimit.run();
 				}
 			}, soft.toMillis(), TimeUnit.MILLISECONDS);
 		}

@@ -2,8 +2,8 @@ package dev.kafkatask.monitor;
 
 import java.time.Duration;
 import java.util.List;
-import java.util.function.IntSupplier;
 
+import dev.kafkatask.routing.Backend;
 import dev.kafkatask.routing.RouteDecision;
 
 /**
@@ -25,28 +25,48 @@ final class CompositeTaskObserver implements TaskObserver {
 	}
 
 	@Override
-	public void dispatched(String task, String queue) {
-		this.observers.forEach((observer) -> observer.dispatched(task, queue));
+	public void dispatched(String task, String queue, Backend backend) {
+		this.observers.forEach((observer) -> observer.dispatched(task, queue, backend));
 	}
 
 	@Override
-	public void dispatchFailed(String task, String queue, Throwable failure) {
-		this.observers.forEach((observer) -> observer.dispatchFailed(task, queue, failure));
+	public void dispatchFailed(String task, String queue, Backend backend, Throwable failure) {
+		this.observers.forEach((observer) -> observer.dispatchFailed(task, queue, backend, failure));
 	}
 
 	@Override
-	public void handled(String task, String queue, TaskOutcome outcome, Duration duration) {
-		this.observers.forEach((observer) -> observer.handled(task, queue, outcome, duration));
+	public void rabbitPublished(String queue, String outcome) {
+		this.observers.forEach((observer) -> observer.rabbitPublished(queue, outcome));
 	}
 
 	@Override
-	public void workerStarted(String group, String queue, IntSupplier inFlight) {
-		this.observers.forEach((observer) -> observer.workerStarted(group, queue, inFlight));
+	public void started(String task, String queue, Backend backend, Duration queueTime) {
+		this.observers.forEach((observer) -> observer.started(task, queue, backend, queueTime));
+	}
+
+	@Override
+	public void handled(String task, String queue, Backend backend, TaskOutcome outcome, Duration duration) {
+		this.observers.forEach((observer) -> observer.handled(task, queue, backend, outcome, duration));
+	}
+
+	@Override
+	public void retryScheduled(String task, String queue, Backend backend) {
+		this.observers.forEach((observer) -> observer.retryScheduled(task, queue, backend));
+	}
+
+	@Override
+	public void timeLimitReached(String task, String queue, Backend backend, boolean hard) {
+		this.observers.forEach((observer) -> observer.timeLimitReached(task, queue, backend, hard));
 	}
 
 	@Override
 	public void carrierPinned(String task, Duration duration) {
 		this.observers.forEach((observer) -> observer.carrierPinned(task, duration));
+	}
+
+	@Override
+	public void rebalanced(String group, String type, int partitions, Duration duration) {
+		this.observers.forEach((observer) -> observer.rebalanced(group, type, partitions, duration));
 	}
 
 }

@@ -1,8 +1,10 @@
 package dev.kafkatask.monitor;
 
 import java.time.Duration;
-import java.util.function.IntSupplier;
+import java.util.ArrayList;
+import java.util.List;
 
+import dev.kafkatask.routing.Backend;
 import dev.kafkatask.routing.RouteDecision;
 
 /**
@@ -32,27 +34,68 @@ public interface TaskObserver {
 	 * A dispatch was acknowledged by the transport.
 	 * @param task the task name
 	 * @param queue the queue
+	 * @param backend the backend that took it
 	 */
-	default void dispatched(String task, String queue) {
+	default void dispatched(String task, String queue, Backend backend) {
 	}
 
 	/**
 	 * A dispatch failed.
 	 * @param task the task name
 	 * @param queue the queue
+	 * @param backend the backend it was routed to
 	 * @param failure what went wrong
 	 */
-	default void dispatchFailed(String task, String queue, Throwable failure) {
+	default void dispatchFailed(String task, String queue, Backend backend, Throwable failure) {
 	}
 
 	/**
-	 * A task record was handled.
-	 * @param task the task name, or {@code unknown} when the record names no registered task
+	 * RabbitMQ answered a publish.
 	 * @param queue the queue
+	 * @param outcome {@code confirmed}, {@code nacked} or {@code returned}
+	 */
+	default void rabbitPublished(String queue, String outcome) {
+	}
+
+	/**
+	 * A task started to run.
+	 * @param task the task name
+	 * @param queue the queue
+	 * @param backend the backend it came from
+	 * @param queueTime how long it waited since its dispatch, or since its eta
+	 */
+	default void started(String task, String queue, Backend backend, Duration queueTime) {
+	}
+
+	/**
+	 * A task was handled.
+	 * @param task the task name, or {@code unknown} when the message names no registered task
+	 * @param queue the queue
+	 * @param backend the backend it came from (or was refused for)
 	 * @param outcome how it ended
 	 * @param duration how long the task ran ({@link Duration#ZERO} when it did not run)
 	 */
-	default void handled(String task, String queue, TaskOutcome outcome, Duration duration) {
+	default void handled(String task, String queue, Backend backend, TaskOutcome outcome, Duration duration) {
+	}
+
+	/**
+	 * A failed task was written back to run again later.
+	 * @param task the task name
+	 * @param queue the queue
+	 * @param backend the backend
+	 */
+	default void retryScheduled(String task, String queue, Backend backend) {
+	}
+
+	/**
+	 * A run reached one of its time limits.
+	 * @param task the task name
+	 * @param queue the queue
+	 * @param backend the backend
+	 * @param hard whether it was the hard limit (the task was abandoned) rather than the soft
+	 * one (its thread was interrupted)
+	 */
+	default void timeLimitReached(String task, String queue, Backend backend, boolean hard) {
 	}
 
 	/**
@@ -65,12 +108,13 @@ public interface TaskObserver {
 	}
 
 	/**
-	 * A worker started consuming a queue.
+	 * A Kafka worker's rebalance callback ran.
 	 * @param group the consumer group
-	 * @param queue the queue
-	 * @param inFlight reads how many tasks of the queue the worker is running
+	 * @param type {@code assigned}, {@code revoked} or {@code lost}
+	 * @param partitions how many partitions it concerned
+	 * @param duration how long the callback took
 	 */
-	default void workerStarted(String group, String queue, IntSupplier inFlight) {
+	default void rebalanced(String group, String type, int partitions, Duration duration) {
 	}
 
 	/**
@@ -79,7 +123,7 @@ public interface TaskObserver {
 	 * @return the composite observer
 	 */
 	static TaskObserver composite(Iterable<? extends TaskObserver> observers) {
-		java.util.List<TaskObserver> list = new java.util.ArrayList<>();
+		List<TaskObserver> list = new ArrayList<>();
 		observers.forEach(list::add);
 		if (list.isEmpty()) {
 			return NONE;

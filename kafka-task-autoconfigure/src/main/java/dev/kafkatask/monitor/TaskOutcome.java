@@ -31,7 +31,13 @@ public enum TaskOutcome {
 	/**
 	 * The task threw and is retried later.
 	 */
-	RETRY;
+	RETRY,
+
+	/**
+	 * The dispatch was refused: an option its backend does not support, under the
+	 * {@code reject} policy.
+	 */
+	REJECTED;
 
 	/**
 	 * Return the lower-case tag value of this outcome.

@@ -128,7 +128,7 @@ final class CeleryTaskListener implements ChannelAwareMessageListener {
 			deadLetter(message, envelope.task(), "invalid-message", ex);
 		}
 		catch (TaskExpiredException ex) {
-			this.runner.expired(envelope.task(), this.queue, ex);
+			this.runner.expired(envelope.task(), this.queue, Backend.RABBITMQ, ex);
 		}
 		return null;
 	}
@@ -138,7 +138,7 @@ final class CeleryTaskListener implements ChannelAwareMessageListener {
 		this.deadLetters.publish(message, this.queue, reason, cause);
 		logger.warn("Message of queue '" + this.queue + "' sent to dead-letter queue "
 				+ RabbitQueues.deadLetterQueue(this.queue) + " (" + reason + "): " + cause.getMessage());
-		this.observer.handled(task, this.queue, TaskOutcome.DEAD_LETTERED, Duration.ZERO);
+		this.observer.handled(task, this.queue, Backend.RABBITMQ, TaskOutcome.DEAD_LETTERED, Duration.ZERO);
 	}
 
 	private static void ack(Channel channel, long tag, AtomicBoolean acked) {
@@ -161,6 +161,7 @@ final class CeleryTaskListener implements ChannelAwareMessageListener {
 		if (result.status() == RunResult.Status.RETRY) {
 			republish(envelope.withRetries(envelope.retries() + 1),
 					(result.retryIn() != null) ? result.retryIn() : Duration.ZERO);
+			this.observer.retryScheduled(envelope.task(), this.queue, Backend.RABBITMQ);
 		}
 		else if (result.status() == RunResult.Status.RETRIES_EXHAUSTED && result.failure() != null) {
 			this.deadLetters.publish(this.codec.encode(envelope), this.queue, "max-retries-exceeded",

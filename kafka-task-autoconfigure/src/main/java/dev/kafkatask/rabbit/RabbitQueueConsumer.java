@@ -69,6 +69,16 @@ public final class RabbitQueueConsumer implements TaskConsumer {
 	}
 
 	@Override
+	public long backlog() {
+		try {
+			return this.queues.depth(this.queue);
+		}
+		catch (RuntimeException ex) {
+			return -1;
+		}
+	}
+
+	@Override
 	public void start() {
 		transition(ConsumerState.RUNNING);
 	}

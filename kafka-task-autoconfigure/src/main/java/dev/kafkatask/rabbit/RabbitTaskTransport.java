@@ -12,6 +12,7 @@ import dev.kafkatask.codec.TaskEnvelope;
 import dev.kafkatask.dispatch.DispatchReceipt;
 import dev.kafkatask.dispatch.OutboundTask;
 import dev.kafkatask.dispatch.TaskTransport;
+import dev.kafkatask.monitor.TaskObserver;
 import dev.kafkatask.routing.Backend;
 
 /**
@@ -31,10 +32,25 @@ public class RabbitTaskTransport implements TaskTransport {
 
 	private final RabbitQueues queues;
 
+	private final TaskObserver observer;
+
 	public RabbitTaskTransport(RabbitTemplate template, CeleryMessageCodec codec, RabbitQueues queues) {
+		this(template, codec, queues, TaskObserver.NONE);
+	}
+
+	/**
+	 * Create a transport.
+	 * @param template the template, mandatory, on a factory with correlated confirms and returns
+	 * @param codec the Celery message codec
+	 * @param queues declares queues before their first publish
+	 * @param observer is told RabbitMQ's answer to each publish
+	 */
+	public RabbitTaskTransport(RabbitTemplate template, CeleryMessageCodec codec, RabbitQueues queues,
+			TaskObserver observer) {
 		this.template = template;
 		this.codec = codec;
 		this.queues = queues;
+		this.observer = observer;
 	}
 
 	@Override
@@ -52,6 +68,7 @@ public class RabbitTaskTransport implements TaskTransport {
 		this.template.send("", queue, message, correlation);
 		return correlation.getFuture().thenApply((confirm) -> {
 			ReturnedMessage returned = correlation.getReturned();
+			this.observer.rabbitPublished(queue, (returned != null) ? "returned" : confirm.ack() ? "confirmed" : "nacked");
 			if (returned != null) {
 				throw new RabbitPublishException("RabbitMQ returned task '" + envelope.task() + "' [" + envelope.id()
 						+ "] as unroutable (" + returned.getReplyCode() + " " + returned.getReplyText()

@@ -54,4 +54,12 @@ public @interface KafkaTask {
 	 */
 	String[] options() default {};
 
+	/**
+	 * Team that owns the task, the {@code owner} tag of its meters and alerts. Defaults to
+	 * the owner of its queue ({@code kafka-task.queue-owners.<queue>}); the property
+	 * {@code kafka-task.tasks.<name>.owner} overrides it.
+	 * @return the owner
+	 */
+	String owner() default "";
+
 }

@@ -20,10 +20,12 @@ import dev.kafkatask.options.TaskOption;
  * @param parameters the method's parameters, in declaration order
  * @param threads the threads the task runs on
  * @param options the task options its annotation sets, by Celery option
+ * @param owner the team its annotation names as its owner, or {@code null}
  * @author kafka-task
  */
 public record TaskDefinition(String name, @Nullable String queue, Object bean, Method method,
-		List<TaskParameter> parameters, TaskThreads threads, Map<TaskOption, JsonNode> options) {
+		List<TaskParameter> parameters, TaskThreads threads, Map<TaskOption, JsonNode> options,
+		@Nullable String owner) {
 
 	public TaskDefinition {
 		parameters = List.copyOf(parameters);

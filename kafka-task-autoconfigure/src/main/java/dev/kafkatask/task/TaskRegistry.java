@@ -75,7 +75,8 @@ public class TaskRegistry {
 		}
 		Method invocable = AopUtils.selectInvocableMethod(method, bean.getClass());
 		TaskDefinition definition = new TaskDefinition(name, queue, bean, invocable, parameters(method),
-				annotation.threads(), options(method, annotation.options()));
+				annotation.threads(), options(method, annotation.options()),
+				StringUtils.hasText(annotation.owner()) ? annotation.owner() : null);
 		return add(definition);
 	}
 

@@ -35,8 +35,8 @@ public class JournalTasks {
 				+ new TreeMap<>(kwargs) + ":eta=" + context.eta() + ":expires=" + context.expires());
 	}
 
-	@KafkaTask(name = "it.flaky", options = { "autoretry_for=java.io.UncheckedIOException", "max_retries=3",
-			"retry_backoff=0.2", "retry_jitter=false" })
+	@KafkaTask(name = "it.flaky", owner = "reliability", options = { "autoretry_for=java.io.UncheckedIOException",
+			"max_retries=3", "retry_backoff=0.2", "retry_jitter=false" })
 	public void flaky(String id, int failures, TaskContext context) {
 		this.journal.ran("flaky:" + id);
 		if (context.retries() < failures) {

@@ -2,6 +2,7 @@ package dev.kafkatask.integration;
 
 import java.time.Duration;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.health.contributor.Health;
@@ -29,13 +30,16 @@ class WorkerHealthIntegrationTests {
 	private final TaskApplications apps = new TaskApplications();
 
 	@Test
-	void whenTasksNeverFinishWhileWorkWaitsThenHealthIsDownAsStalledUntilTheyDo() throws Exception {
+	void whenTasksNeverFinishWhileLagGrowsThenHealthIsDownAndTheMeterSaysStalledUntilTheyDo() throws Exception {
 		try (ConfigurableApplicationContext app = this.apps.start("kafka-task.kafka.partitions=1",
-				"kafka-task.worker.max-in-flight=1", "kafka-task.worker.stall-timeout=1s")) {
+				"kafka-task.worker.max-in-flight=1", "kafka-task.worker.stall-timeout=1s",
+				"kafka-task.metrics.refresh-interval=200ms")) {
+			MeterRegistry meters = app.getBean(MeterRegistry.class);
 			TaskListenerContainer container = app.getBean(TaskListenerContainer.class);
 			await().atMost(TIMEOUT).until(() -> !container.getAssignment().isEmpty());
 			KafkaTaskWorkerHealthIndicator health = app.getBean(KafkaTaskWorkerHealthIndicator.class);
 			assertThat(health.health().getStatus()).isEqualTo(Status.UP);
+			assertThat(stalled(meters)).isZero();
 			TaskDispatcher dispatcher = app.getBean(TaskDispatcher.class);
 			dispatcher.dispatch("it.block", "stall").get();
 			for (int i = 0; i < 3; i++) {
@@ -46,10 +50,20 @@ class WorkerHealthIntegrationTests {
 			assertThat((String) down.getDetails().get("reason")).startsWith("No task finished and no offset moved for")
 				.contains("1 task(s) ran");
 			assertThat(down.getDetails()).containsEntry("inFlight", 1);
+			await().atMost(TIMEOUT).untilAsserted(() -> {
+				assertThat(stalled(meters)).isEqualTo(1);
+				assertThat(meters.get("kafka.task.partition.lag").tag("group", this.apps.groupId()).gauge().value())
+					.isEqualTo(4);
+			});
 			this.apps.journal().release();
 			await().atMost(TIMEOUT).until(() -> this.apps.journal().distinctRuns() == 4);
 			await().atMost(TIMEOUT).until(() -> health.health().getStatus().equals(Status.UP));
+			await().atMost(TIMEOUT).untilAsserted(() -> assertThat(stalled(meters)).isZero());
 		}
+	}
+
+	private double stalled(MeterRegistry meters) {
+		return meters.get("kafka.task.worker.stalled").tag("group", this.apps.groupId()).gauge().value();
 	}
 
 }

@@ -2,6 +2,10 @@ package dev.kafkatask.kafka.listener;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+
+import org.apache.kafka.common.TopicPartition;
 
 import org.springframework.util.Assert;
 
@@ -24,9 +28,23 @@ public class KafkaTaskConsumers implements ConsumerSource {
 
 	private final TaskTopics topics;
 
+	private final Supplier<Map<TopicPartition, Long>> lags;
+
 	public KafkaTaskConsumers(TaskListenerContainer container, TaskTopics topics) {
+		this(container, topics, Map::of);
+	}
+
+	/**
+	 * Create the consumers.
+	 * @param container the worker container
+	 * @param topics the topics of queues
+	 * @param lags reads the lag of each partition assigned to the container
+	 */
+	public KafkaTaskConsumers(TaskListenerContainer container, TaskTopics topics,
+			Supplier<Map<TopicPartition, Long>> lags) {
 		this.container = container;
 		this.topics = topics;
+		this.lags = lags;
 	}
 
 	@Override
@@ -86,6 +104,32 @@ public class KafkaTaskConsumers implements ConsumerSource {
 		public int inFlight() {
 			return KafkaTaskConsumers.this.container.getInFlight(this.topic)
 					+ KafkaTaskConsumers.this.container.getInFlight(this.highPriorityTopic);
+		}
+
+		@Override
+		public List<String> assignment() {
+			return partitions().stream().map(TopicPartition::toString).sorted().toList();
+		}
+
+		@Override
+		public long backlog() {
+			List<TopicPartition> partitions = partitions();
+			if (partitions.isEmpty()) {
+				return 0;
+			}
+			Map<TopicPartition, Long> lags = KafkaTaskConsumers.this.lags.get();
+			if (!lags.keySet().containsAll(partitions)) {
+				return -1;
+			}
+			return partitions.stream().mapToLong(lags::get).sum();
+		}
+
+		private List<TopicPartition> partitions() {
+			return KafkaTaskConsumers.this.container.getAssignment()
+				.stream()
+				.filter((partition) -> partition.topic().equals(this.topic)
+						|| partition.topic().equals(this.highPriorityTopic))
+				.toList();
 		}
 
 		@Override

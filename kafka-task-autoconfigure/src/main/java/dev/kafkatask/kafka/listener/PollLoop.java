@@ -2,11 +2,13 @@ package dev.kafkatask.kafka.listener;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -28,6 +30,7 @@ import org.jspecify.annotations.Nullable;
 import dev.kafkatask.consumer.ConsumerState;
 import dev.kafkatask.kafka.TaskHeaders;
 import dev.kafkatask.kafka.TaskTopics;
+import dev.kafkatask.monitor.TaskObserver;
 
 /**
  * The consumer thread of a {@link TaskListenerContainer}. It polls, registers each record
@@ -87,10 +90,17 @@ final class PollLoop implements Runnable {
 
 	private volatile long lastProgress = System.nanoTime();
 
+	private volatile Set<TopicPartition> pausedPartitions = Set.of();
+
+	private final Map<TopicPartition, Long> committedOffsets = new ConcurrentHashMap<>();
+
+	private final TaskObserver observer;
+
 	PollLoop(ContainerSettings settings, Consumer<String, byte[]> consumer, TopicStates topicStates,
 			TaskRecordHandler handler, ExecutorService virtualThreads, ExecutorService platformThreads,
-			Predicate<String> runsOnPlatformThreads) {
+			Predicate<String> runsOnPlatformThreads, TaskObserver observer) {
 		this.settings = settings;
+		this.observer = observer;
 		this.consumer = consumer;
 		this.topicStates = topicStates;
 		this.handler = handler;
@@ -265,6 +275,9 @@ final class PollLoop implements Runnable {
 		if (!toResume.isEmpty()) {
 			this.consumer.resume(toResume);
 		}
+		if (!toPause.isEmpty() || !toResume.isEmpty()) {
+			this.pausedPartitions = Set.copyOf(this.consumer.paused());
+		}
 		if (this.scheduler.paused(blocked)) {
 			wakeUp();
 		}
@@ -309,6 +322,7 @@ final class PollLoop implements Runnable {
 		this.consumer.commitAsync(committable, (committed, failure) -> {
 			if (failure == null) {
 				this.offsets.committed(committed);
+				committed.forEach((partition, offset) -> this.committedOffsets.put(partition, offset.offset()));
 				this.lastProgress = System.nanoTime();
 			}
 			else {
@@ -325,6 +339,7 @@ final class PollLoop implements Runnable {
 			try {
 				this.consumer.commitSync(committable);
 				this.offsets.committed(committable);
+				committable.forEach((partition, offset) -> this.committedOffsets.put(partition, offset.offset()));
 				return;
 			}
 			catch (WakeupException ex) {
@@ -420,6 +435,25 @@ final class PollLoop implements Runnable {
 		return this.assignment;
 	}
 
+	/**
+	 * Return the state of each assigned partition; safe to call from any thread.
+	 * @return the states, by topic and partition
+	 */
+	List<PartitionState> partitions() {
+		Map<TopicPartition, RecordScheduler.PartitionLoad> loads = this.scheduler.loads();
+		Set<TopicPartition> paused = this.pausedPartitions;
+		List<PartitionState> states = new ArrayList<>();
+		for (TopicPartition partition : this.assignment) {
+			RecordScheduler.PartitionLoad load = loads.get(partition);
+			states.add(new PartitionState(partition, (load != null) ? load.inFlight() : 0,
+					(load != null) ? load.buffered() : 0, paused.contains(partition),
+					this.committedOffsets.getOrDefault(partition, -1L)));
+		}
+		states.sort(java.util.Comparator.comparing((PartitionState state) -> state.partition().topic())
+			.thenComparingInt((state) -> state.partition().partition()));
+		return states;
+	}
+
 	private final class RebalanceListener implements ConsumerRebalanceListener {
 
 		@Override
@@ -427,6 +461,7 @@ final class PollLoop implements Runnable {
 			if (partitions.isEmpty()) {
 				return;
 			}
+			long start = System.nanoTime();
 			PollLoop.this.scheduler.drop(partitions);
 			try {
 				if (!PollLoop.this.scheduler.awaitIdle(partitions, PollLoop.this.settings.revokeTimeout())) {
@@ -440,14 +475,32 @@ final class PollLoop implements Runnable {
 			}
 			commitSync(PollLoop.this.offsets.committable(partitions));
 			PollLoop.this.offsets.forget(partitions);
-			PollLoop.this.assignment = assignmentWithout(partitions);
+			forgetPartitions(partitions);
+			rebalanced("revoked", partitions, start);
 		}
 
 		@Override
 		public void onPartitionsLost(Collection<TopicPartition> partitions) {
+			long start = System.nanoTime();
 			PollLoop.this.scheduler.drop(partitions);
 			PollLoop.this.offsets.forget(partitions);
+			forgetPartitions(partitions);
+			if (!partitions.isEmpty()) {
+				rebalanced("lost", partitions, start);
+			}
+		}
+
+		private void forgetPartitions(Collection<TopicPartition> partitions) {
 			PollLoop.this.assignment = assignmentWithout(partitions);
+			partitions.forEach(PollLoop.this.committedOffsets::remove);
+			Set<TopicPartition> paused = new HashSet<>(PollLoop.this.pausedPartitions);
+			paused.removeAll(partitions);
+			PollLoop.this.pausedPartitions = Set.copyOf(paused);
+		}
+
+		private void rebalanced(String type, Collection<TopicPartition> partitions, long start) {
+			PollLoop.this.observer.rebalanced(PollLoop.this.settings.groupId(), type, partitions.size(),
+					Duration.ofNanos(System.nanoTime() - start));
 		}
 
 		/**
@@ -462,10 +515,14 @@ final class PollLoop implements Runnable {
 
 		@Override
 		public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+			long start = System.nanoTime();
 			if (!partitions.isEmpty() && PollLoop.this.settings.commitMetadata()) {
 				restoreFinishedOffsets(partitions);
 			}
 			PollLoop.this.assignment = Set.copyOf(PollLoop.this.consumer.assignment());
+			if (!partitions.isEmpty()) {
+				rebalanced("assigned", partitions, start);
+			}
 		}
 
 		private void restoreFinishedOffsets(Collection<TopicPartition> partitions) {

@@ -290,6 +290,24 @@ final class RecordScheduler {
 	}
 
 	/**
+	 * Return, per partition that has records, how many of its tasks run and how many of its
+	 * polled records wait to start.
+	 * @return the loads by partition
+	 */
+	Map<TopicPartition, PartitionLoad> loads() {
+		this.lock.lock();
+		try {
+			Map<TopicPartition, PartitionLoad> loads = new HashMap<>();
+			this.partitions.forEach((partition, queue) -> loads.put(partition,
+					new PartitionLoad(queue.inFlight, queue.backlog.size() + queue.parked)));
+			return loads;
+		}
+		finally {
+			this.lock.unlock();
+		}
+	}
+
+	/**
 	 * Return whether no task runs and no polled record waits to start.
 	 * @return whether the scheduler is idle
 	 */
@@ -489,6 +507,15 @@ final class RecordScheduler {
 			};
 		}
 
+	}
+
+	/**
+	 * How busy one partition is.
+	 *
+	 * @param inFlight its tasks running
+	 * @param buffered its polled records waiting to start
+	 */
+	record PartitionLoad(int inFlight, int buffered) {
 	}
 
 }

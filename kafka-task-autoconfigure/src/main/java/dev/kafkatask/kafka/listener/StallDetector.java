@@ -1,7 +1,9 @@
 package dev.kafkatask.kafka.listener;
 
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 import org.apache.kafka.clients.admin.Admin;
@@ -15,8 +17,9 @@ import org.jspecify.annotations.Nullable;
  * Tells whether a worker container has stalled: there is work (records it holds that wait or
  * run, or lag on its group's partitions) and yet no task finished and no offset moved for
  * longer than the stall timeout. That is the failure Celery teams saw most and could not
- * explain: workers that stopped consuming. Lag is read with an admin client, off the
- * consumer thread, when asked.
+ * explain: workers that stopped consuming. Lag is read per partition with an admin client,
+ * off the consumer thread, when asked: by the health endpoint, and by the metrics every
+ * refresh interval.
  *
  * @author kafka-task
  */
@@ -29,6 +32,8 @@ public class StallDetector implements AutoCloseable {
 	private final @Nullable Map<String, Object> adminConfig;
 
 	private volatile @Nullable Admin admin;
+
+	private volatile Status last = new Status(false, null, 0, 0, 0, Duration.ZERO, Map.of());
 
 	/**
 	 * Create a detector.
@@ -69,20 +74,36 @@ public class StallDetector implements AutoCloseable {
 	public Status check() {
 		int inFlight = this.container.getInFlight();
 		int waiting = this.container.getWaiting();
-		long lag = lag();
+		Map<TopicPartition, Long> lags = lags();
+		long lag = lags.values().stream().mapToLong(Long::longValue).sum();
 		Duration since = this.container.getTimeSinceProgress();
 		boolean work = inFlight + waiting > 0 || lag > 0;
 		boolean stalled = this.container.isRunning() && work && since.compareTo(this.stallTimeout) > 0;
 		String reason = stalled ? "No task finished and no offset moved for " + since.toMillis() + " ms (stall timeout "
 				+ this.stallTimeout.toMillis() + " ms) while " + inFlight + " task(s) ran, " + waiting
 				+ " record(s) waited and the lag was " + lag : null;
-		return new Status(stalled, reason, inFlight, waiting, lag, since);
+		Status status = new Status(stalled, reason, inFlight, waiting, lag, since, lags);
+		this.last = status;
+		return status;
 	}
 
-	private long lag() {
+	/**
+	 * Return what the last {@link #check()} found, without looking again.
+	 * @return the last status
+	 */
+	public Status lastStatus() {
+		return this.last;
+	}
+
+	/**
+	 * Read the lag of each assigned partition: its end offset less the group's committed
+	 * offset.
+	 */
+	private Map<TopicPartition, Long> lags() {
 		Map<String, Object> config = this.adminConfig;
-		if (config == null || this.container.getAssignment().isEmpty()) {
-			return 0;
+		Set<TopicPartition> assignment = this.container.getAssignment();
+		if (config == null || assignment.isEmpty()) {
+			return Map.of();
 		}
 		try {
 			Admin client = admin(config);
@@ -90,23 +111,23 @@ public class StallDetector implements AutoCloseable {
 				.listConsumerGroupOffsets(this.container.getSettings().groupId())
 				.partitionsToOffsetAndMetadata()
 				.get(5, TimeUnit.SECONDS);
-			Map<TopicPartition, OffsetSpec> latest = new java.util.HashMap<>();
-			this.container.getAssignment().forEach((partition) -> latest.put(partition, OffsetSpec.latest()));
+			Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+			assignment.forEach((partition) -> latest.put(partition, OffsetSpec.latest()));
 			Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> ends = client.listOffsets(latest)
 				.all()
 				.get(5, TimeUnit.SECONDS);
-			long lag = 0;
+			Map<TopicPartition, Long> lags = new HashMap<>();
 			for (Map.Entry<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> end : ends.entrySet()) {
 				OffsetAndMetadata at = committed.get(end.getKey());
-				lag += Math.max(0, end.getValue().offset() - ((at != null) ? at.offset() : 0));
+				lags.put(end.getKey(), Math.max(0, end.getValue().offset() - ((at != null) ? at.offset() : 0)));
 			}
-			return lag;
+			return lags;
 		}
 		catch (Exception ex) {
 			if (ex instanceof InterruptedException) {
 				Thread.currentThread().interrupt();
 			}
-			return 0;
+			return Map.of();
 		}
 	}
 
@@ -119,9 +140,15 @@ public class StallDetector implements AutoCloseable {
 	 * @param waiting records waiting to start
 	 * @param lag records of its partitions not yet committed
 	 * @param sinceProgress time since a task last finished or an offset last moved
+	 * @param partitionLag lag by assigned partition (empty when it could not be read)
 	 */
 	public record Status(boolean stalled, @Nullable String reason, int inFlight, int waiting, long lag,
-			Duration sinceProgress) {
+			Duration sinceProgress, Map<TopicPartition, Long> partitionLag) {
+
+		public Status {
+			partitionLag = Map.copyOf(partitionLag);
+		}
+
 	}
 
 }

@@ -22,7 +22,6 @@ import org.springframework.context.SmartLifecycle;
 import org.springframework.kafka.core.ConsumerFactory;
 
 import dev.kafkatask.consumer.ConsumerState;
-import dev.kafkatask.kafka.TaskTopics;
 import dev.kafkatask.monitor.TaskObserver;
 
 /**
@@ -58,8 +57,6 @@ public class TaskListenerContainer implements SmartLifecycle {
 
 	private final TaskObserver observer;
 
-	private final TaskTopics taskTopics;
-
 	private volatile @Nullable PollLoop loop;
 
 	private volatile @Nullable TopicStates topicStates;
@@ -73,13 +70,11 @@ public class TaskListenerContainer implements SmartLifecycle {
 	private Predicate<String> runsOnPlatformThreads = (task) -> false;
 
 	public TaskListenerContainer(ContainerSettings settings, ConsumerFactory<String, byte[]> consumerFactory,
-			Supplier<? extends Collection<String>> topics, TaskRecordHandler handler, TaskTopics taskTopics,
-			TaskObserver observer) {
+			Supplier<? extends Collection<String>> topics, TaskRecordHandler handler, TaskObserver observer) {
 		this.settings = settings;
 		this.consumerFactory = consumerFactory;
 		this.topics = topics;
 		this.handler = handler;
-		this.taskTopics = taskTopics;
 		this.observer = observer;
 	}
 
@@ -116,15 +111,12 @@ public class TaskListenerContainer implements SmartLifecycle {
 			.daemon(true)
 			.factory());
 		PollLoop newLoop = new PollLoop(this.settings, consumer, states, this.handler, virtualThreads,
-				platformThreads, this.runsOnPlatformThreads);
+				platformThreads, this.runsOnPlatformThreads, this.observer);
 		this.loop = newLoop;
 		this.consumerThread = Thread.ofPlatform()
 			.name("kafka-task-consumer-" + this.settings.groupId())
 			.daemon(false)
 			.start(newLoop);
-		for (String topic : states.all().keySet()) {
-			observeWorker(topic);
-		}
 		logger.info("Task consumer of group '" + this.settings.groupId() + "' started on " + topicsToConsume);
 	}
 
@@ -241,12 +233,7 @@ public class TaskListenerContainer implements SmartLifecycle {
 	 * @param state the wanted state
 	 */
 	public void setTopicState(String topic, ConsumerState state) {
-		TopicStates states = topicStates();
-		boolean known = states.all().containsKey(topic);
-		states.set(topic, state);
-		if (!known && this.loop != null) {
-			observeWorker(topic);
-		}
+		topicStates().set(topic, state);
 		PollLoop current = this.loop;
 		if (current != null) {
 			current.wakeUp();
@@ -271,16 +258,6 @@ public class TaskListenerContainer implements SmartLifecycle {
 		return states;
 	}
 
-	private void observeWorker(String topic) {
-		if (topic.endsWith(TaskTopics.HIGH_PRIORITY_SUFFIX)) {
-			// counted with its queue's topic
-			return;
-		}
-		String queue = this.taskTopics.queue(topic);
-		this.observer.workerStarted(this.settings.groupId(), (queue != null) ? queue : topic,
-				() -> getInFlight(topic) + getInFlight(topic + TaskTopics.HIGH_PRIORITY_SUFFIX));
-	}
-
 	/**
 	 * Return the partitions currently assigned to the container.
 	 * @return the assignment
@@ -288,6 +265,16 @@ public class TaskListenerContainer implements SmartLifecycle {
 	public Set<TopicPartition> getAssignment() {
 		PollLoop current = this.loop;
 		return (current != null) ? current.assignment() : Set.of();
+	}
+
+	/**
+	 * Return the state of each assigned partition: tasks running, records waiting, paused or
+	 * not, offset committed. Safe to call from any thread.
+	 * @return the partition states, by topic and partition
+	 */
+	public List<PartitionState> getPartitions() {
+		PollLoop current = this.loop;
+		return (current != null) ? current.partitions() : List.of();
 	}
 
 	/**

@@ -150,7 +150,7 @@ public class TaskRecordHandler {
 			deadLetter(record, queue, envelope.task(), "invalid-envelope", ex);
 		}
 		catch (TaskExpiredException ex) {
-			this.runner.expired(envelope.task(), queue, ex);
+			this.runner.expired(envelope.task(), queue, Backend.KAFKA, ex);
 		}
 		return null;
 	}
@@ -193,6 +193,7 @@ public class TaskRecordHandler {
 				Duration retryIn = (result.retryIn() != null) ? result.retryIn() : Duration.ZERO;
 				publishDelayed(envelope.withRetries(envelope.retries() + 1), topic, key, Instant.now().plus(retryIn),
 						"retry");
+				this.observer.retryScheduled(envelope.task(), prepared.context().queue(), Backend.KAFKA);
 			}
 			case RETRIES_EXHAUSTED -> await(this.deadLetters.publishExhausted(topic, key, this.codec.encode(envelope),
 					(result.failure() != null) ? result.failure() : new IllegalStateException("unknown failure"),
@@ -274,7 +275,7 @@ public class TaskRecordHandler {
 		}
 		logger.warn("Record " + position(record) + " sent to " + this.topics.deadLetterTopic(record.topic()) + " ("
 				+ reason + "): " + cause.getMessage());
-		this.observer.handled(task, queue, TaskOutcome.DEAD_LETTERED, Duration.ZERO);
+		this.observer.handled(task, queue, Backend.KAFKA, TaskOutcome.DEAD_LETTERED, Duration.ZERO);
 	}
 
 	private String queue(String topic) {

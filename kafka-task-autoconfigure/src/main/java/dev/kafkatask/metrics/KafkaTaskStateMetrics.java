@@ -1,0 +1,233 @@
+package dev.kafkatask.metrics;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.ToDoubleFunction;
+
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.MultiGauge;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.binder.MeterBinder;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.apache.kafka.common.TopicPartition;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.beans.factory.DisposableBean;
+
+import dev.kafkatask.consumer.TaskConsumer;
+import dev.kafkatask.consumer.TaskConsumers;
+import dev.kafkatask.kafka.TaskTopics;
+import dev.kafkatask.kafka.listener.PartitionState;
+import dev.kafkatask.kafka.listener.StallDetector;
+import dev.kafkatask.kafka.listener.TaskListenerContainer;
+import dev.kafkatask.monitor.TaskOwners;
+import dev.kafkatask.routing.Backend;
+
+/**
+ * Records kafka-task's state {@link KafkaTaskMeters meters}: tasks in flight per consumer,
+ * the state of each assigned Kafka partition (in flight, buffered, paused, committed offset,
+ * lag), whether the worker stalled, and the depth of the RabbitMQ queues it consumes.
+ * <p>
+ * What needs the network — lag (an admin client), the stall check, queue depths — is read
+ * every refresh interval on a thread of its own, never on a consumer thread nor on a scrape;
+ * that thread also registers the meters of consumers and partitions that came, and drops
+ * those of partitions that went. Tasks in flight per consumer are read live.
+ *
+ * @author kafka-task
+ * @see KafkaTaskMetrics
+ */
+public class KafkaTaskStateMetrics implements MeterBinder, DisposableBean {
+
+	private static final Log logger = LogFactory.getLog(KafkaTaskStateMetrics.class);
+
+	private final TaskConsumers consumers;
+
+	private final TaskOwners owners;
+
+	private final Duration refreshInterval;
+
+	private final @Nullable Worker worker;
+
+	private final Set<String> registeredConsumers = ConcurrentHashMap.newKeySet();
+
+	private final Map<String, AtomicLong> queueDepths = new ConcurrentHashMap<>();
+
+	private final List<Meter> meters = new ArrayList<>();
+
+	private final Map<KafkaTaskMeters, MultiGauge> partitionGauges = new ConcurrentHashMap<>();
+
+	private volatile @Nullable MeterRegistry registry;
+
+	private volatile @Nullable ScheduledExecutorService refresher;
+
+	/**
+	 * Create the state meters.
+	 * @param consumers the consumers of both backends
+	 * @param owners the owners of queues
+	 * @param worker the Kafka worker, or {@code null} when this application runs none
+	 * @param refreshInterval how often the state is read
+	 */
+	public KafkaTaskStateMetrics(TaskConsumers consumers, TaskOwners owners, @Nullable Worker worker,
+			Duration refreshInterval) {
+		this.consumers = consumers;
+		this.owners = owners;
+		this.worker = worker;
+		this.refreshInterval = refreshInterval;
+	}
+
+	@Override
+	public synchronized void bindTo(MeterRegistry registry) {
+		this.registry = registry;
+		Worker current = this.worker;
+		if (current != null) {
+			this.meters.add(Gauge
+				.builder(KafkaTaskMeters.WORKER_STALLED.getName(), current.stalls(),
+						(stalls) -> stalls.lastStatus().stalled() ? 1 : 0)
+				.description(KafkaTaskMeters.WORKER_STALLED.getDescription())
+				.tag(KafkaTaskMeters.Tags.GROUP.asString(), current.container().getSettings().groupId())
+				.register(registry));
+			for (KafkaTaskMeters meter : List.of(KafkaTaskMeters.PARTITION_IN_FLIGHT,
+					KafkaTaskMeters.PARTITION_BUFFERED, KafkaTaskMeters.PARTITION_PAUSED,
+					KafkaTaskMeters.PARTITION_COMMITTED_OFFSET, KafkaTaskMeters.PARTITION_LAG)) {
+				this.partitionGauges.put(meter,
+						MultiGauge.builder(meter.getName()).description(meter.getDescription()).register(registry));
+			}
+		}
+		ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(
+				Thread.ofPlatform().name("kafka-task-metrics").daemon(true).factory());
+		scheduler.scheduleWithFixedDelay(this::refreshSafely, 0, this.refreshInterval.toMillis(),
+				TimeUnit.MILLISECONDS);
+		this.refresher = scheduler;
+	}
+
+	private void refreshSafely() {
+		try {
+			refresh();
+		}
+		catch (RuntimeException ex) {
+			logger.warn("Could not refresh kafka-task's state meters: " + ex);
+		}
+	}
+
+	/**
+	 * Read the state now: register the meters of new consumers, read queue depths, check the
+	 * worker (lag and stall) and publish the partition meters.
+	 */
+	synchronized void refresh() {
+		MeterRegistry current = this.registry;
+		if (current == null) {
+			return;
+		}
+		for (TaskConsumer consumer : this.consumers.all()) {
+			registerConsumer(current, consumer);
+			AtomicLong depth = (consumer.backend() == Backend.RABBITMQ) ? this.queueDepths.get(consumer.queue())
+					: null;
+			if (depth != null) {
+				depth.set(consumer.backlog());
+			}
+		}
+		Worker kafka = this.worker;
+		if (kafka != null) {
+			refreshPartitions(kafka, kafka.stalls().check().partitionLag());
+		}
+	}
+
+	private void registerConsumer(MeterRegistry registry, TaskConsumer consumer) {
+		String queue = consumer.queue();
+		Backend backend = consumer.backend();
+		if (!this.registeredConsumers.add(backend.id() + "/" + queue)) {
+			return;
+		}
+		String owner = this.owners.ofQueue(queue);
+		TaskConsumer live = this.consumers.consumer(backend, queue);
+		this.meters.add(Gauge.builder(KafkaTaskMeters.IN_FLIGHT.getName(), live, TaskConsumer::inFlight)
+			.description(KafkaTaskMeters.IN_FLIGHT.getDescription())
+			.strongReference(true)
+			.tags(KafkaTaskMeters.Tags.BACKEND.asString(), backend.id(), KafkaTaskMeters.Tags.QUEUE.asString(), queue,
+					KafkaTaskMeters.Tags.OWNER.asString(), owner)
+			.register(registry));
+		if (backend == Backend.RABBITMQ) {
+			AtomicLong depth = new AtomicLong(-1);
+			this.queueDepths.put(queue, depth);
+			this.meters.add(Gauge.builder(KafkaTaskMeters.RABBITMQ_QUEUE_DEPTH.getName(), depth, AtomicLong::get)
+				.description(KafkaTaskMeters.RABBITMQ_QUEUE_DEPTH.getDescription())
+				.tags(KafkaTaskMeters.Tags.QUEUE.asString(), queue, KafkaTaskMeters.Tags.OWNER.asString(), owner)
+				.register(registry));
+		}
+	}
+
+	private void refreshPartitions(Worker kafka, Map<TopicPartition, Long> lags) {
+		String group = kafka.container().getSettings().groupId();
+		List<PartitionState> partitions = kafka.container().getPartitions();
+		publish(KafkaTaskMeters.PARTITION_IN_FLIGHT, group, kafka, partitions, PartitionState::inFlight);
+		publish(KafkaTaskMeters.PARTITION_BUFFERED, group, kafka, partitions, PartitionState::buffered);
+		publish(KafkaTaskMeters.PARTITION_PAUSED, group, kafka, partitions, (state) -> state.paused() ? 1 : 0);
+		publish(KafkaTaskMeters.PARTITION_COMMITTED_OFFSET, group, kafka, partitions,
+				PartitionState::committedOffset);
+		List<PartitionState> withLag = partitions.stream()
+			.filter((state) -> lags.containsKey(state.partition()))
+			.toList();
+		publish(KafkaTaskMeters.PARTITION_LAG, group, kafka, withLag, (state) -> lags.get(state.partition()));
+	}
+
+	private void publish(KafkaTaskMeters meter, String group, Worker kafka, List<PartitionState> partitions,
+			ToDoubleFunction<PartitionState> value) {
+		MultiGauge gauge = this.partitionGauges.get(meter);
+		if (gauge == null) {
+			return;
+		}
+		List<MultiGauge.Row<?>> rows = new ArrayList<>();
+		for (PartitionState state : partitions) {
+			String topic = state.partition().topic();
+			String queue = kafka.topics().queue(topic);
+			queue = (queue != null) ? queue : topic;
+			rows.add(MultiGauge.Row.of(Tags.of(KafkaTaskMeters.Tags.GROUP.asString(), group,
+					KafkaTaskMeters.Tags.QUEUE.asString(), queue, KafkaTaskMeters.Tags.OWNER.asString(),
+					this.owners.ofQueue(queue), KafkaTaskMeters.Tags.TOPIC.asString(), topic,
+					KafkaTaskMeters.Tags.PARTITION.asString(), Integer.toString(state.partition().partition())),
+					value.applyAsDouble(state)));
+		}
+		gauge.register(rows, true);
+	}
+
+	@Override
+	public synchronized void destroy() {
+		ScheduledExecutorService scheduler = this.refresher;
+		if (scheduler != null) {
+			scheduler.shutdownNow();
+			this.refresher = null;
+		}
+		MeterRegistry current = this.registry;
+		this.registry = null;
+		if (current != null) {
+			this.meters.forEach(current::remove);
+			this.partitionGauges.values().forEach((gauge) -> gauge.register(List.of(), true));
+		}
+		this.meters.clear();
+		this.partitionGauges.clear();
+		this.queueDepths.clear();
+		this.registeredConsumers.clear();
+	}
+
+	/**
+	 * The Kafka worker whose partitions are measured.
+	 *
+	 * @param container the worker container
+	 * @param stalls reads its lag and tells whether it stalled
+	 * @param topics tells the queue of each topic
+	 */
+	public record Worker(TaskListenerContainer container, StallDetector stalls, TaskTopics topics) {
+	}
+
+}
