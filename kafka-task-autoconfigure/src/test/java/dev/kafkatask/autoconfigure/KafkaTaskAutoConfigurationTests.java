@@ -20,7 +20,11 @@ import dev.kafkatask.execution.pinning.CarrierPinningDetector;
 import dev.kafkatask.kafka.listener.ContainerSettings;
 import dev.kafkatask.kafka.listener.OrderingMode;
 import dev.kafkatask.kafka.listener.TaskListenerContainer;
+import dev.kafkatask.kafka.listener.StallDetector;
 import dev.kafkatask.metrics.KafkaTaskMetrics;
+import dev.kafkatask.metrics.KafkaTaskStateMetrics;
+import dev.kafkatask.monitor.TaskOwners;
+import dev.kafkatask.options.TaskOptionResolver;
 import dev.kafkatask.task.KafkaTask;
 import dev.kafkatask.task.TaskRegistrationException;
 import dev.kafkatask.task.TaskRegistry;
@@ -138,8 +142,36 @@ class KafkaTaskAutoConfigurationTests {
 
 	@Test
 	void whenMeterRegistryIsPresentThenMetricsAreConfigured() {
+		this.contextRunner.withBean(MeterRegistry.class, SimpleMeterRegistry::new).run((context) -> {
+			assertThat(context).hasSingleBean(KafkaTaskMetrics.class);
+			assertThat(context).hasSingleBean(KafkaTaskStateMetrics.class);
+			assertThat(context).hasSingleBean(StallDetector.class);
+		});
+	}
+
+	@Test
+	void whenUserDefinesStateMetricsThenAutoConfigurationBacksOff() {
 		this.contextRunner.withBean(MeterRegistry.class, SimpleMeterRegistry::new)
-			.run((context) -> assertThat(context).hasSingleBean(KafkaTaskMetrics.class));
+			.withBean("myStateMetrics", KafkaTaskStateMetrics.class, () -> mock(KafkaTaskStateMetrics.class))
+			.run((context) -> assertThat(context).getBeans(KafkaTaskStateMetrics.class).containsOnlyKeys("myStateMetrics"));
+	}
+
+	@Test
+	void whenOwnersAreConfiguredThenTaskPropertyBeatsAnnotationBeatsQueue() {
+		this.contextRunner
+			.withPropertyValues("kafka-task.tasks.[owned.by-property].owner=payments",
+					"kafka-task.queue-owners.orders=orders-team")
+			.withBean(OwnedTasks.class)
+			.run((context) -> {
+				TaskOwners owners = context.getBean(TaskOwners.class);
+				assertThat(owners.ofTask("owned.by-property", "orders")).isEqualTo("payments");
+				assertThat(owners.ofTask("owned.by-annotation", "orders")).isEqualTo("search");
+				assertThat(owners.ofTask("owned.by-queue", "orders")).isEqualTo("orders-team");
+				assertThat(owners.ofTask("owned.by-queue", "other")).isEqualTo(TaskOwners.UNOWNED);
+				assertThat(owners.ofTask("not.registered", "orders")).isEqualTo("orders-team");
+				// 'owner' is not a Celery option: it does not reach the task's options
+				assertThat(context.getBean(TaskOptionResolver.class).taskOptions("owned.by-property")).isEmpty();
+			});
 	}
 
 	@Test
@@ -191,6 +223,22 @@ class KafkaTaskAutoConfigurationTests {
 
 		@KafkaTask
 		public void work(Thread thread) {
+		}
+
+	}
+
+	static class OwnedTasks {
+
+		@KafkaTask(name = "owned.by-property", queue = "orders", owner = "search")
+		public void byProperty() {
+		}
+
+		@KafkaTask(name = "owned.by-annotation", queue = "orders", owner = "search")
+		public void byAnnotation() {
+		}
+
+		@KafkaTask(name = "owned.by-queue", queue = "orders")
+		public void byQueue() {
 		}
 
 	}

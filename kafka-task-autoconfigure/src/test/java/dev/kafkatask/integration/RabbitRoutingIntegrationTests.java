@@ -9,6 +9,8 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -74,6 +76,20 @@ class RabbitRoutingIntegrationTests {
 				.until(() -> this.apps.journal().runs(
 						"context:rabbitmq:" + receipt.taskId() + ":[a, 1]:{k=true}:eta=null:expires=null") == 1);
 			awaitQueueEmpty(this.queue);
+			MeterRegistry meters = app.getBean(MeterRegistry.class);
+			assertThat(meters.get("kafka.task.rabbitmq.publishes").tags("queue", this.queue, "outcome", "confirmed")
+				.counter()
+				.count()).isEqualTo(1);
+			assertThat(meters.get("kafka.task.dispatched").tags("task", "it.context", "backend", "rabbitmq").counter()
+				.count()).isEqualTo(1);
+			await().atMost(TIMEOUT)
+				.untilAsserted(() -> assertThat(meters.find("kafka.task.executions")
+					.tags("task", "it.context", "backend", "rabbitmq", "outcome", "success")
+					.counters()).singleElement().extracting(Counter::count).isEqualTo(1.0));
+			assertThat(meters.get("kafka.task.queue.time").tags("task", "it.context", "backend", "rabbitmq").timer()
+				.count()).isEqualTo(1);
+			assertThat(meters.get("kafka.task.in.flight").tags("backend", "rabbitmq", "queue", this.queue).gauge()
+				.value()).isZero();
 		}
 	}
 
@@ -97,6 +113,14 @@ class RabbitRoutingIntegrationTests {
 				.withCauseInstanceOf(RabbitPublishException.class)
 				.withMessageContaining("unroutable")
 				.withMessageContaining("no queue '" + this.queue + "'");
+			MeterRegistry meters = app.getBean(MeterRegistry.class);
+			assertThat(meters.get("kafka.task.rabbitmq.publishes").tags("queue", this.queue, "outcome", "returned")
+				.counter()
+				.count()).isEqualTo(1);
+			assertThat(meters.get("kafka.task.dispatch.failures")
+				.tags("backend", "rabbitmq", "exception", "RabbitPublishException")
+				.counter()
+				.count()).isEqualTo(1);
 		}
 	}
 
@@ -128,6 +152,11 @@ class RabbitRoutingIntegrationTests {
 			assertThat(deadLetters).extracting((message) -> (String) message.getMessageProperties()
 				.getHeader(RabbitDeadLetters.REASON))
 				.containsExactlyInAnyOrder("invalid-message", "invalid-message", "unknown-task", "invalid-arguments");
+			MeterRegistry meters = app.getBean(MeterRegistry.class);
+			await().atMost(TIMEOUT).untilAsserted(() -> assertThat(meters.find("kafka.task.executions")
+				.tags("backend", "rabbitmq", "queue", this.queue, "outcome", "dead_lettered")
+				.counters()).extracting((counter) -> counter.getId().getTag("task") + "=" + counter.count())
+				.containsExactlyInAnyOrder("unknown=3.0", "it.count=1.0"));
 			assertThat(deadLetters).allSatisfy((message) -> {
 				assertThat((String) message.getMessageProperties().getHeader(RabbitDeadLetters.MESSAGE)).isNotBlank();
 				assertThat((String) message.getMessageProperties().getHeader(RabbitDeadLetters.ORIGINAL_QUEUE))
@@ -175,8 +204,10 @@ class RabbitRoutingIntegrationTests {
 	}
 
 	@Test
-	void whenConsumerIsDrainedThenItTakesWhatIsLeftAndStops() throws Exception {
-		try (ConfigurableApplicationContext app = this.apps.start(routeQueueToRabbit(), consumeQueue())) {
+	void whenConsumerIsDrainedThenItTakesWhatIsLeftAndStopsAndTheQueueDepthShowsWhatWaited() throws Exception {
+		try (ConfigurableApplicationContext app = this.apps.start(routeQueueToRabbit(), consumeQueue(),
+				"kafka-task.metrics.refresh-interval=200ms")) {
+			MeterRegistry meters = app.getBean(MeterRegistry.class);
 			TaskConsumer consumer = app.getBean(TaskConsumers.class).consumer(Backend.RABBITMQ, this.queue);
 			assertThat(consumer.state()).isEqualTo(ConsumerState.RUNNING);
 			consumer.pause();
@@ -187,10 +218,13 @@ class RabbitRoutingIntegrationTests {
 			}
 			assertThat(this.admin.getQueueInfo(this.queue).getMessageCount()).isEqualTo(20);
 			assertThat(this.apps.journal().distinctRuns()).isZero();
+			assertThat(consumer.backlog()).isEqualTo(20);
+			await().atMost(TIMEOUT).until(() -> depth(meters) == 20);
 			consumer.drain();
 			await().atMost(TIMEOUT).until(() -> consumer.state() == ConsumerState.STOPPED);
 			assertThat(this.apps.journal().distinctRuns()).isEqualTo(20);
 			assertThat(this.admin.getQueueInfo(this.queue).getMessageCount()).isZero();
+			await().atMost(TIMEOUT).until(() -> depth(meters) == 0);
 		}
 	}
 
@@ -221,6 +255,10 @@ class RabbitRoutingIntegrationTests {
 			await().atMost(TIMEOUT).until(() -> this.apps.journal().runs("count:41") == 1);
 			assertThat(Instant.now()).isAfterOrEqualTo(eta);
 		}
+	}
+
+	private double depth(MeterRegistry meters) {
+		return meters.get("kafka.task.rabbitmq.queue.depth").tag("queue", this.queue).gauge().value();
 	}
 
 	private String routeQueueToRabbit() {
