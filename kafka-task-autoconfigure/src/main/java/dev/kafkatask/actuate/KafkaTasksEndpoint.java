@@ -59,6 +59,8 @@ public class KafkaTasksEndpoint {
 
 	private final TaskOwners owners;
 
+	private final String defaultQueue;
+
 	/**
 	 * Create the endpoint.
 	 * @param registry the registered tasks
@@ -68,11 +70,14 @@ public class KafkaTasksEndpoint {
 	 * {@code reload}
 	 * @param options the tasks' options and the option whitelist
 	 * @param owners the owners of tasks and queues
+	 * @param defaultQueue the queue of tasks that name none
 	 */
 	public KafkaTasksEndpoint(TaskRegistry registry, TaskRouter router, TaskConsumers consumers,
-			Supplier<RoutingRules> configuredRules, TaskOptionResolver options, TaskOwners owners) {
+			Supplier<RoutingRules> configuredRules, TaskOptionResolver options, TaskOwners owners,
+			String defaultQueue) {
 		this.options = options;
 		this.owners = owners;
+		this.defaultQueue = defaultQueue;
 		this.registry = registry;
 		this.router = router;
 		this.consumers = consumers;
@@ -85,7 +90,7 @@ public class KafkaTasksEndpoint {
 			.stream()
 			.sorted(java.util.Comparator.comparing(TaskDefinition::name))
 			.map((task) -> new TaskDescriptor(task.name(), task.queue(),
-					this.owners.ofTask(task.name(), (task.queue() != null) ? task.queue() : ""),
+					this.owners.ofTask(task.name(), (task.queue() != null) ? task.queue() : this.defaultQueue),
 					task.threads().name().toLowerCase(Locale.ROOT), task.methodDescription(), options(task.name()),
 					this.options.policy(task.name()).name().toLowerCase(Locale.ROOT).replace('_', '-')))
 			.toList();

@@ -30,8 +30,10 @@ public final class KafkaTaskEndpointAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	KafkaTasksEndpoint kafkaTasksEndpoint(TaskRegistry registry, TaskRouter router, TaskConsumers consumers,
-			RoutingRulesRefresher refresher, TaskOptionResolver options, TaskOwners owners) {
-		return new KafkaTasksEndpoint(registry, router, consumers, refresher, options, owners);
+			RoutingRulesRefresher refresher, TaskOptionResolver options, TaskOwners owners,
+			KafkaTaskProperties properties) {
+		return new KafkaTasksEndpoint(registry, router, consumers, refresher, options, owners,
+				properties.getDefaultQueue());
 	}
 
 }

@@ -1,0 +1,74 @@
+package dev.kafkatask.integration;
+
+import java.time.Duration;
+
+import org.junit.jupiter.api.Test;
+
+import org.springframework.context.ConfigurableApplicationContext;
+
+import dev.kafkatask.actuate.KafkaTasksEndpoint;
+import dev.kafkatask.actuate.KafkaTasksEndpoint.ConsumerDescriptor;
+import dev.kafkatask.actuate.KafkaTasksEndpoint.TaskDescriptor;
+import dev.kafkatask.dispatch.TaskDispatcher;
+import dev.kafkatask.test.SharedKafkaBroker;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * What the {@code kafkatasks} endpoint reads, on a real broker: owners of tasks and queues, and
+ * per consumer its assignment, tasks in flight and lag.
+ *
+ * @author kafka-task
+ */
+@SharedKafkaBroker
+class KafkaTasksEndpointIntegrationTests {
+
+	private static final Duration TIMEOUT = Duration.ofSeconds(30);
+
+	private final TaskApplications apps = new TaskApplications();
+
+	@Test
+	void whenWorkWaitsBehindABlockedTaskThenTheConsumerShowsItsAssignmentInFlightAndLag() throws Exception {
+		try (ConfigurableApplicationContext app = this.apps.start("kafka-task.kafka.partitions=1",
+				"kafka-task.worker.max-in-flight=1", "kafka-task.queue-owners.default=platform",
+				"kafka-task.tasks.[it.count].owner=counting",
+				"management.endpoints.web.exposure.include=kafkatasks")) {
+			KafkaTasksEndpoint endpoint = app.getBean(KafkaTasksEndpoint.class);
+			assertThat(endpoint.kafkaTasks().tasks()).filteredOn((task) -> task.name().startsWith("it."))
+				.extracting(TaskDescriptor::name, TaskDescriptor::owner)
+				.contains(org.assertj.core.groups.Tuple.tuple("it.count", "counting"),
+						org.assertj.core.groups.Tuple.tuple("it.flaky", "reliability"),
+						org.assertj.core.groups.Tuple.tuple("it.echo", "platform"));
+			await().atMost(TIMEOUT).until(() -> !kafkaConsumer(endpoint).assignment().isEmpty());
+			TaskDispatcher dispatcher = app.getBean(TaskDispatcher.class);
+			dispatcher.dispatch("it.block", "endpoint").get();
+			dispatcher.dispatch("it.count", 1).get();
+			dispatcher.dispatch("it.count", 2).get();
+			await().atMost(TIMEOUT).untilAsserted(() -> {
+				ConsumerDescriptor consumer = kafkaConsumer(endpoint);
+				assertThat(consumer.assignment()).containsExactly(this.apps.topic("default") + "-0");
+				assertThat(consumer.inFlight()).isEqualTo(1);
+				assertThat(consumer.lag()).isEqualTo(3);
+				assertThat(consumer.owner()).isEqualTo("platform");
+				assertThat(consumer.state()).isEqualTo("running");
+			});
+			this.apps.journal().release();
+			await().atMost(TIMEOUT).untilAsserted(() -> {
+				ConsumerDescriptor consumer = kafkaConsumer(endpoint);
+				assertThat(consumer.inFlight()).isZero();
+				assertThat(consumer.lag()).isZero();
+			});
+		}
+	}
+
+	private static ConsumerDescriptor kafkaConsumer(KafkaTasksEndpoint endpoint) {
+		return endpoint.kafkaTasks()
+			.consumers()
+			.stream()
+			.filter((consumer) -> consumer.backend().equals("kafka") && consumer.queue().equals("default"))
+			.findFirst()
+			.orElseThrow();
+	}
+
+}
