@@ -5,6 +5,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.DescribeClusterOptions;
@@ -66,14 +67,20 @@ public class KafkaTaskKafkaHealthIndicator extends AbstractHealthIndicator imple
 		long millis = this.timeout.toMillis();
 		DescribeClusterResult cluster = admin()
 			.describeCluster(new DescribeClusterOptions().timeoutMs((int) Math.min(millis, Integer.MAX_VALUE)));
+		// The admin client fails the call after the timeout, with the reason: wait a little
+		// longer than that, so that its exception rather than a bare timeout is reported.
+		long wait = millis + Math.min(millis, 1000);
 		try {
-			String clusterId = cluster.clusterId().get(millis, TimeUnit.MILLISECONDS);
-			int nodes = cluster.nodes().get(millis, TimeUnit.MILLISECONDS).size();
+			String clusterId = cluster.clusterId().get(wait, TimeUnit.MILLISECONDS);
+			int nodes = cluster.nodes().get(wait, TimeUnit.MILLISECONDS).size();
 			builder.up().withDetail("clusterId", clusterId).withDetail("nodes", nodes);
 		}
 		catch (ExecutionException ex) {
 			// The Kafka exception (a timeout when no broker answers) says more than its wrapper.
 			builder.down((ex.getCause() != null) ? ex.getCause() : ex);
+		}
+		catch (TimeoutException ex) {
+			builder.down(new TimeoutException("The Kafka cluster did not answer within " + millis + " ms"));
 		}
 	}
 
