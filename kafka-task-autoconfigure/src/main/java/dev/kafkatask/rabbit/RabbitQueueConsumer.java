@@ -68,6 +68,16 @@ public final class RabbitQueueConsumer implements TaskConsumer {
 		return this.listener.inFlight();
 	}
 
+	/**
+	 * Return the listener container, for health checks and monitoring: whether it runs and
+	 * how many consumers it has. Control the consumer through this class, not through the
+	 * container.
+	 * @return the listener container
+	 */
+	public SimpleMessageListenerContainer container() {
+		return this.container;
+	}
+
 	@Override
 	public long backlog() {
 		try {
