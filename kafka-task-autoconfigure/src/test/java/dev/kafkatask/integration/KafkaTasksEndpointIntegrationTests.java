@@ -10,6 +10,7 @@ import dev.kafkatask.actuate.KafkaTasksEndpoint;
 import dev.kafkatask.actuate.KafkaTasksEndpoint.ConsumerDescriptor;
 import dev.kafkatask.actuate.KafkaTasksEndpoint.TaskDescriptor;
 import dev.kafkatask.dispatch.TaskDispatcher;
+import dev.kafkatask.kafka.listener.TaskListenerContainer;
 import dev.kafkatask.test.SharedKafkaBroker;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -59,6 +60,18 @@ class KafkaTasksEndpointIntegrationTests {
 				assertThat(consumer.inFlight()).isZero();
 				assertThat(consumer.lag()).isZero();
 			});
+		}
+	}
+
+	@Test
+	void whenAQueueWithoutPriorityIsPausedAndResumedThenNoHighPriorityTopicIsSubscribed() {
+		try (ConfigurableApplicationContext app = this.apps.start(
+				"management.endpoints.web.exposure.include=kafkatasks")) {
+			KafkaTasksEndpoint endpoint = app.getBean(KafkaTasksEndpoint.class);
+			assertThat(endpoint.consumer("kafka", "default", "pause").state()).isEqualTo("paused");
+			assertThat(endpoint.consumer("kafka", "default", "resume").state()).isEqualTo("running");
+			assertThat(app.getBean(TaskListenerContainer.class).getTopicStates())
+				.containsOnlyKeys(this.apps.topic("default"));
 		}
 	}
 

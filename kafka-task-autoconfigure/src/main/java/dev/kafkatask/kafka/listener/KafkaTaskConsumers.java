@@ -154,7 +154,11 @@ public class KafkaTaskConsumers implements ConsumerSource {
 
 		private void set(ConsumerState state) {
 			KafkaTaskConsumers.this.container.setTopicState(this.topic, state);
-			KafkaTaskConsumers.this.container.setTopicState(this.highPriorityTopic, state);
+			// Only a priority queue has a high-priority topic: subscribing to one that does
+			// not exist would only log errors.
+			if (KafkaTaskConsumers.this.container.getTopicStates().containsKey(this.highPriorityTopic)) {
+				KafkaTaskConsumers.this.container.setTopicState(this.highPriorityTopic, state);
+			}
 		}
 
 	}
