@@ -51,7 +51,9 @@ class SampleApplicationTests {
 		await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
 			String prometheus = get("/actuator/prometheus").body();
 			assertThat(prometheus).containsPattern(
-					"kafka_task_executions_total\\{[^}]*outcome=\"success\"[^}]*task=\"orders.send-receipt\"[^}]*} 5.0");
+					"kafka_task_executions_total\\{[^}]*outcome=\"success\"[^}]*owner=\"team-orders\"[^}]*task=\"orders.send-receipt\"[^}]*} 5.0");
+			assertThat(prometheus).containsPattern("kafka_task_partition_lag\\{[^}]*owner=\"team-orders\"[^}]*} 0.0");
+			assertThat(prometheus).containsPattern("kafka_task_worker_stalled\\{[^}]*} 0.0");
 			assertThat(prometheus).containsPattern(
 					"kafka_task_dispatched_total\\{[^}]*queue=\"ledger\"[^}]*task=\"ledger.record\"[^}]*} 5.0");
 			assertThat(prometheus).contains("kafka_task_execution_time_seconds_bucket");
