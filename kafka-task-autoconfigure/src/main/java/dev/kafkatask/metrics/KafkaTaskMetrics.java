@@ -52,96 +52,60 @@ public class KafkaTaskMetrics implements TaskObserver, MeterBinder, DisposableBe
 
 	@Override
 	public void routed(String task, String queue, RouteDecision decision) {
-		Counter counter = counter(KafkaTaskMeters.ROUTING_DECISIONS, task, queue, decision.backend().id(), OWNER,
-				decision.rule());
-		if (counter != null) {
-			counter.increment();
-		}
+		increment(KafkaTaskMeters.ROUTING_DECISIONS, task, queue, decision.backend().id(), OWNER, decision.rule());
 	}
 
 	@Override
 	public void dispatched(String task, String queue, Backend backend) {
-		Counter counter = counter(KafkaTaskMeters.DISPATCHED, task, queue, backend.id(), OWNER);
-		if (counter != null) {
-			counter.increment();
-		}
+		increment(KafkaTaskMeters.DISPATCHED, task, queue, backend.id(), OWNER);
 	}
 
 	@Override
 	public void dispatchFailed(String task, String queue, Backend backend, Throwable failure) {
 		Throwable cause = (failure instanceof CompletionException && failure.getCause() != null) ? failure.getCause()
 				: failure;
-		Counter counter = counter(KafkaTaskMeters.DISPATCH_FAILURES, task, queue, backend.id(), OWNER,
+		increment(KafkaTaskMeters.DISPATCH_FAILURES, task, queue, backend.id(), OWNER,
 				cause.getClass().getSimpleName());
-		if (counter != null) {
-			counter.increment();
-		}
 	}
 
 	@Override
 	public void rabbitPublished(String queue, String outcome) {
-		Counter counter = counter(KafkaTaskMeters.RABBITMQ_PUBLISHES, queue, QUEUE_OWNER, outcome);
-		if (counter != null) {
-			counter.increment();
-		}
+		increment(KafkaTaskMeters.RABBITMQ_PUBLISHES, queue, QUEUE_OWNER, outcome);
 	}
 
 	@Override
 	public void started(String task, String queue, Backend backend, Duration queueTime) {
-		Timer timer = timer(KafkaTaskMeters.QUEUE_TIME, task, queue, backend.id(), OWNER);
-		if (timer != null) {
-			timer.record(queueTime.isNegative() ? Duration.ZERO : queueTime);
-		}
+		record(KafkaTaskMeters.QUEUE_TIME, queueTime.isNegative() ? Duration.ZERO : queueTime, task, queue,
+				backend.id(), OWNER);
 	}
 
 	@Override
 	public void handled(String task, String queue, Backend backend, TaskOutcome outcome, Duration duration) {
-		Counter counter = counter(KafkaTaskMeters.EXECUTIONS, task, queue, backend.id(), OWNER, outcome.tagValue());
-		if (counter == null) {
-			return;
-		}
-		counter.increment();
+		increment(KafkaTaskMeters.EXECUTIONS, task, queue, backend.id(), OWNER, outcome.tagValue());
 		if (outcome == TaskOutcome.SUCCESS || outcome == TaskOutcome.FAILURE || outcome == TaskOutcome.RETRY) {
-			Timer timer = timer(KafkaTaskMeters.EXECUTION_TIME, task, queue, backend.id(), OWNER, outcome.tagValue());
-			if (timer != null) {
-				timer.record(duration);
-			}
+			record(KafkaTaskMeters.EXECUTION_TIME, duration, task, queue, backend.id(), OWNER, outcome.tagValue());
 		}
 	}
 
 	@Override
 	public void retryScheduled(String task, String queue, Backend backend) {
-		Counter counter = counter(KafkaTaskMeters.RETRIES, task, queue, backend.id(), OWNER);
-		if (counter != null) {
-			counter.increment();
-		}
+		increment(KafkaTaskMeters.RETRIES, task, queue, backend.id(), OWNER);
 	}
 
 	@Override
 	public void timeLimitReached(String task, String queue, Backend backend, boolean hard) {
-		Counter counter = counter(KafkaTaskMeters.TIME_LIMIT_HITS, task, queue, backend.id(), OWNER,
-				hard ? "hard" : "soft");
-		if (counter != null) {
-			counter.increment();
-		}
+		increment(KafkaTaskMeters.TIME_LIMIT_HITS, task, queue, backend.id(), OWNER, hard ? "hard" : "soft");
 	}
 
 	@Override
 	public void carrierPinned(String task, Duration duration) {
-		Timer timer = timer(KafkaTaskMeters.CARRIER_PINNED, task, TASK_OWNER);
-		if (timer != null) {
-			timer.record(duration);
-		}
+		record(KafkaTaskMeters.CARRIER_PINNED, duration, task, TASK_OWNER);
 	}
 
 	@Override
 	public void rebalanced(String group, String type, int partitions, Duration duration) {
-		Counter counter = counter(KafkaTaskMeters.REBALANCES, group, type);
-		Timer timer = timer(KafkaTaskMeters.REBALANCE_TIME, group, type);
-		if (counter != null && timer != null) {
-			counter.increment();
-			timer.record(duration);
-		}
+		increment(KafkaTaskMeters.REBALANCES, group, type);
+		record(KafkaTaskMeters.REBALANCE_TIME, duration, group, type);
 	}
 
 	/**
@@ -160,21 +124,27 @@ public class KafkaTaskMetrics implements TaskObserver, MeterBinder, DisposableBe
 	 */
 	private static final String TASK_OWNER = "\0task-owner";
 
-	private @Nullable Counter counter(KafkaTaskMeters meter, String... tagValues) {
-		return (Counter) meter(meter, tagValues, (tags) -> Counter.builder(meter.getName())
+	private void increment(KafkaTaskMeters meter, String... tagValues) {
+		Meter counter = meter(meter, tagValues, (tags) -> Counter.builder(meter.getName())
 			.description(meter.getDescription())
 			.tags(tags)
 			.register(registry()));
+		if (counter != null) {
+			((Counter) counter).increment();
+		}
 	}
 
-	private @Nullable Timer timer(KafkaTaskMeters meter, String... tagValues) {
-		return (Timer) meter(meter, tagValues, (tags) -> {
+	private void record(KafkaTaskMeters meter, Duration duration, String... tagValues) {
+		Meter timer = meter(meter, tagValues, (tags) -> {
 			Timer.Builder builder = Timer.builder(meter.getName()).description(meter.getDescription()).tags(tags);
 			if (meter == KafkaTaskMeters.EXECUTION_TIME || meter == KafkaTaskMeters.QUEUE_TIME) {
 				builder.publishPercentileHistogram();
 			}
 			return builder.register(registry());
 		});
+		if (timer != null) {
+			((Timer) timer).record(duration);
+		}
 	}
 
 	/**
