@@ -3,6 +3,7 @@ package dev.kafkatask.autoconfigure;
 import java.time.Clock;
 import java.util.Map;
 
+import io.micrometer.observation.ObservationRegistry;
 import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -25,6 +26,7 @@ import dev.kafkatask.execution.TaskRunner;
 import dev.kafkatask.execution.pinning.CarrierPinningDetector;
 import dev.kafkatask.monitor.TaskObserver;
 import dev.kafkatask.monitor.TaskOwners;
+import dev.kafkatask.observation.TaskExecutionObservationConvention;
 import dev.kafkatask.options.OptionWhitelist;
 import dev.kafkatask.options.TaskOptionResolver;
 import dev.kafkatask.routing.TaskRouter;
@@ -81,10 +83,16 @@ public final class KafkaTaskAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	TaskRunner taskRunner(TaskRegistry registry, TaskInvoker invoker, TaskOptionResolver options,
-			ObjectProvider<TaskObserver> observers, ObjectProvider<CarrierPinningDetector> pinningDetector) {
+			ObjectProvider<TaskObserver> observers, ObjectProvider<CarrierPinningDetector> pinningDetector,
+			KafkaTaskProperties properties, ObjectProvider<ObservationRegistry> observationRegistry,
+			ObjectProvider<TaskExecutionObservationConvention> observationConvention) {
 		TaskRunner runner = new TaskRunner(registry, invoker, TaskObserver.composite(observers.orderedStream().toList()),
 				options, Clock.systemUTC());
 		runner.setPinningDetector(pinningDetector.getIfAvailable());
+		if (properties.getObservation().isEnabled()) {
+			observationRegistry.ifAvailable(runner::setObservationRegistry);
+			runner.setObservationConvention(observationConvention.getIfUnique());
+		}
 		return runner;
 	}
 

@@ -2,6 +2,7 @@ package dev.kafkatask.autoconfigure;
 
 import java.time.Clock;
 
+import io.micrometer.observation.ObservationRegistry;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.beans.factory.ObjectProvider;
@@ -16,6 +17,7 @@ import dev.kafkatask.dispatch.TaskClientFactory;
 import dev.kafkatask.dispatch.TaskDispatcher;
 import dev.kafkatask.dispatch.TaskTransport;
 import dev.kafkatask.monitor.TaskObserver;
+import dev.kafkatask.observation.TaskDispatchObservationConvention;
 import dev.kafkatask.options.TaskOptionResolver;
 import dev.kafkatask.routing.TaskRouter;
 import dev.kafkatask.task.TaskRegistry;
@@ -35,12 +37,17 @@ public final class KafkaTaskDispatchAutoConfiguration {
 	TaskDispatcher taskDispatcher(TaskRegistry registry, TaskRouter router, TaskOptionResolver options,
 			ObjectProvider<TaskTransport> transports, KafkaTaskProperties properties,
 			ObjectProvider<JsonMapper> jsonMapper, ObjectProvider<TaskObserver> observers,
-			ObjectProvider<ResultBackend> results) {
+			ObjectProvider<ResultBackend> results, ObjectProvider<ObservationRegistry> observationRegistry,
+			ObjectProvider<TaskDispatchObservationConvention> observationConvention) {
 		DefaultTaskDispatcher dispatcher = new DefaultTaskDispatcher(registry, router, options,
 				transports.orderedStream().toList(), jsonMapper.getIfAvailable(JsonMapper::new),
 				properties.getDefaultQueue(), TaskObserver.composite(observers.orderedStream().toList()),
 				Clock.systemUTC());
 		dispatcher.setResultBackend(results.getIfAvailable());
+		if (properties.getObservation().isEnabled()) {
+			observationRegistry.ifAvailable(dispatcher::setObservationRegistry);
+			dispatcher.setObservationConvention(observationConvention.getIfUnique());
+		}
 		return dispatcher;
 	}
 

@@ -73,6 +73,8 @@ public class KafkaTaskProperties {
 	 */
 	private final Map<String, String> queueOwners = new LinkedHashMap<>();
 
+	private final Observation observation = new Observation();
+
 	public boolean isEnabled() {
 		return this.enabled;
 	}
@@ -817,6 +819,31 @@ public class KafkaTaskProperties {
 
 		public void setRefreshInterval(Duration refreshInterval) {
 			this.refreshInterval = refreshInterval;
+		}
+
+	}
+
+	public Observation getObservation() {
+		return this.observation;
+	}
+
+	public static class Observation {
+
+		/**
+		 * Whether dispatches and task executions are observed with the application's
+		 * ObservationRegistry, as 'kafkatask.dispatch' and 'kafkatask.execution'. With a
+		 * tracer, the trace context then travels in the task headers (W3C 'traceparent' and
+		 * 'tracestate', or what the tracer propagates) to the worker, Python Celery ones
+		 * included.
+		 */
+		private boolean enabled = true;
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
 		}
 
 	}

@@ -10,6 +10,8 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 
+import io.micrometer.observation.Observation;
+import io.micrometer.observation.ObservationRegistry;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
@@ -23,6 +25,10 @@ import org.springframework.util.Assert;
 import dev.kafkatask.codec.TaskEnvelope;
 import dev.kafkatask.monitor.TaskObserver;
 import dev.kafkatask.monitor.TaskOutcome;
+import dev.kafkatask.observation.DefaultTaskDispatchObservationConvention;
+import dev.kafkatask.observation.TaskDispatchObservationConvention;
+import dev.kafkatask.observation.TaskObservation;
+import dev.kafkatask.observation.TaskSenderContext;
 import dev.kafkatask.options.TaskOption;
 import dev.kafkatask.options.TaskOptionResolver;
 import dev.kafkatask.options.UnsupportedTaskOptionException;
@@ -40,6 +46,9 @@ import dev.kafkatask.task.TaskRegistry;
  * The queue is the one named in the options, else the registered task's own queue, else the
  * default queue. Each dispatch goes to exactly one backend, unless its rule asks for a shadow
  * copy on the other one; a shadow copy that fails is logged, and does not fail the dispatch.
+ * <p>
+ * With an {@link #setObservationRegistry ObservationRegistry}, each dispatch is observed as
+ * {@link TaskObservation#DISPATCH}, whose context is written into the task's headers.
  *
  * @author kafka-task
  */
@@ -70,6 +79,10 @@ public class DefaultTaskDispatcher implements TaskDispatcher {
 
 	private volatile @Nullable ResultBackend results;
 
+	private ObservationRegistry observationRegistry = ObservationRegistry.NOOP;
+
+	private @Nullable TaskDispatchObservationConvention observationConvention;
+
 	public DefaultTaskDispatcher(TaskRegistry registry, TaskRouter router, TaskOptionResolver options,
 			List<? extends TaskTransport> transports, JsonMapper mapper, String defaultQueue, TaskObserver observer,
 			Clock clock) {
@@ -92,6 +105,23 @@ public class DefaultTaskDispatcher implements TaskDispatcher {
 	 */
 	public void setResultBackend(@Nullable ResultBackend results) {
 		this.results = results;
+	}
+
+	/**
+	 * Set the registry that observes dispatches; a propagating tracing handler in it writes
+	 * the trace context into the headers of each task.
+	 * @param observationRegistry the registry, {@link ObservationRegistry#NOOP} by default
+	 */
+	public void setObservationRegistry(ObservationRegistry observationRegistry) {
+		this.observationRegistry = observationRegistry;
+	}
+
+	/**
+	 * Set the convention of dispatch observations.
+	 * @param observationConvention the convention, or {@code null} for the default one
+	 */
+	public void setObservationConvention(@Nullable TaskDispatchObservationConvention observationConvention) {
+		this.observationConvention = observationConvention;
 	}
 
 	@Override
@@ -142,20 +172,24 @@ public class DefaultTaskDispatcher implements TaskDispatcher {
 			decision = new RouteDecision(resolution.backend(), decision.shadow(), decision.rule() + "+options", false);
 		}
 		this.observer.routed(task, queue, decision);
+		TaskSenderContext sending = senderContext(id, task, queue, decision.backend(), options.headers());
+		Observation observation = startObservation(sending);
+		Map<String, String> headers = (sending != null) ? sending.getHeaders() : options.headers();
 		OutboundTask outbound;
 		try {
-			outbound = new OutboundTask(envelope(id, task, args, kwargs, options, resolution.options(), queue), queue,
+			outbound = new OutboundTask(envelope(id, task, args, kwargs, headers, resolution.options(), queue), queue,
 					options.key());
 		}
 		catch (JacksonException ex) {
-			return failed(task, queue, decision.backend(), new IllegalArgumentException(
+			return failed(observation, task, queue, decision.backend(), new IllegalArgumentException(
 					"Arguments of task '" + task + "' cannot be written as JSON: " + ex.getOriginalMessage(), ex));
 		}
 		TaskTransport transport = this.transports.get(decision.backend());
 		if (transport == null) {
-			return failed(task, queue, decision.backend(), new IllegalStateException("Task '" + task + "' of queue '" + queue
-					+ "' is routed to " + decision.backend() + " by rule '" + decision.rule() + "', but this application"
-					+ " has no " + decision.backend() + " transport; configured: " + this.transports.keySet()));
+			return failed(observation, task, queue, decision.backend(), new IllegalStateException("Task '" + task
+					+ "' of queue '" + queue + "' is routed to " + decision.backend() + " by rule '" + decision.rule()
+					+ "', but this application has no " + decision.backend() + " transport; configured: "
+					+ this.transports.keySet()));
 		}
 		if (decision.shadow() != null) {
 			sendShadow(outbound, decision.shadow());
@@ -169,7 +203,42 @@ public class DefaultTaskDispatcher implements TaskDispatcher {
 			else {
 				this.observer.dispatched(task, queue, backend);
 			}
+			stop(observation, failure);
 		});
+	}
+
+	/**
+	 * Return the sender context of a dispatch, or {@code null} when dispatches are not
+	 * observed: then the task's headers are not even copied.
+	 */
+	private @Nullable TaskSenderContext senderContext(String id, String task, String queue, Backend backend,
+			Map<String, String> headers) {
+		return this.observationRegistry.isNoop() ? null : new TaskSenderContext(id, task, queue, backend, headers);
+	}
+
+	/**
+	 * Start the observation of a dispatch; a propagating handler writes the trace context
+	 * into the context's headers as it starts.
+	 */
+	private Observation startObservation(@Nullable TaskSenderContext sending) {
+		if (sending == null) {
+			return Observation.NOOP;
+		}
+		return TaskObservation.DISPATCH.start(this.observationConvention,
+				DefaultTaskDispatchObservationConvention.INSTANCE, () -> sending, this.observationRegistry);
+	}
+
+	private static void stop(Observation observation, @Nullable Throwable failure) {
+		if (failure != null) {
+			observation.error(failure);
+		}
+		observation.stop();
+	}
+
+	private CompletableFuture<DispatchReceipt> failed(Observation observation, String task, String queue,
+			Backend backend, RuntimeException failure) {
+		stop(observation, failure);
+		return failed(task, queue, backend, failure);
 	}
 
 	private CompletableFuture<DispatchReceipt> failed(String task, String queue, Backend backend,
@@ -214,8 +283,8 @@ public class DefaultTaskDispatcher implements TaskDispatcher {
 	}
 
 	private TaskEnvelope envelope(String id, String task, List<? extends @Nullable Object> args,
-			Map<String, ? extends @Nullable Object> kwargs, TaskOptions options, Map<TaskOption, JsonNode> resolved,
-			String queue) {
+			Map<String, ? extends @Nullable Object> kwargs, Map<String, String> headers,
+			Map<TaskOption, JsonNode> resolved, String queue) {
 		List<JsonNode> argNodes = new ArrayList<>(args.size());
 		for (Object arg : args) {
 			argNodes.add(toNode(arg));
@@ -230,8 +299,7 @@ public class DefaultTaskDispatcher implements TaskDispatcher {
 			}
 		});
 		optionNodes.put(TaskOption.QUEUE.celeryName(), JsonNodeFactory.instance.stringNode(queue));
-		return new TaskEnvelope(id, task, argNodes, kwargNodes, optionNodes, options.headers(), this.clock.instant(),
-				0);
+		return new TaskEnvelope(id, task, argNodes, kwargNodes, optionNodes, headers, this.clock.instant(), 0);
 	}
 
 	private JsonNode toNode(@Nullable Object value) {

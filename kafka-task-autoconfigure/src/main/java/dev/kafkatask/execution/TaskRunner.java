@@ -10,6 +10,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
+import io.micrometer.observation.Observation;
+import io.micrometer.observation.ObservationRegistry;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
@@ -20,6 +22,10 @@ import dev.kafkatask.codec.TaskEnvelope;
 import dev.kafkatask.execution.pinning.CarrierPinningDetector;
 import dev.kafkatask.monitor.TaskObserver;
 import dev.kafkatask.monitor.TaskOutcome;
+import dev.kafkatask.observation.DefaultTaskExecutionObservationConvention;
+import dev.kafkatask.observation.TaskExecutionObservationConvention;
+import dev.kafkatask.observation.TaskObservation;
+import dev.kafkatask.observation.TaskReceiverContext;
 import dev.kafkatask.options.TaskOption;
 import dev.kafkatask.options.TaskOptionResolver;
 import dev.kafkatask.routing.Backend;
@@ -32,6 +38,10 @@ import dev.kafkatask.task.TaskRetry;
  * Runs decoded tasks, whichever backend they came from: finds the task, binds its arguments
  * ({@link #prepare}) and calls it on the calling thread ({@link #run}), counting the outcome
  * and attributing carrier pinning to it.
+ * <p>
+ * With an {@link #setObservationRegistry ObservationRegistry}, each run is observed as
+ * {@link TaskObservation#EXECUTION}, in scope on the task's thread, continuing the trace
+ * whose context came in the task's headers.
  *
  * @author kafka-task
  */
@@ -50,6 +60,10 @@ public class TaskRunner {
 	private final Clock clock;
 
 	private volatile @Nullable CarrierPinningDetector pinningDetector;
+
+	private ObservationRegistry observationRegistry = ObservationRegistry.NOOP;
+
+	private @Nullable TaskExecutionObservationConvention observationConvention;
 
 	private final Map<String, RetryPolicy> retryPolicies = new ConcurrentHashMap<>();
 
@@ -78,6 +92,23 @@ public class TaskRunner {
 	 */
 	public void setPinningDetector(@Nullable CarrierPinningDetector pinningDetector) {
 		this.pinningDetector = pinningDetector;
+	}
+
+	/**
+	 * Set the registry that observes runs; a propagating tracing handler in it continues
+	 * the trace whose context came in the task's headers.
+	 * @param observationRegistry the registry, {@link ObservationRegistry#NOOP} by default
+	 */
+	public void setObservationRegistry(ObservationRegistry observationRegistry) {
+		this.observationRegistry = observationRegistry;
+	}
+
+	/**
+	 * Set the convention of execution observations.
+	 * @param observationConvention the convention, or {@code null} for the default one
+	 */
+	public void setObservationConvention(@Nullable TaskExecutionObservationConvention observationConvention) {
+		this.observationConvention = observationConvention;
 	}
 
 	/**
@@ -198,18 +229,34 @@ public class TaskRunner {
 		if (detector != null) {
 			detector.register(thread, prepared.task().name());
 		}
+		Observation observation = startObservation(prepared.context());
+		Observation.Scope scope = observation.isNoop() ? null : observation.openScope();
 		try {
 			returned[0] = this.invoker.invoke(prepared.task(), prepared.arguments());
 			return null;
 		}
 		catch (Exception | Error ex) {
+			observation.error(ex);
 			return ex;
 		}
 		finally {
+			if (scope != null) {
+				scope.close();
+			}
+			observation.stop();
 			if (detector != null) {
 				detector.unregister(thread);
 			}
 		}
+	}
+
+	private Observation startObservation(TaskContext context) {
+		ObservationRegistry registry = this.observationRegistry;
+		if (registry.isNoop()) {
+			return Observation.NOOP;
+		}
+		return TaskObservation.EXECUTION.start(this.observationConvention,
+				DefaultTaskExecutionObservationConvention.INSTANCE, () -> new TaskReceiverContext(context), registry);
 	}
 
 	private RunResult failed(PreparedTask prepared, Throwable ex, Duration duration) {

@@ -1,19 +1,33 @@
 package dev.kafkatask.autoconfigure;
 
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.micrometer.observation.Observation;
+import io.micrometer.observation.ObservationHandler;
+import io.micrometer.observation.ObservationRegistry;
 import org.junit.jupiter.api.Test;
+import tools.jackson.databind.node.JsonNodeFactory;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.kafka.autoconfigure.KafkaAutoConfiguration;
+import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 import dev.kafkatask.codec.EnvelopeCodec;
+import dev.kafkatask.codec.TaskEnvelope;
 import dev.kafkatask.dispatch.TaskClientFactory;
 import dev.kafkatask.dispatch.TaskDispatcher;
+import dev.kafkatask.dispatch.TaskOptions;
+import dev.kafkatask.execution.RunResult;
 import dev.kafkatask.execution.TaskInvoker;
+import dev.kafkatask.execution.TaskRunner;
 import dev.kafkatask.kafka.KafkaTaskTransport;
 import dev.kafkatask.kafka.TopicProvisioner;
 import dev.kafkatask.execution.pinning.CarrierPinningDetector;
@@ -24,7 +38,9 @@ import dev.kafkatask.kafka.listener.StallDetector;
 import dev.kafkatask.metrics.KafkaTaskMetrics;
 import dev.kafkatask.metrics.KafkaTaskStateMetrics;
 import dev.kafkatask.monitor.TaskOwners;
+import dev.kafkatask.observation.TaskExecutionObservationConvention;
 import dev.kafkatask.options.TaskOptionResolver;
+import dev.kafkatask.routing.Backend;
 import dev.kafkatask.task.KafkaTask;
 import dev.kafkatask.task.TaskRegistrationException;
 import dev.kafkatask.task.TaskRegistry;
@@ -189,6 +205,72 @@ class KafkaTaskAutoConfigurationTests {
 				.isInstanceOf(TaskRegistrationException.class)
 				.hasMessageContaining(BadTasks.class.getName() + ".work(..)");
 		});
+	}
+
+	@Test
+	void whenObservationRegistryIsPresentThenRunsAndDispatchesAreObservedWithTheUsersConvention() {
+		List<String> observed = new CopyOnWriteArrayList<>();
+		this.contextRunner.withUserConfiguration(TasksConfiguration.class)
+			.withPropertyValues("kafka-task.worker.enabled=false",
+					"kafka-task.routing.tasks.[GoodTasks.work].backend=rabbitmq")
+			.withBean(ObservationRegistry.class, () -> recordingRegistry(observed))
+			.withBean(TaskExecutionObservationConvention.class, () -> new TaskExecutionObservationConvention() {
+
+				@Override
+				public String getName() {
+					return "custom.execution";
+				}
+
+			})
+			.run((context) -> {
+				runAndDispatch(context);
+				assertThat(observed).containsExactly("custom.execution", "kafkatask.dispatch");
+			});
+	}
+
+	@Test
+	void whenObservationIsDisabledThenRunsAndDispatchesAreNotObserved() {
+		List<String> observed = new CopyOnWriteArrayList<>();
+		this.contextRunner.withUserConfiguration(TasksConfiguration.class)
+			.withPropertyValues("kafka-task.worker.enabled=false",
+					"kafka-task.routing.tasks.[GoodTasks.work].backend=rabbitmq", "kafka-task.observation.enabled=false")
+			.withBean(ObservationRegistry.class, () -> recordingRegistry(observed))
+			.run((context) -> {
+				runAndDispatch(context);
+				assertThat(observed).isEmpty();
+			});
+	}
+
+	/**
+	 * Run the task once, and dispatch it to RabbitMQ, which this application has no
+	 * transport for: a dispatch observed to its (failed) end at once.
+	 */
+	private static void runAndDispatch(AssertableApplicationContext context) {
+		TaskRunner runner = context.getBean(TaskRunner.class);
+		TaskEnvelope envelope = new TaskEnvelope("observed-1", "GoodTasks.work",
+				List.of(JsonNodeFactory.instance.stringNode("x")), Map.of(), Map.of(), Map.of(), Instant.now(), 0);
+		assertThat(runner.run(runner.prepare(envelope, "default", Backend.KAFKA)).status())
+			.isEqualTo(RunResult.Status.SUCCEEDED);
+		assertThat(context.getBean(TaskDispatcher.class)
+			.dispatch("GoodTasks.work", List.of("x"), Map.of(), TaskOptions.none())).isCompletedExceptionally();
+	}
+
+	private static ObservationRegistry recordingRegistry(List<String> observed) {
+		ObservationRegistry registry = ObservationRegistry.create();
+		registry.observationConfig().observationHandler(new ObservationHandler<>() {
+
+			@Override
+			public boolean supportsContext(Observation.Context context) {
+				return true;
+			}
+
+			@Override
+			public void onStop(Observation.Context context) {
+				observed.add(context.getName());
+			}
+
+		});
+		return registry;
 	}
 
 	@Configuration(proxyBeanMethods = false)

@@ -40,12 +40,24 @@ final class TaskApplications {
 	}
 
 	ConfigurableApplicationContext start(String... properties) {
+		return start(new Class<?>[0], properties);
+	}
+
+	/**
+	 * Start an application with configurations of the test's own beside the usual ones.
+	 * @param configurations the test's configurations
+	 * @param properties the properties
+	 * @return the running application
+	 */
+	ConfigurableApplicationContext start(Class<?>[] configurations, String... properties) {
 		List<String> all = new ArrayList<>(List.of("kafka-task.kafka.topic-prefix=" + this.prefix,
 				"kafka-task.worker.group-id=" + groupId(), "kafka-task.worker.commit-interval=100ms",
 				"kafka-task.worker.poll-timeout=200ms", "kafka-task.kafka.partitions=3", "spring.main.banner-mode=off",
 				"kafka-task.worker.pinning.enabled=false"));
 		all.addAll(List.of(properties));
-		return new SpringApplicationBuilder(App.class).web(WebApplicationType.NONE)
+		List<Class<?>> sources = new ArrayList<>(List.of(App.class));
+		sources.addAll(List.of(configurations));
+		return new SpringApplicationBuilder(sources.toArray(Class<?>[]::new)).web(WebApplicationType.NONE)
 			.initializers((context) -> context.getBeanFactory().registerSingleton("taskJournal", this.journal))
 			.properties(all.toArray(String[]::new))
 			.run();
