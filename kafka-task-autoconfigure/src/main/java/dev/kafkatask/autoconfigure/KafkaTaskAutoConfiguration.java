@@ -7,6 +7,7 @@ import io.micrometer.observation.ObservationRegistry;
 import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.json.JsonMapper;
 
+import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.config.BeanDefinition;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -85,11 +86,11 @@ public final class KafkaTaskAutoConfiguration {
 	TaskRunner taskRunner(TaskRegistry registry, TaskInvoker invoker, TaskOptionResolver options,
 			ObjectProvider<TaskObserver> observers, ObjectProvider<CarrierPinningDetector> pinningDetector,
 			KafkaTaskProperties properties, ObjectProvider<ObservationRegistry> observationRegistry,
-			ObjectProvider<TaskExecutionObservationConvention> observationConvention) {
+			ObjectProvider<TaskExecutionObservationConvention> observationConvention, ListableBeanFactory beanFactory) {
 		TaskRunner runner = new TaskRunner(registry, invoker, TaskObserver.composite(observers.orderedStream().toList()),
 				options, Clock.systemUTC());
 		runner.setPinningDetector(pinningDetector.getIfAvailable());
-		if (properties.getObservation().isEnabled()) {
+		if (TaskObservations.enabled(properties, beanFactory)) {
 			observationRegistry.ifAvailable(runner::setObservationRegistry);
 			runner.setObservationConvention(observationConvention.getIfUnique());
 		}

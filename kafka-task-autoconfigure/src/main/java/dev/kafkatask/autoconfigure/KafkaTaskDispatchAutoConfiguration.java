@@ -5,6 +5,7 @@ import java.time.Clock;
 import io.micrometer.observation.ObservationRegistry;
 import tools.jackson.databind.json.JsonMapper;
 
+import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
@@ -38,13 +39,13 @@ public final class KafkaTaskDispatchAutoConfiguration {
 			ObjectProvider<TaskTransport> transports, KafkaTaskProperties properties,
 			ObjectProvider<JsonMapper> jsonMapper, ObjectProvider<TaskObserver> observers,
 			ObjectProvider<ResultBackend> results, ObjectProvider<ObservationRegistry> observationRegistry,
-			ObjectProvider<TaskDispatchObservationConvention> observationConvention) {
+			ObjectProvider<TaskDispatchObservationConvention> observationConvention, ListableBeanFactory beanFactory) {
 		DefaultTaskDispatcher dispatcher = new DefaultTaskDispatcher(registry, router, options,
 				transports.orderedStream().toList(), jsonMapper.getIfAvailable(JsonMapper::new),
 				properties.getDefaultQueue(), TaskObserver.composite(observers.orderedStream().toList()),
 				Clock.systemUTC());
 		dispatcher.setResultBackend(results.getIfAvailable());
-		if (properties.getObservation().isEnabled()) {
+		if (TaskObservations.enabled(properties, beanFactory)) {
 			observationRegistry.ifAvailable(dispatcher::setObservationRegistry);
 			dispatcher.setObservationConvention(observationConvention.getIfUnique());
 		}

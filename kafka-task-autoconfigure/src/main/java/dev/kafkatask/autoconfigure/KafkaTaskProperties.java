@@ -834,15 +834,15 @@ public class KafkaTaskProperties {
 		 * ObservationRegistry, as 'kafkatask.dispatch' and 'kafkatask.execution'. With a
 		 * tracer, the trace context then travels in the task headers (W3C 'traceparent' and
 		 * 'tracestate', or what the tracer propagates) to the worker, Python Celery ones
-		 * included.
+		 * included. Defaults to whether the application has a Micrometer Tracing 'Tracer'.
 		 */
-		private boolean enabled = true;
+		private @Nullable Boolean enabled;
 
-		public boolean isEnabled() {
+		public @Nullable Boolean getEnabled() {
 			return this.enabled;
 		}
 
-		public void setEnabled(boolean enabled) {
+		public void setEnabled(@Nullable Boolean enabled) {
 			this.enabled = enabled;
 		}
 

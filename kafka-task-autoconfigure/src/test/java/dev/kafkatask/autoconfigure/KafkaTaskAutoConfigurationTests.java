@@ -10,6 +10,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationHandler;
 import io.micrometer.observation.ObservationRegistry;
+import io.micrometer.tracing.Tracer;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.node.JsonNodeFactory;
 
@@ -208,12 +209,13 @@ class KafkaTaskAutoConfigurationTests {
 	}
 
 	@Test
-	void whenObservationRegistryIsPresentThenRunsAndDispatchesAreObservedWithTheUsersConvention() {
+	void whenTheApplicationHasATracerThenRunsAndDispatchesAreObservedWithTheUsersConvention() {
 		List<String> observed = new CopyOnWriteArrayList<>();
 		this.contextRunner.withUserConfiguration(TasksConfiguration.class)
 			.withPropertyValues("kafka-task.worker.enabled=false",
 					"kafka-task.routing.tasks.[GoodTasks.work].backend=rabbitmq")
 			.withBean(ObservationRegistry.class, () -> recordingRegistry(observed))
+			.withBean(Tracer.class, () -> Tracer.NOOP)
 			.withBean(TaskExecutionObservationConvention.class, () -> new TaskExecutionObservationConvention() {
 
 				@Override
@@ -229,12 +231,30 @@ class KafkaTaskAutoConfigurationTests {
 	}
 
 	@Test
+	void whenTheApplicationHasNoTracerThenRunsAndDispatchesAreObservedOnlyIfEnabled() {
+		List<String> observed = new CopyOnWriteArrayList<>();
+		ApplicationContextRunner withoutTracer = this.contextRunner.withUserConfiguration(TasksConfiguration.class)
+			.withPropertyValues("kafka-task.worker.enabled=false",
+					"kafka-task.routing.tasks.[GoodTasks.work].backend=rabbitmq")
+			.withBean(ObservationRegistry.class, () -> recordingRegistry(observed));
+		withoutTracer.run((context) -> {
+			runAndDispatch(context);
+			assertThat(observed).isEmpty();
+		});
+		withoutTracer.withPropertyValues("kafka-task.observation.enabled=true").run((context) -> {
+			runAndDispatch(context);
+			assertThat(observed).containsExactly("kafkatask.execution", "kafkatask.dispatch");
+		});
+	}
+
+	@Test
 	void whenObservationIsDisabledThenRunsAndDispatchesAreNotObserved() {
 		List<String> observed = new CopyOnWriteArrayList<>();
 		this.contextRunner.withUserConfiguration(TasksConfiguration.class)
 			.withPropertyValues("kafka-task.worker.enabled=false",
 					"kafka-task.routing.tasks.[GoodTasks.work].backend=rabbitmq", "kafka-task.observation.enabled=false")
 			.withBean(ObservationRegistry.class, () -> recordingRegistry(observed))
+			.withBean(Tracer.class, () -> Tracer.NOOP)
 			.run((context) -> {
 				runAndDispatch(context);
 				assertThat(observed).isEmpty();
