@@ -109,9 +109,15 @@ public final class RabbitQueueConsumer implements TaskConsumer {
 		transition(ConsumerState.STOPPED);
 	}
 
+	/**
+	 * Move to a state. The state changes after the container started, and before it stops:
+	 * whoever reads the state (health) never sees a consumer that should run without a
+	 * running container, except when it really lost it.
+	 */
 	private void transition(ConsumerState target) {
 		this.lock.lock();
 		try {
+			ConsumerState previous = this.state;
 			if (target == ConsumerState.RUNNING || target == ConsumerState.DRAINING) {
 				this.queues.declare(this.queue);
 				this.queues.declareDeadLetters(this.queue);
@@ -119,14 +125,17 @@ public final class RabbitQueueConsumer implements TaskConsumer {
 					this.container.start();
 				}
 				this.quietChecks = 0;
+				this.state = target;
 			}
-			else if (this.container.isRunning()) {
-				this.container.stop();
+			else {
+				this.state = target;
+				if (this.container.isRunning()) {
+					this.container.stop();
+				}
 			}
-			if (this.state != target) {
-				logger.info("RabbitMQ consumer of queue '" + this.queue + "': " + this.state + " -> " + target);
+			if (previous != target) {
+				logger.info("RabbitMQ consumer of queue '" + this.queue + "': " + previous + " -> " + target);
 			}
-			this.state = target;
 		}
 		finally {
 			this.lock.unlock();
@@ -150,14 +159,16 @@ public final class RabbitQueueConsumer implements TaskConsumer {
 			if (this.quietChecks < 2) {
 				return;
 			}
+			// Stopped first, as for any stop: the container stops on purpose.
+			this.state = ConsumerState.STOPPED;
 			this.container.stop();
 			if (this.queues.depth(this.queue) > 0) {
 				this.container.start();
+				this.state = ConsumerState.DRAINING;
 				this.quietChecks = 0;
 				return;
 			}
 			logger.info("RabbitMQ consumer of queue '" + this.queue + "' drained the queue: DRAINING -> STOPPED");
-			this.state = ConsumerState.STOPPED;
 		}
 		finally {
 			this.lock.unlock();

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.net.ServerSocket;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -25,6 +26,8 @@ import dev.kafkatask.actuate.KafkaTaskKafkaHealthIndicator;
 import dev.kafkatask.actuate.KafkaTaskRabbitHealthIndicator;
 import dev.kafkatask.consumer.TaskConsumer;
 import dev.kafkatask.consumer.TaskConsumers;
+import dev.kafkatask.dispatch.TaskDispatcher;
+import dev.kafkatask.dispatch.TaskOptions;
 import dev.kafkatask.rabbit.RabbitQueueConsumer;
 import dev.kafkatask.routing.Backend;
 import dev.kafkatask.test.SharedKafkaBroker;
@@ -156,6 +159,26 @@ class BackendHealthIntegrationTests {
 				assertThat(health.getStatus()).isEqualTo(Status.UP);
 				assertThat(health.getDetails()).containsEntry("state", "paused").containsEntry("activeConsumers", 0);
 			});
+		}
+	}
+
+	@Test
+	void whenQueueConsumerIsPausedWhileATaskStillRunsThenItIsUpAndPausedAtOnce() throws Exception {
+		try (ConfigurableApplicationContext app = this.apps.start(routeQueueToRabbit(), consumeQueue(),
+				"kafka-task.rabbitmq.concurrency=1")) {
+			TaskConsumer consumer = app.getBean(TaskConsumers.class).consumer(Backend.RABBITMQ, this.queue);
+			app.getBean(TaskDispatcher.class)
+				.dispatch("it.block", List.of("pause"), Map.of(), TaskOptions.none().withQueue(this.queue))
+				.get();
+			await().atMost(TIMEOUT).until(() -> consumer.inFlight() == 1);
+			// Pausing waits for the running task: the container is stopping all that time.
+			Thread pausing = Thread.ofVirtual().start(consumer::pause);
+			await().atMost(TIMEOUT).until(() -> !((RabbitQueueConsumer) consumer).container().isActive());
+			assertThat(queueHealth(app, this.queue).getStatus()).isEqualTo(Status.UP);
+			assertThat(queueHealth(app, this.queue).getDetails()).containsEntry("state", "paused");
+			this.apps.journal().release();
+			pausing.join(TIMEOUT);
+			assertThat(queueHealth(app, this.queue).getStatus()).isEqualTo(Status.UP);
 		}
 	}
 
