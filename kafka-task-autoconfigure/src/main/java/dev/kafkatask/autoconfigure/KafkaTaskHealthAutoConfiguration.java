@@ -8,26 +8,37 @@ import org.springframework.boot.health.autoconfigure.contributor.ConditionalOnEn
 import org.springframework.boot.health.contributor.AbstractHealthIndicator;
 import org.springframework.context.annotation.Bean;
 
+import dev.kafkatask.actuate.KafkaTaskDelaysHealthIndicator;
 import dev.kafkatask.actuate.KafkaTaskWorkerHealthIndicator;
+import dev.kafkatask.kafka.listener.DelayForwarder;
 import dev.kafkatask.kafka.listener.StallDetector;
 import dev.kafkatask.kafka.listener.TaskListenerContainer;
 
 /**
- * Auto-configuration of the health of kafka-task's Kafka worker, with its stall detector.
+ * Auto-configuration of the health of kafka-task's Kafka consumers: the worker, with its
+ * stall detector ({@code kafkaTaskWorker}), and the delay forwarder ({@code kafkaTaskDelays}).
  *
  * @author kafka-task
  */
 @AutoConfiguration(after = KafkaTaskKafkaAutoConfiguration.class)
 @ConditionalOnClass(AbstractHealthIndicator.class)
 @ConditionalOnBean({ TaskListenerContainer.class, StallDetector.class })
-@ConditionalOnEnabledHealthIndicator("kafkaTaskWorker")
 public final class KafkaTaskHealthAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean(name = "kafkaTaskWorkerHealthIndicator")
+	@ConditionalOnEnabledHealthIndicator("kafkaTaskWorker")
 	KafkaTaskWorkerHealthIndicator kafkaTaskWorkerHealthIndicator(TaskListenerContainer container,
 			StallDetector stalls) {
 		return new KafkaTaskWorkerHealthIndicator(container, stalls);
+	}
+
+	@Bean
+	@ConditionalOnBean(DelayForwarder.class)
+	@ConditionalOnMissingBean(name = "kafkaTaskDelaysHealthIndicator")
+	@ConditionalOnEnabledHealthIndicator("kafkaTaskDelays")
+	KafkaTaskDelaysHealthIndicator kafkaTaskDelaysHealthIndicator(DelayForwarder forwarder) {
+		return new KafkaTaskDelaysHealthIndicator(forwarder);
 	}
 
 }

@@ -14,11 +14,13 @@ import org.springframework.boot.kafka.autoconfigure.KafkaAutoConfiguration;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
+import dev.kafkatask.actuate.KafkaTaskDelaysHealthIndicator;
 import dev.kafkatask.actuate.KafkaTaskKafkaHealthIndicator;
 import dev.kafkatask.actuate.KafkaTaskRabbitConsumersHealthContributor;
 import dev.kafkatask.actuate.KafkaTaskRabbitHealthIndicator;
 import dev.kafkatask.actuate.KafkaTaskWorkerHealthIndicator;
 import dev.kafkatask.test.SharedKafkaBroker;
+import dev.kafkatask.test.TestKafka;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -62,6 +64,26 @@ class KafkaTaskHealthAutoConfigurationTests {
 			assertThat(context).doesNotHaveBean(KafkaTaskWorkerHealthIndicator.class);
 			assertThat(context).hasSingleBean(KafkaTaskKafkaHealthIndicator.class);
 			assertThat(context).hasSingleBean(KafkaTaskRabbitHealthIndicator.class);
+		});
+	}
+
+	@Test
+	void whenTheWorkerRunsThenItAndItsDelayForwarderHaveHealthEachSwitchedOffOnItsOwn() {
+		ApplicationContextRunner withWorker = this.contextRunner.withPropertyValues("kafka-task.worker.enabled=true",
+				"spring.kafka.bootstrap-servers=" + TestKafka.bootstrapServers());
+		withWorker.run((context) -> {
+			assertThat(context).hasSingleBean(KafkaTaskWorkerHealthIndicator.class);
+			assertThat(context).hasSingleBean(KafkaTaskDelaysHealthIndicator.class);
+			assertThat(context.getBean(HealthContributorRegistry.class).getContributor("kafkaTaskDelays"))
+				.isSameAs(context.getBean(KafkaTaskDelaysHealthIndicator.class));
+		});
+		withWorker.withPropertyValues("management.health.kafkaTaskDelays.enabled=false").run((context) -> {
+			assertThat(context).hasSingleBean(KafkaTaskWorkerHealthIndicator.class);
+			assertThat(context).doesNotHaveBean(KafkaTaskDelaysHealthIndicator.class);
+		});
+		withWorker.withPropertyValues("management.health.kafkaTaskWorker.enabled=false").run((context) -> {
+			assertThat(context).doesNotHaveBean(KafkaTaskWorkerHealthIndicator.class);
+			assertThat(context).hasSingleBean(KafkaTaskDelaysHealthIndicator.class);
 		});
 	}
 

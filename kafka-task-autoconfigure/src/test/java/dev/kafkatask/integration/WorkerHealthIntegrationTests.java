@@ -9,6 +9,7 @@ import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.Status;
 import org.springframework.context.ConfigurableApplicationContext;
 
+import dev.kafkatask.actuate.KafkaTaskDelaysHealthIndicator;
 import dev.kafkatask.actuate.KafkaTaskWorkerHealthIndicator;
 import dev.kafkatask.dispatch.TaskDispatcher;
 import dev.kafkatask.kafka.listener.TaskListenerContainer;
@@ -40,6 +41,7 @@ class WorkerHealthIntegrationTests {
 			KafkaTaskWorkerHealthIndicator health = app.getBean(KafkaTaskWorkerHealthIndicator.class);
 			assertThat(health.health().getStatus()).isEqualTo(Status.UP);
 			assertThat(stalled(meters)).isZero();
+			assertThat(app.getBean(KafkaTaskDelaysHealthIndicator.class).health().getStatus()).isEqualTo(Status.UP);
 			TaskDispatcher dispatcher = app.getBean(TaskDispatcher.class);
 			dispatcher.dispatch("it.block", "stall").get();
 			for (int i = 0; i < 3; i++) {

@@ -55,6 +55,8 @@ public class DelayForwarder implements SmartLifecycle {
 
 	private volatile boolean running;
 
+	private volatile @Nullable Throwable failure;
+
 	private volatile @Nullable Consumer<String, byte[]> consumer;
 
 	private @Nullable Thread thread;
@@ -72,6 +74,7 @@ public class DelayForwarder implements SmartLifecycle {
 
 	@Override
 	public void start() {
+		this.failure = null;
 		this.running = true;
 		this.thread = Thread.ofPlatform().name("kafka-task-delays-" + this.groupId).start(this::run);
 	}
@@ -94,6 +97,23 @@ public class DelayForwarder implements SmartLifecycle {
 	@Override
 	public boolean isRunning() {
 		return this.running;
+	}
+
+	/**
+	 * Return why the forwarder's consumer thread stopped on its own, if it did: then no
+	 * delayed task (countdown, eta, retry, rate-limited) reaches its queue any more.
+	 * @return the failure, or {@code null}
+	 */
+	public @Nullable Throwable getFailure() {
+		return this.failure;
+	}
+
+	/**
+	 * Return the forwarder's consumer group.
+	 * @return the group id
+	 */
+	public String getGroupId() {
+		return this.groupId;
 	}
 
 	@Override
@@ -131,8 +151,12 @@ public class DelayForwarder implements SmartLifecycle {
 				forward(delays, records, resumeAt);
 			}
 		}
-		catch (RuntimeException ex) {
+		catch (RuntimeException | Error ex) {
+			this.failure = ex;
 			logger.error("Delay forwarder of group '" + this.groupId + "' stopped unexpectedly", ex);
+			if (ex instanceof Error error) {
+				throw error;
+			}
 		}
 		finally {
 			this.consumer = null;
