@@ -2,13 +2,11 @@ package dev.kafkatask.kafka.listener;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -17,7 +15,6 @@ import java.util.function.Predicate;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.apache.kafka.clients.consumer.Consumer;
-import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
@@ -50,10 +47,6 @@ final class PollLoop implements Runnable {
 
 	private static final int MAX_WAKEUP_RETRIES = 100;
 
-	private static final Duration DRAIN_CHECK_INTERVAL = Duration.ofMillis(200);
-
-	private static final Duration DRAIN_CHECK_TIMEOUT = Duration.ofSeconds(5);
-
 	private final ContainerSettings settings;
 
 	private final Consumer<String, byte[]> consumer;
@@ -61,8 +54,6 @@ final class PollLoop implements Runnable {
 	private final TopicStates topicStates;
 
 	private Set<String> subscription = Set.of();
-
-	private long nextDrainCheck;
 
 	private final TaskRecordHandler handler;
 
@@ -80,7 +71,9 @@ final class PollLoop implements Runnable {
 
 	private volatile boolean running = true;
 
-	private volatile Set<TopicPartition> assignment = Set.of();
+	private final AssignedPartitions partitions = new AssignedPartitions();
+
+	private final TopicDrains drains;
 
 	private volatile @Nullable Throwable failure;
 
@@ -89,10 +82,6 @@ final class PollLoop implements Runnable {
 	private long lastCommitCheck = System.nanoTime();
 
 	private volatile long lastProgress = System.nanoTime();
-
-	private volatile Set<TopicPartition> pausedPartitions = Set.of();
-
-	private final Map<TopicPartition, Long> committedOffsets = new ConcurrentHashMap<>();
 
 	private final TaskObserver observer;
 
@@ -111,12 +100,14 @@ final class PollLoop implements Runnable {
 		this.scheduler = new RecordScheduler(settings.maxInFlight(), settings.maxInFlightPerPartition(),
 				settings.maxWaitingPerPartition(), settings::orderingOf, this::launch, this::wakeUp);
 		this.scheduler.setHighPriority((topic) -> topic.endsWith(TaskTopics.HIGH_PRIORITY_SUFFIX));
+		this.drains = new TopicDrains(settings.groupId(), consumer, topicStates, this.scheduler);
 	}
 
 	@Override
 	public void run() {
 		try {
-			RebalanceListener rebalanceListener = new RebalanceListener();
+			WorkerRebalanceListener rebalanceListener = new WorkerRebalanceListener(this.settings, this.consumer,
+					this.scheduler, this.offsets, this.partitions, this.observer, this::commitSync);
 			this.topicStates.takeChanged();
 			resubscribe(rebalanceListener);
 			while (this.running) {
@@ -143,7 +134,7 @@ final class PollLoop implements Runnable {
 				this.scheduler.dispatch();
 				applyFlowControl();
 				commitIfDue();
-				checkDrainedTopics();
+				this.drains.check();
 			}
 			drain();
 		}
@@ -161,7 +152,7 @@ final class PollLoop implements Runnable {
 			this.virtualThreads.shutdownNow();
 			this.platformThreads.shutdownNow();
 			closeConsumer();
-			this.assignment = Set.of();
+			this.partitions.clear();
 			this.running = false;
 			this.stopped.countDown();
 		}
@@ -171,7 +162,7 @@ final class PollLoop implements Runnable {
 	 * Subscribe to the topics that are not stopped. Leaving a topic revokes its partitions,
 	 * which waits for their running tasks and commits them.
 	 */
-	private void resubscribe(RebalanceListener rebalanceListener) {
+	private void resubscribe(WorkerRebalanceListener rebalanceListener) {
 		Set<String> wanted = this.topicStates.subscribed();
 		if (wanted.equals(this.subscription)) {
 			return;
@@ -184,49 +175,6 @@ final class PollLoop implements Runnable {
 		}
 		logger.info("Task consumer of group '" + this.settings.groupId() + "' subscribed to " + wanted);
 		this.subscription = wanted;
-	}
-
-	/**
-	 * Stop each draining topic once this consumer has nothing more of it: every assigned
-	 * partition read to its end, and no record of it waiting or running. A topic of which
-	 * this consumer holds no partition has nothing to drain here.
-	 */
-	private void checkDrainedTopics() {
-		Set<String> draining = this.topicStates.topicsIn(Set.of(ConsumerState.DRAINING));
-		long now = System.nanoTime();
-		if (draining.isEmpty() || now - this.nextDrainCheck < 0) {
-			return;
-		}
-		this.nextDrainCheck = now + DRAIN_CHECK_INTERVAL.toNanos();
-		Set<TopicPartition> assigned = this.consumer.assignment();
-		for (String topic : draining) {
-			Set<TopicPartition> partitions = new HashSet<>();
-			assigned.stream().filter((partition) -> partition.topic().equals(topic)).forEach(partitions::add);
-			if (!partitions.isEmpty() && (this.scheduler.pending(partitions) > 0 || !readToEnd(partitions))) {
-				continue;
-			}
-			logger.info("Task consumer of group '" + this.settings.groupId() + "' drained " + topic);
-			this.topicStates.set(topic, ConsumerState.STOPPED);
-		}
-	}
-
-	private boolean readToEnd(Set<TopicPartition> partitions) {
-		try {
-			Map<TopicPartition, Long> ends = this.consumer.endOffsets(partitions, DRAIN_CHECK_TIMEOUT);
-			for (TopicPartition partition : partitions) {
-				if (this.consumer.position(partition, DRAIN_CHECK_TIMEOUT) < ends.getOrDefault(partition, 0L)) {
-					return false;
-				}
-			}
-			return true;
-		}
-		catch (WakeupException ex) {
-			return false;
-		}
-		catch (KafkaException ex) {
-			logger.warn("Could not read the end offsets of " + partitions + " while draining: " + ex);
-			return false;
-		}
 	}
 
 	private ConsumerRecords<String, byte[]> poll(Duration timeout) {
@@ -276,7 +224,7 @@ final class PollLoop implements Runnable {
 			this.consumer.resume(toResume);
 		}
 		if (!toPause.isEmpty() || !toResume.isEmpty()) {
-			this.pausedPartitions = Set.copyOf(this.consumer.paused());
+			this.partitions.paused(this.consumer.paused());
 		}
 		if (this.scheduler.paused(blocked)) {
 			wakeUp();
@@ -322,7 +270,7 @@ final class PollLoop implements Runnable {
 		this.consumer.commitAsync(committable, (committed, failure) -> {
 			if (failure == null) {
 				this.offsets.committed(committed);
-				committed.forEach((partition, offset) -> this.committedOffsets.put(partition, offset.offset()));
+				this.partitions.committed(committed);
 				this.lastProgress = System.nanoTime();
 			}
 			else {
@@ -339,7 +287,7 @@ final class PollLoop implements Runnable {
 			try {
 				this.consumer.commitSync(committable);
 				this.offsets.committed(committable);
-				committable.forEach((partition, offset) -> this.committedOffsets.put(partition, offset.offset()));
+				this.partitions.committed(committable);
 				return;
 			}
 			catch (WakeupException ex) {
@@ -432,7 +380,7 @@ final class PollLoop implements Runnable {
 	}
 
 	Set<TopicPartition> assignment() {
-		return this.assignment;
+		return this.partitions.assignment();
 	}
 
 	/**
@@ -440,112 +388,7 @@ final class PollLoop implements Runnable {
 	 * @return the states, by topic and partition
 	 */
 	List<PartitionState> partitions() {
-		Map<TopicPartition, RecordScheduler.PartitionLoad> loads = this.scheduler.loads();
-		Set<TopicPartition> paused = this.pausedPartitions;
-		List<PartitionState> states = new ArrayList<>();
-		for (TopicPartition partition : this.assignment) {
-			RecordScheduler.PartitionLoad load = loads.get(partition);
-			states.add(new PartitionState(partition, (load != null) ? load.inFlight() : 0,
-					(load != null) ? load.buffered() : 0, paused.contains(partition),
-					this.committedOffsets.getOrDefault(partition, -1L)));
-		}
-		states.sort(java.util.Comparator.comparing((PartitionState state) -> state.partition().topic())
-			.thenComparingInt((state) -> state.partition().partition()));
-		return states;
-	}
-
-	private final class RebalanceListener implements ConsumerRebalanceListener {
-
-		@Override
-		public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
-			if (partitions.isEmpty()) {
-				return;
-			}
-			long start = System.nanoTime();
-			PollLoop.this.scheduler.drop(partitions);
-			try {
-				if (!PollLoop.this.scheduler.awaitIdle(partitions, PollLoop.this.settings.revokeTimeout())) {
-					logger.warn(PollLoop.this.scheduler.running(partitions) + " task(s) of revoked partitions "
-							+ partitions + " still running after " + PollLoop.this.settings.revokeTimeout()
-							+ "; their records will run again on the new owner");
-				}
-			}
-			catch (InterruptedException ex) {
-				Thread.currentThread().interrupt();
-			}
-			commitSync(PollLoop.this.offsets.committable(partitions));
-			PollLoop.this.offsets.forget(partitions);
-			forgetPartitions(partitions);
-			rebalanced("revoked", partitions, start);
-		}
-
-		@Override
-		public void onPartitionsLost(Collection<TopicPartition> partitions) {
-			long start = System.nanoTime();
-			PollLoop.this.scheduler.drop(partitions);
-			PollLoop.this.offsets.forget(partitions);
-			forgetPartitions(partitions);
-			if (!partitions.isEmpty()) {
-				rebalanced("lost", partitions, start);
-			}
-		}
-
-		private void forgetPartitions(Collection<TopicPartition> partitions) {
-			PollLoop.this.assignment = assignmentWithout(partitions);
-			partitions.forEach(PollLoop.this.committedOffsets::remove);
-			Set<TopicPartition> paused = new HashSet<>(PollLoop.this.pausedPartitions);
-			paused.removeAll(partitions);
-			PollLoop.this.pausedPartitions = Set.copyOf(paused);
-		}
-
-		private void rebalanced(String type, Collection<TopicPartition> partitions, long start) {
-			PollLoop.this.observer.rebalanced(PollLoop.this.settings.groupId(), type, partitions.size(),
-					Duration.ofNanos(System.nanoTime() - start));
-		}
-
-		/**
-		 * Return the assignment without the given partitions: while they are revoked or lost,
-		 * the consumer still counts them as assigned.
-		 */
-		private Set<TopicPartition> assignmentWithout(Collection<TopicPartition> partitions) {
-			Set<TopicPartition> remaining = new HashSet<>(PollLoop.this.consumer.assignment());
-			remaining.removeAll(partitions);
-			return Set.copyOf(remaining);
-		}
-
-		@Override
-		public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
-			long start = System.nanoTime();
-			if (!partitions.isEmpty() && PollLoop.this.settings.commitMetadata()) {
-				restoreFinishedOffsets(partitions);
-			}
-			PollLoop.this.assignment = Set.copyOf(PollLoop.this.consumer.assignment());
-			if (!partitions.isEmpty()) {
-				rebalanced("assigned", partitions, start);
-			}
-		}
-
-		private void restoreFinishedOffsets(Collection<TopicPartition> partitions) {
-			try {
-				Map<TopicPartition, OffsetAndMetadata> committed = PollLoop.this.consumer
-					.committed(new HashSet<>(partitions));
-				committed.forEach((partition, offset) -> {
-					if (offset != null) {
-						int restored = PollLoop.this.offsets.restore(partition, offset);
-						if (restored > 0) {
-							logger.info("Partition " + partition + ": " + restored
-									+ " record(s) above committed offset " + offset.offset()
-									+ " already finished; they will not run again");
-						}
-					}
-				});
-			}
-			catch (KafkaException ex) {
-				logger.warn("Could not read commit metadata of " + partitions + "; finished records above the"
-						+ " committed offsets may run again: " + ex);
-			}
-		}
-
+		return this.partitions.states(this.scheduler.loads());
 	}
 
 }
