@@ -233,7 +233,7 @@ public final class KafkaTaskKafkaAutoConfiguration {
 			ObjectProvider<StallDetector> stalls) {
 		StallDetector detector = stalls.getIfAvailable();
 		return new KafkaTaskConsumers(container, topics,
-				(detector != null) ? () -> detector.check().partitionLag() : Map::of);
+				(detector != null) ? () -> detector.recentStatus(Duration.ofSeconds(1)).partitionLag() : Map::of);
 	}
 
 	private static String replyTopic(KafkaTaskProperties properties) {

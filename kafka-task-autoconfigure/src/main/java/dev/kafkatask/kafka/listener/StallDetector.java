@@ -35,6 +35,10 @@ public class StallDetector implements AutoCloseable {
 
 	private volatile Status last = new Status(false, null, 0, 0, 0, Duration.ZERO, Map.of());
 
+	private volatile long lastCheckedAt;
+
+	private volatile boolean checked;
+
 	/**
 	 * Create a detector.
 	 * @param container the container
@@ -84,7 +88,23 @@ public class StallDetector implements AutoCloseable {
 				+ " record(s) waited and the lag was " + lag : null;
 		Status status = new Status(stalled, reason, inFlight, waiting, lag, since, lags);
 		this.last = status;
+		this.lastCheckedAt = System.nanoTime();
+		this.checked = true;
 		return status;
+	}
+
+	/**
+	 * Return what the last {@link #check()} found if it is younger than the given age, else
+	 * look again: callers that ask many times in a row (one per queue) share one round trip
+	 * to the broker.
+	 * @param maxAge the oldest status that will do
+	 * @return the status
+	 */
+	public Status recentStatus(Duration maxAge) {
+		if (this.checked && System.nanoTime() - this.lastCheckedAt < maxAge.toNanos()) {
+			return this.last;
+		}
+		return check();
 	}
 
 	/**
