@@ -39,6 +39,8 @@ public class KafkaTaskMetrics implements TaskObserver, MeterBinder, DisposableBe
 
 	private final Map<MeterKey, Meter> meters = new ConcurrentHashMap<>();
 
+	private final Function<MeterKey, Meter> register = this::register;
+
 	private volatile @Nullable MeterRegistry registry;
 
 	public KafkaTaskMetrics(TaskOwners owners) {
@@ -125,45 +127,44 @@ public class KafkaTaskMetrics implements TaskObserver, MeterBinder, DisposableBe
 	private static final String TASK_OWNER = "\0task-owner";
 
 	private void increment(KafkaTaskMeters meter, String... tagValues) {
-		Meter counter = meter(meter, tagValues, (tags) -> Counter.builder(meter.getName())
-			.description(meter.getDescription())
-			.tags(tags)
-			.register(registry()));
-		if (counter != null) {
-			((Counter) counter).increment();
+		if (meter(meter, tagValues) instanceof Counter counter) {
+			counter.increment();
 		}
 	}
 
 	private void record(KafkaTaskMeters meter, Duration duration, String... tagValues) {
-		Meter timer = meter(meter, tagValues, (tags) -> {
-			Timer.Builder builder = Timer.builder(meter.getName()).description(meter.getDescription()).tags(tags);
-			if (meter == KafkaTaskMeters.EXECUTION_TIME || meter == KafkaTaskMeters.QUEUE_TIME) {
-				builder.publishPercentileHistogram();
-			}
-			return builder.register(registry());
-		});
-		if (timer != null) {
-			((Timer) timer).record(duration);
+		if (meter(meter, tagValues) instanceof Timer timer) {
+			timer.record(duration);
 		}
 	}
 
 	/**
 	 * Return the meter of the given tag values (in the order of the meter's key names),
 	 * registering it the first time: meters are looked up per task run, so they are cached
-	 * rather than built from an id each time.
+	 * rather than built from an id each time, and the lookup allocates only its key.
 	 */
-	private @Nullable Meter meter(KafkaTaskMeters meter, String[] tagValues, Function<Tags, Meter> register) {
+	private @Nullable Meter meter(KafkaTaskMeters meter, String[] tagValues) {
 		if (this.registry == null) {
 			return null;
 		}
-		return this.meters.computeIfAbsent(new MeterKey(meter, tagValues), (key) -> {
-			io.micrometer.common.docs.KeyName[] keys = meter.getKeyNames();
-			Tags tags = Tags.empty();
-			for (int i = 0; i < keys.length; i++) {
-				tags = tags.and(keys[i].asString(), tagValue(tagValues, i));
+		return this.meters.computeIfAbsent(new MeterKey(meter, tagValues), this.register);
+	}
+
+	private Meter register(MeterKey key) {
+		KafkaTaskMeters meter = key.meter();
+		io.micrometer.common.docs.KeyName[] keys = meter.getKeyNames();
+		Tags tags = Tags.empty();
+		for (int i = 0; i < keys.length; i++) {
+			tags = tags.and(keys[i].asString(), tagValue(key.tagValues(), i));
+		}
+		if (meter.getType() == Meter.Type.TIMER) {
+			Timer.Builder builder = Timer.builder(meter.getName()).description(meter.getDescription()).tags(tags);
+			if (meter == KafkaTaskMeters.EXECUTION_TIME || meter == KafkaTaskMeters.QUEUE_TIME) {
+				builder.publishPercentileHistogram();
 			}
-			return register.apply(tags);
-		});
+			return builder.register(registry());
+		}
+		return Counter.builder(meter.getName()).description(meter.getDescription()).tags(tags).register(registry());
 	}
 
 	private String tagValue(String[] values, int index) {
