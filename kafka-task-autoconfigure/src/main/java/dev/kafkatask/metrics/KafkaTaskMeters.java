@@ -30,11 +30,34 @@ public enum KafkaTaskMeters implements MeterDocumentation {
 	/**
 	 * Tasks handled, by outcome: {@code success}, {@code failure}, {@code retry} (failed and
 	 * retried later), {@code expired} (not run: past its {@code expires}),
-	 * {@code dead_lettered} (not runnable: invalid payload, unknown task, wrong arguments) and
-	 * {@code rejected} (a dispatch the option whitelist refused).
+	 * {@code dead_lettered} (not runnable: invalid payload, unknown task, wrong arguments),
+	 * {@code abandoned} (given up at its hard time limit) and {@code rejected} (a dispatch
+	 * the option whitelist refused).
 	 */
 	EXECUTIONS("kafka.task.executions", Meter.Type.COUNTER, "Tasks handled, by outcome", Tags.TASK, Tags.QUEUE,
 			Tags.BACKEND, Tags.OWNER, Tags.OUTCOME),
+
+	/**
+	 * Records and messages written to a dead-letter destination, by
+	 * {@link dev.kafkatask.monitor.DeadLetterReason reason}: those that could not run and
+	 * those that failed for good ({@code max-retries-exceeded}, {@code time-limit}).
+	 */
+	DEAD_LETTERS("kafka.task.dead.letters", Meter.Type.COUNTER, "Records and messages dead-lettered, by reason",
+			Tags.TASK, Tags.QUEUE, Tags.BACKEND, Tags.OWNER, Tags.REASON),
+
+	/**
+	 * Dead letters that could not be written: the record or message waits, unsettled, and the
+	 * write is tried again after a back-off (its partition's commit waits meanwhile).
+	 */
+	DEAD_LETTER_FAILURES("kafka.task.dead.letter.failures", Meter.Type.COUNTER,
+			"Dead letters that could not be written and are tried again", Tags.QUEUE, Tags.BACKEND, Tags.OWNER),
+
+	/**
+	 * Exceptions caught by kafka-task's background threads (delay forwarder, reply listener,
+	 * state meters, RabbitMQ drain check), each followed by a back-off and a new attempt.
+	 */
+	BACKGROUND_FAILURES("kafka.task.background.failures", Meter.Type.COUNTER,
+			"Exceptions caught by kafka-task's background threads", Tags.THREAD),
 
 	/**
 	 * Time tasks ran, by outcome ({@code success}, {@code failure} or {@code retry}), with a
@@ -257,7 +280,18 @@ public enum KafkaTaskMeters implements MeterDocumentation {
 		/**
 		 * Type of a rebalance callback.
 		 */
-		TYPE("type");
+		TYPE("type"),
+
+		/**
+		 * Why a record or message was dead-lettered, for example {@code unknown-task}.
+		 */
+		REASON("reason"),
+
+		/**
+		 * A background thread of kafka-task: {@code delays}, {@code replies},
+		 * {@code state-meters} or {@code rabbitmq-drain}.
+		 */
+		THREAD("thread");
 
 		private final String key;
 

@@ -17,6 +17,7 @@ import org.jspecify.annotations.Nullable;
 
 import org.springframework.beans.factory.DisposableBean;
 
+import dev.kafkatask.monitor.DeadLetterReason;
 import dev.kafkatask.monitor.TaskObserver;
 import dev.kafkatask.monitor.TaskOutcome;
 import dev.kafkatask.monitor.TaskOwners;
@@ -87,6 +88,21 @@ public class KafkaTaskMetrics implements TaskObserver, MeterBinder, DisposableBe
 		if (outcome == TaskOutcome.SUCCESS || outcome == TaskOutcome.FAILURE || outcome == TaskOutcome.RETRY) {
 			record(KafkaTaskMeters.EXECUTION_TIME, duration, task, queue, backend.id(), OWNER, outcome.tagValue());
 		}
+	}
+
+	@Override
+	public void deadLettered(String task, String queue, Backend backend, DeadLetterReason reason) {
+		increment(KafkaTaskMeters.DEAD_LETTERS, task, queue, backend.id(), OWNER, reason.code());
+	}
+
+	@Override
+	public void deadLetterFailed(String queue, Backend backend, Throwable failure) {
+		increment(KafkaTaskMeters.DEAD_LETTER_FAILURES, queue, backend.id(), QUEUE_OWNER);
+	}
+
+	@Override
+	public void backgroundFailure(String thread, Throwable failure) {
+		increment(KafkaTaskMeters.BACKGROUND_FAILURES, thread);
 	}
 
 	@Override

@@ -50,6 +50,21 @@ final class CompositeTaskObserver implements TaskObserver {
 	}
 
 	@Override
+	public void deadLettered(String task, String queue, Backend backend, DeadLetterReason reason) {
+		this.observers.forEach((observer) -> observer.deadLettered(task, queue, backend, reason));
+	}
+
+	@Override
+	public void deadLetterFailed(String queue, Backend backend, Throwable failure) {
+		this.observers.forEach((observer) -> observer.deadLetterFailed(queue, backend, failure));
+	}
+
+	@Override
+	public void backgroundFailure(String thread, Throwable failure) {
+		this.observers.forEach((observer) -> observer.backgroundFailure(thread, failure));
+	}
+
+	@Override
 	public void retryScheduled(String task, String queue, Backend backend) {
 		this.observers.forEach((observer) -> observer.retryScheduled(task, queue, backend));
 	}

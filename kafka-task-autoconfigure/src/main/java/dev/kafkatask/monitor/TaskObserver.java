@@ -79,6 +79,35 @@ public interface TaskObserver {
 	}
 
 	/**
+	 * A task record or message was written to its dead-letter destination.
+	 * @param task the task name, or {@code unknown} when it names no registered task
+	 * @param queue the queue
+	 * @param backend the backend it came from
+	 * @param reason why
+	 */
+	default void deadLettered(String task, String queue, Backend backend, DeadLetterReason reason) {
+	}
+
+	/**
+	 * Writing a dead letter failed; the record or message waits, unsettled, and the write is
+	 * tried again after a back-off.
+	 * @param queue the queue
+	 * @param backend the backend it came from
+	 * @param failure why the write failed
+	 */
+	default void deadLetterFailed(String queue, Backend backend, Throwable failure) {
+	}
+
+	/**
+	 * One of kafka-task's background threads (the delay forwarder, the reply listener, the
+	 * state meters, the RabbitMQ drain check) caught an exception; it backs off and goes on.
+	 * @param thread which background thread
+	 * @param failure what it caught
+	 */
+	default void backgroundFailure(String thread, Throwable failure) {
+	}
+
+	/**
 	 * A failed task was written back to run again later.
 	 * @param task the task name
 	 * @param queue the queue

@@ -18,8 +18,9 @@ public enum TaskOutcome {
 	FAILURE,
 
 	/**
-	 * The record was not run (invalid envelope, unknown task, arguments that do not bind) and
-	 * went to the dead-letter destination.
+	 * The record was not run (invalid envelope, unknown task, arguments that do not bind, a
+	 * forbidden destination) and went to the dead-letter destination; the reason is a
+	 * {@link DeadLetterReason}.
 	 */
 	DEAD_LETTERED,
 
@@ -32,6 +33,12 @@ public enum TaskOutcome {
 	 * The task threw and is retried later.
 	 */
 	RETRY,
+
+	/**
+	 * The task reached its hard time limit and was given up while its thread still ran; its
+	 * record was retried or dead-lettered ({@code time-limit}).
+	 */
+	ABANDONED,
 
 	/**
 	 * The dispatch was refused: an option its backend does not support, under the

@@ -15,6 +15,7 @@ import org.springframework.kafka.support.SendResult;
 
 import dev.kafkatask.kafka.TaskHeaders;
 import dev.kafkatask.kafka.TaskTopics;
+import dev.kafkatask.monitor.DeadLetterReason;
 
 /**
  * Writes records that cannot be run to the dead-letter topic beside their topic, unchanged,
@@ -36,19 +37,32 @@ public class DeadLetterPublisher {
 	/**
 	 * Write a record to its dead-letter topic.
 	 * @param record the record
-	 * @param reason the reason code, for example {@code unknown-task}
+	 * @param reason why
 	 * @param cause the exception that describes the problem
 	 * @return the send result, once acknowledged
 	 */
-	public CompletableFuture<SendResult<String, byte[]>> publish(ConsumerRecord<String, byte[]> record, String reason,
-			Throwable cause) {
-		ProducerRecord<String, byte[]> deadLetter = new ProducerRecord<>(this.topics.deadLetterTopic(record.topic()),
-				null, record.key(), record.value());
+	public CompletableFuture<SendResult<String, byte[]>> publish(ConsumerRecord<String, byte[]> record,
+			DeadLetterReason reason, Throwable cause) {
+		return publish(this.topics.deadLetterTopic(record.topic()), record, reason, cause);
+	}
+
+	/**
+	 * Write a record to a given dead-letter topic, unchanged, with the reason in its headers.
+	 * @param deadLetterTopic the dead-letter topic
+	 * @param record the record
+	 * @param reason why
+	 * @param cause the exception that describes the problem
+	 * @return the send result, once acknowledged
+	 */
+	public CompletableFuture<SendResult<String, byte[]>> publish(String deadLetterTopic,
+			ConsumerRecord<String, byte[]> record, DeadLetterReason reason, Throwable cause) {
+		ProducerRecord<String, byte[]> deadLetter = new ProducerRecord<>(deadLetterTopic, null, record.key(),
+				record.value());
 		Headers headers = deadLetter.headers();
 		for (Header header : record.headers()) {
 			headers.add(header);
 		}
-		add(headers, TaskHeaders.DLT_REASON, reason);
+		add(headers, TaskHeaders.DLT_REASON, reason.code());
 		add(headers, TaskHeaders.DLT_MESSAGE, String.valueOf(cause.getMessage()));
 		add(headers, TaskHeaders.DLT_EXCEPTION, cause.getClass().getName());
 		add(headers, TaskHeaders.DLT_ORIGINAL_TOPIC, record.topic());
@@ -74,7 +88,7 @@ public class DeadLetterPublisher {
 		ProducerRecord<String, byte[]> deadLetter = new ProducerRecord<>(this.topics.deadLetterTopic(topic), null, key,
 				value);
 		Headers headers = deadLetter.headers();
-		add(headers, TaskHeaders.DLT_REASON, "max-retries-exceeded");
+		add(headers, TaskHeaders.DLT_REASON, DeadLetterReason.MAX_RETRIES_EXCEEDED.code());
 		add(headers, TaskHeaders.DLT_MESSAGE, String.valueOf(cause.getMessage()));
 		add(headers, TaskHeaders.DLT_EXCEPTION, cause.getClass().getName());
 		add(headers, TaskHeaders.DLT_STACK, stack(cause));

@@ -29,6 +29,7 @@ import dev.kafkatask.kafka.DelayedTaskPublisher;
 import dev.kafkatask.kafka.ResultPublisher;
 import dev.kafkatask.kafka.TaskHeaders;
 import dev.kafkatask.kafka.TaskTopics;
+import dev.kafkatask.monitor.DeadLetterReason;
 import dev.kafkatask.monitor.TaskObserver;
 import dev.kafkatask.monitor.TaskOutcome;
 import dev.kafkatask.routing.Backend;
@@ -134,20 +135,20 @@ public class TaskRecordHandler {
 			envelope = this.codec.decode((record.value() != null) ? record.value() : new byte[0]);
 		}
 		catch (InvalidEnvelopeException ex) {
-			deadLetter(record, queue, UNKNOWN_TASK, "invalid-envelope", ex);
+			deadLetter(record, queue, UNKNOWN_TASK, DeadLetterReason.INVALID_ENVELOPE, ex);
 			return null;
 		}
 		try {
 			return this.runner.prepare(envelope, queue, Backend.KAFKA);
 		}
 		catch (UnknownTaskException ex) {
-			deadLetter(record, queue, UNKNOWN_TASK, "unknown-task", ex);
+			deadLetter(record, queue, UNKNOWN_TASK, DeadLetterReason.UNKNOWN_TASK, ex);
 		}
 		catch (ArgumentBindingException ex) {
-			deadLetter(record, queue, envelope.task(), "invalid-arguments", ex);
+			deadLetter(record, queue, envelope.task(), DeadLetterReason.INVALID_ARGUMENTS, ex);
 		}
 		catch (InvalidEnvelopeException ex) {
-			deadLetter(record, queue, envelope.task(), "invalid-envelope", ex);
+			deadLetter(record, queue, envelope.task(), DeadLetterReason.INVALID_ENVELOPE, ex);
 		}
 		catch (TaskExpiredException ex) {
 			this.runner.expired(envelope.task(), queue, Backend.KAFKA, ex);
@@ -246,7 +247,7 @@ public class TaskRecordHandler {
 		}
 	}
 
-	private void deadLetter(ConsumerRecord<String, byte[]> record, String queue, String task, String reason,
+	private void deadLetter(ConsumerRecord<String, byte[]> record, String queue, String task, DeadLetterReason reason,
 			RuntimeException cause) throws InterruptedException {
 		long backoff = 100;
 		CompletableFuture<?> sent = null;

@@ -1,0 +1,74 @@
+package dev.kafkatask.monitor;
+
+import java.util.Locale;
+
+/**
+ * Why a task record or message went to its dead-letter destination, the same on both
+ * backends: the value of the {@code kafka-task-dlt-reason} header (Kafka) or message header
+ * (RabbitMQ) and of the {@code reason} tag of {@code kafka.task.dead.letters}.
+ *
+ * @author kafka-task
+ */
+public enum DeadLetterReason {
+
+	/**
+	 * The payload is not a valid task envelope (or Celery message): not JSON, a field of the
+	 * wrong type or out of range, a malformed option, a version this worker does not read.
+	 */
+	INVALID_ENVELOPE,
+
+	/**
+	 * The payload names a task that is not registered in this application.
+	 */
+	UNKNOWN_TASK,
+
+	/**
+	 * The arguments do not bind to the task's parameters.
+	 */
+	INVALID_ARGUMENTS,
+
+	/**
+	 * The task failed on every attempt its retry policy allows.
+	 */
+	MAX_RETRIES_EXCEEDED,
+
+	/**
+	 * The task was abandoned at its hard time limit, and its retry policy does not retry it.
+	 */
+	TIME_LIMIT,
+
+	/**
+	 * The task failed and was to run again, but its retry could not be written.
+	 */
+	RETRY_FAILED,
+
+	/**
+	 * The record asks kafka-task to write somewhere it must not: a reply topic that is not
+	 * allowed, or a delayed record whose target is not the topic of a known queue.
+	 */
+	FORBIDDEN_DESTINATION,
+
+	/**
+	 * A delayed record whose delay headers are missing or malformed.
+	 */
+	INVALID_DELAY,
+
+	/**
+	 * kafka-task itself failed while handling the record; the exception says how.
+	 */
+	PROCESSING_ERROR;
+
+	/**
+	 * Return the reason as written in headers and tags, for example {@code unknown-task}.
+	 * @return the reason code
+	 */
+	public String code() {
+		return name().toLowerCase(Locale.ROOT).replace('_', '-');
+	}
+
+	@Override
+	public String toString() {
+		return code();
+	}
+
+}
