@@ -30,6 +30,7 @@ import org.springframework.amqp.core.MessageDeliveryMode;
 import org.springframework.amqp.core.MessageProperties;
 
 import dev.kafkatask.codec.TaskEnvelope;
+import dev.kafkatask.options.TaskOption;
 
 /**
  * Converts between {@link TaskEnvelope task envelopes} and AMQP messages in Celery message
@@ -314,9 +315,15 @@ public final class CeleryMessageCodec {
 				options.put(option, value);
 			}
 		});
+		try {
+			TaskOption.validateAll(options);
+		}
+		catch (IllegalArgumentException ex) {
+			throw new InvalidCeleryMessageException(ex.getMessage(), ex);
+		}
 		Map<String, String> extraHeaders = new HashMap<>();
 		headers.forEach((name, value) -> {
-			if (!PROTOCOL_HEADERS.contains(name) && !value.isNull()) {
+			if (!PROTOCOL_HEADERS.contains(name) && !value.isNull() && !isBrokerHeader(name)) {
 				extraHeaders.put(name, value.isString() ? value.stringValue() : this.mapper.writeValueAsString(value));
 			}
 		});
@@ -472,6 +479,14 @@ public final class CeleryMessageCodec {
 			throw new IllegalArgumentException("Option 'priority' must be an integer from 0 to 255, not " + value);
 		}
 		return value.intValue();
+	}
+
+	/**
+	 * Whether a header is one RabbitMQ writes, such as {@code x-death} on a dead-lettered
+	 * message: it describes this delivery, and must not travel on with the task.
+	 */
+	private static boolean isBrokerHeader(String name) {
+		return name.startsWith("x-death") || name.startsWith("x-first-death") || name.startsWith("x-last-death");
 	}
 
 	private static boolean isSecondsOrNull(JsonNode value) {

@@ -14,18 +14,27 @@ import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.JsonNodeFactory;
 import tools.jackson.databind.node.ObjectNode;
 
+import dev.kafkatask.options.TaskOption;
+
 /**
  * Reads and writes {@link TaskEnvelope task envelopes} as JSON:
  * <pre>{"v":1,"id":"…","task":"…","args":[…],"kwargs":{…},"options":{…},"headers":{…},
  * "created":"2026-01-01T00:00:00Z","retries":0}</pre>
  * The payload is parsed as a JSON tree only: no field names a Java type, so no payload can
- * make this codec create an object of its choosing.
+ * make this codec create an object of its choosing. Every field is checked, for its type and
+ * range, and so is every Celery option in {@code options} ({@link TaskOption#validate}), so
+ * that a record that would fail later fails here, as an invalid envelope, before it runs.
  *
  * @author kafka-task
  */
 public final class EnvelopeCodec {
 
 	private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+
+	/**
+	 * Longest task id, task name and {@code created} text an envelope may carry.
+	 */
+	static final int MAX_NAME_LENGTH = 1024;
 
 	private final JsonMapper mapper;
 
@@ -77,9 +86,9 @@ public final class EnvelopeCodec {
 		if (version == null || !version.isIntegralNumber()) {
 			throw new InvalidEnvelopeException("Envelope has no version field 'v'");
 		}
-		if (version.asInt() != TaskEnvelope.VERSION) {
-			throw new InvalidEnvelopeException(
-					"Envelope version " + version.asString() + " is not supported (expected " + TaskEnvelope.VERSION + ")");
+		if (!version.canConvertToInt() || version.asInt() != TaskEnvelope.VERSION) {
+			throw new InvalidEnvelopeException("Envelope version " + abbreviate(version.toString())
+					+ " is not supported (expected " + TaskEnvelope.VERSION + ")");
 		}
 		String id = requiredText(root, "id");
 		String task = requiredText(root, "task");
@@ -93,6 +102,12 @@ public final class EnvelopeCodec {
 		}
 		Map<String, JsonNode> kwargs = object(root, "kwargs");
 		Map<String, JsonNode> options = object(root, "options");
+		try {
+			TaskOption.validateAll(options);
+		}
+		catch (IllegalArgumentException ex) {
+			throw new InvalidEnvelopeException(ex.getMessage(), ex);
+		}
 		Map<String, String> headers = new HashMap<>();
 		object(root, "headers").forEach((name, value) -> {
 			if (!value.isString()) {
@@ -101,11 +116,15 @@ public final class EnvelopeCodec {
 			headers.put(name, value.stringValue());
 		});
 		Instant created;
+		String createdText = requiredText(root, "created");
 		try {
-			created = IsoInstants.parse(requiredText(root, "created"));
+			created = IsoInstants.parse(createdText);
 		}
 		catch (DateTimeParseException ex) {
 			throw new InvalidEnvelopeException("Envelope field 'created' is not an ISO-8601 instant", ex);
+		}
+		if (created.isBefore(TaskOption.MIN_INSTANT) || created.isAfter(TaskOption.MAX_INSTANT)) {
+			throw new InvalidEnvelopeException("Envelope field 'created' is out of range: " + abbreviate(createdText));
 		}
 		JsonNode retries = root.get("retries");
 		int retryCount = 0;
@@ -123,7 +142,16 @@ public final class EnvelopeCodec {
 		if (node == null || !node.isString() || node.stringValue().isBlank()) {
 			throw new InvalidEnvelopeException("Envelope field '" + field + "' must be a non-empty string");
 		}
-		return node.stringValue();
+		String text = node.stringValue();
+		if (text.length() > MAX_NAME_LENGTH) {
+			throw new InvalidEnvelopeException(
+					"Envelope field '" + field + "' is longer than " + MAX_NAME_LENGTH + " characters");
+		}
+		return text;
+	}
+
+	private static String abbreviate(String text) {
+		return (text.length() <= 40) ? text : text.substring(0, 40) + "...";
 	}
 
 	/**

@@ -1,9 +1,13 @@
 package dev.kafkatask.options;
 
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 import org.jspecify.annotations.Nullable;
@@ -38,7 +42,7 @@ public enum TaskOption {
 	ROUTING_KEY("routing_key", Kind.TEXT),
 
 	/** Priority, 0 to 255. */
-	PRIORITY("priority", Kind.INTEGER),
+	PRIORITY("priority", Kind.PRIORITY),
 
 	/** Extra message headers. */
 	HEADERS("headers", Kind.OBJECT),
@@ -86,7 +90,7 @@ public enum TaskOption {
 	AUTORETRY_FOR("autoretry_for", Kind.NAMES),
 
 	/** Exponential backoff of automatic retries: false, true (1 s) or the factor in seconds. */
-	RETRY_BACKOFF("retry_backoff", Kind.ANY),
+	RETRY_BACKOFF("retry_backoff", Kind.BACKOFF),
 
 	/** Longest backoff in seconds. */
 	RETRY_BACKOFF_MAX("retry_backoff_max", Kind.SECONDS),
@@ -101,7 +105,7 @@ public enum TaskOption {
 	REJECT_ON_WORKER_LOST("reject_on_worker_lost", Kind.BOOLEAN),
 
 	/** Most runs per second, minute or hour per worker, like {@code "100/m"}. */
-	RATE_LIMIT("rate_limit", Kind.TEXT),
+	RATE_LIMIT("rate_limit", Kind.RATE),
 
 	/** Whether the task reports a STARTED state. */
 	TRACK_STARTED("track_started", Kind.BOOLEAN),
@@ -113,6 +117,24 @@ public enum TaskOption {
 		.collect(Collectors.toMap(TaskOption::celeryName, Function.identity()));
 
 	private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+
+	/**
+	 * Longest time in seconds an option may name (100 years): a countdown, a time limit or a
+	 * retry delay beyond it is a mistake, and would overflow the arithmetic of due times.
+	 */
+	public static final double MAX_SECONDS = 100 * 365 * 86_400.0;
+
+	/**
+	 * Earliest instant an option may name: Python's {@code datetime.min}, 0001-01-01.
+	 */
+	public static final Instant MIN_INSTANT = Instant.parse("0001-01-01T00:00:00Z");
+
+	/**
+	 * Latest instant an option may name: the end of Python's {@code datetime.max}, 9999-12-31.
+	 */
+	public static final Instant MAX_INSTANT = Instant.parse("9999-12-31T23:59:59.999999999Z");
+
+	private static final Pattern RATE = Pattern.compile("(\\d+(?:\\.\\d+)?)(?:/([smh]))?");
 
 	private final String celeryName;
 
@@ -138,7 +160,8 @@ public enum TaskOption {
 	 * @return the option, or {@code null} if Celery has no such option
 	 */
 	public static @Nullable TaskOption find(String name) {
-		return BY_NAME.get(name.trim().toLowerCase(Locale.ROOT).replace('-', '_'));
+		TaskOption option = BY_NAME.get(name);
+		return (option != null) ? option : BY_NAME.get(name.trim().toLowerCase(Locale.ROOT).replace('-', '_'));
 	}
 
 	/**
@@ -165,7 +188,8 @@ public enum TaskOption {
 	public JsonNode parse(String text) {
 		String value = text.trim();
 		return validate(switch (this.kind) {
-			case SECONDS, INTEGER -> number(value);
+			case SECONDS, INTEGER, PRIORITY -> number(value);
+			case RATE -> NODES.stringNode(value);
 			case BOOLEAN -> {
 				if (!value.equalsIgnoreCase("true") && !value.equalsIgnoreCase("false")) {
 					throw new IllegalArgumentException(describe(value) + ": expected true or false");
@@ -177,7 +201,7 @@ public enum TaskOption {
 				Arrays.stream(value.split(",")).map(String::trim).filter((name) -> !name.isEmpty()).forEach(names::add);
 				yield names;
 			}
-			case ANY -> (value.equalsIgnoreCase("true") || value.equalsIgnoreCase("false"))
+			case ANY, BACKOFF -> (value.equalsIgnoreCase("true") || value.equalsIgnoreCase("false"))
 					? NODES.booleanNode(Boolean.parseBoolean(value.toLowerCase(Locale.ROOT)))
 					: isNumber(value) ? number(value) : NODES.stringNode(value);
 			case TEXT, INSTANT -> NODES.stringNode(value);
@@ -193,19 +217,76 @@ public enum TaskOption {
 	 */
 	public JsonNode validate(JsonNode value) {
 		boolean valid = switch (this.kind) {
-			case SECONDS -> value.isNumber() && value.asDouble() >= 0;
+			case SECONDS -> isSeconds(value);
 			case INTEGER -> value.isIntegralNumber() && value.canConvertToInt() && value.asInt() >= 0;
+			case PRIORITY -> value.isIntegralNumber() && value.canConvertToInt() && value.asInt() >= 0
+					&& value.asInt() <= 255;
 			case BOOLEAN -> value.isBoolean();
 			case TEXT -> value.isString() && !value.asString().isBlank();
-			case INSTANT -> value.isString() || (this == EXPIRES && value.isNumber());
-			case NAMES -> value.isArray();
+			case INSTANT -> (value.isString() && instant(value.asString()) != null)
+					|| (this == EXPIRES && isSeconds(value));
+			case NAMES -> value.isArray() && value.valueStream().allMatch((name) -> name.isString()
+					&& !name.asString().isBlank());
 			case OBJECT -> value.isObject();
+			case RATE -> (value.isString() && isRate(value.asString())) || (value.isNumber() && isSeconds(value)
+					&& value.asDouble() > 0);
+			case BACKOFF -> value.isBoolean() || isSeconds(value);
 			case ANY -> true;
 		};
 		if (!valid) {
-			throw new IllegalArgumentException(describe(value.toString()) + ": expected " + this.kind.description);
+			throw new IllegalArgumentException(describe(abbreviate(value.toString())) + ": expected "
+					+ this.kind.description);
 		}
 		return value;
+	}
+
+	/**
+	 * Check every option of a task that has a meaning here (a Celery option, by its Celery
+	 * name); others travel as they are and mean nothing. A {@code null} value is an option
+	 * that is not set.
+	 * @param options the options, by name
+	 * @throws IllegalArgumentException naming the first option whose value is not one
+	 */
+	public static void validateAll(Map<String, JsonNode> options) {
+		options.forEach((name, value) -> {
+			TaskOption option = BY_NAME.get(name);
+			if (option != null && !value.isNull()) {
+				option.validate(value);
+			}
+		});
+	}
+
+	/**
+	 * Read an instant as an option names it: ISO-8601, between {@link #MIN_INSTANT} and
+	 * {@link #MAX_INSTANT}.
+	 * @param text the text
+	 * @return the instant, or {@code null} if the text is not one
+	 */
+	public static @Nullable Instant instant(String text) {
+		try {
+			Instant instant = Instant.parse(text);
+			return (instant.isBefore(MIN_INSTANT) || instant.isAfter(MAX_INSTANT)) ? null : instant;
+		}
+		catch (DateTimeParseException ex) {
+			return null;
+		}
+	}
+
+	private static boolean isSeconds(JsonNode value) {
+		if (!value.isNumber()) {
+			return false;
+		}
+		double seconds = value.asDouble();
+		return Double.isFinite(seconds) && seconds >= 0 && seconds <= MAX_SECONDS;
+	}
+
+	private static boolean isRate(String rate) {
+		Matcher matcher = RATE.matcher(rate.trim().toLowerCase(Locale.ROOT));
+		return matcher.matches() && Double.parseDouble(matcher.group(1)) > 0;
+	}
+
+	private static String abbreviate(String value) {
+		return (value.length() <= 100) ? value : value.substring(0, 100) + "...";
 	}
 
 	private String describe(String value) {
@@ -230,9 +311,11 @@ public enum TaskOption {
 
 	private enum Kind {
 
-		SECONDS("a number of seconds"), INTEGER("a whole number >= 0"), BOOLEAN("true or false"),
-		TEXT("a non-empty string"), INSTANT("an ISO-8601 instant"), NAMES("a list of class names"),
-		OBJECT("an object"), ANY("any value");
+		SECONDS("a number of seconds from 0 to 100 years"), INTEGER("a whole number >= 0"),
+		PRIORITY("a whole number from 0 to 255"), BOOLEAN("true or false"), TEXT("a non-empty string"),
+		INSTANT("an ISO-8601 instant between the years 1 and 9999"), NAMES("a list of class names"),
+		OBJECT("an object"), RATE("a rate like 10/s, 100/m or 1000/h"),
+		BACKOFF("true, false or a number of seconds"), ANY("any value");
 
 		private final String description;
 
