@@ -1,11 +1,10 @@
 package dev.kafkatask.execution;
 
 import java.time.Duration;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.ReentrantLock;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -15,9 +14,13 @@ import org.jspecify.annotations.Nullable;
  * Enforces Celery's time limits on running tasks from one timer thread. At the soft limit
  * the task's thread is interrupted (the Java form of {@code SoftTimeLimitExceeded}: sleeps,
  * waits and interruptible I/O end). At the hard limit the task is abandoned: the caller's
- * callback marks it failed and frees its slot, so its record can be committed, and the
- * stuck thread is reported with its stack; the thread itself cannot be killed, and whatever
- * it returns later is ignored.
+ * callback settles its record at once, and the stuck thread is reported with its stack; the
+ * thread itself cannot be killed, and whatever it returns later is ignored.
+ * <p>
+ * A run that ends removes its timers from the queue there and then, so that memory follows
+ * the tasks running now, not those that ran within the longest limit; and an interrupt the
+ * soft limit sent is cleared when the run ends, so that it cannot cut short what the caller
+ * does next (writing a retry, a result or a dead letter).
  *
  * @author kafka-task
  */
@@ -25,7 +28,7 @@ final class TimeLimits {
 
 	private static final Log logger = LogFactory.getLog(TimeLimits.class);
 
-	private volatile @Nullable ScheduledExecutorService timer;
+	private volatile @Nullable ScheduledThreadPoolExecutor timer;
 
 	/**
 	 * Watch a run.
@@ -36,7 +39,7 @@ final class TimeLimits {
 	 * @param hard the hard limit, or {@code null}
 	 * @param onSoftLimit called once, from the timer thread, if the soft limit is hit
 	 * @param onHardLimit called once, from the timer thread, if the hard limit is hit
-	 * @return the guard, to cancel when the run ends
+	 * @return the guard, to end when the run ends, on the thread that runs the task
 	 */
 	Guard watch(Thread thread, String name, String id, @Nullable Duration soft, @Nullable Duration hard,
 			Runnable onSoftLimit, Runnable onHardLimit) {
@@ -44,27 +47,25 @@ final class TimeLimits {
 		if (soft == null && hard == null) {
 			return guard;
 		}
-		ScheduledExecutorService scheduler = timer();
+		ScheduledThreadPoolExecutor scheduler = timer();
 		if (soft != null) {
 			guard.soft = scheduler.schedule(() -> {
-				if (!guard.ended.get()) {
+				if (guard.interruptIfRunning(thread)) {
 					logger.warn("Task '" + name + "' [" + id + "] exceeded its soft time limit of " + soft.toMillis()
-							+ " ms: interrupting it");
-					thread.interrupt();
+							+ " ms: interrupted it");
 					onSoftLimit.run();
 				}
 			}, soft.toMillis(), TimeUnit.MILLISECONDS);
 		}
 		if (hard != null) {
 			guard.hard = scheduler.schedule(() -> {
-				if (guard.ended.compareAndSet(false, true)) {
-					guard.abandoned = true;
+				if (guard.abandon()) {
 					StringBuilder stack = new StringBuilder();
 					for (StackTraceElement frame : thread.getStackTrace()) {
 						stack.append("\n\tat ").append(frame);
 					}
 					logger.error("Task '" + name + "' [" + id + "] exceeded its time limit of " + hard.toMillis()
-							+ " ms: abandoned as failed, its slot freed; its thread " + thread + " is stuck at:" + stack);
+							+ " ms: abandoned, its record settled; its thread " + thread + " is stuck at:" + stack);
 					thread.interrupt();
 					onHardLimit.run();
 				}
@@ -73,14 +74,24 @@ final class TimeLimits {
 		return guard;
 	}
 
-	private ScheduledExecutorService timer() {
-		ScheduledExecutorService current = this.timer;
+	/**
+	 * Return how many timers are queued: one or two per run being watched.
+	 * @return the count
+	 */
+	int scheduled() {
+		ScheduledThreadPoolExecutor current = this.timer;
+		return (current != null) ? current.getQueue().size() : 0;
+	}
+
+	private ScheduledThreadPoolExecutor timer() {
+		ScheduledThreadPoolExecutor current = this.timer;
 		if (current == null) {
 			synchronized (this) {
 				current = this.timer;
 				if (current == null) {
-					current = Executors.newSingleThreadScheduledExecutor(
+					current = new ScheduledThreadPoolExecutor(1,
 							Thread.ofPlatform().name("kafka-task-time-limits").daemon(true).factory());
+					current.setRemoveOnCancelPolicy(true);
 					this.timer = current;
 				}
 			}
@@ -89,35 +100,82 @@ final class TimeLimits {
 	}
 
 	/**
-	 * The limits of one run.
+	 * The limits of one run. A {@link ReentrantLock} orders the timer's interrupt against the
+	 * end of the run, so that no interrupt arrives after the run ended.
 	 */
 	static final class Guard {
 
-		private final AtomicBoolean ended = new AtomicBoolean();
+		private final ReentrantLock lock = new ReentrantLock();
 
-		private volatile boolean abandoned;
+		private boolean ended;
+
+		private boolean abandoned;
+
+		private boolean interrupted;
 
 		private volatile @Nullable ScheduledFuture<?> soft;
 
 		private volatile @Nullable ScheduledFuture<?> hard;
 
+		private boolean interruptIfRunning(Thread thread) {
+			this.lock.lock();
+			try {
+				if (this.ended) {
+					return false;
+				}
+				this.interrupted = true;
+				thread.interrupt();
+				return true;
+			}
+			finally {
+				this.lock.unlock();
+			}
+		}
+
+		private boolean abandon() {
+			this.lock.lock();
+			try {
+				if (this.ended) {
+					return false;
+				}
+				this.ended = true;
+				this.abandoned = true;
+				return true;
+			}
+			finally {
+				this.lock.unlock();
+			}
+		}
+
 		/**
-		 * End the watch: the run ended.
+		 * End the watch: the run ended. Called on the thread that ran the task, whose
+		 * interrupt status is cleared if a time limit interrupted it.
 		 * @return whether the run had been abandoned at its hard limit before
 		 */
 		boolean end() {
-			if (!this.ended.compareAndSet(false, true)) {
-				return this.abandoned;
+			boolean wasAbandoned;
+			boolean wasInterrupted;
+			this.lock.lock();
+			try {
+				wasAbandoned = this.abandoned;
+				wasInterrupted = this.interrupted || this.abandoned;
+				this.ended = true;
 			}
-			ScheduledFuture<?> softLimit = this.soft;
-			if (softLimit != null) {
-				softLimit.cancel(false);
+			finally {
+				this.lock.unlock();
 			}
-			ScheduledFuture<?> hardLimit = this.hard;
-			if (hardLimit != null) {
-				hardLimit.cancel(false);
+			cancel(this.soft);
+			cancel(this.hard);
+			if (wasInterrupted) {
+				Thread.interrupted();
 			}
-			return false;
+			return wasAbandoned;
+		}
+
+		private static void cancel(@Nullable ScheduledFuture<?> timer) {
+			if (timer != null) {
+				timer.cancel(false);
+			}
 		}
 
 	}
