@@ -1,15 +1,24 @@
 package dev.kafkatask.actuate;
 
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+import org.jspecify.annotations.Nullable;
+
 import org.springframework.boot.health.contributor.AbstractHealthIndicator;
 import org.springframework.boot.health.contributor.Health;
 
+import dev.kafkatask.execution.DeliveryHandler;
 import dev.kafkatask.kafka.listener.StallDetector;
 import dev.kafkatask.kafka.listener.TaskListenerContainer;
+import dev.kafkatask.routing.Backend;
 
 /**
- * Health of a Kafka worker container: DOWN when its consumer thread died or when it has
- * stalled (work waiting, nothing finishing, offsets not moving), with the reason; UP with what
- * it is doing otherwise.
+ * Health of a Kafka worker container: DOWN, with the reason, when its consumer thread died,
+ * when a dead letter cannot be written (the record's partition waits), when it has stalled
+ * (work waiting, nothing finishing, offsets not moving) or when a partition's commit is frozen
+ * behind a record that is not settled; UP with what it is doing otherwise.
  *
  * @author kafka-task
  */
@@ -19,10 +28,24 @@ public class KafkaTaskWorkerHealthIndicator extends AbstractHealthIndicator {
 
 	private final StallDetector stalls;
 
+	private final @Nullable DeliveryHandler deliveries;
+
 	public KafkaTaskWorkerHealthIndicator(TaskListenerContainer container, StallDetector stalls) {
+		this(container, stalls, null);
+	}
+
+	/**
+	 * Create an indicator.
+	 * @param container the worker container
+	 * @param stalls tells whether it stalled
+	 * @param deliveries tells which dead letters could not be written, or {@code null}
+	 */
+	public KafkaTaskWorkerHealthIndicator(TaskListenerContainer container, StallDetector stalls,
+			@Nullable DeliveryHandler deliveries) {
 		super("Kafka task worker health check failed");
 		this.container = container;
 		this.stalls = stalls;
+		this.deliveries = deliveries;
 	}
 
 	@Override
@@ -36,9 +59,22 @@ public class KafkaTaskWorkerHealthIndicator extends AbstractHealthIndicator {
 			.withDetail("waiting", status.waiting())
 			.withDetail("lag", status.lag())
 			.withDetail("millisSinceProgress", status.sinceProgress().toMillis());
+		List<DeliveryHandler.PendingDeadLetter> pending = (this.deliveries != null)
+				? this.deliveries.pendingDeadLetters(Backend.KAFKA) : List.of();
+		if (!status.frozenCommits().isEmpty()) {
+			Map<String, Long> frozen = new TreeMap<>();
+			status.frozenCommits().forEach((partition, offset) -> frozen.put(partition.toString(), offset));
+			builder.withDetail("frozenCommits", frozen);
+		}
 		Throwable failure = this.container.getFailure();
 		if (failure != null) {
 			builder.down(failure);
+		}
+		else if (!pending.isEmpty()) {
+			builder.down()
+				.withDetail("reason", pending.size() + " dead letter(s) could not be written; their partitions wait: "
+						+ pending.get(0).delivery() + " (" + pending.get(0).reason() + "): " + pending.get(0).failure())
+				.withDetail("pendingDeadLetters", PendingDeadLetters.describe(pending));
 		}
 		else if (status.stalled()) {
 			builder.down().withDetail("reason", status.reason());

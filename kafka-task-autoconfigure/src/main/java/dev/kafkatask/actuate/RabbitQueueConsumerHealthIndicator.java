@@ -1,5 +1,6 @@
 package dev.kafkatask.actuate;
 
+import java.util.List;
 import java.util.Locale;
 
 import org.springframework.amqp.rabbit.listener.SimpleMessageListenerContainer;
@@ -7,6 +8,7 @@ import org.springframework.boot.health.contributor.AbstractHealthIndicator;
 import org.springframework.boot.health.contributor.Health;
 
 import dev.kafkatask.consumer.ConsumerState;
+import dev.kafkatask.execution.DeliveryHandler;
 import dev.kafkatask.rabbit.RabbitQueueConsumer;
 
 /**
@@ -41,7 +43,14 @@ public class RabbitQueueConsumerHealthIndicator extends AbstractHealthIndicator 
 			.withDetail("inFlight", this.consumer.inFlight())
 			.withDetail("activeConsumers", activeConsumers);
 		boolean consuming = state == ConsumerState.RUNNING || state == ConsumerState.DRAINING;
-		if (consuming && !containerRunning) {
+		List<DeliveryHandler.PendingDeadLetter> pending = this.consumer.pendingDeadLetters();
+		if (!pending.isEmpty()) {
+			builder.down()
+				.withDetail("reason", pending.size() + " dead letter(s) of queue '" + this.consumer.queue()
+						+ "' could not be written; their messages wait unacknowledged: " + pending.get(0).failure())
+				.withDetail("pendingDeadLetters", PendingDeadLetters.describe(pending));
+		}
+		else if (consuming && !containerRunning) {
 			builder.down()
 				.withDetail("reason", "The consumer of queue '" + this.consumer.queue() + "' is "
 						+ state.name().toLowerCase(Locale.ROOT) + " but its listener container is not running");

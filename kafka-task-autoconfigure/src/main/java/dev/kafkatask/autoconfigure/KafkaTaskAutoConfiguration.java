@@ -22,6 +22,7 @@ import dev.kafkatask.codec.EnvelopeCodec;
 import dev.kafkatask.consumer.ConsumerSource;
 import dev.kafkatask.consumer.TaskConsumers;
 import dev.kafkatask.execution.ArgumentBinder;
+import dev.kafkatask.execution.DeliveryHandler;
 import dev.kafkatask.execution.TaskInvoker;
 import dev.kafkatask.execution.TaskRunner;
 import dev.kafkatask.execution.pinning.CarrierPinningDetector;
@@ -95,6 +96,13 @@ public final class KafkaTaskAutoConfiguration {
 			runner.setObservationConvention(observationConvention.getIfUnique());
 		}
 		return runner;
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	DeliveryHandler taskDeliveryHandler(TaskRunner runner, ObjectProvider<TaskObserver> observers) {
+		return new DeliveryHandler(runner, TaskObserver.composite(observers.orderedStream().toList()),
+				Clock.systemUTC());
 	}
 
 	@Bean(destroyMethod = "close")

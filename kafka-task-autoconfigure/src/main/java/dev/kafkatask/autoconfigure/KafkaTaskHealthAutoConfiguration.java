@@ -1,5 +1,6 @@
 package dev.kafkatask.autoconfigure;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -10,6 +11,7 @@ import org.springframework.context.annotation.Bean;
 
 import dev.kafkatask.actuate.KafkaTaskDelaysHealthIndicator;
 import dev.kafkatask.actuate.KafkaTaskWorkerHealthIndicator;
+import dev.kafkatask.execution.DeliveryHandler;
 import dev.kafkatask.kafka.listener.DelayForwarder;
 import dev.kafkatask.kafka.listener.StallDetector;
 import dev.kafkatask.kafka.listener.TaskListenerContainer;
@@ -29,8 +31,8 @@ public final class KafkaTaskHealthAutoConfiguration {
 	@ConditionalOnMissingBean(name = "kafkaTaskWorkerHealthIndicator")
 	@ConditionalOnEnabledHealthIndicator("kafkaTaskWorker")
 	KafkaTaskWorkerHealthIndicator kafkaTaskWorkerHealthIndicator(TaskListenerContainer container,
-			StallDetector stalls) {
-		return new KafkaTaskWorkerHealthIndicator(container, stalls);
+			StallDetector stalls, ObjectProvider<DeliveryHandler> deliveries) {
+		return new KafkaTaskWorkerHealthIndicator(container, stalls, deliveries.getIfAvailable());
 	}
 
 	@Bean

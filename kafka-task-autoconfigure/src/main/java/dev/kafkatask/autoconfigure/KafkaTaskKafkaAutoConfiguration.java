@@ -34,7 +34,7 @@ import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.kafka.core.ProducerFactory;
 
 import dev.kafkatask.codec.EnvelopeCodec;
-import dev.kafkatask.execution.TaskRunner;
+import dev.kafkatask.execution.DeliveryHandler;
 import dev.kafkatask.kafka.DelayTiers;
 import dev.kafkatask.kafka.DelayedTaskPublisher;
 import dev.kafkatask.dispatch.ResultBackend;
@@ -159,7 +159,7 @@ public final class KafkaTaskKafkaAutoConfiguration {
 	TaskListenerContainer taskListenerContainer(KafkaTaskProperties properties, Environment environment,
 			ObjectProvider<ConsumerFactory<?, ?>> consumerFactory, ObjectProvider<KafkaAdmin> kafkaAdmin,
 			KafkaTaskProducer producer, TaskTopics topics, EnvelopeCodec codec, TaskRegistry registry,
-			TaskRunner runner, ObjectProvider<TaskObserver> observers, DelayedTaskPublisher delays,
+			DeliveryHandler deliveries, ObjectProvider<TaskObserver> observers, DelayedTaskPublisher delays,
 			ObjectProvider<ResultPublisher> results) {
 		KafkaTaskProperties.Worker worker = properties.getWorker();
 		String groupId = (worker.getGroupId() != null) ? worker.getGroupId()
@@ -175,9 +175,11 @@ public final class KafkaTaskKafkaAutoConfiguration {
 				worker.getCommitInterval(), worker.isCommitMetadata(), worker.getRevokeTimeout(),
 				worker.getShutdownTimeout());
 		TaskObserver observer = TaskObserver.composite(observers.orderedStream().toList());
-		TaskRecordHandler handler = new TaskRecordHandler(codec, runner,
-				new DeadLetterPublisher(producer.getTemplate(), topics), topics, observer, delays);
-		handler.setResultPublisher(results.getIfAvailable());
+		TaskRecordHandler handler = new TaskRecordHandler(codec, deliveries,
+				new DeadLetterPublisher(producer.getTemplate(), topics), topics, delays);
+		List<String> replyTopics = new ArrayList<>(properties.getKafka().getReplyTopics());
+		replyTopics.add(replyTopic(properties));
+		handler.setResultPublisher(results.getIfAvailable(), replyTopics);
 		ConsumerFactory<?, ?> base = consumerFactory.getIfAvailable();
 		Map<String, Object> consumerConfig = new HashMap<>((base != null) ? base.getConfigurationProperties() : Map.of());
 		KafkaAdmin admin = kafkaAdmin.getIfAvailable();

@@ -17,6 +17,7 @@ import dev.kafkatask.options.TaskOption;
 import dev.kafkatask.options.TaskOptionResolver;
 import dev.kafkatask.options.UnsupportedOptionPolicy;
 import dev.kafkatask.routing.Backend;
+import dev.kafkatask.routing.OnUnavailable;
 import dev.kafkatask.routing.Ramp;
 import dev.kafkatask.routing.Route;
 import dev.kafkatask.routing.RoutingRules;
@@ -263,6 +264,20 @@ public class KafkaTaskProperties {
 
 		private final RampRule ramp = new RampRule();
 
+		/**
+		 * What becomes of a dispatch this rule sends to RabbitMQ while RabbitMQ is
+		 * unavailable: 'fail' (at once, naming the rule) or 'kafka' (it goes to Kafka instead).
+		 */
+		private OnUnavailable onUnavailable = OnUnavailable.FAIL;
+
+		public OnUnavailable getOnUnavailable() {
+			return this.onUnavailable;
+		}
+
+		public void setOnUnavailable(OnUnavailable onUnavailable) {
+			this.onUnavailable = onUnavailable;
+		}
+
 		public @Nullable Backend getBackend() {
 			return this.backend;
 		}
@@ -287,7 +302,7 @@ public class KafkaTaskProperties {
 			Backend target = (this.backend != null) ? this.backend : defaultBackend;
 			Ramp ramp = (this.ramp.getTo() != null && this.ramp.getPercent() > 0)
 					? new Ramp(this.ramp.getTo(), this.ramp.getPercent()) : null;
-			return new Route(target, ramp, this.shadow);
+			return new Route(target, ramp, this.shadow, this.onUnavailable);
 		}
 
 	}
@@ -372,6 +387,50 @@ public class KafkaTaskProperties {
 		 * go back to the queue.
 		 */
 		private Duration shutdownTimeout = Duration.ofSeconds(30);
+
+		/**
+		 * Delay tiers of tasks that are not due yet (an eta ahead, a retry, a rate-limit
+		 * slot): one queue each, '<delay-prefix>.<tier>', whose messages go back to their
+		 * queue after the tier's time. A task waits in the largest tier not longer than what
+		 * remains of its delay, so no consumer holds it.
+		 */
+		private List<Duration> delayTiers = new ArrayList<>(List.of(Duration.ofSeconds(1), Duration.ofSeconds(5),
+				Duration.ofSeconds(30), Duration.ofMinutes(2), Duration.ofMinutes(10), Duration.ofHours(1)));
+
+		/**
+		 * Name prefix of the delay tiers' exchanges and queues.
+		 */
+		private String delayPrefix = "kafka-task.delay";
+
+		/**
+		 * How often to try to connect to RabbitMQ while it is down. Meanwhile dispatches
+		 * routed to it fail at once, or go to Kafka by their route's 'on-unavailable'.
+		 */
+		private Duration probeInterval = Duration.ofSeconds(5);
+
+		public Duration getProbeInterval() {
+			return this.probeInterval;
+		}
+
+		public void setProbeInterval(Duration probeInterval) {
+			this.probeInterval = probeInterval;
+		}
+
+		public List<Duration> getDelayTiers() {
+			return this.delayTiers;
+		}
+
+		public void setDelayTiers(List<Duration> delayTiers) {
+			this.delayTiers = delayTiers;
+		}
+
+		public String getDelayPrefix() {
+			return this.delayPrefix;
+		}
+
+		public void setDelayPrefix(String delayPrefix) {
+			this.delayPrefix = delayPrefix;
+		}
 
 		public boolean isEnabled() {
 			return this.enabled;
@@ -480,6 +539,22 @@ public class KafkaTaskProperties {
 		 * priority of at least 'high-priority' to other queues fail.
 		 */
 		private List<String> priorityQueues = new ArrayList<>();
+
+		/**
+		 * Topics besides this application's own reply topic ('<prefix>__replies') that a
+		 * task's 'reply_to' may name, such as the reply topics of other services that
+		 * dispatch to this one. A task asking for its result anywhere else is dead-lettered
+		 * as 'forbidden-destination'.
+		 */
+		private List<String> replyTopics = new ArrayList<>();
+
+		public List<String> getReplyTopics() {
+			return this.replyTopics;
+		}
+
+		public void setReplyTopics(List<String> replyTopics) {
+			this.replyTopics = replyTopics;
+		}
 
 		public List<String> getPriorityQueues() {
 			return this.priorityQueues;

@@ -24,9 +24,11 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean
 import org.springframework.context.annotation.Bean;
 
 import dev.kafkatask.celery.CeleryMessageCodec;
-import dev.kafkatask.execution.TaskRunner;
+import dev.kafkatask.execution.DeliveryHandler;
 import dev.kafkatask.monitor.TaskObserver;
+import dev.kafkatask.rabbit.RabbitAvailability;
 import dev.kafkatask.rabbit.RabbitDeadLetters;
+import dev.kafkatask.rabbit.RabbitDelays;
 import dev.kafkatask.rabbit.RabbitQueues;
 import dev.kafkatask.rabbit.RabbitTaskConsumers;
 import dev.kafkatask.rabbit.RabbitTaskTransport;
@@ -43,6 +45,10 @@ import dev.kafkatask.task.TaskRegistry;
  * that run tasks of RabbitMQ queues on virtual threads. It connects with its own connection
  * factory, configured from Spring Boot's {@code spring.rabbitmq.*} like the application's,
  * with correlated confirms and returns switched on.
+ * <p>
+ * RabbitMQ is optional at runtime: the application starts while it is down, queues are
+ * declared and consumers consume when it comes up, and dispatches routed to it meanwhile fail
+ * at once or go to Kafka, by their route's {@code on-unavailable} policy.
  *
  * @author kafka-task
  */
@@ -77,24 +83,40 @@ public final class KafkaTaskRabbitAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	RabbitQueues rabbitTaskQueues(KafkaTaskRabbitConnection connection, KafkaTaskProperties properties) {
+	RabbitAvailability rabbitTaskAvailability(KafkaTaskRabbitConnection connection, KafkaTaskProperties properties) {
+		RabbitAvailability availability = new RabbitAvailability(connection.factory(),
+				properties.getRabbitmq().getProbeInterval());
+		connection.factory().addConnectionListener(availability);
+		return availability;
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	RabbitQueues rabbitTaskQueues(KafkaTaskRabbitConnection connection, KafkaTaskProperties properties,
+			RabbitAvailability availability) {
 		KafkaTaskProperties.Rabbitmq rabbitmq = properties.getRabbitmq();
-		return new RabbitQueues(new RabbitAdmin(connection.factory()), rabbitmq.getDeadLetterExchange(),
+		RabbitQueues queues = new RabbitQueues(new RabbitAdmin(connection.factory()), rabbitmq.getDeadLetterExchange(),
 				rabbitmq.isDeclareQueues());
+		// Declared when the connection comes up, again after every reconnection.
+		queues.setConnected(availability::isConnected);
+		connection.factory().addConnectionListener(queues);
+		return queues;
 	}
 
 	@Bean
 	@ConditionalOnMissingBean
 	RabbitTaskTransport rabbitTaskTransport(KafkaTaskRabbitConnection connection, CeleryMessageCodec codec,
-			RabbitQueues queues, ObjectProvider<TaskObserver> observers) {
-		return new RabbitTaskTransport(connection.template(), codec, queues,
+			RabbitQueues queues, ObjectProvider<TaskObserver> observers, RabbitAvailability availability) {
+		RabbitTaskTransport transport = new RabbitTaskTransport(connection.template(), codec, queues,
 				TaskObserver.composite(observers.orderedStream().toList()));
+		transport.setAvailability(availability);
+		return transport;
 	}
 
 	@Bean
 	SmartInitializingSingleton rabbitTaskQueuesInitializer(RabbitQueues queues, TaskRouter router) {
-		// Queues that rules send to RabbitMQ exist before the first dispatch (others are
-		// declared on their first dispatch).
+		// Queues that rules send to RabbitMQ are declared as soon as RabbitMQ is reachable,
+		// before the first dispatch if it is up (others are declared on their first dispatch).
 		return () -> router.rules().queues().forEach((queue, route) -> {
 			if (involvesRabbit(route)) {
 				queues.declare(queue);
@@ -104,15 +126,23 @@ public final class KafkaTaskRabbitAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
+	RabbitDelays rabbitTaskDelays(KafkaTaskRabbitConnection connection, RabbitQueues queues,
+			KafkaTaskProperties properties) {
+		KafkaTaskProperties.Rabbitmq rabbitmq = properties.getRabbitmq();
+		return new RabbitDelays(connection.template(), queues, rabbitmq.getDelayPrefix(), rabbitmq.getDelayTiers(),
+				Clock.systemUTC());
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
 	RabbitTaskConsumers rabbitTaskConsumers(KafkaTaskRabbitConnection connection, CeleryMessageCodec codec,
-			TaskRunner runner, RabbitQueues queues, TaskRegistry registry, TaskRouter router,
-			KafkaTaskProperties properties, ObjectProvider<TaskObserver> observers, RabbitTaskTransport transport) {
+			DeliveryHandler deliveries, RabbitQueues queues, ObjectProvider<RabbitDelays> delays,
+			TaskRegistry registry, TaskRouter router, KafkaTaskProperties properties, RabbitTaskTransport transport) {
 		KafkaTaskProperties.Rabbitmq rabbitmq = properties.getRabbitmq();
 		List<String> startupQueues = (rabbitmq.getQueues() != null) ? rabbitmq.getQueues()
 				: routedQueues(registry, router.rules(), properties.getDefaultQueue());
-		return new RabbitTaskConsumers(connection.factory(), codec, runner,
-				new RabbitDeadLetters(connection.template(), queues), queues,
-				TaskObserver.composite(observers.orderedStream().toList()),
+		return new RabbitTaskConsumers(connection.factory(), codec, deliveries,
+				new RabbitDeadLetters(connection.template(), queues), queues, delays.getIfAvailable(),
 				new RabbitTaskConsumers.Settings(rabbitmq.getConcurrency(), rabbitmq.getPrefetch(),
 						rabbitmq.getShutdownTimeout()),
 				startupQueues, transport);

@@ -33,6 +33,7 @@ import dev.kafkatask.options.TaskOption;
 import dev.kafkatask.options.TaskOptionResolver;
 import dev.kafkatask.options.UnsupportedTaskOptionException;
 import dev.kafkatask.routing.Backend;
+import dev.kafkatask.routing.OnUnavailable;
 import dev.kafkatask.routing.RouteDecision;
 import dev.kafkatask.routing.TaskRouter;
 import dev.kafkatask.task.TaskDefinition;
@@ -46,6 +47,9 @@ import dev.kafkatask.task.TaskRegistry;
  * The queue is the one named in the options, else the registered task's own queue, else the
  * default queue. Each dispatch goes to exactly one backend, unless its rule asks for a shadow
  * copy on the other one; a shadow copy that fails is logged, and does not fail the dispatch.
+ * A dispatch routed to a backend that is unavailable (RabbitMQ down) fails at once with a
+ * {@link BackendUnavailableException} naming the route, or goes to Kafka if the route's
+ * {@link OnUnavailable} policy says so.
  * <p>
  * With an {@link #setObservationRegistry ObservationRegistry}, each dispatch is observed as
  * {@link TaskObservation#DISPATCH}, whose context is written into the task's headers.
@@ -158,18 +162,29 @@ public class DefaultTaskDispatcher implements TaskDispatcher {
 		String queue = queueFor(task, options);
 		String id = (options.taskId() != null) ? options.taskId() : UUID.randomUUID().toString();
 		RouteDecision decision = this.router.route(task, queue, id, options.key());
+		String unavailable = unavailableReason(decision.backend());
+		if (unavailable != null) {
+			if (decision.onUnavailable() != OnUnavailable.KAFKA || !this.transports.containsKey(Backend.KAFKA)) {
+				return failed(task, queue, decision.backend(), new BackendUnavailableException("Task '" + task
+						+ "' of queue '" + queue + "' is routed to " + decision.backend() + " by rule '"
+						+ decision.rule() + "' (on-unavailable: fail), which is unavailable: " + unavailable));
+			}
+			decision = new RouteDecision(Backend.KAFKA, null, decision.rule() + "+unavailable", decision.ramped(),
+					decision.onUnavailable());
+		}
 		TaskOptionResolver.Resolution resolution;
 		try {
 			resolution = this.options.resolve(task, decision.backend(),
 					this.options.dispatchOptions(task, options.celeryOptions()),
-					this.transports.containsKey(Backend.RABBITMQ));
+					this.transports.containsKey(Backend.RABBITMQ) && unavailableReason(Backend.RABBITMQ) == null);
 		}
 		catch (UnsupportedTaskOptionException ex) {
 			this.observer.handled(task, queue, decision.backend(), TaskOutcome.REJECTED, Duration.ZERO);
 			return failed(task, queue, decision.backend(), ex);
 		}
 		if (resolution.rerouted()) {
-			decision = new RouteDecision(resolution.backend(), decision.shadow(), decision.rule() + "+options", false);
+			decision = new RouteDecision(resolution.backend(), decision.shadow(), decision.rule() + "+options", false,
+					decision.onUnavailable());
 		}
 		this.observer.routed(task, queue, decision);
 		TaskSenderContext sending = senderContext(id, task, queue, decision.backend(), options.headers());
@@ -269,6 +284,14 @@ public class DefaultTaskDispatcher implements TaskDispatcher {
 		catch (RuntimeException ex) {
 			return CompletableFuture.failedFuture(ex);
 		}
+	}
+
+	/**
+	 * Say why a backend cannot take a dispatch now, if it cannot.
+	 */
+	private @Nullable String unavailableReason(Backend backend) {
+		TaskTransport transport = this.transports.get(backend);
+		return (transport != null) ? transport.unavailableReason() : null;
 	}
 
 	private String queueFor(String task, TaskOptions options) {

@@ -2,6 +2,8 @@ package dev.kafkatask.dispatch;
 
 import java.util.concurrent.CompletableFuture;
 
+import org.jspecify.annotations.Nullable;
+
 import dev.kafkatask.routing.Backend;
 
 /**
@@ -24,5 +26,14 @@ public interface TaskTransport {
 	 * @return the receipt, once acknowledged
 	 */
 	CompletableFuture<DispatchReceipt> send(OutboundTask task);
+
+	/**
+	 * Say why the backend cannot take tasks now, if it cannot: a dispatch to it then fails
+	 * at once, or goes elsewhere, rather than waiting for a broker that is down.
+	 * @return the reason, or {@code null} when the backend is available
+	 */
+	default @Nullable String unavailableReason() {
+		return null;
+	}
 
 }

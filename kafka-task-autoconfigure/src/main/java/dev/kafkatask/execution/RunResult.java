@@ -5,23 +5,21 @@ import java.time.Duration;
 import org.jspecify.annotations.Nullable;
 
 /**
- * How one run of a task ended.
+ * How one run of a task ended. Nothing is counted yet: the caller records the outcome once
+ * the task's record or message is settled.
  *
  * @param status how it ended
  * @param failure what it threw, or {@code null} if it succeeded
  * @param retryIn how long until the retry, for {@link Status#RETRY}
  * @param value what the task returned, for {@link Status#SUCCEEDED}
+ * @param duration how long it ran
  * @author kafka-task
  */
 public record RunResult(Status status, @Nullable Throwable failure, @Nullable Duration retryIn,
-		@Nullable Object value) {
+		@Nullable Object value, Duration duration) {
 
-	public RunResult(Status status, @Nullable Throwable failure, @Nullable Duration retryIn) {
-		this(status, failure, retryIn, null);
-	}
-
-	static RunResult succeeded(@Nullable Object value) {
-		return new RunResult(Status.SUCCEEDED, null, null, value);
+	static RunResult succeeded(@Nullable Object value, Duration duration) {
+		return new RunResult(Status.SUCCEEDED, null, null, value, duration);
 	}
 
 	/**
@@ -41,7 +39,10 @@ public record RunResult(Status status, @Nullable Throwable failure, @Nullable Du
 		/** The task threw a retrying failure but has had all its retries. */
 		RETRIES_EXHAUSTED,
 
-		/** The task hit its hard time limit and was given up (its record already settled). */
+		/**
+		 * The task hit its hard time limit and was given up: its record was settled then,
+		 * from the time-limit timer; what the thread did afterwards counts for nothing.
+		 */
 		ABANDONED
 
 	}

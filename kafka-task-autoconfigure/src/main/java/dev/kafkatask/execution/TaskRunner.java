@@ -3,7 +3,6 @@ package dev.kafkatask.execution;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -21,7 +20,6 @@ import dev.kafkatask.codec.InvalidEnvelopeException;
 import dev.kafkatask.codec.TaskEnvelope;
 import dev.kafkatask.execution.pinning.CarrierPinningDetector;
 import dev.kafkatask.monitor.TaskObserver;
-import dev.kafkatask.monitor.TaskOutcome;
 import dev.kafkatask.observation.DefaultTaskExecutionObservationConvention;
 import dev.kafkatask.observation.TaskExecutionObservationConvention;
 import dev.kafkatask.observation.TaskObservation;
@@ -33,6 +31,7 @@ import dev.kafkatask.task.TaskContext;
 import dev.kafkatask.task.TaskDefinition;
 import dev.kafkatask.task.TaskRegistry;
 import dev.kafkatask.task.TaskRetry;
+import dev.kafkatask.task.TaskTimeLimitExceeded;
 
 /**
  * Runs decoded tasks, whichever backend they came from: finds the task, binds its arguments
@@ -76,6 +75,12 @@ public class TaskRunner {
 	 * epoch milliseconds; the slot is its own already.
 	 */
 	public static final String RATE_SLOT_RESERVED = "kafka-task-rate-slot";
+
+	/**
+	 * Furthest ahead a reserved rate-limit slot may lie: a header claiming more is not one
+	 * this worker wrote.
+	 */
+	private static final Duration RATE_SLOT_HORIZON = Duration.ofDays(1);
 
 	public TaskRunner(TaskRegistry registry, TaskInvoker invoker, TaskObserver observer, TaskOptionResolver options,
 			Clock clock) {
@@ -128,7 +133,8 @@ public class TaskRunner {
 			throw new UnknownTaskException(envelope.task());
 		}
 		TaskContext context = new TaskContext(envelope.id(), envelope.task(), queue, backend, envelope.retries(),
-				envelope.created(), instant(envelope, "eta"), instant(envelope, "expires"), envelope.headers());
+				envelope.created(), instant(envelope, TaskOption.ETA, TaskOption.COUNTDOWN),
+				instant(envelope, TaskOption.EXPIRES, TaskOption.EXPIRES), envelope.headers());
 		if (context.expires() != null && !this.clock.instant().isBefore(context.expires())) {
 			throw new TaskExpiredException(task.name(), context.id(), context.expires());
 		}
@@ -142,6 +148,15 @@ public class TaskRunner {
 	}
 
 	/**
+	 * Whether a task of the given name is registered in this application.
+	 * @param task the task name
+	 * @return whether it is
+	 */
+	public boolean isRegistered(String task) {
+		return this.registry.find(task) != null;
+	}
+
+	/**
 	 * Reserve a run of a task under its {@code rate_limit}.
 	 * @param prepared the task
 	 * @return how long until its slot, zero when it may run now (or has no limit); for a
@@ -150,8 +165,13 @@ public class TaskRunner {
 	public Duration reserveRate(PreparedTask prepared) {
 		String reserved = prepared.envelope().headers().get(RATE_SLOT_RESERVED);
 		if (reserved != null) {
-			long until = Long.parseLong(reserved) - this.clock.millis();
-			return Duration.ofMillis(Math.max(0, until));
+			try {
+				long until = Long.parseLong(reserved) - this.clock.millis();
+				return Duration.ofMillis(Math.clamp(until, 0, RATE_SLOT_HORIZON.toMillis()));
+			}
+			catch (NumberFormatException ex) {
+				// not a slot this worker reserved: it takes one like any other run
+			}
 		}
 		Optional<RateLimiter> limiter = this.rateLimiters.computeIfAbsent(prepared.task().name(), (name) -> {
 			JsonNode rate = this.options.taskOptions(name).get(TaskOption.RATE_LIMIT);
@@ -161,20 +181,9 @@ public class TaskRunner {
 	}
 
 	/**
-	 * Count a task that was not run because it expired.
-	 * @param task the task name
-	 * @param queue the queue
-	 * @param backend the backend it came from
-	 * @param expired what says so
-	 */
-	public void expired(String task, String queue, Backend backend, TaskExpiredException expired) {
-		logger.info(expired.getMessage());
-		this.observer.handled(task, queue, backend, TaskOutcome.EXPIRED, Duration.ZERO);
-	}
-
-	/**
-	 * Run a prepared task on the calling thread. A task that throws is logged and counted,
-	 * not rethrown (except virtual machine errors); the result says whether to retry it.
+	 * Run a prepared task on the calling thread. A task that throws is logged, not rethrown,
+	 * whatever it threw; the result says whether to retry it. Nothing is counted but the
+	 * start: the caller records the outcome once the task's record is settled.
 	 * @param prepared the task
 	 * @return how the run ended
 	 */
@@ -185,8 +194,8 @@ public class TaskRunner {
 
 	/**
 	 * Run a prepared task on the calling thread, enforcing its time limits: at the hard limit
-	 * the task is counted as failed and {@code onAbandoned} is called (from another thread)
-	 * so the caller can settle its record at once; the run then ends with
+	 * {@code onAbandoned} is called (from another thread) so that the caller can settle the
+	 * task's record at once (see {@link #afterTimeLimit}); the run then ends with
 	 * {@link RunResult.Status#ABANDONED} whenever the stuck thread returns.
 	 * @param prepared the task
 	 * @param onAbandoned settles the task's record if it is abandoned
@@ -202,26 +211,38 @@ public class TaskRunner {
 				prepared.softTimeLimit(), prepared.timeLimit(),
 				() -> this.observer.timeLimitReached(task.name(), context.queue(), context.backend(), false), () -> {
 					this.observer.timeLimitReached(task.name(), context.queue(), context.backend(), true);
-					this.observer.handled(task.name(), context.queue(), context.backend(), TaskOutcome.FAILURE,
-							Duration.ofNanos(System.nanoTime() - start));
 					onAbandoned.run();
 				});
-		Object[] returned = new Object[1];
+		@Nullable Object[] returned = new Object[1];
 		Throwable failure = invoke(prepared, thread, returned);
-		if (guard.end()) {
-			// Abandoned at its hard limit and counted then: what it did since counts for nothing.
-			Thread.interrupted();
-			if (failure instanceof VirtualMachineError error) {
-				throw error;
-			}
-			return new RunResult(RunResult.Status.ABANDONED, failure, null);
-		}
+		boolean abandoned = guard.end();
 		Duration duration = Duration.ofNanos(System.nanoTime() - start);
+		if (abandoned) {
+			// Settled at its hard limit: what it did since counts for nothing.
+			return new RunResult(RunResult.Status.ABANDONED, failure, null, null, duration);
+		}
 		if (failure == null) {
-			this.observer.handled(task.name(), context.queue(), context.backend(), TaskOutcome.SUCCESS, duration);
-			return RunResult.succeeded(returned[0]);
+			return RunResult.succeeded(returned[0], duration);
 		}
 		return failed(prepared, failure, duration);
+	}
+
+	/**
+	 * Decide what becomes of a task abandoned at its hard time limit: retried, if its retry
+	 * policy retries {@link TaskTimeLimitExceeded} and it has retries left, else failed.
+	 * @param prepared the task
+	 * @return {@link RunResult.Status#RETRY} or {@link RunResult.Status#FAILED}, with the
+	 * {@link TaskTimeLimitExceeded} as failure
+	 */
+	public RunResult afterTimeLimit(PreparedTask prepared) {
+		Duration limit = (prepared.timeLimit() != null) ? prepared.timeLimit() : Duration.ZERO;
+		TaskTimeLimitExceeded exceeded = new TaskTimeLimitExceeded(prepared.logName(), prepared.context().id(), limit);
+		RetryPolicy policy = prepared.retryPolicy();
+		if (policy.retries(exceeded) && prepared.context().retries() < policy.maxRetries()) {
+			return new RunResult(RunResult.Status.RETRY, exceeded, policy.delay(prepared.context().retries(), exceeded),
+					null, limit);
+		}
+		return new RunResult(RunResult.Status.FAILED, exceeded, null, null, limit);
 	}
 
 	private @Nullable Throwable invoke(PreparedTask prepared, Thread thread, @Nullable Object[] returned) {
@@ -235,7 +256,8 @@ public class TaskRunner {
 			returned[0] = this.invoker.invoke(prepared.task(), prepared.arguments());
 			return null;
 		}
-		catch (Exception | Error ex) {
+		catch (Throwable ex) {
+			// Whatever the task threw is its own failure, a StackOverflowError too.
 			observation.error(ex);
 			return ex;
 		}
@@ -260,7 +282,6 @@ public class TaskRunner {
 	}
 
 	private RunResult failed(PreparedTask prepared, Throwable ex, Duration duration) {
-		TaskDefinition task = prepared.task();
 		TaskContext context = prepared.context();
 		String failed = "Task '" + prepared.logName() + "' [" + context.id() + "] failed after " + duration.toMillis()
 				+ " ms";
@@ -271,12 +292,10 @@ public class TaskRunner {
 				Duration retryIn = policy.delay(context.retries(), ex);
 				logger.warn(failed + "; retry " + (context.retries() + 1) + " of " + policy.maxRetries() + " in "
 						+ retryIn.toMillis() + " ms: " + cause);
-				this.observer.handled(task.name(), context.queue(), context.backend(), TaskOutcome.RETRY, duration);
-				return new RunResult(RunResult.Status.RETRY, cause, retryIn);
+				return new RunResult(RunResult.Status.RETRY, cause, retryIn, null, duration);
 			}
 			logger.error(failed + " after " + context.retries() + " retries, its last", cause);
-			this.observer.handled(task.name(), context.queue(), context.backend(), TaskOutcome.FAILURE, duration);
-			return new RunResult(RunResult.Status.RETRIES_EXHAUSTED, cause, null);
+			return new RunResult(RunResult.Status.RETRIES_EXHAUSTED, cause, null, null, duration);
 		}
 		if (prepared.expects(ex)) {
 			// Celery's 'throws': an expected error, reported without its stack trace.
@@ -285,11 +304,7 @@ public class TaskRunner {
 		else {
 			logger.error(failed, ex);
 		}
-		this.observer.handled(task.name(), context.queue(), context.backend(), TaskOutcome.FAILURE, duration);
-		if (ex instanceof VirtualMachineError error) {
-			throw error;
-		}
-		return new RunResult(RunResult.Status.FAILED, ex, null);
+		return new RunResult(RunResult.Status.FAILED, ex, null, null, duration);
 	}
 
 	private static @Nullable Duration limit(TaskEnvelope envelope, Map<TaskOption, JsonNode> options,
@@ -320,17 +335,27 @@ public class TaskRunner {
 		return list;
 	}
 
-	private static @Nullable Instant instant(TaskEnvelope envelope, String option) {
-		JsonNode value = envelope.options().get(option);
+	/**
+	 * Return the instant an option names: an ISO-8601 instant, or a number of seconds after
+	 * the task's dispatch (a {@code countdown} that came as such, an {@code expires} in
+	 * seconds).
+	 */
+	private static @Nullable Instant instant(TaskEnvelope envelope, TaskOption option, TaskOption relative) {
+		JsonNode value = envelope.options().get(option.celeryName());
 		if (value == null || value.isNull()) {
-			return null;
+			value = envelope.options().get(relative.celeryName());
+			if (value == null || value.isNull()) {
+				return null;
+			}
 		}
-		try {
-			return Instant.parse(value.asString());
+		if (value.isNumber()) {
+			return envelope.created().plusMillis(Math.round(value.asDouble() * 1000));
 		}
-		catch (DateTimeParseException ex) {
-			throw new InvalidEnvelopeException("Option '" + option + "' is not an ISO-8601 instant: " + value, ex);
+		Instant instant = value.isString() ? TaskOption.instant(value.asString()) : null;
+		if (instant == null) {
+			throw new InvalidEnvelopeException("Option '" + option + "' is not an ISO-8601 instant: " + value);
 		}
+		return instant;
 	}
 
 }

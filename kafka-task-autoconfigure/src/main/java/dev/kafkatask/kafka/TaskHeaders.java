@@ -71,4 +71,10 @@ public final class TaskHeaders {
 	 */
 	public static final String DLT_CREATED = "kafka-task-dlt-created";
 
+	/**
+	 * Header of a dead letter written without its payload, which was too large to be written
+	 * again: the payload's size in bytes. The payload stays in the original topic.
+	 */
+	public static final String DLT_PAYLOAD_OMITTED = "kafka-task-dlt-payload-omitted";
+
 }

@@ -31,7 +31,8 @@ public enum KafkaTaskMeters implements MeterDocumentation {
 	 * Tasks handled, by outcome: {@code success}, {@code failure}, {@code retry} (failed and
 	 * retried later), {@code expired} (not run: past its {@code expires}),
 	 * {@code dead_lettered} (not runnable: invalid payload, unknown task, wrong arguments),
-	 * {@code abandoned} (given up at its hard time limit) and {@code rejected} (a dispatch
+	 * {@code deferred} (not due yet: a copy waits in the delay topics), {@code abandoned}
+	 * (given up at its hard time limit) and {@code rejected} (a dispatch
 	 * the option whitelist refused).
 	 */
 	EXECUTIONS("kafka.task.executions", Meter.Type.COUNTER, "Tasks handled, by outcome", Tags.TASK, Tags.QUEUE,

@@ -38,9 +38,10 @@ public enum DeadLetterReason {
 	TIME_LIMIT,
 
 	/**
-	 * The task failed and was to run again, but its retry could not be written.
+	 * The task was to wait and run later (a retry, an eta ahead, a rate-limit slot), but its
+	 * delayed copy could not be written.
 	 */
-	RETRY_FAILED,
+	DELAY_FAILED,
 
 	/**
 	 * The record asks kafka-task to write somewhere it must not: a reply topic that is not

@@ -35,6 +35,13 @@ public enum TaskOutcome {
 	RETRY,
 
 	/**
+	 * The task was not due yet (an eta ahead, or its rate-limit slot later than a second
+	 * from now): its record was settled by a copy that waits in the delay topics (or is
+	 * republished to RabbitMQ) and runs then.
+	 */
+	DEFERRED,
+
+	/**
 	 * The task reached its hard time limit and was given up while its thread still ran; its
 	 * record was retried or dead-lettered ({@code time-limit}).
 	 */

@@ -10,6 +10,8 @@ import org.springframework.amqp.core.MessageProperties;
 import org.springframework.amqp.rabbit.connection.CorrelationData;
 import org.springframework.amqp.rabbit.core.RabbitTemplate;
 
+import dev.kafkatask.monitor.DeadLetterReason;
+
 /**
  * Publishes messages that are not runnable tasks to the dead-letter exchange, routed by the
  * name of the queue they came from, with the reason in their headers, and waits for
@@ -20,8 +22,8 @@ import org.springframework.amqp.rabbit.core.RabbitTemplate;
 public class RabbitDeadLetters {
 
 	/**
-	 * Why a message was dead-lettered: {@code invalid-message}, {@code unknown-task} or
-	 * {@code invalid-arguments}.
+	 * Why a message was dead-lettered: a {@link DeadLetterReason} such as
+	 * {@code invalid-envelope}, {@code unknown-task} or {@code invalid-arguments}.
 	 */
 	public static final String REASON = "kafka-task-dlt-reason";
 
@@ -60,11 +62,13 @@ public class RabbitDeadLetters {
 	 * @throws RabbitPublishException if RabbitMQ did not take the dead letter
 	 * @throws InterruptedException if interrupted while waiting for the confirm
 	 */
-	public void publish(Message message, String queue, String reason, Throwable cause) throws InterruptedException {
+	public void publish(Message message, String queue, DeadLetterReason reason, Throwable cause)
+			throws InterruptedException {
 		this.queues.declareDeadLetters(queue);
 		MessageProperties properties = message.getMessageProperties();
-		properties.setHeader(REASON, reason);
-		properties.setHeader(MESSAGE, String.valueOf(cause.getMessage()));
+		properties.setHeader(REASON, reason.code());
+		String text = String.valueOf(cause.getMessage());
+		properties.setHeader(MESSAGE, (text.length() <= 2000) ? text : text.substring(0, 2000) + "...");
 		properties.setHeader(EXCEPTION, cause.getClass().getName());
 		properties.setHeader(ORIGINAL_QUEUE, queue);
 		CorrelationData correlation = new CorrelationData();

@@ -1,5 +1,6 @@
 package dev.kafkatask.rabbit;
 
+import java.util.List;
 import java.util.concurrent.locks.ReentrantLock;
 
 import org.apache.commons.logging.Log;
@@ -9,6 +10,7 @@ import org.springframework.amqp.rabbit.listener.SimpleMessageListenerContainer;
 
 import dev.kafkatask.consumer.ConsumerState;
 import dev.kafkatask.consumer.TaskConsumer;
+import dev.kafkatask.execution.DeliveryHandler;
 import dev.kafkatask.routing.Backend;
 
 /**
@@ -66,6 +68,15 @@ public final class RabbitQueueConsumer implements TaskConsumer {
 	@Override
 	public int inFlight() {
 		return this.listener.inFlight();
+	}
+
+	/**
+	 * Return the dead letters of this queue that could not be written yet: their messages
+	 * wait, unacknowledged, and are tried again.
+	 * @return the pending dead letters
+	 */
+	public List<DeliveryHandler.PendingDeadLetter> pendingDeadLetters() {
+		return this.listener.pendingDeadLetters();
 	}
 
 	/**

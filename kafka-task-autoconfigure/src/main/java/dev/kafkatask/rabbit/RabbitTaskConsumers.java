@@ -22,8 +22,7 @@ import dev.kafkatask.celery.CeleryMessageCodec;
 import dev.kafkatask.consumer.ConsumerSource;
 import dev.kafkatask.consumer.ConsumerState;
 import dev.kafkatask.dispatch.TaskTransport;
-import dev.kafkatask.execution.TaskRunner;
-import dev.kafkatask.monitor.TaskObserver;
+import dev.kafkatask.execution.DeliveryHandler;
 import dev.kafkatask.routing.Backend;
 
 /**
@@ -41,13 +40,13 @@ public class RabbitTaskConsumers implements ConsumerSource, SmartLifecycle {
 
 	private final CeleryMessageCodec codec;
 
-	private final TaskRunner runner;
+	private final DeliveryHandler deliveries;
 
 	private final RabbitDeadLetters deadLetters;
 
 	private final RabbitQueues queues;
 
-	private final TaskObserver observer;
+	private final @Nullable RabbitDelays delays;
 
 	private final Settings settings;
 
@@ -61,16 +60,29 @@ public class RabbitTaskConsumers implements ConsumerSource, SmartLifecycle {
 
 	private volatile boolean running;
 
-	public RabbitTaskConsumers(ConnectionFactory connectionFactory, CeleryMessageCodec codec, TaskRunner runner,
-			RabbitDeadLetters deadLetters, RabbitQueues queues, TaskObserver observer, Settings settings,
-			List<String> startupQueues, TaskTransport retries) {
+	/**
+	 * Create the consumers.
+	 * @param connectionFactory the connection factory
+	 * @param codec the Celery message codec
+	 * @param deliveries takes each message to its outcome
+	 * @param deadLetters writes dead letters
+	 * @param queues declares queues
+	 * @param delays holds tasks that are not due yet, or {@code null} to republish them to
+	 * their queue
+	 * @param settings the consumers' settings
+	 * @param startupQueues the queues consumed from the start
+	 * @param retries republishes tasks
+	 */
+	public RabbitTaskConsumers(ConnectionFactory connectionFactory, CeleryMessageCodec codec,
+			DeliveryHandler deliveries, RabbitDeadLetters deadLetters, RabbitQueues queues,
+			@Nullable RabbitDelays delays, Settings settings, List<String> startupQueues, TaskTransport retries) {
 		this.retries = retries;
 		this.connectionFactory = connectionFactory;
 		this.codec = codec;
-		this.runner = runner;
+		this.deliveries = deliveries;
 		this.deadLetters = deadLetters;
 		this.queues = queues;
-		this.observer = observer;
+		this.delays = delays;
 		this.settings = settings;
 		this.startupQueues = List.copyOf(startupQueues);
 		this.startupQueues.forEach(this::consumer);
@@ -93,8 +105,8 @@ public class RabbitTaskConsumers implements ConsumerSource, SmartLifecycle {
 	}
 
 	private RabbitQueueConsumer create(String queue) {
-		CeleryTaskListener listener = new CeleryTaskListener(queue, this.codec, this.runner, this.deadLetters,
-				this.observer, this.retries);
+		CeleryTaskListener listener = new CeleryTaskListener(queue, this.codec, this.deliveries, this.deadLetters,
+				this.retries, this.delays);
 		SimpleMessageListenerContainer container = new SimpleMessageListenerContainer(this.connectionFactory);
 		container.setQueueNames(queue);
 		container.setConcurrentConsumers(this.settings.concurrency());

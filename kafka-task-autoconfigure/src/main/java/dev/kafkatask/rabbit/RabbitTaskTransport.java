@@ -2,6 +2,8 @@ package dev.kafkatask.rabbit;
 
 import java.util.concurrent.CompletableFuture;
 
+import org.jspecify.annotations.Nullable;
+
 import org.springframework.amqp.core.Message;
 import org.springframework.amqp.core.ReturnedMessage;
 import org.springframework.amqp.rabbit.connection.CorrelationData;
@@ -34,6 +36,8 @@ public class RabbitTaskTransport implements TaskTransport {
 
 	private final TaskObserver observer;
 
+	private volatile @Nullable RabbitAvailability availability;
+
 	public RabbitTaskTransport(RabbitTemplate template, CeleryMessageCodec codec, RabbitQueues queues) {
 		this(template, codec, queues, TaskObserver.NONE);
 	}
@@ -53,15 +57,34 @@ public class RabbitTaskTransport implements TaskTransport {
 		this.observer = observer;
 	}
 
+	/**
+	 * Set what tells whether RabbitMQ is up: while it is not, sends fail at once.
+	 * @param availability the availability, or {@code null} to try every send
+	 */
+	public void setAvailability(@Nullable RabbitAvailability availability) {
+		this.availability = availability;
+	}
+
 	@Override
 	public Backend backend() {
 		return Backend.RABBITMQ;
 	}
 
 	@Override
+	public @Nullable String unavailableReason() {
+		RabbitAvailability current = this.availability;
+		return (current != null) ? current.unavailableReason() : null;
+	}
+
+	@Override
 	public CompletableFuture<DispatchReceipt> send(OutboundTask task) {
 		TaskEnvelope envelope = task.envelope();
 		String queue = task.queue();
+		String unavailable = unavailableReason();
+		if (unavailable != null) {
+			return CompletableFuture.failedFuture(new RabbitPublishException("Task '" + envelope.task() + "' ["
+					+ envelope.id() + "] was not published to queue '" + queue + "': " + unavailable));
+		}
 		this.queues.declare(queue);
 		Message message = this.codec.encode(envelope);
 		CorrelationData correlation = new CorrelationData(envelope.id());

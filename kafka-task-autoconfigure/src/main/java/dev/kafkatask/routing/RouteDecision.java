@@ -9,8 +9,23 @@ import org.jspecify.annotations.Nullable;
  * @param shadow a backend that takes a copy as well, or {@code null}
  * @param rule the name of the rule that decided, see {@link RoutingRules.Match#rule()}
  * @param ramped whether the dispatch fell in the rule's ramp share
+ * @param onUnavailable what becomes of the dispatch if it goes to RabbitMQ while RabbitMQ is
+ * unavailable
  * @author kafka-task
  */
-public record RouteDecision(Backend backend, @Nullable Backend shadow, String rule, boolean ramped) {
+public record RouteDecision(Backend backend, @Nullable Backend shadow, String rule, boolean ramped,
+		OnUnavailable onUnavailable) {
+
+	/**
+	 * Create a decision whose dispatch fails if it goes to RabbitMQ while RabbitMQ is
+	 * unavailable.
+	 * @param backend the backend that takes the task
+	 * @param shadow a backend that takes a copy as well, or {@code null}
+	 * @param rule the name of the rule that decided
+	 * @param ramped whether the dispatch fell in the rule's ramp share
+	 */
+	public RouteDecision(Backend backend, @Nullable Backend shadow, String rule, boolean ramped) {
+		this(backend, shadow, rule, ramped, OnUnavailable.FAIL);
+	}
 
 }

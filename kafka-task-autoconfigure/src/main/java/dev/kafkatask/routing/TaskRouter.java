@@ -62,7 +62,7 @@ public class TaskRouter {
 			}
 		}
 		Backend shadow = (route.shadow() != backend) ? route.shadow() : null;
-		return new RouteDecision(backend, shadow, match.rule(), ramped);
+		return new RouteDecision(backend, shadow, match.rule(), ramped, route.onUnavailable());
 	}
 
 	/**

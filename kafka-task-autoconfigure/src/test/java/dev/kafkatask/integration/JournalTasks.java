@@ -74,6 +74,31 @@ public class JournalTasks {
 		this.journal.ran("stuck:" + id);
 	}
 
+	@KafkaTask(name = "it.soft-retry", options = { "soft_time_limit=0.3", "max_retries=2" })
+	public void softRetry(String id, TaskContext context) {
+		if (context.retries() == 0) {
+			try {
+				Thread.sleep(30_000);
+			}
+			catch (InterruptedException ex) {
+				// Celery's SoftTimeLimitExceeded: clean up and ask to run again
+				this.journal.ran("soft-retry:" + id + ":interrupted");
+				throw new dev.kafkatask.task.TaskRetry(ex, Duration.ofMillis(200));
+			}
+		}
+		this.journal.ran("soft-retry:" + id + ":" + context.retries());
+	}
+
+	@KafkaTask(name = "it.stuck-cpu", threads = TaskThreads.PLATFORM, options = "time_limit=0.3")
+	public void stuckCpu(String id) {
+		this.journal.started("stuck-cpu:" + id);
+		while (!this.journal.released()) {
+			Thread.interrupted();
+			java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);
+		}
+		this.journal.ran("stuck-cpu:" + id);
+	}
+
 	@KafkaTask(name = "it.limited", options = "rate_limit=5/s")
 	public void limited(int index) {
 		this.journal.ran("limited:" + index);

@@ -74,7 +74,7 @@ class MetricsIntegrationTests {
 				assertThat(count(meters, "kafka.task.executions", "it.count", "outcome", "success")).isEqualTo(5);
 				assertThat(count(meters, "kafka.task.executions", "it.fail", "outcome", "failure")).isEqualTo(2);
 				assertThat(count(meters, "kafka.task.executions", "it.sleepy", "outcome", "success")).isEqualTo(1);
-				assertThat(count(meters, "kafka.task.executions", "it.stuck", "outcome", "failure")).isEqualTo(1);
+				assertThat(count(meters, "kafka.task.executions", "it.stuck", "outcome", "abandoned")).isEqualTo(1);
 			});
 			this.apps.journal().release();
 
@@ -106,6 +106,9 @@ class MetricsIntegrationTests {
 			assertThat(count(meters, "kafka.task.retries", "it.flaky")).isEqualTo(2);
 			assertThat(count(meters, "kafka.task.time.limit.hits", "it.sleepy", "limit", "soft")).isEqualTo(1);
 			assertThat(count(meters, "kafka.task.time.limit.hits", "it.stuck", "limit", "hard")).isEqualTo(1);
+			// dead letters, by reason: the record that is not JSON, the task abandoned at its limit
+			assertThat(count(meters, "kafka.task.dead.letters", "unknown", "reason", "invalid-envelope")).isEqualTo(1);
+			assertThat(count(meters, "kafka.task.dead.letters", "it.stuck", "reason", "time-limit")).isEqualTo(1);
 			assertThat(meters.find("kafka.task.time.limit.hits").tags("task", "it.sleepy", "limit", "hard").counter())
 				.isNull();
 			// timers: one run each, one queue time per start

@@ -151,7 +151,7 @@ class RabbitRoutingIntegrationTests {
 			});
 			assertThat(deadLetters).extracting((message) -> (String) message.getMessageProperties()
 				.getHeader(RabbitDeadLetters.REASON))
-				.containsExactlyInAnyOrder("invalid-message", "invalid-message", "unknown-task", "invalid-arguments");
+				.containsExactlyInAnyOrder("invalid-envelope", "invalid-envelope", "unknown-task", "invalid-arguments");
 			MeterRegistry meters = app.getBean(MeterRegistry.class);
 			await().atMost(TIMEOUT).untilAsserted(() -> assertThat(meters.find("kafka.task.executions")
 				.tags("backend", "rabbitmq", "queue", this.queue, "outcome", "dead_lettered")

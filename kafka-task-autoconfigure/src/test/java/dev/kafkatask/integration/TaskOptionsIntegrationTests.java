@@ -10,6 +10,7 @@ import java.util.concurrent.ExecutionException;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.AfterEach;
@@ -26,9 +27,11 @@ import dev.kafkatask.actuate.KafkaTasksEndpoint;
 import dev.kafkatask.dispatch.DispatchReceipt;
 import dev.kafkatask.dispatch.TaskDispatcher;
 import dev.kafkatask.dispatch.TaskOptions;
+import dev.kafkatask.kafka.TaskHeaders;
 import dev.kafkatask.kafka.listener.TaskListenerContainer;
 import dev.kafkatask.options.UnsupportedTaskOptionException;
 import dev.kafkatask.routing.Backend;
+import dev.kafkatask.task.TaskTimeLimitExceeded;
 import dev.kafkatask.test.SharedKafkaBroker;
 import dev.kafkatask.test.TestKafka;
 
@@ -88,7 +91,7 @@ class TaskOptionsIntegrationTests {
 	}
 
 	@Test
-	void whenTaskPassesItsHardTimeLimitThenItIsAbandonedAsFailedAndItsRecordCommitted() throws Exception {
+	void whenTaskPassesItsHardTimeLimitThenItIsAbandonedDeadLetteredAndItsRecordCommitted() throws Exception {
 		try (ConfigurableApplicationContext app = this.apps.start("kafka-task.kafka.partitions=1")) {
 			TaskDispatcher dispatcher = app.getBean(TaskDispatcher.class);
 			DispatchReceipt stuck = dispatcher.dispatch("it.stuck", "hard").get();
@@ -99,8 +102,14 @@ class TaskOptionsIntegrationTests {
 			await().atMost(TIMEOUT).until(() -> container.getInFlight() == 0);
 			assertThat(this.apps.journal().starts("stuck:hard")).isEqualTo(1);
 			assertThat(this.apps.journal().runs("stuck:hard")).as("the stuck thread is still stuck").isZero();
-			assertThat(meters.get("kafka.task.executions").tags("task", "it.stuck", "outcome", "failure").counter()
+			assertThat(meters.get("kafka.task.executions").tags("task", "it.stuck", "outcome", "abandoned").counter()
 				.count()).isEqualTo(1);
+			ConsumerRecord<byte[], byte[]> deadLetter = TopicRecords.readAll(stuck.destination() + ".dlt", 1).get(0);
+			assertThat(TopicRecords.header(deadLetter, TaskHeaders.DLT_REASON)).isEqualTo("time-limit");
+			assertThat(TopicRecords.header(deadLetter, TaskHeaders.DLT_EXCEPTION))
+				.isEqualTo(TaskTimeLimitExceeded.class.getName());
+			assertThat(TopicRecords.header(deadLetter, TaskHeaders.DLT_ORIGINAL_OFFSET))
+				.isEqualTo(Long.toString(stuck.offset()));
 			TopicPartition partition = new TopicPartition(stuck.destination(), stuck.partition());
 			await().atMost(TIMEOUT).untilAsserted(() -> {
 				try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,

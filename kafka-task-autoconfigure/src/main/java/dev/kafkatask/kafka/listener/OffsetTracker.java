@@ -133,6 +133,40 @@ public final class OffsetTracker {
 	}
 
 	/**
+	 * Return, per tracked partition with an unfinished record, the lowest such record.
+	 * @return the oldest unfinished records, by partition
+	 */
+	public Map<TopicPartition, OldestUnfinished> oldestUnfinished() {
+		Map<TopicPartition, OldestUnfinished> oldest = new LinkedHashMap<>();
+		this.partitions.forEach((partition, offsets) -> {
+			OldestUnfinished record = offsets.oldestUnfinished();
+			if (record != null) {
+				oldest.put(partition, record);
+			}
+		});
+		return oldest;
+	}
+
+	/**
+	 * The lowest unfinished record of a partition: the commit cannot pass it.
+	 *
+	 * @param offset its offset
+	 * @param since when it became the lowest unfinished record ({@link System#nanoTime()})
+	 * @param finishedAbove how many records above it finished
+	 */
+	public record OldestUnfinished(long offset, long since, long finishedAbove) {
+
+		/**
+		 * Return how long it has held the commit.
+		 * @return the time since it became the lowest unfinished record
+		 */
+		public java.time.Duration holding() {
+			return java.time.Duration.ofNanos(System.nanoTime() - this.since);
+		}
+
+	}
+
+	/**
 	 * A received record, to be finished once its task is done.
 	 */
 	public static final class Ticket {

@@ -38,6 +38,12 @@ final class PartitionOffsets {
 	private volatile boolean detached;
 
 	/**
+	 * When the lowest unfinished record became the lowest ({@link System#nanoTime()}): the
+	 * commit cannot pass it, so it holds the commit since then.
+	 */
+	private long lowestSince = System.nanoTime();
+
+	/**
 	 * Record that the record at the given offset was received.
 	 * @param offset the offset
 	 * @return whether it still has to run ({@code false}: an earlier owner finished it)
@@ -51,6 +57,9 @@ final class PartitionOffsets {
 				if (this.finishedEarlier.remove(offset)) {
 					return false;
 				}
+			}
+			if (this.unfinished.isEmpty()) {
+				this.lowestSince = System.nanoTime();
 			}
 			this.unfinished.add(offset);
 			return true;
@@ -85,7 +94,30 @@ final class PartitionOffsets {
 		}
 		this.lock.lock();
 		try {
+			if (!this.unfinished.isEmpty() && this.unfinished.first() == offset) {
+				this.lowestSince = System.nanoTime();
+			}
 			this.unfinished.remove(offset);
+		}
+		finally {
+			this.lock.unlock();
+		}
+	}
+
+	/**
+	 * Return the lowest unfinished record, which the commit cannot pass: its offset, since
+	 * when it holds the commit, and how many records above it finished meanwhile.
+	 * @return the record, or {@code null} when every received record finished
+	 */
+	OffsetTracker.@Nullable OldestUnfinished oldestUnfinished() {
+		this.lock.lock();
+		try {
+			if (this.unfinished.isEmpty()) {
+				return null;
+			}
+			long lowest = this.unfinished.first();
+			long finishedAbove = (this.next - lowest - 1) - (this.unfinished.size() - 1);
+			return new OffsetTracker.OldestUnfinished(lowest, this.lowestSince, finishedAbove);
 		}
 		finally {
 			this.lock.unlock();

@@ -59,7 +59,7 @@ final class PollLoop implements Runnable {
 
 	private final ExecutorService virtualThreads;
 
-	private final ExecutorService platformThreads;
+	private final PlatformThreadPool platformThreads;
 
 	private final Predicate<String> runsOnPlatformThreads;
 
@@ -86,7 +86,7 @@ final class PollLoop implements Runnable {
 	private final TaskObserver observer;
 
 	PollLoop(ContainerSettings settings, Consumer<String, byte[]> consumer, TopicStates topicStates,
-			TaskRecordHandler handler, ExecutorService virtualThreads, ExecutorService platformThreads,
+			TaskRecordHandler handler, ExecutorService virtualThreads, PlatformThreadPool platformThreads,
 			Predicate<String> runsOnPlatformThreads, TaskObserver observer) {
 		this.settings = settings;
 		this.observer = observer;
@@ -107,7 +107,7 @@ final class PollLoop implements Runnable {
 	public void run() {
 		try {
 			WorkerRebalanceListener rebalanceListener = new WorkerRebalanceListener(this.settings, this.consumer,
-					this.scheduler, this.offsets, this.partitions, this.observer, this::commitSync);
+					this.scheduler, this.offsets, this.partitions, this.observer, this::commitSync, this.topicStates);
 			this.topicStates.takeChanged();
 			resubscribe(rebalanceListener);
 			while (this.running) {
@@ -187,11 +187,16 @@ final class PollLoop implements Runnable {
 	}
 
 	private void launch(ConsumerRecord<String, byte[]> record, OffsetTracker.Ticket ticket, Runnable release) {
-		ExecutorService executor = this.runsOnPlatformThreads.test(taskName(record)) ? this.platformThreads
-				: this.virtualThreads;
+		boolean platform = this.runsOnPlatformThreads.test(taskName(record));
+		RecordTask task = new RecordTask(record, ticket, release, this.handler,
+				() -> this.lastProgress = System.nanoTime(), platform ? this.platformThreads : null);
 		try {
-			executor.execute(new RecordTask(record, ticket, release, this.handler,
-					() -> this.lastProgress = System.nanoTime()));
+			if (platform) {
+				this.platformThreads.execute(task);
+			}
+			else {
+				this.virtualThreads.execute(task);
+			}
 		}
 		catch (RuntimeException ex) {
 			// Rejected while stopping: the record was not run, so it stays uncommitted.
@@ -369,6 +374,14 @@ final class PollLoop implements Runnable {
 	 */
 	Duration sinceProgress() {
 		return Duration.ofNanos(System.nanoTime() - this.lastProgress);
+	}
+
+	/**
+	 * Return the lowest unfinished record of each partition; safe to call from any thread.
+	 * @return the records, by partition
+	 */
+	Map<TopicPartition, OffsetTracker.OldestUnfinished> oldestUnfinished() {
+		return this.offsets.oldestUnfinished();
 	}
 
 	int inFlight(String topic) {

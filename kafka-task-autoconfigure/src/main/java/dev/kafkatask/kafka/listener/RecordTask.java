@@ -1,35 +1,32 @@
 package dev.kafkatask.kafka.listener;
 
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 
-import org.apache.commons.logging.Log;
-import org.apache.commons.logging.LogFactory;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.jspecify.annotations.Nullable;
 
-import dev.kafkatask.execution.PreparedTask;
-
 /**
- * Runs the task of one record, on the thread its executor gives it. The record is let go as
- * soon as it is decoded, so that a long-running task holds only its bound arguments; the
- * record's ticket is finished and its slot released exactly once, when the task ends or
- * earlier if it is abandoned at its time limit.
+ * Runs the task of one record, on the thread its executor gives it, and settles the record:
+ * its ticket is finished exactly once, when the {@link TaskRecordHandler} says the record is
+ * settled, and its slot is released exactly once, then or when the thread returns unsettled
+ * (interrupted by a shutdown: the record stays uncommitted and runs again). The record is let
+ * go as soon as it is handed on, so that a long-running task holds only its bound arguments.
+ * <p>
+ * A task abandoned at its hard time limit is settled while its thread is still stuck; on the
+ * platform pool, a thread is added in its stead until it returns.
  *
  * @author kafka-task
  */
 final class RecordTask implements Runnable {
 
-	private static final Log logger = LogFactory.getLog(RecordTask.class);
+	private static final int RUNNING = 0;
+
+	private static final int STOOD_IN = 1;
+
+	private static final int RETURNED = 2;
 
 	private @Nullable ConsumerRecord<String, byte[]> record;
-
-	private final String topic;
-
-	private final int partition;
-
-	private final long offset;
-
-	private final @Nullable String key;
 
 	private final OffsetTracker.Ticket ticket;
 
@@ -39,56 +36,76 @@ final class RecordTask implements Runnable {
 
 	private final Runnable onProgress;
 
+	private final @Nullable PlatformThreadPool platformThreads;
+
+	private final AtomicBoolean settled = new AtomicBoolean();
+
+	private final AtomicBoolean released = new AtomicBoolean();
+
+	private final AtomicInteger thread = new AtomicInteger(RUNNING);
+
+	/**
+	 * Create the run of a record.
+	 * @param record the record
+	 * @param ticket its offset ticket
+	 * @param release frees its slot
+	 * @param handler takes it to its outcome
+	 * @param onProgress told when a record is settled
+	 * @param platformThreads the pool it runs on, if it runs on the platform pool
+	 */
 	RecordTask(ConsumerRecord<String, byte[]> record, OffsetTracker.Ticket ticket, Runnable release,
-			TaskRecordHandler handler, Runnable onProgress) {
+			TaskRecordHandler handler, Runnable onProgress, @Nullable PlatformThreadPool platformThreads) {
 		this.record = record;
-		this.topic = record.topic();
-		this.partition = record.partition();
-		this.offset = record.offset();
-		this.key = record.key();
 		this.ticket = ticket;
 		this.release = release;
 		this.handler = handler;
 		this.onProgress = onProgress;
+		this.platformThreads = platformThreads;
 	}
 
 	@Override
 	public void run() {
-		ConsumerRecord<String, byte[]> record = this.record;
+		ConsumerRecord<String, byte[]> current = this.record;
 		this.record = null;
-		// Settled once: when the task ends, or earlier if it is abandoned at its time limit.
-		AtomicBoolean settled = new AtomicBoolean();
-		boolean finished = false;
 		try {
-			PreparedTask task = this.handler.prepare(record);
-			record = null;
-			if (task != null) {
-				this.handler.run(task, this.topic, this.key, () -> {
-					if (settled.compareAndSet(false, true)) {
-						this.ticket.finished();
-						this.release.run();
-					}
-				});
+			if (current != null) {
+				this.handler.handle(current, this::settled);
 			}
-			finished = true;
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
 		}
-		catch (RuntimeException | Error ex) {
-			// Not the task failing (that is handled and counted) but kafka-task itself: keep the
-			// record unfinished so that it is not committed and runs again.
-			logger.error("Unexpected failure handling record " + this.topic + "-" + this.partition + "@"
-					+ this.offset + "; it stays uncommitted", ex);
-		}
 		finally {
-			if (settled.compareAndSet(false, true)) {
-				if (finished) {
-					this.ticket.finished();
-					this.onProgress.run();
-				}
-				this.release.run();
-			}
+			returned();
+		}
+	}
+
+	private void settled(boolean abandoned) {
+		if (!this.settled.compareAndSet(false, true)) {
+			return;
+		}
+		this.ticket.finished();
+		this.onProgress.run();
+		releaseSlot();
+		PlatformThreadPool pool = this.platformThreads;
+		if (abandoned && pool != null && this.thread.get() == RUNNING && pool.stuck()
+				&& !this.thread.compareAndSet(RUNNING, STOOD_IN)) {
+			// returned meanwhile: no stand-in needed after all
+			pool.returned();
+		}
+	}
+
+	private void returned() {
+		if (this.thread.getAndSet(RETURNED) == STOOD_IN && this.platformThreads != null) {
+			this.platformThreads.returned();
+		}
+		// Unsettled (interrupted) records free their slot but are not finished: not committed.
+		releaseSlot();
+	}
+
+	private void releaseSlot() {
+		if (this.released.compareAndSet(false, true)) {
+			this.release.run();
 		}
 	}
 

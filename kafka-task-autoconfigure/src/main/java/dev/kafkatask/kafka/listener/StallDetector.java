@@ -2,8 +2,10 @@ package dev.kafkatask.kafka.listener;
 
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.Comparator;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 
 import org.apache.kafka.clients.admin.Admin;
@@ -16,7 +18,9 @@ import org.jspecify.annotations.Nullable;
 /**
  * Tells whether a worker container has stalled: there is work (records it holds that wait or
  * run, or lag on its group's partitions) and yet no task finished and no offset moved for
- * longer than the stall timeout. That is the failure Celery teams saw most and could not
+ * longer than the stall timeout; or a partition's commit is frozen: its lowest unfinished
+ * record has held it for longer than the stall timeout while records after it finished (a
+ * task that never ends, a dead letter that cannot be written). That is the failure Celery teams saw most and could not
  * explain: workers that stopped consuming. Lag is read per partition with an admin client,
  * off the consumer thread, when asked: by the health endpoint, and by the metrics every
  * refresh interval.
@@ -33,7 +37,7 @@ public class StallDetector implements AutoCloseable {
 
 	private volatile @Nullable Admin admin;
 
-	private volatile Status last = new Status(false, null, 0, 0, 0, Duration.ZERO, Map.of());
+	private volatile Status last = new Status(false, null, 0, 0, 0, Duration.ZERO, Map.of(), Map.of());
 
 	private volatile long lastCheckedAt;
 
@@ -82,11 +86,38 @@ public class StallDetector implements AutoCloseable {
 		long lag = lags.values().stream().mapToLong(Long::longValue).sum();
 		Duration since = this.container.getTimeSinceProgress();
 		boolean work = inFlight + waiting > 0 || lag > 0;
-		boolean stalled = this.container.isRunning() && work && since.compareTo(this.stallTimeout) > 0;
+		boolean running = this.container.isRunning();
+		boolean stalled = running && work && since.compareTo(this.stallTimeout) > 0;
 		String reason = stalled ? "No task finished and no offset moved for " + since.toMillis() + " ms (stall timeout "
 				+ this.stallTimeout.toMillis() + " ms) while " + inFlight + " task(s) ran, " + waiting
 				+ " record(s) waited and the lag was " + lag : null;
-		Status status = new Status(stalled, reason, inFlight, waiting, lag, since, lags);
+		Map<TopicPartition, Long> frozen = new TreeMap<>(Comparator.comparing(TopicPartition::toString));
+		StringBuilder frozenReason = new StringBuilder();
+		Map<TopicPartition, OffsetTracker.OldestUnfinished> oldest = running ? this.container.getOldestUnfinished()
+				: Map.of();
+		oldest.forEach((partition, record) -> {
+			Duration holding = record.holding();
+			if (record.finishedAbove() > 0 && holding.compareTo(this.stallTimeout) > 0) {
+				frozen.put(partition, record.offset());
+				frozenReason.append((frozenReason.length() > 0) ? "; " : "")
+					.append("The commit of ")
+					.append(partition)
+					.append(" has not moved for ")
+					.append(holding.toMillis())
+					.append(" ms (stall timeout ")
+					.append(this.stallTimeout.toMillis())
+					.append(" ms): offset ")
+					.append(record.offset())
+					.append(" is not settled while ")
+					.append(record.finishedAbove())
+					.append(" record(s) after it are");
+			}
+		});
+		if (!frozen.isEmpty()) {
+			reason = (reason != null) ? reason + "; " + frozenReason : frozenReason.toString();
+			stalled = true;
+		}
+		Status status = new Status(stalled, reason, inFlight, waiting, lag, since, lags, frozen);
 		this.last = status;
 		this.lastCheckedAt = System.nanoTime();
 		this.checked = true;
@@ -161,12 +192,16 @@ public class StallDetector implements AutoCloseable {
 	 * @param lag records of its partitions not yet committed
 	 * @param sinceProgress time since a task last finished or an offset last moved
 	 * @param partitionLag lag by assigned partition (empty when it could not be read)
+	 * @param frozenCommits partitions whose commit has not moved for longer than the stall
+	 * timeout although records after its lowest unfinished one finished, with that record's
+	 * offset
 	 */
 	public record Status(boolean stalled, @Nullable String reason, int inFlight, int waiting, long lag,
-			Duration sinceProgress, Map<TopicPartition, Long> partitionLag) {
+			Duration sinceProgress, Map<TopicPartition, Long> partitionLag, Map<TopicPartition, Long> frozenCommits) {
 
 		public Status {
 			partitionLag = Map.copyOf(partitionLag);
+			frozenCommits = Map.copyOf(frozenCommits);
 		}
 
 	}

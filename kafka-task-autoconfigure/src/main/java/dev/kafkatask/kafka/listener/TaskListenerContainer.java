@@ -106,10 +106,8 @@ public class TaskListenerContainer implements SmartLifecycle {
 				"kafka-task-" + this.settings.groupId(), null);
 		ExecutorService virtualThreads = Executors
 			.newThreadPerTaskExecutor(Thread.ofVirtual().name("kafka-task-" + this.settings.groupId() + "-", 0).factory());
-		ExecutorService platformThreads = Executors.newFixedThreadPool(this.platformThreads, Thread.ofPlatform()
-			.name("kafka-task-cpu-" + this.settings.groupId() + "-", 0)
-			.daemon(true)
-			.factory());
+		PlatformThreadPool platformThreads = new PlatformThreadPool(this.platformThreads, this.platformThreads,
+				Thread.ofPlatform().name("kafka-task-cpu-" + this.settings.groupId() + "-", 0).daemon(true).factory());
 		PollLoop newLoop = new PollLoop(this.settings, consumer, states, this.handler, virtualThreads,
 				platformThreads, this.runsOnPlatformThreads, this.observer);
 		this.loop = newLoop;
@@ -294,6 +292,16 @@ public class TaskListenerContainer implements SmartLifecycle {
 	public Duration getTimeSinceProgress() {
 		PollLoop current = this.loop;
 		return (current != null) ? current.sinceProgress() : Duration.ZERO;
+	}
+
+	/**
+	 * Return, per assigned partition with a record that has not finished, the lowest such
+	 * record: the commit waits for it. Safe to call from any thread.
+	 * @return the oldest unfinished records, by partition
+	 */
+	public Map<TopicPartition, OffsetTracker.OldestUnfinished> getOldestUnfinished() {
+		PollLoop current = this.loop;
+		return (current != null) ? current.oldestUnfinished() : Map.of();
 	}
 
 	/**

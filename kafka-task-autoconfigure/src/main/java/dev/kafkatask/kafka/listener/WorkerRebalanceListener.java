@@ -3,7 +3,9 @@ package dev.kafkatask.kafka.listener;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -13,14 +15,16 @@ import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 
+import dev.kafkatask.consumer.ConsumerState;
 import dev.kafkatask.monitor.TaskObserver;
 
 /**
  * What a worker does when its group rebalances. On revocation it drops the revoked
  * partitions' records that have not started, waits up to the revoke timeout for their
  * running tasks, commits them and lets go; lost partitions are dropped at once. On
- * assignment it reads the commit metadata of the new partitions, so that records finished
- * above the committed offset are not run again. Each callback is timed for the observer.
+ * assignment it pauses the new partitions of paused queues at once, and reads the commit
+ * metadata of the new partitions, so that records finished above the committed offset are
+ * not run again. Each callback is timed for the observer.
  * Runs on the consumer thread, inside {@code poll}.
  *
  * @author kafka-task
@@ -43,9 +47,12 @@ final class WorkerRebalanceListener implements ConsumerRebalanceListener {
 
 	private final java.util.function.Consumer<Map<TopicPartition, OffsetAndMetadata>> commitSync;
 
+	private final TopicStates topicStates;
+
 	WorkerRebalanceListener(ContainerSettings settings, Consumer<String, byte[]> consumer, RecordScheduler scheduler,
 			OffsetTracker offsets, AssignedPartitions partitions, TaskObserver observer,
-			java.util.function.Consumer<Map<TopicPartition, OffsetAndMetadata>> commitSync) {
+			java.util.function.Consumer<Map<TopicPartition, OffsetAndMetadata>> commitSync, TopicStates topicStates) {
+		this.topicStates = topicStates;
 		this.settings = settings;
 		this.consumer = consumer;
 		this.scheduler = scheduler;
@@ -97,6 +104,16 @@ final class WorkerRebalanceListener implements ConsumerRebalanceListener {
 	@Override
 	public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
 		long start = System.nanoTime();
+		// A new partition of a paused queue is paused before the poll that assigned it can
+		// return any of its records.
+		Set<String> paused = this.topicStates.topicsIn(Set.of(ConsumerState.PAUSED));
+		List<TopicPartition> toPause = partitions.stream()
+			.filter((partition) -> paused.contains(partition.topic()))
+			.toList();
+		if (!toPause.isEmpty()) {
+			this.consumer.pause(toPause);
+			this.partitions.paused(this.consumer.paused());
+		}
 		if (!partitions.isEmpty() && this.settings.commitMetadata()) {
 			restoreFinishedOffsets(partitions);
 		}

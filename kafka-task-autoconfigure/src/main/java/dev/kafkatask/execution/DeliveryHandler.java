@@ -1,0 +1,441 @@
+package dev.kafkatask.execution;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
+
+import dev.kafkatask.codec.InvalidEnvelopeException;
+import dev.kafkatask.codec.TaskEnvelope;
+import dev.kafkatask.monitor.DeadLetterReason;
+import dev.kafkatask.monitor.TaskObserver;
+import dev.kafkatask.monitor.TaskOutcome;
+import dev.kafkatask.options.TaskOption;
+import dev.kafkatask.routing.Backend;
+
+/**
+ * Takes each task record or message, of either backend, to exactly one recorded outcome:
+ * it ran ({@code success} or {@code failure}), it was retried (a copy acknowledged by the
+ * broker), deferred (not due yet: a copy waits), expired, dead-lettered with a
+ * {@link DeadLetterReason reason}, or abandoned at its hard time limit (then retried or
+ * dead-lettered {@code time-limit}). Whatever throws on the way (decoding, binding, the
+ * task, the reply, the retry) ends here too: a failure of kafka-task itself is dead-lettered
+ * {@code processing-error}, never left open.
+ * <p>
+ * A delivery is settled once its outcome's writes were acknowledged; only then is the
+ * backend told ({@code onSettled}), to commit the record or acknowledge the message. A dead
+ * letter that cannot be written is tried again, backing off, for as long as it takes:
+ * nothing is dropped, the delivery waits, and {@link #pendingDeadLetters()} says so for
+ * health.
+ *
+ * @author kafka-task
+ */
+public class DeliveryHandler {
+
+	/**
+	 * Task tag of deliveries that name no registered task.
+	 */
+	public static final String UNKNOWN_TASK = "unknown";
+
+	/**
+	 * How long a task may wait for its eta or rate-limit slot on its own thread; a longer
+	 * wait is deferred, so that no thread (nor RabbitMQ consumer) is held by a task that is
+	 * not due.
+	 */
+	public static final Duration WAIT_IN_PLACE = Duration.ofSeconds(1);
+
+	private static final Log logger = LogFactory.getLog(DeliveryHandler.class);
+
+	private static final Duration MAX_DELAY = Duration.ofSeconds((long) TaskOption.MAX_SECONDS);
+
+	private final TaskRunner runner;
+
+	private final TaskObserver observer;
+
+	private final Clock clock;
+
+	private final Map<String, PendingDeadLetter> pendingDeadLetters = new ConcurrentHashMap<>();
+
+	private Duration initialBackoff = Duration.ofMillis(100);
+
+	private Duration maxBackoff = Duration.ofSeconds(10);
+
+	public DeliveryHandler(TaskRunner runner, TaskObserver observer, Clock clock) {
+		this.runner = runner;
+		this.observer = observer;
+		this.clock = clock;
+	}
+
+	/**
+	 * Set how long to wait before writing a failed dead letter again: the initial wait,
+	 * doubled after each failure up to the maximum.
+	 * @param initialBackoff the first wait
+	 * @param maxBackoff the longest wait
+	 */
+	public void setDeadLetterBackoff(Duration initialBackoff, Duration maxBackoff) {
+		this.initialBackoff = initialBackoff;
+		this.maxBackoff = maxBackoff;
+	}
+
+	/**
+	 * Take a delivery to its outcome, on the calling thread. Returns once the delivery is
+	 * settled, or, for a task abandoned at its hard time limit, when its stuck thread
+	 * returns (the delivery was settled then, from another thread).
+	 * @param delivery the delivery
+	 * @param onSettled called exactly once, when the delivery is settled: possibly from
+	 * another thread, and possibly before the task's thread returns
+	 * @throws InterruptedException if interrupted before the delivery was settled: it must
+	 * then be neither committed nor acknowledged, so that it runs again
+	 */
+	public void handle(TaskDelivery delivery, Settled onSettled) throws InterruptedException {
+		Settlement settlement = new Settlement(delivery, onSettled);
+		TaskEnvelope envelope = null;
+		PreparedTask prepared = null;
+		try {
+			envelope = delivery.decode();
+			settlement.task = this.runner.isRegistered(envelope.task()) ? envelope.task() : UNKNOWN_TASK;
+			delivery.check(envelope);
+			prepared = this.runner.prepare(envelope, delivery.queue(), delivery.backend());
+			delivery.release();
+			if (awaitDue(prepared, settlement)) {
+				run(prepared, settlement);
+			}
+		}
+		catch (InvalidEnvelopeException ex) {
+			refuse(settlement, DeadLetterReason.INVALID_ENVELOPE, ex);
+		}
+		catch (UnknownTaskException ex) {
+			refuse(settlement, DeadLetterReason.UNKNOWN_TASK, ex);
+		}
+		catch (ArgumentBindingException ex) {
+			refuse(settlement, DeadLetterReason.INVALID_ARGUMENTS, ex);
+		}
+		catch (ForbiddenDestinationException ex) {
+			refuse(settlement, DeadLetterReason.FORBIDDEN_DESTINATION, ex);
+		}
+		catch (TaskExpiredException ex) {
+			logger.info(ex.getMessage());
+			settlement.settle(TaskOutcome.EXPIRED, Duration.ZERO);
+		}
+		catch (InterruptedException ex) {
+			throw ex;
+		}
+		catch (Throwable ex) {
+			if (settlement.isSettled()) {
+				logger.error("Failure after " + delivery.describe() + " was settled", ex);
+				return;
+			}
+			// kafka-task itself failed: the delivery is dead-lettered, never left open.
+			logger.error("Failure handling " + delivery.describe() + "; it is dead-lettered", ex);
+			TaskEnvelope ran = (prepared != null) ? prepared.envelope() : null;
+			deadLetter(settlement, new TaskDelivery.DeadLetter(DeadLetterReason.PROCESSING_ERROR, ex, ran,
+					(envelope != null) ? envelope.retries() : 0));
+			settlement.settle(TaskOutcome.DEAD_LETTERED, Duration.ZERO);
+		}
+	}
+
+	/**
+	 * Wait on this thread for a task that is due within {@link #WAIT_IN_PLACE} (its eta, its
+	 * rate-limit slot), or defer one that is due later.
+	 * @return whether the task is to run now ({@code false}: it was deferred)
+	 */
+	private boolean awaitDue(PreparedTask prepared, Settlement settlement) throws Exception {
+		Instant eta = prepared.context().eta();
+		if (eta != null) {
+			Duration untilDue = Duration.between(this.clock.instant(), eta);
+			if (untilDue.compareTo(WAIT_IN_PLACE) > 0) {
+				defer(prepared.envelope(), eta, settlement, "not due until " + eta);
+				return false;
+			}
+			if (untilDue.isPositive()) {
+				Thread.sleep(untilDue);
+			}
+		}
+		Duration rateWait = this.runner.reserveRate(prepared);
+		if (rateWait.compareTo(WAIT_IN_PLACE) > 0) {
+			// Over its rate limit: it waits for its slot as a delayed copy, not on a thread, and
+			// comes back a little early to wait out the rest of it here, on time.
+			Instant slot = this.clock.instant().plus(rateWait);
+			TaskEnvelope reserved = prepared.envelope()
+				.withHeader(TaskRunner.RATE_SLOT_RESERVED, Long.toString(slot.toEpochMilli()));
+			defer(reserved, slot.minus(WAIT_IN_PLACE), settlement, "over its rate limit until " + slot);
+			return false;
+		}
+		if (rateWait.isPositive()) {
+			Thread.sleep(rateWait);
+		}
+		return true;
+	}
+
+	private void defer(TaskEnvelope envelope, Instant due, Settlement settlement, String why) throws Exception {
+		Exception failure = publishLater(settlement, envelope, due);
+		if (failure != null) {
+			deadLetter(settlement, new TaskDelivery.DeadLetter(DeadLetterReason.DELAY_FAILED, failure, envelope,
+					envelope.retries()));
+			settlement.settle(TaskOutcome.DEAD_LETTERED, Duration.ZERO);
+			return;
+		}
+		logger.debug("Task '" + envelope.task() + "' [" + envelope.id() + "] deferred: " + why);
+		settlement.settle(TaskOutcome.DEFERRED, Duration.ZERO);
+	}
+
+	private void run(PreparedTask prepared, Settlement settlement) throws Exception {
+		RunResult result = this.runner.run(prepared, () -> Thread.ofVirtual()
+			.name("kafka-task-abandon-" + prepared.context().id())
+			.start(() -> abandoned(prepared, settlement)));
+		if (result.status() == RunResult.Status.ABANDONED) {
+			// settled at its hard limit, from another thread
+			return;
+		}
+		TaskEnvelope envelope = prepared.envelope();
+		reply(settlement, envelope, result);
+		int attempts = envelope.retries() + 1;
+		switch (result.status()) {
+			case SUCCEEDED -> settlement.settle(TaskOutcome.SUCCESS, result.duration());
+			case RETRY -> retry(prepared, result, settlement, TaskOutcome.RETRY, result.duration());
+			case RETRIES_EXHAUSTED -> {
+				deadLetter(settlement, new TaskDelivery.DeadLetter(DeadLetterReason.MAX_RETRIES_EXCEEDED,
+						failure(result), envelope, attempts));
+				settlement.settle(TaskOutcome.FAILURE, result.duration());
+			}
+			default -> settlement.settle(TaskOutcome.FAILURE, result.duration());
+		}
+	}
+
+	/**
+	 * Settle a task abandoned at its hard time limit, on a thread of its own while the stuck
+	 * one goes on: retried if its policy says so, else dead-lettered {@code time-limit}.
+	 */
+	private void abandoned(PreparedTask prepared, Settlement settlement) {
+		try {
+			RunResult decision = this.runner.afterTimeLimit(prepared);
+			if (decision.status() == RunResult.Status.RETRY) {
+				retry(prepared, decision, settlement, TaskOutcome.ABANDONED, decision.duration());
+			}
+			else {
+				reply(settlement, prepared.envelope(), decision);
+				deadLetter(settlement, new TaskDelivery.DeadLetter(DeadLetterReason.TIME_LIMIT, failure(decision),
+						prepared.envelope(), prepared.envelope().retries() + 1));
+				settlement.settle(TaskOutcome.ABANDONED, decision.duration());
+			}
+		}
+		catch (InterruptedException ex) {
+			// Nothing interrupts this thread but the end of the JVM: the record runs again.
+			logger.warn("Interrupted while settling abandoned " + settlement.delivery.describe()
+					+ "; it stays unsettled and runs again");
+		}
+		catch (Throwable ex) {
+			logger.error("Failure settling abandoned " + settlement.delivery.describe(), ex);
+			try {
+				deadLetter(settlement, new TaskDelivery.DeadLetter(DeadLetterReason.PROCESSING_ERROR, ex,
+						prepared.envelope(), prepared.envelope().retries() + 1));
+				settlement.settle(TaskOutcome.ABANDONED, Duration.ZERO);
+			}
+			catch (InterruptedException interrupted) {
+				Thread.currentThread().interrupt();
+			}
+		}
+	}
+
+	/**
+	 * Write the retry of a failed run: due after the policy's delay, with one more retry
+	 * counted. A retry that cannot be written is dead-lettered {@code delay-failed}.
+	 */
+	private void retry(PreparedTask prepared, RunResult result, Settlement settlement, TaskOutcome outcome,
+			Duration duration) throws InterruptedException {
+		TaskEnvelope envelope = prepared.envelope();
+		Duration retryIn = (result.retryIn() != null) ? result.retryIn() : Duration.ZERO;
+		Instant due = this.clock.instant().plus((retryIn.compareTo(MAX_DELAY) > 0) ? MAX_DELAY : retryIn);
+		TaskEnvelope retried = envelope.withRetries(envelope.retries() + 1);
+		Exception failure = publishLater(settlement, retried, due);
+		if (failure != null) {
+			failure.addSuppressed(failure(result));
+			deadLetter(settlement, new TaskDelivery.DeadLetter(DeadLetterReason.DELAY_FAILED, failure, envelope,
+					envelope.retries() + 1));
+			settlement.settle((outcome == TaskOutcome.RETRY) ? TaskOutcome.FAILURE : outcome, duration);
+			return;
+		}
+		this.observer.retryScheduled(settlement.task, settlement.delivery.queue(), settlement.delivery.backend());
+		settlement.settle(outcome, duration);
+	}
+
+	private static @Nullable Exception publishLater(Settlement settlement, TaskEnvelope envelope, Instant due)
+			throws InterruptedException {
+		try {
+			settlement.delivery.publishLater(envelope, due);
+			return null;
+		}
+		catch (InterruptedException ex) {
+			throw ex;
+		}
+		catch (Exception ex) {
+			logger.error("Could not write task '" + envelope.task() + "' [" + envelope.id() + "] of "
+					+ settlement.delivery.describe() + " to run at " + due + ": " + ex);
+			return ex;
+		}
+	}
+
+	/**
+	 * Send the result of a run if the dispatch asked for it. A result that cannot be sent is
+	 * logged: the task ran, and running it again would not bring its result back.
+	 */
+	private static void reply(Settlement settlement, TaskEnvelope envelope, RunResult result)
+			throws InterruptedException {
+		if (result.status() == RunResult.Status.RETRY) {
+			return;
+		}
+		try {
+			settlement.delivery.reply(envelope, result);
+		}
+		catch (InterruptedException ex) {
+			throw ex;
+		}
+		catch (Exception ex) {
+			logger.error("Could not send the result of task '" + envelope.task() + "' [" + envelope.id()
+					+ "]; whoever waits for it will time out: " + ex);
+		}
+	}
+
+	/**
+	 * Dead-letter a delivery that cannot run, and settle it.
+	 */
+	private void refuse(Settlement settlement, DeadLetterReason reason, RuntimeException cause)
+			throws InterruptedException {
+		deadLetter(settlement, new TaskDelivery.DeadLetter(reason, cause, null, 0));
+		settlement.settle(TaskOutcome.DEAD_LETTERED, Duration.ZERO);
+	}
+
+	/**
+	 * Write a dead letter, trying again after a back-off for as long as it fails: the
+	 * delivery waits unsettled (nothing is dropped) and is listed among the
+	 * {@link #pendingDeadLetters()} meanwhile.
+	 */
+	private void deadLetter(Settlement settlement, TaskDelivery.DeadLetter letter) throws InterruptedException {
+		TaskDelivery delivery = settlement.delivery;
+		long backoff = this.initialBackoff.toMillis();
+		Instant since = null;
+		try {
+			while (true) {
+				try {
+					delivery.deadLetter(letter);
+					break;
+				}
+				catch (InterruptedException ex) {
+					throw ex;
+				}
+				catch (Exception ex) {
+					since = (since != null) ? since : this.clock.instant();
+					this.pendingDeadLetters.put(delivery.describe(), new PendingDeadLetter(delivery.backend(),
+							delivery.queue(), delivery.describe(), letter.reason(), String.valueOf(ex), since));
+					this.observer.deadLetterFailed(delivery.queue(), delivery.backend(), ex);
+					logger.error("Could not dead-letter " + delivery.describe() + " (" + letter.reason()
+							+ "); it waits, and the dead letter is tried again in " + backoff + " ms: " + ex);
+					Thread.sleep(backoff);
+					backoff = Math.min(backoff * 2, this.maxBackoff.toMillis());
+				}
+			}
+		}
+		finally {
+			if (since != null) {
+				this.pendingDeadLetters.remove(delivery.describe());
+			}
+		}
+		logger.warn(delivery.describe() + " dead-lettered (" + letter.reason() + "): " + letter.cause().getMessage());
+		this.observer.deadLettered(settlement.task, delivery.queue(), delivery.backend(), letter.reason());
+	}
+
+	private static Throwable failure(RunResult result) {
+		return (result.failure() != null) ? result.failure() : new IllegalStateException(result.status().name());
+	}
+
+	/**
+	 * Return the dead letters that could not be written yet: their deliveries wait, and are
+	 * tried again.
+	 * @return the pending dead letters
+	 */
+	public List<PendingDeadLetter> pendingDeadLetters() {
+		return new ArrayList<>(this.pendingDeadLetters.values());
+	}
+
+	/**
+	 * Return the pending dead letters of one backend.
+	 * @param backend the backend
+	 * @return its pending dead letters
+	 */
+	public List<PendingDeadLetter> pendingDeadLetters(Backend backend) {
+		return this.pendingDeadLetters.values().stream().filter((pending) -> pending.backend() == backend).toList();
+	}
+
+	/**
+	 * A dead letter that could not be written, and waits to be tried again.
+	 *
+	 * @param backend the backend of its delivery
+	 * @param queue the queue of its delivery
+	 * @param delivery where its delivery came from
+	 * @param reason why it is dead-lettered
+	 * @param failure why the write failed, last time
+	 * @param since when the first write failed
+	 */
+	public record PendingDeadLetter(Backend backend, String queue, String delivery, DeadLetterReason reason,
+			String failure, Instant since) {
+	}
+
+	/**
+	 * Told once when a delivery is settled.
+	 */
+	@FunctionalInterface
+	public interface Settled {
+
+		/**
+		 * The delivery is settled: commit it, or acknowledge it.
+		 * @param abandoned whether it was settled while its task's thread still ran, stuck
+		 * past its hard time limit
+		 */
+		void settled(boolean abandoned);
+
+	}
+
+	/**
+	 * The settlement of one delivery: its outcome recorded and the backend told, once.
+	 */
+	private final class Settlement {
+
+		private final TaskDelivery delivery;
+
+		private final Settled settled;
+
+		private final AtomicBoolean done = new AtomicBoolean();
+
+		private volatile String task = UNKNOWN_TASK;
+
+		private volatile boolean abandoned;
+
+		Settlement(TaskDelivery delivery, Settled settled) {
+			this.delivery = delivery;
+			this.settled = settled;
+		}
+
+		boolean isSettled() {
+			return this.done.get();
+		}
+
+		void settle(TaskOutcome outcome, Duration duration) {
+			if (this.done.compareAndSet(false, true)) {
+				this.abandoned = outcome == TaskOutcome.ABANDONED;
+				DeliveryHandler.this.observer.handled(this.task, this.delivery.queue(), this.delivery.backend(),
+						outcome, duration);
+				this.settled.settled(this.abandoned);
+			}
+		}
+
+	}
+
+}

@@ -1,0 +1,492 @@
+package dev.kafkatask.execution;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.JsonNodeFactory;
+
+import dev.kafkatask.codec.TaskEnvelope;
+import dev.kafkatask.monitor.DeadLetterReason;
+import dev.kafkatask.monitor.TaskObserver;
+import dev.kafkatask.monitor.TaskOutcome;
+import dev.kafkatask.options.OptionWhitelist;
+import dev.kafkatask.options.TaskOptionResolver;
+import dev.kafkatask.options.UnsupportedOptionPolicy;
+import dev.kafkatask.routing.Backend;
+import dev.kafkatask.task.KafkaTask;
+import dev.kafkatask.task.TaskDefinition;
+import dev.kafkatask.task.TaskRegistry;
+import dev.kafkatask.task.TaskRetry;
+import dev.kafkatask.task.TaskTimeLimitExceeded;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Tests for {@link DeliveryHandler}: every delivery ends in one recorded outcome, whatever
+ * fails on the way. The deliveries here are fakes of the backend adapter, not of a broker.
+ *
+ * @author kafka-task
+ */
+class DeliveryHandlerTests {
+
+	private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+
+	private static final Duration TIMEOUT = Duration.ofSeconds(10);
+
+	private final Tasks tasks = new Tasks();
+
+	private final RecordingObserver observer = new RecordingObserver();
+
+	private final DeliveryHandler handler;
+
+	DeliveryHandlerTests() {
+		TaskRegistry registry = new TaskRegistry();
+		registry.registerBean(this.tasks, Tasks.class);
+		TaskOptionResolver options = new TaskOptionResolver(OptionWhitelist.standard(), UnsupportedOptionPolicy.REJECT,
+				Map.of(), (task) -> {
+					TaskDefinition definition = registry.find(task);
+					return (definition != null) ? definition.options() : Map.of();
+				});
+		TaskRunner runner = new TaskRunner(registry,
+				new TaskInvoker(new ArgumentBinder(JsonMapper.builder().build())), this.observer, options,
+				Clock.systemUTC());
+		this.handler = new DeliveryHandler(runner, this.observer, Clock.systemUTC());
+		this.handler.setDeadLetterBackoff(Duration.ofMillis(1), Duration.ofMillis(20));
+	}
+
+	@AfterEach
+	void release() {
+		this.tasks.release.countDown();
+	}
+
+	@Test
+	void whenTaskSucceedsThenItIsSettledOnceAsSuccess() throws Exception {
+		FakeDelivery delivery = new FakeDelivery(envelope("t.ok"));
+		this.handler.handle(delivery, delivery);
+		assertThat(delivery.settlements).containsExactly(false);
+		assertThat(this.observer.outcomes).containsExactly("t.ok:success");
+	}
+
+	@Test
+	void whenTaskWasInterruptedAtItsSoftLimitAndRetriesThenItsRetryIsWritten() throws Exception {
+		// The retry's write blocks like a send waiting for its acknowledgement: an interrupt
+		// left over from the soft limit would end it, and the record would stay open.
+		FakeDelivery delivery = new FakeDelivery(envelope("t.soft-then-retry"));
+		delivery.publishLater = (envelope) -> Thread.sleep(5);
+		this.handler.handle(delivery, delivery);
+		assertThat(delivery.later).hasSize(1);
+		assertThat(delivery.later.get(0).retries()).isEqualTo(1);
+		assertThat(delivery.settlements).containsExactly(false);
+		assertThat(this.observer.outcomes).containsExactly("t.soft-then-retry:retry");
+		assertThat(Thread.currentThread().isInterrupted()).isFalse();
+	}
+
+	@Test
+	void whenResultCannotBeSentThenTheTaskCountsAsRunAndIsSettled() throws Exception {
+		FakeDelivery delivery = new FakeDelivery(envelope("t.ok"));
+		delivery.reply = () -> {
+			throw new IllegalStateException("reply topic is gone");
+		};
+		this.handler.handle(delivery, delivery);
+		assertThat(delivery.settlements).containsExactly(false);
+		assertThat(this.observer.outcomes).containsExactly("t.ok:success");
+		assertThat(delivery.deadLetters).isEmpty();
+	}
+
+	@Test
+	void whenDeadLetterCannotBeWrittenThenTheDeliveryWaitsIsListedAndIsTriedAgain() throws Exception {
+		FakeDelivery delivery = new FakeDelivery(envelope("no.such.task"));
+		AtomicBoolean brokerBack = new AtomicBoolean();
+		delivery.deadLetter = () -> {
+			if (!brokerBack.get()) {
+				throw new IllegalStateException("dead-letter topic unavailable");
+			}
+		};
+		Thread thread = Thread.ofVirtual().start(() -> {
+			try {
+				this.handler.handle(delivery, delivery);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+			}
+		});
+		await().atMost(TIMEOUT).until(() -> this.observer.deadLetterFailures.get() >= 3);
+		assertThat(this.handler.pendingDeadLetters()).singleElement().satisfies((pending) -> {
+			assertThat(pending.delivery()).isEqualTo("fake");
+			assertThat(pending.reason()).isEqualTo(DeadLetterReason.UNKNOWN_TASK);
+			assertThat(pending.failure()).contains("dead-letter topic unavailable");
+		});
+		assertThat(delivery.settlements).isEmpty();
+		brokerBack.set(true);
+		thread.join(TIMEOUT.toMillis());
+		assertThat(delivery.settlements).containsExactly(false);
+		assertThat(delivery.deadLetters).extracting(TaskDelivery.DeadLetter::reason)
+			.containsExactly(DeadLetterReason.UNKNOWN_TASK);
+		assertThat(this.handler.pendingDeadLetters()).isEmpty();
+		assertThat(this.observer.outcomes).containsExactly("unknown:dead_lettered");
+	}
+
+	@Test
+	void whenRetryCannotBeWrittenThenTheTaskIsDeadLetteredDelayFailed() throws Exception {
+		FakeDelivery delivery = new FakeDelivery(envelope("t.retry"));
+		delivery.publishLater = (envelope) -> {
+			throw new IllegalStateException("delay topic unavailable");
+		};
+		this.handler.handle(delivery, delivery);
+		assertThat(delivery.deadLetters).singleElement().satisfies((letter) -> {
+			assertThat(letter.reason()).isEqualTo(DeadLetterReason.DELAY_FAILED);
+			assertThat(letter.envelope()).isNotNull();
+			assertThat(letter.cause()).hasMessage("delay topic unavailable");
+		});
+		assertThat(this.observer.outcomes).containsExactly("t.retry:failure");
+		assertThat(this.observer.deadLetters).containsExactly("t.retry:delay-failed");
+	}
+
+	@Test
+	void whenDecodingFailsUnexpectedlyThenTheDeliveryIsDeadLetteredAsProcessingError() throws Exception {
+		FakeDelivery delivery = new FakeDelivery(() -> {
+			throw new ArithmeticException("long overflow");
+		});
+		this.handler.handle(delivery, delivery);
+		assertThat(delivery.deadLetters).singleElement()
+			.satisfies((letter) -> assertThat(letter.reason()).isEqualTo(DeadLetterReason.PROCESSING_ERROR));
+		assertThat(delivery.settlements).containsExactly(false);
+	}
+
+	@Test
+	void whenReplyTopicIsForbiddenThenTheTaskDoesNotRunAndIsDeadLettered() throws Exception {
+		FakeDelivery delivery = new FakeDelivery(envelope("t.ok"));
+		delivery.check = () -> {
+			throw new ForbiddenDestinationException("not a reply topic");
+		};
+		this.handler.handle(delivery, delivery);
+		assertThat(this.tasks.runs.get()).isZero();
+		assertThat(delivery.deadLetters).extracting(TaskDelivery.DeadLetter::reason)
+			.containsExactly(DeadLetterReason.FORBIDDEN_DESTINATION);
+		assertThat(this.observer.outcomes).containsExactly("t.ok:dead_lettered");
+	}
+
+	@Test
+	void whenTaskPassesItsHardLimitThenItIsSettledWhileStuckAndDeadLetteredTimeLimit() throws Exception {
+		FakeDelivery delivery = new FakeDelivery(envelope("t.stuck"));
+		Thread thread = Thread.ofVirtual().start(() -> {
+			try {
+				this.handler.handle(delivery, delivery);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+			}
+		});
+		await().atMost(TIMEOUT).until(() -> !delivery.settlements.isEmpty());
+		assertThat(thread.isAlive()).as("the task's thread is still stuck").isTrue();
+		assertThat(delivery.settlements).containsExactly(true);
+		assertThat(delivery.deadLetters).singleElement().satisfies((letter) -> {
+			assertThat(letter.reason()).isEqualTo(DeadLetterReason.TIME_LIMIT);
+			assertThat(letter.cause()).isInstanceOf(TaskTimeLimitExceeded.class);
+		});
+		assertThat(this.observer.outcomes).containsExactly("t.stuck:abandoned");
+		this.tasks.release.countDown();
+		thread.join(TIMEOUT.toMillis());
+		assertThat(delivery.settlements).as("settled once").hasSize(1);
+		assertThat(this.observer.outcomes).hasSize(1);
+	}
+
+	@Test
+	void whenTaskPassesItsHardLimitAndRetriesOnItThenItIsRetried() throws Exception {
+		FakeDelivery delivery = new FakeDelivery(envelope("t.stuck-retried"));
+		Thread.ofVirtual().start(() -> {
+			try {
+				this.handler.handle(delivery, delivery);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+			}
+		});
+		await().atMost(TIMEOUT).until(() -> !delivery.settlements.isEmpty());
+		assertThat(delivery.deadLetters).isEmpty();
+		assertThat(delivery.later).singleElement().satisfies((later) -> assertThat(later.retries()).isEqualTo(1));
+		assertThat(this.observer.outcomes).containsExactly("t.stuck-retried:abandoned");
+		assertThat(this.observer.retries.get()).isEqualTo(1);
+	}
+
+	@Test
+	void whenTaskOverflowsItsStackThenItCountsAsFailedAndIsSettled() throws Exception {
+		FakeDelivery delivery = new FakeDelivery(envelope("t.overflow"));
+		this.handler.handle(delivery, delivery);
+		assertThat(delivery.settlements).containsExactly(false);
+		assertThat(this.observer.outcomes).containsExactly("t.overflow:failure");
+	}
+
+	@Test
+	void whenEtaIsMoreThanASecondAheadThenTheTaskIsDeferredNotRun() throws Exception {
+		Instant eta = Instant.now().plusSeconds(60);
+		FakeDelivery delivery = new FakeDelivery(envelope("t.ok", Map.of("eta", NODES.stringNode(eta.toString()))));
+		this.handler.handle(delivery, delivery);
+		assertThat(this.tasks.runs.get()).isZero();
+		assertThat(delivery.later).hasSize(1);
+		assertThat(delivery.dues).containsExactly(eta);
+		assertThat(this.observer.outcomes).containsExactly("t.ok:deferred");
+	}
+
+	@Test
+	void whenEnvelopeHasACountdownAndNoEtaThenItIsDueThatLongAfterItsDispatch() throws Exception {
+		TaskEnvelope envelope = envelope("t.ok", Map.of("countdown", NODES.numberNode(30)));
+		FakeDelivery delivery = new FakeDelivery(envelope);
+		this.handler.handle(delivery, delivery);
+		assertThat(delivery.dues).containsExactly(envelope.created().plusSeconds(30));
+		assertThat(this.observer.outcomes).containsExactly("t.ok:deferred");
+	}
+
+	@Test
+	void whenRateSlotHeaderIsNotOneThenTheTaskRunsAsAnyOther() throws Exception {
+		TaskEnvelope envelope = envelope("t.ok").withHeader(TaskRunner.RATE_SLOT_RESERVED, "-9223372036854775808x");
+		FakeDelivery delivery = new FakeDelivery(envelope);
+		this.handler.handle(delivery, delivery);
+		assertThat(this.observer.outcomes).containsExactly("t.ok:success");
+	}
+
+	@Test
+	void whenInterruptedBeforeTheDeliveryIsSettledThenItStaysUnsettled() throws Exception {
+		FakeDelivery delivery = new FakeDelivery(envelope("no.such.task"));
+		delivery.deadLetter = () -> {
+			throw new IllegalStateException("unavailable");
+		};
+		Thread thread = Thread.ofVirtual().start(() -> {
+			try {
+				this.handler.handle(delivery, delivery);
+			}
+			catch (InterruptedException ex) {
+				delivery.interrupted.set(true);
+			}
+		});
+		await().atMost(TIMEOUT).until(() -> this.observer.deadLetterFailures.get() >= 1);
+		thread.interrupt();
+		thread.join(TIMEOUT.toMillis());
+		assertThat(delivery.interrupted).isTrue();
+		assertThat(delivery.settlements).isEmpty();
+		assertThat(this.observer.outcomes).isEmpty();
+		assertThat(this.handler.pendingDeadLetters()).isEmpty();
+	}
+
+	private static TaskEnvelope envelope(String task) {
+		return envelope(task, Map.of());
+	}
+
+	private static TaskEnvelope envelope(String task, Map<String, JsonNode> options) {
+		return new TaskEnvelope("id-" + task, task, List.of(), Map.of(), options, Map.of(), Instant.now(), 0);
+	}
+
+	public static class Tasks {
+
+		final AtomicInteger runs = new AtomicInteger();
+
+		final CountDownLatch release = new CountDownLatch(1);
+
+		@KafkaTask(name = "t.ok")
+		public String ok() {
+			this.runs.incrementAndGet();
+			return "done";
+		}
+
+		@KafkaTask(name = "t.retry", options = "max_retries=3")
+		public void retry() {
+			throw new TaskRetry(null, Duration.ofSeconds(5));
+		}
+
+		@KafkaTask(name = "t.soft-then-retry", options = { "soft_time_limit=0.05", "max_retries=3" })
+		public void softThenRetry() {
+			try {
+				Thread.sleep(10_000);
+			}
+			catch (InterruptedException ex) {
+				throw new TaskRetry(ex, Duration.ofSeconds(1));
+			}
+		}
+
+		@KafkaTask(name = "t.stuck", options = "time_limit=0.1")
+		public void stuck() {
+			awaitRelease();
+		}
+
+		@KafkaTask(name = "t.stuck-retried",
+				options = { "time_limit=0.1", "autoretry_for=dev.kafkatask.task.TaskTimeLimitExceeded" })
+		public void stuckRetried() {
+			awaitRelease();
+		}
+
+		@KafkaTask(name = "t.overflow")
+		public int overflow() {
+			return recurse(0);
+		}
+
+		private int recurse(int depth) {
+			return recurse(depth + 1) + 1;
+		}
+
+		private void awaitRelease() {
+			// Ignores interrupts, like a call stuck in a native frame, until released.
+			while (this.release.getCount() > 0) {
+				try {
+					this.release.await(10, TimeUnit.MILLISECONDS);
+				}
+				catch (InterruptedException ex) {
+					// stuck
+				}
+			}
+		}
+
+	}
+
+	@FunctionalInterface
+	interface Step {
+
+		void run() throws Exception;
+
+	}
+
+	@FunctionalInterface
+	interface Later {
+
+		void accept(TaskEnvelope envelope) throws Exception;
+
+	}
+
+	static final class FakeDelivery implements TaskDelivery, DeliveryHandler.Settled {
+
+		private final Supplier<TaskEnvelope> envelope;
+
+		final List<Boolean> settlements = new CopyOnWriteArrayList<>();
+
+		final List<DeadLetter> deadLetters = new CopyOnWriteArrayList<>();
+
+		final List<TaskEnvelope> later = new CopyOnWriteArrayList<>();
+
+		final List<Instant> dues = new CopyOnWriteArrayList<>();
+
+		final AtomicBoolean interrupted = new AtomicBoolean();
+
+		Step deadLetter = () -> {
+		};
+
+		Step check = () -> {
+		};
+
+		Step reply = () -> {
+		};
+
+		Later publishLater = (envelope) -> {
+		};
+
+		FakeDelivery(TaskEnvelope envelope) {
+			this(() -> envelope);
+		}
+
+		FakeDelivery(Supplier<TaskEnvelope> envelope) {
+			this.envelope = envelope;
+		}
+
+		@Override
+		public String queue() {
+			return "q";
+		}
+
+		@Override
+		public Backend backend() {
+			return Backend.KAFKA;
+		}
+
+		@Override
+		public String describe() {
+			return "fake";
+		}
+
+		@Override
+		public TaskEnvelope decode() {
+			return this.envelope.get();
+		}
+
+		@Override
+		public void check(TaskEnvelope envelope) {
+			try {
+				this.check.run();
+			}
+			catch (RuntimeException ex) {
+				throw ex;
+			}
+			catch (Exception ex) {
+				throw new IllegalStateException(ex);
+			}
+		}
+
+		@Override
+		public void deadLetter(DeadLetter letter) throws Exception {
+			this.deadLetter.run();
+			this.deadLetters.add(letter);
+		}
+
+		@Override
+		public void publishLater(TaskEnvelope envelope, Instant due) throws Exception {
+			this.publishLater.accept(envelope);
+			this.later.add(envelope);
+			this.dues.add(due);
+		}
+
+		@Override
+		public void reply(TaskEnvelope envelope, RunResult result) throws Exception {
+			this.reply.run();
+		}
+
+		@Override
+		public void settled(boolean abandoned) {
+			this.settlements.add(abandoned);
+		}
+
+	}
+
+	static final class RecordingObserver implements TaskObserver {
+
+		final List<String> outcomes = new CopyOnWriteArrayList<>();
+
+		final List<String> deadLetters = new CopyOnWriteArrayList<>();
+
+		final AtomicInteger deadLetterFailures = new AtomicInteger();
+
+		final AtomicInteger retries = new AtomicInteger();
+
+		@Override
+		public void handled(String task, String queue, Backend backend, TaskOutcome outcome, Duration duration) {
+			this.outcomes.add(task + ":" + outcome.tagValue());
+		}
+
+		@Override
+		public void deadLettered(String task, String queue, Backend backend, DeadLetterReason reason) {
+			this.deadLetters.add(task + ":" + reason.code());
+		}
+
+		@Override
+		public void deadLetterFailed(String queue, Backend backend, Throwable failure) {
+			this.deadLetterFailures.incrementAndGet();
+		}
+
+		@Override
+		public void retryScheduled(String task, String queue, Backend backend) {
+			this.retries.incrementAndGet();
+		}
+
+	}
+
+}

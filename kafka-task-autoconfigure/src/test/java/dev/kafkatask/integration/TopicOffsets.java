@@ -1,0 +1,50 @@
+package dev.kafkatask.integration;
+
+import java.util.Map;
+
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+
+import dev.kafkatask.test.TestKafka;
+
+/**
+ * Reads end offsets and a group's committed offsets on the shared test broker.
+ *
+ * @author kafka-task
+ */
+final class TopicOffsets {
+
+	private TopicOffsets() {
+	}
+
+	static long endOffset(TopicPartition partition) throws Exception {
+		try (Admin admin = admin()) {
+			return admin.listOffsets(Map.of(partition, OffsetSpec.latest())).all().get().get(partition).offset();
+		}
+	}
+
+	/**
+	 * Return a group's committed offset of a partition.
+	 * @param group the group
+	 * @param partition the partition
+	 * @return the offset, or {@code -1} before the group's first commit
+	 * @throws Exception if it cannot be read
+	 */
+	static long committedOffset(String group, TopicPartition partition) throws Exception {
+		try (Admin admin = admin()) {
+			OffsetAndMetadata offset = admin.listConsumerGroupOffsets(group)
+				.partitionsToOffsetAndMetadata()
+				.get()
+				.get(partition);
+			return (offset != null) ? offset.offset() : -1;
+		}
+	}
+
+	private static Admin admin() {
+		return Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, TestKafka.bootstrapServers()));
+	}
+
+}
