@@ -5,33 +5,38 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.random.RandomGenerator;
 
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Combinators;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
+import org.junit.jupiter.api.Test;
+
+import dev.kafkatask.test.property.Generators;
+import dev.kafkatask.test.property.PropertyCheck;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Properties of {@link OffsetTracker}: whatever order records are received, finished,
+ * Property tests of {@link OffsetTracker}: whatever order records are received, finished,
  * committed, revoked and re-assigned in, a commit never passes a record that has not
  * finished, and once everything finished the commit reaches the end.
  *
  * @author kafka-task
  */
-class OffsetTrackerProperties {
+class OffsetTrackerPropertyTests {
 
 	private static final TopicPartition P0 = new TopicPartition("t", 0);
 
 	private static final TopicPartition P1 = new TopicPartition("t", 1);
 
-	@Property(tries = 500)
-	void commitNeverPassesAnUnfinishedRecord(@ForAll("operations") List<Operation> operations) {
+	@Test
+	void commitNeverPassesAnUnfinishedRecord() {
+		PropertyCheck.forAll("commitNeverPassesAnUnfinishedRecord", 500,
+				(random) -> Generators.list(random, 0, 300, Operation::generate), PropertyCheck::shorterLists,
+				OffsetTrackerPropertyTests::commitNeverPassesAnUnfinishedRecord);
+	}
+
+	private static void commitNeverPassesAnUnfinishedRecord(List<Operation> operations) {
 		OffsetTracker tracker = new OffsetTracker();
 		Map<TopicPartition, Long> nextOffset = new TreeMap<>((a, b) -> Integer.compare(a.partition(), b.partition()));
 		Map<TopicPartition, List<Received>> unfinished = new TreeMap<>(
@@ -93,20 +98,6 @@ class OffsetTrackerProperties {
 		});
 	}
 
-	@Provide
-	Arbitrary<List<Operation>> operations() {
-		Arbitrary<Kind> kinds = Arbitraries.frequencyOf(
-				net.jqwik.api.Tuple.of(10, Arbitraries.just(Kind.RECEIVE)),
-				net.jqwik.api.Tuple.of(8, Arbitraries.just(Kind.FINISH)),
-				net.jqwik.api.Tuple.of(3, Arbitraries.just(Kind.COMMIT)),
-				net.jqwik.api.Tuple.of(1, Arbitraries.just(Kind.REVOKE)));
-		Arbitrary<Operation> operation = Combinators
-			.combine(kinds, Arbitraries.integers().between(0, 1), Arbitraries.integers().between(0, 3),
-					Arbitraries.integers().between(0, 1000))
-			.as(Operation::new);
-		return operation.list().ofMaxSize(300);
-	}
-
 	enum Kind {
 
 		RECEIVE, FINISH, COMMIT, REVOKE
@@ -114,6 +105,16 @@ class OffsetTrackerProperties {
 	}
 
 	record Operation(Kind kind, int partition, int gap, int pick) {
+
+		static Operation generate(RandomGenerator random) {
+			// Weighted 10 : 8 : 3 : 1.
+			int weight = random.nextInt(22);
+			Kind kind = (weight < 10) ? Kind.RECEIVE : (weight < 18) ? Kind.FINISH : (weight < 21) ? Kind.COMMIT
+					: Kind.REVOKE;
+			return new Operation(kind, Generators.intBetween(random, 0, 1), Generators.intBetween(random, 0, 3),
+					Generators.intBetween(random, 0, 1000));
+		}
+
 	}
 
 	record Received(long offset, OffsetTracker.Ticket ticket) {

@@ -6,36 +6,41 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.random.RandomGenerator;
 
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Combinators;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
-import net.jqwik.api.constraints.IntRange;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
+import org.junit.jupiter.api.Test;
+
+import dev.kafkatask.test.property.Generators;
+import dev.kafkatask.test.property.PropertyCheck;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Properties of {@link RecordScheduler}: limits are never exceeded, records of one key (or one
- * partition, in partition mode) run one at a time in offset order, and every record runs
- * exactly once.
+ * Property tests of {@link RecordScheduler}: limits are never exceeded, records of one key
+ * (or one partition, in partition mode) run one at a time in offset order, and every record
+ * runs exactly once.
  *
  * @author kafka-task
  */
-class RecordSchedulerProperties {
+class RecordSchedulerPropertyTests {
 
-	@Property(tries = 300)
-	void limitsAndOrderingHold(@ForAll("modes") OrderingMode mode, @ForAll @IntRange(min = 1, max = 8) int maxInFlight,
-			@ForAll @IntRange(min = 1, max = 4) int maxPerPartition, @ForAll @IntRange(min = 0, max = 5) int maxWaiting,
-			@ForAll("steps") List<Step> steps) {
+	@Test
+	void limitsAndOrderingHold() {
+		PropertyCheck.forAll("limitsAndOrderingHold", 300, Scenario::generate,
+				(scenario) -> PropertyCheck.shorterLists(scenario.steps()).map(scenario::withSteps),
+				RecordSchedulerPropertyTests::limitsAndOrderingHold);
+	}
+
+	private static void limitsAndOrderingHold(Scenario scenario) {
+		OrderingMode mode = scenario.mode();
+		int maxInFlight = scenario.maxInFlight();
+		int maxPerPartition = scenario.maxPerPartition();
 		List<Running> running = new ArrayList<>();
 		List<ConsumerRecord<String, byte[]>> started = new ArrayList<>();
-		RecordScheduler scheduler = new RecordScheduler(maxInFlight, maxPerPartition, maxWaiting, (topic) -> mode,
-				(record, ticket, release) -> {
+		RecordScheduler scheduler = new RecordScheduler(maxInFlight, maxPerPartition, scenario.maxWaiting(),
+				(topic) -> mode, (record, ticket, release) -> {
 					running.add(new Running(record, release));
 					started.add(record);
 				}, () -> {
@@ -43,7 +48,7 @@ class RecordSchedulerProperties {
 		OffsetTracker tracker = new OffsetTracker();
 		Map<Integer, Long> nextOffset = new HashMap<>();
 		int added = 0;
-		for (Step step : steps) {
+		for (Step step : scenario.steps()) {
 			if (step.add()) {
 				long offset = nextOffset.merge(step.partition(), 1L, Long::sum) - 1;
 				ConsumerRecord<String, byte[]> record = new ConsumerRecord<>("t", step.partition(), offset,
@@ -98,22 +103,30 @@ class RecordSchedulerProperties {
 		}
 	}
 
-	@Provide
-	Arbitrary<OrderingMode> modes() {
-		return Arbitraries.of(OrderingMode.class);
-	}
+	/**
+	 * Limits of a scheduler and the steps run against it.
+	 */
+	record Scenario(OrderingMode mode, int maxInFlight, int maxPerPartition, int maxWaiting, List<Step> steps) {
 
-	@Provide
-	Arbitrary<List<Step>> steps() {
-		return Combinators
-			.combine(Arbitraries.of(true, true, false), Arbitraries.integers().between(0, 1),
-					Arbitraries.integers().between(0, 2), Arbitraries.integers().between(0, 1000))
-			.as(Step::new)
-			.list()
-			.ofMaxSize(80);
+		static Scenario generate(RandomGenerator random) {
+			return new Scenario(Generators.pick(random, OrderingMode.values()), Generators.intBetween(random, 1, 8),
+					Generators.intBetween(random, 1, 4), Generators.intBetween(random, 0, 5),
+					Generators.list(random, 0, 80, Step::generate));
+		}
+
+		Scenario withSteps(List<Step> steps) {
+			return new Scenario(this.mode, this.maxInFlight, this.maxPerPartition, this.maxWaiting, steps);
+		}
+
 	}
 
 	record Step(boolean add, int partition, int key, int pick) {
+
+		static Step generate(RandomGenerator random) {
+			return new Step(Generators.pick(random, true, true, false), Generators.intBetween(random, 0, 1),
+					Generators.intBetween(random, 0, 2), Generators.intBetween(random, 0, 1000));
+		}
+
 	}
 
 	record Running(ConsumerRecord<String, byte[]> record, Runnable release) {
