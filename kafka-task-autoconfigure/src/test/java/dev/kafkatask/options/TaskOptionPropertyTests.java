@@ -97,6 +97,8 @@ class TaskOptionPropertyTests {
 				String name = name(random);
 				yield NODES.objectNode().put(name, name);
 			}
+			case RETRY_BACKOFF -> random.nextBoolean() ? NODES.booleanNode(random.nextBoolean())
+					: NODES.numberNode(Generators.longBetween(random, 0, 3_600));
 			case RATE_LIMIT -> NODES.stringNode(Generators.intBetween(random, 1, 1000) + "/"
 					+ Generators.pick(random, "s", "m", "h"));
 			default -> NODES.stringNode(name(random));
