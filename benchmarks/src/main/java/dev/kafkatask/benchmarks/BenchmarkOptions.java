@@ -9,7 +9,7 @@ import org.jspecify.annotations.Nullable;
 /**
  * Command-line options of a benchmark run.
  *
- * @param scenario the scenario: table, hol, throughput or inflight
+ * @param scenario the scenario: table, hol, throughput, inflight or fuzz
  * @param bootstrapServers the broker to run against
  * @param engine what runs the tasks
  * @param jobs tasks each request dispatches (table)
@@ -30,12 +30,13 @@ import org.jspecify.annotations.Nullable;
  * @param timeline file to write each measured task's dispatch, start and completion time to
  * (CSV), or {@code null}
  * @param jfr file to write a Java Flight Recording of the measured phase to, or {@code null}
+ * @param seed the seed of generated inputs (fuzz), or {@code null} for a random one
  * @author kafka-task
  */
 record BenchmarkOptions(String scenario, String bootstrapServers, Engine engine, int jobs, int requests, long ioMs,
 		@Nullable Integer tasks, long slowMs, long fastMs, int partitions, @Nullable Integer maxInFlight, int warmup,
 		int dispatchThreads, Duration timeout, Map<String, String> properties, int rate, int repeat,
-		@Nullable String timeline, @Nullable String jfr) {
+		@Nullable String timeline, @Nullable String jfr, @Nullable Long seed) {
 
 	static final String USAGE = """
 			usage: java -jar kafka-task-benchmarks.jar SCENARIO --bootstrap-servers HOST:PORT [options]
@@ -46,6 +47,8 @@ record BenchmarkOptions(String scenario, String bootstrapServers, Engine engine,
 			                                                  0: a burst from the R requests)
 			  throughput  --tasks N                           N no-op tasks preloaded, then executed and committed
 			  inflight    --tasks N --io-ms MS                heap per task with N tasks in flight (kafka-task only)
+			  fuzz        --tasks N [--seed S]                N mutated envelopes (seeded) sent raw to a live worker: each
+			                                                  must run or be dead-lettered, and commits reach the end
 			options:
 			  --engine kafka-task|spring-kafka   what runs the tasks (default kafka-task)
 			  --partitions P                     partitions of the fresh topics (default 6)
@@ -108,9 +111,18 @@ record BenchmarkOptions(String scenario, String bootstrapServers, Engine engine,
 				options.optionalInteger("max-in-flight"), options.integer("warmup", 100_000),
 				options.integer("dispatch-threads", 4), Duration.ofSeconds(options.integer("timeout-s", 600)),
 				properties, options.integer("rate", 2000), Math.max(1, options.integer("repeat", 1)),
-				options.string("timeline", null), options.string("jfr", null));
+				options.string("timeline", null), options.string("jfr", null), seed(options.string("seed", null)));
 		options.rejectUnknown();
 		return parsed;
+	}
+
+	private static @Nullable Long seed(@Nullable String seed) {
+		try {
+			return (seed != null) ? Long.parseLong(seed) : null;
+		}
+		catch (NumberFormatException ex) {
+			throw new IllegalArgumentException("--seed must be a whole number, not '" + seed + "'", ex);
+		}
 	}
 
 	int tasksOr(int defaultTasks) {

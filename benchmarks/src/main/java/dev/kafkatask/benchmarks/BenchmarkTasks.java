@@ -1,6 +1,11 @@
 package dev.kafkatask.benchmarks;
 
+import java.util.List;
+import java.util.Map;
+
 import dev.kafkatask.task.KafkaTask;
+import dev.kafkatask.task.TaskArgs;
+import dev.kafkatask.task.TaskKwargs;
 
 /**
  * The tasks of the benchmarks. Each records in the {@link TaskLedger} that it ran; the I/O task
@@ -29,6 +34,11 @@ public class BenchmarkTasks {
 	 * Name of the task that does nothing.
 	 */
 	public static final String NOOP = "bench.noop";
+
+	/**
+	 * Name of the task of the fuzz scenario, which takes any arguments.
+	 */
+	public static final String FUZZ = "bench.fuzz";
 
 	private final TaskLedger ledger;
 
@@ -60,6 +70,16 @@ public class BenchmarkTasks {
 	@KafkaTask(name = NOOP, queue = QUEUE)
 	public void noop(int phase, int id) {
 		this.ledger.completed(phase, id);
+	}
+
+	/**
+	 * Take any arguments and do nothing: what becomes of a fuzzed record depends only on
+	 * its envelope.
+	 * @param args the positional arguments
+	 * @param kwargs the keyword arguments
+	 */
+	@KafkaTask(name = FUZZ, queue = QUEUE)
+	public void fuzz(@TaskArgs List<Object> args, @TaskKwargs Map<String, Object> kwargs) {
 	}
 
 }

@@ -23,8 +23,9 @@ interface Scenario {
 			case "hol" -> new HeadOfLineScenario();
 			case "throughput" -> new ThroughputScenario();
 			case "inflight" -> new InFlightScenario();
+			case "fuzz" -> new FuzzScenario();
 			default -> throw new IllegalArgumentException(
-					"Unknown scenario '" + name + "': table, hol, throughput or inflight");
+					"Unknown scenario '" + name + "': table, hol, throughput, inflight or fuzz");
 		};
 	}
 

@@ -44,6 +44,7 @@ class ScenarioSmokeTests {
 			throughput | kafka-task   | --tasks 2000                        | tasks,tasksPerSecond
 			throughput | spring-kafka | --tasks 2000                        | tasks,tasksPerSecond
 			inflight   | kafka-task   | --tasks 500 --io-ms 2000            | tasks,heapBytesPerTask
+			fuzz       | kafka-task   | --tasks 10000 --seed 20261202       | tasks,settled,unsettled,deadLetterRecords
 			""")
 	void scenarioPrintsItsResultAsTheLastLine(String scenario, String engine, String options, String fields)
 			throws Exception {
@@ -79,6 +80,14 @@ class ScenarioSmokeTests {
 			assertThat(result.path("completed").asLong()).isEqualTo(result.path("tasks").asLong());
 		}
 		assertThat(result.path("timedOut").asBoolean(false)).as("timed out").isFalse();
+		if (result.has("unsettled")) {
+			// fuzz: every record ran or was dead-lettered, once, and the commits reached the end
+			assertThat(result.path("unsettled").asLong()).as("unsettled records in %s", result).isZero();
+			assertThat(result.path("deadLetterRecords").asLong()).as("dead letters written, in %s", result)
+				.isEqualTo(result.path("deadLettersCounted").asLong());
+			assertThat(result.path("committedOffsets").asLong()).as("committed offsets, in %s", result)
+				.isEqualTo(result.path("endOffsets").asLong());
+		}
 	}
 
 	private String log() throws IOException {
