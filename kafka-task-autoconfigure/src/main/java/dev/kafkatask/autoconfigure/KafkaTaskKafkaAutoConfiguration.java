@@ -108,13 +108,14 @@ public final class KafkaTaskKafkaAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean(ResultBackend.class)
-	ReplyListener taskReplyListener(ObjectProvider<ConsumerFactory<?, ?>> consumerFactory, KafkaTaskProperties properties,
-			ObjectProvider<JsonMapper> jsonMapper) {
+	ReplyListener taskReplyListener(ObjectProvider<ConsumerFactory<?, ?>> consumerFactory,
+			KafkaTaskProperties properties, ObjectProvider<JsonMapper> jsonMapper,
+			ObjectProvider<TaskObserver> observers) {
 		ConsumerFactory<?, ?> base = consumerFactory.getIfAvailable();
 		Map<String, Object> config = new HashMap<>((base != null) ? base.getConfigurationProperties() : Map.of());
 		config.remove(ConsumerConfig.GROUP_ID_CONFIG);
 		return new ReplyListener(taskConsumerFactory(config), replyTopic(properties),
-				jsonMapper.getIfAvailable(JsonMapper::new));
+				jsonMapper.getIfAvailable(JsonMapper::new), TaskObserver.composite(observers.orderedStream().toList()));
 	}
 
 	@Bean
