@@ -5,9 +5,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 
 import org.jspecify.annotations.Nullable;
 
@@ -25,6 +22,7 @@ import dev.kafkatask.dispatch.TaskTransport;
 import dev.kafkatask.execution.TaskRunner;
 import dev.kafkatask.monitor.TaskObserver;
 import dev.kafkatask.routing.Backend;
+import dev.kafkatask.supervision.SupervisedThread;
 
 /**
  * The RabbitMQ consumers of an application, one per queue, started with the application
@@ -35,7 +33,14 @@ import dev.kafkatask.routing.Backend;
  */
 public class RabbitTaskConsumers implements ConsumerSource, SmartLifecycle {
 
+	/**
+	 * The name of its drain check thread in {@code kafka.task.background.failures}.
+	 */
+	public static final String DRAIN_CHECK_THREAD = "rabbitmq-drain";
+
 	private static final Duration DRAIN_CHECK_INTERVAL = Duration.ofMillis(200);
+
+	private static final Duration DRAIN_CHECK_STOP_TIMEOUT = Duration.ofSeconds(10);
 
 	private final ConnectionFactory connectionFactory;
 
@@ -57,7 +62,7 @@ public class RabbitTaskConsumers implements ConsumerSource, SmartLifecycle {
 
 	private final Map<String, RabbitQueueConsumer> consumers = new ConcurrentHashMap<>();
 
-	private volatile @Nullable ScheduledExecutorService drainChecks;
+	private volatile @Nullable SupervisedThread drainChecks;
 
 	private volatile boolean running;
 
@@ -117,7 +122,9 @@ public class RabbitTaskConsumers implements ConsumerSource, SmartLifecycle {
 	}
 
 	/**
-	 * Check draining consumers every {@link #DRAIN_CHECK_INTERVAL}, from the first drain on.
+	 * Check draining consumers every {@link #DRAIN_CHECK_INTERVAL}, from the first drain on,
+	 * on a {@link SupervisedThread} ({@value #DRAIN_CHECK_THREAD}): a check that fails (the
+	 * queue's depth could not be read) is counted and backed off from, and the checks go on.
 	 */
 	private void scheduleDrainChecks() {
 		if (this.drainChecks != null) {
@@ -125,22 +132,44 @@ public class RabbitTaskConsumers implements ConsumerSource, SmartLifecycle {
 		}
 		synchronized (this.consumers) {
 			if (this.drainChecks == null) {
-				ScheduledExecutorService checks = Executors.newSingleThreadScheduledExecutor(
-						Thread.ofPlatform().name("kafka-task-rabbit-drain").daemon(true).factory());
-				checks.scheduleWithFixedDelay(
-						() -> this.consumers.values().forEach(RabbitQueueConsumer::checkDrained),
-						DRAIN_CHECK_INTERVAL.toMillis(), DRAIN_CHECK_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
+				SupervisedThread checks = new SupervisedThread(DRAIN_CHECK_THREAD, "kafka-task-rabbit-drain",
+						this::checkDrained, this.observer);
+				checks.setInterval(DRAIN_CHECK_INTERVAL);
+				checks.start();
 				this.drainChecks = checks;
 			}
+		}
+	}
+
+	/**
+	 * Check every consumer, even when the check of one fails; then throw the first failure.
+	 */
+	private void checkDrained() {
+		RuntimeException failure = null;
+		for (RabbitQueueConsumer consumer : this.consumers.values()) {
+			try {
+				consumer.checkDrained();
+			}
+			catch (RuntimeException ex) {
+				if (failure == null) {
+					failure = ex;
+				}
+				else {
+					failure.addSuppressed(ex);
+				}
+			}
+		}
+		if (failure != null) {
+			throw failure;
 		}
 	}
 
 	@Override
 	public void stop() {
 		this.running = false;
-		ScheduledExecutorService checks = this.drainChecks;
+		SupervisedThread checks = this.drainChecks;
 		if (checks != null) {
-			checks.shutdownNow();
+			checks.stop(DRAIN_CHECK_STOP_TIMEOUT);
 			this.drainChecks = null;
 		}
 		// Cancel every queue's consumers first, then wait: the queues wind down together.
