@@ -9,11 +9,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Predicate;
 
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.GroupProtocol;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
+import org.jspecify.annotations.Nullable;
 
 import tools.jackson.databind.json.JsonMapper;
 
@@ -47,6 +49,7 @@ import dev.kafkatask.kafka.TopicProvisioner;
 import dev.kafkatask.kafka.listener.ContainerSettings;
 import dev.kafkatask.kafka.listener.DeadLetterPublisher;
 import dev.kafkatask.kafka.listener.DelayForwarder;
+import dev.kafkatask.kafka.listener.DelayTargets;
 import dev.kafkatask.kafka.listener.KafkaTaskConsumers;
 import dev.kafkatask.kafka.listener.OrderingMode;
 import dev.kafkatask.kafka.listener.ReplyListener;
@@ -54,6 +57,7 @@ import dev.kafkatask.kafka.listener.StallDetector;
 import dev.kafkatask.kafka.listener.TaskListenerContainer;
 import dev.kafkatask.kafka.listener.TaskRecordHandler;
 import dev.kafkatask.monitor.TaskObserver;
+import dev.kafkatask.routing.TaskRouter;
 import dev.kafkatask.task.TaskDefinition;
 import dev.kafkatask.task.TaskRegistry;
 import dev.kafkatask.task.TaskThreads;
@@ -104,13 +108,14 @@ public final class KafkaTaskKafkaAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean(ResultBackend.class)
-	ReplyListener taskReplyListener(ObjectProvider<ConsumerFactory<?, ?>> consumerFactory, KafkaTaskProperties properties,
-			ObjectProvider<JsonMapper> jsonMapper) {
+	ReplyListener taskReplyListener(ObjectProvider<ConsumerFactory<?, ?>> consumerFactory,
+			KafkaTaskProperties properties, ObjectProvider<JsonMapper> jsonMapper,
+			ObjectProvider<TaskObserver> observers) {
 		ConsumerFactory<?, ?> base = consumerFactory.getIfAvailable();
 		Map<String, Object> config = new HashMap<>((base != null) ? base.getConfigurationProperties() : Map.of());
 		config.remove(ConsumerConfig.GROUP_ID_CONFIG);
 		return new ReplyListener(taskConsumerFactory(config), replyTopic(properties),
-				jsonMapper.getIfAvailable(JsonMapper::new));
+				jsonMapper.getIfAvailable(JsonMapper::new), TaskObserver.composite(observers.orderedStream().toList()));
 	}
 
 	@Bean
@@ -138,18 +143,14 @@ public final class KafkaTaskKafkaAutoConfiguration {
 	SmartInitializingSingleton taskTopicsInitializer(TopicProvisioner provisioner, TaskRegistry registry,
 			KafkaTaskProperties properties, DelayTiers tiers, TaskTopics topics) {
 		return () -> {
-			Set<String> queues = new LinkedHashSet<>();
-			queues.add(properties.getDefaultQueue());
-			queues.addAll(registry.queues(properties.getDefaultQueue()));
-			queues.addAll(properties.getWorker().getQueues());
-			queues.addAll(properties.getKafka().getQueues());
 			List<String> others = new ArrayList<>(tiers.topics());
+			others.add(tiers.deadLetterTopic());
 			others.add(replyTopic(properties));
 			for (String queue : properties.getKafka().getPriorityQueues()) {
 				others.add(topics.highPriorityTopic(queue));
 				others.add(topics.deadLetterTopic(topics.highPriorityTopic(queue)));
 			}
-			provisioner.provision(queues, others);
+			provisioner.provision(provisionedQueues(properties, registry), others);
 		};
 	}
 
@@ -208,14 +209,20 @@ public final class KafkaTaskKafkaAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	@ConditionalOnBean(TaskListenerContainer.class)
-	DelayForwarder taskDelayForwarder(TaskListenerContainer container, ObjectProvider<ConsumerFactory<?, ?>> consumerFactory,
-			DelayTiers tiers, DelayedTaskPublisher publisher) {
+	DelayForwarder taskDelayForwarder(TaskListenerContainer container,
+			ObjectProvider<ConsumerFactory<?, ?>> consumerFactory, DelayedTaskPublisher publisher,
+			KafkaTaskProducer producer, TaskTopics topics, KafkaTaskProperties properties, TaskRegistry registry,
+			ObjectProvider<TaskRouter> router, ObjectProvider<TaskObserver> observers) {
 		ConsumerFactory<?, ?> base = consumerFactory.getIfAvailable();
 		Map<String, Object> config = new HashMap<>((base != null) ? base.getConfigurationProperties() : Map.of());
 		// The classic protocol: this consumer pauses and seeks a lot and wants no stalls.
 		GroupProtocols.apply(config, GroupProtocol.CLASSIC);
-		return new DelayForwarder(taskConsumerFactory(config), container.getSettings().groupId() + ".delays", tiers,
-				publisher, Clock.systemUTC());
+		DelayTargets targets = new DelayTargets(topics, publisher.tiers(),
+				knownQueue(provisionedQueues(properties, registry), router.getIfAvailable()),
+				properties.getKafka().getPriorityQueues());
+		return new DelayForwarder(taskConsumerFactory(config), container.getSettings().groupId() + ".delays",
+				publisher, new DeadLetterPublisher(producer.getTemplate(), topics), targets,
+				TaskObserver.composite(observers.orderedStream().toList()), Clock.systemUTC());
 	}
 
 	@Bean(destroyMethod = "close")
@@ -240,6 +247,29 @@ public final class KafkaTaskKafkaAutoConfiguration {
 
 	private static String replyTopic(KafkaTaskProperties properties) {
 		return properties.getKafka().getTopicPrefix() + "__replies";
+	}
+
+	/**
+	 * Return the queues whose topics are created at startup: the default queue, the queues
+	 * of registered tasks, the worker's and {@code kafka-task.kafka.queues}.
+	 */
+	private static Set<String> provisionedQueues(KafkaTaskProperties properties, TaskRegistry registry) {
+		Set<String> queues = new LinkedHashSet<>();
+		queues.add(properties.getDefaultQueue());
+		queues.addAll(registry.queues(properties.getDefaultQueue()));
+		queues.addAll(properties.getWorker().getQueues());
+		queues.addAll(properties.getKafka().getQueues());
+		return queues;
+	}
+
+	/**
+	 * Return whether a queue is one the delay forwarder may write to: one whose topic is
+	 * created at startup, or one that a routing rule names, as the rules are at the time.
+	 */
+	private static Predicate<String> knownQueue(Set<String> provisioned, @Nullable TaskRouter router) {
+		Set<String> queues = Set.copyOf(provisioned);
+		return (router != null) ? (queue) -> queues.contains(queue) || router.rules().queues().containsKey(queue)
+				: queues::contains;
 	}
 
 	private static List<String> workerQueues(KafkaTaskProperties properties, TaskRegistry registry) {

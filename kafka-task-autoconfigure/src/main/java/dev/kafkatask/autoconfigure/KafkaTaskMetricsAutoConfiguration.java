@@ -15,6 +15,7 @@ import dev.kafkatask.kafka.listener.StallDetector;
 import dev.kafkatask.kafka.listener.TaskListenerContainer;
 import dev.kafkatask.metrics.KafkaTaskMetrics;
 import dev.kafkatask.metrics.KafkaTaskStateMetrics;
+import dev.kafkatask.monitor.TaskObserver;
 import dev.kafkatask.monitor.TaskOwners;
 import dev.kafkatask.task.TaskRegistry;
 
@@ -44,13 +45,15 @@ public final class KafkaTaskMetricsAutoConfiguration {
 	@ConditionalOnBean(TaskConsumers.class)
 	KafkaTaskStateMetrics kafkaTaskStateMetrics(TaskConsumers consumers, TaskOwners owners,
 			KafkaTaskProperties properties, ObjectProvider<TaskListenerContainer> container,
-			ObjectProvider<StallDetector> stalls, ObjectProvider<TaskTopics> topics) {
+			ObjectProvider<StallDetector> stalls, ObjectProvider<TaskTopics> topics,
+			ObjectProvider<TaskObserver> observers) {
 		TaskListenerContainer worker = container.getIfAvailable();
 		StallDetector detector = stalls.getIfAvailable();
 		TaskTopics taskTopics = topics.getIfAvailable();
 		KafkaTaskStateMetrics.Worker kafka = (worker != null && detector != null && taskTopics != null)
 				? new KafkaTaskStateMetrics.Worker(worker, detector, taskTopics) : null;
-		return new KafkaTaskStateMetrics(consumers, owners, kafka, properties.getMetrics().getRefreshInterval());
+		return new KafkaTaskStateMetrics(consumers, owners, kafka, properties.getMetrics().getRefreshInterval(),
+				TaskObserver.composite(observers.orderedStream().toList()));
 	}
 
 }

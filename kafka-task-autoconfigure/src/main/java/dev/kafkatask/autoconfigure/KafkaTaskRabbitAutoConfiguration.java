@@ -137,13 +137,14 @@ public final class KafkaTaskRabbitAutoConfiguration {
 	@ConditionalOnMissingBean
 	RabbitTaskConsumers rabbitTaskConsumers(KafkaTaskRabbitConnection connection, CeleryMessageCodec codec,
 			DeliveryHandler deliveries, RabbitQueues queues, ObjectProvider<RabbitDelays> delays,
-			TaskRegistry registry, TaskRouter router, KafkaTaskProperties properties, RabbitTaskTransport transport) {
+			TaskRegistry registry, TaskRouter router, KafkaTaskProperties properties, RabbitTaskTransport transport,
+			ObjectProvider<TaskObserver> observers) {
 		KafkaTaskProperties.Rabbitmq rabbitmq = properties.getRabbitmq();
 		List<String> startupQueues = (rabbitmq.getQueues() != null) ? rabbitmq.getQueues()
 				: routedQueues(registry, router.rules(), properties.getDefaultQueue());
 		return new RabbitTaskConsumers(connection.factory(), codec, deliveries,
 				new RabbitDeadLetters(connection.template(), queues), queues, delays.getIfAvailable(),
-				new RabbitTaskConsumers.Settings(rabbitmq.getConcurrency(), rabbitmq.getPrefetch(),
+				TaskObserver.composite(observers.orderedStream().toList()), new RabbitTaskConsumers.Settings(rabbitmq.getConcurrency(), rabbitmq.getPrefetch(),
 						rabbitmq.getShutdownTimeout()),
 				startupQueues, transport);
 	}

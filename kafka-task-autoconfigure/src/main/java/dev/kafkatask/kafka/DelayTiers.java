@@ -14,7 +14,9 @@ import org.springframework.util.Assert;
  * the largest tier not longer than what remains of its delay, and hops down the tiers until
  * it is due: within a tier every record waits the same time, so records come due in the
  * order they were written, and a consumer can pause a tier's partition until its head record
- * is due. A million delayed tasks then cost disk, not memory.
+ * is due. A million delayed tasks then cost disk, not memory. Delayed records that cannot be
+ * moved on, and name no queue whose dead-letter topic could take them, go to the tiers' own
+ * dead-letter topic, {@code <prefix>__delay.dlt}, which is not a tier.
  *
  * @author kafka-task
  */
@@ -94,12 +96,22 @@ public final class DelayTiers {
 	}
 
 	/**
-	 * Whether a topic is a delay topic (of any tiers with this prefix).
+	 * Return the dead-letter topic of the delay tiers, {@code <prefix>__delay.dlt}: where
+	 * delayed records go that cannot be moved on and name no queue of this application.
+	 * @return the topic name
+	 */
+	public String deadLetterTopic() {
+		return this.prefix + INFIX + "dlt";
+	}
+
+	/**
+	 * Whether a topic is a delay topic (of any tiers with this prefix); the tiers'
+	 * {@link #deadLetterTopic() dead-letter topic} is not one.
 	 * @param topic the topic
 	 * @return whether it is
 	 */
 	public boolean isDelayTopic(String topic) {
-		return topic.startsWith(this.prefix + INFIX);
+		return topic.startsWith(this.prefix + INFIX) && !topic.equals(deadLetterTopic());
 	}
 
 }

@@ -32,6 +32,12 @@ public class DelayedTaskPublisher {
 	 */
 	public static final String TARGET = "kafka-task-target";
 
+	/**
+	 * The latest time a record may be due, the end of year 9999 (the last a Celery eta can
+	 * name): a later one is refused rather than left to overflow.
+	 */
+	public static final Instant LATEST_DUE = Instant.parse("9999-12-31T23:59:59.999Z");
+
 	private final KafkaTemplate<String, byte[]> template;
 
 	private final DelayTiers tiers;
@@ -45,17 +51,26 @@ public class DelayedTaskPublisher {
 	}
 
 	/**
-	 * Write a task record that is due at the given time.
+	 * Write a task record that is due at the given time. A record due now or in the past,
+	 * however long ago, goes straight to its target.
 	 * @param target the topic it goes to when due
 	 * @param key its key, or {@code null}
 	 * @param value its value
 	 * @param headers its own headers (kept; the delay headers are replaced)
 	 * @param due when it is due
-	 * @return the send result, once acknowledged
+	 * @return the send result, once acknowledged; failed with an
+	 * {@link IllegalArgumentException}, and nothing written, when it is due after
+	 * {@link #LATEST_DUE}
 	 */
 	public CompletableFuture<SendResult<String, byte[]>> publish(String target, @Nullable String key, byte[] value,
 			Iterable<Header> headers, Instant due) {
-		Duration remaining = Duration.between(this.clock.instant(), due);
+		if (due.isAfter(LATEST_DUE)) {
+			return CompletableFuture.failedFuture(new IllegalArgumentException(
+					"A task cannot be delayed until " + due + ", after " + LATEST_DUE));
+		}
+		Instant now = this.clock.instant();
+		// Neither bound overflows: due lies between now and the end of year 9999.
+		Duration remaining = due.isAfter(now) ? Duration.between(now, due) : Duration.ZERO;
 		boolean delayed = remaining.toMillis() > 0;
 		String topic = delayed ? this.tiers.topic(this.tiers.tierFor(remaining)) : target;
 		ProducerRecord<String, byte[]> record = new ProducerRecord<>(topic, null, key, value);

@@ -57,9 +57,11 @@ public final class TaskTopics {
 	}
 
 	/**
-	 * Return the queue of a task topic.
+	 * Return the queue of a task topic (or of its high-priority topic).
 	 * @param topic the topic
-	 * @return the queue, or {@code null} when the topic is not a task topic
+	 * @return the queue, or {@code null} when the topic is not a task topic: another
+	 * prefix's, a dead-letter topic, or a delay topic (the delay tiers' dead-letter topic
+	 * included)
 	 */
 	public @Nullable String queue(String topic) {
 		if (!topic.startsWith(this.prefix) || topic.endsWith(DEAD_LETTER_SUFFIX)

@@ -53,7 +53,7 @@ public class TopicProvisioner {
 	}
 
 	/**
-	 * Create the topics of the given queues, and further topics by name (the delay tiers),
+	 * Create the topics of the given queues, and further topics by name (the delay tiers and their dead-letter topic, the reply topic),
 	 * where they do not exist.
 	 * @param queues the queues
 	 * @param otherTopics further topics

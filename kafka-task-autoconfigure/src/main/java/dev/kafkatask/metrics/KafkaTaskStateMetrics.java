@@ -6,9 +6,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.ToDoubleFunction;
 
@@ -18,8 +15,6 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.MultiGauge;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.binder.MeterBinder;
-import org.apache.commons.logging.Log;
-import org.apache.commons.logging.LogFactory;
 import org.apache.kafka.common.TopicPartition;
 import org.jspecify.annotations.Nullable;
 
@@ -31,8 +26,10 @@ import dev.kafkatask.kafka.TaskTopics;
 import dev.kafkatask.kafka.listener.PartitionState;
 import dev.kafkatask.kafka.listener.StallDetector;
 import dev.kafkatask.kafka.listener.TaskListenerContainer;
+import dev.kafkatask.monitor.TaskObserver;
 import dev.kafkatask.monitor.TaskOwners;
 import dev.kafkatask.routing.Backend;
+import dev.kafkatask.supervision.SupervisedThread;
 
 /**
  * Records kafka-task's state {@link KafkaTaskMeters meters}: tasks in flight per consumer,
@@ -42,22 +39,29 @@ import dev.kafkatask.routing.Backend;
  * What needs the network — lag (an admin client), the stall check, queue depths — is read
  * every refresh interval on a thread of its own, never on a consumer thread nor on a scrape;
  * that thread also registers the meters of consumers and partitions that came, and drops
- * those of partitions that went. Tasks in flight per consumer are read live.
+ * those of partitions that went. Tasks in flight per consumer are read live. The thread is
+ * {@link SupervisedThread supervised} ({@code state-meters}): a refresh that throws is
+ * logged, counted and backed off from, and the refreshes go on.
  *
  * @author kafka-task
  * @see KafkaTaskMetrics
  */
 public class KafkaTaskStateMetrics implements MeterBinder, DisposableBean {
 
-	private static final Log logger = LogFactory.getLog(KafkaTaskStateMetrics.class);
+	/**
+	 * The name of its thread in {@code kafka.task.background.failures}.
+	 */
+	public static final String THREAD = "state-meters";
+
+	private static final Duration STOP_TIMEOUT = Duration.ofSeconds(10);
 
 	private final TaskConsumers consumers;
 
 	private final TaskOwners owners;
 
-	private final Duration refreshInterval;
-
 	private final @Nullable Worker worker;
+
+	private final SupervisedThread refresher;
 
 	private final Set<String> registeredConsumers = ConcurrentHashMap.newKeySet();
 
@@ -69,21 +73,21 @@ public class KafkaTaskStateMetrics implements MeterBinder, DisposableBean {
 
 	private volatile @Nullable MeterRegistry registry;
 
-	private volatile @Nullable ScheduledExecutorService refresher;
-
 	/**
 	 * Create the state meters.
 	 * @param consumers the consumers of both backends
 	 * @param owners the owners of queues
 	 * @param worker the Kafka worker, or {@code null} when this application runs none
 	 * @param refreshInterval how often the state is read
+	 * @param observer told when a refresh fails
 	 */
 	public KafkaTaskStateMetrics(TaskConsumers consumers, TaskOwners owners, @Nullable Worker worker,
-			Duration refreshInterval) {
+			Duration refreshInterval, TaskObserver observer) {
 		this.consumers = consumers;
 		this.owners = owners;
 		this.worker = worker;
-		this.refreshInterval = refreshInterval;
+		this.refresher = new SupervisedThread(THREAD, "kafka-task-metrics", this::refresh, observer);
+		this.refresher.setInterval(refreshInterval);
 	}
 
 	@Override
@@ -104,20 +108,7 @@ public class KafkaTaskStateMetrics implements MeterBinder, DisposableBean {
 						MultiGauge.builder(meter.getName()).description(meter.getDescription()).register(registry));
 			}
 		}
-		ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(
-				Thread.ofPlatform().name("kafka-task-metrics").daemon(true).factory());
-		scheduler.scheduleWithFixedDelay(this::refreshSafely, 0, this.refreshInterval.toMillis(),
-				TimeUnit.MILLISECONDS);
-		this.refresher = scheduler;
-	}
-
-	private void refreshSafely() {
-		try {
-			refresh();
-		}
-		catch (RuntimeException ex) {
-			logger.warn("Could not refresh kafka-task's state meters: " + ex);
-		}
+		this.refresher.start();
 	}
 
 	/**
@@ -202,12 +193,13 @@ public class KafkaTaskStateMetrics implements MeterBinder, DisposableBean {
 	}
 
 	@Override
-	public synchronized void destroy() {
-		ScheduledExecutorService scheduler = this.refresher;
-		if (scheduler != null) {
-			scheduler.shutdownNow();
-			this.refresher = null;
-		}
+	public void destroy() {
+		// Not under the lock: a refresh in progress holds it until it ends.
+		this.refresher.stop(STOP_TIMEOUT);
+		clear();
+	}
+
+	private synchronized void clear() {
 		MeterRegistry current = this.registry;
 		this.registry = null;
 		if (current != null) {

@@ -5,9 +5,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 
 import org.jspecify.annotations.Nullable;
 
@@ -23,7 +20,9 @@ import dev.kafkatask.consumer.ConsumerSource;
 import dev.kafkatask.consumer.ConsumerState;
 import dev.kafkatask.dispatch.TaskTransport;
 import dev.kafkatask.execution.DeliveryHandler;
+import dev.kafkatask.monitor.TaskObserver;
 import dev.kafkatask.routing.Backend;
+import dev.kafkatask.supervision.SupervisedThread;
 
 /**
  * The RabbitMQ consumers of an application, one per queue, started with the application
@@ -34,7 +33,14 @@ import dev.kafkatask.routing.Backend;
  */
 public class RabbitTaskConsumers implements ConsumerSource, SmartLifecycle {
 
+	/**
+	 * The name of its drain check thread in {@code kafka.task.background.failures}.
+	 */
+	public static final String DRAIN_CHECK_THREAD = "rabbitmq-drain";
+
 	private static final Duration DRAIN_CHECK_INTERVAL = Duration.ofMillis(200);
+
+	private static final Duration DRAIN_CHECK_STOP_TIMEOUT = Duration.ofSeconds(10);
 
 	private final ConnectionFactory connectionFactory;
 
@@ -48,6 +54,8 @@ public class RabbitTaskConsumers implements ConsumerSource, SmartLifecycle {
 
 	private final @Nullable RabbitDelays delays;
 
+	private final TaskObserver observer;
+
 	private final Settings settings;
 
 	private final TaskTransport retries;
@@ -56,7 +64,7 @@ public class RabbitTaskConsumers implements ConsumerSource, SmartLifecycle {
 
 	private final Map<String, RabbitQueueConsumer> consumers = new ConcurrentHashMap<>();
 
-	private volatile @Nullable ScheduledExecutorService drainChecks;
+	private volatile @Nullable SupervisedThread drainChecks;
 
 	private volatile boolean running;
 
@@ -69,13 +77,16 @@ public class RabbitTaskConsumers implements ConsumerSource, SmartLifecycle {
 	 * @param queues declares queues
 	 * @param delays holds tasks that are not due yet, or {@code null} to republish them to
 	 * their queue
+	 * @param observer is told of failures of the drain checks
 	 * @param settings the consumers' settings
 	 * @param startupQueues the queues consumed from the start
 	 * @param retries republishes tasks
 	 */
 	public RabbitTaskConsumers(ConnectionFactory connectionFactory, CeleryMessageCodec codec,
 			DeliveryHandler deliveries, RabbitDeadLetters deadLetters, RabbitQueues queues,
-			@Nullable RabbitDelays delays, Settings settings, List<String> startupQueues, TaskTransport retries) {
+			@Nullable RabbitDelays delays, TaskObserver observer, Settings settings, List<String> startupQueues,
+			TaskTransport retries) {
+		this.observer = observer;
 		this.retries = retries;
 		this.connectionFactory = connectionFactory;
 		this.codec = codec;
@@ -129,7 +140,9 @@ public class RabbitTaskConsumers implements ConsumerSource, SmartLifecycle {
 	}
 
 	/**
-	 * Check draining consumers every {@link #DRAIN_CHECK_INTERVAL}, from the first drain on.
+	 * Check draining consumers every {@link #DRAIN_CHECK_INTERVAL}, from the first drain on,
+	 * on a {@link SupervisedThread} ({@value #DRAIN_CHECK_THREAD}): a check that fails (the
+	 * queue's depth could not be read) is counted and backed off from, and the checks go on.
 	 */
 	private void scheduleDrainChecks() {
 		if (this.drainChecks != null) {
@@ -137,22 +150,44 @@ public class RabbitTaskConsumers implements ConsumerSource, SmartLifecycle {
 		}
 		synchronized (this.consumers) {
 			if (this.drainChecks == null) {
-				ScheduledExecutorService checks = Executors.newSingleThreadScheduledExecutor(
-						Thread.ofPlatform().name("kafka-task-rabbit-drain").daemon(true).factory());
-				checks.scheduleWithFixedDelay(
-						() -> this.consumers.values().forEach(RabbitQueueConsumer::checkDrained),
-						DRAIN_CHECK_INTERVAL.toMillis(), DRAIN_CHECK_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
+				SupervisedThread checks = new SupervisedThread(DRAIN_CHECK_THREAD, "kafka-task-rabbit-drain",
+						this::checkDrained, this.observer);
+				checks.setInterval(DRAIN_CHECK_INTERVAL);
+				checks.start();
 				this.drainChecks = checks;
 			}
+		}
+	}
+
+	/**
+	 * Check every consumer, even when the check of one fails; then throw the first failure.
+	 */
+	private void checkDrained() {
+		RuntimeException failure = null;
+		for (RabbitQueueConsumer consumer : this.consumers.values()) {
+			try {
+				consumer.checkDrained();
+			}
+			catch (RuntimeException ex) {
+				if (failure == null) {
+					failure = ex;
+				}
+				else {
+					failure.addSuppressed(ex);
+				}
+			}
+		}
+		if (failure != null) {
+			throw failure;
 		}
 	}
 
 	@Override
 	public void stop() {
 		this.running = false;
-		ScheduledExecutorService checks = this.drainChecks;
+		SupervisedThread checks = this.drainChecks;
 		if (checks != null) {
-			checks.shutdownNow();
+			checks.stop(DRAIN_CHECK_STOP_TIMEOUT);
 			this.drainChecks = null;
 		}
 		// Cancel every queue's consumers first, then wait: the queues wind down together.

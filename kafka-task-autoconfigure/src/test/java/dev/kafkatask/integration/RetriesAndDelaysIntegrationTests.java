@@ -3,13 +3,27 @@ package dev.kafkatask.integration;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeoutException;
 
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.ListOffsetsResult;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.context.ConfigurableApplicationContext;
@@ -18,8 +32,11 @@ import dev.kafkatask.dispatch.DispatchReceipt;
 import dev.kafkatask.dispatch.TaskDispatcher;
 import dev.kafkatask.dispatch.TaskOptions;
 import dev.kafkatask.dispatch.TaskResult;
+import dev.kafkatask.kafka.DelayTiers;
+import dev.kafkatask.kafka.DelayedTaskPublisher;
 import dev.kafkatask.kafka.TaskHeaders;
 import dev.kafkatask.test.SharedKafkaBroker;
+import dev.kafkatask.test.TestKafka;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
@@ -148,6 +165,80 @@ class RetriesAndDelaysIntegrationTests {
 			assertThatExceptionOfType(ExecutionException.class).isThrownBy(result::get)
 				.withCauseInstanceOf(TimeoutException.class);
 		}
+	}
+
+	@Test
+	void whenDelayedRecordsHaveAForbiddenTargetOrAGarbageDueThenTheyAreDeadLetteredAndCountdownsStillRun()
+			throws Exception {
+		try (ConfigurableApplicationContext app = this.apps.start()) {
+			String tier = this.apps.prefix() + "__delay.1s";
+			String otherApplication = "other-" + this.apps.topic("default");
+			try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(
+					Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, TestKafka.bootstrapServers()),
+					new StringSerializer(), new ByteArraySerializer())) {
+				producer.send(delayed(tier, Long.toString(System.currentTimeMillis() - 1000), otherApplication)).get();
+				producer.send(delayed(tier, "soon", this.apps.topic("default"))).get();
+			}
+			app.getBean(TaskDispatcher.class)
+				.dispatch("it.count", List.of(7), Map.of(), TaskOptions.none().withCountdown(Duration.ofSeconds(1)))
+				.get();
+			await().atMost(TIMEOUT).until(() -> this.apps.journal().runs("count:7") == 1);
+			List<ConsumerRecord<byte[], byte[]>> forbidden = TopicRecords
+				.readAll(this.apps.prefix() + "__delay.dlt", 1);
+			assertThat(forbidden).hasSize(1);
+			assertThat(TopicRecords.header(forbidden.get(0), TaskHeaders.DLT_REASON)).isEqualTo("forbidden-destination");
+			assertThat(TopicRecords.header(forbidden.get(0), DelayedTaskPublisher.TARGET)).isEqualTo(otherApplication);
+			List<ConsumerRecord<byte[], byte[]>> invalid = TopicRecords.readAll(this.apps.topic("default") + ".dlt",
+					1);
+			assertThat(invalid).hasSize(1);
+			assertThat(TopicRecords.header(invalid.get(0), TaskHeaders.DLT_REASON)).isEqualTo("invalid-delay");
+			assertThat(TopicRecords.header(invalid.get(0), TaskHeaders.DLT_ORIGINAL_TOPIC)).isEqualTo(tier);
+			assertThat(this.apps.journal().runs("count:7")).isEqualTo(1);
+			DelayTiers tiers = app.getBean(DelayTiers.class);
+			try (Admin admin = Admin
+				.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, TestKafka.bootstrapServers()))) {
+				await().atMost(TIMEOUT)
+					.untilAsserted(() -> assertThat(committedOffsets(admin, this.apps.groupId() + ".delays"))
+						.isEqualTo(endOffsets(admin, tiers.topics())));
+				assertThat(admin.listTopics().names().get()).doesNotContain(otherApplication);
+			}
+		}
+	}
+
+	private static ProducerRecord<String, byte[]> delayed(String tier, String due, String target) {
+		ProducerRecord<String, byte[]> record = new ProducerRecord<>(tier, null, "delayed-" + due,
+				"{}".getBytes(StandardCharsets.UTF_8));
+		record.headers().add(DelayedTaskPublisher.DUE, due.getBytes(StandardCharsets.UTF_8));
+		record.headers().add(DelayedTaskPublisher.TARGET, target.getBytes(StandardCharsets.UTF_8));
+		record.headers().add(TaskHeaders.TASK_NAME, "it.count".getBytes(StandardCharsets.UTF_8));
+		return record;
+	}
+
+	private static Map<TopicPartition, Long> committedOffsets(Admin admin, String group) throws Exception {
+		Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(group)
+			.partitionsToOffsetAndMetadata()
+			.get();
+		Map<TopicPartition, Long> offsets = new TreeMap<>(Comparator.comparing(TopicPartition::toString));
+		committed.forEach((partition, offset) -> {
+			if (offset != null && offset.offset() > 0) {
+				offsets.put(partition, offset.offset());
+			}
+		});
+		return offsets;
+	}
+
+	private static Map<TopicPartition, Long> endOffsets(Admin admin, List<String> topics) throws Exception {
+		Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+		admin.describeTopics(topics).allTopicNames().get().forEach((topic, description) -> description.partitions()
+			.forEach((partition) -> latest.put(new TopicPartition(topic, partition.partition()), OffsetSpec.latest())));
+		Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> ends = admin.listOffsets(latest).all().get();
+		Map<TopicPartition, Long> offsets = new TreeMap<>(Comparator.comparing(TopicPartition::toString));
+		ends.forEach((partition, end) -> {
+			if (end.offset() > 0) {
+				offsets.put(partition, end.offset());
+			}
+		});
+		return offsets;
 	}
 
 	private void assertRunsWithinASecondOf(String key, Instant eta) {

@@ -1,25 +1,24 @@
 package dev.kafkatask.kafka.listener;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.CompletionException;
+import java.util.function.Supplier;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.WakeupException;
-import org.apache.kafka.common.header.Header;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.context.SmartLifecycle;
@@ -27,6 +26,9 @@ import org.springframework.kafka.core.ConsumerFactory;
 
 import dev.kafkatask.kafka.DelayTiers;
 import dev.kafkatask.kafka.DelayedTaskPublisher;
+import dev.kafkatask.monitor.TaskObserver;
+import dev.kafkatask.routing.Backend;
+import dev.kafkatask.supervision.SupervisedThread;
 
 /**
  * Moves delayed task records on when they are due: reads the delay tiers with a consumer of
@@ -34,14 +36,32 @@ import dev.kafkatask.kafka.DelayedTaskPublisher;
  * back to it) until it is, so waiting records stay on disk. A due record goes to its target
  * topic, or down to the next tier if some of its delay remains; offsets are committed once
  * the records moved were acknowledged (a crash moves some twice, never none).
+ * <p>
+ * It writes only where {@link DelayTargets} allows: a record whose delay headers are missing
+ * or malformed ({@code invalid-delay}), or whose target is not the topic of a known queue
+ * ({@code forbidden-destination}), is dead-lettered and committed like the others, never
+ * dropped; while its dead letter cannot be written, nothing after it is committed.
+ * <p>
+ * Its consumer runs on a {@link SupervisedThread} ({@code delays}): any failure — a commit, a
+ * send, the broker — is logged, counted and backed off from, the consumer is closed and a new
+ * one reads again from the last commit. Only {@link #stop()} ends it.
  *
  * @author kafka-task
  */
 public class DelayForwarder implements SmartLifecycle {
 
+	/**
+	 * The name of its thread in {@code kafka.task.background.failures}.
+	 */
+	public static final String THREAD = "delays";
+
 	private static final Log logger = LogFactory.getLog(DelayForwarder.class);
 
 	private static final Duration MAX_POLL = Duration.ofMillis(500);
+
+	private static final Duration STOP_TIMEOUT = Duration.ofSeconds(30);
+
+	private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(5);
 
 	private final ConsumerFactory<String, byte[]> consumerFactory;
 
@@ -51,61 +71,72 @@ public class DelayForwarder implements SmartLifecycle {
 
 	private final DelayedTaskPublisher publisher;
 
+	private final DeadLetterPublisher deadLetters;
+
+	private final DelayTargets targets;
+
+	private final TaskObserver observer;
+
 	private final Clock clock;
 
-	private volatile boolean running;
+	private final SupervisedThread thread;
 
-	private volatile @Nullable Throwable failure;
+	/**
+	 * When each paused partition's head record is due; only the supervised thread uses it.
+	 */
+	private final Map<TopicPartition, Long> resumeAt = new HashMap<>();
 
 	private volatile @Nullable Consumer<String, byte[]> consumer;
 
-	private @Nullable Thread thread;
-
-	private final CountDownLatch stopped = new CountDownLatch(1);
-
-	public DelayForwarder(ConsumerFactory<String, byte[]> consumerFactory, String groupId, DelayTiers tiers,
-			DelayedTaskPublisher publisher, Clock clock) {
+	/**
+	 * Create a forwarder.
+	 * @param consumerFactory creates its consumer
+	 * @param groupId its consumer group
+	 * @param publisher writes records on, to a lower tier or their target
+	 * @param deadLetters writes the records it cannot move on
+	 * @param targets where it may write
+	 * @param observer told of dead letters and failures
+	 * @param clock tells when records are due
+	 */
+	public DelayForwarder(ConsumerFactory<String, byte[]> consumerFactory, String groupId,
+			DelayedTaskPublisher publisher, DeadLetterPublisher deadLetters, DelayTargets targets,
+			TaskObserver observer, Clock clock) {
 		this.consumerFactory = consumerFactory;
 		this.groupId = groupId;
-		this.tiers = tiers;
+		this.tiers = publisher.tiers();
 		this.publisher = publisher;
+		this.deadLetters = deadLetters;
+		this.targets = targets;
+		this.observer = observer;
 		this.clock = clock;
+		this.thread = new SupervisedThread(THREAD, "kafka-task-delays-" + groupId, new Loop(), observer);
+		this.thread.setClock(clock);
 	}
 
 	@Override
 	public void start() {
-		this.failure = null;
-		this.running = true;
-		this.thread = Thread.ofPlatform().name("kafka-task-delays-" + this.groupId).start(this::run);
+		this.thread.start();
 	}
 
 	@Override
 	public void stop() {
-		this.running = false;
-		Consumer<String, byte[]> current = this.consumer;
-		if (current != null) {
-			current.wakeup();
-		}
-		try {
-			this.stopped.await(30, TimeUnit.SECONDS);
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
+		if (!this.thread.stop(STOP_TIMEOUT)) {
+			logger.warn("Delay forwarder of group '" + this.groupId + "' did not stop within " + STOP_TIMEOUT);
 		}
 	}
 
 	@Override
 	public boolean isRunning() {
-		return this.running;
+		return this.thread.isRunning();
 	}
 
 	/**
-	 * Return why the forwarder's consumer thread stopped on its own, if it did: then no
-	 * delayed task (countdown, eta, retry, rate-limited) reaches its queue any more.
-	 * @return the failure, or {@code null}
+	 * Return whether the forwarder is failing: while it is, delayed tasks (countdown, eta,
+	 * retries, rate-limited) may not reach their queues.
+	 * @return the status of its thread
 	 */
-	public @Nullable Throwable getFailure() {
-		return this.failure;
+	public SupervisedThread.Status getStatus() {
+		return this.thread.status();
 	}
 
 	/**
@@ -121,75 +152,60 @@ public class DelayForwarder implements SmartLifecycle {
 		return TaskListenerContainer.DEFAULT_PHASE;
 	}
 
-	private void run() {
-		Map<TopicPartition, Long> resumeAt = new HashMap<>();
-		try (Consumer<String, byte[]> delays = this.consumerFactory.createConsumer(this.groupId,
-				"kafka-task-delays-" + this.groupId, null)) {
+	private void poll() {
+		Consumer<String, byte[]> delays = this.consumer;
+		if (delays == null) {
+			delays = this.consumerFactory.createConsumer(this.groupId, "kafka-task-delays-" + this.groupId, null);
 			this.consumer = delays;
+			this.resumeAt.clear();
 			delays.subscribe(this.tiers.topics());
-			while (this.running) {
-				long now = this.clock.millis();
-				List<TopicPartition> due = new ArrayList<>();
-				resumeAt.forEach((partition, at) -> {
-					if (at <= now) {
-						due.add(partition);
-					}
-				});
-				if (!due.isEmpty()) {
-					due.forEach(resumeAt::remove);
-					due.retainAll(delays.assignment());
-					delays.resume(due);
-				}
-				long wait = resumeAt.values().stream().mapToLong((at) -> at - now).min().orElse(MAX_POLL.toMillis());
-				ConsumerRecords<String, byte[]> records;
-				try {
-					records = delays.poll(Duration.ofMillis(Math.max(1, Math.min(wait, MAX_POLL.toMillis()))));
-				}
-				catch (WakeupException ex) {
-					continue;
-				}
-				forward(delays, records, resumeAt);
+		}
+		long now = this.clock.millis();
+		List<TopicPartition> due = new ArrayList<>();
+		this.resumeAt.forEach((partition, at) -> {
+			if (at <= now) {
+				due.add(partition);
 			}
+		});
+		if (!due.isEmpty()) {
+			due.forEach(this.resumeAt::remove);
+			due.retainAll(delays.assignment());
+			delays.resume(due);
 		}
-		catch (RuntimeException | Error ex) {
-			this.failure = ex;
-			logger.error("Delay forwarder of group '" + this.groupId + "' stopped unexpectedly", ex);
-			if (ex instanceof Error error) {
-				throw error;
-			}
-		}
-		finally {
-			this.consumer = null;
-			this.running = false;
-			this.stopped.countDown();
-		}
+		long wait = this.resumeAt.values().stream().mapToLong((at) -> at - now).min().orElse(MAX_POLL.toMillis());
+		ConsumerRecords<String, byte[]> records = delays
+			.poll(Duration.ofMillis(Math.max(1, Math.min(wait, MAX_POLL.toMillis()))));
+		forward(delays, records);
 	}
 
-	private void forward(Consumer<String, byte[]> delays, ConsumerRecords<String, byte[]> records,
-			Map<TopicPartition, Long> resumeAt) {
+	private void forward(Consumer<String, byte[]> delays, ConsumerRecords<String, byte[]> records) {
 		Map<TopicPartition, OffsetAndMetadata> commits = new HashMap<>();
-		Map<TopicPartition, Long> firstOffsets = new HashMap<>();
 		List<CompletableFuture<?>> sent = new ArrayList<>();
+		List<DeadLetter> deadLettered = new ArrayList<>();
 		for (TopicPartition partition : records.partitions()) {
 			Duration tier = this.tiers.tier(partition.topic());
 			for (ConsumerRecord<String, byte[]> record : records.records(partition)) {
-				long due = longHeader(record, DelayedTaskPublisher.DUE, record.timestamp());
-				long release = (tier != null) ? Math.min(due, record.timestamp() + tier.toMillis()) : due;
-				if (release > this.clock.millis()) {
-					delays.pause(List.of(partition));
-					delays.seek(partition, record.offset());
-					resumeAt.put(partition, release);
-					break;
+				DelayedRecord delayed = DelayedRecord.read(record, this.targets);
+				if (delayed instanceof DelayedRecord.Movable movable) {
+					long release = (tier != null) ? Math.min(movable.due(), endOfTier(record, tier)) : movable.due();
+					if (release > this.clock.millis()) {
+						delays.pause(List.of(partition));
+						delays.seek(partition, record.offset());
+						this.resumeAt.put(partition, release);
+						break;
+					}
+					sent.add(send(() -> this.publisher.publish(movable.target(), record.key(), record.value(),
+							record.headers(), Instant.ofEpochMilli(movable.due()))));
 				}
-				String target = textHeader(record, DelayedTaskPublisher.TARGET);
-				if (target == null) {
-					logger.warn("Delayed record " + partition + "@" + record.offset() + " names no target; dropped");
+				else if (delayed instanceof DelayedRecord.Refused refused) {
+					DeadLetter deadLetter = new DeadLetter(refused, send(() -> this.deadLetters.publish(
+							refused.deadLetterTopic(), record, refused.reason(),
+							new IllegalArgumentException(refused.message()))));
+					deadLettered.add(deadLetter);
+					sent.add(deadLetter.sent());
+					logger.warn("Delayed record " + partition + "@" + record.offset() + " dead-lettered to "
+							+ refused.deadLetterTopic() + " (" + refused.reason() + "): " + refused.message());
 				}
-				else {
-					sent.add(this.publisher.publish(target, record.key(), record.value(), record.headers(),
-							java.time.Instant.ofEpochMilli(due)));
-				}
-				firstOffsets.putIfAbsent(partition, record.offset());
 				commits.put(partition, new OffsetAndMetadata(record.offset() + 1));
 			}
 		}
@@ -199,28 +215,94 @@ public class DelayForwarder implements SmartLifecycle {
 		try {
 			CompletableFuture.allOf(sent.toArray(CompletableFuture[]::new)).join();
 		}
-		catch (RuntimeException ex) {
-			// Nothing is committed: read those records again and move them once more.
-			logger.error("Could not move delayed records on; retrying them", ex);
-			firstOffsets.forEach(delays::seek);
-			return;
+		catch (CompletionException ex) {
+			for (DeadLetter deadLetter : deadLettered) {
+				if (deadLetter.sent().isCompletedExceptionally()) {
+					this.observer.deadLetterFailed(deadLetter.refused().queue(), Backend.KAFKA,
+							deadLetter.sent().exceptionNow());
+				}
+			}
+			// Nothing is committed: a new consumer reads those records again.
+			throw new IllegalStateException("Could not move delayed records on", ex.getCause());
+		}
+		for (DeadLetter deadLetter : deadLettered) {
+			DelayedRecord.Refused refused = deadLetter.refused();
+			this.observer.deadLettered(refused.task(), refused.queue(), Backend.KAFKA, refused.reason());
 		}
 		delays.commitSync(commits);
 	}
 
-	private static long longHeader(ConsumerRecord<String, byte[]> record, String name, long fallback) {
-		String text = textHeader(record, name);
+	/**
+	 * Send, turning a send that throws at once into a failed one: the batch's other records
+	 * are still sent, and none of it is committed.
+	 */
+	private static CompletableFuture<?> send(Supplier<CompletableFuture<?>> send) {
 		try {
-			return (text != null) ? Long.parseLong(text) : fallback;
+			return send.get();
 		}
-		catch (NumberFormatException ex) {
-			return fallback;
+		catch (RuntimeException ex) {
+			return CompletableFuture.failedFuture(ex);
 		}
 	}
 
-	private static @Nullable String textHeader(ConsumerRecord<String, byte[]> record, String name) {
-		Header header = record.headers().lastHeader(name);
-		return (header != null) ? new String(header.value(), StandardCharsets.UTF_8) : null;
+	/**
+	 * Return when a record has waited its whole tier, without overflowing on a timestamp of
+	 * the far future.
+	 */
+	private static long endOfTier(ConsumerRecord<String, byte[]> record, Duration tier) {
+		long timestamp = record.timestamp();
+		return (timestamp > Long.MAX_VALUE - tier.toMillis()) ? Long.MAX_VALUE : timestamp + tier.toMillis();
+	}
+
+	private void closeConsumer() {
+		Consumer<String, byte[]> current = this.consumer;
+		this.consumer = null;
+		this.resumeAt.clear();
+		if (current != null) {
+			try {
+				current.close(CloseOptions.timeout(CLOSE_TIMEOUT));
+			}
+			catch (RuntimeException ex) {
+				logger.debug("Could not close the delay forwarder's consumer cleanly", ex);
+			}
+		}
+	}
+
+	/**
+	 * A dead letter being written, and why.
+	 */
+	private record DeadLetter(DelayedRecord.Refused refused, CompletableFuture<?> sent) {
+	}
+
+	/**
+	 * The forwarder's work on its supervised thread: poll and forward; after a failure, a new
+	 * consumer.
+	 */
+	private final class Loop implements SupervisedThread.Loop {
+
+		@Override
+		public void iterate() {
+			poll();
+		}
+
+		@Override
+		public void recover(Throwable failure) {
+			closeConsumer();
+		}
+
+		@Override
+		public void wakeUp() {
+			Consumer<String, byte[]> current = DelayForwarder.this.consumer;
+			if (current != null) {
+				current.wakeup();
+			}
+		}
+
+		@Override
+		public void close() {
+			closeConsumer();
+		}
+
 	}
 
 }

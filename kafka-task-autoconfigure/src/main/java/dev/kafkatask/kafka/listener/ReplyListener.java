@@ -1,6 +1,7 @@
 package dev.kafkatask.kafka.listener;
 
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -12,10 +13,11 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.WakeupException;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
@@ -26,17 +28,32 @@ import org.springframework.kafka.core.ConsumerFactory;
 
 import dev.kafkatask.dispatch.ResultBackend;
 import dev.kafkatask.dispatch.TaskResult;
+import dev.kafkatask.monitor.TaskObserver;
+import dev.kafkatask.supervision.SupervisedThread;
 
 /**
  * The result backend of an application on Kafka, like Celery's rpc backend: one reply topic,
  * read whole by every dispatching instance (no consumer group, from its end at start), and
  * futures completed by task id; results nobody waits for are skipped.
+ * <p>
+ * Its consumer runs on a {@link SupervisedThread} ({@code replies}), started by the first
+ * dispatch that wants a result: a failure is logged, counted and backed off from, and a new
+ * consumer goes on from where the failed one was.
  *
  * @author kafka-task
  */
 public class ReplyListener implements ResultBackend, SmartLifecycle {
 
+	/**
+	 * The name of its thread in {@code kafka.task.background.failures}.
+	 */
+	public static final String THREAD = "replies";
+
 	private static final Log logger = LogFactory.getLog(ReplyListener.class);
+
+	private static final Duration POLL_TIMEOUT = Duration.ofMillis(500);
+
+	private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(5);
 
 	private final ConsumerFactory<String, byte[]> consumerFactory;
 
@@ -46,6 +63,14 @@ public class ReplyListener implements ResultBackend, SmartLifecycle {
 
 	private final Map<String, CompletableFuture<TaskResult>> pending = new ConcurrentHashMap<>();
 
+	private final SupervisedThread thread;
+
+	/**
+	 * Where each partition is read up to, so that a new consumer goes on from there; only the
+	 * supervised thread uses it.
+	 */
+	private final Map<TopicPartition, Long> positions = new HashMap<>();
+
 	private volatile boolean running;
 
 	private final AtomicBoolean listening = new AtomicBoolean();
@@ -54,12 +79,19 @@ public class ReplyListener implements ResultBackend, SmartLifecycle {
 
 	private final CountDownLatch assigned = new CountDownLatch(1);
 
-	private final CountDownLatch stopped = new CountDownLatch(1);
-
-	public ReplyListener(ConsumerFactory<String, byte[]> consumerFactory, String replyTopic, JsonMapper mapper) {
+	/**
+	 * Create a reply listener.
+	 * @param consumerFactory creates its consumer
+	 * @param replyTopic the topic results come back on
+	 * @param mapper reads results
+	 * @param observer told when its consumer fails
+	 */
+	public ReplyListener(ConsumerFactory<String, byte[]> consumerFactory, String replyTopic, JsonMapper mapper,
+			TaskObserver observer) {
 		this.consumerFactory = consumerFactory;
 		this.replyTopic = replyTopic;
 		this.mapper = mapper;
+		this.thread = new SupervisedThread(THREAD, "kafka-task-replies", new Loop(), observer);
 	}
 
 	@Override
@@ -71,7 +103,7 @@ public class ReplyListener implements ResultBackend, SmartLifecycle {
 	public CompletableFuture<TaskResult> expect(String taskId, Duration timeout) {
 		if (this.running && this.listening.compareAndSet(false, true)) {
 			// Started by the first dispatch that wants a result: most applications never do.
-			Thread.ofPlatform().name("kafka-task-replies").daemon(true).start(this::run);
+			this.thread.start();
 		}
 		try {
 			// Results are read from the topic's end as it was when listening began.
@@ -103,18 +135,9 @@ public class ReplyListener implements ResultBackend, SmartLifecycle {
 	@Override
 	public void stop() {
 		this.running = false;
-		Consumer<String, byte[]> current = this.consumer;
-		if (current != null) {
-			current.wakeup();
-		}
-		if (!this.listening.get()) {
-			return;
-		}
-		try {
-			this.stopped.await(10, TimeUnit.SECONDS);
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
+		if (this.listening.compareAndSet(true, false)) {
+			// the next dispatch that wants a result after a restart starts it again
+			this.thread.stop(Duration.ofSeconds(10));
 		}
 	}
 
@@ -123,33 +146,57 @@ public class ReplyListener implements ResultBackend, SmartLifecycle {
 		return this.running;
 	}
 
-	private void run() {
-		try (Consumer<String, byte[]> replies = this.consumerFactory.createConsumer(null, "kafka-task-replies", null)) {
+	private void poll() {
+		Consumer<String, byte[]> replies = this.consumer;
+		if (replies == null) {
+			replies = this.consumerFactory.createConsumer(null, "kafka-task-replies", null);
 			this.consumer = replies;
-			List<TopicPartition> partitions = replies.partitionsFor(this.replyTopic)
-				.stream()
-				.map((info) -> new TopicPartition(this.replyTopic, info.partition()))
-				.toList();
-			replies.assign(partitions);
-			replies.seekToEnd(partitions);
-			partitions.forEach(replies::position);
+			assign(replies);
 			this.assigned.countDown();
-			while (this.running) {
-				try {
-					replies.poll(Duration.ofMillis(500)).forEach(this::complete);
-				}
-				catch (WakeupException ex) {
-					// stopping
-				}
+		}
+		ConsumerRecords<String, byte[]> records = replies.poll(POLL_TIMEOUT);
+		records.forEach(this::complete);
+		for (TopicPartition partition : records.partitions()) {
+			List<ConsumerRecord<String, byte[]>> read = records.records(partition);
+			this.positions.put(partition, read.get(read.size() - 1).offset() + 1);
+		}
+	}
+
+	/**
+	 * Assign every partition of the reply topic: from where the last consumer was, or else
+	 * from the end.
+	 */
+	private void assign(Consumer<String, byte[]> replies) {
+		List<TopicPartition> partitions = replies.partitionsFor(this.replyTopic)
+			.stream()
+			.map((info) -> new TopicPartition(this.replyTopic, info.partition()))
+			.toList();
+		if (partitions.isEmpty()) {
+			throw new IllegalStateException("Reply topic '" + this.replyTopic + "' has no partitions");
+		}
+		replies.assign(partitions);
+		for (TopicPartition partition : partitions) {
+			Long position = this.positions.get(partition);
+			if (position != null) {
+				replies.seek(partition, position);
+			}
+			else {
+				replies.seekToEnd(List.of(partition));
+				this.positions.put(partition, replies.position(partition));
 			}
 		}
-		catch (RuntimeException ex) {
-			logger.error("Reply listener on " + this.replyTopic + " stopped unexpectedly", ex);
-		}
-		finally {
-			this.assigned.countDown();
-			this.consumer = null;
-			this.stopped.countDown();
+	}
+
+	private void closeConsumer() {
+		Consumer<String, byte[]> current = this.consumer;
+		this.consumer = null;
+		if (current != null) {
+			try {
+				current.close(CloseOptions.timeout(CLOSE_TIMEOUT));
+			}
+			catch (RuntimeException ex) {
+				logger.debug("Could not close the reply listener's consumer cleanly", ex);
+			}
 		}
 	}
 
@@ -169,6 +216,41 @@ public class ReplyListener implements ResultBackend, SmartLifecycle {
 		catch (JacksonException ex) {
 			waiting.completeExceptionally(new IllegalStateException("Unreadable result of task " + record.key(), ex));
 		}
+	}
+
+	/**
+	 * The listener's work on its supervised thread: poll and complete; after a failure, a new
+	 * consumer.
+	 */
+	private final class Loop implements SupervisedThread.Loop {
+
+		@Override
+		public void iterate() {
+			poll();
+		}
+
+		@Override
+		public void recover(Throwable failure) {
+			closeConsumer();
+			// A dispatch waiting for the first assignment waits no longer: its result may
+			// still come once a consumer reads again.
+			ReplyListener.this.assigned.countDown();
+		}
+
+		@Override
+		public void wakeUp() {
+			Consumer<String, byte[]> current = ReplyListener.this.consumer;
+			if (current != null) {
+				current.wakeup();
+			}
+		}
+
+		@Override
+		public void close() {
+			closeConsumer();
+			ReplyListener.this.assigned.countDown();
+		}
+
 	}
 
 }
