@@ -10,6 +10,7 @@ import org.springframework.boot.health.contributor.AbstractHealthIndicator;
 import org.springframework.boot.health.contributor.Health;
 
 import dev.kafkatask.execution.DeliveryHandler;
+import dev.kafkatask.execution.PendingDeadLetter;
 import dev.kafkatask.kafka.listener.StallDetector;
 import dev.kafkatask.kafka.listener.TaskListenerContainer;
 import dev.kafkatask.routing.Backend;
@@ -59,7 +60,7 @@ public class KafkaTaskWorkerHealthIndicator extends AbstractHealthIndicator {
 			.withDetail("waiting", status.waiting())
 			.withDetail("lag", status.lag())
 			.withDetail("millisSinceProgress", status.sinceProgress().toMillis());
-		List<DeliveryHandler.PendingDeadLetter> pending = (this.deliveries != null)
+		List<PendingDeadLetter> pending = (this.deliveries != null)
 				? this.deliveries.pendingDeadLetters(Backend.KAFKA) : List.of();
 		if (!status.frozenCommits().isEmpty()) {
 			Map<String, Long> frozen = new TreeMap<>();

@@ -4,7 +4,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import dev.kafkatask.execution.DeliveryHandler;
+import dev.kafkatask.execution.PendingDeadLetter;
 
 /**
  * Health details of dead letters that could not be written yet.
@@ -22,9 +22,9 @@ final class PendingDeadLetters {
 	 * @param pending the pending dead letters
 	 * @return the details
 	 */
-	static Map<String, Map<String, String>> describe(List<DeliveryHandler.PendingDeadLetter> pending) {
+	static Map<String, Map<String, String>> describe(List<PendingDeadLetter> pending) {
 		Map<String, Map<String, String>> described = new LinkedHashMap<>();
-		for (DeliveryHandler.PendingDeadLetter letter : pending) {
+		for (PendingDeadLetter letter : pending) {
 			described.put(letter.delivery(), Map.of("reason", letter.reason().code(), "failure", letter.failure(),
 					"since", letter.since().toString()));
 		}

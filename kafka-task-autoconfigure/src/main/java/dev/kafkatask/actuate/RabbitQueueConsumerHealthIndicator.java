@@ -8,7 +8,7 @@ import org.springframework.boot.health.contributor.AbstractHealthIndicator;
 import org.springframework.boot.health.contributor.Health;
 
 import dev.kafkatask.consumer.ConsumerState;
-import dev.kafkatask.execution.DeliveryHandler;
+import dev.kafkatask.execution.PendingDeadLetter;
 import dev.kafkatask.rabbit.RabbitQueueConsumer;
 
 /**
@@ -43,7 +43,7 @@ public class RabbitQueueConsumerHealthIndicator extends AbstractHealthIndicator 
 			.withDetail("inFlight", this.consumer.inFlight())
 			.withDetail("activeConsumers", activeConsumers);
 		boolean consuming = state == ConsumerState.RUNNING || state == ConsumerState.DRAINING;
-		List<DeliveryHandler.PendingDeadLetter> pending = this.consumer.pendingDeadLetters();
+		List<PendingDeadLetter> pending = this.consumer.pendingDeadLetters();
 		if (!pending.isEmpty()) {
 			builder.down()
 				.withDetail("reason", pending.size() + " dead letter(s) of queue '" + this.consumer.queue()

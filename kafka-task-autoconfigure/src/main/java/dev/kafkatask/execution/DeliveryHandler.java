@@ -3,10 +3,7 @@ package dev.kafkatask.execution;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.apache.commons.logging.Log;
@@ -62,16 +59,13 @@ public class DeliveryHandler {
 
 	private final Clock clock;
 
-	private final Map<String, PendingDeadLetter> pendingDeadLetters = new ConcurrentHashMap<>();
-
-	private Duration initialBackoff = Duration.ofMillis(100);
-
-	private Duration maxBackoff = Duration.ofSeconds(10);
+	private final DeadLetterWriter deadLetters;
 
 	public DeliveryHandler(TaskRunner runner, TaskObserver observer, Clock clock) {
 		this.runner = runner;
 		this.observer = observer;
 		this.clock = clock;
+		this.deadLetters = new DeadLetterWriter(observer, clock);
 	}
 
 	/**
@@ -81,8 +75,7 @@ public class DeliveryHandler {
 	 * @param maxBackoff the longest wait
 	 */
 	public void setDeadLetterBackoff(Duration initialBackoff, Duration maxBackoff) {
-		this.initialBackoff = initialBackoff;
-		this.maxBackoff = maxBackoff;
+		this.deadLetters.setBackoff(initialBackoff, maxBackoff);
 	}
 
 	/**
@@ -314,42 +307,10 @@ public class DeliveryHandler {
 	}
 
 	/**
-	 * Write a dead letter, trying again after a back-off for as long as it fails: the
-	 * delivery waits unsettled (nothing is dropped) and is listed among the
-	 * {@link #pendingDeadLetters()} meanwhile.
+	 * Write a dead letter, for as long as it takes (see {@link DeadLetterWriter}).
 	 */
 	private void deadLetter(Settlement settlement, TaskDelivery.DeadLetter letter) throws InterruptedException {
-		TaskDelivery delivery = settlement.delivery;
-		long backoff = this.initialBackoff.toMillis();
-		Instant since = null;
-		try {
-			while (true) {
-				try {
-					delivery.deadLetter(letter);
-					break;
-				}
-				catch (InterruptedException ex) {
-					throw ex;
-				}
-				catch (Exception ex) {
-					since = (since != null) ? since : this.clock.instant();
-					this.pendingDeadLetters.put(delivery.describe(), new PendingDeadLetter(delivery.backend(),
-							delivery.queue(), delivery.describe(), letter.reason(), String.valueOf(ex), since));
-					this.observer.deadLetterFailed(delivery.queue(), delivery.backend(), ex);
-					logger.error("Could not dead-letter " + delivery.describe() + " (" + letter.reason()
-							+ "); it waits, and the dead letter is tried again in " + backoff + " ms: " + ex);
-					Thread.sleep(backoff);
-					backoff = Math.min(backoff * 2, this.maxBackoff.toMillis());
-				}
-			}
-		}
-		finally {
-			if (since != null) {
-				this.pendingDeadLetters.remove(delivery.describe());
-			}
-		}
-		logger.warn(delivery.describe() + " dead-lettered (" + letter.reason() + "): " + letter.cause().getMessage());
-		this.observer.deadLettered(settlement.task, delivery.queue(), delivery.backend(), letter.reason());
+		this.deadLetters.write(settlement.delivery, settlement.task, letter);
 	}
 
 	private static Throwable failure(RunResult result) {
@@ -362,7 +323,7 @@ public class DeliveryHandler {
 	 * @return the pending dead letters
 	 */
 	public List<PendingDeadLetter> pendingDeadLetters() {
-		return new ArrayList<>(this.pendingDeadLetters.values());
+		return this.deadLetters.pending();
 	}
 
 	/**
@@ -371,21 +332,7 @@ public class DeliveryHandler {
 	 * @return its pending dead letters
 	 */
 	public List<PendingDeadLetter> pendingDeadLetters(Backend backend) {
-		return this.pendingDeadLetters.values().stream().filter((pending) -> pending.backend() == backend).toList();
-	}
-
-	/**
-	 * A dead letter that could not be written, and waits to be tried again.
-	 *
-	 * @param backend the backend of its delivery
-	 * @param queue the queue of its delivery
-	 * @param delivery where its delivery came from
-	 * @param reason why it is dead-lettered
-	 * @param failure why the write failed, last time
-	 * @param since when the first write failed
-	 */
-	public record PendingDeadLetter(Backend backend, String queue, String delivery, DeadLetterReason reason,
-			String failure, Instant since) {
+		return this.deadLetters.pending().stream().filter((pending) -> pending.backend() == backend).toList();
 	}
 
 	/**

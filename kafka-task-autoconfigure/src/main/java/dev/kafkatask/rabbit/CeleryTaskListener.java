@@ -16,6 +16,7 @@ import org.springframework.amqp.rabbit.listener.api.ChannelAwareMessageListener;
 import dev.kafkatask.celery.CeleryMessageCodec;
 import dev.kafkatask.dispatch.TaskTransport;
 import dev.kafkatask.execution.DeliveryHandler;
+import dev.kafkatask.execution.PendingDeadLetter;
 import dev.kafkatask.routing.Backend;
 
 /**
@@ -114,7 +115,7 @@ final class CeleryTaskListener implements ChannelAwareMessageListener {
 		return this.delays;
 	}
 
-	List<DeliveryHandler.PendingDeadLetter> pendingDeadLetters() {
+	List<PendingDeadLetter> pendingDeadLetters() {
 		return this.deliveries.pendingDeadLetters()
 			.stream()
 			.filter((pending) -> pending.backend() == Backend.RABBITMQ && pending.queue().equals(this.queue))

@@ -10,7 +10,7 @@ import org.springframework.amqp.rabbit.listener.SimpleMessageListenerContainer;
 
 import dev.kafkatask.consumer.ConsumerState;
 import dev.kafkatask.consumer.TaskConsumer;
-import dev.kafkatask.execution.DeliveryHandler;
+import dev.kafkatask.execution.PendingDeadLetter;
 import dev.kafkatask.routing.Backend;
 
 /**
@@ -75,7 +75,7 @@ public final class RabbitQueueConsumer implements TaskConsumer {
 	 * wait, unacknowledged, and are tried again.
 	 * @return the pending dead letters
 	 */
-	public List<DeliveryHandler.PendingDeadLetter> pendingDeadLetters() {
+	public List<PendingDeadLetter> pendingDeadLetters() {
 		return this.listener.pendingDeadLetters();
 	}
 
