@@ -3,11 +3,13 @@ package dev.kafkatask.actuate;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.actuate.endpoint.Access;
+import org.springframework.boot.actuate.endpoint.InvalidEndpointRequestException;
 import org.springframework.boot.actuate.endpoint.OperationResponseBody;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
@@ -16,6 +18,7 @@ import org.springframework.boot.actuate.endpoint.annotation.WriteOperation;
 
 import dev.kafkatask.consumer.TaskConsumer;
 import dev.kafkatask.consumer.TaskConsumers;
+import dev.kafkatask.kafka.TaskTopics;
 import dev.kafkatask.monitor.TaskOwners;
 import dev.kafkatask.options.TaskOptionResolver;
 import dev.kafkatask.routing.Backend;
@@ -61,6 +64,8 @@ public class KafkaTasksEndpoint {
 
 	private final String defaultQueue;
 
+	private final Predicate<String> knownQueue;
+
 	/**
 	 * Create the endpoint.
 	 * @param registry the registered tasks
@@ -71,10 +76,12 @@ public class KafkaTasksEndpoint {
 	 * @param options the tasks' options and the option whitelist
 	 * @param owners the owners of tasks and queues
 	 * @param defaultQueue the queue of tasks that name none
+	 * @param knownQueue whether a queue is one of the application's: writes name no other
 	 */
 	public KafkaTasksEndpoint(TaskRegistry registry, TaskRouter router, TaskConsumers consumers,
 			Supplier<RoutingRules> configuredRules, TaskOptionResolver options, TaskOwners owners,
-			String defaultQueue) {
+			String defaultQueue, Predicate<String> knownQueue) {
+		this.knownQueue = knownQueue;
 		this.options = options;
 		this.owners = owners;
 		this.defaultQueue = defaultQueue;
@@ -126,7 +133,10 @@ public class KafkaTasksEndpoint {
 		}
 		Route newRoute = route;
 		RoutingRules rules = switch (scope.toLowerCase(Locale.ROOT)) {
-			case "queue" -> this.router.update((current) -> current.withQueue(name, newRoute));
+			case "queue" -> {
+				checkKnown(name);
+				yield this.router.update((current) -> current.withQueue(name, newRoute));
+			}
 			case "task" -> this.router.update((current) -> current.withTask(name, newRoute));
 			default -> throw new IllegalArgumentException("Unknown route scope '" + scope + "': queue or task");
 		};
@@ -168,6 +178,7 @@ public class KafkaTasksEndpoint {
 	 */
 	@WriteOperation
 	public ConsumerDescriptor consumer(@Selector String backend, @Selector String queue, @Selector String action) {
+		checkKnown(queue);
 		TaskConsumer consumer = this.consumers.consumer(Backend.of(backend), queue);
 		switch (action.toLowerCase(Locale.ROOT)) {
 			case "start", "resume" -> consumer.start();
@@ -178,6 +189,22 @@ public class KafkaTasksEndpoint {
 					"Unknown consumer action '" + action + "': start, pause, resume, drain or stop");
 		}
 		return ConsumerDescriptor.of(consumer, this.owners);
+	}
+
+	/**
+	 * Refuse a write that names a queue this application does not know, or a topic or queue
+	 * of kafka-task's own (dead letters, high priority, delays, replies): a consumer of
+	 * {@code default.dlt} would run dead letters again.
+	 */
+	private void checkKnown(String queue) {
+		boolean own = queue.endsWith(TaskTopics.DEAD_LETTER_SUFFIX) || queue.endsWith(".dlq")
+				|| queue.endsWith(TaskTopics.HIGH_PRIORITY_SUFFIX) || queue.contains("__");
+		boolean consumed = this.consumers.all().stream().anyMatch((consumer) -> consumer.queue().equals(queue));
+		if (own || !(consumed || this.knownQueue.test(queue))) {
+			String message = "Unknown queue '" + queue + "': name a queue of this application (a task's queue,"
+					+ " kafka-task.kafka.queues, kafka-task.worker.queues, kafka-task.rabbitmq.queues or a routing rule's)";
+			throw new InvalidEndpointRequestException(message, message);
+		}
 	}
 
 	private List<ConsumerDescriptor> consumers() {

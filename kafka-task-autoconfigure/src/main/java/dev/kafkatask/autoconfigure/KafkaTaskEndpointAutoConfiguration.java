@@ -1,5 +1,9 @@
 package dev.kafkatask.autoconfigure;
 
+import java.util.HashSet;
+import java.util.Set;
+import java.util.function.Predicate;
+
 import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -33,7 +37,26 @@ public final class KafkaTaskEndpointAutoConfiguration {
 			RoutingRulesRefresher refresher, TaskOptionResolver options, TaskOwners owners,
 			KafkaTaskProperties properties) {
 		return new KafkaTasksEndpoint(registry, router, consumers, refresher, options, owners,
-				properties.getDefaultQueue());
+				properties.getDefaultQueue(), knownQueues(registry, router, properties));
+	}
+
+	/**
+	 * Return whether a queue is one the application names: the default queue, the queues of
+	 * its tasks, of its workers, of {@code kafka-task.kafka.queues} and
+	 * {@code kafka-task.rabbitmq.queues}, and of its routing rules as they are at the time.
+	 */
+	private static Predicate<String> knownQueues(TaskRegistry registry, TaskRouter router,
+			KafkaTaskProperties properties) {
+		Set<String> queues = new HashSet<>(registry.queues(properties.getDefaultQueue()));
+		queues.add(properties.getDefaultQueue());
+		queues.addAll(properties.getWorker().getQueues());
+		queues.addAll(properties.getKafka().getQueues());
+		queues.addAll(properties.getKafka().getPriorityQueues());
+		if (properties.getRabbitmq().getQueues() != null) {
+			queues.addAll(properties.getRabbitmq().getQueues());
+		}
+		queues.addAll(properties.getRouting().getQueues().keySet());
+		return (queue) -> queues.contains(queue) || router.rules().queues().containsKey(queue);
 	}
 
 }

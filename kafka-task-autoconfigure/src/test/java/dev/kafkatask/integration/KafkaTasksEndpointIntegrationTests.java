@@ -1,9 +1,11 @@
 package dev.kafkatask.integration;
 
 import java.time.Duration;
+import java.util.List;
 
 import org.junit.jupiter.api.Test;
 
+import org.springframework.boot.actuate.endpoint.InvalidEndpointRequestException;
 import org.springframework.context.ConfigurableApplicationContext;
 
 import dev.kafkatask.actuate.KafkaTasksEndpoint;
@@ -14,6 +16,7 @@ import dev.kafkatask.kafka.listener.TaskListenerContainer;
 import dev.kafkatask.test.SharedKafkaBroker;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -28,6 +31,25 @@ class KafkaTasksEndpointIntegrationTests {
 	private static final Duration TIMEOUT = Duration.ofSeconds(30);
 
 	private final TaskApplications apps = new TaskApplications();
+
+	@Test
+	void whenAWriteNamesAQueueTheApplicationDoesNotKnowThenItIsRefused() {
+		try (ConfigurableApplicationContext app = this.apps.start("kafka-task.kafka.queues=reports",
+				"management.endpoints.web.exposure.include=kafkatasks")) {
+			KafkaTasksEndpoint endpoint = app.getBean(KafkaTasksEndpoint.class);
+			for (String queue : List.of("default.dlt", "default.high", "__delay.1s", "nosuch")) {
+				assertThatExceptionOfType(InvalidEndpointRequestException.class)
+					.isThrownBy(() -> endpoint.consumer("kafka", queue, "start"))
+					.withMessageContaining("Unknown queue '" + queue + "'");
+				assertThatExceptionOfType(InvalidEndpointRequestException.class)
+					.isThrownBy(() -> endpoint.route("queue", queue, "rabbitmq", null, null, null));
+			}
+			assertThat(app.getBean(TaskListenerContainer.class).getTopicStates()).doesNotContainKeys(
+					this.apps.topic("default.dlt"), this.apps.topic("nosuch"));
+			assertThat(endpoint.consumer("kafka", "reports", "pause").state()).isEqualTo("paused");
+			assertThat(endpoint.route("queue", "reports", "kafka", null, null, null).queues()).containsKey("reports");
+		}
+	}
 
 	@Test
 	void whenWorkWaitsBehindABlockedTaskThenTheConsumerShowsItsAssignmentInFlightAndLag() throws Exception {
