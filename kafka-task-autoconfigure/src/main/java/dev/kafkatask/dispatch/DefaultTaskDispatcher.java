@@ -2,6 +2,7 @@ package dev.kafkatask.dispatch;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
@@ -63,7 +64,7 @@ public class DefaultTaskDispatcher implements TaskDispatcher {
 	/**
 	 * Option naming where a task's result goes (its reply topic).
 	 */
-	public static final String REPLY_TO = "reply_to";
+	public static final String REPLY_TO = TaskOption.REPLY_TO.celeryName();
 
 	private final TaskRegistry registry;
 
@@ -315,14 +316,21 @@ public class DefaultTaskDispatcher implements TaskDispatcher {
 		Map<String, JsonNode> kwargNodes = new LinkedHashMap<>();
 		kwargs.forEach((name, value) -> kwargNodes.put(name, toNode(value)));
 		Map<String, JsonNode> optionNodes = new LinkedHashMap<>();
+		Instant created = this.clock.instant();
 		resolved.forEach((option, value) -> {
-			// the id and the headers have fields of their own
-			if (option != TaskOption.TASK_ID && option != TaskOption.HEADERS) {
+			// the id and the headers have fields of their own; a countdown is an eta
+			if (option == TaskOption.COUNTDOWN) {
+				if (!resolved.containsKey(TaskOption.ETA)) {
+					optionNodes.put(TaskOption.ETA.celeryName(), JsonNodeFactory.instance
+						.stringNode(created.plusMillis(Math.round(value.asDouble() * 1000)).toString()));
+				}
+			}
+			else if (option != TaskOption.TASK_ID && option != TaskOption.HEADERS) {
 				optionNodes.put(option.celeryName(), value);
 			}
 		});
 		optionNodes.put(TaskOption.QUEUE.celeryName(), JsonNodeFactory.instance.stringNode(queue));
-		return new TaskEnvelope(id, task, argNodes, kwargNodes, optionNodes, headers, this.clock.instant(), 0);
+		return new TaskEnvelope(id, task, argNodes, kwargNodes, optionNodes, headers, created, 0);
 	}
 
 	private JsonNode toNode(@Nullable Object value) {

@@ -2,7 +2,6 @@ package dev.kafkatask.kafka;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.Collection;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -20,6 +19,7 @@ import dev.kafkatask.codec.TaskEnvelope;
 import dev.kafkatask.dispatch.DispatchReceipt;
 import dev.kafkatask.dispatch.OutboundTask;
 import dev.kafkatask.dispatch.TaskTransport;
+import dev.kafkatask.options.TaskOption;
 import dev.kafkatask.routing.Backend;
 
 /**
@@ -86,7 +86,7 @@ public class KafkaTaskTransport implements TaskTransport {
 	@Override
 	public CompletableFuture<DispatchReceipt> send(OutboundTask task) {
 		TaskEnvelope envelope = task.envelope();
-		JsonNode priority = envelope.options().get("priority");
+		JsonNode priority = envelope.options().get(TaskOption.PRIORITY.celeryName());
 		String topic = this.topics.topic(task.queue());
 		if (priority != null && priority.isNumber() && priority.asInt() >= this.highPriority) {
 			if (!this.priorityQueues.contains(task.queue())) {
@@ -112,16 +112,16 @@ public class KafkaTaskTransport implements TaskTransport {
 	}
 
 	private static @Nullable Instant eta(TaskEnvelope envelope) {
-		JsonNode eta = envelope.options().get("eta");
+		JsonNode eta = envelope.options().get(TaskOption.ETA.celeryName());
 		if (eta == null || !eta.isString()) {
 			return null;
 		}
-		try {
-			return Instant.parse(eta.asString());
+		Instant instant = TaskOption.instant(eta.asString());
+		if (instant == null) {
+			throw new IllegalArgumentException("Option 'eta' is not an ISO-8601 instant between the years 1 and 9999: "
+					+ eta.asString());
 		}
-		catch (DateTimeParseException ex) {
-			throw new IllegalArgumentException("Option 'eta' is not an ISO-8601 instant: " + eta.asString(), ex);
-		}
+		return instant;
 	}
 
 }

@@ -110,6 +110,10 @@ public class RabbitAvailability implements ConnectionListener, SmartLifecycle {
 		this.lastFailure = failure;
 		if (wasUp != nowUp) {
 			this.since = Instant.now();
+			if (this.probe == null) {
+				// stopped: the application closes its connection, nothing is down
+				return;
+			}
 			if (nowUp) {
 				logger.info("RabbitMQ connection of kafka-task is up");
 			}

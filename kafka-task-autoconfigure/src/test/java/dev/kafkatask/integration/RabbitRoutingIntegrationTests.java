@@ -65,6 +65,29 @@ class RabbitRoutingIntegrationTests {
 	}
 
 	@Test
+	void whenEtaIsSecondsAheadThenTheMessageWaitsInADelayTierAndTheConsumerGoesOn() throws Exception {
+		// One consumer: a consumer holding the message until its eta would hold up the next one.
+		try (ConfigurableApplicationContext app = this.apps.start(routeQueueToRabbit(), consumeQueue(),
+				"kafka-task.rabbitmq.concurrency=1")) {
+			TaskDispatcher dispatcher = app.getBean(TaskDispatcher.class);
+			Instant before = Instant.now();
+			dispatcher.dispatch("it.count", List.of(1), Map.of(),
+					TaskOptions.none().withQueue(this.queue).withCountdown(Duration.ofSeconds(4))).get();
+			dispatcher.dispatch("it.count", List.of(2), Map.of(), TaskOptions.none().withQueue(this.queue)).get();
+			await().atMost(TIMEOUT).until(() -> this.apps.journal().runs("count:2") == 1);
+			assertThat(this.apps.journal().runs("count:1")).as("still waiting for its eta").isZero();
+			await().atMost(TIMEOUT).until(() -> this.apps.journal().runs("count:1") == 1);
+			Instant ran = this.apps.journal().runTimes("count:1").get(0);
+			assertThat(ran).isAfterOrEqualTo(before.plusSeconds(4).minusMillis(50))
+				.isBefore(before.plusSeconds(4).plusSeconds(3));
+			MeterRegistry meters = app.getBean(MeterRegistry.class);
+			assertThat(meters.get("kafka.task.executions").tags("task", "it.count", "outcome", "deferred").counter()
+				.count()).isGreaterThanOrEqualTo(1);
+			awaitQueueEmpty(this.queue);
+		}
+	}
+
+	@Test
 	void whenQueueIsRoutedToRabbitThenTheTaskRunsFromRabbitAndIsAcknowledged() throws Exception {
 		try (ConfigurableApplicationContext app = this.apps.start(routeQueueToRabbit(), consumeQueue())) {
 			DispatchReceipt receipt = app.getBean(TaskDispatcher.class)
