@@ -313,6 +313,8 @@ class DeliveryHandlerTests {
 				Thread.sleep(10_000);
 			}
 			catch (InterruptedException ex) {
+				// keeps the interrupt, as well-behaved code does
+				Thread.currentThread().interrupt();
 				throw new TaskRetry(ex, Duration.ofSeconds(1));
 			}
 		}

@@ -81,7 +81,9 @@ public class JournalTasks {
 				Thread.sleep(30_000);
 			}
 			catch (InterruptedException ex) {
-				// Celery's SoftTimeLimitExceeded: clean up and ask to run again
+				// Celery's SoftTimeLimitExceeded: clean up and ask to run again, keeping the
+				// interrupt as well-behaved code does
+				Thread.currentThread().interrupt();
 				this.journal.ran("soft-retry:" + id + ":interrupted");
 				throw new dev.kafkatask.task.TaskRetry(ex, Duration.ofMillis(200));
 			}
