@@ -1,13 +1,8 @@
 package dev.kafkatask.rabbit;
 
-import java.time.Duration;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 import org.springframework.amqp.core.Message;
 import org.springframework.amqp.core.MessageProperties;
-import org.springframework.amqp.rabbit.connection.CorrelationData;
 import org.springframework.amqp.rabbit.core.RabbitTemplate;
 
 import dev.kafkatask.monitor.DeadLetterReason;
@@ -42,8 +37,6 @@ public class RabbitDeadLetters {
 	 */
 	public static final String ORIGINAL_QUEUE = "kafka-task-dlt-original-queue";
 
-	private static final Duration CONFIRM_TIMEOUT = Duration.ofSeconds(30);
-
 	private final RabbitTemplate template;
 
 	private final RabbitQueues queues;
@@ -71,21 +64,8 @@ public class RabbitDeadLetters {
 		properties.setHeader(MESSAGE, (text.length() <= 2000) ? text : text.substring(0, 2000) + "...");
 		properties.setHeader(EXCEPTION, cause.getClass().getName());
 		properties.setHeader(ORIGINAL_QUEUE, queue);
-		CorrelationData correlation = new CorrelationData();
-		this.template.send(this.queues.deadLetterExchange(), queue, message, correlation);
-		CorrelationData.Confirm confirm;
-		try {
-			confirm = correlation.getFuture().get(CONFIRM_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-		}
-		catch (ExecutionException | TimeoutException ex) {
-			throw new RabbitPublishException("No confirm for the dead letter of a message from queue '" + queue
-					+ "': " + ex);
-		}
-		if (correlation.getReturned() != null || !confirm.ack()) {
-			throw new RabbitPublishException("RabbitMQ did not take the dead letter of a message from queue '" + queue
-					+ "' on exchange '" + this.queues.deadLetterExchange() + "': "
-					+ ((correlation.getReturned() != null) ? correlation.getReturned().getReplyText() : confirm.reason()));
-		}
+		ConfirmedPublish.publish(this.template, this.queues.deadLetterExchange(), queue, message,
+				"the dead letter of a message from queue '" + queue + "'");
 	}
 
 }

@@ -5,12 +5,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 import org.springframework.amqp.core.Message;
-import org.springframework.amqp.rabbit.connection.CorrelationData;
 import org.springframework.amqp.rabbit.core.RabbitTemplate;
 import org.springframework.util.Assert;
 
@@ -32,8 +28,6 @@ import org.springframework.util.Assert;
  * @author kafka-task
  */
 public class RabbitDelays {
-
-	private static final Duration CONFIRM_TIMEOUT = Duration.ofSeconds(30);
 
 	private final RabbitTemplate template;
 
@@ -81,20 +75,7 @@ public class RabbitDelays {
 		Duration tier = tierFor(Duration.between(this.clock.instant(), due));
 		String name = name(tier);
 		this.queues.declareDelayTier(name, tier);
-		CorrelationData correlation = new CorrelationData();
-		this.template.send(name, queue, message, correlation);
-		CorrelationData.Confirm confirm;
-		try {
-			confirm = correlation.getFuture().get(CONFIRM_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-		}
-		catch (ExecutionException | TimeoutException ex) {
-			throw new RabbitPublishException("No confirm for a delayed message of queue '" + queue + "': " + ex);
-		}
-		if (correlation.getReturned() != null || !confirm.ack()) {
-			throw new RabbitPublishException("RabbitMQ did not take a delayed message of queue '" + queue
-					+ "' on exchange '" + name + "': " + ((correlation.getReturned() != null)
-							? correlation.getReturned().getReplyText() : confirm.reason()));
-		}
+		ConfirmedPublish.publish(this.template, name, queue, message, "a delayed message of queue '" + queue + "'");
 	}
 
 	/**
