@@ -63,6 +63,15 @@ class SampleApplicationTests {
 	}
 
 	@Test
+	void whenTheRootIsAskedForThenItListsTheTasksAndWhatToTry() throws Exception {
+		HttpResponse<String> index = get("/");
+		assertThat(index.statusCode()).isEqualTo(200);
+		assertThat(index.body()).contains("\"application\":\"kafka-task sample\"")
+			.contains("{\"name\":\"orders.send-receipt\",\"queue\":\"orders\"}")
+			.contains("POST /demo/dispatch");
+	}
+
+	@Test
 	void whenEchoIsSentThenRabbitMqTakesItAndTheAppRunsIt() throws Exception {
 		HttpResponse<String> sent = post("/demo/send/demo.echo",
 				"{\"args\": [1, \"two\"], \"kwargs\": {\"three\": true}}");
