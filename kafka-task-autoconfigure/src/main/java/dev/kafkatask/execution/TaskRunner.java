@@ -14,6 +14,7 @@ import io.micrometer.observation.ObservationRegistry;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.MDC;
 import tools.jackson.databind.JsonNode;
 
 import dev.kafkatask.codec.InvalidEnvelopeException;
@@ -69,6 +70,17 @@ public class TaskRunner {
 	private final TimeLimits timeLimits = new TimeLimits();
 
 	private final Map<String, Optional<RateLimiter>> rateLimiters = new ConcurrentHashMap<>();
+
+	/**
+	 * Key of the task id in the logging MDC while a task runs.
+	 */
+	public static final String MDC_TASK_ID = "taskId";
+
+	/**
+	 * Key of the task name (its Celery {@code shadow}, if it has one) in the logging MDC while
+	 * a task runs.
+	 */
+	public static final String MDC_TASK_NAME = "taskName";
 
 	/**
 	 * Header of a task re-delivered after waiting for its rate-limit slot: the slot's time,
@@ -252,6 +264,8 @@ public class TaskRunner {
 		}
 		Observation observation = startObservation(prepared.context());
 		Observation.Scope scope = observation.isNoop() ? null : observation.openScope();
+		MDC.put(MDC_TASK_ID, prepared.context().id());
+		MDC.put(MDC_TASK_NAME, prepared.logName());
 		try {
 			returned[0] = this.invoker.invoke(prepared.task(), prepared.arguments());
 			return null;
@@ -262,6 +276,8 @@ public class TaskRunner {
 			return ex;
 		}
 		finally {
+			MDC.remove(MDC_TASK_ID);
+			MDC.remove(MDC_TASK_NAME);
 			if (scope != null) {
 				scope.close();
 			}

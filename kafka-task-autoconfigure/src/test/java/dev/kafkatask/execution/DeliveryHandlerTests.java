@@ -14,6 +14,7 @@ import java.util.function.Supplier;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.slf4j.MDC;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.JsonNodeFactory;
@@ -79,6 +80,15 @@ class DeliveryHandlerTests {
 		this.handler.handle(delivery, delivery);
 		assertThat(delivery.settlements).containsExactly(false);
 		assertThat(this.observer.outcomes).containsExactly("t.ok:success");
+	}
+
+	@Test
+	void whenTaskRunsThenItsIdAndNameAreInTheLoggingContextAndGoneAfter() throws Exception {
+		FakeDelivery delivery = new FakeDelivery(envelope("t.mdc"));
+		this.handler.handle(delivery, delivery);
+		assertThat(this.tasks.mdc).containsExactly("id-t.mdc", "t.mdc");
+		assertThat(MDC.get(TaskRunner.MDC_TASK_ID)).isNull();
+		assertThat(MDC.get(TaskRunner.MDC_TASK_NAME)).isNull();
 	}
 
 	@Test
@@ -300,6 +310,14 @@ class DeliveryHandlerTests {
 		public String ok() {
 			this.runs.incrementAndGet();
 			return "done";
+		}
+
+		final List<String> mdc = new CopyOnWriteArrayList<>();
+
+		@KafkaTask(name = "t.mdc")
+		public void mdc() {
+			this.mdc.add(MDC.get(TaskRunner.MDC_TASK_ID));
+			this.mdc.add(MDC.get(TaskRunner.MDC_TASK_NAME));
 		}
 
 		@KafkaTask(name = "t.retry", options = "max_retries=3")
