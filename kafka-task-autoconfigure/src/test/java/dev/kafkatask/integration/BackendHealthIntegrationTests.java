@@ -31,24 +31,25 @@ import dev.kafkatask.dispatch.TaskOptions;
 import dev.kafkatask.rabbit.RabbitQueueConsumer;
 import dev.kafkatask.routing.Backend;
 import dev.kafkatask.test.SharedKafkaBroker;
+import dev.kafkatask.test.SharedRabbitMq;
+import dev.kafkatask.test.TestRabbit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
  * The health of the Kafka leg, the RabbitMQ leg and each RabbitMQ queue's consumer, on the
- * shared Kafka broker and the real RabbitMQ of this machine (127.0.0.1:5672, guest/guest).
+ * shared Kafka broker and the shared RabbitMQ ({@link TestRabbit}).
  * Brokers are lost through a closed port or a {@link TcpProxy}, never by stopping the ones
  * other tests share. Each test uses queues of its own and deletes them afterwards.
  *
  * @author kafka-task
  */
 @SharedKafkaBroker
+@SharedRabbitMq
 class BackendHealthIntegrationTests {
 
 	private static final Duration TIMEOUT = Duration.ofSeconds(30);
-
-	private static final int RABBIT_PORT = 5672;
 
 	private final TaskApplications apps = new TaskApplications();
 
@@ -56,7 +57,7 @@ class BackendHealthIntegrationTests {
 
 	private final String otherQueue = this.apps.prefix() + "later";
 
-	private final CachingConnectionFactory connectionFactory = new CachingConnectionFactory("127.0.0.1", RABBIT_PORT);
+	private final CachingConnectionFactory connectionFactory = TestRabbit.connectionFactory();
 
 	private final RabbitAdmin admin = new RabbitAdmin(this.connectionFactory);
 
@@ -201,7 +202,7 @@ class BackendHealthIntegrationTests {
 
 	@Test
 	void whenTheConnectionToRabbitIsLostThenTheQueueConsumerAndTheRabbitLegAreDownUntilItIsBack() throws Exception {
-		try (TcpProxy proxy = new TcpProxy(RABBIT_PORT);
+		try (TcpProxy proxy = new TcpProxy(TestRabbit.host(), TestRabbit.port());
 				ConfigurableApplicationContext app = this.apps.start(routeQueueToRabbit(), consumeQueue(),
 						"spring.rabbitmq.host=127.0.0.1", "spring.rabbitmq.port=" + proxy.port())) {
 			assertThat(queueHealth(app, this.queue).getStatus()).isEqualTo(Status.UP);

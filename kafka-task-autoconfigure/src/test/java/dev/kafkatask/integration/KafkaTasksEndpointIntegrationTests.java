@@ -8,9 +8,9 @@ import org.junit.jupiter.api.Test;
 import org.springframework.boot.actuate.endpoint.InvalidEndpointRequestException;
 import org.springframework.context.ConfigurableApplicationContext;
 
-import dev.kafkatask.actuate.KafkaTasksEndpoint;
 import dev.kafkatask.actuate.KafkaTasksEndpoint.ConsumerDescriptor;
 import dev.kafkatask.actuate.KafkaTasksEndpoint.TaskDescriptor;
+import dev.kafkatask.actuate.KafkaTasksEndpoint;
 import dev.kafkatask.dispatch.TaskDispatcher;
 import dev.kafkatask.kafka.listener.TaskListenerContainer;
 import dev.kafkatask.test.SharedKafkaBroker;

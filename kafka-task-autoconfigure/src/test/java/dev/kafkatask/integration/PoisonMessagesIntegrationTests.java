@@ -24,6 +24,8 @@ import dev.kafkatask.consumer.TaskConsumers;
 import dev.kafkatask.rabbit.RabbitDeadLetters;
 import dev.kafkatask.routing.Backend;
 import dev.kafkatask.test.SharedKafkaBroker;
+import dev.kafkatask.test.SharedRabbitMq;
+import dev.kafkatask.test.TestRabbit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -37,6 +39,7 @@ import static org.awaitility.Awaitility.await;
  * @author kafka-task
  */
 @SharedKafkaBroker
+@SharedRabbitMq
 class PoisonMessagesIntegrationTests {
 
 	private static final Duration TIMEOUT = Duration.ofSeconds(60);
@@ -45,7 +48,7 @@ class PoisonMessagesIntegrationTests {
 
 	private final String queue = this.apps.prefix() + "celery";
 
-	private final CachingConnectionFactory connectionFactory = new CachingConnectionFactory("127.0.0.1", 5672);
+	private final CachingConnectionFactory connectionFactory = TestRabbit.connectionFactory();
 
 	private final RabbitAdmin admin = new RabbitAdmin(this.connectionFactory);
 

@@ -32,19 +32,22 @@ import dev.kafkatask.rabbit.RabbitDeadLetters;
 import dev.kafkatask.rabbit.RabbitPublishException;
 import dev.kafkatask.routing.Backend;
 import dev.kafkatask.test.SharedKafkaBroker;
+import dev.kafkatask.test.SharedRabbitMq;
+import dev.kafkatask.test.TestRabbit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Integration tests of the router and the RabbitMQ leg, on the real RabbitMQ of this machine
- * (127.0.0.1:5672, guest/guest) and the shared Kafka broker. Each test uses queues of its
+ * Integration tests of the router and the RabbitMQ leg, on the shared RabbitMQ ({@link TestRabbit})
+ * and the shared Kafka broker. Each test uses queues of its
  * own and deletes them afterwards.
  *
  * @author kafka-task
  */
 @SharedKafkaBroker
+@SharedRabbitMq
 class RabbitRoutingIntegrationTests {
 
 	private static final Duration TIMEOUT = Duration.ofSeconds(30);
@@ -53,7 +56,7 @@ class RabbitRoutingIntegrationTests {
 
 	private final String queue = this.apps.prefix() + "celery";
 
-	private final CachingConnectionFactory connectionFactory = new CachingConnectionFactory("127.0.0.1", 5672);
+	private final CachingConnectionFactory connectionFactory = TestRabbit.connectionFactory();
 
 	private final RabbitAdmin admin = new RabbitAdmin(this.connectionFactory);
 

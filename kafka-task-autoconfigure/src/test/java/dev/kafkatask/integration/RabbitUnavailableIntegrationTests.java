@@ -19,6 +19,8 @@ import dev.kafkatask.dispatch.TaskDispatcher;
 import dev.kafkatask.dispatch.TaskOptions;
 import dev.kafkatask.routing.Backend;
 import dev.kafkatask.test.SharedKafkaBroker;
+import dev.kafkatask.test.SharedRabbitMq;
+import dev.kafkatask.test.TestRabbit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
@@ -33,11 +35,10 @@ import static org.awaitility.Awaitility.await;
  * @author kafka-task
  */
 @SharedKafkaBroker
+@SharedRabbitMq
 class RabbitUnavailableIntegrationTests {
 
 	private static final Duration TIMEOUT = Duration.ofSeconds(30);
-
-	private static final int RABBIT_PORT = 5672;
 
 	private final TaskApplications apps = new TaskApplications();
 
@@ -47,7 +48,7 @@ class RabbitUnavailableIntegrationTests {
 
 	@Test
 	void whenRabbitIsDownAtStartThenTheAppStartsKafkaWorksAndTheRabbitLegRecoversWhenItAppears() throws Exception {
-		try (TcpProxy proxy = new TcpProxy(RABBIT_PORT)) {
+		try (TcpProxy proxy = new TcpProxy(TestRabbit.host(), TestRabbit.port())) {
 			proxy.cut();
 			try (ConfigurableApplicationContext app = this.apps.start(
 					"kafka-task.routing.queues.[" + this.queue + "].backend=rabbitmq",

@@ -57,10 +57,25 @@ final class TaskApplications {
 		all.addAll(List.of(properties));
 		List<Class<?>> sources = new ArrayList<>(List.of(App.class));
 		sources.addAll(List.of(configurations));
+		// As command-line arguments: they win over the shared brokers' system properties, so
+		// that a test can point the application elsewhere (through a proxy, at a closed port).
 		return new SpringApplicationBuilder(sources.toArray(Class<?>[]::new)).web(WebApplicationType.NONE)
 			.initializers((context) -> context.getBeanFactory().registerSingleton("taskJournal", this.journal))
-			.properties(all.toArray(String[]::new))
-			.run();
+			.run(arguments(all));
+	}
+
+	/**
+	 * Return the properties as command-line arguments, a later one of the same name winning
+	 * (the usual properties first, the test's after them).
+	 */
+	private static String[] arguments(List<String> properties) {
+		java.util.Map<String, String> byName = new java.util.LinkedHashMap<>();
+		for (String property : properties) {
+			int equals = property.indexOf('=');
+			byName.put(property.substring(0, equals), property.substring(equals + 1));
+		}
+		return byName.entrySet().stream().map((entry) -> "--" + entry.getKey() + "=" + entry.getValue())
+			.toArray(String[]::new);
 	}
 
 	@SpringBootConfiguration(proxyBeanMethods = false)

@@ -34,6 +34,7 @@ import dev.kafkatask.routing.Backend;
 import dev.kafkatask.task.TaskTimeLimitExceeded;
 import dev.kafkatask.test.SharedKafkaBroker;
 import dev.kafkatask.test.TestKafka;
+import dev.kafkatask.test.TestRabbit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
@@ -57,7 +58,10 @@ class TaskOptionsIntegrationTests {
 
 	@AfterEach
 	void deleteQueues() {
-		CachingConnectionFactory connectionFactory = new CachingConnectionFactory("127.0.0.1", 5672);
+		if (!TestRabbit.available()) {
+			return;
+		}
+		CachingConnectionFactory connectionFactory = TestRabbit.connectionFactory();
 		RabbitAdmin admin = new RabbitAdmin(connectionFactory);
 		admin.deleteQueue(this.rabbitQueue);
 		admin.deleteQueue(this.rabbitQueue + ".dlq");
@@ -229,6 +233,7 @@ class TaskOptionsIntegrationTests {
 
 	@Test
 	void whenPolicyIsRouteToRabbitThenATaskWithAnOptionOnlyRabbitSupportsGoesToRabbit() throws Exception {
+		TestRabbit.assumeAvailable("a task rerouted to RabbitMQ");
 		try (ConfigurableApplicationContext app = this.apps.start("kafka-task.unsupported-options=route-to-rabbit",
 				"kafka-task.rabbitmq.queues=" + this.rabbitQueue, "kafka-task.kafka.queues=" + this.rabbitQueue)) {
 			TaskDispatcher dispatcher = app.getBean(TaskDispatcher.class);

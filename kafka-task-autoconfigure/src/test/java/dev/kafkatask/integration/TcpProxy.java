@@ -19,6 +19,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
  */
 final class TcpProxy implements AutoCloseable {
 
+	private final String targetHost;
+
 	private final int targetPort;
 
 	private final int port;
@@ -33,6 +35,17 @@ final class TcpProxy implements AutoCloseable {
 	 * @throws IOException if no port could be bound
 	 */
 	TcpProxy(int targetPort) throws IOException {
+		this("127.0.0.1", targetPort);
+	}
+
+	/**
+	 * Open a proxy to a server.
+	 * @param targetHost the server's host
+	 * @param targetPort the server's port
+	 * @throws IOException if no port could be bound
+	 */
+	TcpProxy(String targetHost, int targetPort) throws IOException {
+		this.targetHost = targetHost;
 		this.targetPort = targetPort;
 		this.server = bind(0);
 		this.port = this.server.getLocalPort();
@@ -83,7 +96,7 @@ final class TcpProxy implements AutoCloseable {
 			while (!listening.isClosed()) {
 				try {
 					Socket client = listening.accept();
-					Socket target = new Socket(InetAddress.getLoopbackAddress(), this.targetPort);
+					Socket target = new Socket(this.targetHost, this.targetPort);
 					this.sockets.add(client);
 					this.sockets.add(target);
 					pump(client, target);

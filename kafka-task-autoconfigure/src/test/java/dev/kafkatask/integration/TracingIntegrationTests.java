@@ -14,8 +14,8 @@ import org.springframework.context.ConfigurableApplicationContext;
 import dev.kafkatask.dispatch.TaskOptions;
 import dev.kafkatask.integration.TracingTestConfiguration.FinishedSpans;
 import dev.kafkatask.integration.TracingTestConfiguration.Seen;
-import dev.kafkatask.integration.TracingTestConfiguration.TracedTasks;
 import dev.kafkatask.integration.TracingTestConfiguration.Traced;
+import dev.kafkatask.integration.TracingTestConfiguration.TracedTasks;
 import dev.kafkatask.test.SharedKafkaBroker;
 
 import static dev.kafkatask.integration.TracingTestConfiguration.CONFIGURATIONS;

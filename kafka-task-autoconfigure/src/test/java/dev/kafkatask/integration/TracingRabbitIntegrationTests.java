@@ -19,11 +19,13 @@ import org.springframework.context.ConfigurableApplicationContext;
 import dev.kafkatask.dispatch.TaskOptions;
 import dev.kafkatask.integration.TracingTestConfiguration.FinishedSpans;
 import dev.kafkatask.integration.TracingTestConfiguration.Seen;
-import dev.kafkatask.integration.TracingTestConfiguration.TracedTasks;
 import dev.kafkatask.integration.TracingTestConfiguration.Traced;
+import dev.kafkatask.integration.TracingTestConfiguration.TracedTasks;
 import dev.kafkatask.routing.Backend;
 import dev.kafkatask.test.CeleryPython;
 import dev.kafkatask.test.SharedKafkaBroker;
+import dev.kafkatask.test.SharedRabbitMq;
+import dev.kafkatask.test.TestRabbit;
 
 import static dev.kafkatask.integration.TracingTestConfiguration.CONFIGURATIONS;
 import static dev.kafkatask.integration.TracingTestConfiguration.SAMPLE_EVERYTHING;
@@ -33,7 +35,7 @@ import static org.assertj.core.api.Assumptions.assumeThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Trace propagation through the real RabbitMQ of this machine (127.0.0.1:5672, guest/guest),
+ * Trace propagation through the shared RabbitMQ ({@link TestRabbit}),
  * where the trace context travels as AMQP message headers, as Python Celery's OpenTelemetry
  * instrumentation writes and reads it: between Java applications, from a real Python Celery
  * 5.2 client to a Java task, and from a Java dispatch to a real Python Celery worker.
@@ -41,6 +43,7 @@ import static org.awaitility.Awaitility.await;
  * @author kafka-task
  */
 @SharedKafkaBroker
+@SharedRabbitMq
 class TracingRabbitIntegrationTests {
 
 	private static final Duration TIMEOUT = Duration.ofSeconds(60);

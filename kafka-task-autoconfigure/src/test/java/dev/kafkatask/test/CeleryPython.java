@@ -104,7 +104,8 @@ public final class CeleryPython {
 	 */
 	public static CeleryPython create() {
 		String url = System.getenv(BROKER_URL_ENV);
-		return new CeleryPython(StringUtils.hasText(url) ? url : DEFAULT_BROKER_URL);
+		return new CeleryPython(StringUtils.hasText(url) ? url
+				: TestRabbit.available() ? TestRabbit.celeryBrokerUrl() : DEFAULT_BROKER_URL);
 	}
 
 	/**

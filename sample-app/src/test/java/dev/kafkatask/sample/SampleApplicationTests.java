@@ -13,6 +13,7 @@ import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 
 import dev.kafkatask.test.SharedKafkaBroker;
+import dev.kafkatask.test.SharedRabbitMq;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -23,6 +24,7 @@ import static org.awaitility.Awaitility.await;
  * @author kafka-task
  */
 @SharedKafkaBroker
+@SharedRabbitMq
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
 		properties = { "kafka-task.kafka.topic-prefix=sample-test.", "kafka-task.worker.group-id=sample-test" })
 class SampleApplicationTests {
