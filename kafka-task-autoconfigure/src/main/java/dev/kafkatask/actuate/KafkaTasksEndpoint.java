@@ -22,6 +22,7 @@ import dev.kafkatask.kafka.TaskTopics;
 import dev.kafkatask.monitor.TaskOwners;
 import dev.kafkatask.options.TaskOptionResolver;
 import dev.kafkatask.routing.Backend;
+import dev.kafkatask.routing.OnUnavailable;
 import dev.kafkatask.routing.Ramp;
 import dev.kafkatask.routing.Route;
 import dev.kafkatask.routing.RoutingRules;
@@ -119,17 +120,25 @@ public class KafkaTasksEndpoint {
 	 * @param rampTo the backend a ramp sends its share to, or {@code null}
 	 * @param rampPercent the ramp's share in percent, or {@code null}
 	 * @param shadow the backend that gets shadow copies, or {@code null}
+	 * @param onUnavailable {@code fail} or {@code kafka}: what a dispatch sent to RabbitMQ
+	 * does while RabbitMQ is down; {@code null} keeps what the route said
 	 * @return the rules now in force
 	 */
 	@WriteOperation
 	public RoutingDescriptor route(@Selector String scope, @Selector String name, @Nullable String backend,
-			@Nullable String rampTo, @Nullable Double rampPercent, @Nullable String shadow) {
+			@Nullable String rampTo, @Nullable Double rampPercent, @Nullable String shadow,
+			@Nullable String onUnavailable) {
 		Route route = null;
 		if (backend != null || rampTo != null) {
 			Backend target = (backend != null) ? Backend.of(backend) : this.router.rules().defaultBackend();
 			Ramp ramp = (rampTo != null) ? new Ramp(Backend.of(rampTo), (rampPercent != null) ? rampPercent : 0)
 					: null;
-			route = new Route(target, ramp, (shadow != null) ? Backend.of(shadow) : null);
+			Route current = scope.equalsIgnoreCase("queue") ? this.router.rules().queues().get(name)
+					: this.router.rules().tasks().get(name);
+			OnUnavailable policy = (onUnavailable != null)
+					? OnUnavailable.valueOf(onUnavailable.trim().toUpperCase(Locale.ROOT))
+					: (current != null) ? current.onUnavailable() : OnUnavailable.FAIL;
+			route = new Route(target, ramp, (shadow != null) ? Backend.of(shadow) : null, policy);
 		}
 		Route newRoute = route;
 		RoutingRules rules = switch (scope.toLowerCase(Locale.ROOT)) {
@@ -271,14 +280,16 @@ public class KafkaTasksEndpoint {
 	 * @param rampTo where the ramp's share goes, or {@code null}
 	 * @param rampPercent the ramp's share, or {@code null}
 	 * @param shadow the backend of shadow copies, or {@code null}
+	 * @param onUnavailable what a dispatch sent to RabbitMQ does while it is down
 	 */
 	public record RouteDescriptor(String backend, @Nullable String rampTo, @Nullable Double rampPercent,
-			@Nullable String shadow) {
+			@Nullable String shadow, String onUnavailable) {
 
 		static RouteDescriptor of(Route route) {
 			Ramp ramp = route.ramp();
 			return new RouteDescriptor(route.backend().id(), (ramp != null) ? ramp.to().id() : null,
-					(ramp != null) ? ramp.percent() : null, (route.shadow() != null) ? route.shadow().id() : null);
+					(ramp != null) ? ramp.percent() : null, (route.shadow() != null) ? route.shadow().id() : null,
+					route.onUnavailable().name().toLowerCase(Locale.ROOT));
 		}
 
 	}

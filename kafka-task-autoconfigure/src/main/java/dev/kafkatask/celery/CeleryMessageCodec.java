@@ -482,11 +482,14 @@ public final class CeleryMessageCodec {
 	}
 
 	/**
-	 * Whether a header is one RabbitMQ writes, such as {@code x-death} on a dead-lettered
-	 * message: it describes this delivery, and must not travel on with the task.
+	 * Whether a header is one RabbitMQ reads or writes, such as {@code x-death} on a
+	 * dead-lettered message or the sender-selected {@code CC} and {@code BCC} routing keys: it
+	 * is about this delivery, and must not travel on with the task (written back as text,
+	 * {@code CC} would make RabbitMQ refuse every publish of it).
 	 */
 	private static boolean isBrokerHeader(String name) {
-		return name.startsWith("x-death") || name.startsWith("x-first-death") || name.startsWith("x-last-death");
+		return name.startsWith("x-death") || name.startsWith("x-first-death") || name.startsWith("x-last-death")
+				|| name.equals("CC") || name.equals("BCC");
 	}
 
 	private static boolean isSecondsOrNull(JsonNode value) {

@@ -59,6 +59,21 @@ public record TaskEnvelope(String id, String task, List<JsonNode> args, Map<Stri
 	}
 
 	/**
+	 * Return a copy without a header.
+	 * @param name the header name
+	 * @return the copy, or this envelope if it has no such header
+	 */
+	public TaskEnvelope withoutHeader(String name) {
+		if (!this.headers.containsKey(name)) {
+			return this;
+		}
+		Map<String, String> copy = new java.util.HashMap<>(this.headers);
+		copy.remove(name);
+		return new TaskEnvelope(this.id, this.task, this.args, this.kwargs, this.options, copy, this.created,
+				this.retries);
+	}
+
+	/**
 	 * Return a copy with a header set.
 	 * @param name the header name
 	 * @param value its value

@@ -28,7 +28,10 @@ final class DeadLetterWriter {
 
 	private final Clock clock;
 
-	private final Map<String, PendingDeadLetter> pending = new ConcurrentHashMap<>();
+	/**
+	 * By delivery (identity: RabbitMQ delivery tags repeat across channels).
+	 */
+	private final Map<TaskDelivery, PendingDeadLetter> pending = new ConcurrentHashMap<>();
 
 	private volatile Duration initialBackoff = Duration.ofMillis(100);
 
@@ -51,6 +54,8 @@ final class DeadLetterWriter {
 	 * @param letter what to write and why
 	 * @throws InterruptedException if interrupted before it was written: the delivery stays
 	 * unsettled
+	 * @throws DeliveryLostException if it could not be written and the delivery is no longer
+	 * this worker's: it stays unsettled
 	 */
 	void write(TaskDelivery delivery, String task, TaskDelivery.DeadLetter letter) throws InterruptedException {
 		long backoff = this.initialBackoff.toMillis();
@@ -66,9 +71,13 @@ final class DeadLetterWriter {
 				}
 				catch (Exception ex) {
 					since = (since != null) ? since : this.clock.instant();
-					this.pending.put(delivery.describe(), new PendingDeadLetter(delivery.backend(), delivery.queue(),
+					this.pending.put(delivery, new PendingDeadLetter(delivery.backend(), delivery.queue(),
 							delivery.describe(), letter.reason(), String.valueOf(ex), since));
 					this.observer.deadLetterFailed(delivery.queue(), delivery.backend(), ex);
+					if (!delivery.isOwned()) {
+						throw new DeliveryLostException(delivery.describe() + " is no longer this worker's while its dead"
+								+ " letter could not be written (" + ex + "); its new owner runs it again");
+					}
 					logger.error("Could not dead-letter " + delivery.describe() + " (" + letter.reason()
 							+ "); it waits, and the dead letter is tried again in " + backoff + " ms: " + ex);
 					Thread.sleep(backoff);
@@ -78,7 +87,7 @@ final class DeadLetterWriter {
 		}
 		finally {
 			if (since != null) {
-				this.pending.remove(delivery.describe());
+				this.pending.remove(delivery);
 			}
 		}
 		logger.warn(delivery.describe() + " dead-lettered (" + letter.reason() + "): " + letter.cause().getMessage());

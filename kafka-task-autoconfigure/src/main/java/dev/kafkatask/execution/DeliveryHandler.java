@@ -89,7 +89,16 @@ public class DeliveryHandler {
 	 * then be neither committed nor acknowledged, so that it runs again
 	 */
 	public void handle(TaskDelivery delivery, Settled onSettled) throws InterruptedException {
-		Settlement settlement = new Settlement(delivery, onSettled);
+		try {
+			process(new Settlement(delivery, onSettled));
+		}
+		catch (DeliveryLostException ex) {
+			logger.warn(ex.getMessage());
+		}
+	}
+
+	private void process(Settlement settlement) throws InterruptedException {
+		TaskDelivery delivery = settlement.delivery;
 		TaskEnvelope envelope = null;
 		PreparedTask prepared = null;
 		try {
@@ -118,7 +127,7 @@ public class DeliveryHandler {
 			logger.info(ex.getMessage());
 			settlement.settle(TaskOutcome.EXPIRED, Duration.ZERO);
 		}
-		catch (InterruptedException ex) {
+		catch (InterruptedException | DeliveryLostException ex) {
 			throw ex;
 		}
 		catch (Throwable ex) {
@@ -225,6 +234,9 @@ public class DeliveryHandler {
 			logger.warn("Interrupted while settling abandoned " + settlement.delivery.describe()
 					+ "; it stays unsettled and runs again");
 		}
+		catch (DeliveryLostException ex) {
+			logger.warn(ex.getMessage());
+		}
 		catch (Throwable ex) {
 			logger.error("Failure settling abandoned " + settlement.delivery.describe(), ex);
 			try {
@@ -247,7 +259,8 @@ public class DeliveryHandler {
 		TaskEnvelope envelope = prepared.envelope();
 		Duration retryIn = (result.retryIn() != null) ? result.retryIn() : Duration.ZERO;
 		Instant due = this.clock.instant().plus((retryIn.compareTo(MAX_DELAY) > 0) ? MAX_DELAY : retryIn);
-		TaskEnvelope retried = envelope.withRetries(envelope.retries() + 1);
+		// A retry takes a rate-limit slot of its own: the one its run had is used up.
+		TaskEnvelope retried = envelope.withoutHeader(TaskRunner.RATE_SLOT_RESERVED).withRetries(envelope.retries() + 1);
 		Exception failure = publishLater(settlement, retried, due);
 		if (failure != null) {
 			failure.addSuppressed(failure(result));
@@ -377,9 +390,13 @@ public class DeliveryHandler {
 		void settle(TaskOutcome outcome, Duration duration) {
 			if (this.done.compareAndSet(false, true)) {
 				this.abandoned = outcome == TaskOutcome.ABANDONED;
-				DeliveryHandler.this.observer.handled(this.task, this.delivery.queue(), this.delivery.backend(),
-						outcome, duration);
-				this.settled.settled(this.abandoned);
+				try {
+					DeliveryHandler.this.observer.handled(this.task, this.delivery.queue(), this.delivery.backend(),
+							outcome, duration);
+				}
+				finally {
+					this.settled.settled(this.abandoned);
+				}
 			}
 		}
 

@@ -39,6 +39,16 @@ public interface TaskDelivery {
 	String describe();
 
 	/**
+	 * Whether this worker still owns the delivery: its Kafka partition was not revoked, its
+	 * RabbitMQ channel is open. A delivery it no longer owns is given up unsettled: its new
+	 * owner runs it again.
+	 * @return whether the delivery is still this worker's
+	 */
+	default boolean isOwned() {
+		return true;
+	}
+
+	/**
 	 * Decode the task.
 	 * @return the envelope
 	 * @throws InvalidEnvelopeException if the payload is not a valid task

@@ -69,6 +69,8 @@ public class TaskRunner {
 
 	private final TimeLimits timeLimits = new TimeLimits();
 
+	private final Map<String, List<String>> expectedFailures = new ConcurrentHashMap<>();
+
 	private final Map<String, Optional<RateLimiter>> rateLimiters = new ConcurrentHashMap<>();
 
 	/**
@@ -152,10 +154,12 @@ public class TaskRunner {
 		}
 		Map<TaskOption, JsonNode> options = this.options.taskOptions(task.name());
 		JsonNode shadow = envelope.options().get(TaskOption.SHADOW.celeryName());
-		String logName = (shadow != null && shadow.isString()) ? shadow.asString() : task.name();
+		String logName = (shadow != null && shadow.isString()) ? printable(shadow.asString()) : task.name();
 		RetryPolicy retryPolicy = this.retryPolicies.computeIfAbsent(task.name(), (name) -> RetryPolicy.of(options));
-		return new PreparedTask(task, context, this.invoker.bind(task, envelope, context), logName,
-				names(options.get(TaskOption.THROWS)), envelope, retryPolicy,
+		List<String> expected = this.expectedFailures.computeIfAbsent(task.name(),
+				(name) -> names(options.get(TaskOption.THROWS)));
+		return new PreparedTask(task, context, this.invoker.bind(task, envelope, context), logName, expected,
+				envelope, retryPolicy,
 				limit(envelope, options, TaskOption.SOFT_TIME_LIMIT), limit(envelope, options, TaskOption.TIME_LIMIT));
 	}
 
@@ -226,8 +230,15 @@ public class TaskRunner {
 					onAbandoned.run();
 				});
 		@Nullable Object[] returned = new Object[1];
-		Throwable failure = invoke(prepared, thread, returned);
-		boolean abandoned = guard.end();
+		Throwable failure;
+		boolean abandoned;
+		try {
+			failure = invoke(prepared, thread, returned);
+		}
+		finally {
+			// Whatever happened, no timer of this run may fire after it.
+			abandoned = guard.end();
+		}
 		Duration duration = Duration.ofNanos(System.nanoTime() - start);
 		if (abandoned) {
 			// Settled at its hard limit: what it did since counts for nothing.
@@ -343,12 +354,22 @@ public class TaskRunner {
 		return Duration.between(since, this.clock.instant());
 	}
 
+	/**
+	 * Return a name a sender chose (Celery's {@code shadow}) fit for logs: no line breaks or
+	 * other control characters that could forge log lines.
+	 */
+	private static String printable(String name) {
+		StringBuilder printable = new StringBuilder(name.length());
+		name.codePoints().forEach((c) -> printable.appendCodePoint(Character.isISOControl(c) ? '?' : c));
+		return printable.toString();
+	}
+
 	private static List<String> names(@Nullable JsonNode names) {
 		List<String> list = new ArrayList<>();
 		if (names != null) {
 			names.forEach((name) -> list.add(name.asString()));
 		}
-		return list;
+		return List.copyOf(list);
 	}
 
 	/**

@@ -43,10 +43,10 @@ final class TimeLimits {
 	 */
 	Guard watch(Thread thread, String name, String id, @Nullable Duration soft, @Nullable Duration hard,
 			Runnable onSoftLimit, Runnable onHardLimit) {
-		Guard guard = new Guard();
 		if (soft == null && hard == null) {
-			return guard;
+			return Guard.NO_LIMITS;
 		}
+		Guard guard = new Guard();
 		ScheduledThreadPoolExecutor scheduler = timer();
 		if (soft != null) {
 			guard.soft = scheduler.schedule(() -> {
@@ -59,14 +59,13 @@ final class TimeLimits {
 		}
 		if (hard != null) {
 			guard.hard = scheduler.schedule(() -> {
-				if (guard.abandon()) {
+				if (guard.abandon(thread)) {
 					StringBuilder stack = new StringBuilder();
 					for (StackTraceElement frame : thread.getStackTrace()) {
 						stack.append("\n\tat ").append(frame);
 					}
 					logger.error("Task '" + name + "' [" + id + "] exceeded its time limit of " + hard.toMillis()
 							+ " ms: abandoned, its record settled; its thread " + thread + " is stuck at:" + stack);
-					thread.interrupt();
 					onHardLimit.run();
 				}
 			}, hard.toMillis(), TimeUnit.MILLISECONDS);
@@ -105,6 +104,11 @@ final class TimeLimits {
 	 */
 	static final class Guard {
 
+		/**
+		 * The guard of runs without limits: nothing to end.
+		 */
+		static final Guard NO_LIMITS = new Guard();
+
 		private final ReentrantLock lock = new ReentrantLock();
 
 		private boolean ended;
@@ -132,7 +136,11 @@ final class TimeLimits {
 			}
 		}
 
-		private boolean abandon() {
+		/**
+		 * Abandon the run, interrupting its thread under the lock: an interrupt sent after the
+		 * lock was let go could reach whatever the thread runs next, once it returned.
+		 */
+		private boolean abandon(Thread thread) {
 			this.lock.lock();
 			try {
 				if (this.ended) {
@@ -140,6 +148,7 @@ final class TimeLimits {
 				}
 				this.ended = true;
 				this.abandoned = true;
+				thread.interrupt();
 				return true;
 			}
 			finally {
@@ -153,6 +162,9 @@ final class TimeLimits {
 		 * @return whether the run had been abandoned at its hard limit before
 		 */
 		boolean end() {
+			if (this == NO_LIMITS) {
+				return false;
+			}
 			boolean wasAbandoned;
 			boolean wasInterrupted;
 			this.lock.lock();

@@ -2,16 +2,23 @@ package dev.kafkatask.monitor;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.function.Consumer;
+
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 
 import dev.kafkatask.routing.Backend;
 import dev.kafkatask.routing.RouteDecision;
 
 /**
- * Calls several {@link TaskObserver observers} in order.
+ * Calls several {@link TaskObserver observers} in order, none of them able to fail the
+ * others or what is being observed.
  *
  * @author kafka-task
  */
 final class CompositeTaskObserver implements TaskObserver {
+
+	private static final Log logger = LogFactory.getLog(CompositeTaskObserver.class);
 
 	private final List<TaskObserver> observers;
 
@@ -19,69 +26,84 @@ final class CompositeTaskObserver implements TaskObserver {
 		this.observers = List.copyOf(observers);
 	}
 
+	/**
+	 * Tell each observer, in turn; one that throws is logged and the others are told all the
+	 * same: an observer must never change what happens to a task.
+	 */
+	private void each(Consumer<TaskObserver> event) {
+		for (TaskObserver observer : this.observers) {
+			try {
+				event.accept(observer);
+			}
+			catch (RuntimeException ex) {
+				logger.warn("Task observer " + observer + " failed; ignored: " + ex);
+			}
+		}
+	}
+
 	@Override
 	public void routed(String task, String queue, RouteDecision decision) {
-		this.observers.forEach((observer) -> observer.routed(task, queue, decision));
+		each((observer) -> observer.routed(task, queue, decision));
 	}
 
 	@Override
 	public void dispatched(String task, String queue, Backend backend) {
-		this.observers.forEach((observer) -> observer.dispatched(task, queue, backend));
+		each((observer) -> observer.dispatched(task, queue, backend));
 	}
 
 	@Override
 	public void dispatchFailed(String task, String queue, Backend backend, Throwable failure) {
-		this.observers.forEach((observer) -> observer.dispatchFailed(task, queue, backend, failure));
+		each((observer) -> observer.dispatchFailed(task, queue, backend, failure));
 	}
 
 	@Override
 	public void rabbitPublished(String queue, String outcome) {
-		this.observers.forEach((observer) -> observer.rabbitPublished(queue, outcome));
+		each((observer) -> observer.rabbitPublished(queue, outcome));
 	}
 
 	@Override
 	public void started(String task, String queue, Backend backend, Duration queueTime) {
-		this.observers.forEach((observer) -> observer.started(task, queue, backend, queueTime));
+		each((observer) -> observer.started(task, queue, backend, queueTime));
 	}
 
 	@Override
 	public void handled(String task, String queue, Backend backend, TaskOutcome outcome, Duration duration) {
-		this.observers.forEach((observer) -> observer.handled(task, queue, backend, outcome, duration));
+		each((observer) -> observer.handled(task, queue, backend, outcome, duration));
 	}
 
 	@Override
 	public void deadLettered(String task, String queue, Backend backend, DeadLetterReason reason) {
-		this.observers.forEach((observer) -> observer.deadLettered(task, queue, backend, reason));
+		each((observer) -> observer.deadLettered(task, queue, backend, reason));
 	}
 
 	@Override
 	public void deadLetterFailed(String queue, Backend backend, Throwable failure) {
-		this.observers.forEach((observer) -> observer.deadLetterFailed(queue, backend, failure));
+		each((observer) -> observer.deadLetterFailed(queue, backend, failure));
 	}
 
 	@Override
 	public void backgroundFailure(String thread, Throwable failure) {
-		this.observers.forEach((observer) -> observer.backgroundFailure(thread, failure));
+		each((observer) -> observer.backgroundFailure(thread, failure));
 	}
 
 	@Override
 	public void retryScheduled(String task, String queue, Backend backend) {
-		this.observers.forEach((observer) -> observer.retryScheduled(task, queue, backend));
+		each((observer) -> observer.retryScheduled(task, queue, backend));
 	}
 
 	@Override
 	public void timeLimitReached(String task, String queue, Backend backend, boolean hard) {
-		this.observers.forEach((observer) -> observer.timeLimitReached(task, queue, backend, hard));
+		each((observer) -> observer.timeLimitReached(task, queue, backend, hard));
 	}
 
 	@Override
 	public void carrierPinned(String task, Duration duration) {
-		this.observers.forEach((observer) -> observer.carrierPinned(task, duration));
+		each((observer) -> observer.carrierPinned(task, duration));
 	}
 
 	@Override
 	public void rebalanced(String group, String type, int partitions, Duration duration) {
-		this.observers.forEach((observer) -> observer.rebalanced(group, type, partitions, duration));
+		each((observer) -> observer.rebalanced(group, type, partitions, duration));
 	}
 
 }

@@ -147,7 +147,8 @@ public interface TaskObserver {
 	}
 
 	/**
-	 * Return an observer that calls each of the given observers in turn.
+	 * Return an observer that calls each of the given observers in turn; an exception one of
+	 * them throws is logged and goes no further.
 	 * @param observers the observers
 	 * @return the composite observer
 	 */
@@ -157,9 +158,7 @@ public interface TaskObserver {
 		if (list.isEmpty()) {
 			return NONE;
 		}
-		if (list.size() == 1) {
-			return list.get(0);
-		}
+		// Even one observer is wrapped: what it throws is logged, never passed on.
 		return new CompositeTaskObserver(list);
 	}
 

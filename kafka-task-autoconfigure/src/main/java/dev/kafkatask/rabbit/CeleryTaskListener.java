@@ -62,7 +62,7 @@ final class CeleryTaskListener implements ChannelAwareMessageListener {
 		this.inFlight.incrementAndGet();
 		AtomicBoolean settled = new AtomicBoolean();
 		try {
-			this.deliveries.handle(new RabbitTaskDelivery(message, this), (abandoned) -> {
+			this.deliveries.handle(new RabbitTaskDelivery(message, this, channel), (abandoned) -> {
 				settled.set(true);
 				acknowledge(channel, tag, true);
 			});

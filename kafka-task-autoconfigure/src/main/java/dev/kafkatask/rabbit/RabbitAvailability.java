@@ -133,7 +133,13 @@ public class RabbitAvailability implements ConnectionListener, SmartLifecycle {
 			return;
 		}
 		try {
-			this.connectionFactory.createConnection().close();
+			Connection connection = this.connectionFactory.createConnection();
+			boolean open = connection.isOpen();
+			connection.close();
+			if (open) {
+				// open already, its creation told before a late shutdown of its predecessor
+				changed(true, null);
+			}
 		}
 		catch (RuntimeException ex) {
 			changed(false, String.valueOf(ex.getMessage()));

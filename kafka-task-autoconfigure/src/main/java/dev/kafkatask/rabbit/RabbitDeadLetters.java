@@ -2,6 +2,7 @@ package dev.kafkatask.rabbit;
 
 
 import org.springframework.amqp.core.Message;
+import org.springframework.amqp.core.MessageDeliveryMode;
 import org.springframework.amqp.core.MessageProperties;
 import org.springframework.amqp.rabbit.core.RabbitTemplate;
 
@@ -64,6 +65,10 @@ public class RabbitDeadLetters {
 		properties.setHeader(MESSAGE, (text.length() <= 2000) ? text : text.substring(0, 2000) + "...");
 		properties.setHeader(EXCEPTION, cause.getClass().getName());
 		properties.setHeader(ORIGINAL_QUEUE, queue);
+		// Kept until someone looks: persistent, and never expiring (a consumed message has no
+		// delivery mode, and may carry its expiration, or one its expires made).
+		properties.setDeliveryMode(MessageDeliveryMode.PERSISTENT);
+		properties.setExpiration(null);
 		ConfirmedPublish.publish(this.template, this.queues.deadLetterExchange(), queue, message,
 				"the dead letter of a message from queue '" + queue + "'");
 	}

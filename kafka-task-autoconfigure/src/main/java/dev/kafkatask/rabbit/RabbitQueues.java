@@ -9,6 +9,7 @@ import java.util.function.BooleanSupplier;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
+import org.springframework.amqp.AmqpConnectException;
 import org.springframework.amqp.AmqpException;
 import org.springframework.amqp.core.AmqpAdmin;
 import org.springframework.amqp.core.BindingBuilder;
@@ -165,9 +166,16 @@ public class RabbitQueues implements ConnectionListener {
 			declaration.run();
 			this.declared.add(what);
 		}
-		catch (AmqpException ex) {
+		catch (AmqpConnectException ex) {
 			// RabbitMQ is down: declared when the connection comes up
 			logger.debug("Could not declare " + what + " now; it is declared when RabbitMQ is reachable: " + ex);
+		}
+		catch (AmqpException ex) {
+			// It exists with other arguments (406 PRECONDITION_FAILED, e.g. declared by Celery
+			// with x-max-priority), or declaring it is not allowed: trying on every publish
+			// would only churn channels. It is used as it is, and said once.
+			this.declared.add(what);
+			logger.warn("Could not declare " + what + "; it is used as it is: " + ex.getMessage());
 		}
 	}
 

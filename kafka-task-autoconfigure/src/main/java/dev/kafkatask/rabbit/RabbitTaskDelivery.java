@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
+import com.rabbitmq.client.Channel;
 import tools.jackson.databind.node.JsonNodeFactory;
 
 import org.springframework.amqp.core.Message;
@@ -30,9 +31,17 @@ final class RabbitTaskDelivery implements TaskDelivery {
 
 	private final CeleryTaskListener listener;
 
-	RabbitTaskDelivery(Message message, CeleryTaskListener listener) {
+	private final Channel channel;
+
+	RabbitTaskDelivery(Message message, CeleryTaskListener listener, Channel channel) {
 		this.message = message;
 		this.listener = listener;
+		this.channel = channel;
+	}
+
+	@Override
+	public boolean isOwned() {
+		return this.channel.isOpen();
 	}
 
 	@Override

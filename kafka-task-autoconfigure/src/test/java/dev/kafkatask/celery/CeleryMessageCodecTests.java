@@ -620,6 +620,20 @@ class CeleryMessageCodecTests {
 		return headers;
 	}
 
+	@Test
+	void whenMessageCarriesHeadersOfTheBrokerThenTheyDoNotTravelOnWithTheTask() {
+		Map<String, @Nullable Object> headers = new java.util.HashMap<>();
+		headers.put("task", "t");
+		headers.put("id", "i");
+		headers.put("CC", List.of("other-queue"));
+		headers.put("BCC", List.of("secret-queue"));
+		headers.put("x-death", List.of(Map.of("count", 1L, "queue", "kafka-task.delay.1s")));
+		headers.put("x-first-death-queue", "kafka-task.delay.1s");
+		headers.put("trace", "kept");
+		TaskEnvelope envelope = this.codec.decode(message("[[], {}, {}]", headers));
+		assertThat(envelope.headers()).containsOnlyKeys("trace");
+	}
+
 	/**
 	 * A message as Spring AMQP delivers one that a Celery client sent.
 	 */

@@ -54,6 +54,8 @@ class DeliveryHandlerTests {
 
 	private final DeliveryHandler handler;
 
+	private final TaskRunner runner;
+
 	DeliveryHandlerTests() {
 		TaskRegistry registry = new TaskRegistry();
 		registry.registerBean(this.tasks, Tasks.class);
@@ -62,10 +64,9 @@ class DeliveryHandlerTests {
 					TaskDefinition definition = registry.find(task);
 					return (definition != null) ? definition.options() : Map.of();
 				});
-		TaskRunner runner = new TaskRunner(registry,
-				new TaskInvoker(new ArgumentBinder(JsonMapper.builder().build())), this.observer, options,
-				Clock.systemUTC());
-		this.handler = new DeliveryHandler(runner, this.observer, Clock.systemUTC());
+		this.runner = new TaskRunner(registry, new TaskInvoker(new ArgumentBinder(JsonMapper.builder().build())),
+				this.observer, options, Clock.systemUTC());
+		this.handler = new DeliveryHandler(this.runner, this.observer, Clock.systemUTC());
 		this.handler.setDeadLetterBackoff(Duration.ofMillis(1), Duration.ofMillis(20));
 	}
 
@@ -292,6 +293,57 @@ class DeliveryHandlerTests {
 		assertThat(this.handler.pendingDeadLetters()).isEmpty();
 	}
 
+	@Test
+	void whenAnObserverThrowsThenTheDeliveryIsSettledAllTheSame() throws Exception {
+		TaskObserver throwing = new TaskObserver() {
+
+			@Override
+			public void handled(String task, String queue, Backend backend, TaskOutcome outcome, Duration duration) {
+				throw new IllegalStateException("observer bug");
+			}
+
+			@Override
+			public void deadLettered(String task, String queue, Backend backend, DeadLetterReason reason) {
+				throw new IllegalStateException("observer bug");
+			}
+
+		};
+		DeliveryHandler handler = new DeliveryHandler(this.runner,
+				TaskObserver.composite(List.of(throwing, this.observer)), Clock.systemUTC());
+		FakeDelivery ran = new FakeDelivery(envelope("t.ok"));
+		handler.handle(ran, ran);
+		FakeDelivery refused = new FakeDelivery(envelope("no.such.task"));
+		handler.handle(refused, refused);
+		assertThat(ran.settlements).containsExactly(false);
+		assertThat(refused.settlements).containsExactly(false);
+		assertThat(refused.deadLetters).hasSize(1);
+		assertThat(this.observer.outcomes).containsExactly("t.ok:success", "unknown:dead_lettered");
+	}
+
+	@Test
+	void whenADeadLetterCannotBeWrittenAndTheDeliveryIsLostThenItIsGivenUpUnsettled() throws Exception {
+		FakeDelivery delivery = new FakeDelivery(envelope("no.such.task"));
+		delivery.deadLetter = () -> {
+			throw new IllegalStateException("unavailable");
+		};
+		delivery.owned.set(false);
+		this.handler.handle(delivery, delivery);
+		assertThat(delivery.settlements).isEmpty();
+		assertThat(delivery.deadLetters).isEmpty();
+		assertThat(this.observer.outcomes).isEmpty();
+		assertThat(this.handler.pendingDeadLetters()).isEmpty();
+	}
+
+	@Test
+	void whenATaskThatHadARateLimitSlotIsRetriedThenItsRetryTakesASlotOfItsOwn() throws Exception {
+		TaskEnvelope envelope = envelope("t.retry").withHeader(TaskRunner.RATE_SLOT_RESERVED,
+				Long.toString(System.currentTimeMillis()));
+		FakeDelivery delivery = new FakeDelivery(envelope);
+		this.handler.handle(delivery, delivery);
+		assertThat(delivery.later).singleElement()
+			.satisfies((retry) -> assertThat(retry.headers()).doesNotContainKey(TaskRunner.RATE_SLOT_RESERVED));
+	}
+
 	private static TaskEnvelope envelope(String task) {
 		return envelope(task, Map.of());
 	}
@@ -399,6 +451,8 @@ class DeliveryHandlerTests {
 
 		final AtomicBoolean interrupted = new AtomicBoolean();
 
+		final AtomicBoolean owned = new AtomicBoolean(true);
+
 		Step deadLetter = () -> {
 		};
 
@@ -432,6 +486,11 @@ class DeliveryHandlerTests {
 		@Override
 		public String describe() {
 			return "fake";
+		}
+
+		@Override
+		public boolean isOwned() {
+			return this.owned.get();
 		}
 
 		@Override

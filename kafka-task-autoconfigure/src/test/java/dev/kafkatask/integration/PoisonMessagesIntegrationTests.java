@@ -13,6 +13,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.amqp.core.Message;
+import org.springframework.amqp.core.MessageDeliveryMode;
 import org.springframework.amqp.core.MessageProperties;
 import org.springframework.amqp.core.QueueInformation;
 import org.springframework.amqp.rabbit.connection.CachingConnectionFactory;
@@ -90,6 +91,12 @@ class PoisonMessagesIntegrationTests {
 					deadLetters.add(received);
 				}
 				return deadLetters.size() == poisons.size();
+			});
+			assertThat(deadLetters).allSatisfy((message) -> {
+				assertThat(message.getMessageProperties().getReceivedDeliveryMode())
+					.as("dead letters are kept until someone looks")
+					.isEqualTo(MessageDeliveryMode.PERSISTENT);
+				assertThat(message.getMessageProperties().getExpiration()).isNull();
 			});
 			Map<String, String> reasons = new HashMap<>();
 			deadLetters.forEach((message) -> reasons.put(message.getMessageProperties().getCorrelationId(),

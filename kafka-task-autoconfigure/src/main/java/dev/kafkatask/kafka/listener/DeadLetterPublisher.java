@@ -98,6 +98,29 @@ public class DeadLetterPublisher {
 	 */
 	public CompletableFuture<SendResult<String, byte[]>> publishFailed(RecordPosition record, byte[] value,
 			DeadLetterReason reason, Throwable cause, int attempts, Instant created) {
+		return this.template.send(failed(record, value, reason, cause, attempts, created));
+	}
+
+	/**
+	 * Write a task that failed for good, as {@link #publishFailed}, without its envelope: it
+	 * is too large to be written again with the dead-letter headers.
+	 * @param record where the task's last record was
+	 * @param size the envelope's size
+	 * @param reason why
+	 * @param cause its last failure
+	 * @param attempts how many times it ran
+	 * @param created when it was first dispatched
+	 * @return the send result, once acknowledged
+	 */
+	public CompletableFuture<SendResult<String, byte[]>> publishFailedWithoutPayload(RecordPosition record, int size,
+			DeadLetterReason reason, Throwable cause, int attempts, Instant created) {
+		ProducerRecord<String, byte[]> deadLetter = failed(record, null, reason, cause, attempts, created);
+		add(deadLetter.headers(), TaskHeaders.DLT_PAYLOAD_OMITTED, Integer.toString(size));
+		return this.template.send(deadLetter);
+	}
+
+	private ProducerRecord<String, byte[]> failed(RecordPosition record, byte @Nullable [] value,
+			DeadLetterReason reason, Throwable cause, int attempts, Instant created) {
 		ProducerRecord<String, byte[]> deadLetter = new ProducerRecord<>(this.topics.deadLetterTopic(record.topic()),
 				null, record.key(), value);
 		Headers headers = deadLetter.headers();
@@ -110,7 +133,7 @@ public class DeadLetterPublisher {
 		add(headers, TaskHeaders.DLT_ORIGINAL_TOPIC, record.topic());
 		add(headers, TaskHeaders.DLT_ORIGINAL_PARTITION, Integer.toString(record.partition()));
 		add(headers, TaskHeaders.DLT_ORIGINAL_OFFSET, Long.toString(record.offset()));
-		return this.template.send(deadLetter);
+		return deadLetter;
 	}
 
 	/**

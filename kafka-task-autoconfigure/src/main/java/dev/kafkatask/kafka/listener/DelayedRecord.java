@@ -7,7 +7,6 @@ import org.apache.kafka.common.header.Header;
 import org.jspecify.annotations.Nullable;
 
 import dev.kafkatask.kafka.DelayedTaskPublisher;
-import dev.kafkatask.kafka.TaskHeaders;
 import dev.kafkatask.monitor.DeadLetterReason;
 
 /**
@@ -31,8 +30,9 @@ sealed interface DelayedRecord {
 	 */
 	static DelayedRecord read(ConsumerRecord<String, byte[]> record, DelayTargets targets) {
 		String target = header(record, DelayedTaskPublisher.TARGET);
-		String taskName = header(record, TaskHeaders.TASK_NAME);
-		String task = (taskName != null) ? taskName : "unknown";
+		// A refused record is counted under no task name of its own choosing: the tag would
+		// be the sender's to set, and so would the meter's cardinality.
+		String task = "unknown";
 		if (target == null) {
 			return new Refused(DeadLetterReason.INVALID_DELAY,
 					"Delayed record has no " + DelayedTaskPublisher.TARGET + " header", targets.deadLetterTopic(null),

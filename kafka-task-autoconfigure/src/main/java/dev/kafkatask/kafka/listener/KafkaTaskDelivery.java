@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.errors.RecordTooLargeException;
@@ -48,7 +49,10 @@ final class KafkaTaskDelivery implements TaskDelivery {
 
 	private @Nullable ConsumerRecord<String, byte[]> record;
 
-	KafkaTaskDelivery(ConsumerRecord<String, byte[]> record, TaskRecordHandler handler) {
+	private final BooleanSupplier owned;
+
+	KafkaTaskDelivery(ConsumerRecord<String, byte[]> record, TaskRecordHandler handler, BooleanSupplier owned) {
+		this.owned = owned;
 		this.record = record;
 		this.handler = handler;
 		this.position = DeadLetterPublisher.RecordPosition.of(record);
@@ -69,6 +73,11 @@ final class KafkaTaskDelivery implements TaskDelivery {
 	@Override
 	public String describe() {
 		return "record " + this.position.topic() + "-" + this.position.partition() + "@" + this.position.offset();
+	}
+
+	@Override
+	public boolean isOwned() {
+		return this.owned.getAsBoolean();
 	}
 
 	@Override
@@ -99,8 +108,18 @@ final class KafkaTaskDelivery implements TaskDelivery {
 		ConsumerRecord<String, byte[]> current = this.record;
 		TaskEnvelope envelope = letter.envelope();
 		if (envelope != null) {
-			await(deadLetters.publishFailed(this.position, this.handler.codec().encode(envelope), letter.reason(),
-					letter.cause(), letter.attempts(), envelope.created()));
+			byte[] value = this.handler.codec().encode(envelope);
+			try {
+				await(deadLetters.publishFailed(this.position, value, letter.reason(), letter.cause(),
+						letter.attempts(), envelope.created()));
+			}
+			catch (Exception ex) {
+				if (!(NestedExceptionUtils.getRootCause(ex) instanceof RecordTooLargeException)) {
+					throw ex;
+				}
+				await(deadLetters.publishFailedWithoutPayload(this.position, value.length, letter.reason(),
+						letter.cause(), letter.attempts(), envelope.created()));
+			}
 			return;
 		}
 		if (current == null) {

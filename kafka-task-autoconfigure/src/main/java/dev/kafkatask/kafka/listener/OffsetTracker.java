@@ -187,6 +187,14 @@ public final class OffsetTracker {
 			this.offsets.finished(this.offset);
 		}
 
+		/**
+		 * Whether the record's partition is still this worker's: not revoked or lost since.
+		 * @return whether finishing the record still counts
+		 */
+		public boolean isCurrent() {
+			return !this.offsets.isDetached();
+		}
+
 	}
 
 }

@@ -205,4 +205,8 @@ final class PartitionOffsets {
 		this.detached = true;
 	}
 
+	boolean isDetached() {
+		return this.detached;
+	}
+
 }

@@ -69,7 +69,7 @@ final class RecordTask implements Runnable {
 		this.record = null;
 		try {
 			if (current != null) {
-				this.handler.handle(current, this::settled);
+				this.handler.handle(current, this::settled, this.ticket::isCurrent);
 			}
 		}
 		catch (InterruptedException ex) {

@@ -205,6 +205,10 @@ public class ReplyListener implements ResultBackend, SmartLifecycle {
 		if (waiting == null) {
 			return;
 		}
+		if (record.value() == null) {
+			waiting.completeExceptionally(new IllegalStateException("Empty result of task " + record.key()));
+			return;
+		}
 		try {
 			JsonNode result = this.mapper.readTree(record.value());
 			boolean succeeded = "SUCCESS".equals(result.path("status").asString());

@@ -2,6 +2,7 @@ package dev.kafkatask.kafka.listener;
 
 import java.util.Collection;
 import java.util.Set;
+import java.util.function.BooleanSupplier;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.jspecify.annotations.Nullable;
@@ -76,7 +77,21 @@ public class TaskRecordHandler {
 	 */
 	public void handle(ConsumerRecord<String, byte[]> record, DeliveryHandler.Settled onSettled)
 			throws InterruptedException {
-		this.deliveries.handle(new KafkaTaskDelivery(record, this), onSettled);
+		handle(record, onSettled, () -> true);
+	}
+
+	/**
+	 * Handle a record on the calling thread, to its outcome, for as long as this worker
+	 * still owns its partition.
+	 * @param record the record
+	 * @param onSettled told once, when the record is settled
+	 * @param owned whether this worker still owns the record's partition: a dead letter that
+	 * cannot be written is given up once it does not (the new owner runs the record again)
+	 * @throws InterruptedException if interrupted before the record was settled
+	 */
+	public void handle(ConsumerRecord<String, byte[]> record, DeliveryHandler.Settled onSettled,
+			BooleanSupplier owned) throws InterruptedException {
+		this.deliveries.handle(new KafkaTaskDelivery(record, this, owned), onSettled);
 	}
 
 	/**
