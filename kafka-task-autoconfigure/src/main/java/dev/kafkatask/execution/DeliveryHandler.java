@@ -4,7 +4,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -90,7 +89,7 @@ public class DeliveryHandler {
 	 */
 	public void handle(TaskDelivery delivery, Settled onSettled) throws InterruptedException {
 		try {
-			process(new Settlement(delivery, onSettled));
+			process(new Settlement(delivery, onSettled, this.observer));
 		}
 		catch (DeliveryLostException ex) {
 			logger.warn(ex.getMessage());
@@ -360,45 +359,6 @@ public class DeliveryHandler {
 		 * past its hard time limit
 		 */
 		void settled(boolean abandoned);
-
-	}
-
-	/**
-	 * The settlement of one delivery: its outcome recorded and the backend told, once.
-	 */
-	private final class Settlement {
-
-		private final TaskDelivery delivery;
-
-		private final Settled settled;
-
-		private final AtomicBoolean done = new AtomicBoolean();
-
-		private volatile String task = UNKNOWN_TASK;
-
-		private volatile boolean abandoned;
-
-		Settlement(TaskDelivery delivery, Settled settled) {
-			this.delivery = delivery;
-			this.settled = settled;
-		}
-
-		boolean isSettled() {
-			return this.done.get();
-		}
-
-		void settle(TaskOutcome outcome, Duration duration) {
-			if (this.done.compareAndSet(false, true)) {
-				this.abandoned = outcome == TaskOutcome.ABANDONED;
-				try {
-					DeliveryHandler.this.observer.handled(this.task, this.delivery.queue(), this.delivery.backend(),
-							outcome, duration);
-				}
-				finally {
-					this.settled.settled(this.abandoned);
-				}
-			}
-		}
 
 	}
 

@@ -17,8 +17,6 @@ import org.apache.commons.logging.LogFactory;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.header.Header;
@@ -44,8 +42,6 @@ import dev.kafkatask.monitor.TaskObserver;
 final class PollLoop implements Runnable {
 
 	private static final Log logger = LogFactory.getLog(PollLoop.class);
-
-	private static final int MAX_WAKEUP_RETRIES = 100;
 
 	private final ContainerSettings settings;
 
@@ -75,6 +71,8 @@ final class PollLoop implements Runnable {
 
 	private final TopicDrains drains;
 
+	private final OffsetCommitter committer;
+
 	private volatile @Nullable Throwable failure;
 
 	private long nextCommit;
@@ -101,13 +99,16 @@ final class PollLoop implements Runnable {
 				settings.maxWaitingPerPartition(), settings::orderingOf, this::launch, this::wakeUp);
 		this.scheduler.setHighPriority((topic) -> topic.endsWith(TaskTopics.HIGH_PRIORITY_SUFFIX));
 		this.drains = new TopicDrains(settings.groupId(), consumer, topicStates, this.scheduler);
+		this.committer = new OffsetCommitter(consumer, this.offsets, this.partitions,
+				() -> this.lastProgress = System.nanoTime());
 	}
 
 	@Override
 	public void run() {
 		try {
 			WorkerRebalanceListener rebalanceListener = new WorkerRebalanceListener(this.settings, this.consumer,
-					this.scheduler, this.offsets, this.partitions, this.observer, this::commitSync, this.topicStates);
+					this.scheduler, this.offsets, this.partitions, this.observer, this.committer::commitSync,
+					this.topicStates);
 			this.topicStates.takeChanged();
 			resubscribe(rebalanceListener);
 			while (this.running) {
@@ -268,46 +269,7 @@ final class PollLoop implements Runnable {
 		}
 		this.nextCommit = now + this.settings.commitInterval().toNanos();
 		this.lastCommitCheck = now;
-		Map<TopicPartition, OffsetAndMetadata> committable = this.offsets.committable();
-		if (committable.isEmpty()) {
-			return;
-		}
-		this.consumer.commitAsync(committable, (committed, failure) -> {
-			if (failure == null) {
-				this.offsets.committed(committed);
-				this.partitions.committed(committed);
-				this.lastProgress = System.nanoTime();
-			}
-			else {
-				logger.warn("Offset commit failed; it is retried at the next interval: " + failure);
-			}
-		});
-	}
-
-	private void commitSync(Map<TopicPartition, OffsetAndMetadata> committable) {
-		if (committable.isEmpty()) {
-			return;
-		}
-		for (int attempt = 1;; attempt++) {
-			try {
-				this.consumer.commitSync(committable);
-				this.offsets.committed(committable);
-				this.partitions.committed(committable);
-				return;
-			}
-			catch (WakeupException ex) {
-				// a task's (or stop's) wake-up call aimed at poll: the commit is still wanted
-				if (attempt == MAX_WAKEUP_RETRIES) {
-					logger.warn("Offset commit of " + committable.keySet() + " gave up after " + attempt
-							+ " wake-ups; those records may run again");
-					return;
-				}
-			}
-			catch (KafkaException ex) {
-				logger.warn("Offset commit of " + committable.keySet() + " failed; those records may run again: " + ex);
-				return;
-			}
-		}
+		this.committer.commitAsync();
 	}
 
 	private void drain() {
@@ -320,7 +282,7 @@ final class PollLoop implements Runnable {
 			poll(Duration.ofMillis(Math.max(1, Math.min(100, (deadline - System.nanoTime()) / 1_000_000))));
 			commitIfDue();
 		}
-		commitSync(this.offsets.committable());
+		this.committer.commitSync(this.offsets.committable());
 		if (this.scheduler.inFlight() > 0) {
 			logger.warn(this.scheduler.inFlight() + " task(s) of group '" + this.settings.groupId()
 					+ "' still running after the shutdown timeout of " + this.settings.shutdownTimeout()
