@@ -108,7 +108,7 @@ class DelayForwarderTests {
 		assertThat(header(deadLetter, TaskHeaders.DLT_ORIGINAL_OFFSET)).isEqualTo("0");
 		assertThat(header(deadLetter, TaskHeaders.DLT_ORIGINAL_TIMESTAMP)).isNotBlank();
 		assertThat(header(deadLetter, TaskHeaders.DLT_EXCEPTION)).isNotBlank();
-		assertThat(this.observer.deadLetters()).containsExactly("it.count/orders/kafka/invalid-delay");
+		assertThat(this.observer.deadLetters()).containsExactly("unknown/orders/kafka/invalid-delay");
 		assertThat(this.registry.get("kafka.task.dead.letters").tag("reason", "invalid-delay").counter().count())
 			.isEqualTo(1);
 	}
@@ -127,8 +127,8 @@ class DelayForwarderTests {
 			.containsExactly("key-2");
 		assertThat(this.topics.written("tasks.orders")).extracting(ProducerRecord::key).containsExactly("key-3");
 		assertThat(this.topics.written("tasks.urgent.high")).isEmpty();
-		assertThat(this.observer.deadLetters()).containsExactly("it.count/orders/kafka/invalid-delay",
-				"it.count/orders/kafka/invalid-delay", "it.count/urgent/kafka/invalid-delay");
+		assertThat(this.observer.deadLetters()).containsExactly("unknown/orders/kafka/invalid-delay",
+				"unknown/orders/kafka/invalid-delay", "unknown/urgent/kafka/invalid-delay");
 	}
 
 	@Test
@@ -162,7 +162,7 @@ class DelayForwarderTests {
 			.doesNotContainAnyElementsOf(forbidden)
 			.containsOnly(DELAY_DEAD_LETTERS, "tasks.urgent.high");
 		assertThat(this.observer.deadLetters()).hasSize(forbidden.size())
-			.containsOnly("it.count/tasks.__delay.1s/kafka/forbidden-destination");
+			.containsOnly("unknown/tasks.__delay.1s/kafka/forbidden-destination");
 	}
 
 	@Test
