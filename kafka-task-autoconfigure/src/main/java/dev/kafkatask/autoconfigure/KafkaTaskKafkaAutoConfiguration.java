@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Supplier;
 import java.util.function.Predicate;
 
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -185,13 +186,20 @@ public final class KafkaTaskKafkaAutoConfiguration {
 		Map<String, Object> consumerConfig = new HashMap<>((base != null) ? base.getConfigurationProperties() : Map.of());
 		KafkaAdmin admin = kafkaAdmin.getIfAvailable();
 		Map<String, Object> adminConfig = (admin != null) ? admin.getConfigurationProperties() : consumerConfig;
-		GroupProtocol protocol = GroupProtocols.resolve(worker.getGroupProtocol(), adminConfig, Duration.ofSeconds(10));
-		GroupProtocols.apply(consumerConfig, protocol);
-		if (protocol == GroupProtocol.CONSUMER && !properties.getKafka().getPriorityQueues().isEmpty()) {
-			// Balance each topic on its own, so that no worker gets only high-priority partitions.
-			consumerConfig.putIfAbsent(ConsumerConfig.GROUP_REMOTE_ASSIGNOR_CONFIG, "range");
-		}
-		TaskListenerContainer container = new TaskListenerContainer(settings, taskConsumerFactory(consumerConfig),
+		boolean priorityQueues = !properties.getKafka().getPriorityQueues().isEmpty();
+		// The group protocol is asked of the brokers when the container starts, not now.
+		Supplier<ConsumerFactory<String, byte[]>> workerConsumerFactory = () -> {
+			Map<String, Object> config = new HashMap<>(consumerConfig);
+			GroupProtocol protocol = GroupProtocols.resolve(worker.getGroupProtocol(), adminConfig,
+					Duration.ofSeconds(10));
+			GroupProtocols.apply(config, protocol);
+			if (protocol == GroupProtocol.CONSUMER && priorityQueues) {
+				// Balance each topic on its own, so that no worker gets only high-priority partitions.
+				config.putIfAbsent(ConsumerConfig.GROUP_REMOTE_ASSIGNOR_CONFIG, "range");
+			}
+			return taskConsumerFactory(config);
+		};
+		TaskListenerContainer container = new TaskListenerContainer(settings, workerConsumerFactory,
 				() -> workerQueues(properties, registry).stream()
 					.flatMap((queue) -> properties.getKafka().getPriorityQueues().contains(queue)
 							? java.util.stream.Stream.of(topics.topic(queue), topics.highPriorityTopic(queue))

@@ -49,7 +49,7 @@ public class TaskListenerContainer implements SmartLifecycle {
 
 	private final ContainerSettings settings;
 
-	private final ConsumerFactory<String, byte[]> consumerFactory;
+	private final Supplier<ConsumerFactory<String, byte[]>> consumerFactory;
 
 	private final Supplier<? extends Collection<String>> topics;
 
@@ -70,6 +70,21 @@ public class TaskListenerContainer implements SmartLifecycle {
 	private Predicate<String> runsOnPlatformThreads = (task) -> false;
 
 	public TaskListenerContainer(ContainerSettings settings, ConsumerFactory<String, byte[]> consumerFactory,
+			Supplier<? extends Collection<String>> topics, TaskRecordHandler handler, TaskObserver observer) {
+		this(settings, () -> consumerFactory, topics, handler, observer);
+	}
+
+	/**
+	 * Create a container whose consumer factory is made when it starts: whatever it needs to
+	 * ask the brokers first (such as the group protocol they support) is not asked while the
+	 * application context refreshes.
+	 * @param settings the settings
+	 * @param consumerFactory makes the consumer factory, at each start
+	 * @param topics the topics to consume
+	 * @param handler takes each record to its outcome
+	 * @param observer is told what happens
+	 */
+	public TaskListenerContainer(ContainerSettings settings, Supplier<ConsumerFactory<String, byte[]>> consumerFactory,
 			Supplier<? extends Collection<String>> topics, TaskRecordHandler handler, TaskObserver observer) {
 		this.settings = settings;
 		this.consumerFactory = consumerFactory;
@@ -102,7 +117,7 @@ public class TaskListenerContainer implements SmartLifecycle {
 		if (topicsToConsume.isEmpty()) {
 			logger.info("Task consumer of group '" + this.settings.groupId() + "' has no queues to consume yet");
 		}
-		Consumer<String, byte[]> consumer = this.consumerFactory.createConsumer(this.settings.groupId(),
+		Consumer<String, byte[]> consumer = this.consumerFactory.get().createConsumer(this.settings.groupId(),
 				"kafka-task-" + this.settings.groupId(), null);
 		ExecutorService virtualThreads = Executors
 			.newThreadPerTaskExecutor(Thread.ofVirtual().name("kafka-task-" + this.settings.groupId() + "-", 0).factory());
