@@ -4,6 +4,7 @@ import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
 import java.lang.reflect.Parameter;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.EnumMap;
@@ -14,6 +15,8 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
 
@@ -36,6 +39,8 @@ import dev.kafkatask.options.TaskOption;
  * @author kafka-task
  */
 public class TaskRegistry {
+
+	private static final Log logger = LogFactory.getLog(TaskRegistry.class);
 
 	private final Map<String, TaskDefinition> tasks = new ConcurrentHashMap<>();
 
@@ -119,9 +124,14 @@ public class TaskRegistry {
 		return definition;
 	}
 
-	private List<TaskParameter> parameters(Method method) {
+	List<TaskParameter> parameters(Method method) {
 		Parameter[] parameters = method.getParameters();
 		String[] names = this.parameterNames.getParameterNames(method);
+		if (names == null && Arrays.stream(parameters).anyMatch((parameter) -> !parameter.isNamePresent())) {
+			logger.warn("@KafkaTask method " + TaskDefinition.describe(method) + " was compiled without -parameters:"
+					+ " its parameters are known only as arg0, arg1..., so keyword arguments cannot bind by name."
+					+ " Compile with -parameters (Spring Boot's Maven parent and Gradle plugin do).");
+		}
 		List<TaskParameter> result = new ArrayList<>(parameters.length);
 		int position = 0;
 		boolean keywordOnly = false;

@@ -1,6 +1,7 @@
 package dev.kafkatask.task;
 
 import java.io.InputStream;
+import java.lang.reflect.Method;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -8,6 +9,10 @@ import java.util.Optional;
 import java.util.function.Supplier;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
@@ -17,9 +22,19 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
  *
  * @author kafka-task
  */
+@ExtendWith(OutputCaptureExtension.class)
 class TaskRegistryTests {
 
 	private final TaskRegistry registry = new TaskRegistry();
+
+	@Test
+	void whenATaskWasCompiledWithoutParameterNamesThenAWarningSaysKeywordArgumentsCannotBind(CapturedOutput output)
+			throws Exception {
+		// JDK classes are compiled without -parameters: their parameters are arg0, arg1...
+		Method method = String.class.getMethod("regionMatches", int.class, String.class, int.class, int.class);
+		assertThat(this.registry.parameters(method)).extracting(TaskParameter::name).startsWith("arg0");
+		assertThat(output).contains("was compiled without -parameters").contains("keyword arguments cannot bind");
+	}
 
 	@Test
 	void whenNameIsNotGivenThenItIsClassAndMethod() {
