@@ -27,6 +27,8 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.kafka.autoconfigure.DefaultKafkaConsumerFactoryCustomizer;
+import org.springframework.boot.kafka.autoconfigure.DefaultKafkaProducerFactoryCustomizer;
 import org.springframework.boot.kafka.autoconfigure.KafkaAutoConfiguration;
 import org.springframework.context.annotation.Bean;
 import org.springframework.core.env.Environment;
@@ -84,9 +86,13 @@ public final class KafkaTaskKafkaAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	KafkaTaskProducer kafkaTaskProducer(ObjectProvider<ProducerFactory<?, ?>> producerFactory) {
+	KafkaTaskProducer kafkaTaskProducer(ObjectProvider<ProducerFactory<?, ?>> producerFactory,
+			ObjectProvider<DefaultKafkaProducerFactoryCustomizer> customizers) {
 		ProducerFactory<?, ?> base = producerFactory.getIfAvailable();
-		return new KafkaTaskProducer((base != null) ? base.getConfigurationProperties() : Map.of());
+		// Boot's customizers (client meters among them) and the application's reach this
+		// producer too.
+		return new KafkaTaskProducer((base != null) ? base.getConfigurationProperties() : Map.of(),
+				(factory) -> customizers.orderedStream().forEach((customizer) -> customizer.customize(factory)));
 	}
 
 	@Bean
@@ -111,11 +117,12 @@ public final class KafkaTaskKafkaAutoConfiguration {
 	@ConditionalOnMissingBean(ResultBackend.class)
 	ReplyListener taskReplyListener(ObjectProvider<ConsumerFactory<?, ?>> consumerFactory,
 			KafkaTaskProperties properties, ObjectProvider<JsonMapper> jsonMapper,
-			ObjectProvider<TaskObserver> observers) {
+			ObjectProvider<TaskObserver> observers,
+			ObjectProvider<DefaultKafkaConsumerFactoryCustomizer> consumerCustomizers) {
 		ConsumerFactory<?, ?> base = consumerFactory.getIfAvailable();
 		Map<String, Object> config = new HashMap<>((base != null) ? base.getConfigurationProperties() : Map.of());
 		config.remove(ConsumerConfig.GROUP_ID_CONFIG);
-		return new ReplyListener(taskConsumerFactory(config), replyTopic(properties),
+		return new ReplyListener(taskConsumerFactory(config, consumerCustomizers), replyTopic(properties),
 				jsonMapper.getIfAvailable(JsonMapper::new), TaskObserver.composite(observers.orderedStream().toList()));
 	}
 
@@ -162,7 +169,8 @@ public final class KafkaTaskKafkaAutoConfiguration {
 			ObjectProvider<ConsumerFactory<?, ?>> consumerFactory, ObjectProvider<KafkaAdmin> kafkaAdmin,
 			KafkaTaskProducer producer, TaskTopics topics, EnvelopeCodec codec, TaskRegistry registry,
 			DeliveryHandler deliveries, ObjectProvider<TaskObserver> observers, DelayedTaskPublisher delays,
-			ObjectProvider<ResultPublisher> results) {
+			ObjectProvider<ResultPublisher> results,
+			ObjectProvider<DefaultKafkaConsumerFactoryCustomizer> consumerCustomizers) {
 		KafkaTaskProperties.Worker worker = properties.getWorker();
 		String groupId = (worker.getGroupId() != null) ? worker.getGroupId()
 				: environment.getProperty("spring.application.name", "kafka-task");
@@ -197,7 +205,7 @@ public final class KafkaTaskKafkaAutoConfiguration {
 				// Balance each topic on its own, so that no worker gets only high-priority partitions.
 				config.putIfAbsent(ConsumerConfig.GROUP_REMOTE_ASSIGNOR_CONFIG, "range");
 			}
-			return taskConsumerFactory(config);
+			return taskConsumerFactory(config, consumerCustomizers);
 		};
 		TaskListenerContainer container = new TaskListenerContainer(settings, workerConsumerFactory,
 				() -> workerQueues(properties, registry).stream()
@@ -220,7 +228,8 @@ public final class KafkaTaskKafkaAutoConfiguration {
 	DelayForwarder taskDelayForwarder(TaskListenerContainer container,
 			ObjectProvider<ConsumerFactory<?, ?>> consumerFactory, DelayedTaskPublisher publisher,
 			KafkaTaskProducer producer, TaskTopics topics, KafkaTaskProperties properties, TaskRegistry registry,
-			ObjectProvider<TaskRouter> router, ObjectProvider<TaskObserver> observers) {
+			ObjectProvider<TaskRouter> router, ObjectProvider<TaskObserver> observers,
+			ObjectProvider<DefaultKafkaConsumerFactoryCustomizer> consumerCustomizers) {
 		ConsumerFactory<?, ?> base = consumerFactory.getIfAvailable();
 		Map<String, Object> config = new HashMap<>((base != null) ? base.getConfigurationProperties() : Map.of());
 		// The classic protocol: this consumer pauses and seeks a lot and wants no stalls.
@@ -228,7 +237,8 @@ public final class KafkaTaskKafkaAutoConfiguration {
 		DelayTargets targets = new DelayTargets(topics, publisher.tiers(),
 				knownQueue(provisionedQueues(properties, registry), router.getIfAvailable()),
 				properties.getKafka().getPriorityQueues());
-		return new DelayForwarder(taskConsumerFactory(config), container.getSettings().groupId() + ".delays",
+		return new DelayForwarder(taskConsumerFactory(config, consumerCustomizers),
+				container.getSettings().groupId() + ".delays",
 				publisher, new DeadLetterPublisher(producer.getTemplate(), topics), targets,
 				TaskObserver.composite(observers.orderedStream().toList()), Clock.systemUTC());
 	}
@@ -285,13 +295,22 @@ public final class KafkaTaskKafkaAutoConfiguration {
 		return configured.isEmpty() ? List.copyOf(registry.queues(properties.getDefaultQueue())) : configured;
 	}
 
-	private static ConsumerFactory<String, byte[]> taskConsumerFactory(Map<String, Object> configuration) {
+	/**
+	 * Return a consumer factory of task records, customized by Boot's
+	 * {@code DefaultKafkaConsumerFactoryCustomizer} beans (client meters among them) and the
+	 * application's.
+	 */
+	private static ConsumerFactory<String, byte[]> taskConsumerFactory(Map<String, Object> configuration,
+			ObjectProvider<DefaultKafkaConsumerFactoryCustomizer> customizers) {
 		Map<String, Object> config = new HashMap<>(configuration);
 		config.remove(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG);
 		config.remove(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG);
 		config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
 		config.putIfAbsent(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-		return new DefaultKafkaConsumerFactory<>(config, new StringDeserializer(), new ByteArrayDeserializer());
+		DefaultKafkaConsumerFactory<String, byte[]> factory = new DefaultKafkaConsumerFactory<>(config,
+				new StringDeserializer(), new ByteArrayDeserializer());
+		customizers.orderedStream().forEach((customizer) -> customizer.customize(factory));
+		return factory;
 	}
 
 }

@@ -2,6 +2,7 @@ package dev.kafkatask.kafka;
 
 import java.util.HashMap;
 import java.util.Map;
+import java.util.function.Consumer;
 
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -31,6 +32,19 @@ public class KafkaTaskProducer implements DisposableBean {
 	 * @param configuration the producer configuration
 	 */
 	public KafkaTaskProducer(Map<String, Object> configuration) {
+		this(configuration, (factory) -> {
+		});
+	}
+
+	/**
+	 * Create a producer from the given client configuration, its factory customized (for
+	 * example by Spring Boot's {@code DefaultKafkaProducerFactoryCustomizer} beans, which add
+	 * the client's meters) before the first producer is made.
+	 * @param configuration the producer configuration
+	 * @param customizer customizes the producer factory
+	 */
+	public KafkaTaskProducer(Map<String, Object> configuration,
+			Consumer<DefaultKafkaProducerFactory<String, byte[]>> customizer) {
 		Map<String, Object> config = new HashMap<>(configuration);
 		config.remove(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG);
 		config.remove(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG);
@@ -41,6 +55,7 @@ public class KafkaTaskProducer implements DisposableBean {
 		config.putIfAbsent(ProducerConfig.CLIENT_ID_CONFIG, "kafka-task-producer");
 		this.producerFactory = new DefaultKafkaProducerFactory<>(config, new StringSerializer(),
 				new ByteArraySerializer());
+		customizer.accept(this.producerFactory);
 		this.template = new KafkaTemplate<>(this.producerFactory);
 	}
 

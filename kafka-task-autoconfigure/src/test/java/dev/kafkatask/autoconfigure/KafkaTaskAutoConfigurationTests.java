@@ -11,10 +11,13 @@ import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationHandler;
 import io.micrometer.observation.ObservationRegistry;
 import io.micrometer.tracing.Tracer;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.node.JsonNodeFactory;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.kafka.autoconfigure.DefaultKafkaConsumerFactoryCustomizer;
+import org.springframework.boot.kafka.autoconfigure.DefaultKafkaProducerFactoryCustomizer;
 import org.springframework.boot.kafka.autoconfigure.KafkaAutoConfiguration;
 import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
@@ -29,13 +32,14 @@ import dev.kafkatask.dispatch.TaskOptions;
 import dev.kafkatask.execution.RunResult;
 import dev.kafkatask.execution.TaskInvoker;
 import dev.kafkatask.execution.TaskRunner;
+import dev.kafkatask.execution.pinning.CarrierPinningDetector;
+import dev.kafkatask.kafka.KafkaTaskProducer;
 import dev.kafkatask.kafka.KafkaTaskTransport;
 import dev.kafkatask.kafka.TopicProvisioner;
-import dev.kafkatask.execution.pinning.CarrierPinningDetector;
 import dev.kafkatask.kafka.listener.ContainerSettings;
 import dev.kafkatask.kafka.listener.OrderingMode;
-import dev.kafkatask.kafka.listener.TaskListenerContainer;
 import dev.kafkatask.kafka.listener.StallDetector;
+import dev.kafkatask.kafka.listener.TaskListenerContainer;
 import dev.kafkatask.metrics.KafkaTaskMetrics;
 import dev.kafkatask.metrics.KafkaTaskStateMetrics;
 import dev.kafkatask.monitor.TaskOwners;
@@ -63,6 +67,24 @@ class KafkaTaskAutoConfigurationTests {
 				KafkaTaskKafkaAutoConfiguration.class, KafkaTaskDispatchAutoConfiguration.class,
 				KafkaTaskMetricsAutoConfiguration.class))
 		.withPropertyValues("kafka-task.kafka.topic-prefix=autoconfig.", "kafka-task.worker.pinning.enabled=false");
+
+	@Test
+	void whenBootOrTheApplicationCustomizesKafkaFactoriesThenKafkaTasksFactoriesAreCustomizedToo() {
+		List<Object> producers = new CopyOnWriteArrayList<>();
+		List<Object> consumers = new CopyOnWriteArrayList<>();
+		this.contextRunner
+			.withBean(DefaultKafkaProducerFactoryCustomizer.class,
+					() -> (factory) -> producers.add(factory.getConfigurationProperties().get(ProducerConfig.CLIENT_ID_CONFIG)))
+			.withBean(DefaultKafkaConsumerFactoryCustomizer.class,
+					() -> (factory) -> consumers.add(String.valueOf(factory.getValueDeserializer())))
+			.run((context) -> {
+				assertThat(context).hasSingleBean(KafkaTaskProducer.class);
+				assertThat(producers).contains("kafka-task-producer");
+				// the reply listener's and the delay forwarder's, and the worker's when it starts
+				assertThat(consumers.stream().filter((deserializer) -> ((String) deserializer)
+					.contains("ByteArrayDeserializer"))).hasSizeGreaterThanOrEqualTo(2);
+			});
+	}
 
 	@Test
 	void whenStarterIsPresentThenTaskBeansAreCreated() {
