@@ -3,7 +3,6 @@ package dev.kafkatask.celery;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Clock;
-import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
@@ -11,7 +10,6 @@ import java.util.Date;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
@@ -137,7 +135,7 @@ public final class CeleryMessageCodec {
 	/**
 	 * Body embed members by the envelope option they come from.
 	 */
-	private static final Map<String, String> EMBED_OPTIONS = orderedMap("link", "callbacks", "link_error",
+	private static final Map<String, String> EMBED_OPTIONS = CeleryHeaders.orderedMap("link", "callbacks", "link_error",
 			"errbacks", "chain", "chain", "chord", "chord");
 
 	private final String origin;
@@ -193,16 +191,16 @@ public final class CeleryMessageCodec {
 		properties.setContentType(CONTENT_TYPE);
 		properties.setContentEncoding(CONTENT_ENCODING);
 		properties.setDeliveryMode(MessageDeliveryMode.PERSISTENT);
-		properties.setPriority(priority(options.get(PRIORITY)));
+		properties.setPriority(CeleryHeaders.priority(options.get(PRIORITY)));
 		properties.setTimestamp(Date.from(envelope.created()));
 		JsonNode replyTo = options.get(REPLY_TO);
 		if (replyTo != null && replyTo.isString() && !replyTo.stringValue().isEmpty()) {
 			properties.setReplyTo(replyTo.stringValue());
 		}
-		Instant eta = instantOption(options, ETA);
-		Instant expires = instantOption(options, EXPIRES);
-		String etaHeader = pythonDateTime(ETA, eta);
-		String expiresHeader = pythonDateTime(EXPIRES, expires);
+		Instant eta = CeleryHeaders.instantOption(options, ETA);
+		Instant expires = CeleryHeaders.instantOption(options, EXPIRES);
+		String etaHeader = CeleryHeaders.pythonDateTime(ETA, eta);
+		String expiresHeader = CeleryHeaders.pythonDateTime(EXPIRES, expires);
 		if (expires != null) {
 			// Like Celery: the broker drops the message once it has expired. Unlike Celery,
 			// whose publish fails then, at most the longest per-message TTL RabbitMQ takes.
@@ -217,7 +215,7 @@ public final class CeleryMessageCodec {
 		headers.put(EXPIRES, expiresHeader);
 		headers.put("retries", envelope.retries());
 		headers.put(TIMELIMIT_HEADER,
-				Arrays.asList(seconds(options, TIME_LIMIT), seconds(options, SOFT_TIME_LIMIT)));
+				Arrays.asList(CeleryHeaders.seconds(options, TIME_LIMIT), CeleryHeaders.seconds(options, SOFT_TIME_LIMIT)));
 		for (String name : PLAIN_OPTION_HEADERS) {
 			JsonNode value = options.get(name);
 			headers.put(name, (value != null) ? AmqpHeaderValues.fromJson(value) : null);
@@ -263,8 +261,8 @@ public final class CeleryMessageCodec {
 	 */
 	public TaskEnvelope decode(Message message) {
 		MessageProperties properties = message.getMessageProperties();
-		checkContentType(properties.getContentType());
-		checkContentEncoding(properties.getContentEncoding());
+		CeleryHeaders.checkContentType(properties.getContentType());
+		CeleryHeaders.checkContentEncoding(properties.getContentEncoding());
 		Map<String, JsonNode> headers = new LinkedHashMap<>();
 		properties.getHeaders().forEach((name, value) -> headers.put(name, AmqpHeaderValues.toJson(value)));
 		JsonNode compression = headers.get(COMPRESSION_HEADER);
@@ -273,30 +271,30 @@ public final class CeleryMessageCodec {
 					+ "), which is not supported; send it without compression");
 		}
 		JsonNode body = parseBody(message.getBody());
-		if (isMissing(headers.get("task")) && body.isObject() && body.has("task")) {
+		if (CeleryHeaders.isMissing(headers.get("task")) && body.isObject() && body.has("task")) {
 			throw new InvalidCeleryMessageException(
 					"Celery message protocol 1 is not supported; set task_protocol = 2");
 		}
-		String task = requiredText(headers, "task");
-		String id = requiredText(headers, "id");
+		String task = CeleryHeaders.requiredText(headers, "task");
+		String id = CeleryHeaders.requiredText(headers, "id");
 		if (!body.isArray() || body.size() != 3) {
 			throw new InvalidCeleryMessageException(
-					"Body must be a JSON array of 3 elements [args, kwargs, embed], not " + describe(body));
+					"Body must be a JSON array of 3 elements [args, kwargs, embed], not " + CeleryHeaders.describe(body));
 		}
 		JsonNode args = KombuJson.unwrap(body.get(0));
 		JsonNode kwargs = KombuJson.unwrap(body.get(1));
 		JsonNode embed = KombuJson.unwrap(body.get(2));
 		if (!args.isArray()) {
 			throw new InvalidCeleryMessageException(
-					"Body element 1 (args) must be a JSON array, not " + describe(args));
+					"Body element 1 (args) must be a JSON array, not " + CeleryHeaders.describe(args));
 		}
 		if (!kwargs.isObject()) {
 			throw new InvalidCeleryMessageException(
-					"Body element 2 (kwargs) must be a JSON object, not " + describe(kwargs));
+					"Body element 2 (kwargs) must be a JSON object, not " + CeleryHeaders.describe(kwargs));
 		}
 		if (!embed.isObject() && !embed.isNull()) {
 			throw new InvalidCeleryMessageException(
-					"Body element 3 (embed) must be a JSON object or null, not " + describe(embed));
+					"Body element 3 (embed) must be a JSON object or null, not " + CeleryHeaders.describe(embed));
 		}
 		Map<String, JsonNode> options = new HashMap<>();
 		readOptions(headers, options);
@@ -311,7 +309,7 @@ public final class CeleryMessageCodec {
 		}
 		EMBED_OPTIONS.forEach((option, member) -> {
 			JsonNode value = embed.get(member);
-			if (!isMissing(value)) {
+			if (!CeleryHeaders.isMissing(value)) {
 				options.put(option, value);
 			}
 		});
@@ -323,7 +321,7 @@ public final class CeleryMessageCodec {
 		}
 		Map<String, String> extraHeaders = new HashMap<>();
 		headers.forEach((name, value) -> {
-			if (!PROTOCOL_HEADERS.contains(name) && !value.isNull() && !isBrokerHeader(name)) {
+			if (!PROTOCOL_HEADERS.contains(name) && !value.isNull() && !CeleryHeaders.isBrokerHeader(name)) {
 				extraHeaders.put(name, value.isString() ? value.stringValue() : this.mapper.writeValueAsString(value));
 			}
 		});
@@ -332,20 +330,20 @@ public final class CeleryMessageCodec {
 		Map<String, JsonNode> kwargsMap = new HashMap<>();
 		kwargs.forEachEntry(kwargsMap::put);
 		return new TaskEnvelope(id, task, List.copyOf(args.values()), kwargsMap, options, extraHeaders, created,
-				retries(headers.get("retries")));
+				CeleryHeaders.retries(headers.get("retries")));
 	}
 
 	private void readOptions(Map<String, JsonNode> headers, Map<String, JsonNode> options) {
 		for (String name : List.of(ETA, EXPIRES)) {
 			JsonNode value = headers.get(name);
-			if (!isMissing(value)) {
-				options.put(name, NODES.stringNode(instantHeader(name, value).toString()));
+			if (!CeleryHeaders.isMissing(value)) {
+				options.put(name, NODES.stringNode(CeleryHeaders.instantHeader(name, value).toString()));
 			}
 		}
 		JsonNode timelimit = headers.get(TIMELIMIT_HEADER);
-		if (!isMissing(timelimit)) {
-			if (!timelimit.isArray() || timelimit.size() != 2 || !isSecondsOrNull(timelimit.get(0))
-					|| !isSecondsOrNull(timelimit.get(1))) {
+		if (!CeleryHeaders.isMissing(timelimit)) {
+			if (!timelimit.isArray() || timelimit.size() != 2 || !CeleryHeaders.isSecondsOrNull(timelimit.get(0))
+					|| !CeleryHeaders.isSecondsOrNull(timelimit.get(1))) {
 				throw new InvalidCeleryMessageException(
 						"Header 'timelimit' must be [time_limit, soft_time_limit], each a number or null, not "
 								+ timelimit);
@@ -359,7 +357,7 @@ public final class CeleryMessageCodec {
 		}
 		for (String name : PLAIN_OPTION_HEADERS) {
 			JsonNode value = headers.get(name);
-			if (!isMissing(value)) {
+			if (!CeleryHeaders.isMissing(value)) {
 				options.put(name, value);
 			}
 		}
@@ -377,145 +375,6 @@ public final class CeleryMessageCodec {
 			throw new InvalidCeleryMessageException("Body is not JSON: it is empty");
 		}
 		return root;
-	}
-
-	private static void checkContentType(@Nullable String contentType) {
-		if (contentType == null || contentType.isBlank()) {
-			throw new InvalidCeleryMessageException(
-					"Message has no content type; expected " + CONTENT_TYPE + " (Celery's json serializer)");
-		}
-		String mediaType = contentType.split(";", 2)[0].strip().toLowerCase(Locale.ROOT);
-		if (!CONTENT_TYPE.equals(mediaType)) {
-			throw new InvalidCeleryMessageException("Content type '" + contentType + "' is not supported; only "
-					+ CONTENT_TYPE + " is read (set task_serializer = 'json' in Celery)");
-		}
-	}
-
-	private static void checkContentEncoding(@Nullable String contentEncoding) {
-		// JSON without an encoding is UTF-8 (RFC 8259).
-		if (contentEncoding != null && !contentEncoding.equalsIgnoreCase(CONTENT_ENCODING)
-				&& !contentEncoding.equalsIgnoreCase("utf8")) {
-			throw new InvalidCeleryMessageException("Content encoding '" + contentEncoding
-					+ "' is not supported; only " + CONTENT_ENCODING + " is read");
-		}
-	}
-
-	private static String requiredText(Map<String, JsonNode> headers, String name) {
-		JsonNode value = headers.get(name);
-		if (value == null || !value.isString() || value.stringValue().isBlank()) {
-			throw new InvalidCeleryMessageException(
-					"Header '" + name + "' must be a non-blank string, not " + ((value != null) ? value : "missing"));
-		}
-		return value.stringValue();
-	}
-
-	private static int retries(@Nullable JsonNode value) {
-		if (isMissing(value)) {
-			return 0;
-		}
-		if (!value.isIntegralNumber() || !value.canConvertToInt() || value.intValue() < 0) {
-			throw new InvalidCeleryMessageException("Header 'retries' must be a non-negative integer, not " + value);
-		}
-		return value.intValue();
-	}
-
-	private static Instant instantHeader(String name, JsonNode value) {
-		if (value.isString()) {
-			try {
-				return PythonDateTimes.parse(value.stringValue());
-			}
-			catch (DateTimeException ex) {
-				// fall through to the error below
-			}
-		}
-		throw new InvalidCeleryMessageException("Header '" + name + "' must be an ISO-8601 date-time, not " + value);
-	}
-
-	private static @Nullable Instant instantOption(Map<String, JsonNode> options, String name) {
-		JsonNode value = options.get(name);
-		if (isMissing(value)) {
-			return null;
-		}
-		if (value.isString()) {
-			try {
-				return PythonDateTimes.parse(value.stringValue());
-			}
-			catch (DateTimeException ex) {
-				// fall through to the error below
-			}
-		}
-		throw new IllegalArgumentException("Option '" + name + "' must be an ISO-8601 instant, not " + value);
-	}
-
-	private static @Nullable String pythonDateTime(String option, @Nullable Instant instant) {
-		if (instant == null) {
-			return null;
-		}
-		try {
-			return PythonDateTimes.format(instant);
-		}
-		catch (DateTimeException ex) {
-			throw new IllegalArgumentException(
-					"Option '" + option + "' must be an instant in Python's years 1 to 9999, not " + instant, ex);
-		}
-	}
-
-	private static @Nullable Number seconds(Map<String, JsonNode> options, String name) {
-		JsonNode value = options.get(name);
-		if (isMissing(value)) {
-			return null;
-		}
-		if (!value.isNumber()) {
-			throw new IllegalArgumentException("Option '" + name + "' must be a number of seconds, not " + value);
-		}
-		return (Number) AmqpHeaderValues.fromJson(value);
-	}
-
-	private static @Nullable Integer priority(@Nullable JsonNode value) {
-		if (isMissing(value)) {
-			return null;
-		}
-		if (!value.isIntegralNumber() || !value.canConvertToInt() || value.intValue() < 0 || value.intValue() > 255) {
-			throw new IllegalArgumentException("Option 'priority' must be an integer from 0 to 255, not " + value);
-		}
-		return value.intValue();
-	}
-
-	/**
-	 * Whether a header is one RabbitMQ reads or writes, such as {@code x-death} on a
-	 * dead-lettered message or the sender-selected {@code CC} and {@code BCC} routing keys: it
-	 * is about this delivery, and must not travel on with the task (written back as text,
-	 * {@code CC} would make RabbitMQ refuse every publish of it).
-	 */
-	private static boolean isBrokerHeader(String name) {
-		return name.startsWith("x-death") || name.startsWith("x-first-death") || name.startsWith("x-last-death")
-				|| name.equals("CC") || name.equals("BCC");
-	}
-
-	private static boolean isSecondsOrNull(JsonNode value) {
-		return value.isNull() || value.isNumber();
-	}
-
-	private static boolean isMissing(@Nullable JsonNode value) {
-		return value == null || value.isNull();
-	}
-
-	private static String describe(JsonNode node) {
-		if (node.isArray()) {
-			return "an array of " + node.size();
-		}
-		if (node.isObject()) {
-			return "an object";
-		}
-		return node.isNull() ? "null" : "a " + node.getNodeType().name().toLowerCase(Locale.ROOT);
-	}
-
-	private static Map<String, String> orderedMap(String... pairs) {
-		Map<String, String> map = new LinkedHashMap<>();
-		for (int i = 0; i < pairs.length; i += 2) {
-			map.put(pairs[i], pairs[i + 1]);
-		}
-		return map;
 	}
 
 }

@@ -12,8 +12,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.amqp.rabbit.connection.CachingConnectionFactory;
-import org.springframework.amqp.rabbit.core.RabbitAdmin;
-import org.springframework.amqp.rabbit.core.RabbitTemplate;
 import org.springframework.boot.health.contributor.CompositeHealthContributor;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthContributors;
@@ -57,17 +55,11 @@ class BackendHealthIntegrationTests {
 
 	private final String otherQueue = this.apps.prefix() + "later";
 
-	private final CachingConnectionFactory connectionFactory = TestRabbit.connectionFactory();
-
-	private final RabbitAdmin admin = new RabbitAdmin(this.connectionFactory);
+	private final RabbitTestQueues rabbit = new RabbitTestQueues(this.queue, this.otherQueue);
 
 	@AfterEach
 	void deleteQueues() {
-		for (String name : new String[] { this.queue, this.otherQueue }) {
-			this.admin.deleteQueue(name);
-			this.admin.deleteQueue(name + ".dlq");
-		}
-		this.connectionFactory.destroy();
+		this.rabbit.close();
 	}
 
 	@Test
@@ -102,7 +94,7 @@ class BackendHealthIntegrationTests {
 		try (ConfigurableApplicationContext app = this.apps.start()) {
 			Health health = indicator(app, "kafkaTaskRabbit").health();
 			assertThat(health.getStatus()).isEqualTo(Status.UP);
-			String serverVersion = new RabbitTemplate(this.connectionFactory).execute(
+			String serverVersion = this.rabbit.template().execute(
 					(channel) -> channel.getConnection().getServerProperties().get("version").toString());
 			assertThat(health.getDetails()).containsEntry("version", serverVersion);
 		}

@@ -16,8 +16,6 @@ import org.springframework.amqp.core.Message;
 import org.springframework.amqp.core.MessageDeliveryMode;
 import org.springframework.amqp.core.MessageProperties;
 import org.springframework.amqp.core.QueueInformation;
-import org.springframework.amqp.rabbit.connection.CachingConnectionFactory;
-import org.springframework.amqp.rabbit.core.RabbitAdmin;
 import org.springframework.amqp.rabbit.core.RabbitTemplate;
 import org.springframework.context.ConfigurableApplicationContext;
 
@@ -26,7 +24,6 @@ import dev.kafkatask.rabbit.RabbitDeadLetters;
 import dev.kafkatask.routing.Backend;
 import dev.kafkatask.test.SharedKafkaBroker;
 import dev.kafkatask.test.SharedRabbitMq;
-import dev.kafkatask.test.TestRabbit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -49,15 +46,11 @@ class PoisonMessagesIntegrationTests {
 
 	private final String queue = this.apps.prefix() + "celery";
 
-	private final CachingConnectionFactory connectionFactory = TestRabbit.connectionFactory();
-
-	private final RabbitAdmin admin = new RabbitAdmin(this.connectionFactory);
+	private final RabbitTestQueues rabbit = new RabbitTestQueues(this.queue);
 
 	@AfterEach
 	void deleteQueues() {
-		this.admin.deleteQueue(this.queue);
-		this.admin.deleteQueue(this.queue + ".dlq");
-		this.connectionFactory.destroy();
+		this.rabbit.close();
 	}
 
 	@Test
@@ -66,7 +59,7 @@ class PoisonMessagesIntegrationTests {
 		try (ConfigurableApplicationContext app = this.apps.start(
 				"kafka-task.routing.queues.[" + this.queue + "].backend=rabbitmq",
 				"kafka-task.rabbitmq.queues=" + this.queue)) {
-			RabbitTemplate template = new RabbitTemplate(this.connectionFactory);
+			RabbitTemplate template = this.rabbit.template();
 			int good = 0;
 			for (Map.Entry<String, Poison> poison : poisons.entrySet()) {
 				Message message = poison.getValue().message();
@@ -113,7 +106,7 @@ class PoisonMessagesIntegrationTests {
 				.sum()).isEqualTo(poisons.size()));
 			// Unacknowledged messages would go back to the queue when its consumer stops.
 			app.getBean(TaskConsumers.class).consumer(Backend.RABBITMQ, this.queue).stop();
-			QueueInformation info = this.admin.getQueueInfo(this.queue);
+			QueueInformation info = this.rabbit.admin().getQueueInfo(this.queue);
 			assertThat(info).isNotNull();
 			assertThat(info.getMessageCount()).as("messages left unacknowledged").isZero();
 		}

@@ -16,8 +16,6 @@ import org.junit.jupiter.api.Test;
 
 import org.springframework.amqp.core.Message;
 import org.springframework.amqp.core.MessageProperties;
-import org.springframework.amqp.rabbit.connection.CachingConnectionFactory;
-import org.springframework.amqp.rabbit.core.RabbitAdmin;
 import org.springframework.amqp.rabbit.core.RabbitTemplate;
 import org.springframework.context.ConfigurableApplicationContext;
 
@@ -56,15 +54,11 @@ class RabbitRoutingIntegrationTests {
 
 	private final String queue = this.apps.prefix() + "celery";
 
-	private final CachingConnectionFactory connectionFactory = TestRabbit.connectionFactory();
-
-	private final RabbitAdmin admin = new RabbitAdmin(this.connectionFactory);
+	private final RabbitTestQueues rabbit = new RabbitTestQueues(this.queue);
 
 	@AfterEach
 	void deleteQueues() {
-		this.admin.deleteQueue(this.queue);
-		this.admin.deleteQueue(this.queue + ".dlq");
-		this.connectionFactory.destroy();
+		this.rabbit.close();
 	}
 
 	@Test
@@ -154,7 +148,7 @@ class RabbitRoutingIntegrationTests {
 	void whenMessagesAreNotRunnableTasksThenTheyAreDeadLetteredWithTheReasonAndTheConsumerGoesOn()
 			throws Exception {
 		try (ConfigurableApplicationContext app = this.apps.start(routeQueueToRabbit(), consumeQueue())) {
-			RabbitTemplate template = new RabbitTemplate(this.connectionFactory);
+			RabbitTemplate template = this.rabbit.template();
 			template.send("", this.queue, message("not json", "application/json", Map.of()));
 			template.send("", this.queue, message("\u0080\u0004pickle", "application/x-python-serialize",
 					Map.of("task", "it.context", "id", "p-1")));
@@ -242,14 +236,14 @@ class RabbitRoutingIntegrationTests {
 			for (int i = 0; i < 20; i++) {
 				dispatcher.dispatch("it.count", List.of(i), Map.of(), TaskOptions.none().withQueue(this.queue)).get();
 			}
-			assertThat(this.admin.getQueueInfo(this.queue).getMessageCount()).isEqualTo(20);
+			assertThat(this.rabbit.depth(this.queue)).isEqualTo(20);
 			assertThat(this.apps.journal().distinctRuns()).isZero();
 			assertThat(consumer.backlog()).isEqualTo(20);
 			await().atMost(TIMEOUT).until(() -> depth(meters) == 20);
 			consumer.drain();
 			await().atMost(TIMEOUT).until(() -> consumer.state() == ConsumerState.STOPPED);
 			assertThat(this.apps.journal().distinctRuns()).isEqualTo(20);
-			assertThat(this.admin.getQueueInfo(this.queue).getMessageCount()).isZero();
+			assertThat(this.rabbit.depth(this.queue)).isZero();
 			await().atMost(TIMEOUT).until(() -> depth(meters) == 0);
 		}
 	}
@@ -296,7 +290,7 @@ class RabbitRoutingIntegrationTests {
 	}
 
 	private void awaitQueueEmpty(String name) {
-		await().atMost(TIMEOUT).until(() -> this.admin.getQueueInfo(name).getMessageCount() == 0);
+		await().atMost(TIMEOUT).until(() -> this.rabbit.depth(name) == 0);
 	}
 
 	private static Message message(String body, String contentType, Map<String, Object> headers) {
