@@ -210,8 +210,13 @@ cmd_start() {
 
 	if [ ! -f "$data/meta.properties" ]; then
 		local cluster_id
-		# A Kafka Uuid: 16 random bytes, URL-safe base64 without padding.
-		cluster_id=$(head -c 16 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=\n')
+		# A Kafka Uuid: 16 random bytes, URL-safe base64 without padding; like Kafka's own
+		# Uuid.randomUuid(), never one that starts with '-', which the tool would read as an
+		# option (1 in 64 formats failed with "argument --cluster-id/-t: expected one argument").
+		cluster_id=-
+		while [[ $cluster_id == -* ]]; do
+			cluster_id=$(head -c 16 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=\n')
+		done
 		# No log configuration: Log4j's default (errors only) spares broker.log a config dump.
 		if ! "$JAVA" -Xmx256m -cp "$LIBS/*" kafka.tools.StorageTool format --standalone \
 			-t "$cluster_id" -c "$DIR/server.properties" >>"$log" 2>&1; then
