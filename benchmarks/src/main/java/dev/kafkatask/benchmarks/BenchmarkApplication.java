@@ -7,7 +7,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
 import org.springframework.core.env.Environment;
 
-import dev.kafkatask.kafka.listener.TaskListenerContainer;
+import dev.kafkatask.kafka.worker.TaskWorker;
 
 /**
  * The Spring Boot application each benchmark context runs: kafka-task's auto-configuration,
@@ -38,7 +38,7 @@ class BenchmarkApplication {
 
 			@Override
 			public Object postProcessAfterInitialization(Object bean, String beanName) {
-				if (bean instanceof TaskListenerContainer container) {
+				if (bean instanceof TaskWorker container) {
 					container.setAutoStartup(autoStartup);
 				}
 				return bean;

@@ -11,7 +11,7 @@ import org.springframework.kafka.config.KafkaListenerEndpointRegistry;
 import org.springframework.kafka.listener.MessageListenerContainer;
 
 import dev.kafkatask.kafka.TaskTopics;
-import dev.kafkatask.kafka.listener.TaskListenerContainer;
+import dev.kafkatask.kafka.worker.TaskWorker;
 
 /**
  * The worker of a benchmark context, whichever engine runs it.
@@ -33,7 +33,7 @@ interface BenchmarkWorker {
 
 	static BenchmarkWorker in(ApplicationContext context, Engine engine) {
 		return switch (engine) {
-			case KAFKA_TASK -> new KafkaTaskWorker(context.getBean(TaskListenerContainer.class));
+			case KAFKA_TASK -> new KafkaTaskWorker(context.getBean(TaskWorker.class));
 			case SPRING_KAFKA -> new SpringKafkaWorker(Objects.requireNonNull(
 					context.getBean(KafkaListenerEndpointRegistry.class)
 						.getListenerContainer(SpringKafkaEngineConfiguration.LISTENER_ID),
@@ -46,7 +46,7 @@ interface BenchmarkWorker {
 	 *
 	 * @param container the container
 	 */
-	record KafkaTaskWorker(TaskListenerContainer container) implements BenchmarkWorker {
+	record KafkaTaskWorker(TaskWorker container) implements BenchmarkWorker {
 
 		@Override
 		public Set<TopicPartition> assignment() {

@@ -7,14 +7,14 @@ import java.util.Map;
 
 import org.springframework.context.ConfigurableApplicationContext;
 
-import dev.kafkatask.kafka.listener.TaskListenerContainer;
+import dev.kafkatask.kafka.worker.TaskWorker;
 
 /**
  * {@code inflight}: heap per in-flight task. After a warm-up (so that the frames of sleeping
  * tasks are those of compiled code, as in a service that has run a while), N tasks that sleep
  * MS ms are dispatched while no worker runs; then, in a worker context whose container has not started, the heap is
  * measured after a forced GC, the container is started, and the heap is measured again
- * (after a forced GC) twice: once {@link TaskListenerContainer#getInFlight()} reaches N (every
+ * (after a forced GC) twice: once {@link TaskWorker#getInFlight()} reaches N (every
  * task launched on its virtual thread, not all of them run yet), and once every task has
  * started and sleeps — the figure reported as {@code heapBytesPerTask}, valid when no task
  * finished before it was taken. A class histogram of the growth says what holds the heap.
@@ -40,7 +40,7 @@ final class InFlightScenario implements Scenario {
 		Map<String, Object> properties = Map.of(BenchmarkApplication.WORKER_AUTO_STARTUP, false,
 				"kafka-task.worker.max-in-flight", maxInFlight);
 		try (ConfigurableApplicationContext context = run.workerContext(properties)) {
-			TaskListenerContainer container = context.getBean(TaskListenerContainer.class);
+			TaskWorker container = context.getBean(TaskWorker.class);
 			HeapHistogram histogramBefore = HeapHistogram.take();
 			long before = BenchmarkRun.usedHeapAfterGc();
 			run.say(String.format(Locale.ROOT, "heap before: %.1f MB; starting the worker", before / 1e6));

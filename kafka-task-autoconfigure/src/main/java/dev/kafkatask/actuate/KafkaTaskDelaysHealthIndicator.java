@@ -5,7 +5,7 @@ import java.time.Instant;
 import org.springframework.boot.health.contributor.AbstractHealthIndicator;
 import org.springframework.boot.health.contributor.Health;
 
-import dev.kafkatask.kafka.listener.DelayForwarder;
+import dev.kafkatask.kafka.worker.DelayForwarder;
 import dev.kafkatask.supervision.SupervisedThread;
 
 /**

@@ -11,12 +11,12 @@ import org.springframework.boot.health.contributor.Health;
 
 import dev.kafkatask.execution.DeliveryHandler;
 import dev.kafkatask.execution.PendingDeadLetter;
-import dev.kafkatask.kafka.listener.StallDetector;
-import dev.kafkatask.kafka.listener.TaskListenerContainer;
+import dev.kafkatask.kafka.worker.StallDetector;
+import dev.kafkatask.kafka.worker.TaskWorker;
 import dev.kafkatask.routing.Backend;
 
 /**
- * Health of a Kafka worker container: DOWN, with the reason, when its consumer thread died,
+ * Health of a Kafka worker: DOWN, with the reason, when its consumer thread died,
  * when a dead letter cannot be written (the record's partition waits), when it has stalled
  * (work waiting, nothing finishing, offsets not moving) or when a partition's commit is frozen
  * behind a record that is not settled; UP with what it is doing otherwise.
@@ -25,26 +25,26 @@ import dev.kafkatask.routing.Backend;
  */
 public class KafkaTaskWorkerHealthIndicator extends AbstractHealthIndicator {
 
-	private final TaskListenerContainer container;
+	private final TaskWorker worker;
 
 	private final StallDetector stalls;
 
 	private final @Nullable DeliveryHandler deliveries;
 
-	public KafkaTaskWorkerHealthIndicator(TaskListenerContainer container, StallDetector stalls) {
-		this(container, stalls, null);
+	public KafkaTaskWorkerHealthIndicator(TaskWorker worker, StallDetector stalls) {
+		this(worker, stalls, null);
 	}
 
 	/**
 	 * Create an indicator.
-	 * @param container the worker container
+	 * @param worker the worker
 	 * @param stalls tells whether it stalled
 	 * @param deliveries tells which dead letters could not be written, or {@code null}
 	 */
-	public KafkaTaskWorkerHealthIndicator(TaskListenerContainer container, StallDetector stalls,
+	public KafkaTaskWorkerHealthIndicator(TaskWorker worker, StallDetector stalls,
 			@Nullable DeliveryHandler deliveries) {
 		super("Kafka task worker health check failed");
-		this.container = container;
+		this.worker = worker;
 		this.stalls = stalls;
 		this.deliveries = deliveries;
 	}
@@ -52,10 +52,10 @@ public class KafkaTaskWorkerHealthIndicator extends AbstractHealthIndicator {
 	@Override
 	protected void doHealthCheck(Health.Builder builder) {
 		StallDetector.Status status = this.stalls.check();
-		builder.withDetail("group", this.container.getSettings().groupId())
-			.withDetail("running", this.container.isRunning())
-			.withDetail("topics", this.container.getTopics())
-			.withDetail("assignedPartitions", this.container.getAssignment().size())
+		builder.withDetail("group", this.worker.getSettings().groupId())
+			.withDetail("running", this.worker.isRunning())
+			.withDetail("topics", this.worker.getTopics())
+			.withDetail("assignedPartitions", this.worker.getAssignment().size())
 			.withDetail("inFlight", status.inFlight())
 			.withDetail("waiting", status.waiting())
 			.withDetail("lag", status.lag())
@@ -67,7 +67,7 @@ public class KafkaTaskWorkerHealthIndicator extends AbstractHealthIndicator {
 			status.frozenCommits().forEach((partition, offset) -> frozen.put(partition.toString(), offset));
 			builder.withDetail("frozenCommits", frozen);
 		}
-		Throwable failure = this.container.getFailure();
+		Throwable failure = this.worker.getFailure();
 		if (failure != null) {
 			builder.down(failure);
 		}

@@ -12,9 +12,9 @@ import org.springframework.context.annotation.Bean;
 import dev.kafkatask.actuate.KafkaTaskDelaysHealthIndicator;
 import dev.kafkatask.actuate.KafkaTaskWorkerHealthIndicator;
 import dev.kafkatask.execution.DeliveryHandler;
-import dev.kafkatask.kafka.listener.DelayForwarder;
-import dev.kafkatask.kafka.listener.StallDetector;
-import dev.kafkatask.kafka.listener.TaskListenerContainer;
+import dev.kafkatask.kafka.worker.DelayForwarder;
+import dev.kafkatask.kafka.worker.StallDetector;
+import dev.kafkatask.kafka.worker.TaskWorker;
 
 /**
  * Auto-configuration of the health of kafka-task's Kafka consumers: the worker, with its
@@ -24,13 +24,13 @@ import dev.kafkatask.kafka.listener.TaskListenerContainer;
  */
 @AutoConfiguration(after = KafkaTaskKafkaAutoConfiguration.class)
 @ConditionalOnClass(AbstractHealthIndicator.class)
-@ConditionalOnBean({ TaskListenerContainer.class, StallDetector.class })
+@ConditionalOnBean({ TaskWorker.class, StallDetector.class })
 public final class KafkaTaskHealthAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean(name = "kafkaTaskWorkerHealthIndicator")
 	@ConditionalOnEnabledHealthIndicator("kafkaTaskWorker")
-	KafkaTaskWorkerHealthIndicator kafkaTaskWorkerHealthIndicator(TaskListenerContainer container,
+	KafkaTaskWorkerHealthIndicator kafkaTaskWorkerHealthIndicator(TaskWorker container,
 			StallDetector stalls, ObjectProvider<DeliveryHandler> deliveries) {
 		return new KafkaTaskWorkerHealthIndicator(container, stalls, deliveries.getIfAvailable());
 	}

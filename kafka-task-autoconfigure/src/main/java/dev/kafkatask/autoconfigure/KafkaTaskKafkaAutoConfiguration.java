@@ -49,16 +49,16 @@ import dev.kafkatask.kafka.KafkaTaskProducer;
 import dev.kafkatask.kafka.KafkaTaskTransport;
 import dev.kafkatask.kafka.TaskTopics;
 import dev.kafkatask.kafka.TopicProvisioner;
-import dev.kafkatask.kafka.listener.ContainerSettings;
-import dev.kafkatask.kafka.listener.DeadLetterPublisher;
-import dev.kafkatask.kafka.listener.DelayForwarder;
-import dev.kafkatask.kafka.listener.DelayTargets;
-import dev.kafkatask.kafka.listener.KafkaTaskConsumers;
-import dev.kafkatask.kafka.listener.OrderingMode;
-import dev.kafkatask.kafka.listener.ReplyListener;
-import dev.kafkatask.kafka.listener.StallDetector;
-import dev.kafkatask.kafka.listener.TaskListenerContainer;
-import dev.kafkatask.kafka.listener.TaskRecordHandler;
+import dev.kafkatask.kafka.worker.WorkerSettings;
+import dev.kafkatask.kafka.worker.DeadLetterPublisher;
+import dev.kafkatask.kafka.worker.DelayForwarder;
+import dev.kafkatask.kafka.worker.DelayTargets;
+import dev.kafkatask.kafka.worker.KafkaTaskConsumers;
+import dev.kafkatask.kafka.worker.OrderingMode;
+import dev.kafkatask.kafka.worker.ReplyListener;
+import dev.kafkatask.kafka.worker.StallDetector;
+import dev.kafkatask.kafka.worker.TaskWorker;
+import dev.kafkatask.kafka.worker.TaskRecordHandler;
 import dev.kafkatask.monitor.TaskObserver;
 import dev.kafkatask.routing.TaskRouter;
 import dev.kafkatask.task.TaskDefinition;
@@ -165,7 +165,7 @@ public final class KafkaTaskKafkaAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	@ConditionalOnBooleanProperty(name = "kafka-task.worker.enabled", matchIfMissing = true)
-	TaskListenerContainer taskListenerContainer(KafkaTaskProperties properties, Environment environment,
+	TaskWorker kafkaTaskWorker(KafkaTaskProperties properties, Environment environment,
 			ObjectProvider<ConsumerFactory<?, ?>> consumerFactory, ObjectProvider<KafkaAdmin> kafkaAdmin,
 			KafkaTaskProducer producer, TaskTopics topics, EnvelopeCodec codec, TaskRegistry registry,
 			DeliveryHandler deliveries, ObjectProvider<TaskObserver> observers, DelayedTaskPublisher delays,
@@ -179,7 +179,7 @@ public final class KafkaTaskKafkaAutoConfiguration {
 			ordering.put(topics.topic(queue), mode);
 			ordering.put(topics.highPriorityTopic(queue), mode);
 		});
-		ContainerSettings settings = new ContainerSettings(groupId, worker.getMaxInFlight(),
+		WorkerSettings settings = new WorkerSettings(groupId, worker.getMaxInFlight(),
 				(worker.getMaxInFlightPerPartition() != null) ? worker.getMaxInFlightPerPartition() : Integer.MAX_VALUE,
 				worker.getMaxWaitingPerPartition(), ordering, worker.getDefaultOrdering(), worker.getPollTimeout(),
 				worker.getCommitInterval(), worker.isCommitMetadata(), worker.getRevokeTimeout(),
@@ -207,7 +207,7 @@ public final class KafkaTaskKafkaAutoConfiguration {
 			}
 			return taskConsumerFactory(config, consumerCustomizers);
 		};
-		TaskListenerContainer container = new TaskListenerContainer(settings, workerConsumerFactory,
+		TaskWorker container = new TaskWorker(settings, workerConsumerFactory,
 				() -> workerQueues(properties, registry).stream()
 					.flatMap((queue) -> properties.getKafka().getPriorityQueues().contains(queue)
 							? java.util.stream.Stream.of(topics.topic(queue), topics.highPriorityTopic(queue))
@@ -224,8 +224,8 @@ public final class KafkaTaskKafkaAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	@ConditionalOnBean(TaskListenerContainer.class)
-	DelayForwarder taskDelayForwarder(TaskListenerContainer container,
+	@ConditionalOnBean(TaskWorker.class)
+	DelayForwarder taskDelayForwarder(TaskWorker container,
 			ObjectProvider<ConsumerFactory<?, ?>> consumerFactory, DelayedTaskPublisher publisher,
 			KafkaTaskProducer producer, TaskTopics topics, KafkaTaskProperties properties, TaskRegistry registry,
 			ObjectProvider<TaskRouter> router, ObjectProvider<TaskObserver> observers,
@@ -245,8 +245,8 @@ public final class KafkaTaskKafkaAutoConfiguration {
 
 	@Bean(destroyMethod = "close")
 	@ConditionalOnMissingBean
-	@ConditionalOnBean(TaskListenerContainer.class)
-	StallDetector taskStallDetector(TaskListenerContainer container, KafkaTaskProperties properties,
+	@ConditionalOnBean(TaskWorker.class)
+	StallDetector taskStallDetector(TaskWorker container, KafkaTaskProperties properties,
 			ObjectProvider<KafkaAdmin> kafkaAdmin) {
 		KafkaAdmin admin = kafkaAdmin.getIfAvailable();
 		Map<String, Object> adminConfig = (admin != null) ? admin.getConfigurationProperties() : null;
@@ -255,8 +255,8 @@ public final class KafkaTaskKafkaAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	@ConditionalOnBean(TaskListenerContainer.class)
-	KafkaTaskConsumers kafkaTaskConsumers(TaskListenerContainer container, TaskTopics topics,
+	@ConditionalOnBean(TaskWorker.class)
+	KafkaTaskConsumers kafkaTaskConsumers(TaskWorker container, TaskTopics topics,
 			ObjectProvider<StallDetector> stalls) {
 		StallDetector detector = stalls.getIfAvailable();
 		return new KafkaTaskConsumers(container, topics,

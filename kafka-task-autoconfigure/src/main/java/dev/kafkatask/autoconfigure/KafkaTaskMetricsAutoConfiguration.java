@@ -11,8 +11,8 @@ import org.springframework.context.annotation.Bean;
 
 import dev.kafkatask.consumer.TaskConsumers;
 import dev.kafkatask.kafka.TaskTopics;
-import dev.kafkatask.kafka.listener.StallDetector;
-import dev.kafkatask.kafka.listener.TaskListenerContainer;
+import dev.kafkatask.kafka.worker.StallDetector;
+import dev.kafkatask.kafka.worker.TaskWorker;
 import dev.kafkatask.metrics.KafkaTaskMetrics;
 import dev.kafkatask.metrics.KafkaTaskStateMetrics;
 import dev.kafkatask.monitor.TaskObserver;
@@ -44,10 +44,10 @@ public final class KafkaTaskMetricsAutoConfiguration {
 	@ConditionalOnMissingBean
 	@ConditionalOnBean(TaskConsumers.class)
 	KafkaTaskStateMetrics kafkaTaskStateMetrics(TaskConsumers consumers, TaskOwners owners,
-			KafkaTaskProperties properties, ObjectProvider<TaskListenerContainer> container,
+			KafkaTaskProperties properties, ObjectProvider<TaskWorker> container,
 			ObjectProvider<StallDetector> stalls, ObjectProvider<TaskTopics> topics,
 			ObjectProvider<TaskObserver> observers) {
-		TaskListenerContainer worker = container.getIfAvailable();
+		TaskWorker worker = container.getIfAvailable();
 		StallDetector detector = stalls.getIfAvailable();
 		TaskTopics taskTopics = topics.getIfAvailable();
 		KafkaTaskStateMetrics.Worker kafka = (worker != null && detector != null && taskTopics != null)

@@ -12,7 +12,7 @@ import tools.jackson.databind.JsonNode;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
-import dev.kafkatask.kafka.listener.OrderingMode;
+import dev.kafkatask.kafka.worker.OrderingMode;
 import dev.kafkatask.options.TaskOption;
 import dev.kafkatask.options.TaskOptionResolver;
 import dev.kafkatask.options.UnsupportedOptionPolicy;

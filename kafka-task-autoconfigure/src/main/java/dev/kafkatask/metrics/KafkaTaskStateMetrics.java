@@ -23,9 +23,9 @@ import org.springframework.beans.factory.DisposableBean;
 import dev.kafkatask.consumer.TaskConsumer;
 import dev.kafkatask.consumer.TaskConsumers;
 import dev.kafkatask.kafka.TaskTopics;
-import dev.kafkatask.kafka.listener.PartitionState;
-import dev.kafkatask.kafka.listener.StallDetector;
-import dev.kafkatask.kafka.listener.TaskListenerContainer;
+import dev.kafkatask.kafka.worker.PartitionState;
+import dev.kafkatask.kafka.worker.StallDetector;
+import dev.kafkatask.kafka.worker.TaskWorker;
 import dev.kafkatask.monitor.TaskObserver;
 import dev.kafkatask.monitor.TaskOwners;
 import dev.kafkatask.routing.Backend;
@@ -99,7 +99,7 @@ public class KafkaTaskStateMetrics implements MeterBinder, DisposableBean {
 				.builder(KafkaTaskMeters.WORKER_STALLED.getName(), current.stalls(),
 						(stalls) -> stalls.lastStatus().stalled() ? 1 : 0)
 				.description(KafkaTaskMeters.WORKER_STALLED.getDescription())
-				.tag(KafkaTaskMeters.Tags.GROUP.asString(), current.container().getSettings().groupId())
+				.tag(KafkaTaskMeters.Tags.GROUP.asString(), current.worker().getSettings().groupId())
 				.register(registry));
 			for (KafkaTaskMeters meter : List.of(KafkaTaskMeters.PARTITION_IN_FLIGHT,
 					KafkaTaskMeters.PARTITION_BUFFERED, KafkaTaskMeters.PARTITION_PAUSED,
@@ -159,8 +159,8 @@ public class KafkaTaskStateMetrics implements MeterBinder, DisposableBean {
 	}
 
 	private void refreshPartitions(Worker kafka, Map<TopicPartition, Long> lags) {
-		String group = kafka.container().getSettings().groupId();
-		List<PartitionState> partitions = kafka.container().getPartitions();
+		String group = kafka.worker().getSettings().groupId();
+		List<PartitionState> partitions = kafka.worker().getPartitions();
 		publish(KafkaTaskMeters.PARTITION_IN_FLIGHT, group, kafka, partitions, PartitionState::inFlight);
 		publish(KafkaTaskMeters.PARTITION_BUFFERED, group, kafka, partitions, PartitionState::buffered);
 		publish(KafkaTaskMeters.PARTITION_PAUSED, group, kafka, partitions, (state) -> state.paused() ? 1 : 0);
@@ -215,11 +215,11 @@ public class KafkaTaskStateMetrics implements MeterBinder, DisposableBean {
 	/**
 	 * The Kafka worker whose partitions are measured.
 	 *
-	 * @param container the worker container
+	 * @param worker the worker
 	 * @param stalls reads its lag and tells whether it stalled
 	 * @param topics tells the queue of each topic
 	 */
-	public record Worker(TaskListenerContainer container, StallDetector stalls, TaskTopics topics) {
+	public record Worker(TaskWorker worker, StallDetector stalls, TaskTopics topics) {
 	}
 
 }

@@ -15,10 +15,10 @@ import org.springframework.boot.health.contributor.Status;
 import dev.kafkatask.kafka.DelayTiers;
 import dev.kafkatask.kafka.DelayedTaskPublisher;
 import dev.kafkatask.kafka.TaskTopics;
-import dev.kafkatask.kafka.listener.DeadLetterPublisher;
-import dev.kafkatask.kafka.listener.DelayForwarder;
-import dev.kafkatask.kafka.listener.DelayTargets;
-import dev.kafkatask.kafka.listener.MockDelayTopics;
+import dev.kafkatask.kafka.worker.DeadLetterPublisher;
+import dev.kafkatask.kafka.worker.DelayForwarder;
+import dev.kafkatask.kafka.worker.DelayTargets;
+import dev.kafkatask.kafka.worker.MockDelayTopics;
 import dev.kafkatask.monitor.TaskObserver;
 
 import static org.assertj.core.api.Assertions.assertThat;

@@ -36,10 +36,10 @@ import dev.kafkatask.execution.pinning.CarrierPinningDetector;
 import dev.kafkatask.kafka.KafkaTaskProducer;
 import dev.kafkatask.kafka.KafkaTaskTransport;
 import dev.kafkatask.kafka.TopicProvisioner;
-import dev.kafkatask.kafka.listener.ContainerSettings;
-import dev.kafkatask.kafka.listener.OrderingMode;
-import dev.kafkatask.kafka.listener.StallDetector;
-import dev.kafkatask.kafka.listener.TaskListenerContainer;
+import dev.kafkatask.kafka.worker.WorkerSettings;
+import dev.kafkatask.kafka.worker.OrderingMode;
+import dev.kafkatask.kafka.worker.StallDetector;
+import dev.kafkatask.kafka.worker.TaskWorker;
 import dev.kafkatask.metrics.KafkaTaskMetrics;
 import dev.kafkatask.metrics.KafkaTaskStateMetrics;
 import dev.kafkatask.monitor.TaskOwners;
@@ -94,7 +94,7 @@ class KafkaTaskAutoConfigurationTests {
 			assertThat(context).hasSingleBean(TaskInvoker.class);
 			assertThat(context).hasSingleBean(KafkaTaskTransport.class);
 			assertThat(context).hasSingleBean(TopicProvisioner.class);
-			assertThat(context).hasSingleBean(TaskListenerContainer.class);
+			assertThat(context).hasSingleBean(TaskWorker.class);
 			assertThat(context).hasSingleBean(TaskDispatcher.class);
 			assertThat(context).hasSingleBean(TaskClientFactory.class);
 			assertThat(context).doesNotHaveBean(KafkaTaskMetrics.class);
@@ -121,14 +121,14 @@ class KafkaTaskAutoConfigurationTests {
 			assertThat(context).hasNotFailed();
 			assertThat(context).doesNotHaveBean(TaskRegistry.class);
 			assertThat(context).doesNotHaveBean(TaskDispatcher.class);
-			assertThat(context).doesNotHaveBean(TaskListenerContainer.class);
+			assertThat(context).doesNotHaveBean(TaskWorker.class);
 		});
 	}
 
 	@Test
 	void whenWorkerIsDisabledThenDispatcherRemainsWithoutContainer() {
 		this.contextRunner.withPropertyValues("kafka-task.worker.enabled=false").run((context) -> {
-			assertThat(context).doesNotHaveBean(TaskListenerContainer.class);
+			assertThat(context).doesNotHaveBean(TaskWorker.class);
 			assertThat(context).hasSingleBean(TaskDispatcher.class);
 		});
 	}
@@ -139,7 +139,7 @@ class KafkaTaskAutoConfigurationTests {
 			.withPropertyValues("kafka-task.worker.group-id=billing-workers", "kafka-task.worker.max-in-flight=32",
 					"kafka-task.worker.shutdown-timeout=5s")
 			.run((context) -> {
-				TaskListenerContainer container = context.getBean(TaskListenerContainer.class);
+				TaskWorker container = context.getBean(TaskWorker.class);
 				assertThat(container.getSettings().groupId()).isEqualTo("billing-workers");
 				assertThat(container.getSettings().maxInFlight()).isEqualTo(32);
 				assertThat(container.getSettings().shutdownTimeout()).hasSeconds(5);
@@ -149,7 +149,7 @@ class KafkaTaskAutoConfigurationTests {
 	@Test
 	void whenGroupIdIsNotSetThenApplicationNameIsUsed() {
 		this.contextRunner.withPropertyValues("spring.application.name=orders")
-			.run((context) -> assertThat(context.getBean(TaskListenerContainer.class).getSettings().groupId())
+			.run((context) -> assertThat(context.getBean(TaskWorker.class).getSettings().groupId())
 				.isEqualTo("orders"));
 	}
 
@@ -171,7 +171,7 @@ class KafkaTaskAutoConfigurationTests {
 			.withPropertyValues("kafka-task.worker.default-ordering=key", "kafka-task.worker.ordering.billing=partition",
 					"kafka-task.worker.max-in-flight-per-partition=4", "kafka-task.worker.revoke-timeout=3s")
 			.run((context) -> {
-				ContainerSettings settings = context.getBean(TaskListenerContainer.class).getSettings();
+				WorkerSettings settings = context.getBean(TaskWorker.class).getSettings();
 				assertThat(settings.orderingOf("autoconfig.billing")).isEqualTo(OrderingMode.PARTITION);
 				assertThat(settings.orderingOf("autoconfig.orders")).isEqualTo(OrderingMode.KEY);
 				assertThat(settings.maxInFlightPerPartition()).isEqualTo(4);

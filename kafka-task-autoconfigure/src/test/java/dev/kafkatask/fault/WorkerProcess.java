@@ -19,7 +19,7 @@ import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
 
-import dev.kafkatask.kafka.listener.TaskListenerContainer;
+import dev.kafkatask.kafka.worker.TaskWorker;
 import dev.kafkatask.task.KafkaTask;
 
 /**
@@ -39,7 +39,7 @@ public final class WorkerProcess {
 		ConfigurableApplicationContext context = new SpringApplicationBuilder(WorkerApp.class)
 			.web(WebApplicationType.NONE)
 			.run(args);
-		TaskListenerContainer container = context.getBean(TaskListenerContainer.class);
+		TaskWorker container = context.getBean(TaskWorker.class);
 		Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> !container.getAssignment().isEmpty());
 		System.out.println("READY " + container.getAssignment().size());
 		System.out.flush();

@@ -28,7 +28,7 @@ import dev.kafkatask.dispatch.TaskClientFactory;
 import dev.kafkatask.dispatch.TaskDispatcher;
 import dev.kafkatask.dispatch.TaskOptions;
 import dev.kafkatask.kafka.TaskHeaders;
-import dev.kafkatask.kafka.listener.TaskListenerContainer;
+import dev.kafkatask.kafka.worker.TaskWorker;
 import dev.kafkatask.test.SharedKafkaBroker;
 import dev.kafkatask.test.TestKafka;
 
@@ -166,7 +166,7 @@ class KafkaTaskIntegrationTests {
 			// The dead letter keeps the poison payload as it was.
 			assertThat(deadLetters).anySatisfy((record) -> assertThat(new String(record.value(), StandardCharsets.UTF_8))
 				.isEqualTo("not json{"));
-			assertThat(app.getBean(TaskListenerContainer.class).isRunning()).isTrue();
+			assertThat(app.getBean(TaskWorker.class).isRunning()).isTrue();
 			MeterRegistry meters = app.getBean(MeterRegistry.class);
 			await().atMost(TIMEOUT)
 				.untilAsserted(() -> assertThat(meters.get("kafka.task.executions")

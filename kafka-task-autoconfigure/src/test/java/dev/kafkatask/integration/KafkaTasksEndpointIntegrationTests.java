@@ -12,7 +12,7 @@ import dev.kafkatask.actuate.KafkaTasksEndpoint.ConsumerDescriptor;
 import dev.kafkatask.actuate.KafkaTasksEndpoint.TaskDescriptor;
 import dev.kafkatask.actuate.KafkaTasksEndpoint;
 import dev.kafkatask.dispatch.TaskDispatcher;
-import dev.kafkatask.kafka.listener.TaskListenerContainer;
+import dev.kafkatask.kafka.worker.TaskWorker;
 import dev.kafkatask.test.SharedKafkaBroker;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -44,7 +44,7 @@ class KafkaTasksEndpointIntegrationTests {
 				assertThatExceptionOfType(InvalidEndpointRequestException.class)
 					.isThrownBy(() -> endpoint.route("queue", queue, "rabbitmq", null, null, null, null));
 			}
-			assertThat(app.getBean(TaskListenerContainer.class).getTopicStates()).doesNotContainKeys(
+			assertThat(app.getBean(TaskWorker.class).getTopicStates()).doesNotContainKeys(
 					this.apps.topic("default.dlt"), this.apps.topic("nosuch"));
 			assertThat(endpoint.consumer("kafka", "reports", "pause").state()).isEqualTo("paused");
 			assertThat(endpoint.route("queue", "reports", "kafka", null, null, null, null).queues()).containsKey("reports");
@@ -96,7 +96,7 @@ class KafkaTasksEndpointIntegrationTests {
 			KafkaTasksEndpoint endpoint = app.getBean(KafkaTasksEndpoint.class);
 			assertThat(endpoint.consumer("kafka", "default", "pause").state()).isEqualTo("paused");
 			assertThat(endpoint.consumer("kafka", "default", "resume").state()).isEqualTo("running");
-			assertThat(app.getBean(TaskListenerContainer.class).getTopicStates())
+			assertThat(app.getBean(TaskWorker.class).getTopicStates())
 				.containsOnlyKeys(this.apps.topic("default"));
 		}
 	}

@@ -22,7 +22,7 @@ import org.springframework.context.ConfigurableApplicationContext;
 
 import dev.kafkatask.actuate.KafkaTaskWorkerHealthIndicator;
 import dev.kafkatask.kafka.TaskHeaders;
-import dev.kafkatask.kafka.listener.TaskListenerContainer;
+import dev.kafkatask.kafka.worker.TaskWorker;
 import dev.kafkatask.test.SharedKafkaBroker;
 import dev.kafkatask.test.TestKafka;
 
@@ -99,7 +99,7 @@ class PoisonRecordsIntegrationTests {
 			TopicPartition partition = new TopicPartition(topic, 0);
 			long end = TopicOffsets.endOffset(partition);
 			await().atMost(TIMEOUT).until(() -> TopicOffsets.committedOffset(this.apps.groupId(), partition) == end);
-			TaskListenerContainer container = app.getBean(TaskListenerContainer.class);
+			TaskWorker container = app.getBean(TaskWorker.class);
 			assertThat(container.isRunning()).isTrue();
 			assertThat(container.getInFlight()).isZero();
 			MeterRegistry meters = app.getBean(MeterRegistry.class);

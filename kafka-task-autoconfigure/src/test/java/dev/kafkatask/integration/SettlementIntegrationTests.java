@@ -26,8 +26,8 @@ import dev.kafkatask.consumer.TaskConsumers;
 import dev.kafkatask.dispatch.DispatchReceipt;
 import dev.kafkatask.dispatch.TaskDispatcher;
 import dev.kafkatask.kafka.TaskHeaders;
-import dev.kafkatask.kafka.listener.PartitionState;
-import dev.kafkatask.kafka.listener.TaskListenerContainer;
+import dev.kafkatask.kafka.worker.PartitionState;
+import dev.kafkatask.kafka.worker.TaskWorker;
 import dev.kafkatask.routing.Backend;
 import dev.kafkatask.test.SharedKafkaBroker;
 import dev.kafkatask.test.TestKafka;
@@ -96,7 +96,7 @@ class SettlementIntegrationTests {
 				"spring.kafka.producer.properties.max.block.ms=1000")) {
 			String topic = this.apps.topic("default");
 			String deadLetterTopic = topic + ".dlt";
-			TaskListenerContainer container = app.getBean(TaskListenerContainer.class);
+			TaskWorker container = app.getBean(TaskWorker.class);
 			await().atMost(TIMEOUT).until(() -> !container.getAssignment().isEmpty());
 			try (Admin admin = admin()) {
 				admin.deleteTopics(List.of(deadLetterTopic)).all().get();
@@ -156,9 +156,9 @@ class SettlementIntegrationTests {
 		// The classic protocol fetches a new partition in the very poll that assigns it.
 		String classic = "kafka-task.worker.group-protocol=classic";
 		try (ConfigurableApplicationContext first = this.apps.start(classic)) {
-			TaskListenerContainer firstContainer = first.getBean(TaskListenerContainer.class);
+			TaskWorker firstContainer = first.getBean(TaskWorker.class);
 			try (ConfigurableApplicationContext second = this.apps.start(classic)) {
-				TaskListenerContainer secondContainer = second.getBean(TaskListenerContainer.class);
+				TaskWorker secondContainer = second.getBean(TaskWorker.class);
 				await().atMost(TIMEOUT).until(() -> !firstContainer.getAssignment().isEmpty()
 						&& !secondContainer.getAssignment().isEmpty()
 						&& firstContainer.getAssignment().size() + secondContainer.getAssignment().size() == 3);
@@ -182,7 +182,7 @@ class SettlementIntegrationTests {
 		app.getBean(TaskConsumers.class).consumer(Backend.KAFKA, "default").pause();
 	}
 
-	private static boolean allPaused(TaskListenerContainer container) {
+	private static boolean allPaused(TaskWorker container) {
 		List<PartitionState> partitions = container.getPartitions();
 		return !partitions.isEmpty() && partitions.stream().allMatch(PartitionState::paused);
 	}

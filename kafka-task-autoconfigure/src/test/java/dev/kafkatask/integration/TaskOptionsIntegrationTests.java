@@ -28,7 +28,7 @@ import dev.kafkatask.dispatch.DispatchReceipt;
 import dev.kafkatask.dispatch.TaskDispatcher;
 import dev.kafkatask.dispatch.TaskOptions;
 import dev.kafkatask.kafka.TaskHeaders;
-import dev.kafkatask.kafka.listener.TaskListenerContainer;
+import dev.kafkatask.kafka.worker.TaskWorker;
 import dev.kafkatask.options.UnsupportedTaskOptionException;
 import dev.kafkatask.routing.Backend;
 import dev.kafkatask.task.TaskTimeLimitExceeded;
@@ -101,7 +101,7 @@ class TaskOptionsIntegrationTests {
 			DispatchReceipt stuck = dispatcher.dispatch("it.stuck", "hard").get();
 			DispatchReceipt next = dispatcher.dispatch("it.count", 5).get();
 			await().atMost(TIMEOUT).until(() -> this.apps.journal().runs("count:5") == 1);
-			TaskListenerContainer container = app.getBean(TaskListenerContainer.class);
+			TaskWorker container = app.getBean(TaskWorker.class);
 			MeterRegistry meters = app.getBean(MeterRegistry.class);
 			await().atMost(TIMEOUT).until(() -> container.getInFlight() == 0);
 			assertThat(this.apps.journal().starts("stuck:hard")).isEqualTo(1);

@@ -12,7 +12,7 @@ import org.springframework.context.ConfigurableApplicationContext;
 import dev.kafkatask.actuate.KafkaTaskDelaysHealthIndicator;
 import dev.kafkatask.actuate.KafkaTaskWorkerHealthIndicator;
 import dev.kafkatask.dispatch.TaskDispatcher;
-import dev.kafkatask.kafka.listener.TaskListenerContainer;
+import dev.kafkatask.kafka.worker.TaskWorker;
 import dev.kafkatask.test.SharedKafkaBroker;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -36,7 +36,7 @@ class WorkerHealthIntegrationTests {
 				"kafka-task.worker.max-in-flight=1", "kafka-task.worker.stall-timeout=1s",
 				"kafka-task.metrics.refresh-interval=200ms")) {
 			MeterRegistry meters = app.getBean(MeterRegistry.class);
-			TaskListenerContainer container = app.getBean(TaskListenerContainer.class);
+			TaskWorker container = app.getBean(TaskWorker.class);
 			await().atMost(TIMEOUT).until(() -> !container.getAssignment().isEmpty());
 			KafkaTaskWorkerHealthIndicator health = app.getBean(KafkaTaskWorkerHealthIndicator.class);
 			assertThat(health.health().getStatus()).isEqualTo(Status.UP);

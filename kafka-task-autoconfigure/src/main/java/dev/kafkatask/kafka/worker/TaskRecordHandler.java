@@ -1,0 +1,129 @@
+package dev.kafkatask.kafka.worker;
+
+import java.util.Collection;
+import java.util.Set;
+import java.util.function.BooleanSupplier;
+
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.jspecify.annotations.Nullable;
+
+import dev.kafkatask.codec.EnvelopeCodec;
+import dev.kafkatask.execution.DeliveryHandler;
+import dev.kafkatask.kafka.DelayedTaskPublisher;
+import dev.kafkatask.kafka.ResultPublisher;
+import dev.kafkatask.kafka.TaskTopics;
+
+/**
+ * Hands each task record to the {@link DeliveryHandler}, which takes it to exactly one
+ * outcome, as a {@link KafkaTaskDelivery}: what is Kafka's about settling a record (its
+ * dead-letter topic, the delay tiers, reply topics) is here; everything else is shared with
+ * the RabbitMQ leg.
+ *
+ * @author kafka-task
+ */
+public class TaskRecordHandler {
+
+	private final EnvelopeCodec codec;
+
+	private final DeliveryHandler deliveries;
+
+	private final DeadLetterPublisher deadLetters;
+
+	private final TaskTopics topics;
+
+	private final @Nullable DelayedTaskPublisher delays;
+
+	private volatile @Nullable ResultPublisher results;
+
+	private volatile Set<String> replyTopics = Set.of();
+
+	/**
+	 * Create a handler.
+	 * @param codec the envelope codec
+	 * @param deliveries takes records to their outcome
+	 * @param deadLetters writes dead letters
+	 * @param topics the topics of queues
+	 * @param delays writes retries and tasks not due yet, or {@code null} if there are no
+	 * delay tiers (such tasks are then dead-lettered {@code delay-failed})
+	 */
+	public TaskRecordHandler(EnvelopeCodec codec, DeliveryHandler deliveries, DeadLetterPublisher deadLetters,
+			TaskTopics topics, @Nullable DelayedTaskPublisher delays) {
+		this.codec = codec;
+		this.deliveries = deliveries;
+		this.deadLetters = deadLetters;
+		this.topics = topics;
+		this.delays = delays;
+	}
+
+	/**
+	 * Set where results go for dispatches that ask for them, and which topics they may ask
+	 * for: a task whose {@code reply_to} names another topic is dead-lettered
+	 * {@code forbidden-destination}, so that no record makes the worker write elsewhere.
+	 * @param results the result publisher, or {@code null} to drop results
+	 * @param replyTopics the topics results may go to
+	 */
+	public void setResultPublisher(@Nullable ResultPublisher results, Collection<String> replyTopics) {
+		this.results = results;
+		this.replyTopics = Set.copyOf(replyTopics);
+	}
+
+	/**
+	 * Handle a record on the calling thread, to its outcome.
+	 * @param record the record
+	 * @param onSettled told once, when the record is settled (possibly from another thread,
+	 * for a task abandoned at its hard time limit)
+	 * @throws InterruptedException if interrupted before the record was settled; it must
+	 * then not be counted as finished
+	 */
+	public void handle(ConsumerRecord<String, byte[]> record, DeliveryHandler.Settled onSettled)
+			throws InterruptedException {
+		handle(record, onSettled, () -> true);
+	}
+
+	/**
+	 * Handle a record on the calling thread, to its outcome, for as long as this worker
+	 * still owns its partition.
+	 * @param record the record
+	 * @param onSettled told once, when the record is settled
+	 * @param owned whether this worker still owns the record's partition: a dead letter that
+	 * cannot be written is given up once it does not (the new owner runs the record again)
+	 * @throws InterruptedException if interrupted before the record was settled
+	 */
+	public void handle(ConsumerRecord<String, byte[]> record, DeliveryHandler.Settled onSettled,
+			BooleanSupplier owned) throws InterruptedException {
+		this.deliveries.handle(new KafkaTaskDelivery(record, this, owned), onSettled);
+	}
+
+	/**
+	 * Return the handler that takes deliveries to their outcome.
+	 * @return the delivery handler
+	 */
+	public DeliveryHandler getDeliveryHandler() {
+		return this.deliveries;
+	}
+
+	EnvelopeCodec codec() {
+		return this.codec;
+	}
+
+	DeadLetterPublisher deadLetters() {
+		return this.deadLetters;
+	}
+
+	TaskTopics topics() {
+		return this.topics;
+	}
+
+	@Nullable DelayedTaskPublisher delays() {
+		return this.delays;
+	}
+
+	@Nullable ResultPublisher results() {
+		return this.results;
+	}
+
+	boolean isReplyTopic(String topic) {
+		return this.replyTopics.contains(topic);
+	}
+
+}

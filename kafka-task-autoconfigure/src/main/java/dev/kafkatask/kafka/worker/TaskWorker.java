@@ -1,0 +1,341 @@
+package dev.kafkatask.kafka.worker;
+
+import java.time.Duration;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.locks.Lock;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
+
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.common.TopicPartition;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.context.SmartLifecycle;
+import org.springframework.kafka.core.ConsumerFactory;
+
+import dev.kafkatask.consumer.ConsumerState;
+import dev.kafkatask.monitor.TaskObserver;
+
+/**
+ * A Kafka worker: one consumer thread polls the task topics and hands records to a bounded
+ * set of in-flight tasks, each run on its own virtual thread, so that a slow task never holds
+ * back the other records of its partition. Offsets are committed per partition only up to
+ * the lowest record that has not finished, so a crash loses nothing: at worst unfinished
+ * tasks run again.
+ *
+ * @author kafka-task
+ * @see PollLoop
+ */
+public class TaskWorker implements SmartLifecycle {
+
+	/**
+	 * Lifecycle phase of workers: late to start, early to stop, like Spring Kafka's.
+	 */
+	public static final int DEFAULT_PHASE = Integer.MAX_VALUE - 100;
+
+	private static final Log logger = LogFactory.getLog(TaskWorker.class);
+
+	private static final Duration STOP_MARGIN = Duration.ofSeconds(90);
+
+	private final Lock lifecycleLock = new ReentrantLock();
+
+	private final WorkerSettings settings;
+
+	private final Supplier<ConsumerFactory<String, byte[]>> consumerFactory;
+
+	private final Supplier<? extends Collection<String>> topics;
+
+	private final TaskRecordHandler handler;
+
+	private final TaskObserver observer;
+
+	private volatile @Nullable PollLoop loop;
+
+	private volatile @Nullable TopicStates topicStates;
+
+	private volatile @Nullable Thread consumerThread;
+
+	private boolean autoStartup = true;
+
+	private int platformThreads = Math.max(1, Runtime.getRuntime().availableProcessors() - 1);
+
+	private Predicate<String> runsOnPlatformThreads = (task) -> false;
+
+	public TaskWorker(WorkerSettings settings, ConsumerFactory<String, byte[]> consumerFactory,
+			Supplier<? extends Collection<String>> topics, TaskRecordHandler handler, TaskObserver observer) {
+		this(settings, () -> consumerFactory, topics, handler, observer);
+	}
+
+	/**
+	 * Create a worker whose consumer factory is made when it starts: whatever it needs to
+	 * ask the brokers first (such as the group protocol they support) is not asked while the
+	 * application context refreshes.
+	 * @param settings the settings
+	 * @param consumerFactory makes the consumer factory, at each start
+	 * @param topics the topics to consume
+	 * @param handler takes each record to its outcome
+	 * @param observer is told what happens
+	 */
+	public TaskWorker(WorkerSettings settings, Supplier<ConsumerFactory<String, byte[]>> consumerFactory,
+			Supplier<? extends Collection<String>> topics, TaskRecordHandler handler, TaskObserver observer) {
+		this.settings = settings;
+		this.consumerFactory = consumerFactory;
+		this.topics = topics;
+		this.handler = handler;
+		this.observer = observer;
+	}
+
+	@Override
+	public final void start() {
+		this.lifecycleLock.lock();
+		try {
+			if (!isRunning()) {
+				doStart();
+			}
+		}
+		finally {
+			this.lifecycleLock.unlock();
+		}
+	}
+
+	protected void doStart() {
+		Thread previous = this.consumerThread;
+		if (previous != null && previous.isAlive()) {
+			throw new IllegalStateException("Task consumer of group '" + this.settings.groupId()
+					+ "' is still stopping; start it again once it stopped");
+		}
+		TopicStates states = topicStates();
+		Set<String> topicsToConsume = states.subscribed();
+		if (topicsToConsume.isEmpty()) {
+			logger.info("Task consumer of group '" + this.settings.groupId() + "' has no queues to consume yet");
+		}
+		Consumer<String, byte[]> consumer = this.consumerFactory.get().createConsumer(this.settings.groupId(),
+				"kafka-task-" + this.settings.groupId(), null);
+		ExecutorService virtualThreads = Executors
+			.newThreadPerTaskExecutor(Thread.ofVirtual().name("kafka-task-" + this.settings.groupId() + "-", 0).factory());
+		PlatformThreadPool platformThreads = new PlatformThreadPool(this.platformThreads, this.platformThreads,
+				Thread.ofPlatform().name("kafka-task-cpu-" + this.settings.groupId() + "-", 0).daemon(true).factory());
+		PollLoop newLoop = new PollLoop(this.settings, consumer, states, this.handler, virtualThreads,
+				platformThreads, this.runsOnPlatformThreads, this.observer);
+		this.loop = newLoop;
+		this.consumerThread = Thread.ofPlatform()
+			.name("kafka-task-consumer-" + this.settings.groupId())
+			.daemon(false)
+			.start(newLoop);
+		logger.info("Task consumer of group '" + this.settings.groupId() + "' started on " + topicsToConsume);
+	}
+
+	@Override
+	public final void stop() {
+		this.lifecycleLock.lock();
+		try {
+			if (this.loop != null) {
+				doStop();
+			}
+		}
+		finally {
+			this.lifecycleLock.unlock();
+		}
+	}
+
+	protected void doStop() {
+		PollLoop current = this.loop;
+		if (current == null) {
+			return;
+		}
+		current.requestStop();
+		try {
+			// Beyond the shutdown timeout: the final commit and leaving the group.
+			if (!current.awaitStopped(this.settings.shutdownTimeout().plus(STOP_MARGIN))) {
+				logger.warn("Task consumer of group '" + this.settings.groupId() + "' did not stop within "
+						+ this.settings.shutdownTimeout().plus(STOP_MARGIN) + "; it goes on stopping in the background");
+			}
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+		this.loop = null;
+		logger.info("Task consumer of group '" + this.settings.groupId() + "' stopped");
+	}
+
+	@Override
+	public boolean isRunning() {
+		PollLoop current = this.loop;
+		return current != null && current.isRunning();
+	}
+
+	@Override
+	public boolean isAutoStartup() {
+		return this.autoStartup;
+	}
+
+	public void setAutoStartup(boolean autoStartup) {
+		this.autoStartup = autoStartup;
+	}
+
+	/**
+	 * Set the size of the platform thread pool of CPU-heavy tasks. Defaults to the number of
+	 * processors less one, at least one, so that I/O tasks on virtual threads keep a carrier.
+	 * @param platformThreads the pool size
+	 */
+	public void setPlatformThreads(int platformThreads) {
+		this.platformThreads = platformThreads;
+	}
+
+	/**
+	 * Set which tasks, by name, run on the platform thread pool instead of virtual threads.
+	 * @param runsOnPlatformThreads tells the tasks that run on platform threads
+	 */
+	public void setRunsOnPlatformThreads(Predicate<String> runsOnPlatformThreads) {
+		this.runsOnPlatformThreads = runsOnPlatformThreads;
+	}
+
+	@Override
+	public int getPhase() {
+		return DEFAULT_PHASE;
+	}
+
+	/**
+	 * Return why the consumer thread stopped on its own, if it did.
+	 * @return the failure, or {@code null}
+	 */
+	public @Nullable Throwable getFailure() {
+		PollLoop current = this.loop;
+		return (current != null) ? current.failure() : null;
+	}
+
+	/**
+	 * Return the worker's settings.
+	 * @return the settings
+	 */
+	public WorkerSettings getSettings() {
+		return this.settings;
+	}
+
+	/**
+	 * Return the topics the worker consumes (those not stopped), empty before it started.
+	 * @return the topics
+	 */
+	public List<String> getTopics() {
+		TopicStates states = this.topicStates;
+		return (states != null) ? List.copyOf(new java.util.TreeSet<>(states.subscribed())) : List.of();
+	}
+
+	/**
+	 * Return the state of each topic the worker knows.
+	 * @return the states by topic
+	 */
+	public Map<String, ConsumerState> getTopicStates() {
+		return topicStates().all();
+	}
+
+	/**
+	 * Start, pause, drain or stop consuming a topic. A stopped topic is left (its partitions
+	 * go to other members of the group, after its running tasks finished and were
+	 * committed); a paused one is kept but not fetched; a draining one is consumed until this
+	 * worker has read all of its partitions and finished their tasks, then stopped.
+	 * @param topic the topic
+	 * @param state the wanted state
+	 */
+	public void setTopicState(String topic, ConsumerState state) {
+		topicStates().set(topic, state);
+		PollLoop current = this.loop;
+		if (current != null) {
+			current.wakeUp();
+		}
+	}
+
+	private TopicStates topicStates() {
+		TopicStates states = this.topicStates;
+		if (states == null) {
+			this.lifecycleLock.lock();
+			try {
+				states = this.topicStates;
+				if (states == null) {
+					states = new TopicStates(this.topics.get());
+					this.topicStates = states;
+				}
+			}
+			finally {
+				this.lifecycleLock.unlock();
+			}
+		}
+		return states;
+	}
+
+	/**
+	 * Return the partitions currently assigned to the worker.
+	 * @return the assignment
+	 */
+	public Set<TopicPartition> getAssignment() {
+		PollLoop current = this.loop;
+		return (current != null) ? current.assignment() : Set.of();
+	}
+
+	/**
+	 * Return the state of each assigned partition: tasks running, records waiting, paused or
+	 * not, offset committed. Safe to call from any thread.
+	 * @return the partition states, by topic and partition
+	 */
+	public List<PartitionState> getPartitions() {
+		PollLoop current = this.loop;
+		return (current != null) ? current.partitions() : List.of();
+	}
+
+	/**
+	 * Return how many tasks are running.
+	 * @return the in-flight count
+	 */
+	public int getInFlight() {
+		PollLoop current = this.loop;
+		return (current != null) ? current.inFlight() : 0;
+	}
+
+	/**
+	 * Return how long ago a task of this worker last finished or its offsets were last
+	 * committed; zero when the worker does not run.
+	 * @return the time since progress
+	 */
+	public Duration getTimeSinceProgress() {
+		PollLoop current = this.loop;
+		return (current != null) ? current.sinceProgress() : Duration.ZERO;
+	}
+
+	/**
+	 * Return, per assigned partition with a record that has not finished, the lowest such
+	 * record: the commit waits for it. Safe to call from any thread.
+	 * @return the oldest unfinished records, by partition
+	 */
+	public Map<TopicPartition, OffsetTracker.OldestUnfinished> getOldestUnfinished() {
+		PollLoop current = this.loop;
+		return (current != null) ? current.oldestUnfinished() : Map.of();
+	}
+
+	/**
+	 * Return how many polled records wait to start.
+	 * @return the waiting count
+	 */
+	public int getWaiting() {
+		PollLoop current = this.loop;
+		return (current != null) ? current.waiting() : 0;
+	}
+
+	/**
+	 * Return how many tasks of one topic are running.
+	 * @param topic the topic
+	 * @return the in-flight count
+	 */
+	public int getInFlight(String topic) {
+		PollLoop current = this.loop;
+		return (current != null) ? current.inFlight(topic) : 0;
+	}
+
+}
