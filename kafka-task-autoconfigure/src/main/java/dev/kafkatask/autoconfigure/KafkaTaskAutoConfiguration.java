@@ -1,7 +1,9 @@
 package dev.kafkatask.autoconfigure;
 
 import java.time.Clock;
+import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 
 import io.micrometer.observation.ObservationRegistry;
 import tools.jackson.databind.DeserializationFeature;
@@ -14,6 +16,7 @@ import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Role;
 import org.springframework.core.env.Environment;
@@ -31,9 +34,10 @@ import dev.kafkatask.monitor.TaskOwners;
 import dev.kafkatask.observation.TaskExecutionObservationConvention;
 import dev.kafkatask.options.OptionWhitelist;
 import dev.kafkatask.options.TaskOptionResolver;
+import dev.kafkatask.options.TaskSettings;
 import dev.kafkatask.routing.TaskRouter;
-import dev.kafkatask.task.TaskDefinition;
 import dev.kafkatask.task.KafkaTaskBeanPostProcessor;
+import dev.kafkatask.task.TaskDefinition;
 import dev.kafkatask.task.TaskRegistry;
 
 /**
@@ -123,7 +127,7 @@ public final class KafkaTaskAutoConfiguration {
 	@ConditionalOnMissingBean
 	TaskOptionResolver taskOptionResolver(KafkaTaskProperties properties, TaskRegistry registry) {
 		return new TaskOptionResolver(OptionWhitelist.standard(), properties.getUnsupportedOptions(),
-				properties.taskSettings(), (task) -> {
+				taskSettings(properties.getTasks()), (task) -> {
 					TaskDefinition definition = registry.find(task);
 					return (definition != null) ? definition.options() : Map.of();
 				});
@@ -132,7 +136,7 @@ public final class KafkaTaskAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	TaskOwners taskOwners(KafkaTaskProperties properties, TaskRegistry registry) {
-		return new TaskOwners(properties.taskOwners(), properties.getQueueOwners(), (task) -> {
+		return new TaskOwners(TaskOwners.ofSettings(properties.getTasks()), properties.getQueueOwners(), (task) -> {
 			TaskDefinition definition = registry.find(task);
 			return (definition != null) ? definition.owner() : null;
 		});
@@ -153,6 +157,26 @@ public final class KafkaTaskAutoConfiguration {
 	@ConditionalOnMissingBean
 	TaskConsumers taskConsumers(ObjectProvider<ConsumerSource> sources) {
 		return new TaskConsumers(sources.orderedStream().toList());
+	}
+
+	/**
+	 * Read the settings of each task from {@code kafka-task.tasks.[name].*}.
+	 * @param tasks the properties by task name
+	 * @return the settings by task name
+	 * @throws InvalidConfigurationPropertyValueException naming the property that is not valid
+	 */
+	static Map<String, TaskSettings> taskSettings(Map<String, Map<String, String>> tasks) {
+		Map<String, TaskSettings> settings = new LinkedHashMap<>();
+		tasks.forEach((task, values) -> {
+			try {
+				settings.put(task, TaskSettings.parse(values, Set.of(TaskOwners.OWNER)));
+			}
+			catch (TaskSettings.InvalidTaskSettingException ex) {
+				throw new InvalidConfigurationPropertyValueException("kafka-task.tasks.[" + task + "]." + ex.getKey(),
+						ex.getValue(), ex.getReason());
+			}
+		});
+		return settings;
 	}
 
 }

@@ -9,8 +9,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.function.Supplier;
 import java.util.function.Predicate;
+import java.util.function.Supplier;
+import java.util.stream.Stream;
 
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.GroupProtocol;
@@ -39,17 +40,16 @@ import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.kafka.core.ProducerFactory;
 
 import dev.kafkatask.codec.EnvelopeCodec;
+import dev.kafkatask.dispatch.ResultBackend;
 import dev.kafkatask.execution.DeliveryHandler;
 import dev.kafkatask.kafka.DelayTiers;
 import dev.kafkatask.kafka.DelayedTaskPublisher;
-import dev.kafkatask.dispatch.ResultBackend;
 import dev.kafkatask.kafka.GroupProtocols;
-import dev.kafkatask.kafka.ResultPublisher;
 import dev.kafkatask.kafka.KafkaTaskProducer;
 import dev.kafkatask.kafka.KafkaTaskTransport;
+import dev.kafkatask.kafka.ResultPublisher;
 import dev.kafkatask.kafka.TaskTopics;
 import dev.kafkatask.kafka.TopicProvisioner;
-import dev.kafkatask.kafka.worker.WorkerSettings;
 import dev.kafkatask.kafka.worker.DeadLetterPublisher;
 import dev.kafkatask.kafka.worker.DelayForwarder;
 import dev.kafkatask.kafka.worker.DelayTargets;
@@ -57,8 +57,9 @@ import dev.kafkatask.kafka.worker.KafkaTaskConsumers;
 import dev.kafkatask.kafka.worker.OrderingMode;
 import dev.kafkatask.kafka.worker.ReplyListener;
 import dev.kafkatask.kafka.worker.StallDetector;
-import dev.kafkatask.kafka.worker.TaskWorker;
 import dev.kafkatask.kafka.worker.TaskRecordHandler;
+import dev.kafkatask.kafka.worker.TaskWorker;
+import dev.kafkatask.kafka.worker.WorkerSettings;
 import dev.kafkatask.monitor.TaskObserver;
 import dev.kafkatask.routing.TaskRouter;
 import dev.kafkatask.task.TaskDefinition;
@@ -67,7 +68,7 @@ import dev.kafkatask.task.TaskThreads;
 
 /**
  * Auto-configuration of kafka-task's Kafka leg: the transport that publishes tasks to one
- * topic per queue, the topics themselves, and the worker container that runs them. Client
+ * topic per queue, the topics themselves, and the worker that runs them. Client
  * settings come from Spring Boot's {@code spring.kafka.*} through its producer and consumer
  * factories.
  *
@@ -165,12 +166,13 @@ public final class KafkaTaskKafkaAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	@ConditionalOnBooleanProperty(name = "kafka-task.worker.enabled", matchIfMissing = true)
-	TaskWorker kafkaTaskWorker(KafkaTaskProperties properties, Environment environment,
+	TaskWorkerConfigurer kafkaTaskWorkerConfigurer(KafkaTaskProperties properties, Environment environment,
 			ObjectProvider<ConsumerFactory<?, ?>> consumerFactory, ObjectProvider<KafkaAdmin> kafkaAdmin,
 			KafkaTaskProducer producer, TaskTopics topics, EnvelopeCodec codec, TaskRegistry registry,
 			DeliveryHandler deliveries, ObjectProvider<TaskObserver> observers, DelayedTaskPublisher delays,
 			ObjectProvider<ResultPublisher> results,
-			ObjectProvider<DefaultKafkaConsumerFactoryCustomizer> consumerCustomizers) {
+			ObjectProvider<DefaultKafkaConsumerFactoryCustomizer> consumerCustomizers,
+			ObjectProvider<TaskWorkerCustomizer> workerCustomizers) {
 		KafkaTaskProperties.Worker worker = properties.getWorker();
 		String groupId = (worker.getGroupId() != null) ? worker.getGroupId()
 				: environment.getProperty("spring.application.name", "kafka-task");
@@ -179,12 +181,6 @@ public final class KafkaTaskKafkaAutoConfiguration {
 			ordering.put(topics.topic(queue), mode);
 			ordering.put(topics.highPriorityTopic(queue), mode);
 		});
-		WorkerSettings settings = new WorkerSettings(groupId, worker.getMaxInFlight(),
-				(worker.getMaxInFlightPerPartition() != null) ? worker.getMaxInFlightPerPartition() : Integer.MAX_VALUE,
-				worker.getMaxWaitingPerPartition(), ordering, worker.getDefaultOrdering(), worker.getPollTimeout(),
-				worker.getCommitInterval(), worker.isCommitMetadata(), worker.getRevokeTimeout(),
-				worker.getShutdownTimeout());
-		TaskObserver observer = TaskObserver.composite(observers.orderedStream().toList());
 		TaskRecordHandler handler = new TaskRecordHandler(codec, deliveries,
 				new DeadLetterPublisher(producer.getTemplate(), topics), topics, delays);
 		List<String> replyTopics = new ArrayList<>(properties.getKafka().getReplyTopics());
@@ -195,7 +191,7 @@ public final class KafkaTaskKafkaAutoConfiguration {
 		KafkaAdmin admin = kafkaAdmin.getIfAvailable();
 		Map<String, Object> adminConfig = (admin != null) ? admin.getConfigurationProperties() : consumerConfig;
 		boolean priorityQueues = !properties.getKafka().getPriorityQueues().isEmpty();
-		// The group protocol is asked of the brokers when the container starts, not now.
+		// The group protocol is asked of the brokers when the worker starts, not now.
 		Supplier<ConsumerFactory<String, byte[]>> workerConsumerFactory = () -> {
 			Map<String, Object> config = new HashMap<>(consumerConfig);
 			GroupProtocol protocol = GroupProtocols.resolve(worker.getGroupProtocol(), adminConfig,
@@ -207,25 +203,33 @@ public final class KafkaTaskKafkaAutoConfiguration {
 			}
 			return taskConsumerFactory(config, consumerCustomizers);
 		};
-		TaskWorker container = new TaskWorker(settings, workerConsumerFactory,
-				() -> workerQueues(properties, registry).stream()
-					.flatMap((queue) -> properties.getKafka().getPriorityQueues().contains(queue)
-							? java.util.stream.Stream.of(topics.topic(queue), topics.highPriorityTopic(queue))
-							: java.util.stream.Stream.of(topics.topic(queue)))
-					.toList(),
-				handler, observer);
-		container.setPlatformThreads(worker.getPlatformThreads());
-		container.setRunsOnPlatformThreads((task) -> {
+		Supplier<List<String>> workerTopics = () -> workerQueues(properties, registry).stream()
+			.flatMap((queue) -> properties.getKafka().getPriorityQueues().contains(queue)
+					? Stream.of(topics.topic(queue), topics.highPriorityTopic(queue)) : Stream.of(topics.topic(queue)))
+			.toList();
+		Predicate<String> runsOnPlatformThreads = (task) -> {
 			TaskDefinition definition = registry.find(task);
 			return definition != null && definition.threads() == TaskThreads.PLATFORM;
-		});
-		return container;
+		};
+		return new TaskWorkerConfigurer(TaskWorkerConfigurer.settings(groupId, worker, ordering),
+				workerConsumerFactory, workerTopics, handler, TaskObserver.composite(observers.orderedStream().toList()),
+				worker, runsOnPlatformThreads, workerCustomizers.orderedStream().toList());
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	@ConditionalOnBean(TaskWorkerConfigurer.class)
+	TaskWorker kafkaTaskWorker(TaskWorkerConfigurer configurer) {
+		TaskWorker worker = new TaskWorker(configurer.settings(), configurer.consumerFactory(), configurer.topics(),
+				configurer.recordHandler(), configurer.observer());
+		configurer.configure(worker);
+		return worker;
 	}
 
 	@Bean
 	@ConditionalOnMissingBean
 	@ConditionalOnBean(TaskWorker.class)
-	DelayForwarder taskDelayForwarder(TaskWorker container,
+	DelayForwarder taskDelayForwarder(TaskWorker worker,
 			ObjectProvider<ConsumerFactory<?, ?>> consumerFactory, DelayedTaskPublisher publisher,
 			KafkaTaskProducer producer, TaskTopics topics, KafkaTaskProperties properties, TaskRegistry registry,
 			ObjectProvider<TaskRouter> router, ObjectProvider<TaskObserver> observers,
@@ -237,29 +241,32 @@ public final class KafkaTaskKafkaAutoConfiguration {
 		DelayTargets targets = new DelayTargets(topics, publisher.tiers(),
 				knownQueue(provisionedQueues(properties, registry), router.getIfAvailable()),
 				properties.getKafka().getPriorityQueues());
-		return new DelayForwarder(taskConsumerFactory(config, consumerCustomizers),
-				container.getSettings().groupId() + ".delays",
-				publisher, new DeadLetterPublisher(producer.getTemplate(), topics), targets,
+		DelayForwarder forwarder = new DelayForwarder(taskConsumerFactory(config, consumerCustomizers),
+				worker.getSettings().groupId() + ".delays", publisher,
+				new DeadLetterPublisher(producer.getTemplate(), topics), targets,
 				TaskObserver.composite(observers.orderedStream().toList()), Clock.systemUTC());
+		// It moves delayed tasks to the worker's queues: it starts when the worker does.
+		forwarder.setAutoStartup(worker.isAutoStartup());
+		return forwarder;
 	}
 
 	@Bean(destroyMethod = "close")
 	@ConditionalOnMissingBean
 	@ConditionalOnBean(TaskWorker.class)
-	StallDetector taskStallDetector(TaskWorker container, KafkaTaskProperties properties,
+	StallDetector taskStallDetector(TaskWorker worker, KafkaTaskProperties properties,
 			ObjectProvider<KafkaAdmin> kafkaAdmin) {
 		KafkaAdmin admin = kafkaAdmin.getIfAvailable();
 		Map<String, Object> adminConfig = (admin != null) ? admin.getConfigurationProperties() : null;
-		return new StallDetector(container, properties.getWorker().getStallTimeout(), adminConfig);
+		return new StallDetector(worker, properties.getWorker().getStallTimeout(), adminConfig);
 	}
 
 	@Bean
 	@ConditionalOnMissingBean
 	@ConditionalOnBean(TaskWorker.class)
-	KafkaTaskConsumers kafkaTaskConsumers(TaskWorker container, TaskTopics topics,
+	KafkaTaskConsumers kafkaTaskConsumers(TaskWorker worker, TaskTopics topics,
 			ObjectProvider<StallDetector> stalls) {
 		StallDetector detector = stalls.getIfAvailable();
-		return new KafkaTaskConsumers(container, topics,
+		return new KafkaTaskConsumers(worker, topics,
 				(detector != null) ? () -> detector.recentStatus(Duration.ofSeconds(1)).partitionLag() : Map::of);
 	}
 

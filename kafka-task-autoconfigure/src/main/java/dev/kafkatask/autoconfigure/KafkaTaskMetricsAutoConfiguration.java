@@ -44,10 +44,10 @@ public final class KafkaTaskMetricsAutoConfiguration {
 	@ConditionalOnMissingBean
 	@ConditionalOnBean(TaskConsumers.class)
 	KafkaTaskStateMetrics kafkaTaskStateMetrics(TaskConsumers consumers, TaskOwners owners,
-			KafkaTaskProperties properties, ObjectProvider<TaskWorker> container,
+			KafkaTaskProperties properties, ObjectProvider<TaskWorker> workers,
 			ObjectProvider<StallDetector> stalls, ObjectProvider<TaskTopics> topics,
 			ObjectProvider<TaskObserver> observers) {
-		TaskWorker worker = container.getIfAvailable();
+		TaskWorker worker = workers.getIfAvailable();
 		StallDetector detector = stalls.getIfAvailable();
 		TaskTopics taskTopics = topics.getIfAvailable();
 		KafkaTaskStateMetrics.Worker kafka = (worker != null && detector != null && taskTopics != null)

@@ -2,23 +2,19 @@ package dev.kafkatask.autoconfigure;
 
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 import org.jspecify.annotations.Nullable;
-import tools.jackson.databind.JsonNode;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
+import dev.kafkatask.kafka.GroupProtocolMode;
 import dev.kafkatask.kafka.worker.OrderingMode;
-import dev.kafkatask.options.TaskOption;
-import dev.kafkatask.options.TaskOptionResolver;
 import dev.kafkatask.options.UnsupportedOptionPolicy;
 import dev.kafkatask.routing.Backend;
 import dev.kafkatask.routing.OnUnavailable;
-import dev.kafkatask.routing.Ramp;
 import dev.kafkatask.routing.Route;
 import dev.kafkatask.routing.RoutingRules;
 import dev.kafkatask.routing.StickyKey;
@@ -30,8 +26,6 @@ import dev.kafkatask.routing.StickyKey;
  */
 @ConfigurationProperties("kafka-task")
 public class KafkaTaskProperties {
-
-	private static final String OWNER = "owner";
 
 	/**
 	 * Whether kafka-task is enabled.
@@ -118,56 +112,6 @@ public class KafkaTaskProperties {
 
 	public Map<String, String> getQueueOwners() {
 		return this.queueOwners;
-	}
-
-	/**
-	 * Return the owners configured for tasks ({@code kafka-task.tasks.[name].owner}).
-	 * @return the owners by task name
-	 */
-	public Map<String, String> taskOwners() {
-		Map<String, String> owners = new LinkedHashMap<>();
-		this.tasks.forEach((task, values) -> {
-			String owner = values.get(OWNER);
-			if (owner != null && !owner.isBlank()) {
-				owners.put(task, owner.trim());
-			}
-		});
-		return owners;
-	}
-
-	/**
-	 * Return the configured settings of each task, options read and checked.
-	 * @return the settings by task name
-	 * @throws IllegalArgumentException naming the task and property if one is not valid
-	 */
-	public Map<String, TaskOptionResolver.TaskSettings> taskSettings() {
-		Map<String, TaskOptionResolver.TaskSettings> settings = new LinkedHashMap<>();
-		this.tasks.forEach((task, values) -> {
-			Map<TaskOption, JsonNode> options = new EnumMap<>(TaskOption.class);
-			UnsupportedOptionPolicy policy = null;
-			for (Map.Entry<String, String> value : values.entrySet()) {
-				String key = value.getKey();
-				try {
-					if (key.equals(OWNER)) {
-						continue;
-					}
-					if (key.equals("unsupported-options") || key.equals("unsupported_options")) {
-						policy = UnsupportedOptionPolicy.valueOf(
-								value.getValue().trim().toUpperCase(java.util.Locale.ROOT).replace('-', '_'));
-					}
-					else {
-						TaskOption option = TaskOption.of(key);
-						options.put(option, option.parse(value.getValue()));
-					}
-				}
-				catch (IllegalArgumentException ex) {
-					throw new IllegalArgumentException(
-							"Invalid property kafka-task.tasks.[" + task + "]." + key + ": " + ex.getMessage(), ex);
-				}
-			}
-			settings.put(task, new TaskOptionResolver.TaskSettings(options, policy));
-		});
-		return settings;
 	}
 
 	public Rabbitmq getRabbitmq() {
@@ -299,10 +243,8 @@ public class KafkaTaskProperties {
 		}
 
 		Route toRoute(Backend defaultBackend) {
-			Backend target = (this.backend != null) ? this.backend : defaultBackend;
-			Ramp ramp = (this.ramp.getTo() != null && this.ramp.getPercent() > 0)
-					? new Ramp(this.ramp.getTo(), this.ramp.getPercent()) : null;
-			return new Route(target, ramp, this.shadow, this.onUnavailable);
+			return Route.of(this.backend, defaultBackend, this.ramp.getTo(), this.ramp.getPercent(), this.shadow,
+					this.onUnavailable);
 		}
 
 	}
@@ -631,6 +573,12 @@ public class KafkaTaskProperties {
 		private boolean enabled = true;
 
 		/**
+		 * Whether the worker starts with the application context. When false, it is
+		 * started through its bean (TaskWorker.start()).
+		 */
+		private boolean autoStartup = true;
+
+		/**
 		 * Consumer group of the worker. Defaults to 'spring.application.name', or
 		 * 'kafka-task' when that is not set.
 		 */
@@ -680,7 +628,7 @@ public class KafkaTaskProperties {
 		 * Consumer group protocol: 'auto' (KIP-848 'consumer' when the brokers support it,
 		 * else 'classic' with the cooperative-sticky assignor), 'consumer' or 'classic'.
 		 */
-		private String groupProtocol = "auto";
+		private GroupProtocolMode groupProtocol = GroupProtocolMode.AUTO;
 
 		/**
 		 * Whether offset commits record, in their metadata, the finished records above the
@@ -732,6 +680,14 @@ public class KafkaTaskProperties {
 
 		public void setEnabled(boolean enabled) {
 			this.enabled = enabled;
+		}
+
+		public boolean isAutoStartup() {
+			return this.autoStartup;
+		}
+
+		public void setAutoStartup(boolean autoStartup) {
+			this.autoStartup = autoStartup;
 		}
 
 		public @Nullable String getGroupId() {
@@ -794,11 +750,11 @@ public class KafkaTaskProperties {
 			this.platformThreads = platformThreads;
 		}
 
-		public String getGroupProtocol() {
+		public GroupProtocolMode getGroupProtocol() {
 			return this.groupProtocol;
 		}
 
-		public void setGroupProtocol(String groupProtocol) {
+		public void setGroupProtocol(GroupProtocolMode groupProtocol) {
 			this.groupProtocol = groupProtocol;
 		}
 

@@ -2,11 +2,11 @@ package dev.kafkatask.autoconfigure;
 
 import org.springframework.amqp.rabbit.core.RabbitTemplate;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
-import org.springframework.boot.health.autoconfigure.contributor.ConditionalOnEnabledHealthIndicator;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.annotation.Order;
 
 import dev.kafkatask.actuate.KafkaTaskRabbitConsumersHealthContributor;
 import dev.kafkatask.actuate.KafkaTaskRabbitHealthIndicator;
@@ -14,8 +14,9 @@ import dev.kafkatask.autoconfigure.KafkaTaskRabbitAutoConfiguration.KafkaTaskRab
 import dev.kafkatask.rabbit.RabbitTaskConsumers;
 
 /**
- * Health of kafka-task's RabbitMQ leg, over its own connection factory, and of the consumer
- * of each RabbitMQ queue.
+ * Health of kafka-task's RabbitMQ leg over its own connection factory
+ * ({@code kafkaTask.rabbit}), and of the consumer of each RabbitMQ queue
+ * ({@code kafkaTask.rabbitConsumers.<queue>}).
  *
  * @author kafka-task
  */
@@ -25,19 +26,19 @@ import dev.kafkatask.rabbit.RabbitTaskConsumers;
 class RabbitLegHealthConfiguration {
 
 	@Bean
-	@ConditionalOnMissingBean(name = "kafkaTaskRabbitHealthIndicator")
-	@ConditionalOnEnabledHealthIndicator("kafkaTaskRabbit")
-	KafkaTaskRabbitHealthIndicator kafkaTaskRabbitHealthIndicator(KafkaTaskRabbitConnection connection) {
-		return new KafkaTaskRabbitHealthIndicator(connection.factory());
+	@Order(3)
+	@ConditionalOnBooleanProperty(name = "management.health.kafka-task.rabbit.enabled", matchIfMissing = true)
+	KafkaTaskHealthMember kafkaTaskRabbitHealth(KafkaTaskRabbitConnection connection) {
+		return new KafkaTaskHealthMember("rabbit", new KafkaTaskRabbitHealthIndicator(connection.factory()));
 	}
 
 	@Bean
-	@ConditionalOnMissingBean(name = "kafkaTaskRabbitConsumersHealthContributor")
+	@Order(4)
 	@ConditionalOnBean(RabbitTaskConsumers.class)
-	@ConditionalOnEnabledHealthIndicator("kafkaTaskRabbitConsumers")
-	KafkaTaskRabbitConsumersHealthContributor kafkaTaskRabbitConsumersHealthContributor(
-			RabbitTaskConsumers consumers) {
-		return new KafkaTaskRabbitConsumersHealthContributor(consumers);
+	@ConditionalOnBooleanProperty(name = "management.health.kafka-task.rabbit-consumers.enabled",
+			matchIfMissing = true)
+	KafkaTaskHealthMember kafkaTaskRabbitConsumersHealth(RabbitTaskConsumers consumers) {
+		return new KafkaTaskHealthMember("rabbitConsumers", new KafkaTaskRabbitConsumersHealthContributor(consumers));
 	}
 
 }

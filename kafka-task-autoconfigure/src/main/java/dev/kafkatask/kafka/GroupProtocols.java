@@ -31,26 +31,29 @@ public final class GroupProtocols {
 	}
 
 	/**
-	 * Resolve a configured protocol: {@code auto} asks the brokers.
-	 * @param configured {@code auto}, {@code consumer} or {@code classic}
+	 * Resolve a configured protocol: {@link GroupProtocolMode#AUTO} asks the brokers.
+	 * @param mode the configured protocol
 	 * @param adminConfiguration configuration of an admin client for the cluster
 	 * @param timeout how long to wait for the brokers' answer
 	 * @return the protocol to use
 	 */
-	public static GroupProtocol resolve(String configured, Map<String, Object> adminConfiguration, Duration timeout) {
-		return switch (configured.toLowerCase(Locale.ROOT)) {
-			case "consumer" -> GroupProtocol.CONSUMER;
-			case "classic" -> GroupProtocol.CLASSIC;
-			case "auto" -> detect(adminConfiguration, timeout);
-			default -> throw new IllegalArgumentException(
-					"Unknown group protocol '" + configured + "': use auto, consumer or classic");
+	public static GroupProtocol resolve(GroupProtocolMode mode, Map<String, Object> adminConfiguration,
+			Duration timeout) {
+		return switch (mode) {
+			case CONSUMER -> GroupProtocol.CONSUMER;
+			case CLASSIC -> GroupProtocol.CLASSIC;
+			case AUTO -> detect(adminConfiguration, timeout);
 		};
 	}
 
 	private static GroupProtocol detect(Map<String, Object> adminConfiguration, Duration timeout) {
 		Map<String, Object> config = new HashMap<>(adminConfiguration);
 		config.putIfAbsent(AdminClientConfig.CLIENT_ID_CONFIG, "kafka-task-protocol-check");
-		try (Admin admin = Admin.create(config)) {
+		int millis = (int) Math.min(Integer.MAX_VALUE, timeout.toMillis());
+		config.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, millis);
+		config.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, millis);
+		Admin admin = Admin.create(config);
+		try {
 			FinalizedVersionRange groupVersion = admin.describeFeatures()
 				.featureMetadata()
 				.get(timeout.toMillis(), TimeUnit.MILLISECONDS)
@@ -66,6 +69,11 @@ public final class GroupProtocols {
 			logger.warn("Could not ask the brokers whether they support the consumer group protocol; using classic: "
 					+ ex);
 			return GroupProtocol.CLASSIC;
+		}
+		finally {
+			// Without a timeout, close() waits for the unanswered call: a minute while the
+			// brokers are down, and the worker's start with it.
+			admin.close(Duration.ZERO);
 		}
 	}
 

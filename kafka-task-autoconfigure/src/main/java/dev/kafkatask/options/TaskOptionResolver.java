@@ -156,20 +156,6 @@ public class TaskOptionResolver {
 	}
 
 	/**
-	 * The configured settings of one task.
-	 *
-	 * @param options its options
-	 * @param policy its unsupported-option policy, or {@code null} for the application's
-	 */
-	public record TaskSettings(Map<TaskOption, JsonNode> options, @Nullable UnsupportedOptionPolicy policy) {
-
-		public TaskSettings {
-			options = Map.copyOf(options);
-		}
-
-	}
-
-	/**
 	 * Reads the options a task's annotation sets.
 	 */
 	@FunctionalInterface

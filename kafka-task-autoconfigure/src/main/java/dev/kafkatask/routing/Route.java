@@ -43,6 +43,26 @@ public record Route(Backend backend, @Nullable Ramp ramp, @Nullable Backend shad
 		return new Route(backend, null, null);
 	}
 
+	/**
+	 * Return the route a rule describes, as configuration properties give it: the rule's
+	 * backend or else the default, a ramp only if it names a backend and a positive share.
+	 * @param backend the rule's backend, or {@code null} for the default
+	 * @param defaultBackend the default backend
+	 * @param rampTo where the ramp's share goes, or {@code null} for no ramp
+	 * @param rampPercent the ramp's share, in percent
+	 * @param shadow a backend that receives a copy as well, or {@code null}
+	 * @param onUnavailable what becomes of a dispatch to an unavailable RabbitMQ
+	 * @return the route
+	 * @throws IllegalArgumentException if the share is not within 0 to 100 or the shadow is
+	 * the route's own backend
+	 */
+	public static Route of(@Nullable Backend backend, Backend defaultBackend, @Nullable Backend rampTo,
+			double rampPercent, @Nullable Backend shadow, OnUnavailable onUnavailable) {
+		Backend target = (backend != null) ? backend : defaultBackend;
+		Ramp ramp = (rampTo != null && rampPercent > 0) ? new Ramp(rampTo, rampPercent) : null;
+		return new Route(target, ramp, shadow, onUnavailable);
+	}
+
 	public Route withRamp(@Nullable Ramp ramp) {
 		return new Route(this.backend, ramp, this.shadow, this.onUnavailable);
 	}

@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ThreadFactory;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -23,6 +24,7 @@ import org.springframework.boot.test.context.assertj.AssertableApplicationContex
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.Ordered;
 
 import dev.kafkatask.codec.EnvelopeCodec;
 import dev.kafkatask.codec.TaskEnvelope;
@@ -36,10 +38,11 @@ import dev.kafkatask.execution.pinning.CarrierPinningDetector;
 import dev.kafkatask.kafka.KafkaTaskProducer;
 import dev.kafkatask.kafka.KafkaTaskTransport;
 import dev.kafkatask.kafka.TopicProvisioner;
-import dev.kafkatask.kafka.worker.WorkerSettings;
+import dev.kafkatask.kafka.worker.DelayForwarder;
 import dev.kafkatask.kafka.worker.OrderingMode;
 import dev.kafkatask.kafka.worker.StallDetector;
 import dev.kafkatask.kafka.worker.TaskWorker;
+import dev.kafkatask.kafka.worker.WorkerSettings;
 import dev.kafkatask.metrics.KafkaTaskMetrics;
 import dev.kafkatask.metrics.KafkaTaskStateMetrics;
 import dev.kafkatask.monitor.TaskOwners;
@@ -49,7 +52,6 @@ import dev.kafkatask.routing.Backend;
 import dev.kafkatask.task.KafkaTask;
 import dev.kafkatask.task.TaskRegistrationException;
 import dev.kafkatask.task.TaskRegistry;
-import dev.kafkatask.test.SharedKafkaBroker;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.mockito.Mockito.mock;
@@ -59,14 +61,14 @@ import static org.mockito.Mockito.mock;
  *
  * @author kafka-task
  */
-@SharedKafkaBroker
 class KafkaTaskAutoConfigurationTests {
 
 	private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
 		.withConfiguration(AutoConfigurations.of(KafkaAutoConfiguration.class, KafkaTaskAutoConfiguration.class,
 				KafkaTaskKafkaAutoConfiguration.class, KafkaTaskDispatchAutoConfiguration.class,
 				KafkaTaskMetricsAutoConfiguration.class))
-		.withPropertyValues("kafka-task.kafka.topic-prefix=autoconfig.", "kafka-task.worker.pinning.enabled=false");
+		.withPropertyValues(BrokerFree.PROPERTIES)
+		.withPropertyValues("kafka-task.kafka.topic-prefix=autoconfig.");
 
 	@Test
 	void whenBootOrTheApplicationCustomizesKafkaFactoriesThenKafkaTasksFactoriesAreCustomizedToo() {
@@ -144,6 +146,71 @@ class KafkaTaskAutoConfigurationTests {
 				assertThat(container.getSettings().maxInFlight()).isEqualTo(32);
 				assertThat(container.getSettings().shutdownTimeout()).hasSeconds(5);
 			});
+	}
+
+	@Test
+	void whenTaskWorkerCustomizersAreDefinedThenTheyRunInOrderAfterTheProperties() {
+		List<String> calls = new CopyOnWriteArrayList<>();
+		ThreadFactory threads = Thread.ofVirtual().name("custom-", 0).factory();
+		this.contextRunner
+			.withPropertyValues("kafka-task.worker.platform-threads=3", "kafka-task.worker.group-protocol=classic")
+			.withBean("second", TaskWorkerCustomizer.class, () -> new OrderedCustomizer(2, (worker) -> calls.add("second")))
+			.withBean("first", TaskWorkerCustomizer.class, () -> new OrderedCustomizer(1, (worker) -> {
+				calls.add("first");
+				worker.setTaskThreadFactory(threads);
+				worker.setAutoStartup(true);
+			}))
+			.run((context) -> {
+				assertThat(calls).containsExactly("first", "second");
+				// auto-startup=false came from the properties, and the customizer came after them
+				assertThat(context.getBean(TaskWorker.class).isAutoStartup()).isTrue();
+			});
+	}
+
+	@Test
+	void whenTheApplicationDefinesItsOwnWorkerWithTheConfigurerThenItGetsThePropertiesAndTheCustomizers() {
+		List<TaskWorker> customized = new CopyOnWriteArrayList<>();
+		this.contextRunner.withPropertyValues("kafka-task.worker.group-id=own", "kafka-task.worker.max-in-flight=7")
+			.withBean(TaskWorkerCustomizer.class, () -> customized::add)
+			.withUserConfiguration(OwnWorkerConfiguration.class)
+			.run((context) -> {
+				TaskWorker worker = context.getBean(TaskWorker.class);
+				assertThat(context).getBean("ownWorker").isSameAs(worker);
+				assertThat(worker.getSettings().groupId()).isEqualTo("own");
+				assertThat(worker.getSettings().maxInFlight()).isEqualTo(7);
+				assertThat(worker.isAutoStartup()).isFalse();
+				assertThat(worker.getRecordHandler())
+					.isSameAs(context.getBean(TaskWorkerConfigurer.class).recordHandler());
+				assertThat(customized).containsExactly(worker);
+			});
+	}
+
+	@Test
+	void whenWorkerAutoStartupIsOffThenNeitherTheWorkerNorItsDelayForwarderStarts() {
+		this.contextRunner.run((context) -> {
+			assertThat(context.getBean(TaskWorker.class).isRunning()).isFalse();
+			assertThat(context.getBean(DelayForwarder.class).isAutoStartup()).isFalse();
+			assertThat(context.getBean(DelayForwarder.class).isRunning()).isFalse();
+		});
+	}
+
+	@Test
+	void whenWorkerAutoStartupIsOnThenTheWorkerStartsWithTheContext() {
+		// 'classic': no broker is asked for its group protocol; the consumer polls in the background
+		this.contextRunner
+			.withPropertyValues("kafka-task.worker.auto-startup=true", "kafka-task.worker.group-protocol=classic")
+			.run((context) -> {
+				assertThat(context.getBean(TaskWorker.class).isRunning()).isTrue();
+				assertThat(context.getBean(DelayForwarder.class).isAutoStartup()).isTrue();
+			});
+	}
+
+	@Test
+	void whenGroupProtocolIsUnknownThenStartupFailsNamingTheProperty() {
+		this.contextRunner.withPropertyValues("kafka-task.worker.group-protocol=streams")
+			.run((context) -> assertThat(context).hasFailed()
+				.getFailure()
+				.hasStackTraceContaining("kafka-task.worker.group-protocol"));
 	}
 
 	@Test
@@ -363,6 +430,33 @@ class KafkaTaskAutoConfigurationTests {
 
 		@KafkaTask(name = "owned.by-queue", queue = "orders")
 		public void byQueue() {
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class OwnWorkerConfiguration {
+
+		@Bean
+		TaskWorker ownWorker(TaskWorkerConfigurer configurer) {
+			TaskWorker worker = new TaskWorker(configurer.settings(), configurer.consumerFactory(),
+					configurer.topics(), configurer.recordHandler(), configurer.observer());
+			configurer.configure(worker);
+			return worker;
+		}
+
+	}
+
+	record OrderedCustomizer(int order, TaskWorkerCustomizer delegate) implements TaskWorkerCustomizer, Ordered {
+
+		@Override
+		public void customize(TaskWorker worker) {
+			this.delegate.customize(worker);
+		}
+
+		@Override
+		public int getOrder() {
+			return this.order;
 		}
 
 	}

@@ -1,5 +1,7 @@
 package dev.kafkatask.autoconfigure;
 
+import java.util.List;
+
 import org.junit.jupiter.api.Test;
 
 import org.springframework.amqp.rabbit.core.RabbitTemplate;
@@ -7,11 +9,14 @@ import org.springframework.boot.amqp.autoconfigure.RabbitAutoConfiguration;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.health.autoconfigure.registry.HealthContributorRegistryAutoConfiguration;
 import org.springframework.boot.health.contributor.AbstractHealthIndicator;
+import org.springframework.boot.health.contributor.CompositeHealthContributor;
 import org.springframework.boot.health.contributor.Health;
+import org.springframework.boot.health.contributor.HealthContributors;
 import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.boot.health.registry.HealthContributorRegistry;
 import org.springframework.boot.kafka.autoconfigure.KafkaAutoConfiguration;
 import org.springframework.boot.test.context.FilteredClassLoader;
+import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
 import dev.kafkatask.actuate.KafkaTaskDelaysHealthIndicator;
@@ -19,182 +24,156 @@ import dev.kafkatask.actuate.KafkaTaskKafkaHealthIndicator;
 import dev.kafkatask.actuate.KafkaTaskRabbitConsumersHealthContributor;
 import dev.kafkatask.actuate.KafkaTaskRabbitHealthIndicator;
 import dev.kafkatask.actuate.KafkaTaskWorkerHealthIndicator;
-import dev.kafkatask.test.SharedKafkaBroker;
-import dev.kafkatask.test.TestKafka;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Tests for the auto-configurations of kafka-task's health: the worker's
- * ({@link KafkaTaskHealthAutoConfiguration}) and the backends'
- * ({@link KafkaTaskBackendHealthAutoConfiguration}).
+ * Tests for {@link KafkaTaskHealthAutoConfiguration}: one {@code kafkaTask} composite whose
+ * members are the worker, the delay forwarder and the legs. No broker: nothing asks one for
+ * its health here.
  *
  * @author kafka-task
  */
-@SharedKafkaBroker
 class KafkaTaskHealthAutoConfigurationTests {
 
 	private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
 		.withConfiguration(AutoConfigurations.of(KafkaAutoConfiguration.class, RabbitAutoConfiguration.class,
 				KafkaTaskAutoConfiguration.class, KafkaTaskKafkaAutoConfiguration.class,
 				KafkaTaskRabbitAutoConfiguration.class, KafkaTaskHealthAutoConfiguration.class,
-				KafkaTaskBackendHealthAutoConfiguration.class, HealthContributorRegistryAutoConfiguration.class))
-		.withPropertyValues("kafka-task.kafka.topic-prefix=autoconfig-health.", "kafka-task.worker.pinning.enabled=false",
-				"kafka-task.worker.enabled=false", "kafka-task.kafka.create-topics=false");
+				HealthContributorRegistryAutoConfiguration.class))
+		.withPropertyValues(BrokerFree.PROPERTIES)
+		.withPropertyValues("kafka-task.kafka.topic-prefix=autoconfig-health.", "kafka-task.worker.enabled=false");
+
+	private final ApplicationContextRunner withWorker = this.contextRunner
+		.withPropertyValues("kafka-task.worker.enabled=true");
 
 	@Test
-	void whenBothLegsArePresentThenTheirHealthContributorsAreRegisteredUnderTheirNames() {
+	void whenBothLegsArePresentThenTheirHealthIsOneCompositeNamedKafkaTask() {
 		this.contextRunner.run((context) -> {
-			assertThat(context).hasSingleBean(KafkaTaskKafkaHealthIndicator.class);
-			assertThat(context).hasSingleBean(KafkaTaskRabbitHealthIndicator.class);
-			assertThat(context).hasSingleBean(KafkaTaskRabbitConsumersHealthContributor.class);
+			assertThat(members(context)).containsExactly("kafka", "rabbit", "rabbitConsumers");
+			CompositeHealthContributor kafkaTask = kafkaTask(context);
+			assertThat(kafkaTask.getContributor("kafka")).isInstanceOf(KafkaTaskKafkaHealthIndicator.class);
+			assertThat(kafkaTask.getContributor("rabbit")).isInstanceOf(KafkaTaskRabbitHealthIndicator.class);
+			assertThat(kafkaTask.getContributor("rabbitConsumers"))
+				.isInstanceOf(KafkaTaskRabbitConsumersHealthContributor.class);
+		});
+	}
+
+	@Test
+	void whenTheMembersAreRegisteredThenNoneOfThemIsAlsoATopLevelContributor() {
+		this.withWorker.run((context) -> {
 			HealthContributorRegistry registry = context.getBean(HealthContributorRegistry.class);
-			assertThat(registry.getContributor("kafkaTaskKafka"))
-				.isSameAs(context.getBean(KafkaTaskKafkaHealthIndicator.class));
-			assertThat(registry.getContributor("kafkaTaskRabbit"))
-				.isSameAs(context.getBean(KafkaTaskRabbitHealthIndicator.class));
-			assertThat(registry.getContributor("kafkaTaskRabbitConsumers"))
-				.isSameAs(context.getBean(KafkaTaskRabbitConsumersHealthContributor.class));
-		});
-	}
-
-	@Test
-	void whenTheWorkerIsDisabledThenTheBackendsStillHaveTheirHealth() {
-		this.contextRunner.run((context) -> {
+			assertThat(registry.stream().map(HealthContributors.Entry::name)).containsExactly("kafkaTask");
 			assertThat(context).doesNotHaveBean(KafkaTaskWorkerHealthIndicator.class);
-			assertThat(context).hasSingleBean(KafkaTaskKafkaHealthIndicator.class);
-			assertThat(context).hasSingleBean(KafkaTaskRabbitHealthIndicator.class);
-		});
-	}
-
-	@Test
-	void whenTheWorkerRunsThenItAndItsDelayForwarderHaveHealthEachSwitchedOffOnItsOwn() {
-		ApplicationContextRunner withWorker = this.contextRunner.withPropertyValues("kafka-task.worker.enabled=true",
-				"spring.kafka.bootstrap-servers=" + TestKafka.bootstrapServers());
-		withWorker.run((context) -> {
-			assertThat(context).hasSingleBean(KafkaTaskWorkerHealthIndicator.class);
-			assertThat(context).hasSingleBean(KafkaTaskDelaysHealthIndicator.class);
-			assertThat(context.getBean(HealthContributorRegistry.class).getContributor("kafkaTaskDelays"))
-				.isSameAs(context.getBean(KafkaTaskDelaysHealthIndicator.class));
-		});
-		withWorker.withPropertyValues("management.health.kafkaTaskDelays.enabled=false").run((context) -> {
-			assertThat(context).hasSingleBean(KafkaTaskWorkerHealthIndicator.class);
-			assertThat(context).doesNotHaveBean(KafkaTaskDelaysHealthIndicator.class);
-		});
-		withWorker.withPropertyValues("management.health.kafkaTaskWorker.enabled=false").run((context) -> {
-			assertThat(context).doesNotHaveBean(KafkaTaskWorkerHealthIndicator.class);
-			assertThat(context).hasSingleBean(KafkaTaskDelaysHealthIndicator.class);
-		});
-	}
-
-	@Test
-	void whenUserDefinesKafkaHealthIndicatorThenAutoConfigurationBacksOff() {
-		HealthIndicator own = () -> Health.up().build();
-		this.contextRunner.withBean("kafkaTaskKafkaHealthIndicator", HealthIndicator.class, () -> own)
-			.run((context) -> {
-				assertThat(context).doesNotHaveBean(KafkaTaskKafkaHealthIndicator.class);
-				assertThat(context).getBean("kafkaTaskKafkaHealthIndicator").isSameAs(own);
-				assertThat(context).hasSingleBean(KafkaTaskRabbitHealthIndicator.class);
-			});
-	}
-
-	@Test
-	void whenUserDefinesRabbitHealthIndicatorThenAutoConfigurationBacksOff() {
-		HealthIndicator own = () -> Health.up().build();
-		this.contextRunner.withBean("kafkaTaskRabbitHealthIndicator", HealthIndicator.class, () -> own)
-			.run((context) -> {
-				assertThat(context).doesNotHaveBean(KafkaTaskRabbitHealthIndicator.class);
-				assertThat(context).getBean("kafkaTaskRabbitHealthIndicator").isSameAs(own);
-				assertThat(context).hasSingleBean(KafkaTaskRabbitConsumersHealthContributor.class);
-			});
-	}
-
-	@Test
-	void whenUserDefinesRabbitConsumersHealthContributorThenAutoConfigurationBacksOff() {
-		HealthIndicator own = () -> Health.up().build();
-		this.contextRunner.withBean("kafkaTaskRabbitConsumersHealthContributor", HealthIndicator.class, () -> own)
-			.run((context) -> {
-				assertThat(context).doesNotHaveBean(KafkaTaskRabbitConsumersHealthContributor.class);
-				assertThat(context).getBean("kafkaTaskRabbitConsumersHealthContributor").isSameAs(own);
-				assertThat(context).hasSingleBean(KafkaTaskRabbitHealthIndicator.class);
-			});
-	}
-
-	@Test
-	void whenKafkaHealthIsDisabledThenItHasNoBean() {
-		this.contextRunner.withPropertyValues("management.health.kafkaTaskKafka.enabled=false").run((context) -> {
 			assertThat(context).doesNotHaveBean(KafkaTaskKafkaHealthIndicator.class);
-			assertThat(context).hasSingleBean(KafkaTaskRabbitHealthIndicator.class);
-			assertThat(context).hasSingleBean(KafkaTaskRabbitConsumersHealthContributor.class);
 		});
 	}
 
 	@Test
-	void whenRabbitHealthIsDisabledThenItHasNoBean() {
-		this.contextRunner.withPropertyValues("management.health.kafkaTaskRabbit.enabled=false").run((context) -> {
-			assertThat(context).doesNotHaveBean(KafkaTaskRabbitHealthIndicator.class);
-			assertThat(context).hasSingleBean(KafkaTaskKafkaHealthIndicator.class);
-			assertThat(context).hasSingleBean(KafkaTaskRabbitConsumersHealthContributor.class);
+	void whenTheWorkerRunsThenItAndItsDelayForwarderAreMembersEachSwitchedOffOnItsOwn() {
+		this.withWorker.run((context) -> {
+			assertThat(members(context)).containsExactly("worker", "delays", "kafka", "rabbit", "rabbitConsumers");
+			assertThat(kafkaTask(context).getContributor("worker")).isInstanceOf(KafkaTaskWorkerHealthIndicator.class);
+			assertThat(kafkaTask(context).getContributor("delays")).isInstanceOf(KafkaTaskDelaysHealthIndicator.class);
 		});
+		this.withWorker.withPropertyValues("management.health.kafka-task.delays.enabled=false")
+			.run((context) -> assertThat(members(context)).containsExactly("worker", "kafka", "rabbit",
+					"rabbitConsumers"));
+		this.withWorker.withPropertyValues("management.health.kafka-task.worker.enabled=false")
+			.run((context) -> assertThat(members(context)).containsExactly("delays", "kafka", "rabbit",
+					"rabbitConsumers"));
 	}
 
 	@Test
-	void whenRabbitConsumersHealthIsDisabledThenItHasNoBean() {
-		this.contextRunner.withPropertyValues("management.health.kafkaTaskRabbitConsumers.enabled=false")
+	void whenTheWorkerIsDisabledThenTheLegsStillHaveTheirHealth() {
+		this.contextRunner.run((context) -> assertThat(members(context)).doesNotContain("worker", "delays")
+			.contains("kafka", "rabbit"));
+	}
+
+	@Test
+	void whenALegMemberIsSwitchedOffThenTheOthersRemain() {
+		this.contextRunner.withPropertyValues("management.health.kafka-task.kafka.enabled=false")
+			.run((context) -> assertThat(members(context)).containsExactly("rabbit", "rabbitConsumers"));
+		this.contextRunner.withPropertyValues("management.health.kafka-task.rabbit.enabled=false")
+			.run((context) -> assertThat(members(context)).containsExactly("kafka", "rabbitConsumers"));
+		this.contextRunner.withPropertyValues("management.health.kafka-task.rabbit-consumers.enabled=false")
+			.run((context) -> assertThat(members(context)).containsExactly("kafka", "rabbit"));
+	}
+
+	@Test
+	void whenEveryMemberIsSwitchedOffThenThereIsNoComposite() {
+		this.contextRunner
+			.withPropertyValues("management.health.kafka-task.kafka.enabled=false",
+					"management.health.kafka-task.rabbit.enabled=false",
+					"management.health.kafka-task.rabbit-consumers.enabled=false")
 			.run((context) -> {
-				assertThat(context).doesNotHaveBean(KafkaTaskRabbitConsumersHealthContributor.class);
-				assertThat(context).hasSingleBean(KafkaTaskKafkaHealthIndicator.class);
-				assertThat(context).hasSingleBean(KafkaTaskRabbitHealthIndicator.class);
+				assertThat(context).hasNotFailed();
+				assertThat(context).doesNotHaveBean("kafkaTaskHealthContributor");
 			});
 	}
 
 	@Test
-	void whenHealthIndicatorsAreDisabledByDefaultThenNoneIsConfigured() {
-		this.contextRunner.withPropertyValues("management.health.defaults.enabled=false").run((context) -> {
+	void whenKafkaTaskHealthIsDisabledThenThereIsNoComposite() {
+		this.withWorker.withPropertyValues("management.health.kafka-task.enabled=false").run((context) -> {
 			assertThat(context).hasNotFailed();
-			assertThat(context).doesNotHaveBean(KafkaTaskKafkaHealthIndicator.class);
-			assertThat(context).doesNotHaveBean(KafkaTaskRabbitHealthIndicator.class);
-			assertThat(context).doesNotHaveBean(KafkaTaskRabbitConsumersHealthContributor.class);
+			assertThat(context).doesNotHaveBean("kafkaTaskHealthContributor");
+			assertThat(context.getBean(HealthContributorRegistry.class).getContributor("kafkaTask")).isNull();
+		});
+	}
+
+	@Test
+	void whenHealthIndicatorsAreDisabledByDefaultThenThereIsNoComposite() {
+		this.contextRunner.withPropertyValues("management.health.defaults.enabled=false")
+			.run((context) -> assertThat(context).doesNotHaveBean("kafkaTaskHealthContributor"));
+		this.contextRunner
+			.withPropertyValues("management.health.defaults.enabled=false", "management.health.kafka-task.enabled=true")
+			.run((context) -> assertThat(context).hasBean("kafkaTaskHealthContributor"));
+	}
+
+	@Test
+	void whenUserDefinesTheCompositeThenAutoConfigurationBacksOff() {
+		HealthIndicator own = () -> Health.up().build();
+		this.contextRunner.withBean("kafkaTaskHealthContributor", HealthIndicator.class, () -> own).run((context) -> {
+			assertThat(context).getBean("kafkaTaskHealthContributor").isSameAs(own);
+			assertThat(context.getBean(HealthContributorRegistry.class).getContributor("kafkaTask")).isSameAs(own);
 		});
 	}
 
 	@Test
 	void whenRabbitLegIsDisabledThenOnlyKafkaHasHealth() {
-		this.contextRunner.withPropertyValues("kafka-task.rabbitmq.enabled=false").run((context) -> {
-			assertThat(context).hasNotFailed();
-			assertThat(context).hasSingleBean(KafkaTaskKafkaHealthIndicator.class);
-			assertThat(context).doesNotHaveBean(KafkaTaskRabbitHealthIndicator.class);
-			assertThat(context).doesNotHaveBean(KafkaTaskRabbitConsumersHealthContributor.class);
-		});
+		this.contextRunner.withPropertyValues("kafka-task.rabbitmq.enabled=false")
+			.run((context) -> assertThat(members(context)).containsExactly("kafka"));
 	}
 
 	@Test
 	void whenSpringAmqpIsAbsentThenOnlyKafkaHasHealth() {
-		this.contextRunner.withClassLoader(new FilteredClassLoader(RabbitTemplate.class)).run((context) -> {
-			assertThat(context).hasNotFailed();
-			assertThat(context).hasSingleBean(KafkaTaskKafkaHealthIndicator.class);
-			assertThat(context).doesNotHaveBean(KafkaTaskRabbitHealthIndicator.class);
-			assertThat(context).doesNotHaveBean(KafkaTaskRabbitConsumersHealthContributor.class);
-		});
+		this.contextRunner.withClassLoader(new FilteredClassLoader(RabbitTemplate.class))
+			.run((context) -> assertThat(members(context)).containsExactly("kafka"));
 	}
 
 	@Test
-	void whenKafkaTaskIsDisabledThenNoBackendHasHealth() {
+	void whenKafkaTaskIsDisabledThenThereIsNoComposite() {
 		this.contextRunner.withPropertyValues("kafka-task.enabled=false").run((context) -> {
 			assertThat(context).hasNotFailed();
-			assertThat(context).doesNotHaveBean(KafkaTaskKafkaHealthIndicator.class);
-			assertThat(context).doesNotHaveBean(KafkaTaskRabbitHealthIndicator.class);
-			assertThat(context).doesNotHaveBean(KafkaTaskRabbitConsumersHealthContributor.class);
+			assertThat(context).doesNotHaveBean("kafkaTaskHealthContributor");
 		});
 	}
 
 	@Test
-	void whenActuatorHealthIsAbsentThenNoBackendHasHealth() {
+	void whenActuatorHealthIsAbsentThenThereIsNoComposite() {
 		this.contextRunner.withClassLoader(new FilteredClassLoader(AbstractHealthIndicator.class)).run((context) -> {
 			assertThat(context).hasNotFailed();
-			assertThat(context).doesNotHaveBean(KafkaTaskKafkaHealthIndicator.class);
-			assertThat(context).doesNotHaveBean(KafkaTaskRabbitHealthIndicator.class);
+			assertThat(context).doesNotHaveBean("kafkaTaskHealthContributor");
 		});
+	}
+
+	private static CompositeHealthContributor kafkaTask(AssertableApplicationContext context) {
+		assertThat(context).hasNotFailed();
+		return (CompositeHealthContributor) context.getBean(HealthContributorRegistry.class).getContributor("kafkaTask");
+	}
+
+	private static List<String> members(AssertableApplicationContext context) {
+		return kafkaTask(context).stream().map(HealthContributors.Entry::name).toList();
 	}
 
 }

@@ -19,7 +19,6 @@ import dev.kafkatask.rabbit.RabbitTaskTransport;
 import dev.kafkatask.routing.Backend;
 import dev.kafkatask.routing.RoutingRules;
 import dev.kafkatask.routing.TaskRouter;
-import dev.kafkatask.test.SharedKafkaBroker;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -29,7 +28,6 @@ import static org.assertj.core.api.Assertions.assertThat;
  *
  * @author kafka-task
  */
-@SharedKafkaBroker
 class KafkaTaskRabbitAutoConfigurationTests {
 
 	private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
@@ -37,8 +35,8 @@ class KafkaTaskRabbitAutoConfigurationTests {
 				KafkaTaskAutoConfiguration.class, KafkaTaskKafkaAutoConfiguration.class,
 				KafkaTaskRabbitAutoConfiguration.class, KafkaTaskDispatchAutoConfiguration.class,
 				KafkaTaskEndpointAutoConfiguration.class))
-		.withPropertyValues("kafka-task.kafka.topic-prefix=autoconfig-rabbit.", "kafka-task.worker.pinning.enabled=false",
-				"kafka-task.worker.enabled=false", "kafka-task.kafka.create-topics=false");
+		.withPropertyValues(BrokerFree.PROPERTIES)
+		.withPropertyValues("kafka-task.kafka.topic-prefix=autoconfig-rabbit.", "kafka-task.worker.enabled=false");
 
 	@Test
 	void whenSpringAmqpIsPresentThenTheRabbitLegIsConfigured() {
@@ -109,7 +107,7 @@ class KafkaTaskRabbitAutoConfigurationTests {
 		this.contextRunner.withPropertyValues("kafka-task.tasks.[billing.charge].max-retries=many")
 			.run((context) -> assertThat(context).hasFailed()
 				.getFailure()
-				.hasStackTraceContaining("Invalid property kafka-task.tasks.[billing.charge].max-retries")
+				.hasStackTraceContaining("Property kafka-task.tasks.[billing.charge].max-retries with value 'many' is invalid")
 				.hasStackTraceContaining("expected a whole number >= 0"));
 	}
 

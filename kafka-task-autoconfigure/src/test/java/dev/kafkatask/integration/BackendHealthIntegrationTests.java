@@ -28,6 +28,7 @@ import dev.kafkatask.dispatch.TaskDispatcher;
 import dev.kafkatask.dispatch.TaskOptions;
 import dev.kafkatask.rabbit.RabbitQueueConsumer;
 import dev.kafkatask.routing.Backend;
+import dev.kafkatask.test.KafkaTaskHealth;
 import dev.kafkatask.test.SharedKafkaBroker;
 import dev.kafkatask.test.SharedRabbitMq;
 import dev.kafkatask.test.TestRabbit;
@@ -65,7 +66,7 @@ class BackendHealthIntegrationTests {
 	@Test
 	void whenKafkaAnswersThenTheKafkaLegIsUpWithTheClusterIdAndItsBrokers() {
 		try (ConfigurableApplicationContext app = this.apps.start()) {
-			Health health = indicator(app, "kafkaTaskKafka").health();
+			Health health = indicator(app, "kafka").health();
 			assertThat(health.getStatus()).isEqualTo(Status.UP);
 			assertThat((String) health.getDetails().get("clusterId")).isNotBlank();
 			assertThat((Integer) health.getDetails().get("nodes")).isGreaterThanOrEqualTo(1);
@@ -92,7 +93,7 @@ class BackendHealthIntegrationTests {
 	@Test
 	void whenRabbitAnswersThenTheRabbitLegIsUpWithTheServerVersion() {
 		try (ConfigurableApplicationContext app = this.apps.start()) {
-			Health health = indicator(app, "kafkaTaskRabbit").health();
+			Health health = indicator(app, "rabbit").health();
 			assertThat(health.getStatus()).isEqualTo(Status.UP);
 			String serverVersion = this.rabbit.template().execute(
 					(channel) -> channel.getConnection().getServerProperties().get("version").toString());
@@ -138,7 +139,7 @@ class BackendHealthIntegrationTests {
 			assertThat(down.getDetails()).containsEntry("state", "running").containsEntry("activeConsumers", 0);
 			assertThat((String) down.getDetails().get("reason"))
 				.isEqualTo("The consumer of queue '" + this.queue + "' is running but its listener container is not running");
-			assertThat(registry(app).getContributor("kafkaTaskRabbitConsumers")).isInstanceOf(CompositeHealthContributor.class);
+			assertThat(KafkaTaskHealth.member(app, "rabbitConsumers")).isInstanceOf(CompositeHealthContributor.class);
 		}
 	}
 
@@ -198,16 +199,16 @@ class BackendHealthIntegrationTests {
 				ConfigurableApplicationContext app = this.apps.start(routeQueueToRabbit(), consumeQueue(),
 						"spring.rabbitmq.host=127.0.0.1", "spring.rabbitmq.port=" + proxy.port())) {
 			assertThat(queueHealth(app, this.queue).getStatus()).isEqualTo(Status.UP);
-			assertThat(indicator(app, "kafkaTaskRabbit").health().getStatus()).isEqualTo(Status.UP);
+			assertThat(indicator(app, "rabbit").health().getStatus()).isEqualTo(Status.UP);
 			proxy.cut();
 			await().atMost(TIMEOUT).until(() -> queueHealth(app, this.queue).getStatus().equals(Status.DOWN));
 			Health down = queueHealth(app, this.queue);
 			assertThat(down.getDetails()).containsEntry("state", "running").containsEntry("activeConsumers", 0);
 			assertThat((String) down.getDetails().get("reason")).contains("has no active consumers");
-			assertThat(indicator(app, "kafkaTaskRabbit").health().getStatus()).isEqualTo(Status.DOWN);
+			assertThat(indicator(app, "rabbit").health().getStatus()).isEqualTo(Status.DOWN);
 			proxy.restore();
 			await().atMost(TIMEOUT).until(() -> queueHealth(app, this.queue).getStatus().equals(Status.UP));
-			assertThat(indicator(app, "kafkaTaskRabbit").health().getStatus()).isEqualTo(Status.UP);
+			assertThat(indicator(app, "rabbit").health().getStatus()).isEqualTo(Status.UP);
 		}
 	}
 
@@ -224,11 +225,11 @@ class BackendHealthIntegrationTests {
 	}
 
 	private static HealthIndicator indicator(ConfigurableApplicationContext app, String name) {
-		return (HealthIndicator) registry(app).getContributor(name);
+		return KafkaTaskHealth.indicator(app, name);
 	}
 
 	private static CompositeHealthContributor queueConsumers(ConfigurableApplicationContext app) {
-		return (CompositeHealthContributor) registry(app).getContributor("kafkaTaskRabbitConsumers");
+		return (CompositeHealthContributor) KafkaTaskHealth.member(app, "rabbitConsumers");
 	}
 
 	private static Health queueHealth(ConfigurableApplicationContext app, String queue) {

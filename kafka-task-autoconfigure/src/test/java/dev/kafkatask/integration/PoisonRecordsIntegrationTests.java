@@ -20,9 +20,9 @@ import org.junit.jupiter.api.Test;
 import org.springframework.boot.health.contributor.Status;
 import org.springframework.context.ConfigurableApplicationContext;
 
-import dev.kafkatask.actuate.KafkaTaskWorkerHealthIndicator;
 import dev.kafkatask.kafka.TaskHeaders;
 import dev.kafkatask.kafka.worker.TaskWorker;
+import dev.kafkatask.test.KafkaTaskHealth;
 import dev.kafkatask.test.SharedKafkaBroker;
 import dev.kafkatask.test.TestKafka;
 
@@ -105,7 +105,7 @@ class PoisonRecordsIntegrationTests {
 			MeterRegistry meters = app.getBean(MeterRegistry.class);
 			double counted = meters.find("kafka.task.dead.letters").counters().stream().mapToDouble((c) -> c.count()).sum();
 			assertThat(counted).isEqualTo(poisons.size());
-			assertThat(app.getBean(KafkaTaskWorkerHealthIndicator.class).health().getStatus()).isEqualTo(Status.UP);
+			assertThat(KafkaTaskHealth.indicator(app, "worker").health().getStatus()).isEqualTo(Status.UP);
 		}
 	}
 

@@ -8,9 +8,7 @@ import java.util.concurrent.ExecutionException;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.Test;
 
-import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.boot.health.contributor.Status;
-import org.springframework.boot.health.registry.HealthContributorRegistry;
 import org.springframework.context.ConfigurableApplicationContext;
 
 import dev.kafkatask.dispatch.BackendUnavailableException;
@@ -18,6 +16,7 @@ import dev.kafkatask.dispatch.DispatchReceipt;
 import dev.kafkatask.dispatch.TaskDispatcher;
 import dev.kafkatask.dispatch.TaskOptions;
 import dev.kafkatask.routing.Backend;
+import dev.kafkatask.test.KafkaTaskHealth;
 import dev.kafkatask.test.SharedKafkaBroker;
 import dev.kafkatask.test.SharedRabbitMq;
 import dev.kafkatask.test.TestRabbit;
@@ -80,10 +79,10 @@ class RabbitUnavailableIntegrationTests {
 					.tags("queue", this.fallbackQueue, "backend", "kafka", "rule", "queue:" + this.fallbackQueue + "+unavailable")
 					.counter()
 					.count()).isEqualTo(1);
-				assertThat(health(app, "kafkaTaskRabbit")).isEqualTo(Status.DOWN);
+				assertThat(health(app, "rabbit")).isEqualTo(Status.DOWN);
 
 				proxy.restore();
-				await().atMost(TIMEOUT).until(() -> health(app, "kafkaTaskRabbit").equals(Status.UP));
+				await().atMost(TIMEOUT).until(() -> health(app, "rabbit").equals(Status.UP));
 				await().atMost(TIMEOUT).ignoreExceptions().untilAsserted(() -> assertThat(dispatcher
 					.dispatch("it.count", List.of(4), Map.of(), TaskOptions.none().withQueue(this.queue))
 					.get()
@@ -98,7 +97,7 @@ class RabbitUnavailableIntegrationTests {
 	}
 
 	private static Status health(ConfigurableApplicationContext app, String name) {
-		return ((HealthIndicator) app.getBean(HealthContributorRegistry.class).getContributor(name)).health()
+		return KafkaTaskHealth.indicator(app, name).health()
 			.getStatus();
 	}
 

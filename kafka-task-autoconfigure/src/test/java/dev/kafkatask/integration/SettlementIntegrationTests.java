@@ -18,10 +18,10 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.health.contributor.Health;
+import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.boot.health.contributor.Status;
 import org.springframework.context.ConfigurableApplicationContext;
 
-import dev.kafkatask.actuate.KafkaTaskWorkerHealthIndicator;
 import dev.kafkatask.consumer.TaskConsumers;
 import dev.kafkatask.dispatch.DispatchReceipt;
 import dev.kafkatask.dispatch.TaskDispatcher;
@@ -29,6 +29,7 @@ import dev.kafkatask.kafka.TaskHeaders;
 import dev.kafkatask.kafka.worker.PartitionState;
 import dev.kafkatask.kafka.worker.TaskWorker;
 import dev.kafkatask.routing.Backend;
+import dev.kafkatask.test.KafkaTaskHealth;
 import dev.kafkatask.test.SharedKafkaBroker;
 import dev.kafkatask.test.TestKafka;
 
@@ -103,7 +104,7 @@ class SettlementIntegrationTests {
 			}
 			long poison = send(topic, "not json");
 			send(topic, PoisonRecordsIntegrationTests.envelope("after", "it.count", "[3]", "{}", ""));
-			KafkaTaskWorkerHealthIndicator health = app.getBean(KafkaTaskWorkerHealthIndicator.class);
+			HealthIndicator health = KafkaTaskHealth.indicator(app, "worker");
 			await().atMost(TIMEOUT).until(() -> health.health().getStatus().equals(Status.DOWN));
 			Health down = health.health();
 			assertThat((String) down.getDetails().get("reason")).contains("dead letter(s) could not be written");
@@ -138,7 +139,7 @@ class SettlementIntegrationTests {
 				dispatcher.dispatch("it.count", i).get();
 			}
 			await().atMost(TIMEOUT).until(() -> this.apps.journal().distinctRuns() == 5);
-			KafkaTaskWorkerHealthIndicator health = app.getBean(KafkaTaskWorkerHealthIndicator.class);
+			HealthIndicator health = KafkaTaskHealth.indicator(app, "worker");
 			await().atMost(TIMEOUT).until(() -> health.health().getStatus().equals(Status.DOWN));
 			Health down = health.health();
 			TopicPartition partition = new TopicPartition(blocked.destination(), blocked.partition());

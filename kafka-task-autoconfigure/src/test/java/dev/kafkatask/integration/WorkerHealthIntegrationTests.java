@@ -6,13 +6,13 @@ import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.health.contributor.Health;
+import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.boot.health.contributor.Status;
 import org.springframework.context.ConfigurableApplicationContext;
 
-import dev.kafkatask.actuate.KafkaTaskDelaysHealthIndicator;
-import dev.kafkatask.actuate.KafkaTaskWorkerHealthIndicator;
 import dev.kafkatask.dispatch.TaskDispatcher;
 import dev.kafkatask.kafka.worker.TaskWorker;
+import dev.kafkatask.test.KafkaTaskHealth;
 import dev.kafkatask.test.SharedKafkaBroker;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -38,10 +38,10 @@ class WorkerHealthIntegrationTests {
 			MeterRegistry meters = app.getBean(MeterRegistry.class);
 			TaskWorker container = app.getBean(TaskWorker.class);
 			await().atMost(TIMEOUT).until(() -> !container.getAssignment().isEmpty());
-			KafkaTaskWorkerHealthIndicator health = app.getBean(KafkaTaskWorkerHealthIndicator.class);
+			HealthIndicator health = KafkaTaskHealth.indicator(app, "worker");
 			assertThat(health.health().getStatus()).isEqualTo(Status.UP);
 			assertThat(stalled(meters)).isZero();
-			assertThat(app.getBean(KafkaTaskDelaysHealthIndicator.class).health().getStatus()).isEqualTo(Status.UP);
+			assertThat(KafkaTaskHealth.indicator(app, "delays").health().getStatus()).isEqualTo(Status.UP);
 			TaskDispatcher dispatcher = app.getBean(TaskDispatcher.class);
 			dispatcher.dispatch("it.block", "stall").get();
 			for (int i = 0; i < 3; i++) {

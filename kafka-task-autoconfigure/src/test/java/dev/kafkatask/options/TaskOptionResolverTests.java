@@ -32,7 +32,7 @@ class TaskOptionResolverTests {
 	@Test
 	void whenOptionIsSetAtEveryLevelThenDispatchBeatsPropertiesBeatsAnnotation() {
 		TaskOptionResolver resolver = resolver(UnsupportedOptionPolicy.REJECT,
-				Map.of("t", new TaskOptionResolver.TaskSettings(
+				Map.of("t", new TaskSettings(
 						Map.of(TaskOption.MAX_RETRIES, NODES.numberNode(5), TaskOption.SHADOW, NODES.stringNode("props")),
 						null)));
 		assertThat(resolver.taskOptions("t")).containsEntry(TaskOption.MAX_RETRIES, NODES.numberNode(5))
@@ -71,7 +71,7 @@ class TaskOptionResolverTests {
 	@Test
 	void whenPolicyIsIgnoreThenUnsupportedOptionsAreDropped() {
 		TaskOptionResolver resolver = resolver(UnsupportedOptionPolicy.REJECT,
-				Map.of("t", new TaskOptionResolver.TaskSettings(Map.of(), UnsupportedOptionPolicy.IGNORE)));
+				Map.of("t", new TaskSettings(Map.of(), UnsupportedOptionPolicy.IGNORE)));
 		TaskOptionResolver.Resolution resolution = resolver.resolve("t", Backend.KAFKA,
 				Map.of(TaskOption.LINK, NODES.stringNode("next"), TaskOption.SHADOW, NODES.stringNode("s")), true);
 		assertThat(resolution.backend()).isEqualTo(Backend.KAFKA);
@@ -131,7 +131,7 @@ class TaskOptionResolverTests {
 	}
 
 	private static TaskOptionResolver resolver(UnsupportedOptionPolicy policy,
-			Map<String, TaskOptionResolver.TaskSettings> settings) {
+			Map<String, TaskSettings> settings) {
 		return new TaskOptionResolver(OptionWhitelist.standard(), policy, settings,
 				(task) -> task.equals("t") ? ANNOTATED : Map.of());
 	}

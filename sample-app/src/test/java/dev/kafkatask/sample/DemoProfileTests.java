@@ -101,16 +101,19 @@ class DemoProfileTests {
 	void whenHealthIsReadThenItListsTheKafkaTaskContributorsWithTheirDetails() {
 		await().atMost(TIMEOUT).untilAsserted(() -> {
 			HttpResponse<String> response = get("/actuator/health");
-			JsonNode components = this.json.readTree(response.body()).path("components");
-			assertThat(components.path("kafkaTaskWorker").path("status").asString()).isEqualTo("UP");
-			JsonNode kafka = components.path("kafkaTaskKafka");
+			JsonNode kafkaTask = this.json.readTree(response.body()).path("components").path("kafkaTask");
+			assertThat(kafkaTask.path("status").asString()).isEqualTo("UP");
+			JsonNode components = kafkaTask.path("components");
+			assertThat(components.path("worker").path("status").asString()).isEqualTo("UP");
+			assertThat(components.path("delays").path("status").asString()).isEqualTo("UP");
+			JsonNode kafka = components.path("kafka");
 			assertThat(kafka.path("status").asString()).isEqualTo("UP");
 			assertThat(kafka.path("details").path("clusterId").asString()).isNotBlank();
 			assertThat(kafka.path("details").path("nodes").asInt()).isGreaterThanOrEqualTo(1);
-			JsonNode rabbit = components.path("kafkaTaskRabbit");
+			JsonNode rabbit = components.path("rabbit");
 			assertThat(rabbit.path("status").asString()).isEqualTo("UP");
 			assertThat(rabbit.path("details").path("version").asString()).isNotBlank();
-			JsonNode celery = components.path("kafkaTaskRabbitConsumers").path("components").path("celery");
+			JsonNode celery = components.path("rabbitConsumers").path("components").path("celery");
 			assertThat(celery.path("status").asString()).isEqualTo("UP");
 			assertThat(celery.path("details").path("state").asString()).isEqualTo("running");
 			assertThat(celery.path("details").path("activeConsumers").asInt()).isPositive();

@@ -81,6 +81,8 @@ public class DelayForwarder implements SmartLifecycle {
 
 	private final SupervisedThread thread;
 
+	private boolean autoStartup = true;
+
 	/**
 	 * When each paused partition's head record is due; only the supervised thread uses it.
 	 */
@@ -116,6 +118,20 @@ public class DelayForwarder implements SmartLifecycle {
 	@Override
 	public void start() {
 		this.thread.start();
+	}
+
+	@Override
+	public boolean isAutoStartup() {
+		return this.autoStartup;
+	}
+
+	/**
+	 * Set whether the forwarder starts with the application context. Defaults to
+	 * {@code true}.
+	 * @param autoStartup whether to start on refresh
+	 */
+	public void setAutoStartup(boolean autoStartup) {
+		this.autoStartup = autoStartup;
 	}
 
 	@Override

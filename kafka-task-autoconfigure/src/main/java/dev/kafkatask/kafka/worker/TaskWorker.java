@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.locks.Lock;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Predicate;
@@ -69,6 +70,10 @@ public class TaskWorker implements SmartLifecycle {
 
 	private Predicate<String> runsOnPlatformThreads = (task) -> false;
 
+	private @Nullable ThreadFactory taskThreadFactory;
+
+	private @Nullable ThreadFactory platformThreadFactory;
+
 	public TaskWorker(WorkerSettings settings, ConsumerFactory<String, byte[]> consumerFactory,
 			Supplier<? extends Collection<String>> topics, TaskRecordHandler handler, TaskObserver observer) {
 		this(settings, () -> consumerFactory, topics, handler, observer);
@@ -119,10 +124,13 @@ public class TaskWorker implements SmartLifecycle {
 		}
 		Consumer<String, byte[]> consumer = this.consumerFactory.get().createConsumer(this.settings.groupId(),
 				"kafka-task-" + this.settings.groupId(), null);
-		ExecutorService virtualThreads = Executors
-			.newThreadPerTaskExecutor(Thread.ofVirtual().name("kafka-task-" + this.settings.groupId() + "-", 0).factory());
+		ThreadFactory taskThreads = (this.taskThreadFactory != null) ? this.taskThreadFactory
+				: Thread.ofVirtual().name("kafka-task-" + this.settings.groupId() + "-", 0).factory();
+		ThreadFactory cpuThreads = (this.platformThreadFactory != null) ? this.platformThreadFactory
+				: Thread.ofPlatform().name("kafka-task-cpu-" + this.settings.groupId() + "-", 0).daemon(true).factory();
+		ExecutorService virtualThreads = Executors.newThreadPerTaskExecutor(taskThreads);
 		PlatformThreadPool platformThreads = new PlatformThreadPool(this.platformThreads, this.platformThreads,
-				Thread.ofPlatform().name("kafka-task-cpu-" + this.settings.groupId() + "-", 0).daemon(true).factory());
+				cpuThreads);
 		PollLoop newLoop = new PollLoop(this.settings, consumer, states, this.handler, virtualThreads,
 				platformThreads, this.runsOnPlatformThreads, this.observer);
 		this.loop = newLoop;
@@ -196,6 +204,34 @@ public class TaskWorker implements SmartLifecycle {
 	 */
 	public void setRunsOnPlatformThreads(Predicate<String> runsOnPlatformThreads) {
 		this.runsOnPlatformThreads = runsOnPlatformThreads;
+	}
+
+	/**
+	 * Set the factory of the threads tasks run on, one thread per task. Defaults to virtual
+	 * threads named {@code kafka-task-<group>-<n>}. A factory that wraps them (to carry a
+	 * context, or name them otherwise) should still make virtual threads: with platform
+	 * threads, each task in flight holds an operating-system thread.
+	 * @param taskThreadFactory the factory, or {@code null} for the default
+	 */
+	public void setTaskThreadFactory(@Nullable ThreadFactory taskThreadFactory) {
+		this.taskThreadFactory = taskThreadFactory;
+	}
+
+	/**
+	 * Set the factory of the platform threads of tasks marked {@code threads = PLATFORM}.
+	 * Defaults to daemon threads named {@code kafka-task-cpu-<group>-<n>}.
+	 * @param platformThreadFactory the factory, or {@code null} for the default
+	 */
+	public void setPlatformThreadFactory(@Nullable ThreadFactory platformThreadFactory) {
+		this.platformThreadFactory = platformThreadFactory;
+	}
+
+	/**
+	 * Return the handler that takes each record to its outcome.
+	 * @return the record handler
+	 */
+	public TaskRecordHandler getRecordHandler() {
+		return this.handler;
 	}
 
 	@Override
