@@ -2,7 +2,9 @@ package dev.kafkatask.metrics;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
@@ -21,18 +23,19 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class ReadmeMetersTests {
 
+	private static final String HEADER = "| meter | type | tags | meaning |";
+
 	@Test
 	void readmeMeterTableListsEveryMeterWithItsTypeAndTags() throws Exception {
 		Map<String, String> documented = new TreeMap<>();
-		for (String line : Files.readAllLines(Path.of("..", "README.md"))) {
+		for (String line : rowsOfTable(Path.of("..", "README.md"), HEADER)) {
 			String[] cells = line.split("\\|");
-			if (line.startsWith("| `kafka.task.") && cells.length == 5) {
-				String tags = Arrays.stream(cells[3].split(","))
-					.map((tag) -> tag.trim().replace("`", ""))
-					.sorted()
-					.collect(Collectors.joining(","));
-				documented.put(cells[1].trim().replace("`", ""), cells[2].trim().split(",")[0] + " " + tags);
-			}
+			assertThat(cells).as(line).hasSize(5);
+			String tags = Arrays.stream(cells[3].split(","))
+				.map((tag) -> tag.trim().replace("`", ""))
+				.sorted()
+				.collect(Collectors.joining(","));
+			documented.put(cells[1].trim().replace("`", ""), cells[2].trim().split(",")[0] + " " + tags);
 		}
 		Map<String, String> actual = new TreeMap<>();
 		for (KafkaTaskMeters meter : KafkaTaskMeters.values()) {
@@ -41,6 +44,20 @@ class ReadmeMetersTests {
 			actual.put(meter.getName(), meter.getType().name().toLowerCase(Locale.ROOT) + " " + tags);
 		}
 		assertThat(documented).isEqualTo(actual);
+	}
+
+	/**
+	 * The rows of the one Markdown table of a file with a header line, without the header
+	 * and its separator: only that table is read, whatever other tables the file holds.
+	 */
+	private static List<String> rowsOfTable(Path file, String header) throws Exception {
+		List<String> lines = Files.readAllLines(file);
+		assertThat(lines).as("tables headed %s in %s", header, file).containsOnlyOnce(header);
+		List<String> rows = new ArrayList<>();
+		for (int i = lines.indexOf(header) + 2; i < lines.size() && lines.get(i).startsWith("|"); i++) {
+			rows.add(lines.get(i));
+		}
+		return rows;
 	}
 
 }
