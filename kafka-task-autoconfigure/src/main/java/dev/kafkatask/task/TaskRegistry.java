@@ -7,7 +7,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.Collections;
-import java.util.EnumMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -18,7 +17,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
-import tools.jackson.databind.JsonNode;
 
 import org.springframework.aop.support.AopUtils;
 import org.springframework.core.DefaultParameterNameDiscoverer;
@@ -28,8 +26,6 @@ import org.springframework.core.annotation.AnnotatedElementUtils;
 import org.springframework.core.annotation.AnnotationUtils;
 import org.springframework.util.ClassUtils;
 import org.springframework.util.StringUtils;
-
-import dev.kafkatask.options.TaskOption;
 
 /**
  * The tasks this application can execute, by name. Methods are registered from beans whose
@@ -80,7 +76,7 @@ public class TaskRegistry {
 		}
 		Method invocable = AopUtils.selectInvocableMethod(method, bean.getClass());
 		TaskDefinition definition = new TaskDefinition(name, queue, bean, invocable, parameters(method),
-				annotation.threads(), options(method, annotation.options()),
+				annotation.threads(), AnnotatedTaskOptions.read(method, annotation),
 				StringUtils.hasText(annotation.owner()) ? annotation.owner() : null);
 		return add(definition);
 	}
@@ -160,25 +156,6 @@ public class TaskRegistry {
 			}
 		}
 		return result;
-	}
-
-	private static Map<TaskOption, JsonNode> options(Method method, String[] declared) {
-		Map<TaskOption, JsonNode> options = new EnumMap<>(TaskOption.class);
-		for (String entry : declared) {
-			int equals = entry.indexOf('=');
-			try {
-				if (equals < 1) {
-					throw new IllegalArgumentException("'" + entry + "' is not name=value");
-				}
-				TaskOption option = TaskOption.of(entry.substring(0, equals));
-				options.put(option, option.parse(entry.substring(equals + 1)));
-			}
-			catch (IllegalArgumentException ex) {
-				throw new TaskRegistrationException("@KafkaTask method " + TaskDefinition.describe(method)
-						+ " has an invalid option: " + ex.getMessage());
-			}
-		}
-		return options;
 	}
 
 	private static TaskParameter.Kind kind(Method method, Parameter parameter, String name) {
