@@ -19,8 +19,8 @@ public class FailingTasks {
 
 	private final AtomicInteger attempts = new AtomicInteger();
 
-	@KafkaTask(name = "demo.fail", options = { "autoretry_for=dev.kafkatask.sample.FailingTasks$DemoFailure",
-			"max_retries=3", "retry_backoff=1", "retry_jitter=false" })
+	@KafkaTask(name = "demo.fail", autoretryFor = DemoFailure.class, maxRetries = 3, retryBackoff = "1s",
+			options = "retry_jitter=false")
 	public void fail(String reason, TaskContext context) {
 		this.attempts.incrementAndGet();
 		throw new DemoFailure("demo.fail attempt " + (context.retries() + 1) + ": " + reason);
