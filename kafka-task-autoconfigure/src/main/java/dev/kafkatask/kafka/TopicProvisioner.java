@@ -3,12 +3,14 @@ package dev.kafkatask.kafka;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
 
@@ -36,12 +38,32 @@ public class TopicProvisioner {
 
 	private final Optional<Short> replicationFactor;
 
+	/**
+	 * Create a provisioner.
+	 * @param admin the admin of the cluster; the provisioner talks to it through an admin of
+	 * its own, with the same configuration, whose calls give up at the admin's operation
+	 * timeout (Kafka's own default, a minute, would hold startup that long while the
+	 * brokers are down)
+	 * @param topics the topics of queues
+	 * @param partitions partitions of created topics, else the brokers' default
+	 * @param replicationFactor replication factor of created topics, else the brokers' default
+	 */
 	public TopicProvisioner(KafkaAdmin admin, TaskTopics topics, Optional<Integer> partitions,
 			Optional<Short> replicationFactor) {
-		this.admin = admin;
+		this.admin = bounded(admin);
 		this.topics = topics;
 		this.partitions = partitions;
 		this.replicationFactor = replicationFactor;
+	}
+
+	private static KafkaAdmin bounded(KafkaAdmin admin) {
+		Map<String, Object> config = new HashMap<>(admin.getConfigurationProperties());
+		int millis = (int) Math.min(Integer.MAX_VALUE, admin.getOperationTimeout() * 1000L);
+		config.putIfAbsent(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, millis);
+		config.putIfAbsent(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, millis);
+		KafkaAdmin bounded = new KafkaAdmin(config);
+		bounded.setOperationTimeout(admin.getOperationTimeout());
+		return bounded;
 	}
 
 	/**
@@ -57,6 +79,7 @@ public class TopicProvisioner {
 	 * where they do not exist.
 	 * @param queues the queues
 	 * @param otherTopics further topics
+	 * @throws TopicProvisioningException if the topics could not be created
 	 */
 	public void provision(Collection<String> queues, Collection<String> otherTopics) {
 		if (queues.isEmpty() && otherTopics.isEmpty()) {
@@ -69,7 +92,13 @@ public class TopicProvisioner {
 			newTopics.add(new NewTopic(topic, this.partitions, this.replicationFactor));
 			newTopics.add(new NewTopic(this.topics.deadLetterTopic(topic), this.partitions, this.replicationFactor));
 		}
-		this.admin.createOrModifyTopics(newTopics.toArray(NewTopic[]::new));
+		try {
+			this.admin.createOrModifyTopics(newTopics.toArray(NewTopic[]::new));
+		}
+		catch (RuntimeException ex) {
+			throw new TopicProvisioningException(newTopics.stream().map(NewTopic::name).toList(),
+					this.admin.getConfigurationProperties().get(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG), ex);
+		}
 		awaitLeaders(newTopics.stream().map(NewTopic::name).toArray(String[]::new));
 		logger.info("Task topics ready for queues " + queues);
 	}
