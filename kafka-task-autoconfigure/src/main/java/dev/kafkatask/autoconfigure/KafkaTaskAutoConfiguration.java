@@ -3,7 +3,6 @@ package dev.kafkatask.autoconfigure;
 import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Set;
 
 import io.micrometer.observation.ObservationRegistry;
 import tools.jackson.databind.DeserializationFeature;
@@ -136,7 +135,7 @@ public final class KafkaTaskAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	TaskOwners taskOwners(KafkaTaskProperties properties, TaskRegistry registry) {
-		return new TaskOwners(TaskOwners.ofSettings(properties.getTasks()), properties.getQueueOwners(), (task) -> {
+		return new TaskOwners(taskOwners(properties.getTasks()), properties.getQueueOwners(), (task) -> {
 			TaskDefinition definition = registry.find(task);
 			return (definition != null) ? definition.owner() : null;
 		});
@@ -165,18 +164,35 @@ public final class KafkaTaskAutoConfiguration {
 	 * @return the settings by task name
 	 * @throws InvalidConfigurationPropertyValueException naming the property that is not valid
 	 */
-	static Map<String, TaskSettings> taskSettings(Map<String, Map<String, String>> tasks) {
+	static Map<String, TaskSettings> taskSettings(Map<String, TaskProperties> tasks) {
 		Map<String, TaskSettings> settings = new LinkedHashMap<>();
-		tasks.forEach((task, values) -> {
+		tasks.forEach((task, properties) -> {
 			try {
-				settings.put(task, TaskSettings.parse(values, Set.of(TaskOwners.OWNER)));
+				settings.put(task, TaskSettings.of(properties.options(), properties.getUnsupportedOptions()));
 			}
 			catch (TaskSettings.InvalidTaskSettingException ex) {
-				throw new InvalidConfigurationPropertyValueException("kafka-task.tasks.[" + task + "]." + ex.getKey(),
-						ex.getValue(), ex.getReason());
+				throw new InvalidConfigurationPropertyValueException(
+						"kafka-task.tasks[" + task + "]." + ex.getOption().celeryName().replace('_', '-'), ex.getValue(),
+						ex.getReason());
 			}
 		});
 		return settings;
+	}
+
+	/**
+	 * Return the owners that {@code kafka-task.tasks.[name].owner} names.
+	 * @param tasks the properties by task name
+	 * @return the owners by task name
+	 */
+	static Map<String, String> taskOwners(Map<String, TaskProperties> tasks) {
+		Map<String, String> owners = new LinkedHashMap<>();
+		tasks.forEach((task, properties) -> {
+			String owner = properties.getOwner();
+			if (owner != null && !owner.isBlank()) {
+				owners.put(task, owner.trim());
+			}
+		});
+		return owners;
 	}
 
 }

@@ -24,7 +24,7 @@ import dev.kafkatask.routing.StickyKey;
  *
  * @author kafka-task
  */
-@ConfigurationProperties("kafka-task")
+@ConfigurationProperties(prefix = "kafka-task", ignoreUnknownFields = false)
 public class KafkaTaskProperties {
 
 	/**
@@ -55,11 +55,11 @@ public class KafkaTaskProperties {
 	private UnsupportedOptionPolicy unsupportedOptions = UnsupportedOptionPolicy.REJECT;
 
 	/**
-	 * Celery task options by task name, overriding the annotation's: for example
-	 * 'kafka-task.tasks.[billing.charge].max-retries=5'. The key 'unsupported-options' sets
-	 * the task's own unsupported-option policy, and 'owner' the team that owns the task.
+	 * Settings of tasks by task name: their owner, unsupported-option policy and Celery
+	 * options overriding the annotation's, for example
+	 * 'kafka-task.tasks.[billing.charge].max-retries=5'.
 	 */
-	private final Map<String, Map<String, String>> tasks = new LinkedHashMap<>();
+	private final Map<String, TaskProperties> tasks = new LinkedHashMap<>();
 
 	/**
 	 * Team that owns each queue, by queue name: the 'owner' tag of the meters of the queue
@@ -106,7 +106,7 @@ public class KafkaTaskProperties {
 		this.unsupportedOptions = unsupportedOptions;
 	}
 
-	public Map<String, Map<String, String>> getTasks() {
+	public Map<String, TaskProperties> getTasks() {
 		return this.tasks;
 	}
 

@@ -1,6 +1,5 @@
 package dev.kafkatask.monitor;
 
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Function;
 
@@ -21,11 +20,6 @@ public final class TaskOwners {
 	 */
 	public static final String UNOWNED = "unowned";
 
-	/**
-	 * Key of a task's owner among its settings.
-	 */
-	public static final String OWNER = "owner";
-
 	private final Map<String, String> taskOwners;
 
 	private final Map<String, String> queueOwners;
@@ -43,22 +37,6 @@ public final class TaskOwners {
 		this.taskOwners = Map.copyOf(taskOwners);
 		this.queueOwners = Map.copyOf(queueOwners);
 		this.annotated = annotated;
-	}
-
-	/**
-	 * Read the owners that tasks' settings name under {@value #OWNER}; blank ones name none.
-	 * @param settings the settings of each task, by task name
-	 * @return the owners by task name
-	 */
-	public static Map<String, String> ofSettings(Map<String, Map<String, String>> settings) {
-		Map<String, String> owners = new LinkedHashMap<>();
-		settings.forEach((task, values) -> {
-			String owner = values.get(OWNER);
-			if (owner != null && !owner.isBlank()) {
-				owners.put(task, owner.trim());
-			}
-		});
-		return owners;
 	}
 
 	/**

@@ -1,9 +1,7 @@
 package dev.kafkatask.options;
 
 import java.util.EnumMap;
-import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 
 import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
@@ -18,75 +16,55 @@ import tools.jackson.databind.JsonNode;
  */
 public record TaskSettings(Map<TaskOption, JsonNode> options, @Nullable UnsupportedOptionPolicy policy) {
 
-	/**
-	 * Key of a task's unsupported-option policy among its settings.
-	 */
-	public static final String UNSUPPORTED_OPTIONS = "unsupported-options";
-
 	public TaskSettings {
 		options = Map.copyOf(options);
 	}
 
 	/**
-	 * Read a task's settings from text, as configuration properties give them: each key is
-	 * a Celery option ({@code max_retries} or {@code max-retries}) or
-	 * {@value #UNSUPPORTED_OPTIONS} ({@code reject}, {@code route-to-rabbit} or
-	 * {@code ignore}).
-	 * @param values the settings by key
-	 * @param otherKeys keys that belong to other settings of the task and are skipped
+	 * Read a task's settings from text, as configuration properties give them.
+	 * @param options the options that are set, each as its text
+	 * @param policy the task's unsupported-option policy, or {@code null} for the
+	 * application's
 	 * @return the settings
-	 * @throws InvalidTaskSettingException naming the key if a key is unknown or its value
-	 * is not valid for it
+	 * @throws InvalidTaskSettingException naming the option if its value is not valid for it
 	 */
-	public static TaskSettings parse(Map<String, String> values, Set<String> otherKeys) {
-		Map<TaskOption, JsonNode> options = new EnumMap<>(TaskOption.class);
-		UnsupportedOptionPolicy policy = null;
-		for (Map.Entry<String, String> value : values.entrySet()) {
-			String key = value.getKey();
-			if (otherKeys.contains(key)) {
-				continue;
-			}
+	public static TaskSettings of(Map<TaskOption, String> options, @Nullable UnsupportedOptionPolicy policy) {
+		Map<TaskOption, JsonNode> values = new EnumMap<>(TaskOption.class);
+		options.forEach((option, text) -> {
 			try {
-				if (key.equals(UNSUPPORTED_OPTIONS) || key.equals("unsupported_options")) {
-					policy = UnsupportedOptionPolicy
-						.valueOf(value.getValue().trim().toUpperCase(Locale.ROOT).replace('-', '_'));
-				}
-				else {
-					TaskOption option = TaskOption.of(key);
-					options.put(option, option.parse(value.getValue()));
-				}
+				values.put(option, option.parse(text));
 			}
 			catch (IllegalArgumentException ex) {
-				throw new InvalidTaskSettingException(key, value.getValue(), ex.getMessage(), ex);
+				throw new InvalidTaskSettingException(option, text, ex.getMessage(), ex);
 			}
-		}
-		return new TaskSettings(options, policy);
+		});
+		return new TaskSettings(values, policy);
 	}
 
 	/**
-	 * Thrown when a task setting's key is unknown or its value is not valid.
+	 * Thrown when the value of a task setting is not valid.
 	 */
 	public static class InvalidTaskSettingException extends IllegalArgumentException {
 
-		private final String key;
+		private final TaskOption option;
 
 		private final String value;
 
 		private final String reason;
 
-		InvalidTaskSettingException(String key, String value, @Nullable String reason, Throwable cause) {
-			super(key + ": " + reason, cause);
-			this.key = key;
+		InvalidTaskSettingException(TaskOption option, String value, @Nullable String reason, Throwable cause) {
+			super(option.celeryName() + ": " + reason, cause);
+			this.option = option;
 			this.value = value;
 			this.reason = String.valueOf(reason);
 		}
 
 		/**
-		 * Return the key of the setting that is not valid.
-		 * @return the key
+		 * Return the option whose value is not valid.
+		 * @return the option
 		 */
-		public String getKey() {
-			return this.key;
+		public TaskOption getOption() {
+			return this.option;
 		}
 
 		/**

@@ -1,6 +1,9 @@
 package dev.kafkatask.autoconfigure;
 
+import java.util.Map;
+
 import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
 
 import org.springframework.amqp.rabbit.core.RabbitTemplate;
 import org.springframework.boot.amqp.autoconfigure.RabbitAutoConfiguration;
@@ -12,7 +15,9 @@ import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import dev.kafkatask.actuate.KafkaTasksEndpoint;
 import dev.kafkatask.celery.CeleryMessageCodec;
 import dev.kafkatask.consumer.TaskConsumers;
+import dev.kafkatask.options.TaskOption;
 import dev.kafkatask.options.TaskOptionResolver;
+import dev.kafkatask.options.UnsupportedOptionPolicy;
 import dev.kafkatask.rabbit.RabbitQueues;
 import dev.kafkatask.rabbit.RabbitTaskConsumers;
 import dev.kafkatask.rabbit.RabbitTaskTransport;
@@ -107,8 +112,42 @@ class KafkaTaskRabbitAutoConfigurationTests {
 		this.contextRunner.withPropertyValues("kafka-task.tasks.[billing.charge].max-retries=many")
 			.run((context) -> assertThat(context).hasFailed()
 				.getFailure()
-				.hasStackTraceContaining("Property kafka-task.tasks.[billing.charge].max-retries with value 'many' is invalid")
+				.hasStackTraceContaining("kafka-task.tasks[billing.charge].max-retries"));
+		this.contextRunner.withPropertyValues("kafka-task.tasks.[billing.charge].max-retries=-1")
+			.run((context) -> assertThat(context).hasFailed()
+				.getFailure()
+				.hasStackTraceContaining("Property kafka-task.tasks[billing.charge].max-retries with value '-1' is invalid")
 				.hasStackTraceContaining("expected a whole number >= 0"));
+		this.contextRunner.withPropertyValues("kafka-task.tasks.[billing.charge].rate-limit=fast")
+			.run((context) -> assertThat(context).hasFailed()
+				.getFailure()
+				.hasStackTraceContaining("Property kafka-task.tasks[billing.charge].rate-limit with value 'fast' is invalid"));
 	}
 
+	@Test
+	void whenATaskPropertyIsUnknownThenStartupFailsNamingIt() {
+		this.contextRunner.withPropertyValues("kafka-task.tasks.[billing.charge].max-retry=3")
+			.run((context) -> assertThat(context).hasFailed()
+				.getFailure()
+				.hasStackTraceContaining("kafka-task.tasks[billing.charge].max-retry] were left unbound"));
+	}
+
+	@Test
+	void whenTaskPropertiesUseCeleryNamesOrDurationsThenTheyBindToTheTasksOptions() {
+		this.contextRunner
+			.withPropertyValues("kafka-task.tasks.[billing.charge].max_retries=4",
+					"kafka-task.tasks.[billing.charge].soft-time-limit=1500ms",
+					"kafka-task.tasks.[billing.charge].time-limit=90",
+					"kafka-task.tasks.[billing.charge].autoretry-for=java.io.IOException,java.util.concurrent.TimeoutException",
+					"kafka-task.tasks.[billing.charge].unsupported-options=ignore")
+			.run((context) -> {
+				TaskOptionResolver resolver = context.getBean(TaskOptionResolver.class);
+				Map<TaskOption, JsonNode> options = resolver.taskOptions("billing.charge");
+				assertThat(options.get(TaskOption.MAX_RETRIES).asInt()).isEqualTo(4);
+				assertThat(options.get(TaskOption.SOFT_TIME_LIMIT).asDouble()).isEqualTo(1.5);
+				assertThat(options.get(TaskOption.TIME_LIMIT).asDouble()).isEqualTo(90.0);
+				assertThat(options.get(TaskOption.AUTORETRY_FOR)).hasSize(2);
+				assertThat(resolver.policy("billing.charge")).isEqualTo(UnsupportedOptionPolicy.IGNORE);
+			});
+	}
 }
