@@ -59,7 +59,6 @@ import dev.kafkatask.kafka.worker.ReplyListener;
 import dev.kafkatask.kafka.worker.StallDetector;
 import dev.kafkatask.kafka.worker.TaskRecordHandler;
 import dev.kafkatask.kafka.worker.TaskWorker;
-import dev.kafkatask.kafka.worker.WorkerSettings;
 import dev.kafkatask.monitor.TaskObserver;
 import dev.kafkatask.routing.TaskRouter;
 import dev.kafkatask.task.TaskDefinition;

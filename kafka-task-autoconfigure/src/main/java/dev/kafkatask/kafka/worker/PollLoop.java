@@ -2,7 +2,6 @@ package dev.kafkatask.kafka.worker;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
