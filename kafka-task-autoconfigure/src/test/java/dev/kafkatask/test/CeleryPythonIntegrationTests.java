@@ -28,7 +28,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  *
  * @author kafka-task
  */
-class CeleryPythonTests {
+class CeleryPythonIntegrationTests {
 
 	private static final JsonMapper JSON = new JsonMapper();
 

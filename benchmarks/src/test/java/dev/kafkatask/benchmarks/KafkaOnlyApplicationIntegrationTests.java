@@ -31,7 +31,7 @@ import static org.awaitility.Awaitility.await;
  * @author kafka-task
  */
 @SharedKafkaBroker
-class KafkaOnlyApplicationTests {
+class KafkaOnlyApplicationIntegrationTests {
 
 	@Test
 	void whenTheStarterIsAddedWithoutAmqpThenTheServiceIsHealthyWithNoRabbitMqAtAll() throws Exception {

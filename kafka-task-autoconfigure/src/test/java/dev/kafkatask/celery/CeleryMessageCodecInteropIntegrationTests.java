@@ -35,7 +35,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  *
  * @author kafka-task
  */
-class CeleryMessageCodecInteropTests {
+class CeleryMessageCodecInteropIntegrationTests {
 
 	private static final JsonMapper JSON = new JsonMapper();
 

@@ -27,7 +27,7 @@ import static org.awaitility.Awaitility.await;
 @SharedRabbitMq
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
 		properties = { "kafka-task.kafka.topic-prefix=sample-test.", "kafka-task.worker.group-id=sample-test" })
-class SampleApplicationTests {
+class SampleApplicationIntegrationTests {
 
 	private final HttpClient http = HttpClient.newHttpClient();
 

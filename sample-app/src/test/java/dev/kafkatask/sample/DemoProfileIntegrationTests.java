@@ -27,7 +27,7 @@ import static org.awaitility.Awaitility.await;
  * With the {@code demo} profile, routes and consumers change over HTTP; health shows every
  * kafka-task contributor. Each test puts back what it changed. The context is closed after
  * the class, so that its RabbitMQ consumer of queue {@code celery} does not take the
- * messages of {@link SampleApplicationTests}.
+ * messages of {@link SampleApplicationIntegrationTests}.
  *
  * @author kafka-task
  */
@@ -36,7 +36,7 @@ import static org.awaitility.Awaitility.await;
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
 		properties = { "kafka-task.kafka.topic-prefix=sample-demo-test.", "kafka-task.worker.group-id=sample-demo-test" })
 @DirtiesContext
-class DemoProfileTests {
+class DemoProfileIntegrationTests {
 
 	private static final Duration TIMEOUT = Duration.ofSeconds(30);
 

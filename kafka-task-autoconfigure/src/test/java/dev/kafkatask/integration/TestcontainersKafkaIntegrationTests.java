@@ -27,7 +27,7 @@ import static org.awaitility.Awaitility.await;
  * @author kafka-task
  */
 @Testcontainers(disabledWithoutDocker = true)
-class TestcontainersKafkaTests {
+class TestcontainersKafkaIntegrationTests {
 
 	private static KafkaContainer kafka;
 

@@ -44,9 +44,9 @@ import static org.awaitility.Awaitility.await;
  * @author kafka-task
  */
 @SharedKafkaBroker
-class WorkerProcessTests {
+class WorkerProcessIntegrationTests {
 
-	private static final Log logger = LogFactory.getLog(WorkerProcessTests.class);
+	private static final Log logger = LogFactory.getLog(WorkerProcessIntegrationTests.class);
 
 	private static final int MAX_IN_FLIGHT = 200;
 

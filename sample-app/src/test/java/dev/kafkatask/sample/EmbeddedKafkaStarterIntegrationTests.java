@@ -18,7 +18,7 @@ import static org.awaitility.Awaitility.await;
  *
  * @author kafka-task
  */
-class EmbeddedKafkaStarterTests {
+class EmbeddedKafkaStarterIntegrationTests {
 
 	@Test
 	void whenNoClusterIsConfiguredThenTheAppRunsTasksOnItsOwnBroker() {

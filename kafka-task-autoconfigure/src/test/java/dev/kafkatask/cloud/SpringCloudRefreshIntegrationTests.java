@@ -28,7 +28,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * @author kafka-task
  */
 @SharedKafkaBroker
-class SpringCloudRefreshTests {
+class SpringCloudRefreshIntegrationTests {
 
 	@Test
 	void whenEnvironmentChangeEventIsPublishedThenRoutingRulesAreReread() {
