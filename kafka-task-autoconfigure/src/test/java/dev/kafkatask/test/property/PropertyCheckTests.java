@@ -80,7 +80,7 @@ class PropertyCheckTests {
 						(input) -> Stream.empty(), (input) -> assertThat(input).isNotEqualTo(7)));
 		assertThat(error).hasMessageStartingWith("Property 'no sevens' failed on try ")
 			.hasMessageContaining(" of 1000 with seed " + seed + ".")
-			.hasMessageContaining("Replay it with -Dkafka-task.property.seed=" + seed)
+			.hasMessageContaining("Replay it with -Dkafkatask.property.seed=" + seed)
 			.hasMessageContaining("Input: 7")
 			.hasMessageNotContaining("Shrunk");
 		assertThat(error.getCause()).isInstanceOf(AssertionError.class).hasMessageContaining("7");

@@ -35,14 +35,16 @@ import org.jspecify.annotations.Nullable;
 public final class PropertyCheck {
 
 	/**
-	 * System property with the seed of every property, or {@code random}.
+	 * System property with the seed of every property, or {@code random}. Not under
+	 * {@code kafka-task.}: system properties reach the Spring environment of the tests in the
+	 * same JVM, where kafka-task's properties are bound strictly (an unknown one fails).
 	 */
-	public static final String SEED_PROPERTY = "kafka-task.property.seed";
+	public static final String SEED_PROPERTY = "kafkatask.property.seed";
 
 	/**
 	 * System property with a factor applied to the tries of every property.
 	 */
-	public static final String TRIES_FACTOR_PROPERTY = "kafka-task.property.tries-factor";
+	public static final String TRIES_FACTOR_PROPERTY = "kafkatask.property.tries-factor";
 
 	/**
 	 * Longest description of an input or a failure that a report holds.
