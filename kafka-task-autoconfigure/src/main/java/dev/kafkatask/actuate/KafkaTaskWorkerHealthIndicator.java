@@ -53,7 +53,7 @@ public class KafkaTaskWorkerHealthIndicator extends AbstractHealthIndicator {
 	protected void doHealthCheck(Health.Builder builder) {
 		StallDetector.Status status = this.stalls.check();
 		builder.withDetail("group", this.worker.getSettings().groupId())
-			.withDetail("running", this.worker.isRunning())
+			.withDetail("running", this.worker.isConsuming())
 			.withDetail("topics", this.worker.getTopics())
 			.withDetail("assignedPartitions", this.worker.getAssignment().size())
 			.withDetail("inFlight", status.inFlight())

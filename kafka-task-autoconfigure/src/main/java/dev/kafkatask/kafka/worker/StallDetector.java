@@ -86,7 +86,7 @@ public class StallDetector implements AutoCloseable {
 		long lag = lags.values().stream().mapToLong(Long::longValue).sum();
 		Duration since = this.worker.getTimeSinceProgress();
 		boolean work = inFlight + waiting > 0 || lag > 0;
-		boolean running = this.worker.isRunning();
+		boolean running = this.worker.isConsuming();
 		boolean stalled = running && work && since.compareTo(this.stallTimeout) > 0;
 		String reason = stalled ? "No task finished and no offset moved for " + since.toMillis() + " ms (stall timeout "
 				+ this.stallTimeout.toMillis() + " ms) while " + inFlight + " task(s) ran, " + waiting

@@ -5,9 +5,11 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Lock;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Predicate;
@@ -46,6 +48,18 @@ public class TaskWorker implements SmartLifecycle {
 
 	private static final Duration STOP_MARGIN = Duration.ofSeconds(90);
 
+	/**
+	 * Name of the worker's consumer thread among background threads (the {@code thread} tag
+	 * of {@code kafka.task.background.failures}).
+	 */
+	public static final String THREAD = "worker";
+
+	private static final Duration RESTART_BACKOFF_MIN = Duration.ofSeconds(1);
+
+	private static final Duration RESTART_BACKOFF_MAX = Duration.ofSeconds(30);
+
+	private static final Duration PREVIOUS_THREAD_WAIT = Duration.ofSeconds(5);
+
 	private final Lock lifecycleLock = new ReentrantLock();
 
 	private final WorkerSettings settings;
@@ -63,6 +77,8 @@ public class TaskWorker implements SmartLifecycle {
 	private volatile @Nullable TopicStates topicStates;
 
 	private volatile @Nullable Thread consumerThread;
+
+	private volatile @Nullable CountDownLatch stopRequested;
 
 	private boolean autoStartup = true;
 
@@ -114,6 +130,15 @@ public class TaskWorker implements SmartLifecycle {
 	protected void doStart() {
 		Thread previous = this.consumerThread;
 		if (previous != null && previous.isAlive()) {
+			try {
+				// A supervisor that was backing off ends as soon as it sees the stop.
+				previous.join(PREVIOUS_THREAD_WAIT);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+			}
+		}
+		if (previous != null && previous.isAlive()) {
 			throw new IllegalStateException("Task consumer of group '" + this.settings.groupId()
 					+ "' is still stopping; start it again once it stopped");
 		}
@@ -122,6 +147,18 @@ public class TaskWorker implements SmartLifecycle {
 		if (topicsToConsume.isEmpty()) {
 			logger.info("Task consumer of group '" + this.settings.groupId() + "' has no queues to consume yet");
 		}
+		PollLoop first = newLoop(states);
+		CountDownLatch stopRequested = new CountDownLatch(1);
+		this.stopRequested = stopRequested;
+		this.loop = first;
+		this.consumerThread = Thread.ofPlatform()
+			.name("kafka-task-consumer-" + this.settings.groupId())
+			.daemon(false)
+			.start(() -> supervise(first, stopRequested));
+		logger.info("Task consumer of group '" + this.settings.groupId() + "' started on " + topicsToConsume);
+	}
+
+	private PollLoop newLoop(TopicStates states) {
 		Consumer<String, byte[]> consumer = this.consumerFactory.get().createConsumer(this.settings.groupId(),
 				"kafka-task-" + this.settings.groupId(), null);
 		ThreadFactory taskThreads = (this.taskThreadFactory != null) ? this.taskThreadFactory
@@ -131,14 +168,73 @@ public class TaskWorker implements SmartLifecycle {
 		ExecutorService virtualThreads = Executors.newThreadPerTaskExecutor(taskThreads);
 		PlatformThreadPool platformThreads = new PlatformThreadPool(this.platformThreads, this.platformThreads,
 				cpuThreads);
-		PollLoop newLoop = new PollLoop(this.settings, consumer, states, this.handler, virtualThreads,
-				platformThreads, this.runsOnPlatformThreads, this.observer);
-		this.loop = newLoop;
-		this.consumerThread = Thread.ofPlatform()
-			.name("kafka-task-consumer-" + this.settings.groupId())
-			.daemon(false)
-			.start(newLoop);
-		logger.info("Task consumer of group '" + this.settings.groupId() + "' started on " + topicsToConsume);
+		return new PollLoop(this.settings, consumer, states, this.handler, virtualThreads, platformThreads,
+				this.runsOnPlatformThreads, this.observer);
+	}
+
+	/**
+	 * Run poll loops on the consumer thread until the worker is stopped: a loop that ends
+	 * on an exception (the consumer failed, or kafka-task did) is logged and counted, and a
+	 * new loop with a new consumer takes over after a back-off, so that the worker never
+	 * stops consuming for good. Its unfinished records were not committed: they run again.
+	 */
+	private void supervise(PollLoop first, CountDownLatch stopRequested) {
+		PollLoop current = first;
+		Duration backoff = RESTART_BACKOFF_MIN;
+		while (true) {
+			long started = System.nanoTime();
+			current.run();
+			Throwable failure = current.failure();
+			if (failure == null || stopRequested.getCount() == 0) {
+				return;
+			}
+			this.observer.backgroundFailure(THREAD, failure);
+			if (Duration.ofNanos(System.nanoTime() - started).compareTo(RESTART_BACKOFF_MAX) > 0) {
+				backoff = RESTART_BACKOFF_MIN;
+			}
+			while (true) {
+				logger.warn("Task consumer of group '" + this.settings.groupId() + "' starts again in " + backoff
+						.toMillis() + " ms, with a new consumer");
+				try {
+					if (stopRequested.await(backoff.toMillis(), TimeUnit.MILLISECONDS)) {
+						return;
+					}
+				}
+				catch (InterruptedException ex) {
+					Thread.currentThread().interrupt();
+					return;
+				}
+				backoff = min(backoff.multipliedBy(2), RESTART_BACKOFF_MAX);
+				PollLoop next;
+				this.lifecycleLock.lock();
+				try {
+					if (stopRequested.getCount() == 0) {
+						return;
+					}
+					next = newLoop(topicStates());
+					this.loop = next;
+				}
+				catch (RuntimeException ex) {
+					this.observer.backgroundFailure(THREAD, ex);
+					logger.error("Task consumer of group '" + this.settings.groupId() + "' could not start again", ex);
+					continue;
+				}
+				finally {
+					this.lifecycleLock.unlock();
+				}
+				logger.info("Task consumer of group '" + this.settings.groupId() + "' started again");
+				current = next;
+				break;
+			}
+		}
+	}
+
+	@Nullable Thread consumerThread() {
+		return this.consumerThread;
+	}
+
+	private static Duration min(Duration a, Duration b) {
+		return (a.compareTo(b) <= 0) ? a : b;
 	}
 
 	@Override
@@ -159,6 +255,10 @@ public class TaskWorker implements SmartLifecycle {
 		if (current == null) {
 			return;
 		}
+		CountDownLatch stopRequested = this.stopRequested;
+		if (stopRequested != null) {
+			stopRequested.countDown();
+		}
 		current.requestStop();
 		try {
 			// Beyond the shutdown timeout: the final commit and leaving the group.
@@ -174,8 +274,22 @@ public class TaskWorker implements SmartLifecycle {
 		logger.info("Task consumer of group '" + this.settings.groupId() + "' stopped");
 	}
 
+	/**
+	 * Return whether the worker is started and not stopped. It is also while its consumer,
+	 * having failed, waits to start again: {@link #getFailure()} tells why meanwhile.
+	 * @return whether the worker runs
+	 */
 	@Override
 	public boolean isRunning() {
+		return this.loop != null;
+	}
+
+	/**
+	 * Return whether the worker's consumer is polling now: started, and not failed and
+	 * waiting to start again.
+	 * @return whether the consumer polls
+	 */
+	public boolean isConsuming() {
 		PollLoop current = this.loop;
 		return current != null && current.isRunning();
 	}
