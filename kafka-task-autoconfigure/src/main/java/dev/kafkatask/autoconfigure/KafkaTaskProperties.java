@@ -655,6 +655,13 @@ public class KafkaTaskProperties {
 		private Duration commitInterval = Duration.ofSeconds(1);
 
 		/**
+		 * How many records may finish before their offsets are committed, sooner than the
+		 * commit interval: after a crash, at most about this many finished tasks run again.
+		 * Defaults to 'max-in-flight'.
+		 */
+		private @Nullable Integer commitCount;
+
+		/**
 		 * How long stopping waits for running tasks. Records of tasks still running then
 		 * are not committed and run again after a restart.
 		 */
@@ -784,6 +791,14 @@ public class KafkaTaskProperties {
 
 		public void setPollTimeout(Duration pollTimeout) {
 			this.pollTimeout = pollTimeout;
+		}
+
+		public @Nullable Integer getCommitCount() {
+			return this.commitCount;
+		}
+
+		public void setCommitCount(@Nullable Integer commitCount) {
+			this.commitCount = commitCount;
 		}
 
 		public Duration getCommitInterval() {

@@ -126,7 +126,9 @@ public class TaskWorkerConfigurer {
 		return new WorkerSettings(groupId, worker.getMaxInFlight(),
 				(worker.getMaxInFlightPerPartition() != null) ? worker.getMaxInFlightPerPartition() : Integer.MAX_VALUE,
 				worker.getMaxWaitingPerPartition(), orderingByTopic, worker.getDefaultOrdering(),
-				worker.getPollTimeout(), worker.getCommitInterval(), worker.isCommitMetadata(),
+				worker.getPollTimeout(), worker.getCommitInterval(),
+				(worker.getCommitCount() != null) ? worker.getCommitCount() : worker.getMaxInFlight(),
+				worker.isCommitMetadata(),
 				worker.getRevokeTimeout(), worker.getShutdownTimeout());
 	}
 

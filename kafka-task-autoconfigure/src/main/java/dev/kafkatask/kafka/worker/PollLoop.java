@@ -9,6 +9,7 @@ import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
 
 import org.apache.commons.logging.Log;
@@ -77,6 +78,8 @@ final class PollLoop implements Runnable {
 	private long nextCommit;
 
 	private long lastCommitCheck = System.nanoTime();
+
+	private final AtomicInteger finishedSinceCommit = new AtomicInteger();
 
 	private volatile long lastProgress = System.nanoTime();
 
@@ -188,8 +191,8 @@ final class PollLoop implements Runnable {
 
 	private void launch(ConsumerRecord<String, byte[]> record, OffsetTracker.Ticket ticket, Runnable release) {
 		boolean platform = this.runsOnPlatformThreads.test(taskName(record));
-		RecordTask task = new RecordTask(record, ticket, release, this.handler,
-				() -> this.lastProgress = System.nanoTime(), platform ? this.platformThreads : null);
+		RecordTask task = new RecordTask(record, ticket, release, this.handler, this::finished,
+				platform ? this.platformThreads : null);
 		try {
 			if (platform) {
 				this.platformThreads.execute(task);
@@ -201,6 +204,18 @@ final class PollLoop implements Runnable {
 		catch (RuntimeException ex) {
 			// Rejected while stopping: the record was not run, so it stays uncommitted.
 			release.run();
+		}
+	}
+
+	/**
+	 * A record finished, on its task's thread: once {@code commitCount} records finished
+	 * since the last commit, the loop is woken to commit them without waiting for the
+	 * interval, which bounds what a crash runs again.
+	 */
+	private void finished() {
+		this.lastProgress = System.nanoTime();
+		if (this.finishedSinceCommit.incrementAndGet() == this.settings.commitCount()) {
+			wakeUp();
 		}
 	}
 
@@ -248,12 +263,17 @@ final class PollLoop implements Runnable {
 	}
 
 	/**
-	 * Return when the next commit is due: every commit interval, and sooner once every
+	 * Return when the next commit is due: every commit interval, at once when commit-count
+	 * records finished since the last one, and sooner once every
 	 * polled record is done, so that the last tasks of a burst are not left uncommitted for
 	 * an interval (yet a trickle of tasks, each finishing before the next arrives, commits at
 	 * most ten times an interval).
 	 */
 	private long commitDueAt() {
+		if (this.finishedSinceCommit.get() >= this.settings.commitCount()) {
+			// due already: a time not after any later reading of the clock
+			return this.lastCommitCheck;
+		}
 		if (this.scheduler.isIdle()) {
 			long idleCommit = this.lastCommitCheck + this.settings.commitInterval().toNanos() / 10;
 			return (idleCommit - this.nextCommit < 0) ? idleCommit : this.nextCommit;
@@ -268,6 +288,7 @@ final class PollLoop implements Runnable {
 		}
 		this.nextCommit = now + this.settings.commitInterval().toNanos();
 		this.lastCommitCheck = now;
+		this.finishedSinceCommit.set(0);
 		this.committer.commitAsync();
 	}
 

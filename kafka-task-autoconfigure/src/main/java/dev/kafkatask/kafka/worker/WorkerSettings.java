@@ -17,6 +17,8 @@ import org.springframework.util.Assert;
  * @param defaultOrdering the ordering mode of other topics
  * @param pollTimeout how long one poll may wait for records
  * @param commitInterval how often finished offsets are committed
+ * @param commitCount how many records may finish before their offsets are committed, sooner
+ * than the interval: after a crash, at most about this many finished tasks run again
  * @param commitMetadata whether commits record the finished offsets above them, so that after
  * a crash only unfinished tasks run again
  * @param revokeTimeout how long a revocation waits for the running tasks of the revoked
@@ -27,7 +29,7 @@ import org.springframework.util.Assert;
  */
 public record WorkerSettings(String groupId, int maxInFlight, int maxInFlightPerPartition,
 		int maxWaitingPerPartition, Map<String, OrderingMode> ordering, OrderingMode defaultOrdering,
-		Duration pollTimeout, Duration commitInterval, boolean commitMetadata, Duration revokeTimeout,
+		Duration pollTimeout, Duration commitInterval, int commitCount, boolean commitMetadata, Duration revokeTimeout,
 		Duration shutdownTimeout) {
 
 	public WorkerSettings {
@@ -37,6 +39,7 @@ public record WorkerSettings(String groupId, int maxInFlight, int maxInFlightPer
 		Assert.isTrue(maxWaitingPerPartition >= 0, "'maxWaitingPerPartition' must not be negative");
 		Assert.isTrue(!pollTimeout.isNegative() && !pollTimeout.isZero(), "'pollTimeout' must be positive");
 		Assert.isTrue(!commitInterval.isNegative(), "'commitInterval' must not be negative");
+		Assert.isTrue(commitCount > 0, "'commitCount' must be positive");
 		Assert.isTrue(!revokeTimeout.isNegative(), "'revokeTimeout' must not be negative");
 		Assert.isTrue(!shutdownTimeout.isNegative(), "'shutdownTimeout' must not be negative");
 		ordering = Map.copyOf(ordering);
@@ -49,7 +52,7 @@ public record WorkerSettings(String groupId, int maxInFlight, int maxInFlightPer
 	 */
 	public static WorkerSettings of(String groupId) {
 		return new WorkerSettings(groupId, 256, Integer.MAX_VALUE, 1000, Map.of(), OrderingMode.UNORDERED,
-				Duration.ofSeconds(1), Duration.ofSeconds(1), true, Duration.ofSeconds(10), Duration.ofSeconds(30));
+				Duration.ofSeconds(1), Duration.ofSeconds(1), 256, true, Duration.ofSeconds(10), Duration.ofSeconds(30));
 	}
 
 	/**

@@ -67,6 +67,22 @@ class PollLoopTests {
 	}
 
 	@Test
+	void whenCommitCountRecordsFinishedThenTheyAreCommittedWithoutWaitingForTheInterval() {
+		// An interval of an hour: only the count can bring the commit.
+		start(new WorkerSettings("poll-loop-test", 256, Integer.MAX_VALUE, 1000, Map.of(), OrderingMode.UNORDERED,
+				Duration.ofMillis(100), Duration.ofHours(1), 3, true, Duration.ofSeconds(10), Duration.ofSeconds(30)));
+		this.consumer.assignAtNextPoll(List.of(P0));
+		this.consumer.addAtNextPoll(MockWorkerConsumer.records(P0, "a", "b", "c", "d", "e"));
+		await().atMost(TIMEOUT).until(() -> this.handler.handed().size() == 5);
+		this.handler.settle(id(P0, 0), id(P0, 1));
+		this.handler.settle(id(P0, 2));
+		await().atMost(TIMEOUT).until(() -> committedOffset(P0) == 3);
+		// one commit, when the third finished: none for the first two
+		assertThat(this.consumer.commits()).singleElement()
+			.satisfies((commit) -> assertThat(commit.get(P0).offset()).isEqualTo(3));
+	}
+
+	@Test
 	void whenARecordIsUnfinishedThenCommitsStopAtItAndNameTheFinishedRecordsAbove() {
 		start(settings(256, 1000, OrderingMode.UNORDERED, Duration.ofSeconds(30)));
 		this.consumer.assignAtNextPoll(List.of(P0));
@@ -243,7 +259,8 @@ class PollLoopTests {
 	private static WorkerSettings settings(int maxInFlight, int maxWaitingPerPartition, OrderingMode ordering,
 			Duration shutdownTimeout) {
 		return new WorkerSettings("poll-loop-test", maxInFlight, Integer.MAX_VALUE, maxWaitingPerPartition, Map.of(),
-				ordering, Duration.ofMillis(100), Duration.ofMillis(50), true, Duration.ofSeconds(10), shutdownTimeout);
+				ordering, Duration.ofMillis(100), Duration.ofMillis(50), 256, true, Duration.ofSeconds(10),
+				shutdownTimeout);
 	}
 
 	/**
