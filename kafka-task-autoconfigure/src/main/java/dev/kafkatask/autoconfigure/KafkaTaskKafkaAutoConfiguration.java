@@ -196,6 +196,9 @@ public final class KafkaTaskKafkaAutoConfiguration {
 			GroupProtocol protocol = GroupProtocols.resolve(worker.getGroupProtocol(), adminConfig,
 					Duration.ofSeconds(10));
 			GroupProtocols.apply(config, protocol);
+			if (worker.getGroupInstanceId() != null) {
+				config.put(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, worker.getGroupInstanceId());
+			}
 			if (protocol == GroupProtocol.CONSUMER && priorityQueues) {
 				// Balance each topic on its own, so that no worker gets only high-priority partitions.
 				config.putIfAbsent(ConsumerConfig.GROUP_REMOTE_ASSIGNOR_CONFIG, "range");

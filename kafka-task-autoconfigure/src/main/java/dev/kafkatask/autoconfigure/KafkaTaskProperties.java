@@ -585,6 +585,14 @@ public class KafkaTaskProperties {
 		private @Nullable String groupId;
 
 		/**
+		 * Static member id of this worker in its group ('group.instance.id'), unique per
+		 * instance, such as the pod name of a StatefulSet. A worker restarted with the same
+		 * id within the session timeout takes its partitions back without a rebalance; one
+		 * that is killed keeps them, idle, until the session timeout. Unset: a dynamic member.
+		 */
+		private @Nullable String groupInstanceId;
+
+		/**
 		 * Queues the worker consumes. Defaults to the queues of the tasks this application
 		 * registers.
 		 */
@@ -695,6 +703,14 @@ public class KafkaTaskProperties {
 
 		public void setAutoStartup(boolean autoStartup) {
 			this.autoStartup = autoStartup;
+		}
+
+		public @Nullable String getGroupInstanceId() {
+			return this.groupInstanceId;
+		}
+
+		public void setGroupInstanceId(@Nullable String groupInstanceId) {
+			this.groupInstanceId = groupInstanceId;
 		}
 
 		public @Nullable String getGroupId() {

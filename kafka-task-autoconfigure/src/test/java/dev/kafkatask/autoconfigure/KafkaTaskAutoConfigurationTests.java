@@ -12,6 +12,7 @@ import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationHandler;
 import io.micrometer.observation.ObservationRegistry;
 import io.micrometer.tracing.Tracer;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.node.JsonNodeFactory;
@@ -203,6 +204,25 @@ class KafkaTaskAutoConfigurationTests {
 				assertThat(context.getBean(TaskWorker.class).isRunning()).isTrue();
 				assertThat(context.getBean(DelayForwarder.class).isAutoStartup()).isTrue();
 			});
+	}
+
+	@Test
+	void whenAGroupInstanceIdIsSetThenTheWorkersConsumerIsAStaticMember() {
+		this.contextRunner
+			.withPropertyValues("kafka-task.worker.group-instance-id=worker-0", "kafka-task.worker.group-protocol=classic")
+			.run((context) -> {
+				Map<String, Object> config = context.getBean(TaskWorkerConfigurer.class)
+					.consumerFactory()
+					.get()
+					.getConfigurationProperties();
+				assertThat(config).containsEntry(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, "worker-0")
+					.containsEntry(ConsumerConfig.GROUP_PROTOCOL_CONFIG, "classic");
+			});
+		this.contextRunner.withPropertyValues("kafka-task.worker.group-protocol=classic")
+			.run((context) -> assertThat(context.getBean(TaskWorkerConfigurer.class)
+				.consumerFactory()
+				.get()
+				.getConfigurationProperties()).doesNotContainKey(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG));
 	}
 
 	@Test
