@@ -3,6 +3,12 @@ package dev.kafkatask.execution;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.jspecify.annotations.Nullable;
+
+import dev.kafkatask.options.TaskOption;
 
 /**
  * Celery's {@code rate_limit} for one task in one worker: at most {@code count} runs per
@@ -13,6 +19,10 @@ import java.util.concurrent.TimeUnit;
  * @author kafka-task
  */
 public final class RateLimiter {
+
+	private static final Pattern RATE = Pattern.compile("(\\d+(?:\\.\\d+)?)(?:/([smh]))?");
+
+	private static final double MAX_INTERVAL_NANOS = TaskOption.MAX_RATE_INTERVAL_SECONDS * 1e9;
 
 	private final long intervalNanos;
 
@@ -29,24 +39,41 @@ public final class RateLimiter {
 	 * @throws IllegalArgumentException if the rate is not one
 	 */
 	public static RateLimiter of(String rate) {
-		String[] parts = rate.trim().toLowerCase(Locale.ROOT).split("/");
-		try {
-			double count = Double.parseDouble(parts[0]);
-			TimeUnit unit = (parts.length == 1) ? TimeUnit.SECONDS : switch (parts[1]) {
-				case "s" -> TimeUnit.SECONDS;
+		Matcher matcher = RATE.matcher(rate.trim().toLowerCase(Locale.ROOT));
+		if (matcher.matches()) {
+			double count = Double.parseDouble(matcher.group(1));
+			TimeUnit unit = switch ((matcher.group(2) != null) ? matcher.group(2) : "s") {
 				case "m" -> TimeUnit.MINUTES;
 				case "h" -> TimeUnit.HOURS;
-				default -> throw new IllegalArgumentException();
+				default -> TimeUnit.SECONDS;
 			};
-			if (count <= 0 || parts.length > 2) {
-				throw new IllegalArgumentException();
+			RateLimiter limiter = of(count, unit);
+			if (limiter != null) {
+				return limiter;
 			}
-			return new RateLimiter(Math.round(unit.toNanos(1) / count));
 		}
-		catch (RuntimeException ex) {
-			throw new IllegalArgumentException(
-					"Rate limit '" + rate + "' is not <count>, <count>/s, <count>/m or <count>/h", ex);
+		throw new IllegalArgumentException("Rate limit '" + rate
+				+ "' is not <count>, <count>/s, <count>/m or <count>/h, above 0 and at least one a day");
+	}
+
+	/**
+	 * Return a limiter of a number of runs per second, as Celery reads a numeric rate limit.
+	 * @param perSecond the most runs per second
+	 * @return the limiter
+	 * @throws IllegalArgumentException if it is not above 0 and at least one a day
+	 */
+	public static RateLimiter perSecond(double perSecond) {
+		RateLimiter limiter = Double.isFinite(perSecond) ? of(perSecond, TimeUnit.SECONDS) : null;
+		if (limiter == null) {
+			throw new IllegalArgumentException("Rate limit " + perSecond + "/s is not above 0 and at least one a day");
 		}
+		return limiter;
+	}
+
+	private static @Nullable RateLimiter of(double count, TimeUnit unit) {
+		double intervalNanos = unit.toNanos(1) / count;
+		return (count > 0 && intervalNanos <= MAX_INTERVAL_NANOS)
+				? new RateLimiter(Math.max(1, Math.round(intervalNanos))) : null;
 	}
 
 	/**

@@ -182,16 +182,19 @@ public class TaskRunner {
 		String reserved = prepared.envelope().headers().get(RATE_SLOT_RESERVED);
 		if (reserved != null) {
 			try {
-				long until = Long.parseLong(reserved) - this.clock.millis();
+				long until = Math.subtractExact(Long.parseLong(reserved), this.clock.millis());
 				return Duration.ofMillis(Math.clamp(until, 0, RATE_SLOT_HORIZON.toMillis()));
 			}
-			catch (NumberFormatException ex) {
+			catch (NumberFormatException | ArithmeticException ex) {
 				// not a slot this worker reserved: it takes one like any other run
 			}
 		}
 		Optional<RateLimiter> limiter = this.rateLimiters.computeIfAbsent(prepared.task().name(), (name) -> {
 			JsonNode rate = this.options.taskOptions(name).get(TaskOption.RATE_LIMIT);
-			return (rate != null) ? Optional.of(RateLimiter.of(rate.asString())) : Optional.empty();
+			if (rate == null) {
+				return Optional.empty();
+			}
+			return Optional.of(rate.isNumber() ? RateLimiter.perSecond(rate.asDouble()) : RateLimiter.of(rate.asString()));
 		});
 		return limiter.map(RateLimiter::reserve).orElse(Duration.ZERO);
 	}

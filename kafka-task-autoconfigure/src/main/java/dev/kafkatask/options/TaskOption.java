@@ -125,6 +125,11 @@ public enum TaskOption {
 	public static final double MAX_SECONDS = 100 * 365 * 86_400.0;
 
 	/**
+	 * Longest interval a rate limit may leave between runs, in seconds: one run a day.
+	 */
+	public static final double MAX_RATE_INTERVAL_SECONDS = 86_400.0;
+
+	/**
 	 * Earliest instant an option may name: Python's {@code datetime.min}, 0001-01-01.
 	 */
 	public static final Instant MIN_INSTANT = Instant.parse("0001-01-01T00:00:00Z");
@@ -229,7 +234,7 @@ public enum TaskOption {
 					&& !name.asString().isBlank());
 			case OBJECT -> value.isObject();
 			case RATE -> (value.isString() && isRate(value.asString())) || (value.isNumber() && isSeconds(value)
-					&& value.asDouble() > 0);
+					&& isRate(value.asDouble(), 1));
 			case BACKOFF -> value.isBoolean() || isSeconds(value);
 			case ANY -> true;
 		};
@@ -282,7 +287,23 @@ public enum TaskOption {
 
 	private static boolean isRate(String rate) {
 		Matcher matcher = RATE.matcher(rate.trim().toLowerCase(Locale.ROOT));
-		return matcher.matches() && Double.parseDouble(matcher.group(1)) > 0;
+		if (!matcher.matches()) {
+			return false;
+		}
+		String unit = (matcher.group(2) != null) ? matcher.group(2) : "s";
+		return isRate(Double.parseDouble(matcher.group(1)), switch (unit) {
+			case "m" -> 60;
+			case "h" -> 3600;
+			default -> 1;
+		});
+	}
+
+	/**
+	 * Whether a count of runs per unit is a rate: above zero, and at least one run a day
+	 * (slower is a mistake, as Celery has it, and would overflow the arithmetic of slots).
+	 */
+	private static boolean isRate(double count, int unitSeconds) {
+		return count > 0 && unitSeconds / count <= MAX_RATE_INTERVAL_SECONDS;
 	}
 
 	private static String abbreviate(String value) {

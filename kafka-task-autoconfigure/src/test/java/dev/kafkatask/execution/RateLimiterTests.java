@@ -83,10 +83,12 @@ class RateLimiterTests {
 	}
 
 	@ParameterizedTest(name = "''{0}''")
-	@ValueSource(strings = { "", "fast", "0", "0/s", "-1/s", "10/d", "10/s/s", "/s", "NaN", "Infinity" })
+	@ValueSource(strings = { "", "fast", "0", "0/s", "-1/s", "10/d", "10/s/s", "/s", "NaN", "Infinity", "1/", "10d",
+			"1e3", "0.00001/h", "0.00001" })
 	void whenRateIsNotACeleryRateThenItIsRefusedNamingIt(String rate) {
 		assertThatIllegalArgumentException().isThrownBy(() -> RateLimiter.of(rate))
-			.withMessage("Rate limit '" + rate + "' is not <count>, <count>/s, <count>/m or <count>/h");
+			.withMessage("Rate limit '" + rate
+					+ "' is not <count>, <count>/s, <count>/m or <count>/h, above 0 and at least one a day");
 	}
 
 }
