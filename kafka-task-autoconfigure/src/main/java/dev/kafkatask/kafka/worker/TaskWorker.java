@@ -9,7 +9,6 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Lock;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Predicate;
@@ -53,10 +52,6 @@ public class TaskWorker implements SmartLifecycle {
 	 * of {@code kafka.task.background.failures}).
 	 */
 	public static final String THREAD = "worker";
-
-	private static final Duration RESTART_BACKOFF_MIN = Duration.ofSeconds(1);
-
-	private static final Duration RESTART_BACKOFF_MAX = Duration.ofSeconds(30);
 
 	private static final Duration PREVIOUS_THREAD_WAIT = Duration.ofSeconds(5);
 
@@ -154,7 +149,8 @@ public class TaskWorker implements SmartLifecycle {
 		this.consumerThread = Thread.ofPlatform()
 			.name("kafka-task-consumer-" + this.settings.groupId())
 			.daemon(false)
-			.start(() -> supervise(first, stopRequested));
+			.start(new PollLoopSupervisor(this.settings.groupId(), first, stopRequested,
+					() -> restart(stopRequested), this.observer));
 		logger.info("Task consumer of group '" + this.settings.groupId() + "' started on " + topicsToConsume);
 	}
 
@@ -173,68 +169,26 @@ public class TaskWorker implements SmartLifecycle {
 	}
 
 	/**
-	 * Run poll loops on the consumer thread until the worker is stopped: a loop that ends
-	 * on an exception (the consumer failed, or kafka-task did) is logged and counted, and a
-	 * new loop with a new consumer takes over after a back-off, so that the worker never
-	 * stops consuming for good. Its unfinished records were not committed: they run again.
+	 * Replace a failed poll loop with a new one, unless the worker was stopped meanwhile.
+	 * @return the new loop, or {@code null} if the worker was stopped
 	 */
-	private void supervise(PollLoop first, CountDownLatch stopRequested) {
-		PollLoop current = first;
-		Duration backoff = RESTART_BACKOFF_MIN;
-		while (true) {
-			long started = System.nanoTime();
-			current.run();
-			Throwable failure = current.failure();
-			if (failure == null || stopRequested.getCount() == 0) {
-				return;
+	private @Nullable PollLoop restart(CountDownLatch stopRequested) {
+		this.lifecycleLock.lock();
+		try {
+			if (stopRequested.getCount() == 0) {
+				return null;
 			}
-			this.observer.backgroundFailure(THREAD, failure);
-			if (Duration.ofNanos(System.nanoTime() - started).compareTo(RESTART_BACKOFF_MAX) > 0) {
-				backoff = RESTART_BACKOFF_MIN;
-			}
-			while (true) {
-				logger.warn("Task consumer of group '" + this.settings.groupId() + "' starts again in " + backoff
-						.toMillis() + " ms, with a new consumer");
-				try {
-					if (stopRequested.await(backoff.toMillis(), TimeUnit.MILLISECONDS)) {
-						return;
-					}
-				}
-				catch (InterruptedException ex) {
-					Thread.currentThread().interrupt();
-					return;
-				}
-				backoff = min(backoff.multipliedBy(2), RESTART_BACKOFF_MAX);
-				PollLoop next;
-				this.lifecycleLock.lock();
-				try {
-					if (stopRequested.getCount() == 0) {
-						return;
-					}
-					next = newLoop(topicStates());
-					this.loop = next;
-				}
-				catch (RuntimeException ex) {
-					this.observer.backgroundFailure(THREAD, ex);
-					logger.error("Task consumer of group '" + this.settings.groupId() + "' could not start again", ex);
-					continue;
-				}
-				finally {
-					this.lifecycleLock.unlock();
-				}
-				logger.info("Task consumer of group '" + this.settings.groupId() + "' started again");
-				current = next;
-				break;
-			}
+			PollLoop next = newLoop(topicStates());
+			this.loop = next;
+			return next;
+		}
+		finally {
+			this.lifecycleLock.unlock();
 		}
 	}
 
 	@Nullable Thread consumerThread() {
 		return this.consumerThread;
-	}
-
-	private static Duration min(Duration a, Duration b) {
-		return (a.compareTo(b) <= 0) ? a : b;
 	}
 
 	@Override
