@@ -1,6 +1,7 @@
 package dev.kafkatask.benchmarks;
 
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
@@ -28,8 +29,9 @@ import dev.kafkatask.task.KafkaTask;
  * A worker JVM of the {@code faults} scenario ({@code BenchmarkMain fault-worker
  * --property=value...}), and the application its dispatcher runs too, with the worker off.
  * Each task it runs appends {@code <token> <id> <epoch ms>} to its journal, one write call per
- * line, so that a {@code kill -9} loses no line of a finished task. It prints {@code READY n}
- * once it has partitions and {@code ASSIGNED n} whenever their number changes. It exits when
+ * line, so that a {@code kill -9} loses no line of a finished task. It prints {@code STARTED in
+ * N ms} once its context runs, {@code READY n} once it has partitions and {@code ASSIGNED n}
+ * whenever their number changes. It exits when
  * the JVM that started it ({@code bench.owner-pid}) is gone or after
  * {@code bench.max-lifetime-s}: a run that dies leaves no worker behind.
  *
@@ -61,6 +63,7 @@ final class FaultWorker {
 			.web(WebApplicationType.NONE)
 			.logStartupInfo(false)
 			.run(args);
+		System.out.println("STARTED in " + ManagementFactory.getRuntimeMXBean().getUptime() + " ms");
 		long owner = context.getEnvironment().getProperty("bench.owner-pid", Long.class, -1L);
 		long lifetime = context.getEnvironment().getProperty("bench.max-lifetime-s", Long.class, 3600L);
 		Thread.ofPlatform().daemon(true).name("owner-watch").start(() -> watch(owner, Duration.ofSeconds(lifetime)));

@@ -1,6 +1,7 @@
 package dev.kafkatask.benchmarks;
 
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -69,6 +70,12 @@ final class WorkerJvm {
 		String java = ProcessHandle.current().info().command().orElse("java");
 		String classPath = System.getProperty("java.class.path");
 		List<String> command = new ArrayList<>(List.of(java, "-Xmx256m"));
+		// a scenario run on C1 only (the smoke test) has its workers start as fast
+		ManagementFactory.getRuntimeMXBean()
+			.getInputArguments()
+			.stream()
+			.filter((argument) -> argument.startsWith("-XX:TieredStopAtLevel="))
+			.forEach(command::add);
 		if (BenchmarkMain.class.getClassLoader().getClass().getName().startsWith("org.springframework.boot.loader")) {
 			command.addAll(List.of("-jar", Path.of(classPath).toAbsolutePath().toString()));
 		}
