@@ -150,12 +150,25 @@ class FaultScenarioSmokeTests {
 	}
 
 	/**
-	 * Return a port from which the cluster's six ports are free on the loopback interface.
+	 * Return a port from which the cluster's six ports are free on the loopback interface,
+	 * below the kernel's range of ephemeral ports: a port of that range, free when checked, can
+	 * be taken by any outgoing connection before the brokers bind it.
 	 */
 	private static int freeBasePort() throws IOException {
+		int ephemeralStart = 32_768;
+		Path range = Path.of("/proc/sys/net/ipv4/ip_local_port_range");
+		if (Files.isReadable(range)) {
+			// by lines: Files.readString returned only the first byte of this /proc file (JDK 25.0.3)
+			ephemeralStart = Integer.parseInt(Files.readAllLines(range).get(0).trim().split("\\s+")[0]);
+		}
+		int low = 10_000;
+		int high = ephemeralStart - 6;
+		if (high <= low) {
+			throw new IOException("No ports below the ephemeral range (" + ephemeralStart + ") to run the cluster on");
+		}
 		InetAddress loopback = InetAddress.getLoopbackAddress();
 		for (int attempt = 0; attempt < 100; attempt++) {
-			int base = ThreadLocalRandom.current().nextInt(20_000, 60_000);
+			int base = ThreadLocalRandom.current().nextInt(low, high);
 			boolean free = true;
 			for (int port = base; free && port < base + 6; port++) {
 				try (ServerSocket socket = new ServerSocket(port, 1, loopback)) {
@@ -169,7 +182,7 @@ class FaultScenarioSmokeTests {
 				return base;
 			}
 		}
-		throw new IOException("No six free loopback ports in a row found");
+		throw new IOException("No six free loopback ports in a row found between " + low + " and " + high);
 	}
 
 	private static Path repositoryRoot() {
