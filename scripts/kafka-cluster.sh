@@ -80,6 +80,14 @@ alive() {
 	[ "${stat%% *}" != Z ]
 }
 
+# Whether process $1's command line holds $2. Not `... | grep -q` under pipefail: grep leaving
+# early kills the writer with SIGPIPE, and the pipeline fails although grep matched.
+cmdline_has() {
+	local cmdline
+	cmdline=$(tr '\0' ' ' <"/proc/$1/cmdline" 2>/dev/null) || return 1
+	[[ "$cmdline" == *"$2"* ]]
+}
+
 node_dir() { echo "$DIR/node-$1"; }
 broker_port() { echo $((BASE_PORT + 2 * ($1 - 1))); }
 controller_port() { echo $((BASE_PORT + 2 * ($1 - 1) + 1)); }
@@ -98,7 +106,7 @@ node_pid() {
 	pid=$(cat "$d/broker.pid" 2>/dev/null)
 	[[ "$pid" =~ ^[0-9]+$ ]] || return 1
 	alive "$pid" || return 1
-	tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -qF "kafka.Kafka $d/server.properties" || return 1
+	cmdline_has "$pid" "kafka.Kafka $d/server.properties" || return 1
 	echo "$pid"
 }
 
@@ -186,7 +194,9 @@ launch() {
 }
 
 # Waits until each given node logged 'Kafka Server started' (in KRaft: caught up with the metadata
-# and unfenced) and accepts connections; kills them all and fails after START_TIMEOUT.
+# and unfenced) and accepts connections; kills them all and fails after START_TIMEOUT. grep reads
+# the log through a process substitution: in a pipeline under pipefail, tail's SIGPIPE when grep
+# stops at the match would fail the test once more than a pipe's worth of log follows the line.
 await_started() {
 	local deadline=$(($(now_ms) + START_TIMEOUT * 1000)) n d pid pending
 	while :; do
@@ -199,7 +209,7 @@ await_started() {
 				for n in "$@"; do kill_node_quietly "$n"; done
 				die "node $n exited during startup (see $d/broker.log)"
 			fi
-			if [ -z "$pid" ] || ! tail -c "+$(cat "$d/log.start")" "$d/broker.log" | grep -q 'Kafka Server started' \
+			if [ -z "$pid" ] || ! grep -q 'Kafka Server started' < <(tail -c "+$(cat "$d/log.start")" "$d/broker.log") \
 				|| ! port_open "$(broker_port "$n")"; then
 				pending+=("$n")
 			fi
@@ -255,7 +265,7 @@ watchdog_pid() {
 	local pid
 	pid=$(cat "$DIR/watchdog.pid" 2>/dev/null) || return 1
 	[[ "$pid" =~ ^[0-9]+$ ]] && alive "$pid" || return 1
-	tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -qF "kafka-cluster-watchdog $DIR" || return 1
+	cmdline_has "$pid" "kafka-cluster-watchdog $DIR" || return 1
 	echo "$pid"
 }
 
