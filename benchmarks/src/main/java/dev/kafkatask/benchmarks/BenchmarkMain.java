@@ -1,11 +1,14 @@
 package dev.kafkatask.benchmarks;
 
 import java.lang.management.ManagementFactory;
+import java.util.Arrays;
 
 /**
  * Entry point: {@code java -jar kafka-task-benchmarks.jar SCENARIO --bootstrap-servers
  * HOST:PORT [options]}. Progress goes to standard output line by line, logs to standard
- * error; the last line of standard output is one JSON object with the results.
+ * error; the last line of standard output is one JSON object with the results. With
+ * {@code fault-worker} as first argument it runs a worker JVM of the {@code faults} scenario
+ * instead ({@link FaultWorker}).
  *
  * @author kafka-task
  */
@@ -14,7 +17,11 @@ public final class BenchmarkMain {
 	private BenchmarkMain() {
 	}
 
-	public static void main(String[] args) {
+	public static void main(String[] args) throws InterruptedException {
+		if (args.length > 0 && args[0].equals(FaultWorker.COMMAND)) {
+			FaultWorker.main(Arrays.copyOfRange(args, 1, args.length));
+			return;
+		}
 		BenchmarkOptions options;
 		Scenario scenario;
 		try {

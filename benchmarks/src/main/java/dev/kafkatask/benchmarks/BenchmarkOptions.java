@@ -1,7 +1,9 @@
 package dev.kafkatask.benchmarks;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 import org.jspecify.annotations.Nullable;
@@ -9,7 +11,7 @@ import org.jspecify.annotations.Nullable;
 /**
  * Command-line options of a benchmark run.
  *
- * @param scenario the scenario: table, hol, throughput, inflight or fuzz
+ * @param scenario the scenario: table, hol, throughput, inflight, fuzz or faults
  * @param bootstrapServers the broker to run against
  * @param engine what runs the tasks
  * @param jobs tasks each request dispatches (table)
@@ -25,18 +27,20 @@ import org.jspecify.annotations.Nullable;
  * @param dispatchThreads threads that preload the topic (throughput, inflight)
  * @param timeout how long a phase may take before the run gives up waiting
  * @param properties further Spring properties for every context, overriding the scenario's
- * @param rate fast tasks per second (hol), {@code 0} for a burst
+ * @param rate tasks per second (hol: fast tasks, {@code 0} for a burst; faults: the steady
+ * stream), or {@code null} for the scenario's choice
  * @param repeat how many times to run the measured phase in the same run (table)
  * @param timeline file to write each measured task's dispatch, start and completion time to
  * (CSV), or {@code null}
  * @param jfr file to write a Java Flight Recording of the measured phase to, or {@code null}
  * @param seed the seed of generated inputs (fuzz), or {@code null} for a random one
+ * @param faults the options of the faults scenario
  * @author kafka-task
  */
 record BenchmarkOptions(String scenario, String bootstrapServers, Engine engine, int jobs, int requests, long ioMs,
 		@Nullable Integer tasks, long slowMs, long fastMs, int partitions, @Nullable Integer maxInFlight, int warmup,
-		int dispatchThreads, Duration timeout, Map<String, String> properties, int rate, int repeat,
-		@Nullable String timeline, @Nullable String jfr, @Nullable Long seed) {
+		int dispatchThreads, Duration timeout, Map<String, String> properties, @Nullable Integer rate, int repeat,
+		@Nullable String timeline, @Nullable String jfr, @Nullable Long seed, FaultOptions faults) {
 
 	static final String USAGE = """
 			usage: java -jar kafka-task-benchmarks.jar SCENARIO --bootstrap-servers HOST:PORT [options]
@@ -49,6 +53,9 @@ record BenchmarkOptions(String scenario, String bootstrapServers, Engine engine,
 			  inflight    --tasks N --io-ms MS                heap per task with N tasks in flight (kafka-task only)
 			  fuzz        --tasks N [--seed S]                N mutated envelopes (seeded) sent raw to a live worker: each
 			                                                  must run or be dead-lettered, and commits reach the end
+			  faults      --cluster-dir D                     a steady stream (--rate, default 200/s) run by worker JVMs on
+			                                                  the 3-node cluster of scripts/kafka-cluster.sh in D, through
+			                                                  faults; one JSON line per fault (docs/reliability.md)
 			options:
 			  --engine kafka-task|spring-kafka   what runs the tasks (default kafka-task)
 			  --partitions P                     partitions of the fresh topics (default 6)
@@ -62,6 +69,16 @@ record BenchmarkOptions(String scenario, String bootstrapServers, Engine engine,
 			  --timeline FILE                    write each measured task's dispatch/start/completion ms (CSV)
 			  --jfr FILE                         record the measured phase with Java Flight Recorder
 			                                     ('profile' settings)
+			faults options:
+			  --faults F,...                     which faults, in order (default all): broker-kill, below-min-insync,
+			                                     worker-kill, rolling-restart
+			  --cluster-script FILE              scripts/kafka-cluster.sh (default: found above the working directory)
+			  --workers W                        worker JVMs in the group (default 3)
+			  --task-ms MS                       how long each task sleeps (default 2)
+			  --steady-s S                       seconds of steady stream before each fault (default 10)
+			  --hold-s S                         seconds a broker fault lasts before it is undone (default 10;
+			                                     below-min-insync: twice that) and a killed worker is replaced
+			  --fault-timeout-s S                most seconds one fault may take, drain included (default 150)
 			""";
 
 	static BenchmarkOptions parse(String... args) {
@@ -110,8 +127,9 @@ record BenchmarkOptions(String scenario, String bootstrapServers, Engine engine,
 				options.integer("slow-ms", 60_000), options.integer("fast-ms", 0), options.integer("partitions", 6),
 				options.optionalInteger("max-in-flight"), options.integer("warmup", 100_000),
 				options.integer("dispatch-threads", 4), Duration.ofSeconds(options.integer("timeout-s", 600)),
-				properties, options.integer("rate", 2000), Math.max(1, options.integer("repeat", 1)),
-				options.string("timeline", null), options.string("jfr", null), seed(options.string("seed", null)));
+				properties, options.optionalInteger("rate"), Math.max(1, options.integer("repeat", 1)),
+				options.string("timeline", null), options.string("jfr", null), seed(options.string("seed", null)),
+				faults(options));
 		options.rejectUnknown();
 		return parsed;
 	}
@@ -125,8 +143,38 @@ record BenchmarkOptions(String scenario, String bootstrapServers, Engine engine,
 		}
 	}
 
+	private static FaultOptions faults(Options options) {
+		String list = options.string("faults", null);
+		List<Fault> faults = new ArrayList<>();
+		if (list == null) {
+			faults.addAll(List.of(Fault.values()));
+		}
+		else {
+			for (String name : list.split(",")) {
+				if (!name.isBlank()) {
+					faults.add(Fault.of(name.trim()));
+				}
+			}
+			if (faults.isEmpty()) {
+				throw new IllegalArgumentException("--faults names no fault");
+			}
+		}
+		int workers = options.integer("workers", 3);
+		if (workers < 2) {
+			throw new IllegalArgumentException("--workers must be at least 2 (one group, a worker killed), not " + workers);
+		}
+		return new FaultOptions(faults, options.string("cluster-dir", null), options.string("cluster-script", null),
+				workers, options.integer("task-ms", 2), Duration.ofSeconds(options.integer("steady-s", 10)),
+				Duration.ofSeconds(options.integer("hold-s", 10)),
+				Duration.ofSeconds(options.integer("fault-timeout-s", 150)));
+	}
+
 	int tasksOr(int defaultTasks) {
 		return (this.tasks != null) ? this.tasks : defaultTasks;
+	}
+
+	int rateOr(int defaultRate) {
+		return (this.rate != null) ? this.rate : defaultRate;
 	}
 
 	private static final class Options {

@@ -42,7 +42,7 @@ final class HeadOfLineScenario implements Scenario {
 			run.warmUp(dispatcher, BenchmarkTasks.BASELINE_QUEUE, tasks);
 
 			run.say(String.format(Locale.ROOT, "baseline: %d fast tasks (%d ms) at %s, no slow task", tasks,
-					options.fastMs(), (options.rate() > 0) ? options.rate() + " per second" : "once"));
+					options.fastMs(), (options.rateOr(2000) > 0) ? options.rateOr(2000) + " per second" : "once"));
 			TaskLedger.Phase baseline = run.ledger().begin(tasks, tasks);
 			Duration timeout = options.timeout();
 			CpuUsage baselineCpu = new CpuUsage(options.bootstrapServers());
@@ -93,7 +93,7 @@ final class HeadOfLineScenario implements Scenario {
 				.put("slowMs", options.slowMs())
 				.put("fastMs", options.fastMs())
 				.put("requests", options.requests())
-				.put("rate", options.rate())
+				.put("rate", options.rateOr(2000))
 				.put("maxInFlight", context.getBean(KafkaTaskProperties.class).getWorker().getMaxInFlight())
 				.put("warmup", options.warmup())
 				.putAll(cpuUsed);
@@ -107,7 +107,7 @@ final class HeadOfLineScenario implements Scenario {
 			byPartition[p] = TaskOptions.none().withQueue(queue).withKey(keys[p]);
 		}
 		long fastMs = run.options().fastMs();
-		Load load = new Load(Math.min(run.options().requests(), tasks), tasks, 0, run.options().rate());
+		Load load = new Load(Math.min(run.options().requests(), tasks), tasks, 0, run.options().rateOr(2000));
 		Runnable stopProgress = run.progress(() -> String.format(Locale.ROOT, "dispatched %d/%d, completed %d",
 				load.sent(), tasks, phase.awaitedCompleted()));
 		try {

@@ -24,8 +24,9 @@ interface Scenario {
 			case "throughput" -> new ThroughputScenario();
 			case "inflight" -> new InFlightScenario();
 			case "fuzz" -> new FuzzScenario();
+			case "faults" -> new FaultScenario();
 			default -> throw new IllegalArgumentException(
-					"Unknown scenario '" + name + "': table, hol, throughput, inflight or fuzz");
+					"Unknown scenario '" + name + "': table, hol, throughput, inflight, fuzz or faults");
 		};
 	}
 

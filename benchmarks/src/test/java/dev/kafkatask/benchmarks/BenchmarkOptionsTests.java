@@ -45,6 +45,33 @@ class BenchmarkOptionsTests {
 	}
 
 	@Test
+	void whenFaultsAreListedThenTheyRunInThatOrderWithTheirOptions() {
+		BenchmarkOptions options = BenchmarkOptions.parse("faults", "--bootstrap-servers", "h:1", "--faults",
+				"worker-kill, broker-kill", "--cluster-dir", "/tmp/c", "--workers", "2", "--hold-s", "3", "--rate", "100");
+		assertThat(options.faults().faults()).containsExactly(Fault.WORKER_KILL, Fault.BROKER_KILL);
+		assertThat(options.faults().clusterDir()).isEqualTo("/tmp/c");
+		assertThat(options.faults().workers()).isEqualTo(2);
+		assertThat(options.faults().hold()).isEqualTo(Duration.ofSeconds(3));
+		assertThat(options.faults().steady()).isEqualTo(Duration.ofSeconds(10));
+		assertThat(options.rateOr(200)).isEqualTo(100);
+	}
+
+	@Test
+	void whenNoFaultIsListedThenAllRun() {
+		BenchmarkOptions options = BenchmarkOptions.parse("faults", "--bootstrap-servers", "h:1");
+		assertThat(options.faults().faults()).containsExactly(Fault.values());
+		assertThat(options.rateOr(200)).isEqualTo(200);
+	}
+
+	@Test
+	void whenAFaultIsUnknownThenParsingFails() {
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> BenchmarkOptions.parse("faults", "--bootstrap-servers", "h:1", "--faults", "network"))
+			.withMessageContaining("network")
+			.withMessageContaining("broker-kill");
+	}
+
+	@Test
 	void whenTheBrokerIsMissingThenParsingFails() {
 		assertThatIllegalArgumentException().isThrownBy(() -> BenchmarkOptions.parse("table"))
 			.withMessageContaining("--bootstrap-servers");

@@ -1,0 +1,31 @@
+package dev.kafkatask.benchmarks;
+
+import java.time.Duration;
+import java.util.List;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Command-line options of the {@code faults} scenario.
+ *
+ * @param faults the faults to run, in order
+ * @param clusterDir the directory of the cluster that {@code scripts/kafka-cluster.sh} started,
+ * or {@code null} when not given (the scenario then refuses to run)
+ * @param clusterScript {@code scripts/kafka-cluster.sh}, or {@code null} to look for it above
+ * the working directory
+ * @param workers worker JVMs in the group
+ * @param taskMs how long each task sleeps
+ * @param steady how long the stream runs before each fault
+ * @param hold how long a broker fault lasts before it is undone, and how long a killed worker
+ * stays dead before its replacement starts
+ * @param faultTimeout most time one fault may take, the drain included
+ * @author kafka-task
+ */
+record FaultOptions(List<Fault> faults, @Nullable String clusterDir, @Nullable String clusterScript, int workers,
+		int taskMs, Duration steady, Duration hold, Duration faultTimeout) {
+
+	FaultOptions {
+		faults = List.copyOf(faults);
+	}
+
+}

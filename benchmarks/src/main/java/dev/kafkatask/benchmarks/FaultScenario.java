@@ -1,0 +1,536 @@
+package dev.kafkatask.benchmarks;
+
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.boot.Banner;
+import org.springframework.boot.WebApplicationType;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+
+import dev.kafkatask.autoconfigure.KafkaTaskProperties;
+import dev.kafkatask.dispatch.TaskDispatcher;
+import dev.kafkatask.kafka.KafkaTaskProducer;
+
+/**
+ * {@code faults}: a steady stream of tasks, dispatched by this JVM and run by worker JVMs of
+ * one group on the 3-node cluster of {@code scripts/kafka-cluster.sh}, through one fault after
+ * the other: a broker killed, two brokers down, a worker killed, a rolling restart of the
+ * workers. Each fault prints one JSON line: what was dispatched, acknowledged, failed (with
+ * the errors callers saw), run, run twice (and the bound that should hold), the longest gap
+ * between completions and the time until completions were back at the pre-fault rate. The
+ * cluster is made whole again between faults. See docs/reliability.md.
+ *
+ * @author kafka-task
+ */
+final class FaultScenario implements Scenario {
+
+	private static final Duration READY_TIMEOUT = Duration.ofSeconds(120);
+
+	private static final Duration STOP_TIMEOUT = Duration.ofSeconds(60);
+
+	private static final Duration IN_SYNC_TIMEOUT = Duration.ofSeconds(120);
+
+	/**
+	 * Time kept for the drain at the end of a fault.
+	 */
+	private static final Duration DRAIN_RESERVE = Duration.ofSeconds(40);
+
+	/**
+	 * Time the drain gets at least, even past the fault's deadline.
+	 */
+	private static final Duration MIN_DRAIN = Duration.ofSeconds(30);
+
+	/**
+	 * How long the stream goes on once completions are back.
+	 */
+	private static final Duration AFTER_RECOVERY = Duration.ofSeconds(5);
+
+	/**
+	 * How long the run keeps reading journals after the drain, for late second runs.
+	 */
+	private static final Duration SETTLE = Duration.ofSeconds(2);
+
+	private static final String OFFSETS_TOPIC = "__consumer_offsets";
+
+	private volatile @Nullable FaultLedger current;
+
+	@Override
+	public Result run(BenchmarkRun run) throws Exception {
+		BenchmarkOptions options = run.options();
+		FaultOptions faults = options.faults();
+		if (options.engine() != Engine.KAFKA_TASK) {
+			throw new IllegalArgumentException("faults runs kafka-task's worker only");
+		}
+		if (faults.clusterDir() == null) {
+			throw new IllegalArgumentException("faults needs --cluster-dir D, the directory of a cluster that "
+					+ "scripts/kafka-cluster.sh started (or run benchmarks/run-faults.sh)");
+		}
+		long deadline = System.nanoTime() + options.timeout().toNanos();
+		Path clusterDir = Path.of(faults.clusterDir()).toAbsolutePath();
+		Path work = Files.createDirectories(clusterDir.resolve("faults-" + run.groupId()));
+		String topic = run.topic(BenchmarkTasks.QUEUE);
+		int rate = options.rateOr(200);
+		run.say("workers' logs and journals in " + work);
+		List<Result> results = new ArrayList<>();
+		ScheduledExecutorService feeder = Executors
+			.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("faults-journals").daemon(true).factory());
+		try (KafkaCluster cluster = new KafkaCluster(KafkaCluster.script(faults.clusterScript()), clusterDir,
+				options.bootstrapServers());
+				WorkerGroup workers = new WorkerGroup(work, workerProperties(run, options));
+				CommitSampler sampler = new CommitSampler(options.bootstrapServers(), run.groupId(), topic,
+						() -> this.current)) {
+			List<Integer> started = cluster.startStopped();
+			if (!started.isEmpty()) {
+				run.say("started node(s) " + started + " that did not run");
+			}
+			long t0 = System.nanoTime();
+			workers.start(faults.workers(), READY_TIMEOUT);
+			run.say(String.format(Locale.ROOT, "%d workers have partitions after %.1f s", faults.workers(),
+					Result.seconds(System.nanoTime() - t0)));
+			cluster.awaitInSync(List.of(topic), IN_SYNC_TIMEOUT);
+			feeder.scheduleWithFixedDelay(() -> {
+				FaultLedger ledger = this.current;
+				if (ledger != null) {
+					workers.feed(ledger);
+				}
+			}, 100, 100, TimeUnit.MILLISECONDS);
+			int index = 0;
+			for (Fault fault : faults.faults()) {
+				if (System.nanoTime() - deadline > 0) {
+					throw new IllegalStateException("The run's --timeout-s is up before fault " + fault.id());
+				}
+				Result result;
+				try {
+					result = runFault(run, new Context(fault, ++index, cluster, workers, topic, rate, faults));
+				}
+				catch (Exception ex) {
+					run.say("fault " + fault.id() + " failed: " + ex + "\nworkers' logs:\n" + workers.tails(15));
+					throw ex;
+				}
+				finally {
+					this.current = null;
+				}
+				results.add(result);
+				System.out.println(result.toJson());
+				System.out.flush();
+				restore(run, cluster, workers, faults.workers(), topic);
+			}
+			return summary(results, sampler);
+		}
+		finally {
+			feeder.shutdownNow();
+		}
+	}
+
+	private Result runFault(BenchmarkRun run, Context context) throws Exception {
+		Fault fault = context.fault();
+		FaultOptions faults = context.faults();
+		long faultStart = System.nanoTime();
+		long faultDeadline = faultStart + faults.faultTimeout().toNanos();
+		int capacity = (int) Math.min(Integer.MAX_VALUE - 8, (long) context.rate() * faults.faultTimeout().toSeconds());
+		FaultLedger ledger = new FaultLedger(fault.id() + "#" + context.index(), capacity,
+				run.options().partitions());
+		Events events = new Events();
+		run.say("fault " + fault.id() + ": " + context.rate() + " tasks/s for " + faults.steady().toSeconds()
+				+ " s, then the fault");
+		try (ConfigurableApplicationContext dispatcher = dispatcherContext(run, fault)) {
+			Map<String, Object> settings = settings(run, dispatcher, context);
+			this.current = ledger;
+			SteadyStream stream = new SteadyStream(dispatcher.getBean(TaskDispatcher.class), ledger, context.rate(),
+					faults.taskMs());
+			Runnable stopProgress = run.progress(ledger::progress);
+			Map<String, Object> before = new LinkedHashMap<>();
+			Injected injected;
+			long streamStop;
+			long recoveredAt;
+			try {
+				Thread.sleep(faults.steady());
+				before.put("quorumLeaderBefore", context.cluster().quorumLeader());
+				before.put("groupCoordinatorBefore", context.cluster().groupCoordinator(run.groupId()).getKey());
+				before.put("loadAverageAtFault", loadAverage());
+				injected = inject(context, events);
+				double preFaultRate = ledger.preFaultRate(new FaultLedger.Window(stream.startedAt(),
+						injected.faultAt(), injected.restoredAt(), injected.restoredAt(), injected.restoredAt()),
+						context.rate());
+				recoveredAt = awaitRecovered(ledger, preFaultRate, injected.restoredAt(),
+						faultDeadline - DRAIN_RESERVE.toNanos());
+				if (recoveredAt > 0) {
+					events.add(recoveredAt, "completions back at the pre-fault rate, nothing acknowledged waits");
+					sleepUntil(Math.min(System.nanoTime() + AFTER_RECOVERY.toNanos(),
+							faultDeadline - DRAIN_RESERVE.toNanos()));
+				}
+				else {
+					events.add(System.currentTimeMillis(), "completions not back by the fault's deadline");
+				}
+			}
+			finally {
+				streamStop = stream.stop();
+			}
+			events.add(streamStop, "stream stopped");
+			// a fault whose undoing overran its time still gets a drain
+			boolean drained = awaitDrained(context.workers(), ledger,
+					Math.max(faultDeadline, System.nanoTime() + MIN_DRAIN.toNanos()));
+			events.add(System.currentTimeMillis(), drained ? "drained: every acknowledged task ran"
+					: "not drained by the fault's deadline");
+			Thread.sleep(SETTLE);
+			stopProgress.run();
+			context.workers().feed(ledger);
+			long end = System.currentTimeMillis();
+			FaultLedger.Window window = new FaultLedger.Window(stream.startedAt(), injected.faultAt(),
+					injected.restoredAt(), streamStop, end);
+			int inFlightLimit = context.workers().running().size() * ((Number) settings.get("maxInFlight")).intValue();
+			Result result = new Result().put("scenario", "faults").put("fault", fault.id());
+			result.putAll(ledger.figures(window, inFlightLimit, context.rate()));
+			if (fault == Fault.WORKER_KILL) {
+				result.put("killedWorkerFinishedAboveCommit",
+						ledger.finishedAboveCommitted((String) injected.details().get("killedWorker"),
+								injected.faultAt()));
+			}
+			injected.details().forEach(result::put);
+			before.forEach(result::put);
+			result.put("loadAverageAtEnd", loadAverage())
+				.put("recovered", recoveredAt > 0)
+				.put("drained", drained)
+				.put("timedOut", recoveredAt <= 0 || !drained)
+				.put("seconds", Result.seconds(System.nanoTime() - faultStart))
+				.put("events", events.relativeTo(injected.faultAt()))
+				.put("settings", settings);
+			return result;
+		}
+	}
+
+	/**
+	 * Bring the fault about and undo it; return when it began and when it was undone.
+	 */
+	private Injected inject(Context context, Events events) throws Exception {
+		KafkaCluster cluster = context.cluster();
+		WorkerGroup workers = context.workers();
+		Duration hold = context.faults().hold();
+		Map<String, Object> details = new LinkedHashMap<>();
+		switch (context.fault()) {
+			case BROKER_KILL -> {
+				Map<Integer, Integer> leaders = cluster.leaders(context.topic());
+				int node = KafkaCluster.byLeadership(leaders).get(0);
+				details.put("killedNodes", List.of(node));
+				details.put("leadersBefore", leaders);
+				long faultAt = System.currentTimeMillis();
+				cluster.kill(node);
+				events.add(faultAt, "kill -9 node " + node + ", leader of " + leaders.get(node) + " task partitions");
+				sleepUntilMillis(faultAt + hold.toMillis());
+				events.add(System.currentTimeMillis(), "starting node " + node + " again");
+				cluster.startNode(node);
+				long restoredAt = System.currentTimeMillis();
+				events.add(restoredAt, "node " + node + " serves again");
+				return new Injected(faultAt, restoredAt, details);
+			}
+			case BELOW_MIN_INSYNC -> {
+				Map<Integer, Integer> leaders = cluster.leaders(context.topic());
+				List<Integer> nodes = KafkaCluster.byLeadership(leaders).subList(0, 2);
+				details.put("killedNodes", nodes);
+				details.put("leadersBefore", leaders);
+				long faultAt = System.currentTimeMillis();
+				for (int node : nodes) {
+					cluster.kill(node);
+				}
+				events.add(faultAt, "kill -9 nodes " + nodes + ": one replica of three left, no controller quorum");
+				sleepUntilMillis(faultAt + 2 * hold.toMillis());
+				events.add(System.currentTimeMillis(), "starting nodes " + nodes + " again");
+				List<Thread> starting = new ArrayList<>();
+				List<Exception> failures = new ArrayList<>();
+				for (int node : nodes) {
+					starting.add(Thread.ofPlatform().start(() -> {
+						try {
+							cluster.startNode(node);
+						}
+						catch (Exception ex) {
+							synchronized (failures) {
+								failures.add(ex);
+							}
+						}
+					}));
+				}
+				for (Thread thread : starting) {
+					thread.join();
+				}
+				if (!failures.isEmpty()) {
+					throw failures.get(0);
+				}
+				long restoredAt = System.currentTimeMillis();
+				events.add(restoredAt, "nodes " + nodes + " serve again");
+				return new Injected(faultAt, restoredAt, details);
+			}
+			case WORKER_KILL -> {
+				WorkerJvm victim = workers.mostAssigned();
+				int partitions = victim.assigned();
+				details.put("killedWorker", victim.name());
+				details.put("killedWorkerPartitions", partitions);
+				long faultAt = System.currentTimeMillis();
+				workers.kill(victim);
+				events.add(faultAt, "kill -9 worker " + victim.name() + " (" + partitions + " partitions)");
+				sleepUntilMillis(faultAt + hold.toMillis());
+				events.add(System.currentTimeMillis(), "starting a new worker, as a supervisor would");
+				WorkerJvm successor = workers.startOne(READY_TIMEOUT);
+				long restoredAt = System.currentTimeMillis();
+				events.add(restoredAt, "worker " + successor.name() + " has " + successor.assigned() + " partitions");
+				return new Injected(faultAt, restoredAt, details);
+			}
+			case ROLLING_RESTART -> {
+				long faultAt = System.currentTimeMillis();
+				List<String> restarted = new ArrayList<>();
+				boolean allClean = true;
+				for (WorkerJvm worker : workers.running()) {
+					long stopAt = System.currentTimeMillis();
+					events.add(stopAt, "stopping worker " + worker.name() + " (SIGTERM)");
+					boolean clean = workers.stop(worker, STOP_TIMEOUT);
+					allClean &= clean;
+					events.add(System.currentTimeMillis(), "worker " + worker.name()
+							+ (clean ? " stopped" : " did not stop in time: killed"));
+					WorkerJvm successor = workers.startOne(READY_TIMEOUT);
+					events.add(System.currentTimeMillis(), "worker " + successor.name() + " has "
+							+ successor.assigned() + " partitions");
+					restarted.add(worker.name() + "->" + successor.name());
+				}
+				details.put("restarted", restarted);
+				details.put("allStoppedCleanly", allClean);
+				return new Injected(faultAt, System.currentTimeMillis(), details);
+			}
+		}
+		throw new IllegalStateException("Unknown fault " + context.fault());
+	}
+
+	/**
+	 * Wait until, since the fault was undone, the last three whole seconds each had at least
+	 * {@link FaultLedger#RECOVERED} of the pre-fault rate of completions and every task
+	 * acknowledged more than three seconds ago ran.
+	 * @return when, or {@code 0} if not before the deadline
+	 */
+	private static long awaitRecovered(FaultLedger ledger, double preFaultRate, long restoredAt, long deadline)
+			throws InterruptedException {
+		while (System.nanoTime() - deadline < 0) {
+			long now = System.currentTimeMillis();
+			// the journals are read every 100 ms: the last half second may not be in yet
+			long to = now - 500;
+			if (to - 3000 >= restoredAt) {
+				boolean steady = true;
+				for (int count : ledger.completionsPerSecond(to - 3000, to)) {
+					steady &= count >= FaultLedger.RECOVERED * preFaultRate;
+				}
+				if (steady && ledger.notRunAcknowledgedBefore(now - 3000) == 0) {
+					return now;
+				}
+			}
+			Thread.sleep(250);
+		}
+		return 0;
+	}
+
+	/**
+	 * Wait until every dispatch is acknowledged or failed, and every acknowledged task ran.
+	 */
+	private static boolean awaitDrained(WorkerGroup workers, FaultLedger ledger, long deadline)
+			throws InterruptedException {
+		while (System.nanoTime() - deadline < 0) {
+			workers.feed(ledger);
+			if (ledger.unresolved() == 0 && ledger.notRunAcknowledgedBefore(Long.MAX_VALUE) == 0) {
+				return true;
+			}
+			Thread.sleep(200);
+		}
+		return false;
+	}
+
+	/**
+	 * Make the cluster and the group whole again: every node running, every replica of the
+	 * task topic and the offsets topic in sync, the workers all there.
+	 */
+	private static void restore(BenchmarkRun run, KafkaCluster cluster, WorkerGroup workers, int count, String topic)
+			throws Exception {
+		long start = System.nanoTime();
+		cluster.startStopped();
+		workers.ensure(count, READY_TIMEOUT);
+		cluster.awaitInSync(List.of(topic, OFFSETS_TOPIC), IN_SYNC_TIMEOUT);
+		run.say(String.format(Locale.ROOT, "cluster and workers whole again after %.1f s",
+				Result.seconds(System.nanoTime() - start)));
+	}
+
+	private static Map<String, Object> workerProperties(BenchmarkRun run, BenchmarkOptions options) {
+		Map<String, Object> properties = baseProperties(run, options);
+		properties.put("kafka-task.worker.group-id", run.groupId());
+		properties.put("logging.level.dev.kafkatask", "info");
+		properties.put("bench.max-lifetime-s", options.timeout().toSeconds() + 120);
+		if (options.maxInFlight() != null) {
+			properties.put("kafka-task.worker.max-in-flight", options.maxInFlight());
+		}
+		properties.putAll(options.properties());
+		return properties;
+	}
+
+	private static Map<String, Object> baseProperties(BenchmarkRun run, BenchmarkOptions options) {
+		Map<String, Object> properties = new LinkedHashMap<>();
+		properties.put("spring.application.name", "kafka-task-faults");
+		properties.put("spring.kafka.bootstrap-servers", options.bootstrapServers());
+		properties.put("kafka-task.kafka.topic-prefix", run.topic(""));
+		properties.put("kafka-task.kafka.partitions", options.partitions());
+		properties.put("kafka-task.kafka.replication-factor", 3);
+		return properties;
+	}
+
+	/**
+	 * Start the dispatching application: the worker's, with the worker off. Below min.insync,
+	 * the producer gives up after 10 s instead of kafka-task's (Kafka's) two minutes, so that
+	 * the callers see errors while the brokers are down; {@code --property} overrides it.
+	 */
+	private static ConfigurableApplicationContext dispatcherContext(BenchmarkRun run, Fault fault) {
+		Map<String, Object> properties = baseProperties(run, run.options());
+		properties.put("kafka-task.worker.enabled", false);
+		properties.put("kafka-task.worker.group-id", run.groupId());
+		if (run.options().maxInFlight() != null) {
+			properties.put("kafka-task.worker.max-in-flight", run.options().maxInFlight());
+		}
+		if (fault == Fault.BELOW_MIN_INSYNC) {
+			properties.put("spring.kafka.producer.properties.delivery.timeout.ms", 10_000);
+			properties.put("spring.kafka.producer.properties.request.timeout.ms", 5_000);
+		}
+		properties.putAll(run.options().properties());
+		List<String> args = new ArrayList<>();
+		properties.forEach((name, value) -> args.add("--" + name + "=" + value));
+		return new SpringApplicationBuilder(FaultWorker.FaultApplication.class).bannerMode(Banner.Mode.OFF)
+			.web(WebApplicationType.NONE)
+			.logStartupInfo(false)
+			.registerShutdownHook(false)
+			.run(args.toArray(String[]::new));
+	}
+
+	/**
+	 * Return the settings the fault ran with, as the clients and the brokers have them.
+	 */
+	private static Map<String, Object> settings(BenchmarkRun run, ConfigurableApplicationContext dispatcher,
+			Context context) throws Exception {
+		Map<String, Object> settings = new LinkedHashMap<>();
+		FaultOptions faults = context.faults();
+		settings.put("rate", context.rate());
+		settings.put("taskMs", faults.taskMs());
+		settings.put("workers", faults.workers());
+		settings.put("partitions", run.options().partitions());
+		settings.put("steadySeconds", faults.steady().toSeconds());
+		settings.put("holdSeconds",
+				((context.fault() == Fault.BELOW_MIN_INSYNC) ? 2 : 1) * faults.hold().toSeconds());
+		settings.put("replicationFactor", context.cluster().replicationFactor(context.topic()));
+		context.cluster()
+			.topicConfig(context.topic(), "min.insync.replicas", "unclean.leader.election.enable")
+			.forEach((name, value) -> settings.put("topic." + name, value));
+		Map<String, Object> producer = dispatcher.getBean(KafkaTaskProducer.class)
+			.getTemplate()
+			.getProducerFactory()
+			.getConfigurationProperties();
+		Map<String, Object> defaults = ProducerConfig.configDef().defaultValues();
+		for (String name : List.of(ProducerConfig.ACKS_CONFIG, ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG,
+				ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG,
+				ProducerConfig.LINGER_MS_CONFIG, ProducerConfig.MAX_BLOCK_MS_CONFIG)) {
+			Object value = producer.containsKey(name) ? producer.get(name) : defaults.get(name);
+			settings.put("producer." + name, String.valueOf(value));
+		}
+		KafkaTaskProperties.Worker worker = dispatcher.getBean(KafkaTaskProperties.class).getWorker();
+		settings.put("commitInterval", worker.getCommitInterval().toString());
+		settings.put("maxInFlight", worker.getMaxInFlight());
+		settings.put("shutdownTimeout", worker.getShutdownTimeout().toString());
+		settings.put("revokeTimeout", worker.getRevokeTimeout().toString());
+		settings.put("groupProtocol", context.cluster().groupCoordinator(run.groupId()).getValue());
+		int node = context.cluster().running().get(0);
+		context.cluster()
+			.brokerConfig(node, "group.consumer.session.timeout.ms", "group.consumer.heartbeat.interval.ms",
+					"broker.session.timeout.ms", "broker.heartbeat.interval.ms", "replica.lag.time.max.ms",
+					"offsets.topic.replication.factor", "min.insync.replicas")
+			.forEach((name, value) -> settings.put("broker." + name, value));
+		return settings;
+	}
+
+	private static Result summary(List<Result> results, CommitSampler sampler) {
+		long neverRun = 0;
+		long errors = 0;
+		boolean withinBound = true;
+		boolean timedOut = false;
+		List<String> faults = new ArrayList<>();
+		for (Result result : results) {
+			faults.add(String.valueOf(result.get("fault")));
+			neverRun += ((Number) result.get("acknowledgedNeverRun")).longValue();
+			errors += ((Number) result.get("dispatchErrors")).longValue();
+			withinBound &= ((Number) result.get("ranTwice")).longValue() <= ((Number) result.get("ranTwiceBound"))
+				.longValue();
+			timedOut |= Boolean.TRUE.equals(result.get("timedOut"));
+		}
+		return new Result().put("faults", faults)
+			.put("acknowledgedNeverRun", neverRun)
+			.put("dispatchErrors", errors)
+			.put("ranTwiceWithinBound", withinBound)
+			.put("timedOut", timedOut)
+			.put("commitSampleFailures", sampler.failures());
+	}
+
+	private static double loadAverage() {
+		return ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
+	}
+
+	private static void sleepUntil(long nanoTime) throws InterruptedException {
+		long wait = nanoTime - System.nanoTime();
+		if (wait > 0) {
+			Thread.sleep(Duration.ofNanos(wait));
+		}
+	}
+
+	private static void sleepUntilMillis(long epochMillis) throws InterruptedException {
+		long wait = epochMillis - System.currentTimeMillis();
+		if (wait > 0) {
+			Thread.sleep(wait);
+		}
+	}
+
+	/**
+	 * What a fault works on.
+	 */
+	private record Context(Fault fault, int index, KafkaCluster cluster, WorkerGroup workers, String topic, int rate,
+			FaultOptions faults) {
+	}
+
+	/**
+	 * A fault brought about and undone.
+	 */
+	private record Injected(long faultAt, long restoredAt, Map<String, Object> details) {
+	}
+
+	/**
+	 * What happened during a fault, and when.
+	 */
+	private static final class Events {
+
+		private final List<Map.Entry<Long, String>> events = new ArrayList<>();
+
+		synchronized void add(long at, String event) {
+			this.events.add(Map.entry(at, event));
+		}
+
+		synchronized List<String> relativeTo(long origin) {
+			return this.events.stream()
+				.sorted(Map.Entry.comparingByKey())
+				.map((event) -> String.format(Locale.ROOT, "%+.1fs %s", (event.getKey() - origin) / 1000.0,
+						event.getValue()))
+				.toList();
+		}
+
+	}
+
+}
