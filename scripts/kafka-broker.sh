@@ -101,7 +101,8 @@ running_pid() {
 	pid=$(cat "$DIR/broker.pid" 2>/dev/null)
 	[[ "$pid" =~ ^[0-9]+$ ]] || return 1
 	alive "$pid" || return 1
-	tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -qF "kafka.Kafka $DIR/server.properties" || return 1
+	# grep reads a process substitution: 'tr | grep -q' under pipefail fails when grep exits first
+	grep -qF "kafka.Kafka $DIR/server.properties" < <(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null) || return 1
 	echo "$pid"
 }
 
@@ -244,7 +245,9 @@ cmd_start() {
 			show_log_tail
 			die "the broker exited during startup (see $log)"
 		fi
-		if [ -n "$pid" ] && tail -c "+$log_start" "$log" | grep -q 'Kafka Server started' && port_open "$PORT"; then
+		# Not 'tail | grep -q' under pipefail: once more than a pipe's worth of log follows the
+		# line, tail dies of SIGPIPE and the pipeline fails although grep matched.
+		if [ -n "$pid" ] && grep -q 'Kafka Server started' < <(tail -c "+$log_start" "$log") && port_open "$PORT"; then
 			break
 		fi
 		if [ "$(now_ms)" -ge "$deadline" ]; then
