@@ -14,6 +14,8 @@ import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.jspecify.annotations.Nullable;
 
 import dev.kafkatask.consumer.ConsumerState;
 import dev.kafkatask.monitor.TaskObserver;
@@ -124,23 +126,46 @@ final class WorkerRebalanceListener implements ConsumerRebalanceListener {
 	}
 
 	private void restoreFinishedOffsets(Collection<TopicPartition> partitions) {
-		try {
-			Map<TopicPartition, OffsetAndMetadata> committed = this.consumer
-				.committed(new HashSet<>(partitions));
-			committed.forEach((partition, offset) -> {
-				if (offset != null) {
-					int restored = this.offsets.restore(partition, offset);
-					if (restored > 0) {
-						logger.info("Partition " + partition + ": " + restored
-								+ " record(s) above committed offset " + offset.offset()
-								+ " already finished; they will not run again");
-					}
-				}
-			});
+		Map<TopicPartition, OffsetAndMetadata> committed = committed(new HashSet<>(partitions));
+		if (committed == null) {
+			return;
 		}
-		catch (KafkaException ex) {
-			logger.warn("Could not read commit metadata of " + partitions + "; finished records above the"
-					+ " committed offsets may run again: " + ex);
+		committed.forEach((partition, offset) -> {
+			if (offset != null) {
+				int restored = this.offsets.restore(partition, offset);
+				if (restored > 0) {
+					logger.info("Partition " + partition + ": " + restored + " record(s) above committed offset "
+							+ offset.offset() + " already finished; they will not run again");
+				}
+			}
+		});
+	}
+
+	/**
+	 * Read the committed offsets of newly assigned partitions. A wake-up aimed at the poll
+	 * (tasks finishing on other threads send them) does not cancel the read: it is asked
+	 * again, within the revoke timeout, as a commit is.
+	 */
+	private @Nullable Map<TopicPartition, OffsetAndMetadata> committed(Set<TopicPartition> partitions) {
+		long deadline = System.nanoTime() + this.settings.revokeTimeout().toNanos();
+		while (true) {
+			try {
+				Duration left = Duration.ofNanos(Math.max(deadline - System.nanoTime(), 1_000_000));
+				return this.consumer.committed(partitions, left);
+			}
+			catch (WakeupException ex) {
+				if (deadline - System.nanoTime() <= 0) {
+					logger.warn("Could not read commit metadata of " + partitions + " for wake-ups within "
+							+ this.settings.revokeTimeout() + "; finished records above the committed offsets may"
+							+ " run again");
+					return null;
+				}
+			}
+			catch (KafkaException ex) {
+				logger.warn("Could not read commit metadata of " + partitions + "; finished records above the"
+						+ " committed offsets may run again: " + ex);
+				return null;
+			}
 		}
 	}
 

@@ -1,13 +1,18 @@
 package dev.kafkatask.kafka.worker;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import org.apache.kafka.clients.consumer.MockConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.consumer.internals.AutoOffsetResetStrategy;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
 import org.junit.jupiter.api.Test;
 
 import dev.kafkatask.consumer.ConsumerState;
@@ -66,6 +71,35 @@ class WorkerRebalanceListenerTests {
 			.satisfies((commit) -> assertThat(commit.get(partition).offset()).isEqualTo(1));
 		assertThat(this.partitions.assignment()).isEmpty();
 		assertThat(this.offsets.unfinished(partition)).isZero();
+	}
+
+	@Test
+	void whenReadingTheCommitMetadataIsWokenUpThenItIsReadAgainAndFinishedRecordsDoNotRunAgain() {
+		TopicPartition partition = new TopicPartition("running", 0);
+		AtomicInteger wakeUps = new AtomicInteger(2);
+		MockConsumer<String, byte[]> wokenUp = new MockConsumer<>(AutoOffsetResetStrategy.EARLIEST.name()) {
+
+			@Override
+			public synchronized Map<TopicPartition, OffsetAndMetadata> committed(Set<TopicPartition> partitions,
+					Duration timeout) {
+				// tasks finishing on other threads wake the consumer up, as they do in a worker
+				if (wakeUps.getAndDecrement() > 0) {
+					throw new WakeupException();
+				}
+				return super.committed(partitions, timeout);
+			}
+
+		};
+		wokenUp.assign(List.of(partition));
+		String finishedAbove = CommitMetadata.encode(5, new TreeSet<>(Set.of(7L, 8L)));
+		wokenUp.commitSync(Map.of(partition, new OffsetAndMetadata(5, finishedAbove)));
+		WorkerRebalanceListener listener = new WorkerRebalanceListener(WorkerSettings.of("group"), wokenUp,
+				this.scheduler, this.offsets, this.partitions, TaskObserver.NONE, this.commits::add, this.topicStates);
+		listener.onPartitionsAssigned(List.of(partition));
+		assertThat(wakeUps.get()).isNegative();
+		assertThat(this.offsets.received(partition, 6)).isNotNull();
+		assertThat(this.offsets.received(partition, 7)).as("finished before the rebalance").isNull();
+		assertThat(this.offsets.received(partition, 8)).as("finished before the rebalance").isNull();
 	}
 
 }
