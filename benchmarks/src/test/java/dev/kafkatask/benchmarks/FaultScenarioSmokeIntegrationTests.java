@@ -32,7 +32,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  *
  * @author kafka-task
  */
-class FaultScenarioSmokeTests {
+class FaultScenarioSmokeIntegrationTests {
 
 	private static final JsonMapper JSON = new JsonMapper();
 
