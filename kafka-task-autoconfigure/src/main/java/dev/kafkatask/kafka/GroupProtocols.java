@@ -88,8 +88,15 @@ public final class GroupProtocols {
 		config.put(ConsumerConfig.GROUP_PROTOCOL_CONFIG, protocol.name().toLowerCase(Locale.ROOT));
 		if (protocol == GroupProtocol.CONSUMER) {
 			config.remove(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG);
-			config.remove(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG);
-			config.remove(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG);
+			Object sessionTimeout = config.remove(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG);
+			Object heartbeat = config.remove(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG);
+			if (sessionTimeout != null || heartbeat != null) {
+				// The brokers set them under this protocol: say so rather than drop them unseen.
+				logger.warn("The consumer group protocol ignores session.timeout.ms (" + sessionTimeout
+						+ ") and heartbeat.interval.ms (" + heartbeat + "): the brokers' group.consumer.session"
+						+ ".timeout.ms and group.consumer.heartbeat.interval.ms apply; with"
+						+ " kafka-task.worker.group-protocol=classic the consumer's own do");
+			}
 		}
 		else {
 			config.putIfAbsent(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG,

@@ -24,6 +24,8 @@ final class OffsetCommitter {
 
 	private static final int MAX_WAKEUP_RETRIES = 100;
 
+	private static final int FAILURES_PER_WARNING = 100;
+
 	private final Consumer<String, byte[]> consumer;
 
 	private final OffsetTracker offsets;
@@ -31,6 +33,8 @@ final class OffsetCommitter {
 	private final AssignedPartitions partitions;
 
 	private final Runnable onCommitted;
+
+	private int failedInARow;
 
 	OffsetCommitter(Consumer<String, byte[]> consumer, OffsetTracker offsets, AssignedPartitions partitions,
 			Runnable onCommitted) {
@@ -49,11 +53,18 @@ final class OffsetCommitter {
 			return;
 		}
 		this.consumer.commitAsync(committable, (committed, failure) -> {
+			// Callbacks run on the consumer thread, in poll: no other thread reads the streak.
 			if (failure == null) {
+				if (this.failedInARow > 0) {
+					logger.info("Offset commits succeed again after " + this.failedInARow + " failed one(s)");
+					this.failedInARow = 0;
+				}
 				committed(committed);
 			}
-			else {
-				logger.warn("Offset commit failed; it is retried at the next interval: " + failure);
+			else if (this.failedInARow++ % FAILURES_PER_WARNING == 0) {
+				// An outage fails a commit per interval and per commit-count: one line per hundred.
+				logger.warn("Offset commit failed (" + this.failedInARow + " in a row); it is retried at the next"
+						+ " commit: " + failure);
 			}
 		});
 	}
