@@ -1,10 +1,7 @@
 package dev.kafkatask.metrics;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
@@ -12,6 +9,8 @@ import java.util.stream.Collectors;
 
 import io.micrometer.common.docs.KeyName;
 import org.junit.jupiter.api.Test;
+
+import dev.kafkatask.test.MarkdownTables;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -28,7 +27,7 @@ class ReadmeMetersTests {
 	@Test
 	void readmeMeterTableListsEveryMeterWithItsTypeAndTags() throws Exception {
 		Map<String, String> documented = new TreeMap<>();
-		for (String line : rowsOfTable(Path.of("..", "README.md"), HEADER)) {
+		for (String line : MarkdownTables.rowsOfTable(Path.of("..", "README.md"), HEADER)) {
 			String[] cells = line.split("\\|");
 			assertThat(cells).as(line).hasSize(5);
 			String tags = Arrays.stream(cells[3].split(","))
@@ -44,20 +43,6 @@ class ReadmeMetersTests {
 			actual.put(meter.getName(), meter.getType().name().toLowerCase(Locale.ROOT) + " " + tags);
 		}
 		assertThat(documented).isEqualTo(actual);
-	}
-
-	/**
-	 * The rows of the one Markdown table of a file with a header line, without the header
-	 * and its separator: only that table is read, whatever other tables the file holds.
-	 */
-	private static List<String> rowsOfTable(Path file, String header) throws Exception {
-		List<String> lines = Files.readAllLines(file);
-		assertThat(lines).as("tables headed %s in %s", header, file).containsOnlyOnce(header);
-		List<String> rows = new ArrayList<>();
-		for (int i = lines.indexOf(header) + 2; i < lines.size() && lines.get(i).startsWith("|"); i++) {
-			rows.add(lines.get(i));
-		}
-		return rows;
 	}
 
 }
