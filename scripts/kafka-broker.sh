@@ -37,30 +37,8 @@ usage() {
 	exit 2
 }
 
-now_ms() { date +%s%3N; }
-elapsed() { local ms=$(($(now_ms) - $1)); printf '%d.%d s' $((ms / 1000)) $((ms % 1000 / 100)); }
-
-# --- java ----------------------------------------------------------------------------------------
-
-java_major() {
-	local v
-	v=$("$1" -version 2>&1 | sed -n 's/.* version "\([^"]*\)".*/\1/p' | head -n1)
-	case "$v" in
-		1.*) v=${v#1.}; echo "${v%%.*}" ;;
-		*) v=${v%%[.+-]*}; echo "${v:-0}" ;;
-	esac
-}
-
-pick_java() {
-	if [ -n "${JAVA_HOME:-}" ] && [ -x "$JAVA_HOME/bin/java" ] && [ "$(java_major "$JAVA_HOME/bin/java")" -ge 17 ]; then
-		JAVA=$JAVA_HOME/bin/java
-	elif command -v java >/dev/null 2>&1; then
-		JAVA=$(command -v java)
-		[ "$(java_major "$JAVA")" -ge 17 ] || die "the Kafka broker needs Java 17 or newer: $JAVA is Java $(java_major "$JAVA") (set JAVA_HOME)"
-	else
-		die "no java found: set JAVA_HOME to a JDK 17 or newer"
-	fi
-}
+# shellcheck source=kafka-common.sh
+. "$ROOT/scripts/kafka-common.sh"
 
 # --- jars ----------------------------------------------------------------------------------------
 
@@ -85,14 +63,6 @@ ensure_libs() {
 }
 
 # --- process -------------------------------------------------------------------------------------
-
-# Alive and not a zombie.
-alive() {
-	local stat
-	stat=$(cat "/proc/$1/stat" 2>/dev/null) || return 1
-	stat=${stat##*) }
-	[ "${stat%% *}" != Z ]
-}
 
 # Prints the pid of the broker running from DIR, if any (the pid file alone is not trusted).
 running_pid() {

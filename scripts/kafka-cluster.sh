@@ -40,30 +40,10 @@ usage() {
 	exit 2
 }
 
-now_ms() { date +%s%3N; }
-elapsed() { local ms=$(($(now_ms) - $1)); printf '%d.%d s' $((ms / 1000)) $((ms % 1000 / 100)); }
+# shellcheck source=kafka-common.sh
+. "$ROOT/scripts/kafka-common.sh"
 
 # --- java and jars -------------------------------------------------------------------------------
-
-java_major() {
-	local v
-	v=$("$1" -version 2>&1 | sed -n 's/.* version "\([^"]*\)".*/\1/p' | head -n1)
-	case "$v" in
-		1.*) v=${v#1.}; echo "${v%%.*}" ;;
-		*) v=${v%%[.+-]*}; echo "${v:-0}" ;;
-	esac
-}
-
-pick_java() {
-	if [ -n "${JAVA_HOME:-}" ] && [ -x "$JAVA_HOME/bin/java" ] && [ "$(java_major "$JAVA_HOME/bin/java")" -ge 17 ]; then
-		JAVA=$JAVA_HOME/bin/java
-	elif command -v java >/dev/null 2>&1; then
-		JAVA=$(command -v java)
-		[ "$(java_major "$JAVA")" -ge 17 ] || die "Kafka needs Java 17 or newer: $JAVA is Java $(java_major "$JAVA") (set JAVA_HOME)"
-	else
-		die "no java found: set JAVA_HOME to a JDK 17 or newer"
-	fi
-}
 
 # The jars of scripts/kafka-broker.sh, assembled by it once.
 libs() {
@@ -72,13 +52,6 @@ libs() {
 }
 
 # --- nodes ---------------------------------------------------------------------------------------
-
-alive() {
-	local stat
-	stat=$(cat "/proc/$1/stat" 2>/dev/null) || return 1
-	stat=${stat##*) }
-	[ "${stat%% *}" != Z ]
-}
 
 # Whether process $1's command line holds $2. Not `... | grep -q` under pipefail: grep leaving
 # early kills the writer with SIGPIPE, and the pipeline fails although grep matched.
