@@ -18,6 +18,7 @@ import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.UnreleasedInstanceIdException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.header.Header;
 import org.jspecify.annotations.Nullable;
@@ -143,6 +144,11 @@ final class PollLoop implements Runnable {
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
+		}
+		catch (UnreleasedInstanceIdException ex) {
+			// expected for a while after a static member was killed: the supervisor explains
+			this.failure = ex;
+			logger.warn("Task consumer of group '" + this.settings.groupId() + "' cannot join: " + ex.getMessage());
 		}
 		catch (RuntimeException | Error ex) {
 			this.failure = ex;

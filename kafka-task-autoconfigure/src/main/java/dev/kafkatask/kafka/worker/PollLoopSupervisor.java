@@ -7,6 +7,7 @@ import java.util.function.Supplier;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import org.apache.kafka.common.errors.UnreleasedInstanceIdException;
 import org.jspecify.annotations.Nullable;
 
 import dev.kafkatask.monitor.TaskObserver;
@@ -17,6 +18,12 @@ import dev.kafkatask.monitor.TaskObserver;
  * new loop with a new consumer takes over after a back-off (1 s, doubling up to 30 s), so
  * that the worker never stops consuming for good. The failed loop's unfinished records were
  * not committed: they run again.
+ * <p>
+ * One failure is expected and retried every {@value #UNRELEASED_RETRY_SECONDS} s instead: a
+ * group instance id ({@code group.instance.id}) still held by a member that did not leave the
+ * group, typically a worker with the same id that was killed. Under the {@code consumer}
+ * group protocol the brokers release it only when that member's session times out; joining
+ * again soon after shortens the time its partitions wait.
  *
  * @author kafka-task
  */
@@ -28,6 +35,10 @@ final class PollLoopSupervisor implements Runnable {
 
 	private static final Duration BACKOFF_MAX = Duration.ofSeconds(30);
 
+	private static final long UNRELEASED_RETRY_SECONDS = 2;
+
+	private static final Duration UNRELEASED_RETRY = Duration.ofSeconds(UNRELEASED_RETRY_SECONDS);
+
 	private final String groupId;
 
 	private final PollLoop first;
@@ -37,6 +48,8 @@ final class PollLoopSupervisor implements Runnable {
 	private final Supplier<@Nullable PollLoop> restart;
 
 	private final TaskObserver observer;
+
+	private boolean unreleasedExplained;
 
 	/**
 	 * Create a supervisor.
@@ -72,13 +85,25 @@ final class PollLoopSupervisor implements Runnable {
 				backoff = BACKOFF_MIN;
 			}
 			current = null;
+			boolean unreleased = failure instanceof UnreleasedInstanceIdException;
+			if (unreleased) {
+				explainUnreleased();
+			}
 			while (current == null) {
-				logger.warn("Task consumer of group '" + this.groupId + "' starts again in " + backoff.toMillis()
+				Duration wait;
+				if (unreleased) {
+					wait = UNRELEASED_RETRY;
+					unreleased = false;
+				}
+				else {
+					wait = backoff;
+					backoff = (backoff.compareTo(BACKOFF_MAX.dividedBy(2)) < 0) ? backoff.multipliedBy(2) : BACKOFF_MAX;
+				}
+				logger.warn("Task consumer of group '" + this.groupId + "' starts again in " + wait.toMillis()
 						+ " ms, with a new consumer");
-				if (stopRequestedWithin(backoff)) {
+				if (stopRequestedWithin(wait)) {
 					return;
 				}
-				backoff = (backoff.compareTo(BACKOFF_MAX.dividedBy(2)) < 0) ? backoff.multipliedBy(2) : BACKOFF_MAX;
 				try {
 					current = this.restart.get();
 				}
@@ -92,6 +117,17 @@ final class PollLoopSupervisor implements Runnable {
 				}
 				logger.info("Task consumer of group '" + this.groupId + "' started again");
 			}
+		}
+	}
+
+	private void explainUnreleased() {
+		if (!this.unreleasedExplained) {
+			this.unreleasedExplained = true;
+			logger.warn("The group instance id (group.instance.id) of the task consumer of group '" + this.groupId
+					+ "' is held by a member that did not leave the group: most likely a worker with the same id "
+					+ "that was killed. The group releases it when that member's session times out (under the "
+					+ "consumer group protocol, the brokers' group.consumer.session.timeout.ms); trying again every "
+					+ UNRELEASED_RETRY_SECONDS + " s until then.");
 		}
 	}
 

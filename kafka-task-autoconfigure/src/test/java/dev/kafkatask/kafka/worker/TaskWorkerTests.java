@@ -8,8 +8,13 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.UnreleasedInstanceIdException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 
 import org.springframework.kafka.core.ConsumerFactory;
 import org.springframework.kafka.mock.MockConsumerFactory;
@@ -25,6 +30,7 @@ import static org.awaitility.Awaitility.await;
  *
  * @author kafka-task
  */
+@ExtendWith(OutputCaptureExtension.class)
 class TaskWorkerTests {
 
 	private static final Duration TIMEOUT = Duration.ofSeconds(20);
@@ -77,6 +83,27 @@ class TaskWorkerTests {
 		assertThat(this.worker.getFailure()).isNull();
 		assertThat(this.worker.isConsuming()).isTrue();
 		assertThat(this.created).hasValue(2);
+	}
+
+	@Test
+	void whenTheGroupInstanceIdIsHeldByAKilledMemberThenJoiningIsRetriedEveryTwoSecondsWithoutBackoff(
+			CapturedOutput output) {
+		for (int i = 0; i < 2; i++) {
+			MockWorkerConsumer unreleased = new MockWorkerConsumer();
+			unreleased.setPollException(new UnreleasedInstanceIdException("instance id w-1 is owned by another member"));
+			this.consumers.add(unreleased);
+		}
+		MockWorkerConsumer next = new MockWorkerConsumer();
+		next.assignAtNextPoll(List.of(P0));
+		next.addAtNextPoll(MockWorkerConsumer.records(P0, "a"));
+		this.consumers.add(next);
+		this.worker.start();
+		await().atMost(TIMEOUT).until(() -> next.lastCommitted(P0) != null && next.lastCommitted(P0).offset() == 1);
+		assertThat(this.failures).hasSize(2);
+		assertThat(output).containsOnlyOnce("is held by a member that did not leave the group")
+			.doesNotContain("stopped unexpectedly")
+			.doesNotContain("starts again in 1000 ms");
+		assertThat(output.getOut().split("starts again in 2000 ms", -1)).hasSize(3);
 	}
 
 	@Test
