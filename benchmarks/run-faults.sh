@@ -5,12 +5,15 @@
 # (default 1200) and `timeout`.
 #
 #   ./mvnw -q -pl benchmarks -am package -DskipTests
-#   benchmarks/run-faults.sh [--base-port 29092] [--timeout-s 1200] [-- SCENARIO-OPTIONS...]
+#   benchmarks/run-faults.sh [--base-port 29092] [--timeout-s 1200] [--cluster-config KEY=VALUE]... [-- SCENARIO-OPTIONS...]
 #
+# --cluster-config goes to scripts/kafka-cluster.sh start --config (broker settings, e.g.
+# group.consumer.session.timeout.ms=10000 with group.consumer.min.session.timeout.ms=10000).
 # e.g. benchmarks/run-faults.sh -- --faults broker-kill,worker-kill --rate 100
 # Keeps benchmarks/work/results/faults-<stamp>/: faults.out (progress and one JSON line per
 # fault), faults.err (logs), summary.jsonl (the JSON lines), machine.txt (load and busiest
-# processes before and after) and, when the run failed, the workers' and brokers' logs.
+# processes before and after), workers/ (the worker JVMs' logs) and, when the run failed, the
+# brokers' logs and the workers' journals too.
 # Needs Java >= 21 for the benchmarks: $JAVA_HOME/bin/java, else java on the PATH.
 set -euo pipefail
 
@@ -18,10 +21,12 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 JAR=$ROOT/benchmarks/target/kafka-task-benchmarks.jar
 BASE_PORT=29092
 TIMEOUT=1200
+CLUSTER_CONFIG=()
 while [ $# -gt 0 ]; do
 	case "$1" in
 		--base-port) BASE_PORT=${2:?--base-port needs a port}; shift 2 ;;
 		--timeout-s) TIMEOUT=${2:?--timeout-s needs seconds}; shift 2 ;;
+		--cluster-config) CLUSTER_CONFIG+=(--config "${2:?--cluster-config needs KEY=VALUE}"); shift 2 ;;
 		--) shift; break ;;
 		*) echo "run-faults.sh: unknown option $1 (scenario options go after --)" >&2; exit 2 ;;
 	esac
@@ -48,6 +53,8 @@ machine() {
 
 cleanup() {
 	"$ROOT/scripts/kafka-cluster.sh" stop --dir "$CLUSTER" || true
+	mkdir -p "$OUT/workers"
+	find "$CLUSTER" -path '*/faults-*' -name 'w*.log' -exec cp {} "$OUT/workers" \; 2>/dev/null || true
 	if [ "$STATUS" -ne 0 ]; then
 		mkdir -p "$OUT/logs"
 		find "$CLUSTER" \( -name '*.log' -o -name '*.journal' \) -exec cp --parents {} "$OUT/logs" \; 2>/dev/null || true
@@ -60,7 +67,7 @@ trap 'exit 130' INT TERM
 
 machine before
 BOOTSTRAP=$("$ROOT/scripts/kafka-cluster.sh" start --dir "$CLUSTER" --base-port "$BASE_PORT" \
-	--ttl $((TIMEOUT + 120)) --owner $$ | sed -n 's/^bootstrap=//p')
+	--ttl $((TIMEOUT + 120)) --owner $$ ${CLUSTER_CONFIG[@]+"${CLUSTER_CONFIG[@]}"} | sed -n 's/^bootstrap=//p')
 [ -n "$BOOTSTRAP" ] || { echo "run-faults.sh: the cluster printed no bootstrap address" >&2; exit 1; }
 echo "run-faults.sh: cluster $BOOTSTRAP in $CLUSTER; output in $OUT" >&2
 set +e

@@ -9,7 +9,11 @@
 #   scripts/kafka-cluster.sh libs       # assembles the jars if needed and prints their directory
 #
 # Node N (1..3) listens on P+2(N-1) (clients) and P+2(N-1)+1 (controller): --base-port 19092 gives
-# 19092/19093, 19094/19095, 19096/19097. The data, logs and pid files live in D/node-N.
+# 19092/19093, 19094/19095, 19096/19097. A second client listener, PROXIED, on P+5+N (19098..19100)
+# advertises P+8+N (19101..19103), where a TCP proxy may listen (the faults scenario's network
+# fault): a client bootstrapped there reaches every node through the proxy, and only through it.
+# Nothing listens on P+9..P+11 unless such a proxy runs. The cluster takes P..P+11. The data, logs
+# and pid files live in D/node-N.
 # start formats the three nodes with one cluster id (the first time) and starts them together: a
 # node finishes starting once two controllers form the quorum. It prints one line on stdout,
 # bootstrap=127.0.0.1:P,127.0.0.1:P+2,127.0.0.1:P+4; everything else goes to stderr.
@@ -64,6 +68,9 @@ cmdline_has() {
 node_dir() { echo "$DIR/node-$1"; }
 broker_port() { echo $((BASE_PORT + 2 * ($1 - 1))); }
 controller_port() { echo $((BASE_PORT + 2 * ($1 - 1) + 1)); }
+proxied_port() { echo $((BASE_PORT + 5 + $1)); }
+proxy_port() { echo $((BASE_PORT + 8 + $1)); }
+PORTS=12
 
 bootstrap() {
 	local n out=
@@ -102,9 +109,9 @@ write_config() {
 		# Written by scripts/kafka-cluster.sh: node $n of a 3-node KRaft cluster on 127.0.0.1.
 		process.roles=broker,controller
 		node.id=$n
-		listeners=PLAINTEXT://127.0.0.1:$(broker_port "$n"),CONTROLLER://127.0.0.1:$(controller_port "$n")
-		advertised.listeners=PLAINTEXT://127.0.0.1:$(broker_port "$n"),CONTROLLER://127.0.0.1:$(controller_port "$n")
-		listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT
+		listeners=PLAINTEXT://127.0.0.1:$(broker_port "$n"),PROXIED://127.0.0.1:$(proxied_port "$n"),CONTROLLER://127.0.0.1:$(controller_port "$n")
+		advertised.listeners=PLAINTEXT://127.0.0.1:$(broker_port "$n"),PROXIED://127.0.0.1:$(proxy_port "$n"),CONTROLLER://127.0.0.1:$(controller_port "$n")
+		listener.security.protocol.map=PLAINTEXT:PLAINTEXT,PROXIED:PLAINTEXT,CONTROLLER:PLAINTEXT
 		inter.broker.listener.name=PLAINTEXT
 		controller.listener.names=CONTROLLER
 		controller.quorum.voters=$voters
@@ -290,7 +297,7 @@ cmd_start() {
 	[ -n "$DIR" ] || die "--dir is required"
 	[ -n "$BASE_PORT" ] || die "--base-port is required"
 	valid_port "$BASE_PORT" || die "bad --base-port: $BASE_PORT"
-	valid_port $((BASE_PORT + 5)) || die "bad --base-port: $BASE_PORT (the cluster takes 6 ports from it)"
+	valid_port $((BASE_PORT + PORTS - 1)) || die "bad --base-port: $BASE_PORT (the cluster takes $PORTS ports from it)"
 	[[ "$HEAP" =~ ^[0-9]+[kKmMgG]?$ ]] || die "bad --heap: $HEAP (e.g. 384m)"
 	[[ "$PARTITIONS" =~ ^[1-9][0-9]*$ ]] || die "bad --partitions: $PARTITIONS"
 	[ -z "$TTL" ] || [[ "$TTL" =~ ^[1-9][0-9]*$ ]] || die "bad --ttl: $TTL (seconds)"
@@ -315,8 +322,8 @@ cmd_start() {
 	fi
 	[ ${#running[@]} -eq 0 ] || die "node(s) ${running[*]} of $DIR already run: use start-node for the others, or stop first"
 	local p
-	for p in $(seq "$BASE_PORT" $((BASE_PORT + 5))); do
-		! port_open "$p" || die "port $p on 127.0.0.1 is already in use (the cluster takes $BASE_PORT..$((BASE_PORT + 5)))"
+	for p in $(seq "$BASE_PORT" $((BASE_PORT + PORTS - 1))); do
+		! port_open "$p" || die "port $p on 127.0.0.1 is already in use (the cluster takes $BASE_PORT..$((BASE_PORT + PORTS - 1)))"
 	done
 
 	pick_java

@@ -70,8 +70,8 @@ record BenchmarkOptions(String scenario, String bootstrapServers, Engine engine,
 			  --jfr FILE                         record the measured phase with Java Flight Recorder
 			                                     ('profile' settings)
 			faults options:
-			  --faults F,...                     which faults, in order (default all): broker-kill, below-min-insync,
-			                                     worker-kill, rolling-restart
+			  --faults F,...                     which faults, in order (default all but soak): broker-kill,
+			                                     below-min-insync, worker-kill, rolling-restart, network, soak
 			  --cluster-script FILE              scripts/kafka-cluster.sh (default: found above the working directory)
 			  --workers W                        worker JVMs in the group (default 3)
 			  --task-ms MS                       how long each task sleeps (default 2)
@@ -79,6 +79,11 @@ record BenchmarkOptions(String scenario, String bootstrapServers, Engine engine,
 			  --hold-s S                         seconds a broker fault lasts before it is undone (default 10;
 			                                     below-min-insync: twice that) and a killed worker is replaced
 			  --fault-timeout-s S                most seconds one fault may take, drain included (default 150)
+			  --stall-s S, --drop-s S            network: seconds the troubled worker's connections stall, then
+			                                     are dropped (default 20, 40)
+			  --soak-s S                         soak: seconds of stream (default 600)
+			  --static-membership true|false     each worker has a group.instance.id of its slot, which its
+			                                     replacement takes over (default false)
 			""";
 
 	static BenchmarkOptions parse(String... args) {
@@ -147,7 +152,7 @@ record BenchmarkOptions(String scenario, String bootstrapServers, Engine engine,
 		String list = options.string("faults", null);
 		List<Fault> faults = new ArrayList<>();
 		if (list == null) {
-			faults.addAll(List.of(Fault.values()));
+			faults.addAll(Fault.defaults());
 		}
 		else {
 			for (String name : list.split(",")) {
@@ -166,7 +171,17 @@ record BenchmarkOptions(String scenario, String bootstrapServers, Engine engine,
 		return new FaultOptions(faults, options.string("cluster-dir", null), options.string("cluster-script", null),
 				workers, options.integer("task-ms", 2), Duration.ofSeconds(options.integer("steady-s", 10)),
 				Duration.ofSeconds(options.integer("hold-s", 10)),
-				Duration.ofSeconds(options.integer("fault-timeout-s", 150)));
+				Duration.ofSeconds(options.integer("fault-timeout-s", 150)),
+				Duration.ofSeconds(options.integer("stall-s", 20)), Duration.ofSeconds(options.integer("drop-s", 40)),
+				Duration.ofSeconds(options.integer("soak-s", 600)), bool(options, "static-membership"));
+	}
+
+	private static boolean bool(Options options, String name) {
+		String value = options.string(name, "false");
+		if (!value.equals("true") && !value.equals("false")) {
+			throw new IllegalArgumentException("--" + name + " needs true or false, not '" + value + "'");
+		}
+		return Boolean.parseBoolean(value);
 	}
 
 	int tasksOr(int defaultTasks) {

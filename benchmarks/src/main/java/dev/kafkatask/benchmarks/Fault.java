@@ -1,6 +1,7 @@
 package dev.kafkatask.benchmarks;
 
 import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 import java.util.stream.Collectors;
 
@@ -33,7 +34,20 @@ enum Fault {
 	 * A deploy: each worker in turn stopped cleanly, started again, and awaited until it has
 	 * partitions.
 	 */
-	ROLLING_RESTART("rolling-restart");
+	ROLLING_RESTART("rolling-restart"),
+
+	/**
+	 * Network trouble for one worker (the one in slot 1, which reaches the brokers through a
+	 * {@link TcpProxy}): its connections stall for {@code --stall-s}, then are dropped, and new
+	 * ones refused, for {@code --drop-s}, then the network heals.
+	 */
+	NETWORK("network"),
+
+	/**
+	 * No fault: {@code --soak-s} of stream with retries and time limits at work, the workers'
+	 * heap after GC and thread counts sampled. Run only when named.
+	 */
+	SOAK("soak");
 
 	private final String id;
 
@@ -43,6 +57,14 @@ enum Fault {
 
 	String id() {
 		return this.id;
+	}
+
+	/**
+	 * Return the faults run when none are named: all but the soak.
+	 * @return the faults, in order
+	 */
+	static List<Fault> defaults() {
+		return Arrays.stream(values()).filter((fault) -> fault != SOAK).toList();
 	}
 
 	static Fault of(String id) {

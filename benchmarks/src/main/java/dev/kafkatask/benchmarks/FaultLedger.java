@@ -291,6 +291,11 @@ final class FaultLedger {
 			.put("uncommittedFinishedMax", uncommitted)
 			.put("inFlightLimit", inFlightLimit)
 			.put("committedSamples", this.committed.size());
+		int[] tail = uncommittedFinishedAtSamples(window.streamStart(), window.faultAt());
+		long[] sortedTail = Arrays.stream(tail).asLongStream().sorted().toArray();
+		result.put("uncommittedTailP50", percentile(sortedTail, 50))
+			.put("uncommittedTailP99", percentile(sortedTail, 99))
+			.put("uncommittedTailMax", (sortedTail.length > 0) ? sortedTail[sortedTail.length - 1] : null);
 		Gap gap = longestGap(window.streamStart(), window.streamStop());
 		result.put("longestCompletionGapMs", gap.millis())
 			.put("longestGapFromS", (gap.millis() > 0) ? (gap.from() - window.faultAt()) / 1000.0 : null)
@@ -355,6 +360,34 @@ final class FaultLedger {
 			}
 		}
 		return max;
+	}
+
+	/**
+	 * Return, at each sample of the committed offsets taken in a window, how many tasks had
+	 * finished by then at or above the committed offset of their partition: what a crash of
+	 * every worker at that moment would run again (a crash of one worker, its share). Samples
+	 * are taken every 200 ms, so this is the tail's distribution at random moments, as a
+	 * crash would meet it; a task whose commit was on its way counts.
+	 * @param from the start of the window (the stream's)
+	 * @param to its end (the fault, so that the fault's own disorder does not count)
+	 * @return one count per sample
+	 */
+	synchronized int[] uncommittedFinishedAtSamples(long from, long to) {
+		List<Sample> samples = this.committed.stream()
+			.filter((sample) -> sample.at() >= from && sample.at() <= to)
+			.toList();
+		int[] counts = new int[samples.size()];
+		for (int i = 0; i < counts.length; i++) {
+			Sample sample = samples.get(i);
+			for (int id = 0; id < this.dispatched; id++) {
+				int p = this.partition[id];
+				if (this.runs[id] > 0 && this.firstRunAt[id] <= sample.at() && p >= 0 && p < this.partitions
+						&& this.offset[id] >= sample.offsets()[p]) {
+					counts[i]++;
+				}
+			}
+		}
+		return counts;
 	}
 
 	/**

@@ -18,11 +18,18 @@ import org.jspecify.annotations.Nullable;
  * @param steady how long the stream runs before each fault
  * @param hold how long a broker fault lasts before it is undone, and how long a killed worker
  * stays dead before its replacement starts
- * @param faultTimeout most time one fault may take, the drain included
+ * @param faultTimeout most time one fault may take, the drain included (the soak: beyond its
+ * own length)
+ * @param stall how long the network fault stalls the troubled worker's connections
+ * @param drop how long the network fault then drops them
+ * @param soak how long the soak streams
+ * @param staticMembership whether each worker has a {@code group.instance.id} of its slot,
+ * which its replacement takes over
  * @author kafka-task
  */
 record FaultOptions(List<Fault> faults, @Nullable String clusterDir, @Nullable String clusterScript, int workers,
-		int taskMs, Duration steady, Duration hold, Duration faultTimeout) {
+		int taskMs, Duration steady, Duration hold, Duration faultTimeout, Duration stall, Duration drop,
+		Duration soak, boolean staticMembership) {
 
 	FaultOptions {
 		faults = List.copyOf(faults);

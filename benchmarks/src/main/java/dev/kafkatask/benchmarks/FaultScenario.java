@@ -66,6 +66,13 @@ final class FaultScenario implements Scenario {
 
 	private static final String OFFSETS_TOPIC = "__consumer_offsets";
 
+	/**
+	 * Most time between two reports of the workers' heap and threads, when the soak runs: a
+	 * 10 min soak has 40 samples per worker; a shorter one reports more often, down to every
+	 * second.
+	 */
+	private static final Duration STATS_INTERVAL = Duration.ofSeconds(15);
+
 	private volatile @Nullable FaultLedger current;
 
 	@Override
@@ -90,7 +97,10 @@ final class FaultScenario implements Scenario {
 			.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("faults-journals").daemon(true).factory());
 		try (KafkaCluster cluster = new KafkaCluster(KafkaCluster.script(faults.clusterScript()), clusterDir,
 				options.bootstrapServers());
-				WorkerGroup workers = new WorkerGroup(work, workerProperties(run, options));
+				TcpProxy proxy = faults.faults().contains(Fault.NETWORK) ? TcpProxy.start(cluster.proxyRoutes())
+						: null;
+				WorkerGroup workers = new WorkerGroup(work, workerProperties(run, options),
+						(slot) -> slotProperties(run, faults, proxy, slot));
 				CommitSampler sampler = new CommitSampler(options.bootstrapServers(), run.groupId(), topic,
 						() -> this.current)) {
 			List<Integer> started = cluster.startStopped();
@@ -115,7 +125,7 @@ final class FaultScenario implements Scenario {
 				}
 				Result result;
 				try {
-					result = runFault(run, new Context(fault, ++index, cluster, workers, topic, rate, faults));
+					result = runFault(run, new Context(fault, ++index, cluster, workers, proxy, topic, rate, faults));
 				}
 				catch (Exception ex) {
 					run.say("fault " + fault.id() + " failed: " + ex + "\nworkers' logs:\n" + workers.tails(15));
@@ -140,8 +150,10 @@ final class FaultScenario implements Scenario {
 		Fault fault = context.fault();
 		FaultOptions faults = context.faults();
 		long faultStart = System.nanoTime();
-		long faultDeadline = faultStart + faults.faultTimeout().toNanos();
-		int capacity = (int) Math.min(Integer.MAX_VALUE - 8, (long) context.rate() * faults.faultTimeout().toSeconds());
+		Duration faultTimeout = (fault == Fault.SOAK) ? faults.faultTimeout().plus(faults.steady()).plus(faults.soak())
+				: faults.faultTimeout();
+		long faultDeadline = faultStart + faultTimeout.toNanos();
+		int capacity = (int) Math.min(Integer.MAX_VALUE - 8, (long) context.rate() * faultTimeout.toSeconds());
 		FaultLedger ledger = new FaultLedger(fault.id() + "#" + context.index(), capacity,
 				run.options().partitions());
 		Events events = new Events();
@@ -150,7 +162,8 @@ final class FaultScenario implements Scenario {
 		try (ConfigurableApplicationContext dispatcher = dispatcherContext(run, fault)) {
 			Map<String, Object> settings = settings(run, dispatcher, context);
 			this.current = ledger;
-			SteadyStream stream = new SteadyStream(dispatcher.getBean(TaskDispatcher.class), ledger, context.rate(),
+			SteadyStream stream = new SteadyStream(dispatcher.getBean(TaskDispatcher.class),
+					(fault == Fault.SOAK) ? FaultWorker.SOAK_TASK : FaultWorker.TASK, ledger, context.rate(),
 					faults.taskMs());
 			Runnable stopProgress = run.progress(ledger::progress);
 			Map<String, Object> before = new LinkedHashMap<>();
@@ -199,6 +212,17 @@ final class FaultScenario implements Scenario {
 				result.put("killedWorkerFinishedAboveCommit",
 						ledger.finishedAboveCommitted((String) injected.details().get("killedWorker"),
 								injected.faultAt()));
+			}
+			if (fault == Fault.SOAK) {
+				Map<String, Object> soak = new LinkedHashMap<>();
+				boolean flat = true;
+				for (WorkerJvm worker : context.workers().running()) {
+					Map<String, Object> figures = SoakStats.of(worker.stats(), injected.faultAt(),
+							injected.restoredAt());
+					soak.put(worker.name(), figures);
+					flat &= Boolean.TRUE.equals(figures.get("flat"));
+				}
+				result.put("soakFlat", flat).put("soakWorkers", soak);
 			}
 			injected.details().forEach(result::put);
 			before.forEach(result::put);
@@ -308,6 +332,42 @@ final class FaultScenario implements Scenario {
 				details.put("allStoppedCleanly", allClean);
 				return new Injected(faultAt, System.currentTimeMillis(), details);
 			}
+			case NETWORK -> {
+				TcpProxy proxy = context.proxy();
+				WorkerJvm victim = workers.inSlot(1);
+				if (proxy == null || victim == null) {
+					throw new IllegalStateException("No worker reaches the brokers through the proxy");
+				}
+				FaultOptions faults = context.faults();
+				details.put("troubledWorker", victim.name());
+				details.put("troubledWorkerPartitions", victim.assigned());
+				long faultAt = System.currentTimeMillis();
+				proxy.mode(TcpProxy.Mode.STALL);
+				events.add(faultAt, "stalling every connection of worker " + victim.name() + " ("
+						+ victim.assigned() + " partitions)");
+				sleepUntilMillis(faultAt + faults.stall().toMillis());
+				proxy.mode(TcpProxy.Mode.DROP);
+				events.add(System.currentTimeMillis(), "dropping its connections (" + proxy.dropped()
+						+ " sockets closed), refusing new ones");
+				sleepUntilMillis(faultAt + faults.stall().plus(faults.drop()).toMillis());
+				proxy.mode(TcpProxy.Mode.PASS);
+				long restoredAt = System.currentTimeMillis();
+				events.add(restoredAt, "network of worker " + victim.name() + " healed (" + proxy.refused()
+						+ " connections refused while dropping); it has " + victim.assigned() + " partitions");
+				details.put("proxyConnectionsAccepted", proxy.accepted());
+				details.put("proxyConnectionsRefused", proxy.refused());
+				details.put("proxySocketsDropped", proxy.dropped());
+				return new Injected(faultAt, restoredAt, details);
+			}
+			case SOAK -> {
+				long faultAt = System.currentTimeMillis();
+				events.add(faultAt, "soak: " + context.faults().soak().toSeconds()
+						+ " s of stream, with retries and time limits");
+				sleepUntilMillis(faultAt + context.faults().soak().toMillis());
+				long restoredAt = System.currentTimeMillis();
+				events.add(restoredAt, "soak over");
+				return new Injected(faultAt, restoredAt, details);
+			}
 		}
 		throw new IllegalStateException("Unknown fault " + context.fault());
 	}
@@ -372,10 +432,31 @@ final class FaultScenario implements Scenario {
 		properties.put("kafka-task.worker.group-id", run.groupId());
 		properties.put("logging.level.dev.kafkatask", "info");
 		properties.put("bench.max-lifetime-s", options.timeout().toSeconds() + 120);
+		if (options.faults().faults().contains(Fault.SOAK)) {
+			properties.put("bench.stats-interval-s",
+					Math.max(1, Math.min(STATS_INTERVAL.toSeconds(), options.faults().soak().toSeconds() / 40)));
+		}
 		if (options.maxInFlight() != null) {
 			properties.put("kafka-task.worker.max-in-flight", options.maxInFlight());
 		}
 		properties.putAll(options.properties());
+		return properties;
+	}
+
+	/**
+	 * Return the properties of the worker in a slot: with static membership a
+	 * {@code group.instance.id} of its own, which its replacement takes over; in slot 1, when
+	 * the network fault runs, the brokers' proxied listeners, through the proxy.
+	 */
+	private static Map<String, Object> slotProperties(BenchmarkRun run, FaultOptions faults, @Nullable TcpProxy proxy,
+			int slot) {
+		Map<String, Object> properties = new LinkedHashMap<>();
+		if (faults.staticMembership()) {
+			properties.put("kafka-task.worker.group-instance-id", run.groupId() + "-" + slot);
+		}
+		if (proxy != null && slot == 1) {
+			properties.put("spring.kafka.bootstrap-servers", String.join(",", proxy.addresses()));
+		}
 		return properties;
 	}
 
@@ -427,8 +508,17 @@ final class FaultScenario implements Scenario {
 		settings.put("workers", faults.workers());
 		settings.put("partitions", run.options().partitions());
 		settings.put("steadySeconds", faults.steady().toSeconds());
-		settings.put("holdSeconds",
-				((context.fault() == Fault.BELOW_MIN_INSYNC) ? 2 : 1) * faults.hold().toSeconds());
+		switch (context.fault()) {
+			case NETWORK -> {
+				settings.put("stallSeconds", faults.stall().toSeconds());
+				settings.put("dropSeconds", faults.drop().toSeconds());
+			}
+			case SOAK -> settings.put("soakSeconds", faults.soak().toSeconds());
+			default -> settings.put("holdSeconds",
+					((context.fault() == Fault.BELOW_MIN_INSYNC) ? 2 : 1) * faults.hold().toSeconds());
+		}
+		settings.put("staticMembership", faults.staticMembership());
+		settings.put("properties", run.options().properties());
 		settings.put("replicationFactor", context.cluster().replicationFactor(context.topic()));
 		context.cluster()
 			.topicConfig(context.topic(), "min.insync.replicas", "unclean.leader.election.enable")
@@ -447,6 +537,7 @@ final class FaultScenario implements Scenario {
 		KafkaTaskProperties.Worker worker = dispatcher.getBean(KafkaTaskProperties.class).getWorker();
 		settings.put("commitInterval", worker.getCommitInterval().toString());
 		settings.put("maxInFlight", worker.getMaxInFlight());
+		settings.put("commitCount", (worker.getCommitCount() != null) ? worker.getCommitCount() : worker.getMaxInFlight());
 		settings.put("shutdownTimeout", worker.getShutdownTimeout().toString());
 		settings.put("revokeTimeout", worker.getRevokeTimeout().toString());
 		settings.put("groupProtocol", context.cluster().groupCoordinator(run.groupId()).getValue());
@@ -502,8 +593,8 @@ final class FaultScenario implements Scenario {
 	/**
 	 * What a fault works on.
 	 */
-	private record Context(Fault fault, int index, KafkaCluster cluster, WorkerGroup workers, String topic, int rate,
-			FaultOptions faults) {
+	private record Context(Fault fault, int index, KafkaCluster cluster, WorkerGroup workers,
+			@Nullable TcpProxy proxy, String topic, int rate, FaultOptions faults) {
 	}
 
 	/**

@@ -89,6 +89,24 @@ final class KafkaCluster implements AutoCloseable {
 	}
 
 	/**
+	 * Return the routes a proxy between clients and the cluster forwards: from the port each
+	 * node's {@code PROXIED} listener advertises ({@code P+8+N}) to the port it listens on
+	 * ({@code P+5+N}), {@code P} being the cluster's base port (in {@code cluster.env}). A
+	 * client bootstrapped at the advertised ports reaches the nodes only through the proxy.
+	 * @return the routes, by node
+	 * @throws IOException if {@code cluster.env} cannot be read
+	 */
+	List<TcpProxy.Route> proxyRoutes() throws IOException {
+		int base = Files.readAllLines(this.directory.resolve("cluster.env"), StandardCharsets.UTF_8)
+			.stream()
+			.filter((line) -> line.startsWith("BASE_PORT="))
+			.map((line) -> Integer.parseInt(line.substring("BASE_PORT=".length()).trim()))
+			.findFirst()
+			.orElseThrow(() -> new IOException("No BASE_PORT in " + this.directory.resolve("cluster.env")));
+		return NODES.stream().map((node) -> new TcpProxy.Route(base + 8 + node, base + 5 + node)).toList();
+	}
+
+	/**
 	 * Kill a node with {@code SIGKILL}.
 	 * @param node the node id
 	 */

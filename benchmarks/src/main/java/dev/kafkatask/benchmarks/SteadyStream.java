@@ -21,6 +21,8 @@ final class SteadyStream {
 
 	private final TaskDispatcher dispatcher;
 
+	private final String task;
+
 	private final FaultLedger ledger;
 
 	private final int rate;
@@ -43,7 +45,20 @@ final class SteadyStream {
 	 * @param taskMs how long each task sleeps
 	 */
 	SteadyStream(TaskDispatcher dispatcher, FaultLedger ledger, int rate, long taskMs) {
+		this(dispatcher, FaultWorker.TASK, ledger, rate, taskMs);
+	}
+
+	/**
+	 * Start dispatching a task of {@link FaultWorker}.
+	 * @param dispatcher the dispatcher
+	 * @param task the task's name
+	 * @param ledger the ledger, whose token the tasks carry
+	 * @param rate tasks per second
+	 * @param taskMs how long each task sleeps
+	 */
+	SteadyStream(TaskDispatcher dispatcher, String task, FaultLedger ledger, int rate, long taskMs) {
 		this.dispatcher = dispatcher;
+		this.task = task;
 		this.ledger = ledger;
 		this.rate = rate;
 		this.taskMs = taskMs;
@@ -68,7 +83,7 @@ final class SteadyStream {
 			this.ledger.dispatched(task, System.currentTimeMillis());
 			try {
 				this.dispatcher
-					.dispatch(FaultWorker.TASK, List.of(this.ledger.token(), task, this.taskMs), Map.of(), options)
+					.dispatch(this.task, List.of(this.ledger.token(), task, this.taskMs), Map.of(), options)
 					.whenComplete((receipt, failure) -> {
 						if (failure != null) {
 							this.ledger.failed(task, System.currentTimeMillis(), failure);

@@ -8,10 +8,16 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.IntFunction;
+
+import org.jspecify.annotations.Nullable;
 
 /**
  * The worker JVMs of the {@code faults} scenario, one consumer group: those running, and the
  * journals of every worker started so far (a dead worker's journal still holds what it ran).
+ * Each running worker has a slot, from 1: a worker started after one stopped takes the lowest
+ * free slot, and with it the slot's own properties (its {@code group.instance.id}, the way a
+ * Kubernetes StatefulSet's pod keeps its name, or its route to the brokers).
  *
  * @author kafka-task
  */
@@ -20,6 +26,8 @@ final class WorkerGroup implements AutoCloseable {
 	private final Path directory;
 
 	private final Map<String, Object> properties;
+
+	private final IntFunction<Map<String, Object>> slotProperties;
 
 	private final List<WorkerJvm> running = new ArrayList<>();
 
@@ -31,10 +39,12 @@ final class WorkerGroup implements AutoCloseable {
 	 * Create a group; it starts no worker yet.
 	 * @param directory where the workers' logs and journals go
 	 * @param properties the Spring properties of every worker
+	 * @param slotProperties the properties of the worker in a slot, over those of every worker
 	 */
-	WorkerGroup(Path directory, Map<String, Object> properties) {
+	WorkerGroup(Path directory, Map<String, Object> properties, IntFunction<Map<String, Object>> slotProperties) {
 		this.directory = directory;
 		this.properties = Map.copyOf(properties);
+		this.slotProperties = slotProperties;
 	}
 
 	/**
@@ -68,7 +78,13 @@ final class WorkerGroup implements AutoCloseable {
 
 	private WorkerJvm launch() throws IOException {
 		String name = "w" + (++this.started);
-		WorkerJvm worker = WorkerJvm.start(name, this.directory, this.properties);
+		int slot = 1;
+		while (inSlot(slot) != null) {
+			slot++;
+		}
+		Map<String, Object> properties = new LinkedHashMap<>(this.properties);
+		properties.putAll(this.slotProperties.apply(slot));
+		WorkerJvm worker = WorkerJvm.start(name, slot, this.directory, properties);
 		this.running.add(worker);
 		this.journals.put(name, new LineTail(worker.journal()));
 		return worker;
@@ -82,6 +98,15 @@ final class WorkerGroup implements AutoCloseable {
 		return this.running.stream()
 			.max(Comparator.comparingInt(WorkerJvm::assigned))
 			.orElseThrow(() -> new IllegalStateException("No worker runs"));
+	}
+
+	/**
+	 * Return the running worker in a slot.
+	 * @param slot the slot
+	 * @return the worker, or {@code null} if none runs there
+	 */
+	synchronized @Nullable WorkerJvm inSlot(int slot) {
+		return this.running.stream().filter((worker) -> worker.slot() == slot).findFirst().orElse(null);
 	}
 
 	synchronized List<WorkerJvm> running() {

@@ -21,6 +21,8 @@ final class WorkerJvm {
 
 	private final String name;
 
+	private final int slot;
+
 	private final Path log;
 
 	private final Path journal;
@@ -29,12 +31,15 @@ final class WorkerJvm {
 
 	private final LineTail logLines;
 
+	private final List<Stats> stats = new ArrayList<>();
+
 	private volatile int assigned;
 
 	private volatile boolean ready;
 
-	private WorkerJvm(String name, Path log, Path journal, Process process) {
+	private WorkerJvm(String name, int slot, Path log, Path journal, Process process) {
 		this.name = name;
+		this.slot = slot;
 		this.log = log;
 		this.journal = journal;
 		this.process = process;
@@ -44,12 +49,14 @@ final class WorkerJvm {
 	/**
 	 * Start a worker JVM.
 	 * @param name its name, which also names its log and journal
+	 * @param slot its place in the group (from 1), which a replacement takes over
 	 * @param directory where its log and journal go
 	 * @param properties its Spring properties
 	 * @return the worker
 	 * @throws IOException if it cannot be started
 	 */
-	static WorkerJvm start(String name, Path directory, Map<String, Object> properties) throws IOException {
+	static WorkerJvm start(String name, int slot, Path directory, Map<String, Object> properties)
+			throws IOException {
 		Path log = directory.resolve(name + ".log");
 		Path journal = directory.resolve(name + ".journal");
 		List<String> command = command();
@@ -59,7 +66,7 @@ final class WorkerJvm {
 		Process process = new ProcessBuilder(command).redirectErrorStream(true)
 			.redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
 			.start();
-		return new WorkerJvm(name, log, journal, process);
+		return new WorkerJvm(name, slot, log, journal, process);
 	}
 
 	/**
@@ -88,6 +95,10 @@ final class WorkerJvm {
 
 	String name() {
 		return this.name;
+	}
+
+	int slot() {
+		return this.slot;
 	}
 
 	Path journal() {
@@ -128,9 +139,23 @@ final class WorkerJvm {
 		}
 	}
 
-	private boolean refresh() {
+	/**
+	 * Return what the worker said of its heap and threads so far ({@code STATS} lines).
+	 * @return the samples, oldest first
+	 */
+	synchronized List<Stats> stats() {
+		refresh();
+		return List.copyOf(this.stats);
+	}
+
+	private synchronized boolean refresh() {
 		for (String line : this.logLines.newLines()) {
-			if (line.startsWith("READY ")) {
+			if (line.startsWith("STATS ")) {
+				String[] fields = line.trim().split(" ");
+				this.stats.add(new Stats(Long.parseLong(fields[1]), Double.parseDouble(fields[2]),
+						Integer.parseInt(fields[3]), Long.parseLong(fields[4]), Long.parseLong(fields[5])));
+			}
+			else if (line.startsWith("READY ")) {
 				this.ready = true;
 			}
 			else if (line.startsWith("ASSIGNED ")) {
@@ -165,6 +190,18 @@ final class WorkerJvm {
 		}
 		kill();
 		return false;
+	}
+
+	/**
+	 * A sample of the worker's {@code STATS}.
+	 *
+	 * @param at when, epoch ms
+	 * @param heapMb heap used after a full GC
+	 * @param threads live platform threads
+	 * @param rssMb resident set, or -1
+	 * @param fds open file descriptors, or -1
+	 */
+	record Stats(long at, double heapMb, int threads, long rssMb, long fds) {
 	}
 
 	/**

@@ -59,16 +59,40 @@ class BenchmarkOptionsTests {
 	@Test
 	void whenNoFaultIsListedThenAllRun() {
 		BenchmarkOptions options = BenchmarkOptions.parse("faults", "--bootstrap-servers", "h:1");
-		assertThat(options.faults().faults()).containsExactly(Fault.values());
+		assertThat(options.faults().faults()).containsExactly(Fault.BROKER_KILL, Fault.BELOW_MIN_INSYNC,
+				Fault.WORKER_KILL, Fault.ROLLING_RESTART, Fault.NETWORK);
+		assertThat(options.faults().stall()).isEqualTo(Duration.ofSeconds(20));
+		assertThat(options.faults().drop()).isEqualTo(Duration.ofSeconds(40));
+		assertThat(options.faults().soak()).isEqualTo(Duration.ofSeconds(600));
+		assertThat(options.faults().staticMembership()).isFalse();
 		assertThat(options.rateOr(200)).isEqualTo(200);
 	}
 
 	@Test
 	void whenAFaultIsUnknownThenParsingFails() {
 		assertThatIllegalArgumentException()
-			.isThrownBy(() -> BenchmarkOptions.parse("faults", "--bootstrap-servers", "h:1", "--faults", "network"))
-			.withMessageContaining("network")
+			.isThrownBy(() -> BenchmarkOptions.parse("faults", "--bootstrap-servers", "h:1", "--faults", "netsplit"))
+			.withMessageContaining("netsplit")
 			.withMessageContaining("broker-kill");
+	}
+
+	@Test
+	void whenTheSoakAndStaticMembershipAreAskedForThenTheyApply() {
+		BenchmarkOptions options = BenchmarkOptions.parse("faults", "--bootstrap-servers", "h:1", "--faults",
+				"network,soak", "--stall-s", "5", "--drop-s", "6", "--soak-s", "30", "--static-membership", "true");
+		assertThat(options.faults().faults()).containsExactly(Fault.NETWORK, Fault.SOAK);
+		assertThat(options.faults().stall()).isEqualTo(Duration.ofSeconds(5));
+		assertThat(options.faults().drop()).isEqualTo(Duration.ofSeconds(6));
+		assertThat(options.faults().soak()).isEqualTo(Duration.ofSeconds(30));
+		assertThat(options.faults().staticMembership()).isTrue();
+	}
+
+	@Test
+	void whenStaticMembershipIsNotABooleanThenParsingFails() {
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> BenchmarkOptions.parse("faults", "--bootstrap-servers", "h:1", "--static-membership",
+					"yes"))
+			.withMessageContaining("--static-membership");
 	}
 
 	@Test

@@ -97,6 +97,20 @@ class FaultLedgerTests {
 	}
 
 	@Test
+	void whenCommitsAreSampledThenTheTailAtEachSampleIsWhatHadFinishedAboveTheCommitThen() {
+		for (int id = 0; id < 6; id++) {
+			dispatchAndAcknowledge(id, T0, 0, id);
+			this.ledger.journal("w1", "broker-kill#1 " + id + " " + (T0 + 100 * id));
+		}
+		// at +350: 0..3 finished, 0..1 committed; at +550: 0..5 finished, 0..3 committed
+		this.ledger.committed(T0 + 350, Map.of(0, 2L));
+		this.ledger.committed(T0 + 550, Map.of(0, 4L));
+		this.ledger.committed(T0 + 900, Map.of(0, 6L));
+		assertThat(this.ledger.uncommittedFinishedAtSamples(T0, T0 + 1000)).containsExactly(2, 2, 0);
+		assertThat(this.ledger.uncommittedFinishedAtSamples(T0, T0 + 600)).containsExactly(2, 2);
+	}
+
+	@Test
 	void whenAWorkerIsKilledThenWhatItFinishedAboveTheNextCommitIsCounted() {
 		for (int id = 0; id < 6; id++) {
 			dispatchAndAcknowledge(id, T0, 1, id);

@@ -23,12 +23,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * Runs the {@code faults} scenario, short, the way {@code benchmarks/run-faults.sh} does: a
  * 3-node cluster of {@code scripts/kafka-cluster.sh}, the scenario in its own JVM with two
- * worker JVMs, one fault (the broker leading most task partitions killed with {@code kill -9}
- * and started again 3 s later). Checks that every acknowledged task ran and that the fault's
- * JSON line has every figure docs/reliability.md reports. Figures are not judged here: see
- * docs/reliability.md. To be quick, the scenario and its workers run on C1 only and the group
- * heartbeats every 500 ms (Kafka's default: 5 s), so that a worker gets its partitions sooner.
- * Skipped only when Kafka's jars cannot be assembled.
+ * worker JVMs, four faults: the broker leading most task partitions killed with
+ * {@code kill -9} and started again 3 s later; the worker with most partitions killed and
+ * replaced 3 s later; the network of one worker stalled for 3 s, then dropped for 5 s (past
+ * the group's session timeout, so that its partitions move and it joins again); and a 20 s
+ * soak with retries and time limits. Checks that every acknowledged task ran, that what ran
+ * twice stayed within its bound, and that each fault's JSON line has every figure
+ * docs/reliability.md reports. Figures are not judged here: see docs/reliability.md. To be
+ * quick, the scenario and its workers run on C1 only, the group heartbeats every 500 ms
+ * (Kafka's default: 5 s) and its session times out after 6 s (45 s). Skipped only when Kafka's
+ * jars cannot be assembled.
  *
  * @author kafka-task
  */
@@ -36,13 +40,15 @@ class FaultScenarioSmokeIntegrationTests {
 
 	private static final JsonMapper JSON = new JsonMapper();
 
+	private static final List<String> FAULTS = List.of("broker-kill", "worker-kill", "network", "soak");
+
 	private static final List<String> NUMBERS = List.of("dispatched", "acknowledged", "dispatchErrors",
 			"dispatchUnresolved", "ran", "acknowledgedNeverRun", "failedButRan", "ranTwice", "ranTwiceBound",
 			"uncommittedFinishedMax", "longestCompletionGapMs", "preFaultRate", "secondsBelowRate", "faultSeconds",
 			"runDelayMaxMs", "quorumLeaderBefore", "groupCoordinatorBefore");
 
 	private static final List<String> FIELDS = List.of("dispatchErrorTypes", "dispatchErrorSample", "recoverySeconds",
-			"recoveryAfterRestoreSeconds", "completionsPerSecond", "killedNodes", "events", "settings");
+			"recoveryAfterRestoreSeconds", "completionsPerSecond", "events", "settings");
 
 	private static final List<String> SETTINGS = List.of("rate", "replicationFactor", "topic.min.insync.replicas",
 			"topic.unclean.leader.election.enable", "producer.acks", "producer.enable.idempotence",
@@ -53,7 +59,7 @@ class FaultScenarioSmokeIntegrationTests {
 	Path directory;
 
 	@Test
-	void whenTheLeadingBrokerIsKilledThenEveryAcknowledgedTaskRuns() throws Exception {
+	void whenBrokersWorkersAndTheNetworkFailThenEveryAcknowledgedTaskRuns() throws Exception {
 		Path script = repositoryRoot().resolve("scripts/kafka-cluster.sh");
 		Process libs = run(List.of("bash", script.toString(), "libs"), "libs", 600);
 		String libsOutput = output("libs");
@@ -63,7 +69,9 @@ class FaultScenarioSmokeIntegrationTests {
 		Process started = run(List.of("bash", script.toString(), "start", "--dir", cluster.toString(), "--base-port",
 				Integer.toString(freeBasePort()), "--heap", "256m", "--partitions", "3", "--ttl", "600", "--owner",
 				Long.toString(ProcessHandle.current().pid()), "--config", "group.consumer.min.heartbeat.interval.ms=100",
-				"--config", "group.consumer.heartbeat.interval.ms=500"), "start", 180);
+				"--config", "group.consumer.heartbeat.interval.ms=500", "--config",
+				"group.consumer.min.session.timeout.ms=6000", "--config", "group.consumer.session.timeout.ms=6000"),
+				"start", 180);
 		try {
 			assertThat(started.exitValue()).as("kafka-cluster.sh start:%n%s", output("start")).isZero();
 			String bootstrap = output("start").lines()
@@ -74,43 +82,61 @@ class FaultScenarioSmokeIntegrationTests {
 			List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
 					"-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"),
 					BenchmarkMain.class.getName(), "faults", "--bootstrap-servers", bootstrap, "--cluster-dir",
-					cluster.toString(), "--cluster-script", script.toString(), "--faults", "broker-kill", "--workers",
-					"2", "--partitions", "3", "--rate", "100", "--steady-s", "4", "--hold-s", "3",
-					"--fault-timeout-s", "120", "--timeout-s", "240"));
-			Process scenario = run(command, "faults", 300);
+					cluster.toString(), "--cluster-script", script.toString(), "--faults",
+					String.join(",", FAULTS), "--workers", "2", "--partitions", "3", "--rate", "100", "--steady-s",
+					"4", "--hold-s", "3", "--stall-s", "3", "--drop-s", "5", "--soak-s", "20", "--fault-timeout-s",
+					"120", "--timeout-s", "420"));
+			Process scenario = run(command, "faults", 480);
 			List<String> lines = Files.readAllLines(this.directory.resolve("faults.out"), StandardCharsets.UTF_8);
 			assertThat(scenario.exitValue()).as("exit status; output:%n%s%nlog:%n%s", tail(lines, 30), log())
 				.isZero();
 			List<JsonNode> results = lines.stream().filter((line) -> line.startsWith("{")).map(JSON::readTree).toList();
-			assertThat(results).as("JSON lines in%n%s", tail(lines, 30)).hasSize(2);
-			JsonNode fault = results.get(0);
-			assertThat(fault.path("fault").asString()).isEqualTo("broker-kill");
-			for (String field : NUMBERS) {
-				assertThat(fault.path(field).isNumber()).as("numeric field '%s' in %s", field, fault).isTrue();
+			assertThat(results).as("JSON lines in%n%s", tail(lines, 30)).hasSize(FAULTS.size() + 1);
+			for (int i = 0; i < FAULTS.size(); i++) {
+				assertFault(results.get(i), FAULTS.get(i));
 			}
-			for (String field : FIELDS) {
-				assertThat(fault.has(field)).as("field '%s' in %s", field, fault).isTrue();
-			}
-			for (String setting : SETTINGS) {
-				assertThat(fault.path("settings").path(setting).isMissingNode()).as("setting '%s' in %s", setting, fault)
-					.isFalse();
-			}
-			assertThat(fault.path("drained").asBoolean()).as("every acknowledged task ran in time, in %s", fault)
-				.isTrue();
-			assertThat(fault.path("acknowledgedNeverRun").asLong()).as("acknowledged, never run, in %s", fault).isZero();
-			assertThat(fault.path("dispatchUnresolved").asLong()).as("dispatches never answered, in %s", fault).isZero();
-			assertThat(fault.path("acknowledged").asLong()).as("acknowledged, in %s", fault).isPositive();
-			assertThat(fault.path("ranTwice").asLong()).as("ran twice, in %s", fault)
-				.isLessThanOrEqualTo(fault.path("ranTwiceBound").asLong());
-			assertThat(fault.path("settings").path("replicationFactor").asInt()).isEqualTo(3);
-			assertThat(fault.path("settings").path("topic.min.insync.replicas").asString()).isEqualTo("2");
-			JsonNode summary = results.get(1);
+			JsonNode soak = results.get(FAULTS.indexOf("soak"));
+			assertThat(soak.path("soakWorkers").size()).as("workers sampled in %s", soak).isEqualTo(2);
+			soak.path("soakWorkers").forEach((worker) -> {
+				assertThat(worker.path("samples").asInt()).as("samples in %s", worker)
+					.isGreaterThanOrEqualTo(SoakStats.MIN_SAMPLES);
+				assertThat(worker.path("heapLastMb").isNumber()).as("heap in %s", worker).isTrue();
+				assertThat(worker.path("threadsLast").isNumber()).as("threads in %s", worker).isTrue();
+			});
+			JsonNode network = results.get(FAULTS.indexOf("network"));
+			assertThat(network.path("proxyConnectionsAccepted").asLong()).as("connections through the proxy in %s",
+					network).isPositive();
+			assertThat(network.path("proxySocketsDropped").asLong()).as("connections dropped in %s", network)
+				.isPositive();
+			JsonNode summary = results.get(FAULTS.size());
 			assertThat(summary.path("scenario").asString()).isEqualTo("faults");
 			assertThat(summary.has("error")).as("error in %s", summary).isFalse();
 		}
 		finally {
 			run(List.of("bash", script.toString(), "stop", "--dir", cluster.toString()), "stop", 120);
 		}
+	}
+
+	private static void assertFault(JsonNode fault, String name) {
+		assertThat(fault.path("fault").asString()).isEqualTo(name);
+		for (String field : NUMBERS) {
+			assertThat(fault.path(field).isNumber()).as("numeric field '%s' in %s", field, fault).isTrue();
+		}
+		for (String field : FIELDS) {
+			assertThat(fault.has(field)).as("field '%s' in %s", field, fault).isTrue();
+		}
+		for (String setting : SETTINGS) {
+			assertThat(fault.path("settings").path(setting).isMissingNode()).as("setting '%s' in %s", setting, fault)
+				.isFalse();
+		}
+		assertThat(fault.path("drained").asBoolean()).as("every acknowledged task ran in time, in %s", fault).isTrue();
+		assertThat(fault.path("acknowledgedNeverRun").asLong()).as("acknowledged, never run, in %s", fault).isZero();
+		assertThat(fault.path("dispatchUnresolved").asLong()).as("dispatches never answered, in %s", fault).isZero();
+		assertThat(fault.path("acknowledged").asLong()).as("acknowledged, in %s", fault).isPositive();
+		assertThat(fault.path("ranTwice").asLong()).as("ran twice, in %s", fault)
+			.isLessThanOrEqualTo(fault.path("ranTwiceBound").asLong());
+		assertThat(fault.path("settings").path("replicationFactor").asInt()).isEqualTo(3);
+		assertThat(fault.path("settings").path("topic.min.insync.replicas").asString()).isEqualTo("2");
 	}
 
 	private Process run(List<String> command, String name, int timeoutSeconds) throws Exception {
@@ -150,7 +176,7 @@ class FaultScenarioSmokeIntegrationTests {
 	}
 
 	/**
-	 * Return a port from which the cluster's six ports are free on the loopback interface,
+	 * Return a port from which the cluster's twelve ports are free on the loopback interface,
 	 * below the kernel's range of ephemeral ports: a port of that range, free when checked, can
 	 * be taken by any outgoing connection before the brokers bind it.
 	 */
@@ -162,7 +188,7 @@ class FaultScenarioSmokeIntegrationTests {
 			ephemeralStart = Integer.parseInt(Files.readAllLines(range).get(0).trim().split("\\s+")[0]);
 		}
 		int low = 10_000;
-		int high = ephemeralStart - 6;
+		int high = ephemeralStart - 12;
 		if (high <= low) {
 			throw new IOException("No ports below the ephemeral range (" + ephemeralStart + ") to run the cluster on");
 		}
@@ -170,7 +196,7 @@ class FaultScenarioSmokeIntegrationTests {
 		for (int attempt = 0; attempt < 100; attempt++) {
 			int base = ThreadLocalRandom.current().nextInt(low, high);
 			boolean free = true;
-			for (int port = base; free && port < base + 6; port++) {
+			for (int port = base; free && port < base + 12; port++) {
 				try (ServerSocket socket = new ServerSocket(port, 1, loopback)) {
 					socket.setReuseAddress(false);
 				}
@@ -182,7 +208,7 @@ class FaultScenarioSmokeIntegrationTests {
 				return base;
 			}
 		}
-		throw new IOException("No six free loopback ports in a row found between " + low + " and " + high);
+		throw new IOException("No twelve free loopback ports in a row found between " + low + " and " + high);
 	}
 
 	private static Path repositoryRoot() {

@@ -1,0 +1,308 @@
+package dev.kafkatask.benchmarks;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InterruptedIOException;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * A TCP proxy on the loopback interface that forwards each of its ports to another, and can
+ * be told to misbehave: {@link Mode#STALL stall} (connections stay open and new ones are
+ * accepted, but no byte goes through either way, as behind a black hole) or
+ * {@link Mode#DROP drop} (every connection is closed, and new ones are closed as soon as they
+ * are accepted). The {@code faults} scenario puts one between a worker and the brokers.
+ *
+ * @author kafka-task
+ */
+final class TcpProxy implements AutoCloseable {
+
+	private static final int CONNECT_TIMEOUT_MS = 5000;
+
+	private final List<ServerSocket> servers = new ArrayList<>();
+
+	private final List<String> addresses = new ArrayList<>();
+
+	private final Set<Connection> connections = ConcurrentHashMap.newKeySet();
+
+	private final ReentrantLock lock = new ReentrantLock();
+
+	private final Condition changed = this.lock.newCondition();
+
+	private final AtomicLong accepted = new AtomicLong();
+
+	private final AtomicLong refused = new AtomicLong();
+
+	private final AtomicLong dropped = new AtomicLong();
+
+	private volatile Mode mode = Mode.PASS;
+
+	private volatile boolean closed;
+
+	private TcpProxy() {
+	}
+
+	/**
+	 * Bind every route's port and start forwarding.
+	 * @param routes the routes
+	 * @return the proxy
+	 * @throws IOException if a port cannot be bound (the ports bound so far are closed)
+	 */
+	static TcpProxy start(List<Route> routes) throws IOException {
+		TcpProxy proxy = new TcpProxy();
+		InetAddress loopback = InetAddress.getLoopbackAddress();
+		try {
+			for (Route route : routes) {
+				ServerSocket server = new ServerSocket();
+				server.setReuseAddress(true);
+				server.bind(new InetSocketAddress(loopback, route.listenPort()), 128);
+				proxy.servers.add(server);
+				proxy.addresses.add(loopback.getHostAddress() + ":" + route.listenPort());
+				Thread.ofPlatform()
+					.daemon(true)
+					.name("proxy-" + route.listenPort())
+					.start(() -> proxy.accept(server, new InetSocketAddress(loopback, route.targetPort())));
+			}
+		}
+		catch (IOException ex) {
+			proxy.close();
+			throw ex;
+		}
+		return proxy;
+	}
+
+	/**
+	 * Change what the proxy does; {@link Mode#DROP} closes every open connection at once.
+	 * @param mode the new mode
+	 */
+	void mode(Mode mode) {
+		this.lock.lock();
+		try {
+			this.mode = mode;
+			this.changed.signalAll();
+		}
+		finally {
+			this.lock.unlock();
+		}
+		if (mode == Mode.DROP) {
+			for (Connection connection : this.connections) {
+				if (this.connections.remove(connection)) {
+					this.dropped.incrementAndGet();
+					connection.close();
+				}
+			}
+		}
+	}
+
+	Mode mode() {
+		return this.mode;
+	}
+
+	/**
+	 * Return where the proxy listens.
+	 * @return {@code host:port}, one per route
+	 */
+	List<String> addresses() {
+		return List.copyOf(this.addresses);
+	}
+
+	/**
+	 * Return connections accepted and forwarded so far.
+	 * @return the count
+	 */
+	long accepted() {
+		return this.accepted.get();
+	}
+
+	/**
+	 * Return connections closed as soon as accepted, while dropping.
+	 * @return the count
+	 */
+	long refused() {
+		return this.refused.get();
+	}
+
+	/**
+	 * Return connections closed when dropping began.
+	 * @return the count
+	 */
+	long dropped() {
+		return this.dropped.get();
+	}
+
+	private void accept(ServerSocket server, InetSocketAddress target) {
+		while (!this.closed) {
+			Socket client;
+			try {
+				client = server.accept();
+			}
+			catch (IOException ex) {
+				return;
+			}
+			if (this.mode == Mode.DROP) {
+				this.refused.incrementAndGet();
+				closeQuietly(client);
+				continue;
+			}
+			this.accepted.incrementAndGet();
+			Thread.ofVirtual().name("proxy-" + server.getLocalPort() + "-connect").start(() -> connect(client, target));
+		}
+	}
+
+	private void connect(Socket client, InetSocketAddress target) {
+		Connection connection = new Connection(client, new Socket());
+		this.connections.add(connection);
+		try {
+			client.setTcpNoDelay(true);
+			connection.upstream().setTcpNoDelay(true);
+			connection.upstream().connect(target, CONNECT_TIMEOUT_MS);
+		}
+		catch (IOException ex) {
+			close(connection);
+			return;
+		}
+		if (this.mode == Mode.DROP || this.closed) {
+			close(connection);
+			return;
+		}
+		Thread.ofVirtual()
+			.name("proxy-" + target.getPort() + "-up")
+			.start(() -> pump(client, connection.upstream(), connection));
+		pump(connection.upstream(), client, connection);
+	}
+
+	/**
+	 * Copy bytes from one socket to the other until either closes; while stalled, hold what
+	 * was read (the sender's buffers then fill up, and it stalls too).
+	 */
+	private void pump(Socket from, Socket to, Connection connection) {
+		byte[] buffer = new byte[64 * 1024];
+		try {
+			InputStream in = from.getInputStream();
+			OutputStream out = to.getOutputStream();
+			int read;
+			while ((read = in.read(buffer)) >= 0) {
+				if (!awaitPassing()) {
+					break;
+				}
+				out.write(buffer, 0, read);
+			}
+		}
+		catch (IOException ex) {
+			// closed, by either side or by dropping
+		}
+		finally {
+			close(connection);
+		}
+	}
+
+	/**
+	 * Wait while stalled.
+	 * @return whether bytes may pass: {@code false} once dropping or closed
+	 */
+	private boolean awaitPassing() throws InterruptedIOException {
+		if (this.mode == Mode.PASS) {
+			return true;
+		}
+		this.lock.lock();
+		try {
+			while (this.mode == Mode.STALL && !this.closed) {
+				this.changed.await();
+			}
+			return this.mode == Mode.PASS && !this.closed;
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new InterruptedIOException("Interrupted while stalled");
+		}
+		finally {
+			this.lock.unlock();
+		}
+	}
+
+	private void close(Connection connection) {
+		this.connections.remove(connection);
+		connection.close();
+	}
+
+	private static void closeQuietly(AutoCloseable closeable) {
+		try {
+			closeable.close();
+		}
+		catch (Exception ex) {
+			// closing anyway
+		}
+	}
+
+	/**
+	 * Stop accepting and close every connection.
+	 */
+	@Override
+	public void close() {
+		this.closed = true;
+		this.lock.lock();
+		try {
+			this.changed.signalAll();
+		}
+		finally {
+			this.lock.unlock();
+		}
+		this.servers.forEach(TcpProxy::closeQuietly);
+		this.connections.forEach(Connection::close);
+		this.connections.clear();
+	}
+
+	/**
+	 * What the proxy does with connections.
+	 */
+	enum Mode {
+
+		/**
+		 * Forward every byte.
+		 */
+		PASS,
+
+		/**
+		 * Keep connections open, accept new ones, forward nothing.
+		 */
+		STALL,
+
+		/**
+		 * Close every connection, and each new one as soon as it is accepted.
+		 */
+		DROP
+
+	}
+
+	/**
+	 * A connection through the proxy: the client's socket and the proxy's own to the target.
+	 */
+	private record Connection(Socket client, Socket upstream) {
+
+		void close() {
+			closeQuietly(this.client);
+			closeQuietly(this.upstream);
+		}
+
+	}
+
+	/**
+	 * A port of the proxy and the port on the loopback interface it forwards to.
+	 *
+	 * @param listenPort where the proxy listens
+	 * @param targetPort where it connects
+	 */
+	record Route(int listenPort, int targetPort) {
+	}
+
+}
