@@ -27,6 +27,8 @@ final class SteadyStream {
 
 	private final long taskMs;
 
+	private final String queue;
+
 	private volatile boolean running = true;
 
 	private final long startedAt;
@@ -43,6 +45,19 @@ final class SteadyStream {
 	 * @param taskMs how long each task sleeps
 	 */
 	SteadyStream(TaskDispatcher dispatcher, FaultLedger ledger, int rate, long taskMs) {
+		this(dispatcher, ledger, rate, taskMs, BenchmarkTasks.QUEUE);
+	}
+
+	/**
+	 * Start dispatching to a queue of its own.
+	 * @param dispatcher the dispatcher
+	 * @param ledger the ledger, whose token the tasks carry
+	 * @param rate tasks per second
+	 * @param taskMs how long each task sleeps
+	 * @param queue the queue of the tasks
+	 */
+	SteadyStream(TaskDispatcher dispatcher, FaultLedger ledger, int rate, long taskMs, String queue) {
+		this.queue = queue;
 		this.dispatcher = dispatcher;
 		this.ledger = ledger;
 		this.rate = rate;
@@ -52,7 +67,7 @@ final class SteadyStream {
 	}
 
 	private void dispatchAll() {
-		TaskOptions options = TaskOptions.none().withQueue(BenchmarkTasks.QUEUE);
+		TaskOptions options = TaskOptions.none().withQueue(this.queue);
 		long start = System.nanoTime();
 		long period = 1_000_000_000L / this.rate;
 		for (int id = 0; this.running && id < this.ledger.capacity(); id++) {
@@ -74,8 +89,8 @@ final class SteadyStream {
 							this.ledger.failed(task, System.currentTimeMillis(), failure);
 						}
 						else {
-							this.ledger.acknowledged(task, System.currentTimeMillis(), receipt.partition(),
-									receipt.offset());
+							this.ledger.acknowledged(task, System.currentTimeMillis(), receipt.backend(),
+									receipt.partition(), receipt.offset());
 						}
 					});
 			}
