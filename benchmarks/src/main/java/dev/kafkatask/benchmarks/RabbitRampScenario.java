@@ -212,8 +212,10 @@ final class RabbitRampScenario implements Scenario {
 			long recoveredAt;
 			long streamStop;
 			double loadAtFault;
+			Map<String, Object> queueAtFault;
 			try {
 				Thread.sleep(faults.steady());
+				queueAtFault = queueState(phase.admin(), phase.rabbitmqctl(), phase.names().queue());
 				loadAtFault = loadAverage();
 				faultAt = System.currentTimeMillis();
 				try {
@@ -282,6 +284,7 @@ final class RabbitRampScenario implements Scenario {
 			result.put("legs", legs)
 				.put("rabbitConsumersBackAfterRestoreS", (consumersBackAt > 0) ? (consumersBackAt - restoredAt) / 1000.0
 						: null)
+				.put("queueAtFault", queueAtFault)
 				.put("queueAtEnd", queueState)
 				.put("settled", settled)
 				.put("loadAverageAtFault", loadAtFault)
