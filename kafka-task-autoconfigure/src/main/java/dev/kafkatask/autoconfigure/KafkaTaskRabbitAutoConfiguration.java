@@ -140,8 +140,11 @@ public final class KafkaTaskRabbitAutoConfiguration {
 			TaskRegistry registry, TaskRouter router, KafkaTaskProperties properties, RabbitTaskTransport transport,
 			ObjectProvider<TaskObserver> observers) {
 		KafkaTaskProperties.Rabbitmq rabbitmq = properties.getRabbitmq();
-		List<String> startupQueues = (rabbitmq.getQueues() != null) ? rabbitmq.getQueues()
-				: routedQueues(registry, router.rules(), properties.getDefaultQueue());
+		// An application that runs no tasks (kafka-task.worker.enabled=false) consumes no queue
+		// either; consumers can still be started at runtime (the kafkatasks endpoint).
+		List<String> startupQueues = !properties.getWorker().isEnabled() ? List.of()
+				: (rabbitmq.getQueues() != null) ? rabbitmq.getQueues()
+						: routedQueues(registry, router.rules(), properties.getDefaultQueue());
 		return new RabbitTaskConsumers(connection.factory(), codec, deliveries,
 				new RabbitDeadLetters(connection.template(), queues), queues, delays.getIfAvailable(),
 				TaskObserver.composite(observers.orderedStream().toList()), new RabbitTaskConsumers.Settings(rabbitmq.getConcurrency(), rabbitmq.getPrefetch(),
