@@ -11,9 +11,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 import org.jspecify.annotations.Nullable;
 
@@ -27,8 +30,11 @@ import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 
 import dev.kafkatask.autoconfigure.KafkaTaskProperties;
+import dev.kafkatask.dispatch.DispatchReceipt;
 import dev.kafkatask.dispatch.TaskDispatcher;
+import dev.kafkatask.dispatch.TaskOptions;
 import dev.kafkatask.rabbit.RabbitQueues;
+import dev.kafkatask.routing.Backend;
 import dev.kafkatask.routing.OnUnavailable;
 
 /**
@@ -81,6 +87,11 @@ final class RabbitRampScenario implements Scenario {
 	private static final Duration QUEUE_SETTLE_TIMEOUT = Duration.ofSeconds(30);
 
 	private static final String FAULT = "rabbitmq-restart";
+
+	/**
+	 * Tasks parked on RabbitMQ across the restart.
+	 */
+	private static final int PARKED = 500;
 
 	private volatile @Nullable FaultLedger current;
 
@@ -213,8 +224,10 @@ final class RabbitRampScenario implements Scenario {
 			long streamStop;
 			double loadAtFault;
 			Map<String, Object> queueAtFault;
+			Map<String, Object> parked;
 			try {
 				Thread.sleep(faults.steady());
+				parked = park(dispatcher.getBean(TaskDispatcher.class), phase);
 				queueAtFault = queueState(phase.admin(), phase.rabbitmqctl(), phase.names().queue());
 				loadAtFault = loadAverage();
 				faultAt = System.currentTimeMillis();
@@ -229,6 +242,7 @@ final class RabbitRampScenario implements Scenario {
 				}
 				restoredAt = System.currentTimeMillis();
 				events.add(restoredAt, "RabbitMQ serves again");
+				parked.put("inQueueAfterRestart", messages(phase.admin(), phase.names().parked()));
 				consumersBackAt = awaitConsumers(phase.admin(), phase.names().queue(), phase.expectedConsumers(),
 						phaseDeadline - DRAIN_RESERVE.toNanos());
 				events.add((consumersBackAt > 0) ? consumersBackAt : System.currentTimeMillis(),
@@ -284,6 +298,7 @@ final class RabbitRampScenario implements Scenario {
 			result.put("legs", legs)
 				.put("rabbitConsumersBackAfterRestoreS", (consumersBackAt > 0) ? (consumersBackAt - restoredAt) / 1000.0
 						: null)
+				.put("parked", parked)
 				.put("queueAtFault", queueAtFault)
 				.put("queueAtEnd", queueState)
 				.put("settled", settled)
@@ -296,6 +311,48 @@ final class RabbitRampScenario implements Scenario {
 				.put("events", events.relativeTo(faultAt))
 				.put("settings", settings);
 			return result;
+		}
+	}
+
+	/**
+	 * Dispatch {@link #PARKED} tasks through kafka-task to a queue on RabbitMQ that no worker
+	 * consumes, and wait for RabbitMQ's confirms: kafka-task declares the queue (durable) and
+	 * publishes persistent messages, so that all of them are still there once RabbitMQ has
+	 * restarted ({@code inQueueAfterRestart}, read then).
+	 */
+	private static Map<String, Object> park(TaskDispatcher dispatcher, Phase phase) throws InterruptedException {
+		String queue = phase.names().parked();
+		TaskOptions options = TaskOptions.none().withQueue(queue);
+		List<CompletableFuture<DispatchReceipt>> dispatches = new ArrayList<>();
+		for (int id = 0; id < PARKED; id++) {
+			dispatches.add(dispatcher.dispatch(FaultWorker.TASK, List.of("parked", id, 0), Map.of(), options));
+		}
+		int confirmed = 0;
+		for (CompletableFuture<DispatchReceipt> dispatch : dispatches) {
+			try {
+				confirmed += (dispatch.get(30, TimeUnit.SECONDS).backend() == Backend.RABBITMQ) ? 1 : 0;
+			}
+			catch (ExecutionException | TimeoutException ex) {
+				// not confirmed: not counted
+			}
+		}
+		Map<String, Object> parked = new LinkedHashMap<>();
+		parked.put("queue", queue);
+		parked.put("confirmed", confirmed);
+		parked.put("inQueueBeforeRestart", messages(phase.admin(), queue));
+		return parked;
+	}
+
+	/**
+	 * Return the messages ready in a queue, or {@code null} if it cannot be read.
+	 */
+	private static @Nullable Long messages(RabbitAdmin admin, String queue) {
+		try {
+			QueueInformation info = admin.getQueueInfo(queue);
+			return (info != null) ? info.getMessageCount() : null;
+		}
+		catch (RuntimeException ex) {
+			return null;
 		}
 	}
 
@@ -466,6 +523,8 @@ final class RabbitRampScenario implements Scenario {
 		properties.put(route + "ramp.to", "kafka");
 		properties.put(route + "ramp.percent", rabbit.rampPercent());
 		properties.put(route + "on-unavailable", policy.name().toLowerCase(Locale.ROOT));
+		// no worker consumes it: what it holds when RabbitMQ stops must be there after
+		properties.put("kafka-task.routing.queues.[" + names.parked() + "].backend", "rabbitmq");
 		properties.put("kafka-task.rabbitmq.dead-letter-exchange", names.deadLetterExchange());
 		properties.put("kafka-task.rabbitmq.delay-prefix", names.delayPrefix());
 		return properties;
@@ -560,6 +619,7 @@ final class RabbitRampScenario implements Scenario {
 		boolean withinBound = true;
 		boolean timedOut = false;
 		boolean settled = true;
+		boolean parkedKept = true;
 		List<String> policies = new ArrayList<>();
 		for (Result result : results) {
 			policies.add(String.valueOf(result.get("onUnavailable")));
@@ -569,6 +629,10 @@ final class RabbitRampScenario implements Scenario {
 				.longValue();
 			timedOut |= Boolean.TRUE.equals(result.get("timedOut"));
 			settled &= Boolean.TRUE.equals(result.get("settled"));
+			Map<?, ?> parked = (Map<?, ?>) result.get("parked");
+			parkedKept &= parked != null && parked.get("inQueueBeforeRestart") instanceof Number before
+					&& parked.get("inQueueAfterRestart") instanceof Number after && after.equals(before)
+					&& before.longValue() >= ((Number) parked.get("confirmed")).longValue();
 		}
 		settled &= Boolean.TRUE.equals(afterStop.get("settled"));
 		return new Result().put("fault", FAULT)
@@ -578,6 +642,7 @@ final class RabbitRampScenario implements Scenario {
 			.put("ranTwiceWithinBound", withinBound)
 			.put("timedOut", timedOut)
 			.put("settled", settled)
+			.put("parkedKept", parkedKept)
 			.put("queueAfterWorkersStopped", afterStop)
 			.put("commitSampleFailures", sampler.failures());
 	}
@@ -610,6 +675,13 @@ final class RabbitRampScenario implements Scenario {
 			return this.queue + ".dlx";
 		}
 
+		/**
+		 * A queue routed to RabbitMQ that no one consumes.
+		 */
+		String parked() {
+			return this.queue + ".parked";
+		}
+
 		String delayPrefix() {
 			return this.queue + ".delay";
 		}
@@ -624,7 +696,8 @@ final class RabbitRampScenario implements Scenario {
 		}
 
 		List<String> queues() {
-			List<String> queues = new ArrayList<>(List.of(this.queue, RabbitQueues.deadLetterQueue(this.queue)));
+			List<String> queues = new ArrayList<>(
+					List.of(this.queue, RabbitQueues.deadLetterQueue(this.queue), parked()));
 			queues.addAll(delayTiers());
 			return queues;
 		}

@@ -26,7 +26,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * worker JVMs), one restart with {@code on-unavailable: fail}, played by the scenario's TCP
  * proxy so that the machine's RabbitMQ is never stopped under other tests. Checks that every
  * acknowledged task ran, on both legs, that every dispatch was answered, that the queue
- * settled, and that the JSON line has every figure docs/reliability-rabbitmq.md reports.
+ * settled, that the tasks parked on an unconsumed queue are all there after the restart, and that the JSON line has every figure docs/reliability-rabbitmq.md reports.
  * Skipped without RabbitMQ, unless {@code KAFKA_TASK_TEST_RABBITMQ_REQUIRED=true}.
  *
  * @author kafka-task
@@ -116,10 +116,16 @@ class RabbitRampScenarioSmokeIntegrationTests {
 		assertThat(restart.path("rabbitConsumersBackAfterRestoreS").asDouble()).isGreaterThanOrEqualTo(0);
 		assertThat(restart.path("settled").asBoolean()).as("the queue settled, in %s", restart).isTrue();
 		assertThat(restart.path("queueAtEnd").path("ready").asLong()).isZero();
+		JsonNode parked = restart.path("parked");
+		assertThat(parked.path("confirmed").asInt()).as("parked tasks confirmed, in %s", restart).isEqualTo(500);
+		assertThat(parked.path("inQueueAfterRestart").asLong()).as("parked tasks kept, in %s", restart)
+			.isEqualTo(parked.path("inQueueBeforeRestart").asLong())
+			.isGreaterThanOrEqualTo(500);
 		JsonNode summary = results.get(1);
 		assertThat(summary.path("scenario").asString()).isEqualTo("rabbit-faults");
 		assertThat(summary.has("error")).as("error in %s", summary).isFalse();
 		assertThat(summary.path("settled").asBoolean()).as("settled, in %s", summary).isTrue();
+		assertThat(summary.path("parkedKept").asBoolean()).as("parked tasks kept, in %s", summary).isTrue();
 		assertThat(summary.path("queueAfterWorkersStopped").path("ready").asLong()).isZero();
 	}
 
