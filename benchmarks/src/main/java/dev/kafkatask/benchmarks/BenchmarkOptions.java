@@ -201,14 +201,16 @@ record BenchmarkOptions(String scenario, String bootstrapServers, Engine engine,
 		}
 		String workDir = options.string("work-dir", null);
 		String url = options.string("rabbitmq-url", RabbitRampOptions.DEFAULT_URL);
+		URI uri;
 		try {
-			return new RabbitRampOptions(RabbitRampOptions.Restart.of(options.string("restart", "rabbitmqctl")),
-					policies, options.integer("ramp-percent", 50), URI.create(url),
-					options.string("rabbitmqctl", "rabbitmqctl"), (workDir != null) ? Path.of(workDir) : null);
+			uri = URI.create(url);
 		}
 		catch (IllegalArgumentException ex) {
-			throw new IllegalArgumentException(ex.getMessage(), ex);
+			throw new IllegalArgumentException("--rabbitmq-url must be amqp://user:password@host:port, not " + url, ex);
 		}
+		return new RabbitRampOptions(RabbitRampOptions.Restart.of(options.string("restart", "rabbitmqctl")), policies,
+				options.integer("ramp-percent", 50), uri, options.string("rabbitmqctl", "rabbitmqctl"),
+				(workDir != null) ? Path.of(workDir) : null);
 	}
 
 	int tasksOr(int defaultTasks) {
