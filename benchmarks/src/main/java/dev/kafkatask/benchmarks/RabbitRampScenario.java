@@ -1,6 +1,5 @@
 package dev.kafkatask.benchmarks;
 
-import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
@@ -20,10 +19,6 @@ import java.util.concurrent.TimeoutException;
 
 import org.jspecify.annotations.Nullable;
 
-import org.springframework.amqp.core.QueueInformation;
-import org.springframework.amqp.rabbit.connection.CachingConnectionFactory;
-import org.springframework.amqp.rabbit.connection.Connection;
-import org.springframework.amqp.rabbit.core.RabbitAdmin;
 import org.springframework.boot.Banner;
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.builder.SpringApplicationBuilder;
@@ -33,7 +28,6 @@ import dev.kafkatask.autoconfigure.KafkaTaskProperties;
 import dev.kafkatask.dispatch.DispatchReceipt;
 import dev.kafkatask.dispatch.TaskDispatcher;
 import dev.kafkatask.dispatch.TaskOptions;
-import dev.kafkatask.rabbit.RabbitQueues;
 import dev.kafkatask.routing.Backend;
 import dev.kafkatask.routing.OnUnavailable;
 
@@ -114,33 +108,29 @@ final class RabbitRampScenario implements Scenario {
 				+ rabbit.rampPercent() + " % to Kafka topic " + topic + "; restarts by " + rabbit.restart().id()
 				+ "; workers' logs and journals in " + work);
 		Rabbitmqctl rabbitmqctl = new Rabbitmqctl(rabbit.rabbitmqctl());
-		CachingConnectionFactory adminFactory = new CachingConnectionFactory(rabbit.host(), rabbit.port());
-		adminFactory.setUsername(rabbit.username());
-		adminFactory.setPassword(rabbit.password());
-		adminFactory.setConnectionNameStrategy((factory) -> "kafka-task-rabbit-faults-admin");
-		RabbitAdmin admin = new RabbitAdmin(adminFactory);
+		RabbitRunQueues queues = new RabbitRunQueues(queue, rabbit, rabbitmqctl);
 		RabbitProxy proxy = (rabbit.restart() == RabbitRampOptions.Restart.PROXY)
 				? RabbitProxy.start(new InetSocketAddress(rabbit.host(), rabbit.port()), RabbitProxy.freePort()) : null;
-		Outage outage = (proxy != null) ? new ProxyOutage(proxy) : new RabbitmqctlOutage(rabbitmqctl);
+		RabbitOutage outage = (proxy != null) ? RabbitOutage.proxyCut(proxy) : RabbitOutage.stopApp(rabbitmqctl);
 		ScheduledExecutorService feeder = Executors
 			.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("faults-journals").daemon(true).factory());
-		Names names = new Names(queue, topic, (proxy != null) ? "127.0.0.1" : rabbit.host(),
-				(proxy != null) ? proxy.port() : rabbit.port());
+		Clients clients = (proxy != null) ? new Clients("127.0.0.1", proxy.port())
+				: new Clients(rabbit.host(), rabbit.port());
 		try {
-			String version = rabbitmqVersion(adminFactory);
+			String version = queues.serverVersion();
 			List<Result> results = new ArrayList<>();
 			Map<String, Object> afterStop;
-			try (WorkerGroup workers = new WorkerGroup(work, workerProperties(run, rabbit, names));
+			try (WorkerGroup workers = new WorkerGroup(work, workerProperties(run, queues, clients));
 					CommitSampler sampler = new CommitSampler(options.bootstrapServers(), run.groupId(), topic,
 							() -> this.current)) {
 				long t0 = System.nanoTime();
 				workers.start(faults.workers(), READY_TIMEOUT);
 				int expectedConsumers = faults.workers() * rabbitConcurrency(options);
-				long consumersAt = awaitConsumers(admin, queue, expectedConsumers,
+				long consumersAt = queues.awaitConsumers(expectedConsumers,
 						System.nanoTime() + CONSUMERS_TIMEOUT.toNanos());
 				if (consumersAt == 0) {
 					throw new IllegalStateException("The workers' RabbitMQ consumers of " + queue + " are not all "
-							+ "there after " + CONSUMERS_TIMEOUT + ": " + consumers(admin, queue) + " of "
+							+ "there after " + CONSUMERS_TIMEOUT + ": " + queues.consumers() + " of "
 							+ expectedConsumers + "\nworkers' logs:\n" + workers.tails(15));
 				}
 				run.say(String.format(Locale.ROOT,
@@ -157,7 +147,7 @@ final class RabbitRampScenario implements Scenario {
 					if (System.nanoTime() - deadline > 0) {
 						throw new IllegalStateException("The run's --timeout-s is up before policy " + policy);
 					}
-					Phase phase = new Phase(policy, ++index, workers, admin, rabbitmqctl, outage, names, rate,
+					Phase phase = new Phase(policy, ++index, workers, queues, outage, clients, rate,
 							expectedConsumers, version);
 					Result result;
 					try {
@@ -174,16 +164,15 @@ final class RabbitRampScenario implements Scenario {
 					results.add(result);
 					System.out.println(result.toJson());
 					System.out.flush();
-					if (awaitConsumers(admin, queue, expectedConsumers,
-							System.nanoTime() + CONSUMERS_TIMEOUT.toNanos()) == 0) {
+					if (queues.awaitConsumers(expectedConsumers, System.nanoTime() + CONSUMERS_TIMEOUT.toNanos()) == 0) {
 						throw new IllegalStateException("The workers' RabbitMQ consumers are not all back after "
-								+ CONSUMERS_TIMEOUT + ": " + consumers(admin, queue) + " of " + expectedConsumers);
+								+ CONSUMERS_TIMEOUT + ": " + queues.consumers() + " of " + expectedConsumers);
 					}
 				}
 				// Stopping the workers closes their channels: what they held unacknowledged goes
 				// back to the queue, so that the queue holds all that is left.
 				workers.close();
-				afterStop = queueState(admin, rabbitmqctl, queue);
+				afterStop = queues.state();
 				return summary(results, afterStop, sampler);
 			}
 		}
@@ -191,8 +180,13 @@ final class RabbitRampScenario implements Scenario {
 			feeder.shutdownNow();
 			// RabbitMQ runs again, whatever happened: a no-op unless a restart was interrupted
 			outage.ensureEnded();
-			deleteQueues(admin, names, run);
-			adminFactory.destroy();
+			try {
+				run.say("deleted " + queues.delete());
+			}
+			catch (RuntimeException ex) {
+				run.say("could not delete the run's queues and exchanges on RabbitMQ: " + ex);
+			}
+			queues.close();
 			if (proxy != null) {
 				proxy.close();
 			}
@@ -215,7 +209,7 @@ final class RabbitRampScenario implements Scenario {
 			Map<String, Object> settings = settings(run, dispatcher, phase);
 			this.current = ledger;
 			SteadyStream stream = new SteadyStream(dispatcher.getBean(TaskDispatcher.class), ledger, phase.rate(),
-					faults.taskMs(), phase.names().queue());
+					faults.taskMs(), phase.queues().queue());
 			Runnable stopProgress = run.progress(ledger::progress);
 			long faultAt;
 			long restoredAt;
@@ -228,7 +222,7 @@ final class RabbitRampScenario implements Scenario {
 			try {
 				Thread.sleep(faults.steady());
 				parked = park(dispatcher.getBean(TaskDispatcher.class), phase);
-				queueAtFault = queueState(phase.admin(), phase.rabbitmqctl(), phase.names().queue());
+				queueAtFault = phase.queues().state();
 				loadAtFault = loadAverage();
 				faultAt = System.currentTimeMillis();
 				try {
@@ -242,13 +236,13 @@ final class RabbitRampScenario implements Scenario {
 				}
 				restoredAt = System.currentTimeMillis();
 				events.add(restoredAt, "RabbitMQ serves again");
-				parked.put("inQueueAfterRestart", messages(phase.admin(), phase.names().parked()));
-				consumersBackAt = awaitConsumers(phase.admin(), phase.names().queue(), phase.expectedConsumers(),
+				parked.put("inQueueAfterRestart", phase.queues().messages(phase.queues().parked()));
+				consumersBackAt = phase.queues().awaitConsumers(phase.expectedConsumers(),
 						phaseDeadline - DRAIN_RESERVE.toNanos());
 				events.add((consumersBackAt > 0) ? consumersBackAt : System.currentTimeMillis(),
 						(consumersBackAt > 0) ? "every worker's RabbitMQ consumers are back"
 								: "the workers' RabbitMQ consumers are not all back by the deadline: "
-										+ consumers(phase.admin(), phase.names().queue()));
+										+ phase.queues().consumers());
 				double preFaultRate = ledger.preFaultRate(
 						new FaultLedger.Window(stream.startedAt(), faultAt, restoredAt, restoredAt, restoredAt),
 						phase.rate());
@@ -274,8 +268,8 @@ final class RabbitRampScenario implements Scenario {
 			Thread.sleep(SETTLE);
 			stopProgress.run();
 			phase.workers().feed(ledger);
-			Map<String, Object> queueState = awaitQueueSettled(phase.admin(), phase.rabbitmqctl(),
-					phase.names().queue(), System.nanoTime() + QUEUE_SETTLE_TIMEOUT.toNanos());
+			Map<String, Object> queueState = phase.queues()
+				.awaitSettled(System.nanoTime() + QUEUE_SETTLE_TIMEOUT.toNanos());
 			long end = System.currentTimeMillis();
 			FaultLedger.Window window = new FaultLedger.Window(stream.startedAt(), faultAt, restoredAt, streamStop,
 					end);
@@ -321,7 +315,7 @@ final class RabbitRampScenario implements Scenario {
 	 * restarted ({@code inQueueAfterRestart}, read then).
 	 */
 	private static Map<String, Object> park(TaskDispatcher dispatcher, Phase phase) throws InterruptedException {
-		String queue = phase.names().parked();
+		String queue = phase.queues().parked();
 		TaskOptions options = TaskOptions.none().withQueue(queue);
 		List<CompletableFuture<DispatchReceipt>> dispatches = new ArrayList<>();
 		for (int id = 0; id < PARKED; id++) {
@@ -339,21 +333,8 @@ final class RabbitRampScenario implements Scenario {
 		Map<String, Object> parked = new LinkedHashMap<>();
 		parked.put("queue", queue);
 		parked.put("confirmed", confirmed);
-		parked.put("inQueueBeforeRestart", messages(phase.admin(), queue));
+		parked.put("inQueueBeforeRestart", phase.queues().messages(queue));
 		return parked;
-	}
-
-	/**
-	 * Return the messages ready in a queue, or {@code null} if it cannot be read.
-	 */
-	private static @Nullable Long messages(RabbitAdmin admin, String queue) {
-		try {
-			QueueInformation info = admin.getQueueInfo(queue);
-			return (info != null) ? info.getMessageCount() : null;
-		}
-		catch (RuntimeException ex) {
-			return null;
-		}
 	}
 
 	/**
@@ -397,136 +378,25 @@ final class RabbitRampScenario implements Scenario {
 		return false;
 	}
 
-	/**
-	 * Wait until the queue has the given number of consumers.
-	 * @return when, or {@code 0} if not before the deadline
-	 */
-	private static long awaitConsumers(RabbitAdmin admin, String queue, int expected, long deadline)
-			throws InterruptedException {
-		while (System.nanoTime() - deadline < 0) {
-			if (consumers(admin, queue) >= expected) {
-				return System.currentTimeMillis();
-			}
-			Thread.sleep(250);
-		}
-		return 0;
-	}
-
-	/**
-	 * Return the consumers of a queue, {@code -1} if it cannot be read (RabbitMQ down, or no
-	 * such queue).
-	 */
-	private static int consumers(RabbitAdmin admin, String queue) {
-		try {
-			QueueInformation info = admin.getQueueInfo(queue);
-			return (info != null) ? info.getConsumerCount() : -1;
-		}
-		catch (RuntimeException ex) {
-			return -1;
-		}
-	}
-
-	/**
-	 * Wait until the queue has no message ready nor unacknowledged, then return its state.
-	 */
-	private static Map<String, Object> awaitQueueSettled(RabbitAdmin admin, Rabbitmqctl rabbitmqctl, String queue,
-			long deadline) throws InterruptedException {
-		Map<String, Object> state = queueState(admin, rabbitmqctl, queue);
-		while (!Boolean.TRUE.equals(state.get("settled")) && System.nanoTime() - deadline < 0) {
-			Thread.sleep(500);
-			state = queueState(admin, rabbitmqctl, queue);
-		}
-		return state;
-	}
-
-	/**
-	 * Return what a queue and its dead-letter queue hold: messages ready (AMQP), messages
-	 * delivered and not acknowledged ({@code rabbitmqctl}, {@code null} where it cannot be
-	 * read), consumers, and whether nothing is left ({@code settled}).
-	 */
-	private static Map<String, Object> queueState(RabbitAdmin admin, Rabbitmqctl rabbitmqctl, String queue) {
-		Map<String, Object> state = new LinkedHashMap<>();
-		Long ready = null;
-		Integer consumers = null;
-		Long deadLetters = null;
-		try {
-			QueueInformation info = admin.getQueueInfo(queue);
-			if (info != null) {
-				ready = info.getMessageCount();
-				consumers = info.getConsumerCount();
-			}
-			QueueInformation dlq = admin.getQueueInfo(RabbitQueues.deadLetterQueue(queue));
-			deadLetters = (dlq != null) ? dlq.getMessageCount() : 0L;
-		}
-		catch (RuntimeException ex) {
-			state.put("error", String.valueOf(ex));
-		}
-		Map<String, Long> counts = rabbitmqctl.queueCounts(queue);
-		Long unacknowledged = (counts != null) ? counts.get("messages_unacknowledged") : null;
-		state.put("ready", ready);
-		state.put("unacknowledged", unacknowledged);
-		state.put("consumers", consumers);
-		state.put("deadLettered", deadLetters);
-		state.put("settled", ready != null && ready == 0 && (unacknowledged == null || unacknowledged == 0)
-				&& deadLetters != null && deadLetters == 0);
-		return state;
-	}
-
-	private static String rabbitmqVersion(CachingConnectionFactory factory) {
-		try {
-			Connection connection = factory.createConnection();
-			Object version = connection.getDelegate().getServerProperties().get("version");
-			return String.valueOf(version);
-		}
-		catch (RuntimeException ex) {
-			throw new IllegalStateException("RabbitMQ cannot be reached at " + factory.getHost() + ":"
-					+ factory.getPort() + ": " + ex.getMessage(), ex);
-		}
-	}
-
-	/**
-	 * Delete the run's queue, its dead letters, its delay tiers and its dead-letter exchange.
-	 */
-	private static void deleteQueues(RabbitAdmin admin, Names names, BenchmarkRun run) {
-		List<String> deleted = new ArrayList<>();
-		try {
-			for (String queue : names.queues()) {
-				if (admin.deleteQueue(queue)) {
-					deleted.add(queue);
-				}
-			}
-			for (String exchange : names.exchanges()) {
-				if (admin.deleteExchange(exchange)) {
-					deleted.add(exchange);
-				}
-			}
-			run.say("deleted " + deleted);
-		}
-		catch (RuntimeException ex) {
-			run.say("could not delete the run's queues and exchanges " + names.queues() + " " + names.exchanges()
-					+ ": " + ex);
-		}
-	}
-
-	private static Map<String, Object> rabbitProperties(RabbitRampOptions rabbit, Names names,
-			OnUnavailable policy) {
+	private static Map<String, Object> rabbitProperties(RabbitRampOptions rabbit, RabbitRunQueues queues,
+			Clients clients, OnUnavailable policy) {
 		Map<String, Object> properties = new LinkedHashMap<>();
 		// application.properties switches the RabbitMQ leg off for every other benchmark
 		properties.put("kafka-task.rabbitmq.enabled", true);
 		properties.put("spring.autoconfigure.exclude", "");
-		properties.put("spring.rabbitmq.host", names.rabbitHost());
-		properties.put("spring.rabbitmq.port", names.rabbitPort());
+		properties.put("spring.rabbitmq.host", clients.host());
+		properties.put("spring.rabbitmq.port", clients.port());
 		properties.put("spring.rabbitmq.username", rabbit.username());
 		properties.put("spring.rabbitmq.password", rabbit.password());
-		String route = "kafka-task.routing.queues.[" + names.queue() + "].";
+		String route = "kafka-task.routing.queues.[" + queues.queue() + "].";
 		properties.put(route + "backend", "rabbitmq");
 		properties.put(route + "ramp.to", "kafka");
 		properties.put(route + "ramp.percent", rabbit.rampPercent());
 		properties.put(route + "on-unavailable", policy.name().toLowerCase(Locale.ROOT));
 		// no worker consumes it: what it holds when RabbitMQ stops must be there after
-		properties.put("kafka-task.routing.queues.[" + names.parked() + "].backend", "rabbitmq");
-		properties.put("kafka-task.rabbitmq.dead-letter-exchange", names.deadLetterExchange());
-		properties.put("kafka-task.rabbitmq.delay-prefix", names.delayPrefix());
+		properties.put("kafka-task.routing.queues.[" + queues.parked() + "].backend", "rabbitmq");
+		properties.put("kafka-task.rabbitmq.dead-letter-exchange", queues.deadLetterExchange());
+		properties.put("kafka-task.rabbitmq.delay-prefix", queues.delayPrefix());
 		return properties;
 	}
 
@@ -545,12 +415,13 @@ final class RabbitRampScenario implements Scenario {
 		return properties;
 	}
 
-	private static Map<String, Object> workerProperties(BenchmarkRun run, RabbitRampOptions rabbit, Names names) {
+	private static Map<String, Object> workerProperties(BenchmarkRun run, RabbitRunQueues queues, Clients clients) {
+		RabbitRampOptions rabbit = run.options().rabbit();
 		Map<String, Object> properties = baseProperties(run);
-		properties.putAll(rabbitProperties(rabbit, names, rabbit.policies().get(0)));
+		properties.putAll(rabbitProperties(rabbit, queues, clients, rabbit.policies().get(0)));
 		// both legs of the queue: its Kafka topic and its RabbitMQ queue
-		properties.put("kafka-task.worker.queues", names.queue());
-		properties.put("kafka-task.rabbitmq.queues", names.queue());
+		properties.put("kafka-task.worker.queues", queues.queue());
+		properties.put("kafka-task.rabbitmq.queues", queues.queue());
 		properties.put("logging.level.dev.kafkatask", "info");
 		properties.put("bench.max-lifetime-s", run.options().timeout().toSeconds() + 120);
 		properties.putAll(run.options().properties());
@@ -563,10 +434,8 @@ final class RabbitRampScenario implements Scenario {
 	 */
 	private static ConfigurableApplicationContext dispatcherContext(BenchmarkRun run, Phase phase) {
 		Map<String, Object> properties = baseProperties(run);
-		properties.putAll(rabbitProperties(run.options().rabbit(), phase.names(), phase.policy()));
+		properties.putAll(rabbitProperties(run.options().rabbit(), phase.queues(), phase.clients(), phase.policy()));
 		properties.put("kafka-task.worker.enabled", false);
-		// kafka-task.worker.enabled=false does not stop the RabbitMQ consumers: none here
-		properties.put("kafka-task.rabbitmq.queues", "");
 		properties.putAll(run.options().properties());
 		List<String> args = new ArrayList<>();
 		properties.forEach((name, value) -> args.add("--" + name + "=" + value));
@@ -602,7 +471,7 @@ final class RabbitRampScenario implements Scenario {
 		settings.put("restart", phase.outage().method());
 		settings.put("rampPercent", rabbit.rampPercent());
 		settings.put("onUnavailable", phase.policy().name().toLowerCase(Locale.ROOT));
-		settings.put("queue", phase.names().queue());
+		settings.put("queue", phase.queues().queue());
 		settings.put("rabbitmqVersion", phase.rabbitmqVersion());
 		settings.put("maxInFlight", properties.getWorker().getMaxInFlight());
 		settings.put("commitInterval", properties.getWorker().getCommitInterval().toString());
@@ -666,168 +535,16 @@ final class RabbitRampScenario implements Scenario {
 	}
 
 	/**
-	 * The run's names on RabbitMQ and Kafka, and where its clients reach RabbitMQ (the proxy,
-	 * or the server).
-	 */
-	private record Names(String queue, String topic, String rabbitHost, int rabbitPort) {
-
-		String deadLetterExchange() {
-			return this.queue + ".dlx";
-		}
-
-		/**
-		 * A queue routed to RabbitMQ that no one consumes.
-		 */
-		String parked() {
-			return this.queue + ".parked";
-		}
-
-		String delayPrefix() {
-			return this.queue + ".delay";
-		}
-
-		List<String> delayTiers() {
-			return new KafkaTaskProperties().getRabbitmq()
-				.getDelayTiers()
-				.stream()
-				.map((tier) -> delayPrefix() + "."
-						+ ((tier.toMillis() % 1000 == 0) ? tier.toSeconds() + "s" : tier.toMillis() + "ms"))
-				.toList();
-		}
-
-		List<String> queues() {
-			List<String> queues = new ArrayList<>(
-					List.of(this.queue, RabbitQueues.deadLetterQueue(this.queue), parked()));
-			queues.addAll(delayTiers());
-			return queues;
-		}
-
-		List<String> exchanges() {
-			List<String> exchanges = new ArrayList<>(List.of(deadLetterExchange()));
-			exchanges.addAll(delayTiers());
-			return exchanges;
-		}
-
-	}
-
-	/**
 	 * What one restart works on.
 	 */
-	private record Phase(OnUnavailable policy, int index, WorkerGroup workers, RabbitAdmin admin,
-			Rabbitmqctl rabbitmqctl, Outage outage, Names names, int rate, int expectedConsumers,
-			String rabbitmqVersion) {
+	private record Phase(OnUnavailable policy, int index, WorkerGroup workers, RabbitRunQueues queues,
+			RabbitOutage outage, Clients clients, int rate, int expectedConsumers, String rabbitmqVersion) {
 	}
 
 	/**
-	 * A RabbitMQ outage: begun, ended, and ended for sure however the run ends.
+	 * Where the workers and the dispatcher reach RabbitMQ: the proxy, or the server.
 	 */
-	private interface Outage {
-
-		String method();
-
-		void begin() throws Exception;
-
-		void end() throws Exception;
-
-		/**
-		 * End the outage if it was begun and not ended; say so when that fails.
-		 */
-		void ensureEnded();
-
-	}
-
-	/**
-	 * {@code rabbitmqctl stop_app}, then {@code start_app}; a shutdown hook starts RabbitMQ
-	 * again if this JVM is stopped meanwhile.
-	 */
-	private static final class RabbitmqctlOutage implements Outage {
-
-		private final Rabbitmqctl rabbitmqctl;
-
-		private volatile boolean stopped;
-
-		private final Thread hook = new Thread(this::ensureEnded, "rabbitmq-start-app");
-
-		RabbitmqctlOutage(Rabbitmqctl rabbitmqctl) {
-			this.rabbitmqctl = rabbitmqctl;
-		}
-
-		@Override
-		public String method() {
-			return "rabbitmqctl";
-		}
-
-		@Override
-		public void begin() throws Exception {
-			// stopped from the first moment: even a stop_app that fails half-way is undone
-			this.stopped = true;
-			Runtime.getRuntime().addShutdownHook(this.hook);
-			this.rabbitmqctl.stopApp();
-		}
-
-		@Override
-		public void end() throws Exception {
-			this.rabbitmqctl.startApp();
-			this.stopped = false;
-			try {
-				Runtime.getRuntime().removeShutdownHook(this.hook);
-			}
-			catch (IllegalStateException ex) {
-				// shutting down: the hook runs and finds RabbitMQ started
-			}
-		}
-
-		@Override
-		public synchronized void ensureEnded() {
-			if (!this.stopped) {
-				return;
-			}
-			try {
-				this.rabbitmqctl.startApp();
-				this.stopped = false;
-			}
-			catch (IOException | RuntimeException ex) {
-				System.err.println("RabbitMQ could not be started again (rabbitmqctl start_app): " + ex
-						+ "; start it by hand");
-			}
-			catch (InterruptedException ex) {
-				Thread.currentThread().interrupt();
-				System.err.println("Interrupted while starting RabbitMQ again: run rabbitmqctl start_app");
-			}
-		}
-
-	}
-
-	/**
-	 * The proxy drops and refuses connections, then listens again.
-	 */
-	private record ProxyOutage(RabbitProxy proxy) implements Outage {
-
-		@Override
-		public String method() {
-			return "proxy";
-		}
-
-		@Override
-		public void begin() {
-			this.proxy.cut();
-		}
-
-		@Override
-		public void end() throws IOException {
-			this.proxy.restore();
-		}
-
-		@Override
-		public void ensureEnded() {
-			try {
-				this.proxy.restore();
-			}
-			catch (IOException ex) {
-				System.err.println("The proxy could not listen again: " + ex);
-			}
-		}
-
+	private record Clients(String host, int port) {
 	}
 
 	/**
