@@ -1,12 +1,17 @@
 package dev.kafkatask.benchmarks;
 
+import java.net.URI;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 import org.jspecify.annotations.Nullable;
+
+import dev.kafkatask.routing.OnUnavailable;
 
 /**
  * Command-line options of a benchmark run.
@@ -34,13 +39,15 @@ import org.jspecify.annotations.Nullable;
  * (CSV), or {@code null}
  * @param jfr file to write a Java Flight Recording of the measured phase to, or {@code null}
  * @param seed the seed of generated inputs (fuzz), or {@code null} for a random one
- * @param faults the options of the faults scenario
+ * @param faults the options of the faults scenario (and of rabbit-faults)
+ * @param rabbit the options of the rabbit-faults scenario
  * @author kafka-task
  */
 record BenchmarkOptions(String scenario, String bootstrapServers, Engine engine, int jobs, int requests, long ioMs,
 		@Nullable Integer tasks, long slowMs, long fastMs, int partitions, @Nullable Integer maxInFlight, int warmup,
 		int dispatchThreads, Duration timeout, Map<String, String> properties, @Nullable Integer rate, int repeat,
-		@Nullable String timeline, @Nullable String jfr, @Nullable Long seed, FaultOptions faults) {
+		@Nullable String timeline, @Nullable String jfr, @Nullable Long seed, FaultOptions faults,
+		RabbitRampOptions rabbit) {
 
 	static final String USAGE = """
 			usage: java -jar kafka-task-benchmarks.jar SCENARIO --bootstrap-servers HOST:PORT [options]
@@ -56,6 +63,9 @@ record BenchmarkOptions(String scenario, String bootstrapServers, Engine engine,
 			  faults      --cluster-dir D                     a steady stream (--rate, default 200/s) run by worker JVMs on
 			                                                  the 3-node cluster of scripts/kafka-cluster.sh in D, through
 			                                                  faults; one JSON line per fault (docs/reliability.md)
+			  rabbit-faults                                   a steady stream on a queue ramped from RabbitMQ to Kafka, run by
+			                                                  worker JVMs consuming both legs, while RabbitMQ restarts; one
+			                                                  JSON line per --on-unavailable policy (docs/reliability.md)
 			options:
 			  --engine kafka-task|spring-kafka   what runs the tasks (default kafka-task)
 			  --partitions P                     partitions of the fresh topics (default 6)
@@ -84,6 +94,14 @@ record BenchmarkOptions(String scenario, String bootstrapServers, Engine engine,
 			  --soak-s S                         soak: seconds of stream (default 600)
 			  --static-membership true|false     each worker has a group.instance.id of its slot, which its
 			                                     replacement takes over (default false)
+			rabbit-faults options (and --workers, --task-ms, --steady-s, --hold-s, --fault-timeout-s):
+			  --restart rabbitmqctl|proxy        how RabbitMQ restarts: rabbitmqctl stop_app/start_app (default) or a
+			                                     TCP proxy of the scenario's that drops and refuses connections
+			  --on-unavailable P,...             the route's on-unavailable policy, one restart each (default fail,kafka)
+			  --ramp-percent P                   share of the queue's tasks ramped from RabbitMQ to Kafka (default 50)
+			  --rabbitmq-url URL                 amqp://user:password@host:port (default amqp://guest:guest@127.0.0.1:5672)
+			  --rabbitmqctl FILE                 the rabbitmqctl command (default rabbitmqctl)
+			  --work-dir D                       where the workers' logs and journals go (default: a new temporary one)
 			""";
 
 	static BenchmarkOptions parse(String... args) {
@@ -134,7 +152,7 @@ record BenchmarkOptions(String scenario, String bootstrapServers, Engine engine,
 				options.integer("dispatch-threads", 4), Duration.ofSeconds(options.integer("timeout-s", 600)),
 				properties, options.optionalInteger("rate"), Math.max(1, options.integer("repeat", 1)),
 				options.string("timeline", null), options.string("jfr", null), seed(options.string("seed", null)),
-				faults(options));
+				faults(options), rabbit(options));
 		options.rejectUnknown();
 		return parsed;
 	}
@@ -182,6 +200,32 @@ record BenchmarkOptions(String scenario, String bootstrapServers, Engine engine,
 			throw new IllegalArgumentException("--" + name + " needs true or false, not '" + value + "'");
 		}
 		return Boolean.parseBoolean(value);
+	}
+
+	private static RabbitRampOptions rabbit(Options options) {
+		List<OnUnavailable> policies = new ArrayList<>();
+		for (String name : options.string("on-unavailable", "fail,kafka").split(",")) {
+			if (!name.isBlank()) {
+				try {
+					policies.add(OnUnavailable.valueOf(name.trim().toUpperCase(Locale.ROOT)));
+				}
+				catch (IllegalArgumentException ex) {
+					throw new IllegalArgumentException("Unknown --on-unavailable '" + name + "': fail or kafka", ex);
+				}
+			}
+		}
+		String workDir = options.string("work-dir", null);
+		String url = options.string("rabbitmq-url", RabbitRampOptions.DEFAULT_URL);
+		URI uri;
+		try {
+			uri = URI.create(url);
+		}
+		catch (IllegalArgumentException ex) {
+			throw new IllegalArgumentException("--rabbitmq-url must be amqp://user:password@host:port, not " + url, ex);
+		}
+		return new RabbitRampOptions(RabbitRampOptions.Restart.of(options.string("restart", "rabbitmqctl")), policies,
+				options.integer("ramp-percent", 50), uri, options.string("rabbitmqctl", "rabbitmqctl"),
+				(workDir != null) ? Path.of(workDir) : null);
 	}
 
 	int tasksOr(int defaultTasks) {

@@ -11,13 +11,18 @@ import java.util.concurrent.ExecutionException;
 
 import org.jspecify.annotations.Nullable;
 
+import dev.kafkatask.dispatch.BackendUnavailableException;
+import dev.kafkatask.routing.Backend;
+
 /**
  * The ledger of one fault of the {@code faults} scenario, by task id: when each task was
  * dispatched, when its dispatch was acknowledged (and to which partition and offset) or failed
  * (and how), and every run the workers' journals report, with its time and worker. It also
  * keeps the group's committed offsets as sampled during the fault, to tell how many finished
- * tasks were not committed yet at any moment: what a crash may run again. All times are epoch
- * milliseconds; every method is thread-safe.
+ * tasks were not committed yet at any moment: what a crash may run again. When tasks go to
+ * both backends (a route ramped between RabbitMQ and Kafka), it keeps the leg of each too: the
+ * backend of its receipt, or of its failure; tasks on RabbitMQ have no offset and are left out
+ * of the committed-offset counts. All times are epoch milliseconds; every method is thread-safe.
  *
  * @author kafka-task
  */
@@ -33,6 +38,10 @@ final class FaultLedger {
 	 * noise.
 	 */
 	static final double DEEP = 0.5;
+
+	private static final byte KAFKA = 1;
+
+	private static final byte RABBITMQ = 2;
 
 	private final String token;
 
@@ -53,6 +62,11 @@ final class FaultLedger {
 	private final int[] runs;
 
 	private final long[] firstRunAt;
+
+	/**
+	 * The leg of each task: {@link #KAFKA}, {@link #RABBITMQ}, or 0 when not known yet.
+	 */
+	private final byte[] leg;
 
 	private final int[] firstRunBy;
 
@@ -93,6 +107,7 @@ final class FaultLedger {
 		this.runs = new int[capacity];
 		this.firstRunAt = new long[capacity];
 		this.firstRunBy = new int[capacity];
+		this.leg = new byte[capacity];
 	}
 
 	String token() {
@@ -109,13 +124,27 @@ final class FaultLedger {
 	}
 
 	synchronized void acknowledged(int id, long at, int partition, long offset) {
+		acknowledged(id, at, Backend.KAFKA, partition, offset);
+	}
+
+	/**
+	 * Record the acknowledgement of a dispatch by the backend that took it.
+	 * @param id the task
+	 * @param at when
+	 * @param backend the backend of the receipt
+	 * @param partition the Kafka partition, {@code -1} on RabbitMQ
+	 * @param offset the Kafka offset, {@code -1} on RabbitMQ
+	 */
+	synchronized void acknowledged(int id, long at, Backend backend, int partition, long offset) {
 		this.acknowledgedAt[id] = at;
 		this.partition[id] = partition;
 		this.offset[id] = offset;
+		this.leg[id] = (backend == Backend.RABBITMQ) ? RABBITMQ : KAFKA;
 	}
 
 	synchronized void failed(int id, long at, Throwable failure) {
 		this.failedAt[id] = at;
+		this.leg[id] = (legOf(failure) == Backend.RABBITMQ) ? RABBITMQ : KAFKA;
 		this.errors.computeIfAbsent(types(failure), (type) -> new Errors(describe(failure), at)).add(at);
 		if (this.errorSample == null) {
 			this.errorSample = describe(failure);
@@ -323,7 +352,8 @@ final class FaultLedger {
 	 * the tasks that first finished before its end at an offset at or above the committed one
 	 * at its start (an upper estimate: commits within the interval are not seen; before the
 	 * first sample, nothing counts as committed). Tasks whose offset is unknown (dispatch not
-	 * acknowledged) count as uncommitted.
+	 * acknowledged) count as uncommitted; tasks that went to RabbitMQ do not count (a RabbitMQ
+	 * message is acknowledged after its task ran: see {@link #legs}).
 	 * @param from the start of the window
 	 * @param to its end
 	 * @return the most such tasks at once
@@ -344,7 +374,7 @@ final class FaultLedger {
 			}
 			int count = 0;
 			for (int id = 0; id < this.dispatched; id++) {
-				if (this.runs[id] > 0 && this.firstRunAt[id] < end) {
+				if (this.runs[id] > 0 && this.firstRunAt[id] < end && this.leg[id] != RABBITMQ) {
 					int p = this.partition[id];
 					if (p < 0 || p >= this.partitions || this.offset[id] >= sample.offsets()[p]) {
 						count++;
@@ -356,7 +386,7 @@ final class FaultLedger {
 		if (samples.isEmpty()) {
 			// nothing known of the commits: every finished task may run again
 			for (int id = 0; id < this.dispatched; id++) {
-				max += (this.runs[id] > 0) ? 1 : 0;
+				max += (this.runs[id] > 0 && this.leg[id] != RABBITMQ) ? 1 : 0;
 			}
 		}
 		return max;
@@ -417,6 +447,74 @@ final class FaultLedger {
 			}
 		}
 		return count;
+	}
+
+	/**
+	 * Return the figures of each leg: per backend, the dispatches it acknowledged (all of them,
+	 * and those dispatched while the fault lasted), those that failed on their way to it, the
+	 * tasks that ran (twice), and those acknowledged but never run. A task whose dispatch was
+	 * neither acknowledged nor failed has no leg and is not counted.
+	 * @param window the moments of the fault
+	 * @return the figures, by backend ({@code kafka}, {@code rabbitmq})
+	 */
+	synchronized Map<String, Map<String, Object>> legs(Window window) {
+		Map<String, Map<String, Object>> legs = new LinkedHashMap<>();
+		for (Backend backend : Backend.values()) {
+			byte code = (backend == Backend.RABBITMQ) ? RABBITMQ : KAFKA;
+			int acknowledged = 0;
+			int acknowledgedDuringFault = 0;
+			int failed = 0;
+			int ran = 0;
+			int ranTwice = 0;
+			int neverRun = 0;
+			for (int id = 0; id < this.dispatched; id++) {
+				if (this.leg[id] != code) {
+					continue;
+				}
+				boolean isAcknowledged = this.acknowledgedAt[id] != 0;
+				acknowledged += isAcknowledged ? 1 : 0;
+				acknowledgedDuringFault += (isAcknowledged && this.dispatchedAt[id] >= window.faultAt()
+						&& this.dispatchedAt[id] < window.restoredAt()) ? 1 : 0;
+				failed += (this.failedAt[id] != 0) ? 1 : 0;
+				ran += (this.runs[id] > 0) ? 1 : 0;
+				ranTwice += (this.runs[id] > 1) ? 1 : 0;
+				neverRun += (isAcknowledged && this.runs[id] == 0) ? 1 : 0;
+			}
+			Map<String, Object> figures = new LinkedHashMap<>();
+			figures.put("acknowledged", acknowledged);
+			figures.put("acknowledgedDuringFault", acknowledgedDuringFault);
+			figures.put("dispatchErrors", failed);
+			figures.put("ran", ran);
+			figures.put("ranTwice", ranTwice);
+			figures.put("acknowledgedNeverRun", neverRun);
+			legs.put(backend.id(), figures);
+		}
+		return legs;
+	}
+
+	/**
+	 * Return the backend a failed dispatch was on its way to: RabbitMQ when a cause is Spring
+	 * AMQP's, the RabbitMQ client's or kafka-task's RabbitMQ leg's, or a
+	 * {@link BackendUnavailableException} of a route to RabbitMQ; otherwise Kafka.
+	 * @param failure the failure, as the caller saw it
+	 * @return the backend
+	 */
+	static Backend legOf(Throwable failure) {
+		for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+			String type = cause.getClass().getName();
+			if (type.startsWith("org.springframework.amqp.") || type.startsWith("com.rabbitmq.")
+					|| type.startsWith("dev.kafkatask.rabbit.")) {
+				return Backend.RABBITMQ;
+			}
+			if (cause instanceof BackendUnavailableException && String.valueOf(cause.getMessage())
+				.contains("routed to " + Backend.RABBITMQ.id() + " ")) {
+				return Backend.RABBITMQ;
+			}
+			if (cause.getCause() == cause) {
+				break;
+			}
+		}
+		return Backend.KAFKA;
 	}
 
 	/**

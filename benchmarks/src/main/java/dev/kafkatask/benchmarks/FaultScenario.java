@@ -163,8 +163,8 @@ final class FaultScenario implements Scenario {
 			Map<String, Object> settings = settings(run, dispatcher, context);
 			this.current = ledger;
 			SteadyStream stream = new SteadyStream(dispatcher.getBean(TaskDispatcher.class),
-					(fault == Fault.SOAK) ? FaultWorker.SOAK_TASK : FaultWorker.TASK, ledger, context.rate(),
-					faults.taskMs());
+					(fault == Fault.SOAK) ? FaultWorker.SOAK_TASK : FaultWorker.TASK, BenchmarkTasks.QUEUE, ledger,
+					context.rate(), faults.taskMs());
 			Runnable stopProgress = run.progress(ledger::progress);
 			Map<String, Object> before = new LinkedHashMap<>();
 			Injected injected;

@@ -25,8 +25,9 @@ interface Scenario {
 			case "inflight" -> new InFlightScenario();
 			case "fuzz" -> new FuzzScenario();
 			case "faults" -> new FaultScenario();
-			default -> throw new IllegalArgumentException(
-					"Unknown scenario '" + name + "': table, hol, throughput, inflight, fuzz or faults");
+			case "rabbit-faults" -> new RabbitRampScenario();
+			default -> throw new IllegalArgumentException("Unknown scenario '" + name
+					+ "': table, hol, throughput, inflight, fuzz, faults or rabbit-faults");
 		};
 	}
 

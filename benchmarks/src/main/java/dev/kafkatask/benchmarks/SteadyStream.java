@@ -29,6 +29,8 @@ final class SteadyStream {
 
 	private final long taskMs;
 
+	private final String queue;
+
 	private volatile boolean running = true;
 
 	private final long startedAt;
@@ -45,18 +47,20 @@ final class SteadyStream {
 	 * @param taskMs how long each task sleeps
 	 */
 	SteadyStream(TaskDispatcher dispatcher, FaultLedger ledger, int rate, long taskMs) {
-		this(dispatcher, FaultWorker.TASK, ledger, rate, taskMs);
+		this(dispatcher, FaultWorker.TASK, BenchmarkTasks.QUEUE, ledger, rate, taskMs);
 	}
 
 	/**
-	 * Start dispatching a task of {@link FaultWorker}.
+	 * Start dispatching a task of {@link FaultWorker} to a queue.
 	 * @param dispatcher the dispatcher
 	 * @param task the task's name
+	 * @param queue the queue of the tasks
 	 * @param ledger the ledger, whose token the tasks carry
 	 * @param rate tasks per second
 	 * @param taskMs how long each task sleeps
 	 */
-	SteadyStream(TaskDispatcher dispatcher, String task, FaultLedger ledger, int rate, long taskMs) {
+	SteadyStream(TaskDispatcher dispatcher, String task, String queue, FaultLedger ledger, int rate, long taskMs) {
+		this.queue = queue;
 		this.dispatcher = dispatcher;
 		this.task = task;
 		this.ledger = ledger;
@@ -67,7 +71,7 @@ final class SteadyStream {
 	}
 
 	private void dispatchAll() {
-		TaskOptions options = TaskOptions.none().withQueue(BenchmarkTasks.QUEUE);
+		TaskOptions options = TaskOptions.none().withQueue(this.queue);
 		long start = System.nanoTime();
 		long period = 1_000_000_000L / this.rate;
 		for (int id = 0; this.running && id < this.ledger.capacity(); id++) {
@@ -89,8 +93,8 @@ final class SteadyStream {
 							this.ledger.failed(task, System.currentTimeMillis(), failure);
 						}
 						else {
-							this.ledger.acknowledged(task, System.currentTimeMillis(), receipt.partition(),
-									receipt.offset());
+							this.ledger.acknowledged(task, System.currentTimeMillis(), receipt.backend(),
+									receipt.partition(), receipt.offset());
 						}
 					});
 			}

@@ -8,28 +8,43 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * A TCP proxy on the loopback interface that forwards each of its ports to another, and can
  * be told to misbehave: {@link Mode#STALL stall} (connections stay open and new ones are
- * accepted, but no byte goes through either way, as behind a black hole) or
+ * accepted, but no byte goes through either way, as behind a black hole),
  * {@link Mode#DROP drop} (every connection is closed, and new ones are closed as soon as they
- * are accepted). The {@code faults} scenario puts one between a worker and the brokers.
+ * are accepted) or {@link Mode#REFUSE refuse} (every connection is closed and the ports are
+ * closed, so that connecting is refused, as while a server is stopped). The {@code faults}
+ * scenario puts one between a worker and the brokers, the {@code rabbit-faults} scenario one
+ * between RabbitMQ and its clients.
  *
  * @author kafka-task
  */
 final class TcpProxy implements AutoCloseable {
 
+	private static final InetAddress LOOPBACK = InetAddress.getLoopbackAddress();
+
 	private static final int CONNECT_TIMEOUT_MS = 5000;
 
-	private final List<ServerSocket> servers = new ArrayList<>();
+	private static final Duration REBIND_TIMEOUT = Duration.ofSeconds(10);
+
+	private final List<Route> routes;
+
+	private final List<@Nullable ServerSocket> servers = new ArrayList<>();
 
 	private final List<String> addresses = new ArrayList<>();
 
@@ -49,7 +64,8 @@ final class TcpProxy implements AutoCloseable {
 
 	private volatile boolean closed;
 
-	private TcpProxy() {
+	private TcpProxy(List<Route> routes) {
+		this.routes = List.copyOf(routes);
 	}
 
 	/**
@@ -59,20 +75,13 @@ final class TcpProxy implements AutoCloseable {
 	 * @throws IOException if a port cannot be bound (the ports bound so far are closed)
 	 */
 	static TcpProxy start(List<Route> routes) throws IOException {
-		TcpProxy proxy = new TcpProxy();
-		InetAddress loopback = InetAddress.getLoopbackAddress();
+		TcpProxy proxy = new TcpProxy(routes);
 		try {
 			for (Route route : routes) {
-				ServerSocket server = new ServerSocket();
-				server.setReuseAddress(true);
-				server.bind(new InetSocketAddress(loopback, route.listenPort()), 128);
-				proxy.servers.add(server);
-				proxy.addresses.add(loopback.getHostAddress() + ":" + route.listenPort());
-				Thread.ofPlatform()
-					.daemon(true)
-					.name("proxy-" + route.listenPort())
-					.start(() -> proxy.accept(server, new InetSocketAddress(loopback, route.targetPort())));
+				proxy.servers.add(null);
+				proxy.addresses.add(LOOPBACK.getHostAddress() + ":" + route.listenPort());
 			}
+			proxy.listen();
 		}
 		catch (IOException ex) {
 			proxy.close();
@@ -82,10 +91,13 @@ final class TcpProxy implements AutoCloseable {
 	}
 
 	/**
-	 * Change what the proxy does; {@link Mode#DROP} closes every open connection at once.
+	 * Change what the proxy does: {@link Mode#DROP} and {@link Mode#REFUSE} close every open
+	 * connection at once; leaving {@link Mode#REFUSE} listens again.
 	 * @param mode the new mode
+	 * @throws IOException if a port cannot be bound again within ten seconds
 	 */
-	void mode(Mode mode) {
+	synchronized void mode(Mode mode) throws IOException {
+		Mode previous = this.mode;
 		this.lock.lock();
 		try {
 			this.mode = mode;
@@ -94,7 +106,10 @@ final class TcpProxy implements AutoCloseable {
 		finally {
 			this.lock.unlock();
 		}
-		if (mode == Mode.DROP) {
+		if (mode == Mode.REFUSE) {
+			closeServers();
+		}
+		if (mode == Mode.DROP || mode == Mode.REFUSE) {
 			for (Connection connection : this.connections) {
 				if (this.connections.remove(connection)) {
 					this.dropped.incrementAndGet();
@@ -102,6 +117,94 @@ final class TcpProxy implements AutoCloseable {
 				}
 			}
 		}
+		if (previous == Mode.REFUSE && mode != Mode.REFUSE && !this.closed) {
+			listen();
+		}
+	}
+
+	/**
+	 * Bind every route's port that is not bound, waiting up to ten seconds for each, and
+	 * accept on it.
+	 */
+	private void listen() throws IOException {
+		for (int i = 0; i < this.routes.size(); i++) {
+			if (this.servers.get(i) != null) {
+				continue;
+			}
+			Route route = this.routes.get(i);
+			ServerSocket server = bind(route.listenPort());
+			this.servers.set(i, server);
+			InetSocketAddress target = new InetSocketAddress(LOOPBACK, route.targetPort());
+			Thread.ofPlatform()
+				.daemon(true)
+				.name("proxy-" + route.listenPort())
+				.start(() -> accept(server, target));
+		}
+	}
+
+	private static ServerSocket bind(int port) throws IOException {
+		long deadline = System.nanoTime() + REBIND_TIMEOUT.toNanos();
+		while (true) {
+			ServerSocket server = new ServerSocket();
+			server.setReuseAddress(true);
+			try {
+				server.bind(new InetSocketAddress(LOOPBACK, port), 128);
+				return server;
+			}
+			catch (IOException ex) {
+				server.close();
+				if (System.nanoTime() - deadline > 0) {
+					throw new IOException("The proxy cannot listen on port " + port + ": " + ex, ex);
+				}
+				try {
+					Thread.sleep(100);
+				}
+				catch (InterruptedException interrupted) {
+					Thread.currentThread().interrupt();
+					throw new InterruptedIOException("Interrupted while binding port " + port);
+				}
+			}
+		}
+	}
+
+	private void closeServers() {
+		for (int i = 0; i < this.servers.size(); i++) {
+			ServerSocket server = this.servers.get(i);
+			if (server != null) {
+				closeQuietly(server);
+				this.servers.set(i, null);
+			}
+		}
+	}
+
+	/**
+	 * Return a port on the loopback interface that is free now and below the kernel's range of
+	 * ephemeral ports, so that no outgoing connection takes it while the proxy refuses.
+	 * @return the port
+	 * @throws IOException if none is found
+	 */
+	static int freePort() throws IOException {
+		int ephemeralStart = 32_768;
+		Path range = Path.of("/proc/sys/net/ipv4/ip_local_port_range");
+		if (Files.isReadable(range)) {
+			// by lines: Files.readString returned only the first byte of this /proc file (JDK 25.0.3)
+			ephemeralStart = Integer.parseInt(Files.readAllLines(range).get(0).trim().split("\\s+")[0]);
+		}
+		int low = 10_000;
+		int high = ephemeralStart - 1;
+		if (high <= low) {
+			throw new IOException("No ports below the ephemeral range (" + ephemeralStart + ") for the proxy");
+		}
+		for (int attempt = 0; attempt < 100; attempt++) {
+			int port = ThreadLocalRandom.current().nextInt(low, high);
+			try (ServerSocket socket = new ServerSocket(port, 1, LOOPBACK)) {
+				return port;
+			}
+			catch (IOException ex) {
+				// taken: another one
+			}
+		}
+		throw new IOException("No free loopback port found between " + low + " and " + high);
 	}
 
 	Mode mode() {
@@ -114,6 +217,14 @@ final class TcpProxy implements AutoCloseable {
 	 */
 	List<String> addresses() {
 		return List.copyOf(this.addresses);
+	}
+
+	/**
+	 * Return connections open now.
+	 * @return the count
+	 */
+	int open() {
+		return this.connections.size();
 	}
 
 	/**
@@ -149,7 +260,7 @@ final class TcpProxy implements AutoCloseable {
 			catch (IOException ex) {
 				return;
 			}
-			if (this.mode == Mode.DROP) {
+			if (this.mode == Mode.DROP || this.mode == Mode.REFUSE) {
 				this.refused.incrementAndGet();
 				closeQuietly(client);
 				continue;
@@ -171,7 +282,7 @@ final class TcpProxy implements AutoCloseable {
 			close(connection);
 			return;
 		}
-		if (this.mode == Mode.DROP || this.closed) {
+		if (this.mode == Mode.DROP || this.mode == Mode.REFUSE || this.closed) {
 			close(connection);
 			return;
 		}
@@ -257,7 +368,9 @@ final class TcpProxy implements AutoCloseable {
 		finally {
 			this.lock.unlock();
 		}
-		this.servers.forEach(TcpProxy::closeQuietly);
+		synchronized (this) {
+			closeServers();
+		}
 		this.connections.forEach(Connection::close);
 		this.connections.clear();
 	}
@@ -280,7 +393,12 @@ final class TcpProxy implements AutoCloseable {
 		/**
 		 * Close every connection, and each new one as soon as it is accepted.
 		 */
-		DROP
+		DROP,
+
+		/**
+		 * Close every connection and the ports: connecting is refused.
+		 */
+		REFUSE
 
 	}
 

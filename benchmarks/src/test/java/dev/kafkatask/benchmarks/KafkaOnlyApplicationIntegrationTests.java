@@ -24,9 +24,11 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * A Kafka-only service built as the README's quick start says: the starter, one task and
- * {@code spring.kafka.bootstrap-servers}, no RabbitMQ. The benchmarks module is such a
- * service (it depends on the starter alone), so its class path is the one a Kafka-only team
- * gets: no AMQP classes, no RabbitMQ beans, health UP, tasks run.
+ * {@code spring.kafka.bootstrap-servers}, no RabbitMQ. It runs in a Failsafe execution of its
+ * own ({@code kafka-only}) whose class path leaves out the AMQP jars the benchmarks module has
+ * for its {@code rabbit-faults} scenario, so that its class path is the one a Kafka-only team
+ * gets: no AMQP classes, no RabbitMQ beans, health UP, tasks run. Run anywhere else it fails on
+ * its first assertion, as it should.
  *
  * @author kafka-task
  */

@@ -3,7 +3,9 @@ package dev.kafkatask.benchmarks;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.ConnectException;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
@@ -38,9 +40,7 @@ class TcpProxyTests {
 	void startEchoServerAndProxy() throws IOException {
 		this.echo = new ServerSocket(0, 50, LOOPBACK);
 		Thread.ofPlatform().daemon(true).start(this::echoAll);
-		try (ServerSocket probe = new ServerSocket(0, 1, LOOPBACK)) {
-			this.proxyPort = probe.getLocalPort();
-		}
+		this.proxyPort = TcpProxy.freePort();
 		this.proxy = TcpProxy.start(List.of(new TcpProxy.Route(this.proxyPort, this.echo.getLocalPort())));
 	}
 
@@ -109,8 +109,40 @@ class TcpProxyTests {
 		}
 	}
 
+	@Test
+	void whenRefusingThenOpenConnectionsEndAndNewOnesAreRefusedUntilPassingAgain() throws IOException {
+		Socket client = connect();
+		send(client, "before");
+		assertThat(receive(client, 6)).isEqualTo("before");
+		this.proxy.mode(TcpProxy.Mode.REFUSE);
+		assertThat(endOfStream(client)).isTrue();
+		client.close();
+		assertThatExceptionOfType(ConnectException.class).isThrownBy(this::connect);
+		this.proxy.mode(TcpProxy.Mode.PASS);
+		try (Socket again = connect()) {
+			send(again, "after");
+			assertThat(receive(again, 5)).isEqualTo("after");
+		}
+		assertThat(this.proxy.dropped()).isEqualTo(1);
+	}
+
+	@Test
+	void whenClosedThenItDoesNotListenAgain() throws IOException {
+		this.proxy.mode(TcpProxy.Mode.REFUSE);
+		this.proxy.close();
+		this.proxy.mode(TcpProxy.Mode.PASS);
+		assertThatExceptionOfType(ConnectException.class).isThrownBy(this::connect);
+		assertThat(this.proxy.open()).isZero();
+	}
+
+	@Test
+	void whenAFreePortIsAskedThenItIsBelowTheEphemeralRange() throws IOException {
+		assertThat(TcpProxy.freePort()).isBetween(10_000, 65_535);
+	}
+
 	private Socket connect() throws IOException {
-		Socket socket = new Socket(LOOPBACK, this.proxyPort);
+		Socket socket = new Socket();
+		socket.connect(new InetSocketAddress(LOOPBACK, this.proxyPort), 2000);
 		socket.setSoTimeout(5000);
 		return socket;
 	}

@@ -140,13 +140,28 @@ public final class KafkaTaskRabbitAutoConfiguration {
 			TaskRegistry registry, TaskRouter router, KafkaTaskProperties properties, RabbitTaskTransport transport,
 			ObjectProvider<TaskObserver> observers) {
 		KafkaTaskProperties.Rabbitmq rabbitmq = properties.getRabbitmq();
-		List<String> startupQueues = (rabbitmq.getQueues() != null) ? rabbitmq.getQueues()
-				: routedQueues(registry, router.rules(), properties.getDefaultQueue());
+		RabbitTaskConsumers.Settings settings = new RabbitTaskConsumers.Settings(rabbitmq.getConcurrency(),
+				rabbitmq.getPrefetch(), rabbitmq.getShutdownTimeout());
 		return new RabbitTaskConsumers(connection.factory(), codec, deliveries,
 				new RabbitDeadLetters(connection.template(), queues), queues, delays.getIfAvailable(),
-				TaskObserver.composite(observers.orderedStream().toList()), new RabbitTaskConsumers.Settings(rabbitmq.getConcurrency(), rabbitmq.getPrefetch(),
-						rabbitmq.getShutdownTimeout()),
-				startupQueues, transport);
+				TaskObserver.composite(observers.orderedStream().toList()), settings,
+				startupQueues(properties, registry, router), transport);
+	}
+
+	/**
+	 * Return the queues consumed from the start: none when the application runs no tasks
+	 * ({@code kafka-task.worker.enabled=false}; consumers can still be started at runtime,
+	 * through the {@code kafkatasks} endpoint), else those configured, else the queues of local
+	 * tasks that a rule can send to RabbitMQ.
+	 */
+	private static List<String> startupQueues(KafkaTaskProperties properties, TaskRegistry registry,
+			TaskRouter router) {
+		if (!properties.getWorker().isEnabled()) {
+			return List.of();
+		}
+		List<String> configured = properties.getRabbitmq().getQueues();
+		return (configured != null) ? configured
+				: routedQueues(registry, router.rules(), properties.getDefaultQueue());
 	}
 
 	/**

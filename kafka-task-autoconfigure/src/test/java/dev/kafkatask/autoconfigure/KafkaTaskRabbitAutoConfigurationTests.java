@@ -11,6 +11,8 @@ import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.kafka.autoconfigure.KafkaAutoConfiguration;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
 
 import dev.kafkatask.actuate.KafkaTasksEndpoint;
 import dev.kafkatask.celery.CeleryMessageCodec;
@@ -24,6 +26,7 @@ import dev.kafkatask.rabbit.RabbitTaskTransport;
 import dev.kafkatask.routing.Backend;
 import dev.kafkatask.routing.RoutingRules;
 import dev.kafkatask.routing.TaskRouter;
+import dev.kafkatask.task.KafkaTask;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -150,4 +153,43 @@ class KafkaTaskRabbitAutoConfigurationTests {
 				assertThat(resolver.policy("billing.charge")).isEqualTo(UnsupportedOptionPolicy.IGNORE);
 			});
 	}
+
+	@Test
+	void whenTheWorkerIsDisabledThenNoRabbitQueueIsConsumed() {
+		this.contextRunner.withUserConfiguration(CeleryQueueTasks.class)
+			.withPropertyValues("kafka-task.routing.queues.celery.backend=rabbitmq")
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				assertThat(context.getBean(RabbitTaskConsumers.class).states()).isEmpty();
+			});
+	}
+
+	@Test
+	void whenTheWorkerIsEnabledThenRabbitQueuesOfItsTasksAreConsumed() {
+		this.contextRunner.withUserConfiguration(CeleryQueueTasks.class)
+			.withPropertyValues("kafka-task.worker.enabled=true", "kafka-task.routing.queues.celery.backend=rabbitmq")
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				assertThat(context.getBean(RabbitTaskConsumers.class).states()).containsOnlyKeys("celery");
+			});
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class CeleryQueueTasks {
+
+		@Bean
+		CeleryQueueTask celeryQueueTask() {
+			return new CeleryQueueTask();
+		}
+
+	}
+
+	static class CeleryQueueTask {
+
+		@KafkaTask(name = "celery.ping", queue = "celery")
+		public void ping() {
+		}
+
+	}
+
 }
