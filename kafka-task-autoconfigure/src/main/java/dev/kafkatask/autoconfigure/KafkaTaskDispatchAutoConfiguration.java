@@ -45,6 +45,7 @@ public final class KafkaTaskDispatchAutoConfiguration {
 				properties.getDefaultQueue(), TaskObserver.composite(observers.orderedStream().toList()),
 				Clock.systemUTC());
 		dispatcher.setResultBackend(results.getIfAvailable());
+		dispatcher.setAfterCommit(properties.getDispatch().isAfterCommit());
 		if (TaskObservations.enabled(properties, beanFactory)) {
 			observationRegistry.ifAvailable(dispatcher::setObservationRegistry);
 			dispatcher.setObservationConvention(observationConvention.getIfUnique());

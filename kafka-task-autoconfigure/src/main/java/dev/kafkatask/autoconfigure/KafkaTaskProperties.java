@@ -47,6 +47,8 @@ public class KafkaTaskProperties {
 
 	private final Metrics metrics = new Metrics();
 
+	private final Dispatch dispatch = new Dispatch();
+
 	/**
 	 * What happens to a dispatch that sets a task option its backend does not support:
 	 * 'reject' (the dispatch fails naming the option), 'route-to-rabbit' (the task goes to
@@ -120,6 +122,10 @@ public class KafkaTaskProperties {
 
 	public Metrics getMetrics() {
 		return this.metrics;
+	}
+
+	public Dispatch getDispatch() {
+		return this.dispatch;
 	}
 
 	/**
@@ -862,6 +868,25 @@ public class KafkaTaskProperties {
 
 		public void setThreshold(Duration threshold) {
 			this.threshold = threshold;
+		}
+
+	}
+
+	public static class Dispatch {
+
+		/**
+		 * Whether a dispatch made inside a Spring-managed transaction waits for its commit, and
+		 * is dropped if it rolls back, when the dispatch's options do not say (Celery's
+		 * 'delay_on_commit'). Outside a transaction a task is sent at once either way.
+		 */
+		private boolean afterCommit;
+
+		public boolean isAfterCommit() {
+			return this.afterCommit;
+		}
+
+		public void setAfterCommit(boolean afterCommit) {
+			this.afterCommit = afterCommit;
 		}
 
 	}

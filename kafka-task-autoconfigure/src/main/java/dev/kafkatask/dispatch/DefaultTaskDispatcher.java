@@ -54,6 +54,11 @@ import dev.kafkatask.task.TaskRegistry;
  * <p>
  * With an {@link #setObservationRegistry ObservationRegistry}, each dispatch is observed as
  * {@link TaskObservation#DISPATCH}, whose context is written into the task's headers.
+ * <p>
+ * A dispatch made inside a Spring-managed transaction waits for its commit when its options
+ * say so ({@link TaskOptions#withAfterCommit}) or, when they say nothing, when
+ * {@link #setAfterCommit} does: it is sent once the transaction committed, with the
+ * arguments it was given (copied, not read again), and dropped if the transaction rolls back.
  *
  * @author kafka-task
  */
@@ -87,6 +92,8 @@ public class DefaultTaskDispatcher implements TaskDispatcher {
 	private ObservationRegistry observationRegistry = ObservationRegistry.NOOP;
 
 	private @Nullable TaskDispatchObservationConvention observationConvention;
+
+	private boolean afterCommit;
 
 	public DefaultTaskDispatcher(TaskRegistry registry, TaskRouter router, TaskOptionResolver options,
 			List<? extends TaskTransport> transports, JsonMapper mapper, String defaultQueue, TaskObserver observer,
@@ -129,6 +136,15 @@ public class DefaultTaskDispatcher implements TaskDispatcher {
 		this.observationConvention = observationConvention;
 	}
 
+	/**
+	 * Set whether a dispatch made inside a Spring-managed transaction waits for its commit
+	 * when its options do not say.
+	 * @param afterCommit whether to wait, {@code false} by default
+	 */
+	public void setAfterCommit(boolean afterCommit) {
+		this.afterCommit = afterCommit;
+	}
+
 	@Override
 	public CompletableFuture<TaskResult> dispatchForResult(String task, List<? extends @Nullable Object> args,
 			Map<String, ? extends @Nullable Object> kwargs, TaskOptions options, Duration timeout) {
@@ -160,6 +176,19 @@ public class DefaultTaskDispatcher implements TaskDispatcher {
 	public CompletableFuture<DispatchReceipt> dispatch(String task, List<? extends @Nullable Object> args,
 			Map<String, ? extends @Nullable Object> kwargs, TaskOptions options) {
 		Assert.hasText(task, "'task' must not be empty");
+		boolean afterCommit = (options.afterCommit() != null) ? options.afterCommit() : this.afterCommit;
+		if (afterCommit && AfterCommitDispatch.isTransactionActive()) {
+			String id = (options.taskId() != null) ? options.taskId() : UUID.randomUUID().toString();
+			List<@Nullable Object> heldArgs = new ArrayList<>(args);
+			Map<String, @Nullable Object> heldKwargs = new LinkedHashMap<>(kwargs);
+			TaskOptions held = options.withTaskId(id);
+			return AfterCommitDispatch.defer(task, id, () -> dispatchNow(task, heldArgs, heldKwargs, held));
+		}
+		return dispatchNow(task, args, kwargs, options);
+	}
+
+	private CompletableFuture<DispatchReceipt> dispatchNow(String task, List<? extends @Nullable Object> args,
+			Map<String, ? extends @Nullable Object> kwargs, TaskOptions options) {
 		String queue = queueFor(task, options);
 		String id = (options.taskId() != null) ? options.taskId() : UUID.randomUUID().toString();
 		RouteDecision decision = this.router.route(task, queue, id, options.key());

@@ -23,13 +23,16 @@ import dev.kafkatask.options.TaskOption;
  * @param expires the time after which the task should not run (Celery's {@code expires}),
  * or {@code null}
  * @param options the other Celery options of this dispatch (priority, time limits, ...)
+ * @param afterCommit whether a dispatch made inside a Spring-managed transaction waits for
+ * its commit (and is dropped on rollback), like Celery's {@code delay_on_commit}; {@code null}
+ * for the application's default ({@code kafka-task.dispatch.after-commit})
  * @author kafka-task
  */
 public record TaskOptions(@Nullable String queue, @Nullable String taskId, @Nullable String key,
 		Map<String, String> headers, @Nullable Instant eta, @Nullable Instant expires,
-		Map<TaskOption, JsonNode> options) {
+		Map<TaskOption, JsonNode> options, @Nullable Boolean afterCommit) {
 
-	private static final TaskOptions NONE = new TaskOptions(null, null, null, Map.of(), null, null, Map.of());
+	private static final TaskOptions NONE = new TaskOptions(null, null, null, Map.of(), null, null, Map.of(), null);
 
 	private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
@@ -39,8 +42,14 @@ public record TaskOptions(@Nullable String queue, @Nullable String taskId, @Null
 	}
 
 	public TaskOptions(@Nullable String queue, @Nullable String taskId, @Nullable String key,
+			Map<String, String> headers, @Nullable Instant eta, @Nullable Instant expires,
+			Map<TaskOption, JsonNode> options) {
+		this(queue, taskId, key, headers, eta, expires, options, null);
+	}
+
+	public TaskOptions(@Nullable String queue, @Nullable String taskId, @Nullable String key,
 			Map<String, String> headers, @Nullable Instant eta, @Nullable Instant expires) {
-		this(queue, taskId, key, headers, eta, expires, Map.of());
+		this(queue, taskId, key, headers, eta, expires, Map.of(), null);
 	}
 
 	/**
@@ -52,25 +61,30 @@ public record TaskOptions(@Nullable String queue, @Nullable String taskId, @Null
 	}
 
 	public TaskOptions withQueue(@Nullable String queue) {
-		return new TaskOptions(queue, this.taskId, this.key, this.headers, this.eta, this.expires, this.options);
+		return new TaskOptions(queue, this.taskId, this.key, this.headers, this.eta, this.expires, this.options,
+				this.afterCommit);
 	}
 
 	public TaskOptions withTaskId(@Nullable String taskId) {
-		return new TaskOptions(this.queue, taskId, this.key, this.headers, this.eta, this.expires, this.options);
+		return new TaskOptions(this.queue, taskId, this.key, this.headers, this.eta, this.expires, this.options,
+				this.afterCommit);
 	}
 
 	public TaskOptions withKey(@Nullable String key) {
-		return new TaskOptions(this.queue, this.taskId, key, this.headers, this.eta, this.expires, this.options);
+		return new TaskOptions(this.queue, this.taskId, key, this.headers, this.eta, this.expires, this.options,
+				this.afterCommit);
 	}
 
 	public TaskOptions withHeader(String name, String value) {
 		Map<String, String> copy = new LinkedHashMap<>(this.headers);
 		copy.put(name, value);
-		return new TaskOptions(this.queue, this.taskId, this.key, copy, this.eta, this.expires, this.options);
+		return new TaskOptions(this.queue, this.taskId, this.key, copy, this.eta, this.expires, this.options,
+				this.afterCommit);
 	}
 
 	public TaskOptions withEta(@Nullable Instant eta) {
-		return new TaskOptions(this.queue, this.taskId, this.key, this.headers, eta, this.expires, this.options);
+		return new TaskOptions(this.queue, this.taskId, this.key, this.headers, eta, this.expires, this.options,
+				this.afterCommit);
 	}
 
 	/**
@@ -106,7 +120,8 @@ public record TaskOptions(@Nullable String queue, @Nullable String taskId, @Null
 				Map<TaskOption, JsonNode> copy = new EnumMap<>(TaskOption.class);
 				copy.putAll(this.options);
 				copy.put(option, json);
-				yield new TaskOptions(this.queue, this.taskId, this.key, this.headers, this.eta, this.expires, copy);
+				yield new TaskOptions(this.queue, this.taskId, this.key, this.headers, this.eta, this.expires, copy,
+						this.afterCommit);
 			}
 		};
 	}
@@ -182,8 +197,22 @@ public record TaskOptions(@Nullable String queue, @Nullable String taskId, @Null
 		return withEta(Instant.now().plus(countdown));
 	}
 
+	/**
+	 * Return a copy that says whether a dispatch made inside a Spring-managed transaction
+	 * waits for its commit: sent once the transaction commits, dropped if it rolls back (its
+	 * future then fails with a {@link DispatchCancelledException}). Outside a transaction the
+	 * task is sent at once either way. Celery's {@code delay_on_commit}.
+	 * @param afterCommit whether to wait for the commit
+	 * @return the new options
+	 */
+	public TaskOptions withAfterCommit(boolean afterCommit) {
+		return new TaskOptions(this.queue, this.taskId, this.key, this.headers, this.eta, this.expires, this.options,
+				afterCommit);
+	}
+
 	public TaskOptions withExpires(@Nullable Instant expires) {
-		return new TaskOptions(this.queue, this.taskId, this.key, this.headers, this.eta, expires, this.options);
+		return new TaskOptions(this.queue, this.taskId, this.key, this.headers, this.eta, expires, this.options,
+				this.afterCommit);
 	}
 
 }
