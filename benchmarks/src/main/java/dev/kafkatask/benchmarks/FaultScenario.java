@@ -38,10 +38,6 @@ import dev.kafkatask.kafka.KafkaTaskProducer;
  */
 final class FaultScenario implements Scenario {
 
-	private static final Duration READY_TIMEOUT = Duration.ofSeconds(120);
-
-	private static final Duration STOP_TIMEOUT = Duration.ofSeconds(60);
-
 	private static final Duration IN_SYNC_TIMEOUT = Duration.ofSeconds(120);
 
 	/**
@@ -108,7 +104,7 @@ final class FaultScenario implements Scenario {
 				run.say("started node(s) " + started + " that did not run");
 			}
 			long t0 = System.nanoTime();
-			workers.start(faults.workers(), READY_TIMEOUT);
+			workers.start(faults.workers(), FaultInjector.READY_TIMEOUT);
 			run.say(String.format(Locale.ROOT, "%d workers have partitions after %.1f s", faults.workers(),
 					Result.seconds(System.nanoTime() - t0)));
 			cluster.awaitInSync(List.of(topic), IN_SYNC_TIMEOUT);
@@ -125,7 +121,8 @@ final class FaultScenario implements Scenario {
 				}
 				Result result;
 				try {
-					result = runFault(run, new Context(fault, ++index, cluster, workers, proxy, topic, rate, faults));
+					result = runFault(run,
+							new FaultInjector.Context(fault, ++index, cluster, workers, proxy, topic, rate, faults));
 				}
 				catch (Exception ex) {
 					run.say("fault " + fault.id() + " failed: " + ex + "\nworkers' logs:\n" + workers.tails(15));
@@ -146,7 +143,7 @@ final class FaultScenario implements Scenario {
 		}
 	}
 
-	private Result runFault(BenchmarkRun run, Context context) throws Exception {
+	private Result runFault(BenchmarkRun run, FaultInjector.Context context) throws Exception {
 		Fault fault = context.fault();
 		FaultOptions faults = context.faults();
 		long faultStart = System.nanoTime();
@@ -156,7 +153,7 @@ final class FaultScenario implements Scenario {
 		int capacity = (int) Math.min(Integer.MAX_VALUE - 8, (long) context.rate() * faultTimeout.toSeconds());
 		FaultLedger ledger = new FaultLedger(fault.id() + "#" + context.index(), capacity,
 				run.options().partitions());
-		Events events = new Events();
+		FaultInjector.Events events = new FaultInjector.Events();
 		run.say("fault " + fault.id() + ": " + context.rate() + " tasks/s for " + faults.steady().toSeconds()
 				+ " s, then the fault");
 		try (ConfigurableApplicationContext dispatcher = dispatcherContext(run, fault)) {
@@ -167,7 +164,7 @@ final class FaultScenario implements Scenario {
 					context.rate(), faults.taskMs());
 			Runnable stopProgress = run.progress(ledger::progress);
 			Map<String, Object> before = new LinkedHashMap<>();
-			Injected injected;
+			FaultInjector.Injected injected;
 			long streamStop;
 			long recoveredAt;
 			try {
@@ -175,7 +172,7 @@ final class FaultScenario implements Scenario {
 				before.put("quorumLeaderBefore", context.cluster().quorumLeader());
 				before.put("groupCoordinatorBefore", context.cluster().groupCoordinator(run.groupId()).getKey());
 				before.put("loadAverageAtFault", loadAverage());
-				injected = inject(context, events);
+				injected = FaultInjector.inject(context, events);
 				double preFaultRate = ledger.preFaultRate(new FaultLedger.Window(stream.startedAt(),
 						injected.faultAt(), injected.restoredAt(), injected.restoredAt(), injected.restoredAt()),
 						context.rate());
@@ -238,141 +235,6 @@ final class FaultScenario implements Scenario {
 	}
 
 	/**
-	 * Bring the fault about and undo it; return when it began and when it was undone.
-	 */
-	private Injected inject(Context context, Events events) throws Exception {
-		KafkaCluster cluster = context.cluster();
-		WorkerGroup workers = context.workers();
-		Duration hold = context.faults().hold();
-		Map<String, Object> details = new LinkedHashMap<>();
-		switch (context.fault()) {
-			case BROKER_KILL -> {
-				Map<Integer, Integer> leaders = cluster.leaders(context.topic());
-				int node = KafkaCluster.byLeadership(leaders).get(0);
-				details.put("killedNodes", List.of(node));
-				details.put("leadersBefore", leaders);
-				long faultAt = System.currentTimeMillis();
-				cluster.kill(node);
-				events.add(faultAt, "kill -9 node " + node + ", leader of " + leaders.get(node) + " task partitions");
-				sleepUntilMillis(faultAt + hold.toMillis());
-				events.add(System.currentTimeMillis(), "starting node " + node + " again");
-				cluster.startNode(node);
-				long restoredAt = System.currentTimeMillis();
-				events.add(restoredAt, "node " + node + " serves again");
-				return new Injected(faultAt, restoredAt, details);
-			}
-			case BELOW_MIN_INSYNC -> {
-				Map<Integer, Integer> leaders = cluster.leaders(context.topic());
-				List<Integer> nodes = KafkaCluster.byLeadership(leaders).subList(0, 2);
-				details.put("killedNodes", nodes);
-				details.put("leadersBefore", leaders);
-				long faultAt = System.currentTimeMillis();
-				for (int node : nodes) {
-					cluster.kill(node);
-				}
-				events.add(faultAt, "kill -9 nodes " + nodes + ": one replica of three left, no controller quorum");
-				sleepUntilMillis(faultAt + 2 * hold.toMillis());
-				events.add(System.currentTimeMillis(), "starting nodes " + nodes + " again");
-				List<Thread> starting = new ArrayList<>();
-				List<Exception> failures = new ArrayList<>();
-				for (int node : nodes) {
-					starting.add(Thread.ofPlatform().start(() -> {
-						try {
-							cluster.startNode(node);
-						}
-						catch (Exception ex) {
-							synchronized (failures) {
-								failures.add(ex);
-							}
-						}
-					}));
-				}
-				for (Thread thread : starting) {
-					thread.join();
-				}
-				if (!failures.isEmpty()) {
-					throw failures.get(0);
-				}
-				long restoredAt = System.currentTimeMillis();
-				events.add(restoredAt, "nodes " + nodes + " serve again");
-				return new Injected(faultAt, restoredAt, details);
-			}
-			case WORKER_KILL -> {
-				WorkerJvm victim = workers.mostAssigned();
-				int partitions = victim.assigned();
-				details.put("killedWorker", victim.name());
-				details.put("killedWorkerPartitions", partitions);
-				long faultAt = System.currentTimeMillis();
-				workers.kill(victim);
-				events.add(faultAt, "kill -9 worker " + victim.name() + " (" + partitions + " partitions)");
-				sleepUntilMillis(faultAt + hold.toMillis());
-				events.add(System.currentTimeMillis(), "starting a new worker, as a supervisor would");
-				WorkerJvm successor = workers.startOne(READY_TIMEOUT);
-				long restoredAt = System.currentTimeMillis();
-				events.add(restoredAt, "worker " + successor.name() + " has " + successor.assigned() + " partitions");
-				return new Injected(faultAt, restoredAt, details);
-			}
-			case ROLLING_RESTART -> {
-				long faultAt = System.currentTimeMillis();
-				List<String> restarted = new ArrayList<>();
-				boolean allClean = true;
-				for (WorkerJvm worker : workers.running()) {
-					long stopAt = System.currentTimeMillis();
-					events.add(stopAt, "stopping worker " + worker.name() + " (SIGTERM)");
-					boolean clean = workers.stop(worker, STOP_TIMEOUT);
-					allClean &= clean;
-					events.add(System.currentTimeMillis(), "worker " + worker.name()
-							+ (clean ? " stopped" : " did not stop in time: killed"));
-					WorkerJvm successor = workers.startOne(READY_TIMEOUT);
-					events.add(System.currentTimeMillis(), "worker " + successor.name() + " has "
-							+ successor.assigned() + " partitions");
-					restarted.add(worker.name() + "->" + successor.name());
-				}
-				details.put("restarted", restarted);
-				details.put("allStoppedCleanly", allClean);
-				return new Injected(faultAt, System.currentTimeMillis(), details);
-			}
-			case NETWORK -> {
-				TcpProxy proxy = context.proxy();
-				WorkerJvm victim = workers.inSlot(1);
-				if (proxy == null || victim == null) {
-					throw new IllegalStateException("No worker reaches the brokers through the proxy");
-				}
-				FaultOptions faults = context.faults();
-				details.put("troubledWorker", victim.name());
-				details.put("troubledWorkerPartitions", victim.assigned());
-				long faultAt = System.currentTimeMillis();
-				proxy.mode(TcpProxy.Mode.STALL);
-				events.add(faultAt, "stalling every connection of worker " + victim.name() + " ("
-						+ victim.assigned() + " partitions)");
-				sleepUntilMillis(faultAt + faults.stall().toMillis());
-				proxy.mode(TcpProxy.Mode.DROP);
-				events.add(System.currentTimeMillis(), "dropping its connections (" + proxy.dropped()
-						+ " sockets closed), refusing new ones");
-				sleepUntilMillis(faultAt + faults.stall().plus(faults.drop()).toMillis());
-				proxy.mode(TcpProxy.Mode.PASS);
-				long restoredAt = System.currentTimeMillis();
-				events.add(restoredAt, "network of worker " + victim.name() + " healed (" + proxy.refused()
-						+ " connections refused while dropping); it has " + victim.assigned() + " partitions");
-				details.put("proxyConnectionsAccepted", proxy.accepted());
-				details.put("proxyConnectionsRefused", proxy.refused());
-				details.put("proxySocketsDropped", proxy.dropped());
-				return new Injected(faultAt, restoredAt, details);
-			}
-			case SOAK -> {
-				long faultAt = System.currentTimeMillis();
-				events.add(faultAt, "soak: " + context.faults().soak().toSeconds()
-						+ " s of stream, with retries and time limits");
-				sleepUntilMillis(faultAt + context.faults().soak().toMillis());
-				long restoredAt = System.currentTimeMillis();
-				events.add(restoredAt, "soak over");
-				return new Injected(faultAt, restoredAt, details);
-			}
-		}
-		throw new IllegalStateException("Unknown fault " + context.fault());
-	}
-
-	/**
 	 * Wait until, since the fault was undone, the last three whole seconds each had at least
 	 * {@link FaultLedger#RECOVERED} of the pre-fault rate of completions and every task
 	 * acknowledged more than three seconds ago ran.
@@ -421,7 +283,7 @@ final class FaultScenario implements Scenario {
 			throws Exception {
 		long start = System.nanoTime();
 		cluster.startStopped();
-		workers.ensure(count, READY_TIMEOUT);
+		workers.ensure(count, FaultInjector.READY_TIMEOUT);
 		cluster.awaitInSync(List.of(topic, OFFSETS_TOPIC), IN_SYNC_TIMEOUT);
 		run.say(String.format(Locale.ROOT, "cluster and workers whole again after %.1f s",
 				Result.seconds(System.nanoTime() - start)));
@@ -500,7 +362,7 @@ final class FaultScenario implements Scenario {
 	 * Return the settings the fault ran with, as the clients and the brokers have them.
 	 */
 	private static Map<String, Object> settings(BenchmarkRun run, ConfigurableApplicationContext dispatcher,
-			Context context) throws Exception {
+			FaultInjector.Context context) throws Exception {
 		Map<String, Object> settings = new LinkedHashMap<>();
 		FaultOptions faults = context.faults();
 		settings.put("rate", context.rate());
@@ -581,47 +443,6 @@ final class FaultScenario implements Scenario {
 		if (wait > 0) {
 			Thread.sleep(Duration.ofNanos(wait));
 		}
-	}
-
-	private static void sleepUntilMillis(long epochMillis) throws InterruptedException {
-		long wait = epochMillis - System.currentTimeMillis();
-		if (wait > 0) {
-			Thread.sleep(wait);
-		}
-	}
-
-	/**
-	 * What a fault works on.
-	 */
-	private record Context(Fault fault, int index, KafkaCluster cluster, WorkerGroup workers,
-			@Nullable TcpProxy proxy, String topic, int rate, FaultOptions faults) {
-	}
-
-	/**
-	 * A fault brought about and undone.
-	 */
-	private record Injected(long faultAt, long restoredAt, Map<String, Object> details) {
-	}
-
-	/**
-	 * What happened during a fault, and when.
-	 */
-	private static final class Events {
-
-		private final List<Map.Entry<Long, String>> events = new ArrayList<>();
-
-		synchronized void add(long at, String event) {
-			this.events.add(Map.entry(at, event));
-		}
-
-		synchronized List<String> relativeTo(long origin) {
-			return this.events.stream()
-				.sorted(Map.Entry.comparingByKey())
-				.map((event) -> String.format(Locale.ROOT, "%+.1fs %s", (event.getKey() - origin) / 1000.0,
-						event.getValue()))
-				.toList();
-		}
-
 	}
 
 }
