@@ -13,6 +13,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean
 import org.springframework.context.annotation.Bean;
 
 import dev.kafkatask.dispatch.DefaultTaskDispatcher;
+import dev.kafkatask.dispatch.UniquenessGuard;
 import dev.kafkatask.dispatch.ResultBackend;
 import dev.kafkatask.dispatch.TaskClientFactory;
 import dev.kafkatask.dispatch.TaskDispatcher;
@@ -39,13 +40,15 @@ public final class KafkaTaskDispatchAutoConfiguration {
 			ObjectProvider<TaskTransport> transports, KafkaTaskProperties properties,
 			ObjectProvider<JsonMapper> jsonMapper, ObjectProvider<TaskObserver> observers,
 			ObjectProvider<ResultBackend> results, ObjectProvider<ObservationRegistry> observationRegistry,
-			ObjectProvider<TaskDispatchObservationConvention> observationConvention, ListableBeanFactory beanFactory) {
+			ObjectProvider<TaskDispatchObservationConvention> observationConvention,
+			ObjectProvider<UniquenessGuard> uniqueness, ListableBeanFactory beanFactory) {
 		DefaultTaskDispatcher dispatcher = new DefaultTaskDispatcher(registry, router, options,
 				transports.orderedStream().toList(), jsonMapper.getIfAvailable(JsonMapper::new),
 				properties.getDefaultQueue(), TaskObserver.composite(observers.orderedStream().toList()),
 				Clock.systemUTC());
 		dispatcher.setResultBackend(results.getIfAvailable());
 		dispatcher.setAfterCommit(properties.getDispatch().isAfterCommit());
+		dispatcher.setUniquenessGuard(uniqueness.getIfAvailable());
 		if (TaskObservations.enabled(properties, beanFactory)) {
 			observationRegistry.ifAvailable(dispatcher::setObservationRegistry);
 			dispatcher.setObservationConvention(observationConvention.getIfUnique());

@@ -41,6 +41,7 @@ import org.springframework.kafka.core.ProducerFactory;
 
 import dev.kafkatask.codec.EnvelopeCodec;
 import dev.kafkatask.dispatch.ResultBackend;
+import dev.kafkatask.dispatch.UniquenessGuard;
 import dev.kafkatask.execution.DeliveryHandler;
 import dev.kafkatask.kafka.DelayTiers;
 import dev.kafkatask.kafka.DelayedTaskPublisher;
@@ -50,6 +51,7 @@ import dev.kafkatask.kafka.KafkaTaskTransport;
 import dev.kafkatask.kafka.ResultPublisher;
 import dev.kafkatask.kafka.TaskTopics;
 import dev.kafkatask.kafka.TopicProvisioner;
+import dev.kafkatask.kafka.UniqueClaims;
 import dev.kafkatask.kafka.worker.DeadLetterPublisher;
 import dev.kafkatask.kafka.worker.DelayForwarder;
 import dev.kafkatask.kafka.worker.DelayTargets;
@@ -127,6 +129,22 @@ public final class KafkaTaskKafkaAutoConfiguration {
 	}
 
 	@Bean
+	@ConditionalOnMissingBean(UniquenessGuard.class)
+	UniqueClaims kafkaTaskUniqueClaims(KafkaTaskProducer producer, ObjectProvider<ConsumerFactory<?, ?>> consumerFactory,
+			KafkaTaskProperties properties, ObjectProvider<JsonMapper> jsonMapper,
+			ObjectProvider<TaskObserver> observers,
+			ObjectProvider<DefaultKafkaConsumerFactoryCustomizer> consumerCustomizers) {
+		ConsumerFactory<?, ?> base = consumerFactory.getIfAvailable();
+		Map<String, Object> config = new HashMap<>((base != null) ? base.getConfigurationProperties() : Map.of());
+		config.remove(ConsumerConfig.GROUP_ID_CONFIG);
+		KafkaTaskProperties.Dispatch dispatch = properties.getDispatch();
+		return new UniqueClaims(producer.getTemplate(), taskConsumerFactory(config, consumerCustomizers),
+				uniqueTopic(properties), dispatch.getUniqueMaxWindow(), dispatch.getUniqueDecisionTimeout(),
+				jsonMapper.getIfAvailable(JsonMapper::new), TaskObserver.composite(observers.orderedStream().toList()),
+				Clock.systemUTC());
+	}
+
+	@Bean
 	@ConditionalOnMissingBean
 	KafkaTaskTransport kafkaTaskTransport(KafkaTaskProducer producer, TaskTopics topics, EnvelopeCodec codec,
 			DelayedTaskPublisher delays, KafkaTaskProperties properties) {
@@ -154,6 +172,7 @@ public final class KafkaTaskKafkaAutoConfiguration {
 			List<String> others = new ArrayList<>(tiers.topics());
 			others.add(tiers.deadLetterTopic());
 			others.add(replyTopic(properties));
+			others.add(uniqueTopic(properties));
 			for (String queue : properties.getKafka().getPriorityQueues()) {
 				others.add(topics.highPriorityTopic(queue));
 				others.add(topics.deadLetterTopic(topics.highPriorityTopic(queue)));
@@ -274,6 +293,10 @@ public final class KafkaTaskKafkaAutoConfiguration {
 
 	private static String replyTopic(KafkaTaskProperties properties) {
 		return properties.getKafka().getTopicPrefix() + "__replies";
+	}
+
+	private static String uniqueTopic(KafkaTaskProperties properties) {
+		return properties.getKafka().getTopicPrefix() + "__unique";
 	}
 
 	/**

@@ -881,12 +881,39 @@ public class KafkaTaskProperties {
 		 */
 		private boolean afterCommit;
 
+		/**
+		 * Longest window a unique dispatch may hold its key for; the topic of unique claims is
+		 * read that far back (twice, for clock skew) when the first unique dispatch is made.
+		 */
+		private Duration uniqueMaxWindow = Duration.ofHours(1);
+
+		/**
+		 * How long a unique dispatch waits to read its claim back before it fails, not enqueued.
+		 */
+		private Duration uniqueDecisionTimeout = Duration.ofSeconds(10);
+
 		public boolean isAfterCommit() {
 			return this.afterCommit;
 		}
 
 		public void setAfterCommit(boolean afterCommit) {
 			this.afterCommit = afterCommit;
+		}
+
+		public Duration getUniqueMaxWindow() {
+			return this.uniqueMaxWindow;
+		}
+
+		public void setUniqueMaxWindow(Duration uniqueMaxWindow) {
+			this.uniqueMaxWindow = uniqueMaxWindow;
+		}
+
+		public Duration getUniqueDecisionTimeout() {
+			return this.uniqueDecisionTimeout;
+		}
+
+		public void setUniqueDecisionTimeout(Duration uniqueDecisionTimeout) {
+			this.uniqueDecisionTimeout = uniqueDecisionTimeout;
 		}
 
 	}

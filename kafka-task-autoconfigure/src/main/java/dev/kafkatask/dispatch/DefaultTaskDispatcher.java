@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeoutException;
 
 import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationRegistry;
@@ -95,6 +96,8 @@ public class DefaultTaskDispatcher implements TaskDispatcher {
 
 	private boolean afterCommit;
 
+	private @Nullable UniquenessGuard uniqueness;
+
 	public DefaultTaskDispatcher(TaskRegistry registry, TaskRouter router, TaskOptionResolver options,
 			List<? extends TaskTransport> transports, JsonMapper mapper, String defaultQueue, TaskObserver observer,
 			Clock clock) {
@@ -145,6 +148,14 @@ public class DefaultTaskDispatcher implements TaskDispatcher {
 		this.afterCommit = afterCommit;
 	}
 
+	/**
+	 * Set what decides which dispatch of a unique key is enqueued ({@link TaskOptions#withUnique}).
+	 * @param uniqueness the guard, or {@code null}: unique dispatches then fail
+	 */
+	public void setUniquenessGuard(@Nullable UniquenessGuard uniqueness) {
+		this.uniqueness = uniqueness;
+	}
+
 	@Override
 	public CompletableFuture<TaskResult> dispatchForResult(String task, List<? extends @Nullable Object> args,
 			Map<String, ? extends @Nullable Object> kwargs, TaskOptions options, Duration timeout) {
@@ -182,9 +193,60 @@ public class DefaultTaskDispatcher implements TaskDispatcher {
 			List<@Nullable Object> heldArgs = new ArrayList<>(args);
 			Map<String, @Nullable Object> heldKwargs = new LinkedHashMap<>(kwargs);
 			TaskOptions held = options.withTaskId(id);
-			return AfterCommitDispatch.defer(task, id, () -> dispatchNow(task, heldArgs, heldKwargs, held));
+			return AfterCommitDispatch.defer(task, id, () -> dispatchUnique(task, heldArgs, heldKwargs, held));
 		}
-		return dispatchNow(task, args, kwargs, options);
+		return dispatchUnique(task, args, kwargs, options);
+	}
+
+	/**
+	 * Dispatch a task now, after claiming its unique key if it has one: only the dispatch
+	 * that holds the key is enqueued; if it then fails, the key is given back.
+	 */
+	private CompletableFuture<DispatchReceipt> dispatchUnique(String task, List<? extends @Nullable Object> args,
+			Map<String, ? extends @Nullable Object> kwargs, TaskOptions options) {
+		UniqueKey unique = options.unique();
+		if (unique == null) {
+			return dispatchNow(task, args, kwargs, options);
+		}
+		UniquenessGuard guard = this.uniqueness;
+		String queue = queueFor(task, options);
+		if (guard == null) {
+			return failed(task, queue, Backend.KAFKA, new IllegalStateException("Task '" + task
+					+ "' asks to be unique, but this application has no uniqueness guard (it needs the Kafka leg)"));
+		}
+		if (unique.window().compareTo(guard.maxWindow()) > 0) {
+			return failed(task, queue, Backend.KAFKA,
+					new IllegalArgumentException("The unique window of task '" + task + "' (" + unique.window()
+							+ ") is longer than kafka-task.dispatch.unique-max-window (" + guard.maxWindow() + ")"));
+		}
+		String id = (options.taskId() != null) ? options.taskId() : UUID.randomUUID().toString();
+		TaskOptions withId = options.withTaskId(id);
+		CompletableFuture<DispatchReceipt> result = new CompletableFuture<>();
+		guard.claim(unique, id, task).whenComplete((holder, failure) -> {
+			if (failure != null) {
+				result.completeExceptionally((failure instanceof TimeoutException) ? new IllegalStateException("Task '"
+						+ task + "' was not enqueued: its unique key '" + unique.key() + "' was not decided in time",
+						failure) : failure);
+			}
+			else if (!holder.taskId().equals(id)) {
+				// not a failure of the dispatch: what uniqueness is for
+				logger.debug("Task '" + task + "' [" + id + "] not enqueued: key '" + unique.key() + "' is held by ["
+						+ holder.taskId() + "]");
+				result.completeExceptionally(new TaskAlreadyQueuedException(task, holder));
+			}
+			else {
+				dispatchNow(task, args, kwargs, withId).whenComplete((receipt, sendFailure) -> {
+					if (sendFailure != null) {
+						guard.release(holder);
+						result.completeExceptionally(sendFailure);
+					}
+					else {
+						result.complete(receipt);
+					}
+				});
+			}
+		});
+		return result;
 	}
 
 	private CompletableFuture<DispatchReceipt> dispatchNow(String task, List<? extends @Nullable Object> args,

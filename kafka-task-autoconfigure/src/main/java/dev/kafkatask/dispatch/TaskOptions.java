@@ -26,13 +26,15 @@ import dev.kafkatask.options.TaskOption;
  * @param afterCommit whether a dispatch made inside a Spring-managed transaction waits for
  * its commit (and is dropped on rollback), like Celery's {@code delay_on_commit}; {@code null}
  * for the application's default ({@code kafka-task.dispatch.after-commit})
+ * @param unique the key that makes this dispatch unique, or {@code null}
  * @author kafka-task
  */
 public record TaskOptions(@Nullable String queue, @Nullable String taskId, @Nullable String key,
 		Map<String, String> headers, @Nullable Instant eta, @Nullable Instant expires,
-		Map<TaskOption, JsonNode> options, @Nullable Boolean afterCommit) {
+		Map<TaskOption, JsonNode> options, @Nullable Boolean afterCommit, @Nullable UniqueKey unique) {
 
-	private static final TaskOptions NONE = new TaskOptions(null, null, null, Map.of(), null, null, Map.of(), null);
+	private static final TaskOptions NONE = new TaskOptions(null, null, null, Map.of(), null, null, Map.of(), null,
+			null);
 
 	private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
@@ -44,12 +46,12 @@ public record TaskOptions(@Nullable String queue, @Nullable String taskId, @Null
 	public TaskOptions(@Nullable String queue, @Nullable String taskId, @Nullable String key,
 			Map<String, String> headers, @Nullable Instant eta, @Nullable Instant expires,
 			Map<TaskOption, JsonNode> options) {
-		this(queue, taskId, key, headers, eta, expires, options, null);
+		this(queue, taskId, key, headers, eta, expires, options, null, null);
 	}
 
 	public TaskOptions(@Nullable String queue, @Nullable String taskId, @Nullable String key,
 			Map<String, String> headers, @Nullable Instant eta, @Nullable Instant expires) {
-		this(queue, taskId, key, headers, eta, expires, Map.of(), null);
+		this(queue, taskId, key, headers, eta, expires, Map.of(), null, null);
 	}
 
 	/**
@@ -62,29 +64,29 @@ public record TaskOptions(@Nullable String queue, @Nullable String taskId, @Null
 
 	public TaskOptions withQueue(@Nullable String queue) {
 		return new TaskOptions(queue, this.taskId, this.key, this.headers, this.eta, this.expires, this.options,
-				this.afterCommit);
+				this.afterCommit, this.unique);
 	}
 
 	public TaskOptions withTaskId(@Nullable String taskId) {
 		return new TaskOptions(this.queue, taskId, this.key, this.headers, this.eta, this.expires, this.options,
-				this.afterCommit);
+				this.afterCommit, this.unique);
 	}
 
 	public TaskOptions withKey(@Nullable String key) {
 		return new TaskOptions(this.queue, this.taskId, key, this.headers, this.eta, this.expires, this.options,
-				this.afterCommit);
+				this.afterCommit, this.unique);
 	}
 
 	public TaskOptions withHeader(String name, String value) {
 		Map<String, String> copy = new LinkedHashMap<>(this.headers);
 		copy.put(name, value);
 		return new TaskOptions(this.queue, this.taskId, this.key, copy, this.eta, this.expires, this.options,
-				this.afterCommit);
+				this.afterCommit, this.unique);
 	}
 
 	public TaskOptions withEta(@Nullable Instant eta) {
 		return new TaskOptions(this.queue, this.taskId, this.key, this.headers, eta, this.expires, this.options,
-				this.afterCommit);
+				this.afterCommit, this.unique);
 	}
 
 	/**
@@ -121,7 +123,7 @@ public record TaskOptions(@Nullable String queue, @Nullable String taskId, @Null
 				copy.putAll(this.options);
 				copy.put(option, json);
 				yield new TaskOptions(this.queue, this.taskId, this.key, this.headers, this.eta, this.expires, copy,
-						this.afterCommit);
+						this.afterCommit, this.unique);
 			}
 		};
 	}
@@ -207,12 +209,26 @@ public record TaskOptions(@Nullable String queue, @Nullable String taskId, @Null
 	 */
 	public TaskOptions withAfterCommit(boolean afterCommit) {
 		return new TaskOptions(this.queue, this.taskId, this.key, this.headers, this.eta, this.expires, this.options,
-				afterCommit);
+				afterCommit, this.unique);
+	}
+
+	/**
+	 * Return a copy that makes the dispatch unique, like celery-once: while another dispatch
+	 * with the same key was enqueued less than the window ago, this one is not enqueued and
+	 * its future fails with a {@link TaskAlreadyQueuedException}. Every instance of every
+	 * application on the same Kafka cluster (and topic prefix) decides alike.
+	 * @param key the uniqueness key
+	 * @param window how long the first dispatch holds the key
+	 * @return the new options
+	 */
+	public TaskOptions withUnique(String key, Duration window) {
+		return new TaskOptions(this.queue, this.taskId, this.key, this.headers, this.eta, this.expires, this.options,
+				this.afterCommit, new UniqueKey(key, window));
 	}
 
 	public TaskOptions withExpires(@Nullable Instant expires) {
 		return new TaskOptions(this.queue, this.taskId, this.key, this.headers, this.eta, expires, this.options,
-				this.afterCommit);
+				this.afterCommit, this.unique);
 	}
 
 }
