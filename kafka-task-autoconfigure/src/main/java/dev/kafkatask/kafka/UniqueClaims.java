@@ -90,7 +90,7 @@ public class UniqueClaims implements UniquenessGuard, SmartLifecycle {
 	/**
 	 * The claim that holds each key; only the supervised thread uses it.
 	 */
-	private final Map<String, UniqueClaim> holders = new HashMap<>();
+	private final UniqueKeyHolders holders = new UniqueKeyHolders();
 
 	private final AtomicBoolean listening = new AtomicBoolean();
 
@@ -218,7 +218,7 @@ public class UniqueClaims implements UniquenessGuard, SmartLifecycle {
 		Instant now = this.clock.instant();
 		if (now.toEpochMilli() - this.lastPurge > 1000) {
 			this.lastPurge = now.toEpochMilli();
-			this.holders.values().removeIf((holder) -> holder.until().isBefore(now.minus(this.maxWindow)));
+			this.holders.purge(now.minus(this.maxWindow));
 		}
 	}
 
@@ -270,19 +270,12 @@ public class UniqueClaims implements UniquenessGuard, SmartLifecycle {
 		}
 		String key = value.path("key").asString();
 		if (value.path("release").asBoolean(false)) {
-			UniqueClaim holder = this.holders.get(key);
-			if (holder != null && holder.taskId().equals(value.path("taskId").asString())) {
-				this.holders.remove(key);
-			}
+			this.holders.release(key, value.path("taskId").asString());
 			return;
 		}
-		UniqueClaim claim = new UniqueClaim(key, value.path("taskId").asString(), value.path("task").asString(),
-				Instant.ofEpochMilli(value.path("claimedAt").asLong()), Instant.ofEpochMilli(value.path("until").asLong()));
-		UniqueClaim holder = this.holders.get(key);
-		if (holder == null || !holder.until().isAfter(claim.claimedAt())) {
-			this.holders.put(key, claim);
-			holder = claim;
-		}
+		UniqueClaim holder = this.holders.claim(new UniqueClaim(key, value.path("taskId").asString(),
+				value.path("task").asString(), Instant.ofEpochMilli(value.path("claimedAt").asLong()),
+				Instant.ofEpochMilli(value.path("until").asLong())));
 		CompletableFuture<UniqueClaim> waiting = this.pending.remove(value.path("claim").asString(""));
 		if (waiting != null) {
 			waiting.complete(holder);
