@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeoutException;
 
 import io.micrometer.observation.Observation;
@@ -222,7 +223,9 @@ public class DefaultTaskDispatcher implements TaskDispatcher {
 		String id = (options.taskId() != null) ? options.taskId() : UUID.randomUUID().toString();
 		TaskOptions withId = options.withTaskId(id);
 		CompletableFuture<DispatchReceipt> result = new CompletableFuture<>();
-		guard.claim(unique, id, task).whenComplete((holder, failure) -> {
+		guard.claim(unique, id, task).whenComplete((holder, claimFailure) -> {
+			Throwable failure = (claimFailure instanceof CompletionException && claimFailure.getCause() != null)
+					? claimFailure.getCause() : claimFailure;
 			if (failure != null) {
 				result.completeExceptionally((failure instanceof TimeoutException) ? new IllegalStateException("Task '"
 						+ task + "' was not enqueued: its unique key '" + unique.key() + "' was not decided in time",

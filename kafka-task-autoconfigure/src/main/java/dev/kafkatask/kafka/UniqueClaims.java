@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -48,8 +49,9 @@ import dev.kafkatask.supervision.SupervisedThread;
  * Windows are judged by the claiming instances' clocks: they must agree to well within the
  * shortest window. A claim whose dispatch then fails is released by a second record, so that
  * the key is free again. The consumer starts with the first unique dispatch, reading the last
- * {@link #maxWindow()} of the topic first; it runs on a {@link SupervisedThread}
- * ({@code unique}), which starts a new consumer after a failure, reading that span again.
+ * two {@link #maxWindow() windows} of the topic first (claims are written only once it has
+ * its positions); it runs on a {@link SupervisedThread} ({@code unique}), which starts a new
+ * consumer after a failure, going on from where the failed one was.
  *
  * @author kafka-task
  */
@@ -93,6 +95,18 @@ public class UniqueClaims implements UniquenessGuard, SmartLifecycle {
 	private final UniqueKeyHolders holders = new UniqueKeyHolders();
 
 	private final AtomicBoolean listening = new AtomicBoolean();
+
+	/**
+	 * Counted down once the first consumer has its partitions and positions: a claim written
+	 * after that is read back.
+	 */
+	private final CountDownLatch assigned = new CountDownLatch(1);
+
+	/**
+	 * Where each partition is read up to, so that a new consumer goes on from there with the
+	 * holders as they are; only the supervised thread uses it.
+	 */
+	private final Map<TopicPartition, Long> positions = new HashMap<>();
 
 	private volatile boolean running;
 
@@ -142,6 +156,17 @@ public class UniqueClaims implements UniquenessGuard, SmartLifecycle {
 		if (this.listening.compareAndSet(false, true)) {
 			// Started by the first unique dispatch: most applications never make one.
 			this.thread.start();
+		}
+		try {
+			// a claim written before the consumer found its positions might be read past
+			if (!this.assigned.await(this.decisionTimeout.toMillis(), TimeUnit.MILLISECONDS)) {
+				return CompletableFuture.failedFuture(new TimeoutException("The topic of unique claims '" + this.topic
+						+ "' could not be read within " + this.decisionTimeout));
+			}
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			return CompletableFuture.failedFuture(ex);
 		}
 		Instant now = this.clock.instant();
 		String claimId = UUID.randomUUID().toString();
@@ -212,9 +237,14 @@ public class UniqueClaims implements UniquenessGuard, SmartLifecycle {
 			claims = this.consumerFactory.createConsumer(null, "kafka-task-unique", null);
 			this.consumer = claims;
 			assign(claims);
+			this.assigned.countDown();
 		}
 		ConsumerRecords<String, byte[]> records = claims.poll(POLL_TIMEOUT);
 		records.forEach(this::decide);
+		for (TopicPartition partition : records.partitions()) {
+			List<ConsumerRecord<String, byte[]>> read = records.records(partition);
+			this.positions.put(partition, read.get(read.size() - 1).offset() + 1);
+		}
 		Instant now = this.clock.instant();
 		if (now.toEpochMilli() - this.lastPurge > 1000) {
 			this.lastPurge = now.toEpochMilli();
@@ -223,8 +253,9 @@ public class UniqueClaims implements UniquenessGuard, SmartLifecycle {
 	}
 
 	/**
-	 * Assign every partition of the topic, from the claims made within the longest window:
-	 * no older claim can hold a key now.
+	 * Assign every partition of the topic: from where the last consumer was, or else from the
+	 * claims made within twice the longest window (no older claim can hold a key now), or else
+	 * from the end.
 	 */
 	private void assign(Consumer<String, byte[]> claims) {
 		List<TopicPartition> partitions = claims.partitionsFor(this.topic)
@@ -235,18 +266,22 @@ public class UniqueClaims implements UniquenessGuard, SmartLifecycle {
 			throw new IllegalStateException("Topic of unique claims '" + this.topic + "' has no partitions");
 		}
 		claims.assign(partitions);
-		this.holders.clear();
 		long since = this.clock.instant().minus(this.maxWindow).minus(this.maxWindow).toEpochMilli();
 		Map<TopicPartition, Long> times = new HashMap<>();
 		partitions.forEach((partition) -> times.put(partition, since));
 		Map<TopicPartition, OffsetAndTimestamp> offsets = claims.offsetsForTimes(times);
 		for (TopicPartition partition : partitions) {
+			Long position = this.positions.get(partition);
 			OffsetAndTimestamp offset = offsets.get(partition);
-			if (offset != null) {
+			if (position != null) {
+				claims.seek(partition, position);
+			}
+			else if (offset != null) {
 				claims.seek(partition, offset.offset());
 			}
 			else {
 				claims.seekToEnd(List.of(partition));
+				this.positions.put(partition, claims.position(partition));
 			}
 		}
 	}
@@ -309,6 +344,8 @@ public class UniqueClaims implements UniquenessGuard, SmartLifecycle {
 		@Override
 		public void recover(Throwable failure) {
 			closeConsumer();
+			// A dispatch waiting for the first assignment waits no longer: it fails in time.
+			UniqueClaims.this.assigned.countDown();
 		}
 
 		@Override
@@ -322,6 +359,7 @@ public class UniqueClaims implements UniquenessGuard, SmartLifecycle {
 		@Override
 		public void close() {
 			closeConsumer();
+			UniqueClaims.this.assigned.countDown();
 		}
 
 	}
