@@ -18,7 +18,7 @@ import dev.kafkatask.schedule.Schedule;
 /**
  * The beat's state meters: whether this instance leads ({@code kafka.task.schedule.leader})
  * and how late it fired the last slot of each schedule ({@code kafka.task.schedule.lag}),
- * read from the {@link Beat} at each scrape (no I/O). Its event meter,
+ * read from the {@link Beat} at each scrape (no I/O); none when there are no schedules. Its event meter,
  * {@code kafka.task.schedule.fired}, is recorded by {@link KafkaTaskMetrics}. Meters are
  * removed on close.
  *
@@ -39,6 +39,10 @@ public class KafkaTaskBeatMetrics implements MeterBinder, DisposableBean {
 	@Override
 	public void bindTo(MeterRegistry registry) {
 		this.registry = registry;
+		if (this.beat.schedules().isEmpty()) {
+			// no schedules, no election
+			return;
+		}
 		this.meters.add(Gauge.builder(KafkaTaskMeters.SCHEDULE_LEADER.getName(), this.beat,
 					(beat) -> beat.isLeader() ? 1 : 0)
 			.description(KafkaTaskMeters.SCHEDULE_LEADER.getDescription())
