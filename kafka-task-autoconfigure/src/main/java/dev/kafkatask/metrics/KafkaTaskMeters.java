@@ -180,9 +180,9 @@ public enum KafkaTaskMeters implements MeterDocumentation {
 
 	/**
 	 * Slots of schedules the beat dealt with, by outcome: {@code fired} (the task was
-	 * dispatched and the slot recorded), {@code failed} (the dispatch or the record failed;
-	 * the slot is tried again with the same task id) or {@code skipped} (a missed slot the
-	 * schedule's missed-slot policy left out).
+	 * dispatched and acknowledged), {@code failed} (the dispatch failed and is tried again
+	 * with the same task id, or the slot's record failed and is written again) or
+	 * {@code skipped} (a missed slot the schedule's missed-slot policy left out).
 	 */
 	SCHEDULE_FIRED("kafka.task.schedule.fired", Meter.Type.COUNTER, "Slots of schedules the beat dealt with, by outcome",
 			Tags.SCHEDULE, Tags.TASK, Tags.OUTCOME),

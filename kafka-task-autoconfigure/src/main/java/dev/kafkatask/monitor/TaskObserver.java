@@ -150,9 +150,9 @@ public interface TaskObserver {
 	 * The beat dealt with a slot of a schedule.
 	 * @param schedule the schedule's name
 	 * @param task the task it dispatches
-	 * @param outcome {@code fired} (dispatched and recorded), {@code failed} (the dispatch
-	 * or the record failed; the slot is tried again) or {@code skipped} (a missed slot the
-	 * schedule's policy left out)
+	 * @param outcome {@code fired} (dispatched and acknowledged), {@code failed} (the
+	 * dispatch failed, or the slot's record; either is tried again) or {@code skipped} (a
+	 * missed slot the schedule's policy left out)
 	 */
 	default void scheduleFired(String schedule, String task, String outcome) {
 	}

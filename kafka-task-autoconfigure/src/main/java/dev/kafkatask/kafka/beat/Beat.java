@@ -39,8 +39,9 @@ import dev.kafkatask.supervision.SupervisedThread;
  * the two fires that slot again under the same id: delivery is at-least-once, and a repeat
  * is recognisable by its id.
  * <p>
- * A failure (dispatch, record, read) is logged, counted and backed off from; the slot stays
- * due and is tried again, with the same id.
+ * A failure (dispatch, record, read) is logged, counted and backed off from. A slot whose
+ * dispatch failed stays due and is tried again, with the same id; a slot dispatched but not
+ * recorded is not fired again by this leader, which writes its record before anything else.
  *
  * @author kafka-task
  */
@@ -82,6 +83,12 @@ public class Beat implements SmartLifecycle {
 	private final Map<String, Instant> lastFired = new ConcurrentHashMap<>();
 
 	private final Map<String, Duration> lastLateness = new ConcurrentHashMap<>();
+
+	/**
+	 * Slots dispatched whose record failed, by schedule: written before anything else fires,
+	 * so that a failed record does not fire its slot again on this leader.
+	 */
+	private final Map<String, Instant> unrecorded = new ConcurrentHashMap<>();
 
 	private Clock clock = Clock.systemUTC();
 
@@ -230,6 +237,7 @@ public class Beat implements SmartLifecycle {
 			takeOver();
 			this.stateTerm = term;
 		}
+		recordUnrecorded();
 		for (Schedule schedule : schedules()) {
 			fireDue(schedule);
 		}
@@ -239,6 +247,9 @@ public class Beat implements SmartLifecycle {
 	 * Read the last fired slots, to the end of the state topic, before firing anything.
 	 */
 	private void takeOver() throws Exception {
+		// Slots this instance could not record in an earlier term are not written now: another
+		// leader may have fired later ones since, and the state must never go back.
+		this.unrecorded.clear();
 		Map<String, Instant> read = this.state.readAll();
 		Instant now = this.clock.instant();
 		this.lastFired.clear();
@@ -279,7 +290,6 @@ public class Beat implements SmartLifecycle {
 		try {
 			this.dispatcher.dispatch(schedule.task(), schedule.args(), schedule.kwargs(), options)
 				.get(this.settings.sendTimeout().toMillis(), TimeUnit.MILLISECONDS);
-			this.state.record(schedule.name(), slot);
 		}
 		catch (Exception ex) {
 			this.observer.scheduleFired(schedule.name(), schedule.task(), "failed");
@@ -292,6 +302,30 @@ public class Beat implements SmartLifecycle {
 		this.lastLateness.put(schedule.name(), lateness);
 		this.observer.scheduleFired(schedule.name(), schedule.task(), "fired");
 		logger.debug("Beat: fired " + taskId + " (" + lateness.toMillis() + " ms late)");
+		try {
+			this.state.record(schedule.name(), slot);
+		}
+		catch (Exception ex) {
+			this.observer.scheduleFired(schedule.name(), schedule.task(), "failed");
+			// Dispatched: this leader does not fire it again, and writes the record first thing
+			// next time. Were another instance to lead before that, it would fire the slot again.
+			this.unrecorded.put(schedule.name(), slot);
+			throw new RecordFailedException("Beat fired " + taskId + " but could not record it; the record is "
+					+ "tried again: " + ex, ex);
+		}
+	}
+
+	private void recordUnrecorded() throws RecordFailedException {
+		for (Map.Entry<String, Instant> pending : this.unrecorded.entrySet()) {
+			try {
+				this.state.record(pending.getKey(), pending.getValue());
+			}
+			catch (Exception ex) {
+				throw new RecordFailedException("Beat could not record slot " + pending.getValue() + " of schedule '"
+						+ pending.getKey() + "' again; tried again: " + ex, ex);
+			}
+			this.unrecorded.remove(pending.getKey(), pending.getValue());
+		}
 	}
 
 	/**
@@ -338,8 +372,10 @@ public class Beat implements SmartLifecycle {
 
 		@Override
 		public void recover(Throwable failure) {
-			// The state is read again before the next fire: what failed may have been written.
-			Beat.this.stateTerm = -1;
+			if (!(failure instanceof RecordFailedException)) {
+				// The state is read again before the next fire.
+				Beat.this.stateTerm = -1;
+			}
 		}
 
 		@Override
@@ -350,6 +386,17 @@ public class Beat implements SmartLifecycle {
 		@Override
 		public void close() {
 			Beat.this.election.close(Beat.this.leaveGroupOnClose);
+		}
+
+	}
+
+	/**
+	 * A slot was dispatched but not recorded.
+	 */
+	private static final class RecordFailedException extends Exception {
+
+		RecordFailedException(String message, Throwable cause) {
+			super(message, cause);
 		}
 
 	}

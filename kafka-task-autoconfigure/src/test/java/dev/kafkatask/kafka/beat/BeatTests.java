@@ -143,6 +143,19 @@ class BeatTests {
 	}
 
 	@Test
+	void whenARecordFailsThenTheSlotIsNotFiredAgainAndItsRecordIsWrittenFirst() {
+		this.state.slots.put("tick", T.minusSeconds(1));
+		this.state.failingRecords.set(2);
+		start(MissedSlots.FIRE_ALL);
+		this.consumer.lead();
+		await().until(() -> T.equals(this.state.slots.get("tick")));
+		assertThat(this.dispatched).containsExactly("tick@2026-12-02T14:00:00Z");
+		assertThat(this.events.get("fired:failed")).hasValue(1);
+		assertThat(this.events.get("failure:beat")).hasValue(2);
+		assertThat(this.state.reads).hasValue(1);
+	}
+
+	@Test
 	void whenSlotsAreSkippedThenEachIsCounted() {
 		this.state.slots.put("tick", T.minusSeconds(10));
 		start(MissedSlots.SKIP);
@@ -248,6 +261,8 @@ class BeatTests {
 
 		final AtomicInteger reads = new AtomicInteger();
 
+		final AtomicInteger failingRecords = new AtomicInteger();
+
 		InMemoryState() {
 			super(new MockConsumerFactory<>(() -> new MockConsumer<>("earliest")),
 					new KafkaTemplate<>(new MockProducerFactory<>(() -> new MockProducer<>())), "tasks.__beat.state",
@@ -262,6 +277,9 @@ class BeatTests {
 
 		@Override
 		public void record(String schedule, Instant slot) {
+			if (this.failingRecords.getAndUpdate((left) -> Math.max(0, left - 1)) > 0) {
+				throw new IllegalStateException("not acknowledged");
+			}
 			this.slots.put(schedule, slot);
 		}
 
