@@ -71,7 +71,8 @@ public final class KafkaTaskBeatAutoConfiguration {
 		config.put(ConsumerConfig.GROUP_ID_CONFIG, settings.groupId());
 		int session = (int) properties.getBeat().getSessionTimeout().toMillis();
 		config.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, session);
-		config.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, Math.max(100, session / 3));
+		// Heartbeats at least every second: a member learns of a leader that left that soon.
+		config.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, Math.max(100, Math.min(1000, session / 3)));
 		LeaderElection election = new LeaderElection(
 				KafkaTaskKafkaAutoConfiguration.taskConsumerFactory(config, consumerCustomizers), settings.leaderTopic(),
 				"kafka-task-beat");

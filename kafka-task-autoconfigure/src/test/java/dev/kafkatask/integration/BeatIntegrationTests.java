@@ -114,6 +114,37 @@ class BeatIntegrationTests {
 	}
 
 	@Test
+	void whenTheLeaderStopsCleanlyThenTheOtherInstanceLeadsAtOnceWithoutLosingASlot() {
+		String[] properties = { "kafka-task.schedules.tick.task=it.context", "kafka-task.schedules.tick.fixed-rate=1s",
+				"kafka-task.schedules.tick.args=[\"beat\"]", "kafka-task.schedules.tick.missed=fire-all",
+				"kafka-task.beat.session-timeout=" + SESSION_TIMEOUT.toMillis() + "ms" };
+		ConfigurableApplicationContext first = this.apps.start(properties);
+		ConfigurableApplicationContext second = this.apps.start(properties);
+		try {
+			await().atMost(Duration.ofSeconds(20))
+				.until(() -> first.getBean(Beat.class).isLeader() || second.getBean(Beat.class).isLeader());
+			ConfigurableApplicationContext leader = first.getBean(Beat.class).isLeader() ? first : second;
+			Beat follower = ((leader == first) ? second : first).getBean(Beat.class);
+			await().atMost(Duration.ofSeconds(10)).until(() -> firedSlots().size() >= 2);
+			Instant stopped = Instant.now();
+			leader.close();
+			await().atMost(SESSION_TIMEOUT).until(follower::isLeader);
+			assertThat(Duration.between(stopped, Instant.now())).as("a clean stop leaves the group: no session timeout")
+				.isLessThan(SESSION_TIMEOUT.dividedBy(2));
+			int firedAtHandover = firedSlots().size();
+			await().atMost(Duration.ofSeconds(10)).until(() -> firedSlots().size() >= firedAtHandover + 2);
+			List<Instant> slots = firedSlots().keySet().stream().sorted().toList();
+			assertThat(firedSlots()).allSatisfy((slot, count) -> assertThat(count).isOne());
+			assertThat(Duration.between(slots.get(0), slots.get(slots.size() - 1)))
+				.isEqualTo(Duration.ofSeconds(slots.size() - 1));
+		}
+		finally {
+			second.close();
+			first.close();
+		}
+	}
+
+	@Test
 	void whenALeaderTakesOverMissedSlotsThenEachScheduleFollowsItsPolicy() throws Exception {
 		// Hourly schedules whose state says: last fired ten slots ago, so ten slots are missed
 		// and none is on time.

@@ -20,6 +20,7 @@ import org.springframework.util.function.SingletonSupplier;
 
 import dev.kafkatask.dispatch.TaskDispatcher;
 import dev.kafkatask.dispatch.TaskOptions;
+import dev.kafkatask.kafka.worker.TaskWorker;
 import dev.kafkatask.monitor.TaskObserver;
 import dev.kafkatask.schedule.Schedule;
 import dev.kafkatask.schedule.ScheduleSlots;
@@ -53,10 +54,11 @@ public class Beat implements SmartLifecycle {
 	public static final String THREAD = "beat";
 
 	/**
-	 * The {@link #getPhase() phase} of the beat: it starts after the worker and the
-	 * dispatcher's transports, and stops before them.
+	 * The {@link #getPhase() phase} of the beat: after the worker's, so that it starts after
+	 * the worker and stops before it — a stopping instance hands leadership over at once,
+	 * not after its worker waited for its running tasks.
 	 */
-	public static final int PHASE = Integer.MAX_VALUE - 2000;
+	public static final int PHASE = TaskWorker.DEFAULT_PHASE + 50;
 
 	private static final Log logger = LogFactory.getLog(Beat.class);
 
