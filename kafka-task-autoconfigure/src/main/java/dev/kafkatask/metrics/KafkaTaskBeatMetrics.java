@@ -53,7 +53,6 @@ public class KafkaTaskBeatMetrics implements MeterBinder, DisposableBean {
 			this.meters.add(Gauge.builder(KafkaTaskMeters.SCHEDULE_LAG.getName(), this.beat, (beat) -> lag(beat, name))
 				.description(KafkaTaskMeters.SCHEDULE_LAG.getDescription())
 				.tag(KafkaTaskMeters.Tags.SCHEDULE.asString(), name)
-				.baseUnit("seconds")
 				.register(registry));
 		}
 	}
