@@ -93,8 +93,10 @@ class BeatIntegrationTests {
 			assertThat(handover).as("a crash is noticed at the session timeout, not at once")
 				.isGreaterThan(SESSION_TIMEOUT.dividedBy(2))
 				.isLessThan(SESSION_TIMEOUT.plusSeconds(5));
-			int firedAtHandover = firedSlots().size();
-			await().atMost(Duration.ofSeconds(10)).until(() -> firedSlots().size() >= firedAtHandover + 3);
+			// the new leader fires the slots of the gap at once, then goes on with slots on time
+			Instant tookOver = Instant.now();
+			await().atMost(Duration.ofSeconds(10))
+				.until(() -> firedSlots().keySet().stream().filter((slot) -> slot.isAfter(tookOver)).count() >= 2);
 
 			List<Instant> slots = firedSlots().keySet().stream().sorted().toList();
 			assertThat(firedSlots()).as("each slot dispatched once").allSatisfy((slot, count) -> assertThat(count).isOne());
@@ -102,7 +104,7 @@ class BeatIntegrationTests {
 				assertThat(Duration.between(slots.get(i - 1), slots.get(i))).as("no slot lost after %s", slots.get(i - 1))
 					.isEqualTo(Duration.ofSeconds(1));
 			}
-			assertThat(slots.get(slots.size() - 1)).isAfter(crashed.plus(SESSION_TIMEOUT));
+			assertThat(slots).anyMatch((slot) -> slot.isAfter(crashed) && slot.isBefore(tookOver.minusSeconds(1)));
 			// and each ran (the worker of either instance), with the schedule's arguments
 			await().atMost(Duration.ofSeconds(10))
 				.until(() -> slots.stream().allMatch((slot) -> ranWithId("tick@" + slot)));
@@ -115,9 +117,11 @@ class BeatIntegrationTests {
 
 	@Test
 	void whenTheLeaderStopsCleanlyThenTheOtherInstanceLeadsAtOnceWithoutLosingASlot() {
+		// a long session timeout, which a clean stop does not wait for
+		Duration sessionTimeout = Duration.ofSeconds(30);
 		String[] properties = { "kafka-task.schedules.tick.task=it.context", "kafka-task.schedules.tick.fixed-rate=1s",
 				"kafka-task.schedules.tick.args=[\"beat\"]", "kafka-task.schedules.tick.missed=fire-all",
-				"kafka-task.beat.session-timeout=" + SESSION_TIMEOUT.toMillis() + "ms" };
+				"kafka-task.beat.session-timeout=" + sessionTimeout.toMillis() + "ms" };
 		ConfigurableApplicationContext first = this.apps.start(properties);
 		ConfigurableApplicationContext second = this.apps.start(properties);
 		try {
@@ -128,9 +132,11 @@ class BeatIntegrationTests {
 			await().atMost(Duration.ofSeconds(10)).until(() -> firedSlots().size() >= 2);
 			Instant stopped = Instant.now();
 			leader.close();
-			await().atMost(SESSION_TIMEOUT).until(follower::isLeader);
+			await().atMost(Duration.ofSeconds(10)).until(follower::isLeader);
+			// the leader leaves the group; the other hears of it at its next heartbeat (1 s), joins
+			// again and reads the state topic to its end
 			assertThat(Duration.between(stopped, Instant.now())).as("a clean stop leaves the group: no session timeout")
-				.isLessThan(SESSION_TIMEOUT.dividedBy(2));
+				.isLessThan(Duration.ofSeconds(6));
 			int firedAtHandover = firedSlots().size();
 			await().atMost(Duration.ofSeconds(10)).until(() -> firedSlots().size() >= firedAtHandover + 2);
 			List<Instant> slots = firedSlots().keySet().stream().sorted().toList();
