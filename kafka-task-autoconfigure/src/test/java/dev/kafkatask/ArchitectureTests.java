@@ -33,7 +33,7 @@ class ArchitectureTests {
 	void taskModelDoesNotDependOnTransports() {
 		noClasses().that()
 			.resideInAnyPackage("dev.kafkatask.task..", "dev.kafkatask.codec..", "dev.kafkatask.dispatch..",
-					"dev.kafkatask.execution..", "dev.kafkatask.monitor..")
+					"dev.kafkatask.execution..", "dev.kafkatask.monitor..", "dev.kafkatask.schedule..")
 			.should()
 			.dependOnClassesThat()
 			.resideInAnyPackage("org.apache.kafka..", "org.springframework.kafka..", "dev.kafkatask.kafka..",

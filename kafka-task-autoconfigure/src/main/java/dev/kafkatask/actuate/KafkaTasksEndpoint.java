@@ -1,5 +1,6 @@
 package dev.kafkatask.actuate;
 
+import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -19,6 +20,7 @@ import org.springframework.boot.actuate.endpoint.annotation.WriteOperation;
 import dev.kafkatask.consumer.TaskConsumer;
 import dev.kafkatask.consumer.TaskConsumers;
 import dev.kafkatask.kafka.TaskTopics;
+import dev.kafkatask.kafka.beat.Beat;
 import dev.kafkatask.monitor.TaskOwners;
 import dev.kafkatask.options.TaskOptionResolver;
 import dev.kafkatask.routing.Backend;
@@ -67,6 +69,8 @@ public class KafkaTasksEndpoint {
 
 	private final Predicate<String> knownQueue;
 
+	private Supplier<List<ScheduleDescriptor>> schedules = List::of;
+
 	/**
 	 * Create the endpoint.
 	 * @param registry the registered tasks
@@ -92,6 +96,14 @@ public class KafkaTasksEndpoint {
 		this.configuredRules = configuredRules;
 	}
 
+	/**
+	 * Show the periodic tasks of the application's beat.
+	 * @param beat the beat
+	 */
+	public void setBeat(Beat beat) {
+		this.schedules = () -> beat.states().stream().map(ScheduleDescriptor::of).toList();
+	}
+
 	@ReadOperation
 	public KafkaTasksDescriptor kafkaTasks() {
 		List<TaskDescriptor> tasks = this.registry.all()
@@ -103,7 +115,7 @@ public class KafkaTasksEndpoint {
 					this.options.policy(task.name()).name().toLowerCase(Locale.ROOT).replace('_', '-')))
 			.toList();
 		return new KafkaTasksDescriptor(tasks, RoutingDescriptor.of(this.router.rules()), consumers(),
-				this.options.whitelist().describe());
+				this.options.whitelist().describe(), this.schedules.get());
 	}
 
 	private Map<String, Object> options(String task) {
@@ -227,10 +239,35 @@ public class KafkaTasksEndpoint {
 	 * @param routing the routing rules in force
 	 * @param consumers the consumers by backend and queue
 	 * @param optionWhitelist how each backend supports each Celery option ("no" when it does not)
+	 * @param schedules the periodic tasks, with what this instance knows of them
 	 */
 	public record KafkaTasksDescriptor(List<TaskDescriptor> tasks, RoutingDescriptor routing,
-			List<ConsumerDescriptor> consumers, Map<String, Map<String, String>> optionWhitelist)
-			implements OperationResponseBody {
+			List<ConsumerDescriptor> consumers, Map<String, Map<String, String>> optionWhitelist,
+			List<ScheduleDescriptor> schedules) implements OperationResponseBody {
+	}
+
+	/**
+	 * A periodic task.
+	 *
+	 * @param name the schedule's name
+	 * @param task the task it dispatches
+	 * @param trigger its cron expression and zone, or its rate
+	 * @param missed its missed-slot policy
+	 * @param nextFireTime its next slot, or {@code null} when it fires no more
+	 * @param lastFiredSlot the last slot fired, known to the leader only ({@code null}
+	 * elsewhere)
+	 * @param leader whether this instance leads the beat, the one that fires
+	 */
+	public record ScheduleDescriptor(String name, String task, String trigger, String missed,
+			@Nullable Instant nextFireTime, @Nullable Instant lastFiredSlot, boolean leader) {
+
+		static ScheduleDescriptor of(Beat.ScheduleState state) {
+			return new ScheduleDescriptor(state.schedule().name(), state.schedule().task(),
+					state.schedule().trigger().describe(),
+					state.schedule().missed().name().toLowerCase(Locale.ROOT).replace('_', '-'), state.nextFireTime(),
+					state.lastFiredSlot(), state.leader());
+		}
+
 	}
 
 	/**

@@ -4,6 +4,7 @@ import java.util.HashSet;
 import java.util.Set;
 import java.util.function.Predicate;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -14,6 +15,7 @@ import org.springframework.context.annotation.Bean;
 
 import dev.kafkatask.actuate.KafkaTasksEndpoint;
 import dev.kafkatask.consumer.TaskConsumers;
+import dev.kafkatask.kafka.beat.Beat;
 import dev.kafkatask.monitor.TaskOwners;
 import dev.kafkatask.options.TaskOptionResolver;
 import dev.kafkatask.routing.TaskRouter;
@@ -25,7 +27,7 @@ import dev.kafkatask.task.TaskRegistry;
  * @author kafka-task
  */
 @AutoConfiguration(after = { KafkaTaskAutoConfiguration.class, KafkaTaskKafkaAutoConfiguration.class,
-		KafkaTaskRabbitAutoConfiguration.class })
+		KafkaTaskRabbitAutoConfiguration.class, KafkaTaskBeatAutoConfiguration.class })
 @ConditionalOnClass(Endpoint.class)
 @ConditionalOnBean({ TaskRegistry.class, TaskRouter.class, TaskConsumers.class })
 @ConditionalOnAvailableEndpoint(KafkaTasksEndpoint.class)
@@ -35,9 +37,11 @@ public final class KafkaTaskEndpointAutoConfiguration {
 	@ConditionalOnMissingBean
 	KafkaTasksEndpoint kafkaTasksEndpoint(TaskRegistry registry, TaskRouter router, TaskConsumers consumers,
 			RoutingRulesRefresher refresher, TaskOptionResolver options, TaskOwners owners,
-			KafkaTaskProperties properties) {
-		return new KafkaTasksEndpoint(registry, router, consumers, refresher, options, owners,
+			KafkaTaskProperties properties, ObjectProvider<Beat> beat) {
+		KafkaTasksEndpoint endpoint = new KafkaTasksEndpoint(registry, router, consumers, refresher, options, owners,
 				properties.getDefaultQueue(), knownQueues(registry, router, properties));
+		beat.ifAvailable(endpoint::setBeat);
+		return endpoint;
 	}
 
 	/**

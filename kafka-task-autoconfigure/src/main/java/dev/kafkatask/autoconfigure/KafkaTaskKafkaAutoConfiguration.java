@@ -332,7 +332,7 @@ public final class KafkaTaskKafkaAutoConfiguration {
 	 * {@code DefaultKafkaConsumerFactoryCustomizer} beans (client meters among them) and the
 	 * application's.
 	 */
-	private static ConsumerFactory<String, byte[]> taskConsumerFactory(Map<String, Object> configuration,
+	static ConsumerFactory<String, byte[]> taskConsumerFactory(Map<String, Object> configuration,
 			ObjectProvider<DefaultKafkaConsumerFactoryCustomizer> customizers) {
 		Map<String, Object> config = new HashMap<>(configuration);
 		config.remove(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG);

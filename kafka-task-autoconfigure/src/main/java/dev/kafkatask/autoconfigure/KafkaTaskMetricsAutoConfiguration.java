@@ -11,8 +11,10 @@ import org.springframework.context.annotation.Bean;
 
 import dev.kafkatask.consumer.TaskConsumers;
 import dev.kafkatask.kafka.TaskTopics;
+import dev.kafkatask.kafka.beat.Beat;
 import dev.kafkatask.kafka.worker.StallDetector;
 import dev.kafkatask.kafka.worker.TaskWorker;
+import dev.kafkatask.metrics.KafkaTaskBeatMetrics;
 import dev.kafkatask.metrics.KafkaTaskMetrics;
 import dev.kafkatask.metrics.KafkaTaskStateMetrics;
 import dev.kafkatask.monitor.TaskObserver;
@@ -29,7 +31,7 @@ import dev.kafkatask.task.TaskRegistry;
 @AutoConfiguration(afterName = { "org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration",
 		"org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration" },
 		after = { KafkaTaskAutoConfiguration.class, KafkaTaskKafkaAutoConfiguration.class,
-				KafkaTaskRabbitAutoConfiguration.class })
+				KafkaTaskRabbitAutoConfiguration.class, KafkaTaskBeatAutoConfiguration.class })
 @ConditionalOnClass(MeterRegistry.class)
 @ConditionalOnBean({ MeterRegistry.class, TaskRegistry.class })
 public final class KafkaTaskMetricsAutoConfiguration {
@@ -54,6 +56,13 @@ public final class KafkaTaskMetricsAutoConfiguration {
 				? new KafkaTaskStateMetrics.Worker(worker, detector, taskTopics) : null;
 		return new KafkaTaskStateMetrics(consumers, owners, kafka, properties.getMetrics().getRefreshInterval(),
 				TaskObserver.composite(observers.orderedStream().toList()));
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	@ConditionalOnBean(Beat.class)
+	KafkaTaskBeatMetrics kafkaTaskBeatMetrics(Beat beat) {
+		return new KafkaTaskBeatMetrics(beat);
 	}
 
 }

@@ -72,6 +72,16 @@ public class KafkaTaskProperties {
 
 	private final Observation observation = new Observation();
 
+	private final Beat beat = new Beat();
+
+	/**
+	 * Periodic tasks by schedule name, like Celery's beat_schedule: the task, its cron
+	 * expression or fixed rate, arguments, options and missed-slot policy, for example
+	 * 'kafka-task.schedules.[reports.nightly].cron=0 0 2 * * *'. A schedule replaces one of
+	 * the same name declared with @KafkaTaskSchedule.
+	 */
+	private final Map<String, ScheduleProperties> schedules = new LinkedHashMap<>();
+
 	public boolean isEnabled() {
 		return this.enabled;
 	}
@@ -958,6 +968,47 @@ public class KafkaTaskProperties {
 
 		public void setEnabled(@Nullable Boolean enabled) {
 			this.enabled = enabled;
+		}
+
+	}
+
+	public Beat getBeat() {
+		return this.beat;
+	}
+
+	public Map<String, ScheduleProperties> getSchedules() {
+		return this.schedules;
+	}
+
+	public static class Beat {
+
+		/**
+		 * Whether this application takes part in firing periodic tasks (where its worker
+		 * runs): its instances elect one leader that fires every slot of the schedules.
+		 */
+		private boolean enabled = true;
+
+		/**
+		 * How long the beat's leader may go unheard before another instance takes over: the
+		 * session timeout of its election consumer (classic group protocol), so the longest
+		 * pause of periodic tasks after a leader crashed.
+		 */
+		private Duration sessionTimeout = Duration.ofSeconds(10);
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
+		}
+
+		public Duration getSessionTimeout() {
+			return this.sessionTimeout;
+		}
+
+		public void setSessionTimeout(Duration sessionTimeout) {
+			this.sessionTimeout = sessionTimeout;
 		}
 
 	}

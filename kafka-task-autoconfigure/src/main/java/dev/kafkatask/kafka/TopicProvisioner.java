@@ -104,6 +104,27 @@ public class TopicProvisioner {
 	}
 
 	/**
+	 * Create topics of one partition where they do not exist, with the configured
+	 * replication factor and the given topic configurations (the beat's leader topic, and its
+	 * compacted state topic).
+	 * @param topics the topics by name, each with its configuration
+	 * @throws TopicProvisioningException if the topics could not be created
+	 */
+	public void provisionSinglePartition(Map<String, Map<String, String>> topics) {
+		List<NewTopic> newTopics = new ArrayList<>();
+		topics.forEach((name, configs) -> newTopics
+			.add(new NewTopic(name, Optional.of(1), this.replicationFactor).configs(configs)));
+		try {
+			this.admin.createOrModifyTopics(newTopics.toArray(NewTopic[]::new));
+		}
+		catch (RuntimeException ex) {
+			throw new TopicProvisioningException(List.copyOf(topics.keySet()),
+					this.admin.getConfigurationProperties().get(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG), ex);
+		}
+		awaitLeaders(topics.keySet().toArray(String[]::new));
+	}
+
+	/**
 	 * Wait until every partition of the topics has a leader, so that the first dispatch to a
 	 * new topic meets a broker that knows it (a produce that races the leader election is
 	 * answered NOT_LEADER_OR_FOLLOWER and retried).

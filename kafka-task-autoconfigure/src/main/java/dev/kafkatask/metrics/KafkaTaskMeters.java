@@ -176,7 +176,30 @@ public enum KafkaTaskMeters implements MeterDocumentation {
 	 * interval.
 	 */
 	RABBITMQ_QUEUE_DEPTH("kafka.task.rabbitmq.queue.depth", Meter.Type.GAUGE, "Messages ready in a RabbitMQ queue",
-			Tags.QUEUE, Tags.OWNER);
+			Tags.QUEUE, Tags.OWNER),
+
+	/**
+	 * Slots of schedules the beat dealt with, by outcome: {@code fired} (the task was
+	 * dispatched and acknowledged), {@code failed} (the dispatch failed and is tried again
+	 * with the same task id, or the slot's record failed and is written again) or
+	 * {@code skipped} (a missed slot the schedule's missed-slot policy left out).
+	 */
+	SCHEDULE_FIRED("kafka.task.schedule.fired", Meter.Type.COUNTER, "Slots of schedules the beat dealt with, by outcome",
+			Tags.SCHEDULE, Tags.TASK, Tags.OUTCOME),
+
+	/**
+	 * Whether this instance leads its group's beat (1), the only one that fires schedules,
+	 * or not (0).
+	 */
+	SCHEDULE_LEADER("kafka.task.schedule.leader", Meter.Type.GAUGE,
+			"Whether this instance leads the beat and fires schedules (1) or not (0)", Tags.GROUP),
+
+	/**
+	 * How late, in seconds, this instance fired the last slot of a schedule: the time from
+	 * the slot to the broker's acknowledgement of its task.
+	 */
+	SCHEDULE_LAG("kafka.task.schedule.lag", Meter.Type.GAUGE, "Seconds from the last fired slot to its dispatch",
+			Tags.SCHEDULE);
 
 	private final String name;
 
@@ -290,9 +313,14 @@ public enum KafkaTaskMeters implements MeterDocumentation {
 
 		/**
 		 * A background thread of kafka-task: {@code delays}, {@code replies},
-		 * {@code state-meters} or {@code rabbitmq-drain}.
+		 * {@code state-meters}, {@code rabbitmq-drain} or {@code beat}.
 		 */
-		THREAD("thread");
+		THREAD("thread"),
+
+		/**
+		 * Name of a schedule of periodic tasks.
+		 */
+		SCHEDULE("schedule");
 
 		private final String key;
 

@@ -106,6 +106,11 @@ public class KafkaTaskMetrics implements TaskObserver, MeterBinder, DisposableBe
 	}
 
 	@Override
+	public void scheduleFired(String schedule, String task, String outcome) {
+		increment(KafkaTaskMeters.SCHEDULE_FIRED, schedule, task, outcome);
+	}
+
+	@Override
 	public void retryScheduled(String task, String queue, Backend backend) {
 		increment(KafkaTaskMeters.RETRIES, task, queue, backend.id(), OWNER);
 	}

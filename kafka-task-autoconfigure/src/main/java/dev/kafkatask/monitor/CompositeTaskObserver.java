@@ -106,4 +106,9 @@ final class CompositeTaskObserver implements TaskObserver {
 		each((observer) -> observer.rebalanced(group, type, partitions, duration));
 	}
 
+	@Override
+	public void scheduleFired(String schedule, String task, String outcome) {
+		each((observer) -> observer.scheduleFired(schedule, task, outcome));
+	}
+
 }

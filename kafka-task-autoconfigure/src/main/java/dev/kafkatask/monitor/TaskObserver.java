@@ -147,6 +147,17 @@ public interface TaskObserver {
 	}
 
 	/**
+	 * The beat dealt with a slot of a schedule.
+	 * @param schedule the schedule's name
+	 * @param task the task it dispatches
+	 * @param outcome {@code fired} (dispatched and acknowledged), {@code failed} (the
+	 * dispatch failed, or the slot's record; either is tried again) or {@code skipped} (a
+	 * missed slot the schedule's policy left out)
+	 */
+	default void scheduleFired(String schedule, String task, String outcome) {
+	}
+
+	/**
 	 * Return an observer that calls each of the given observers in turn; an exception one of
 	 * them throws is logged and goes no further.
 	 * @param observers the observers

@@ -38,7 +38,8 @@ class KafkaTaskFailureAnalyzersTests {
 			.load(FailureAnalyzer.class, null, SpringFactoriesLoader.FailureHandler.handleMessage((message, ex) -> {
 			})))
 			.hasAtLeastOneElementOfType(TaskRegistrationFailureAnalyzer.class)
-			.hasAtLeastOneElementOfType(TopicProvisioningFailureAnalyzer.class);
+			.hasAtLeastOneElementOfType(TopicProvisioningFailureAnalyzer.class)
+			.hasAtLeastOneElementOfType(ScheduleDefinitionFailureAnalyzer.class);
 	}
 
 	@Test

@@ -1,0 +1,120 @@
+package dev.kafkatask.autoconfigure;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.GroupProtocol;
+import org.apache.kafka.common.config.TopicConfig;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.SmartInitializingSingleton;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.kafka.autoconfigure.DefaultKafkaConsumerFactoryCustomizer;
+import org.springframework.context.annotation.Bean;
+import org.springframework.kafka.core.ConsumerFactory;
+import org.springframework.kafka.core.KafkaTemplate;
+
+import dev.kafkatask.dispatch.TaskDispatcher;
+import dev.kafkatask.kafka.GroupProtocols;
+import dev.kafkatask.kafka.KafkaTaskProducer;
+import dev.kafkatask.kafka.TopicProvisioner;
+import dev.kafkatask.kafka.beat.Beat;
+import dev.kafkatask.kafka.beat.BeatSettings;
+import dev.kafkatask.kafka.beat.LeaderElection;
+import dev.kafkatask.kafka.beat.ScheduleStateStore;
+import dev.kafkatask.kafka.worker.TaskWorker;
+import dev.kafkatask.monitor.TaskObserver;
+import dev.kafkatask.schedule.ScheduleDefinition;
+import dev.kafkatask.schedule.Schedules;
+import dev.kafkatask.task.TaskRegistry;
+
+/**
+ * Auto-configuration of periodic tasks, Celery beat on Kafka: the {@link Beat} of the
+ * worker group, where a worker runs and {@code kafka-task.beat.enabled} is not
+ * {@code false}. Its instances elect a leader through a consumer group of their own
+ * ({@code <worker group>.beat}) and only the leader fires the schedules of
+ * {@code @KafkaTaskSchedule} and {@code kafka-task.schedules.*}. Applications that only
+ * dispatch take no part.
+ *
+ * @author kafka-task
+ */
+@AutoConfiguration(after = { KafkaTaskKafkaAutoConfiguration.class, KafkaTaskDispatchAutoConfiguration.class })
+@ConditionalOnClass(KafkaTemplate.class)
+@ConditionalOnBean({ TaskWorker.class, TaskDispatcher.class })
+@ConditionalOnBooleanProperty(name = "kafka-task.beat.enabled", matchIfMissing = true)
+public final class KafkaTaskBeatAutoConfiguration {
+
+	@Bean
+	@ConditionalOnMissingBean
+	Beat kafkaTaskBeat(KafkaTaskProperties properties, TaskWorker worker, TaskRegistry registry,
+			TaskDispatcher dispatcher, KafkaTaskProducer producer, ObjectProvider<TopicProvisioner> provisioner,
+			ObjectProvider<ConsumerFactory<?, ?>> consumerFactory,
+			ObjectProvider<DefaultKafkaConsumerFactoryCustomizer> consumerCustomizers,
+			ObjectProvider<TaskObserver> observers) {
+		BeatSettings settings = BeatSettings.of(worker.getSettings().groupId(), properties.getKafka().getTopicPrefix());
+		ConsumerFactory<?, ?> base = consumerFactory.getIfAvailable();
+		Map<String, Object> config = new HashMap<>((base != null) ? base.getConfigurationProperties() : Map.of());
+		config.remove(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG);
+		Map<String, Object> stateConfig = new HashMap<>(config);
+		stateConfig.remove(ConsumerConfig.GROUP_ID_CONFIG);
+		// The classic protocol, whose session timeout is the consumer's: the longest pause of
+		// periodic tasks after their leader crashed. A one-partition group gains nothing from
+		// KIP-848's incremental rebalances.
+		GroupProtocols.apply(config, GroupProtocol.CLASSIC);
+		config.put(ConsumerConfig.GROUP_ID_CONFIG, settings.groupId());
+		int session = (int) properties.getBeat().getSessionTimeout().toMillis();
+		config.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, session);
+		// Heartbeats at least every second: a member learns of a leader that left that soon.
+		config.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, Math.max(100, Math.min(1000, session / 3)));
+		LeaderElection election = new LeaderElection(
+				KafkaTaskKafkaAutoConfiguration.taskConsumerFactory(config, consumerCustomizers), settings.leaderTopic(),
+				"kafka-task-beat");
+		ScheduleStateStore state = new ScheduleStateStore(
+				KafkaTaskKafkaAutoConfiguration.taskConsumerFactory(stateConfig, consumerCustomizers),
+				producer.getTemplate(), settings.stateTopic(), settings.sendTimeout());
+		TopicProvisioner topics = properties.getKafka().isCreateTopics() ? provisioner.getIfAvailable() : null;
+		Runnable topicSetup = (topics != null) ? () -> topics.provisionSinglePartition(Map.of(settings.leaderTopic(),
+				Map.of(), settings.stateTopic(), Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)))
+				: () -> {
+				};
+		Beat beat = new Beat(settings, election, state, dispatcher,
+				() -> Schedules.resolve(registry, configuredSchedules(properties), disabledSchedules(properties)),
+				topicSetup, TaskObserver.composite(observers.orderedStream().toList()));
+		// It dispatches to the worker's queues: it starts when the worker does.
+		beat.setAutoStartup(worker.isAutoStartup());
+		return beat;
+	}
+
+	/**
+	 * Read the schedules once every task is registered, so that a schedule that is not valid
+	 * fails the startup, whether or not the beat starts.
+	 */
+	@Bean
+	@ConditionalOnBean(Beat.class)
+	SmartInitializingSingleton kafkaTaskBeatSchedules(Beat beat) {
+		return beat::schedules;
+	}
+
+	private static List<ScheduleDefinition> configuredSchedules(KafkaTaskProperties properties) {
+		List<ScheduleDefinition> definitions = new ArrayList<>();
+		properties.getSchedules().forEach((name, schedule) -> {
+			if (schedule.isEnabled()) {
+				definitions.add(schedule.toDefinition(name));
+			}
+		});
+		return definitions;
+	}
+
+	private static List<String> disabledSchedules(KafkaTaskProperties properties) {
+		return properties.getSchedules().entrySet().stream().filter((entry) -> !entry.getValue().isEnabled())
+			.map(Map.Entry::getKey).toList();
+	}
+
+}
