@@ -43,6 +43,9 @@ class SampleApplicationIntegrationTests {
 	@Autowired
 	private FailingTasks failing;
 
+	@Autowired
+	private TickTasks ticks;
+
 	@Test
 	void whenOrdersAreDispatchedThenReceiptsAndLedgerTasksRunAndShowInPrometheus() throws Exception {
 		HttpResponse<String> dispatched = post("/demo/dispatch?count=5");
@@ -62,6 +65,15 @@ class SampleApplicationIntegrationTests {
 			assertThat(prometheus).contains("kafka_task_in_flight{");
 		});
 		assertThat(get("/demo/status").body()).contains("\"receiptsSent\":5");
+	}
+
+	@Test
+	void whenTheSampleRunsThenItsPeriodicTaskTicksAndTheEndpointShowsItsSchedule() throws Exception {
+		await().atMost(Duration.ofSeconds(30)).until(() -> this.ticks.ticks() >= 2);
+		// the only instance leads
+		await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(get("/actuator/kafkatasks").body())
+			.contains("\"name\":\"demo.tick\"")
+			.contains("\"leader\":true"));
 	}
 
 	@Test

@@ -22,7 +22,7 @@ import org.springframework.kafka.core.ConsumerFactory;
  * left the group, or its session has timed out; so two instances lead at once only when a
  * leader is cut off from the coordinator and goes on (see the README's periodic tasks).
  * <p>
- * Not thread-safe: one thread polls and reads {@link #isLeader()}; {@link #leadership()}
+ * Not thread-safe: one thread polls; {@link #isLeader()}, {@link #term()}
  * and {@link #wakeUp()} may be called from others.
  *
  * @author kafka-task
