@@ -4,7 +4,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
 import org.jspecify.annotations.Nullable;
@@ -29,7 +28,7 @@ final class FaultInjector {
 	/**
 	 * Bring the fault about and undo it; return when it began and when it was undone.
 	 */
-	static Injected inject(Context context, Events events) throws Exception {
+	static Injected inject(Context context, FaultEvents events) throws Exception {
 		KafkaCluster cluster = context.cluster();
 		WorkerGroup workers = context.workers();
 		Duration hold = context.faults().hold();
@@ -43,7 +42,7 @@ final class FaultInjector {
 				long faultAt = System.currentTimeMillis();
 				cluster.kill(node);
 				events.add(faultAt, "kill -9 node " + node + ", leader of " + leaders.get(node) + " task partitions");
-				sleepUntilMillis(faultAt + hold.toMillis());
+				FaultWaits.sleepUntilMillis(faultAt + hold.toMillis());
 				events.add(System.currentTimeMillis(), "starting node " + node + " again");
 				cluster.startNode(node);
 				long restoredAt = System.currentTimeMillis();
@@ -60,7 +59,7 @@ final class FaultInjector {
 					cluster.kill(node);
 				}
 				events.add(faultAt, "kill -9 nodes " + nodes + ": one replica of three left, no controller quorum");
-				sleepUntilMillis(faultAt + 2 * hold.toMillis());
+				FaultWaits.sleepUntilMillis(faultAt + 2 * hold.toMillis());
 				events.add(System.currentTimeMillis(), "starting nodes " + nodes + " again");
 				List<Thread> starting = new ArrayList<>();
 				List<Exception> failures = new ArrayList<>();
@@ -94,7 +93,7 @@ final class FaultInjector {
 				long faultAt = System.currentTimeMillis();
 				workers.kill(victim);
 				events.add(faultAt, "kill -9 worker " + victim.name() + " (" + partitions + " partitions)");
-				sleepUntilMillis(faultAt + hold.toMillis());
+				FaultWaits.sleepUntilMillis(faultAt + hold.toMillis());
 				events.add(System.currentTimeMillis(), "starting a new worker, as a supervisor would");
 				WorkerJvm successor = workers.startOne(READY_TIMEOUT);
 				long restoredAt = System.currentTimeMillis();
@@ -134,11 +133,11 @@ final class FaultInjector {
 				proxy.mode(TcpProxy.Mode.STALL);
 				events.add(faultAt, "stalling every connection of worker " + victim.name() + " ("
 						+ victim.assigned() + " partitions)");
-				sleepUntilMillis(faultAt + faults.stall().toMillis());
+				FaultWaits.sleepUntilMillis(faultAt + faults.stall().toMillis());
 				proxy.mode(TcpProxy.Mode.DROP);
 				events.add(System.currentTimeMillis(), "dropping its connections (" + proxy.dropped()
 						+ " sockets closed), refusing new ones");
-				sleepUntilMillis(faultAt + faults.stall().plus(faults.drop()).toMillis());
+				FaultWaits.sleepUntilMillis(faultAt + faults.stall().plus(faults.drop()).toMillis());
 				proxy.mode(TcpProxy.Mode.PASS);
 				long restoredAt = System.currentTimeMillis();
 				events.add(restoredAt, "network of worker " + victim.name() + " healed (" + proxy.refused()
@@ -152,20 +151,13 @@ final class FaultInjector {
 				long faultAt = System.currentTimeMillis();
 				events.add(faultAt, "soak: " + context.faults().soak().toSeconds()
 						+ " s of stream, with retries and time limits");
-				sleepUntilMillis(faultAt + context.faults().soak().toMillis());
+				FaultWaits.sleepUntilMillis(faultAt + context.faults().soak().toMillis());
 				long restoredAt = System.currentTimeMillis();
 				events.add(restoredAt, "soak over");
 				return new Injected(faultAt, restoredAt, details);
 			}
 		}
 		throw new IllegalStateException("Unknown fault " + context.fault());
-	}
-
-	private static void sleepUntilMillis(long epochMillis) throws InterruptedException {
-		long wait = epochMillis - System.currentTimeMillis();
-		if (wait > 0) {
-			Thread.sleep(wait);
-		}
 	}
 
 	/**
@@ -179,27 +171,6 @@ final class FaultInjector {
 	 * A fault brought about and undone.
 	 */
 	record Injected(long faultAt, long restoredAt, Map<String, Object> details) {
-	}
-
-	/**
-	 * What happened during a fault, and when.
-	 */
-	static final class Events {
-
-		private final List<Map.Entry<Long, String>> events = new ArrayList<>();
-
-		synchronized void add(long at, String event) {
-			this.events.add(Map.entry(at, event));
-		}
-
-		synchronized List<String> relativeTo(long origin) {
-			return this.events.stream()
-				.sorted(Map.Entry.comparingByKey())
-				.map((event) -> String.format(Locale.ROOT, "%+.1fs %s", (event.getKey() - origin) / 1000.0,
-						event.getValue()))
-				.toList();
-		}
-
 	}
 
 }

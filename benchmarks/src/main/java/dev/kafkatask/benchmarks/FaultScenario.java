@@ -153,7 +153,7 @@ final class FaultScenario implements Scenario {
 		int capacity = (int) Math.min(Integer.MAX_VALUE - 8, (long) context.rate() * faultTimeout.toSeconds());
 		FaultLedger ledger = new FaultLedger(fault.id() + "#" + context.index(), capacity,
 				run.options().partitions());
-		FaultInjector.Events events = new FaultInjector.Events();
+		FaultEvents events = new FaultEvents();
 		run.say("fault " + fault.id() + ": " + context.rate() + " tasks/s for " + faults.steady().toSeconds()
 				+ " s, then the fault");
 		try (ConfigurableApplicationContext dispatcher = dispatcherContext(run, fault)) {
@@ -176,11 +176,11 @@ final class FaultScenario implements Scenario {
 				double preFaultRate = ledger.preFaultRate(new FaultLedger.Window(stream.startedAt(),
 						injected.faultAt(), injected.restoredAt(), injected.restoredAt(), injected.restoredAt()),
 						context.rate());
-				recoveredAt = awaitRecovered(ledger, preFaultRate, injected.restoredAt(),
+				recoveredAt = FaultWaits.awaitRecovered(ledger, preFaultRate, injected.restoredAt(),
 						faultDeadline - DRAIN_RESERVE.toNanos());
 				if (recoveredAt > 0) {
 					events.add(recoveredAt, "completions back at the pre-fault rate, nothing acknowledged waits");
-					sleepUntil(Math.min(System.nanoTime() + AFTER_RECOVERY.toNanos(),
+					FaultWaits.sleepUntil(Math.min(System.nanoTime() + AFTER_RECOVERY.toNanos(),
 							faultDeadline - DRAIN_RESERVE.toNanos()));
 				}
 				else {
@@ -192,7 +192,7 @@ final class FaultScenario implements Scenario {
 			}
 			events.add(streamStop, "stream stopped");
 			// a fault whose undoing overran its time still gets a drain
-			boolean drained = awaitDrained(context.workers(), ledger,
+			boolean drained = FaultWaits.awaitDrained(context.workers(), ledger,
 					Math.max(faultDeadline, System.nanoTime() + MIN_DRAIN.toNanos()));
 			events.add(System.currentTimeMillis(), drained ? "drained: every acknowledged task ran"
 					: "not drained by the fault's deadline");
@@ -232,47 +232,6 @@ final class FaultScenario implements Scenario {
 				.put("settings", settings);
 			return result;
 		}
-	}
-
-	/**
-	 * Wait until, since the fault was undone, the last three whole seconds each had at least
-	 * {@link FaultLedger#RECOVERED} of the pre-fault rate of completions and every task
-	 * acknowledged more than three seconds ago ran.
-	 * @return when, or {@code 0} if not before the deadline
-	 */
-	private static long awaitRecovered(FaultLedger ledger, double preFaultRate, long restoredAt, long deadline)
-			throws InterruptedException {
-		while (System.nanoTime() - deadline < 0) {
-			long now = System.currentTimeMillis();
-			// the journals are read every 100 ms: the last half second may not be in yet
-			long to = now - 500;
-			if (to - 3000 >= restoredAt) {
-				boolean steady = true;
-				for (int count : ledger.completionsPerSecond(to - 3000, to)) {
-					steady &= count >= FaultLedger.RECOVERED * preFaultRate;
-				}
-				if (steady && ledger.notRunAcknowledgedBefore(now - 3000) == 0) {
-					return now;
-				}
-			}
-			Thread.sleep(250);
-		}
-		return 0;
-	}
-
-	/**
-	 * Wait until every dispatch is acknowledged or failed, and every acknowledged task ran.
-	 */
-	private static boolean awaitDrained(WorkerGroup workers, FaultLedger ledger, long deadline)
-			throws InterruptedException {
-		while (System.nanoTime() - deadline < 0) {
-			workers.feed(ledger);
-			if (ledger.unresolved() == 0 && ledger.notRunAcknowledgedBefore(Long.MAX_VALUE) == 0) {
-				return true;
-			}
-			Thread.sleep(200);
-		}
-		return false;
 	}
 
 	/**
@@ -436,13 +395,6 @@ final class FaultScenario implements Scenario {
 
 	private static double loadAverage() {
 		return ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
-	}
-
-	private static void sleepUntil(long nanoTime) throws InterruptedException {
-		long wait = nanoTime - System.nanoTime();
-		if (wait > 0) {
-			Thread.sleep(Duration.ofNanos(wait));
-		}
 	}
 
 }

@@ -210,7 +210,7 @@ final class RabbitRampScenario implements Scenario {
 		String policy = phase.policy().name().toLowerCase(Locale.ROOT);
 		FaultLedger ledger = new FaultLedger(FAULT + "-" + policy + "#" + phase.index(), capacity,
 				run.options().partitions());
-		Events events = new Events();
+		FaultEvents events = new FaultEvents();
 		run.say("on-unavailable " + policy + ": " + phase.rate() + " tasks/s for " + faults.steady().toSeconds()
 				+ " s, then RabbitMQ restarts (" + phase.outage().method() + ", " + faults.hold().toSeconds()
 				+ " s down)");
@@ -237,7 +237,7 @@ final class RabbitRampScenario implements Scenario {
 				try {
 					phase.outage().begin();
 					events.add(System.currentTimeMillis(), "RabbitMQ down (" + phase.outage().method() + ")");
-					sleepUntilMillis(faultAt + faults.hold().toMillis());
+					FaultWaits.sleepUntilMillis(faultAt + faults.hold().toMillis());
 				}
 				finally {
 					events.add(System.currentTimeMillis(), "starting RabbitMQ again");
@@ -255,11 +255,11 @@ final class RabbitRampScenario implements Scenario {
 				double preFaultRate = ledger.preFaultRate(
 						new FaultLedger.Window(stream.startedAt(), faultAt, restoredAt, restoredAt, restoredAt),
 						phase.rate());
-				recoveredAt = awaitRecovered(ledger, preFaultRate, restoredAt,
+				recoveredAt = FaultWaits.awaitRecovered(ledger, preFaultRate, restoredAt,
 						phaseDeadline - DRAIN_RESERVE.toNanos());
 				if (recoveredAt > 0) {
 					events.add(recoveredAt, "completions back at the pre-fault rate, nothing acknowledged waits");
-					sleepUntil(Math.min(System.nanoTime() + AFTER_RECOVERY.toNanos(),
+					FaultWaits.sleepUntil(Math.min(System.nanoTime() + AFTER_RECOVERY.toNanos(),
 							phaseDeadline - DRAIN_RESERVE.toNanos()));
 				}
 				else {
@@ -270,7 +270,7 @@ final class RabbitRampScenario implements Scenario {
 				streamStop = stream.stop();
 			}
 			events.add(streamStop, "stream stopped");
-			boolean drained = awaitDrained(phase.workers(), ledger,
+			boolean drained = FaultWaits.awaitDrained(phase.workers(), ledger,
 					Math.max(phaseDeadline, System.nanoTime() + MIN_DRAIN.toNanos()));
 			events.add(System.currentTimeMillis(), drained ? "drained: every acknowledged task ran"
 					: "not drained by the deadline");
@@ -344,47 +344,6 @@ final class RabbitRampScenario implements Scenario {
 		parked.put("confirmed", confirmed);
 		parked.put("inQueueBeforeRestart", phase.queues().messages(queue));
 		return parked;
-	}
-
-	/**
-	 * Wait until, since RabbitMQ is back, the last three whole seconds each had at least
-	 * {@link FaultLedger#RECOVERED} of the pre-fault rate of completions and every task
-	 * acknowledged more than three seconds ago ran (as the {@code faults} scenario does).
-	 * @return when, or {@code 0} if not before the deadline
-	 */
-	private static long awaitRecovered(FaultLedger ledger, double preFaultRate, long restoredAt, long deadline)
-			throws InterruptedException {
-		while (System.nanoTime() - deadline < 0) {
-			long now = System.currentTimeMillis();
-			// the journals are read every 100 ms: the last half second may not be in yet
-			long to = now - 500;
-			if (to - 3000 >= restoredAt) {
-				boolean steady = true;
-				for (int count : ledger.completionsPerSecond(to - 3000, to)) {
-					steady &= count >= FaultLedger.RECOVERED * preFaultRate;
-				}
-				if (steady && ledger.notRunAcknowledgedBefore(now - 3000) == 0) {
-					return now;
-				}
-			}
-			Thread.sleep(250);
-		}
-		return 0;
-	}
-
-	/**
-	 * Wait until every dispatch is acknowledged or failed, and every acknowledged task ran.
-	 */
-	private static boolean awaitDrained(WorkerGroup workers, FaultLedger ledger, long deadline)
-			throws InterruptedException {
-		while (System.nanoTime() - deadline < 0) {
-			workers.feed(ledger);
-			if (ledger.unresolved() == 0 && ledger.notRunAcknowledgedBefore(Long.MAX_VALUE) == 0) {
-				return true;
-			}
-			Thread.sleep(200);
-		}
-		return false;
 	}
 
 	private static Map<String, Object> rabbitProperties(RabbitRampOptions rabbit, RabbitRunQueues queues,
@@ -529,20 +488,6 @@ final class RabbitRampScenario implements Scenario {
 		return ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
 	}
 
-	private static void sleepUntil(long nanoTime) throws InterruptedException {
-		long wait = nanoTime - System.nanoTime();
-		if (wait > 0) {
-			Thread.sleep(Duration.ofNanos(wait));
-		}
-	}
-
-	private static void sleepUntilMillis(long epochMillis) throws InterruptedException {
-		long wait = epochMillis - System.currentTimeMillis();
-		if (wait > 0) {
-			Thread.sleep(wait);
-		}
-	}
-
 	/**
 	 * What one restart works on.
 	 */
@@ -554,27 +499,6 @@ final class RabbitRampScenario implements Scenario {
 	 * Where the workers and the dispatcher reach RabbitMQ: the proxy, or the server.
 	 */
 	private record Clients(String host, int port) {
-	}
-
-	/**
-	 * What happened during a restart, and when.
-	 */
-	private static final class Events {
-
-		private final List<Map.Entry<Long, String>> events = new ArrayList<>();
-
-		synchronized void add(long at, String event) {
-			this.events.add(Map.entry(at, event));
-		}
-
-		synchronized List<String> relativeTo(long origin) {
-			return this.events.stream()
-				.sorted(Map.Entry.comparingByKey())
-				.map((event) -> String.format(Locale.ROOT, "%+.1fs %s", (event.getKey() - origin) / 1000.0,
-						event.getValue()))
-				.toList();
-		}
-
 	}
 
 }
