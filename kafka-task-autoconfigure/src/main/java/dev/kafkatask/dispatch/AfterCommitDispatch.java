@@ -1,6 +1,7 @@
 package dev.kafkatask.dispatch;
 
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 
 import org.apache.commons.logging.Log;
@@ -28,6 +29,8 @@ final class AfterCommitDispatch implements TransactionSynchronization {
 	private final Supplier<CompletableFuture<DispatchReceipt>> dispatch;
 
 	private final CompletableFuture<DispatchReceipt> result = new CompletableFuture<>();
+
+	private final AtomicBoolean sent = new AtomicBoolean();
 
 	private AfterCommitDispatch(String task, String id, Supplier<CompletableFuture<DispatchReceipt>> dispatch) {
 		this.task = task;
@@ -62,15 +65,22 @@ final class AfterCommitDispatch implements TransactionSynchronization {
 
 	@Override
 	public void afterCommit() {
-		CompletableFuture<DispatchReceipt> sent;
+		send();
+	}
+
+	private void send() {
+		if (!this.sent.compareAndSet(false, true)) {
+			return;
+		}
+		CompletableFuture<DispatchReceipt> sending;
 		try {
-			sent = this.dispatch.get();
+			sending = this.dispatch.get();
 		}
 		catch (RuntimeException ex) {
 			this.result.completeExceptionally(ex);
 			return;
 		}
-		sent.whenComplete((receipt, failure) -> {
+		sending.whenComplete((receipt, failure) -> {
 			if (failure != null) {
 				this.result.completeExceptionally(failure);
 			}
@@ -83,6 +93,9 @@ final class AfterCommitDispatch implements TransactionSynchronization {
 	@Override
 	public void afterCompletion(int status) {
 		if (status == STATUS_COMMITTED) {
+			// a dispatch made in another synchronization's afterCommit was registered too late
+			// for that phase: it is sent now
+			send();
 			return;
 		}
 		String outcome = (status == STATUS_ROLLED_BACK) ? "rolled back" : "ended with an unknown outcome";

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
 import org.junit.jupiter.api.Test;
@@ -14,6 +15,8 @@ import org.springframework.transaction.TransactionDefinition;
 import org.springframework.transaction.TransactionSystemException;
 import org.springframework.transaction.support.AbstractPlatformTransactionManager;
 import org.springframework.transaction.support.DefaultTransactionStatus;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
 import dev.kafkatask.dispatch.DispatchCancelledException;
@@ -60,6 +63,28 @@ class AfterCommitDispatchIntegrationTests {
 			DispatchReceipt receipt = dispatched.get();
 			assertThat(receipt.taskId()).isEqualTo("after-commit-1");
 			await().atMost(TIMEOUT).until(() -> this.apps.journal().runs("count:1") == 1);
+		}
+	}
+
+	@Test
+	void whenTheDispatchIsMadeAfterTheCommitOfItsTransactionThenItIsSentAllTheSame() throws Exception {
+		try (ConfigurableApplicationContext app = this.apps.start("kafka-task.kafka.partitions=1")) {
+			TaskDispatcher dispatcher = app.getBean(TaskDispatcher.class);
+			AtomicReference<CompletableFuture<DispatchReceipt>> dispatched = new AtomicReference<>();
+			// as from an @TransactionalEventListener(phase = AFTER_COMMIT): the transaction is
+			// still active, but its afterCommit callbacks are being called
+			new TransactionTemplate(this.transactions).executeWithoutResult(
+					(status) -> TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+
+						@Override
+						public void afterCommit() {
+							dispatched.set(dispatcher.dispatch("it.count", List.of(8), Map.of(),
+									TaskOptions.none().withAfterCommit(true)));
+						}
+
+					}));
+			dispatched.get().get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+			await().atMost(TIMEOUT).until(() -> this.apps.journal().runs("count:8") == 1);
 		}
 	}
 
