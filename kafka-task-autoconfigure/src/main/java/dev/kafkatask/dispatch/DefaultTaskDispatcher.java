@@ -10,8 +10,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.TimeoutException;
 
 import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationRegistry;
@@ -222,34 +220,7 @@ public class DefaultTaskDispatcher implements TaskDispatcher {
 		}
 		String id = (options.taskId() != null) ? options.taskId() : UUID.randomUUID().toString();
 		TaskOptions withId = options.withTaskId(id);
-		CompletableFuture<DispatchReceipt> result = new CompletableFuture<>();
-		guard.claim(unique, id, task).whenComplete((holder, claimFailure) -> {
-			Throwable failure = (claimFailure instanceof CompletionException && claimFailure.getCause() != null)
-					? claimFailure.getCause() : claimFailure;
-			if (failure != null) {
-				result.completeExceptionally((failure instanceof TimeoutException) ? new IllegalStateException("Task '"
-						+ task + "' was not enqueued: its unique key '" + unique.key() + "' was not decided in time",
-						failure) : failure);
-			}
-			else if (!holder.taskId().equals(id)) {
-				// not a failure of the dispatch: what uniqueness is for
-				logger.debug("Task '" + task + "' [" + id + "] not enqueued: key '" + unique.key() + "' is held by ["
-						+ holder.taskId() + "]");
-				result.completeExceptionally(new TaskAlreadyQueuedException(task, holder));
-			}
-			else {
-				dispatchNow(task, args, kwargs, withId).whenComplete((receipt, sendFailure) -> {
-					if (sendFailure != null) {
-						guard.release(holder);
-						result.completeExceptionally(sendFailure);
-					}
-					else {
-						result.complete(receipt);
-					}
-				});
-			}
-		});
-		return result;
+		return UniqueDispatch.claimThenSend(guard, unique, task, id, () -> dispatchNow(task, args, kwargs, withId));
 	}
 
 	private CompletableFuture<DispatchReceipt> dispatchNow(String task, List<? extends @Nullable Object> args,
