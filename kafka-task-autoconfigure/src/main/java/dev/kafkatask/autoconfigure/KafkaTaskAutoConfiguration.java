@@ -25,6 +25,7 @@ import dev.kafkatask.consumer.ConsumerSource;
 import dev.kafkatask.consumer.TaskConsumers;
 import dev.kafkatask.execution.ArgumentBinder;
 import dev.kafkatask.execution.DeliveryHandler;
+import dev.kafkatask.execution.TaskContinuation;
 import dev.kafkatask.execution.TaskInvoker;
 import dev.kafkatask.execution.TaskRunner;
 import dev.kafkatask.execution.pinning.CarrierPinningDetector;
@@ -103,9 +104,12 @@ public final class KafkaTaskAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	DeliveryHandler taskDeliveryHandler(TaskRunner runner, ObjectProvider<TaskObserver> observers) {
-		return new DeliveryHandler(runner, TaskObserver.composite(observers.orderedStream().toList()),
-				Clock.systemUTC());
+	DeliveryHandler taskDeliveryHandler(TaskRunner runner, ObjectProvider<TaskObserver> observers,
+			ObjectProvider<TaskContinuation> continuation) {
+		DeliveryHandler handler = new DeliveryHandler(runner,
+				TaskObserver.composite(observers.orderedStream().toList()), Clock.systemUTC());
+		handler.setContinuation(continuation.getIfAvailable(() -> TaskContinuation.NONE));
+		return handler;
 	}
 
 	@Bean(destroyMethod = "close")

@@ -1,6 +1,10 @@
 package dev.kafkatask.autoconfigure;
 
 import java.time.Clock;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.function.Predicate;
 
 import io.micrometer.observation.ObservationRegistry;
 import tools.jackson.databind.json.JsonMapper;
@@ -12,12 +16,15 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.context.annotation.Bean;
 
+import dev.kafkatask.canvas.CanvasContinuation;
+import dev.kafkatask.canvas.ChordMembers;
 import dev.kafkatask.dispatch.DefaultTaskDispatcher;
 import dev.kafkatask.dispatch.UniquenessGuard;
 import dev.kafkatask.dispatch.ResultBackend;
 import dev.kafkatask.dispatch.TaskClientFactory;
 import dev.kafkatask.dispatch.TaskDispatcher;
 import dev.kafkatask.dispatch.TaskTransport;
+import dev.kafkatask.execution.TaskContinuation;
 import dev.kafkatask.monitor.TaskObserver;
 import dev.kafkatask.observation.TaskDispatchObservationConvention;
 import dev.kafkatask.options.TaskOptionResolver;
@@ -54,6 +61,36 @@ public final class KafkaTaskDispatchAutoConfiguration {
 			dispatcher.setObservationConvention(observationConvention.getIfUnique());
 		}
 		return dispatcher;
+	}
+
+	@Bean
+	@ConditionalOnMissingBean(TaskContinuation.class)
+	@ConditionalOnBean(TaskDispatcher.class)
+	CanvasContinuation taskCanvasContinuation(ObjectProvider<TaskDispatcher> dispatcher, TaskRegistry registry,
+			TaskRouter router, KafkaTaskProperties properties, ObjectProvider<JsonMapper> jsonMapper,
+			ObjectProvider<ChordMembers> chordMembers) {
+		return new CanvasContinuation(dispatcher::getObject, jsonMapper.getIfAvailable(JsonMapper::new),
+				knownQueues(properties, registry, router), chordMembers.getIfAvailable(),
+				properties.getCanvas().getContinuationTimeout());
+	}
+
+	/**
+	 * Return whether a queue is one that a canvas carried by a record may send a task to:
+	 * the default queue, the queues of registered tasks, the queues the application consumes
+	 * or creates, and those that routing rules name, as the rules are at the time.
+	 */
+	static Predicate<String> knownQueues(KafkaTaskProperties properties, TaskRegistry registry, TaskRouter router) {
+		Set<String> queues = new LinkedHashSet<>();
+		queues.add(properties.getDefaultQueue());
+		queues.addAll(registry.queues(properties.getDefaultQueue()));
+		queues.addAll(properties.getWorker().getQueues());
+		queues.addAll(properties.getKafka().getQueues());
+		List<String> rabbitQueues = properties.getRabbitmq().getQueues();
+		if (rabbitQueues != null) {
+			queues.addAll(rabbitQueues);
+		}
+		Set<String> known = Set.copyOf(queues);
+		return (queue) -> known.contains(queue) || router.rules().queues().containsKey(queue);
 	}
 
 	@Bean

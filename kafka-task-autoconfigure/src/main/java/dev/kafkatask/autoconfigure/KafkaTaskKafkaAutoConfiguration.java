@@ -9,14 +9,22 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.UUID;
+import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
 
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.GroupProtocol;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.jspecify.annotations.Nullable;
 
 import tools.jackson.databind.json.JsonMapper;
@@ -39,6 +47,7 @@ import org.springframework.kafka.core.KafkaAdmin;
 import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.kafka.core.ProducerFactory;
 
+import dev.kafkatask.canvas.ChordMembers;
 import dev.kafkatask.codec.EnvelopeCodec;
 import dev.kafkatask.dispatch.ResultBackend;
 import dev.kafkatask.dispatch.UniquenessGuard;
@@ -52,6 +61,10 @@ import dev.kafkatask.kafka.ResultPublisher;
 import dev.kafkatask.kafka.TaskTopics;
 import dev.kafkatask.kafka.TopicProvisioner;
 import dev.kafkatask.kafka.UniqueClaims;
+import dev.kafkatask.kafka.chord.ChordCallbacks;
+import dev.kafkatask.kafka.chord.ChordJoiner;
+import dev.kafkatask.kafka.chord.ChordTopics;
+import dev.kafkatask.kafka.chord.KafkaChordMembers;
 import dev.kafkatask.kafka.worker.DeadLetterPublisher;
 import dev.kafkatask.kafka.worker.DelayForwarder;
 import dev.kafkatask.kafka.worker.DelayTargets;
@@ -146,6 +159,14 @@ public final class KafkaTaskKafkaAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
+	ChordMembers kafkaTaskChordMembers(KafkaTaskProducer producer, KafkaTaskProperties properties,
+			ObjectProvider<JsonMapper> jsonMapper) {
+		return new KafkaChordMembers(producer.getTemplate(), chordTopics(properties).members(),
+				jsonMapper.getIfAvailable(JsonMapper::new));
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
 	KafkaTaskTransport kafkaTaskTransport(KafkaTaskProducer producer, TaskTopics topics, EnvelopeCodec codec,
 			DelayedTaskPublisher delays, KafkaTaskProperties properties) {
 		KafkaTaskTransport transport = new KafkaTaskTransport(producer.getTemplate(), topics, codec, delays);
@@ -178,6 +199,12 @@ public final class KafkaTaskKafkaAutoConfiguration {
 				others.add(topics.deadLetterTopic(topics.highPriorityTopic(queue)));
 			}
 			provisioner.provision(provisionedQueues(properties, registry), others);
+			ChordTopics chords = chordTopics(properties);
+			provisioner.provisionTopics(Map.of(chords.members(), Map.of(), chords.done(),
+					Map.of(TopicConfig.CLEANUP_POLICY_CONFIG,
+							TopicConfig.CLEANUP_POLICY_COMPACT + "," + TopicConfig.CLEANUP_POLICY_DELETE,
+							TopicConfig.RETENTION_MS_CONFIG,
+							Long.toString(properties.getCanvas().getChordDoneRetention().toMillis()))));
 		};
 	}
 
@@ -271,6 +298,57 @@ public final class KafkaTaskKafkaAutoConfiguration {
 		return forwarder;
 	}
 
+	@Bean
+	@ConditionalOnMissingBean
+	@ConditionalOnBean(TaskWorker.class)
+	ChordJoiner kafkaTaskChordJoiner(TaskWorker worker, ObjectProvider<ConsumerFactory<?, ?>> consumerFactory,
+			KafkaTaskProducer producer, TaskTopics topics, EnvelopeCodec codec, TaskRegistry registry,
+			KafkaTaskProperties properties, ObjectProvider<TaskRouter> router, ObjectProvider<JsonMapper> jsonMapper,
+			ObjectProvider<TaskObserver> observers,
+			ObjectProvider<DefaultKafkaConsumerFactoryCustomizer> consumerCustomizers) {
+		ConsumerFactory<?, ?> base = consumerFactory.getIfAvailable();
+		Map<String, Object> config = new HashMap<>((base != null) ? base.getConfigurationProperties() : Map.of());
+		config.remove(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG);
+		Map<String, Object> readerConfig = new HashMap<>(config);
+		readerConfig.remove(ConsumerConfig.GROUP_ID_CONFIG);
+		// The classic protocol: the generation of its group fences a joiner that lost its
+		// partitions, through the offsets of its transactions.
+		GroupProtocols.apply(config, GroupProtocol.CLASSIC);
+		config.put(ConsumerConfig.GROUP_ID_CONFIG, worker.getSettings().groupId() + ".chord");
+		Map<String, Object> producerConfig = new HashMap<>(
+				producer.getTemplate().getProducerFactory().getConfigurationProperties());
+		producerConfig.remove(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG);
+		producerConfig.remove(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG);
+		producerConfig.put(ProducerConfig.CLIENT_ID_CONFIG, "kafka-task-chord");
+		producerConfig.put(ProducerConfig.ACKS_CONFIG, "all");
+		producerConfig.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+		// A joiner killed in a transaction holds back read-committed readers of the partitions
+		// it wrote to until the transaction times out: a short one, as its transactions are.
+		producerConfig.put(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, 10_000);
+		String transactionalId = properties.getKafka().getTopicPrefix() + "__chord." + worker.getSettings().groupId()
+				+ ".";
+		Supplier<Producer<String, byte[]>> transactional = () -> {
+			Map<String, Object> instance = new HashMap<>(producerConfig);
+			instance.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId + UUID.randomUUID());
+			return new KafkaProducer<>(instance, new StringSerializer(), new ByteArraySerializer());
+		};
+		String defaultQueue = properties.getDefaultQueue();
+		Function<String, String> queueOfTask = (task) -> {
+			TaskDefinition definition = registry.find(task);
+			return (definition != null && definition.queue() != null) ? definition.queue() : defaultQueue;
+		};
+		ChordCallbacks callbacks = new ChordCallbacks(topics, codec, queueOfTask,
+				knownQueue(provisionedQueues(properties, registry), router.getIfAvailable()), Clock.systemUTC());
+		ChordJoiner joiner = new ChordJoiner(taskConsumerFactory(config, consumerCustomizers),
+				taskConsumerFactory(readerConfig, consumerCustomizers), transactional, chordTopics(properties),
+				callbacks, jsonMapper.getIfAvailable(JsonMapper::new),
+				TaskObserver.composite(observers.orderedStream().toList()), Clock.systemUTC(),
+				properties.getCanvas().getChordDoneRetention());
+		// It enqueues callbacks for the worker's queues: it starts when the worker does.
+		joiner.setAutoStartup(worker.isAutoStartup());
+		return joiner;
+	}
+
 	@Bean(destroyMethod = "close")
 	@ConditionalOnMissingBean
 	@ConditionalOnBean(TaskWorker.class)
@@ -293,6 +371,10 @@ public final class KafkaTaskKafkaAutoConfiguration {
 
 	private static String replyTopic(KafkaTaskProperties properties) {
 		return properties.getKafka().getTopicPrefix() + "__replies";
+	}
+
+	private static ChordTopics chordTopics(KafkaTaskProperties properties) {
+		return ChordTopics.of(properties.getKafka().getTopicPrefix());
 	}
 
 	private static String uniqueTopic(KafkaTaskProperties properties) {
@@ -339,6 +421,8 @@ public final class KafkaTaskKafkaAutoConfiguration {
 		config.remove(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG);
 		config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
 		config.putIfAbsent(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+		// Chord callbacks are written in transactions: one that was aborted must never run.
+		config.putIfAbsent(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
 		DefaultKafkaConsumerFactory<String, byte[]> factory = new DefaultKafkaConsumerFactory<>(config,
 				new StringDeserializer(), new ByteArrayDeserializer());
 		customizers.orderedStream().forEach((customizer) -> customizer.customize(factory));

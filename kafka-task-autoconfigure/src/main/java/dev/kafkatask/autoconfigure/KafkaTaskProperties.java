@@ -49,6 +49,8 @@ public class KafkaTaskProperties {
 
 	private final Dispatch dispatch = new Dispatch();
 
+	private final Canvas canvas = new Canvas();
+
 	/**
 	 * What happens to a dispatch that sets a task option its backend does not support:
 	 * 'reject' (the dispatch fails naming the option), 'route-to-rabbit' (the task goes to
@@ -136,6 +138,10 @@ public class KafkaTaskProperties {
 
 	public Dispatch getDispatch() {
 		return this.dispatch;
+	}
+
+	public Canvas getCanvas() {
+		return this.canvas;
 	}
 
 	/**
@@ -924,6 +930,40 @@ public class KafkaTaskProperties {
 
 		public void setUniqueDecisionTimeout(Duration uniqueDecisionTimeout) {
 			this.uniqueDecisionTimeout = uniqueDecisionTimeout;
+		}
+
+	}
+
+	public static class Canvas {
+
+		/**
+		 * How long a worker waits for the broker to acknowledge what follows a task (a
+		 * chain's next task, links, error links, its chord's count) before the task is
+		 * dead-lettered continuation-failed.
+		 */
+		private Duration continuationTimeout = Duration.ofSeconds(30);
+
+		/**
+		 * How long a chord that is done is remembered (the retention of the compacted
+		 * <prefix>__chord.done topic): a member reported again within it, because it ran
+		 * twice, is ignored.
+		 */
+		private Duration chordDoneRetention = Duration.ofDays(7);
+
+		public Duration getContinuationTimeout() {
+			return this.continuationTimeout;
+		}
+
+		public void setContinuationTimeout(Duration continuationTimeout) {
+			this.continuationTimeout = continuationTimeout;
+		}
+
+		public Duration getChordDoneRetention() {
+			return this.chordDoneRetention;
+		}
+
+		public void setChordDoneRetention(Duration chordDoneRetention) {
+			this.chordDoneRetention = chordDoneRetention;
 		}
 
 	}

@@ -23,6 +23,9 @@ import tools.jackson.databind.node.JsonNodeFactory;
 
 import org.springframework.util.Assert;
 
+import dev.kafkatask.canvas.Canvas;
+import dev.kafkatask.canvas.CanvasDispatch;
+import dev.kafkatask.canvas.CanvasReceipt;
 import dev.kafkatask.codec.TaskEnvelope;
 import dev.kafkatask.monitor.TaskObserver;
 import dev.kafkatask.monitor.TaskOutcome;
@@ -153,6 +156,11 @@ public class DefaultTaskDispatcher implements TaskDispatcher {
 	 */
 	public void setUniquenessGuard(@Nullable UniquenessGuard uniqueness) {
 		this.uniqueness = uniqueness;
+	}
+
+	@Override
+	public CompletableFuture<CanvasReceipt> dispatch(Canvas canvas) {
+		return new CanvasDispatch(this, this.mapper).dispatch(canvas);
 	}
 
 	@Override

@@ -7,6 +7,11 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
 import org.jspecify.annotations.Nullable;
+import tools.jackson.databind.json.JsonMapper;
+
+import dev.kafkatask.canvas.Canvas;
+import dev.kafkatask.canvas.CanvasDispatch;
+import dev.kafkatask.canvas.CanvasReceipt;
 
 /**
  * Dispatches tasks by name, like Celery's {@code send_task}: the task may be registered in
@@ -38,6 +43,18 @@ public interface TaskDispatcher {
 	 */
 	default CompletableFuture<DispatchReceipt> dispatch(String task, @Nullable Object... args) {
 		return dispatch(task, Arrays.asList(args), Map.of(), TaskOptions.none());
+	}
+
+	/**
+	 * Dispatch a canvas: a signature, a chain, a group or a chord, like Celery's
+	 * {@code apply_async} of one. Every task gets its id at once (in the receipt); the tasks
+	 * that can run now are enqueued, and the workers enqueue the rest as the ones before them
+	 * finish.
+	 * @param canvas the canvas
+	 * @return the receipt, once the broker acknowledged the tasks enqueued now
+	 */
+	default CompletableFuture<CanvasReceipt> dispatch(Canvas canvas) {
+		return new CanvasDispatch(this, JsonMapper.shared()).dispatch(canvas);
 	}
 
 	/**

@@ -60,6 +60,8 @@ public class DeliveryHandler {
 
 	private final DeadLetterWriter deadLetters;
 
+	private TaskContinuation continuation = TaskContinuation.NONE;
+
 	public DeliveryHandler(TaskRunner runner, TaskObserver observer, Clock clock) {
 		this.runner = runner;
 		this.observer = observer;
@@ -75,6 +77,15 @@ public class DeliveryHandler {
 	 */
 	public void setDeadLetterBackoff(Duration initialBackoff, Duration maxBackoff) {
 		this.deadLetters.setBackoff(initialBackoff, maxBackoff);
+	}
+
+	/**
+	 * Set what follows a task that carries more work (a chain, links, a chord): checked
+	 * before the task runs, done after it before its delivery is settled.
+	 * @param continuation the continuation, {@link TaskContinuation#NONE} by default
+	 */
+	public void setContinuation(TaskContinuation continuation) {
+		this.continuation = continuation;
 	}
 
 	/**
@@ -105,6 +116,7 @@ public class DeliveryHandler {
 			settlement.task = this.runner.isRegistered(envelope.task()) ? envelope.task() : UNKNOWN_TASK;
 			delivery.check(envelope);
 			prepared = this.runner.prepare(envelope, delivery.queue(), delivery.backend());
+			this.continuation.check(prepared.envelope());
 			delivery.release();
 			if (awaitDue(prepared, settlement)) {
 				run(prepared, settlement);
@@ -114,16 +126,25 @@ public class DeliveryHandler {
 			refuse(settlement, DeadLetterReason.INVALID_ENVELOPE, ex);
 		}
 		catch (UnknownTaskException ex) {
-			refuse(settlement, DeadLetterReason.UNKNOWN_TASK, ex);
+			refuseFailed(settlement, envelope, DeadLetterReason.UNKNOWN_TASK, ex);
 		}
 		catch (ArgumentBindingException ex) {
-			refuse(settlement, DeadLetterReason.INVALID_ARGUMENTS, ex);
+			refuseFailed(settlement, envelope, DeadLetterReason.INVALID_ARGUMENTS, ex);
 		}
 		catch (ForbiddenDestinationException ex) {
 			refuse(settlement, DeadLetterReason.FORBIDDEN_DESTINATION, ex);
 		}
 		catch (TaskExpiredException ex) {
 			logger.info(ex.getMessage());
+			TaskEnvelope expired = envelope;
+			Exception failed = (expired != null) ? continueAfter(expired, () -> this.continuation.failed(expired, ex))
+					: null;
+			if (failed != null) {
+				deadLetter(settlement, new TaskDelivery.DeadLetter(DeadLetterReason.CONTINUATION_FAILED, failed,
+						expired, expired.retries()));
+				settlement.settle(TaskOutcome.DEAD_LETTERED, Duration.ZERO);
+				return;
+			}
 			settlement.settle(TaskOutcome.EXPIRED, Duration.ZERO);
 		}
 		catch (InterruptedException | DeliveryLostException ex) {
@@ -200,14 +221,63 @@ public class DeliveryHandler {
 		reply(settlement, envelope, result);
 		int attempts = envelope.retries() + 1;
 		switch (result.status()) {
-			case SUCCEEDED -> settlement.settle(TaskOutcome.SUCCESS, result.duration());
+			case SUCCEEDED -> {
+				Exception failed = continueAfter(envelope, () -> this.continuation.succeeded(envelope, result.value()));
+				if (failed != null) {
+					deadLetter(settlement, new TaskDelivery.DeadLetter(DeadLetterReason.CONTINUATION_FAILED, failed,
+							envelope, attempts));
+					settlement.settle(TaskOutcome.DEAD_LETTERED, result.duration());
+					return;
+				}
+				settlement.settle(TaskOutcome.SUCCESS, result.duration());
+			}
 			case RETRY -> retry(prepared, result, settlement, TaskOutcome.RETRY, result.duration());
 			case RETRIES_EXHAUSTED -> {
-				deadLetter(settlement, new TaskDelivery.DeadLetter(DeadLetterReason.MAX_RETRIES_EXCEEDED,
-						failure(result), envelope, attempts));
+				deadLetter(settlement, afterFailure(envelope, failure(result), DeadLetterReason.MAX_RETRIES_EXCEEDED,
+						attempts));
 				settlement.settle(TaskOutcome.FAILURE, result.duration());
 			}
-			default -> settlement.settle(TaskOutcome.FAILURE, result.duration());
+			default -> {
+				Exception failed = continueAfter(envelope, () -> this.continuation.failed(envelope, failure(result)));
+				if (failed != null) {
+					deadLetter(settlement, new TaskDelivery.DeadLetter(DeadLetterReason.CONTINUATION_FAILED, failed,
+							envelope, attempts));
+				}
+				settlement.settle(TaskOutcome.FAILURE, result.duration());
+			}
+		}
+	}
+
+	/**
+	 * Go on after a task that failed for good and is dead-lettered for the given reason: the
+	 * dead letter says {@code continuation-failed} instead if what was to follow the failure
+	 * (error links, its chord's count) could not be dispatched.
+	 */
+	private TaskDelivery.DeadLetter afterFailure(TaskEnvelope envelope, Throwable failure, DeadLetterReason reason,
+			int attempts) throws InterruptedException {
+		Exception failed = continueAfter(envelope, () -> this.continuation.failed(envelope, failure));
+		if (failed != null) {
+			failed.addSuppressed(failure);
+			return new TaskDelivery.DeadLetter(DeadLetterReason.CONTINUATION_FAILED, failed, envelope, attempts);
+		}
+		return new TaskDelivery.DeadLetter(reason, failure, envelope, attempts);
+	}
+
+	/**
+	 * Do what follows a task, and say what failed, if anything did.
+	 */
+	private static @Nullable Exception continueAfter(TaskEnvelope envelope, Step step) throws InterruptedException {
+		try {
+			step.run();
+			return null;
+		}
+		catch (InterruptedException ex) {
+			throw ex;
+		}
+		catch (Exception ex) {
+			logger.error("Task '" + envelope.task() + "' [" + envelope.id()
+					+ "] finished, but what follows it could not be dispatched; it is dead-lettered: " + ex);
+			return ex;
 		}
 	}
 
@@ -223,8 +293,8 @@ public class DeliveryHandler {
 			}
 			else {
 				reply(settlement, prepared.envelope(), decision);
-				deadLetter(settlement, new TaskDelivery.DeadLetter(DeadLetterReason.TIME_LIMIT, failure(decision),
-						prepared.envelope(), prepared.envelope().retries() + 1));
+				deadLetter(settlement, afterFailure(prepared.envelope(), failure(decision), DeadLetterReason.TIME_LIMIT,
+						prepared.envelope().retries() + 1));
 				settlement.settle(TaskOutcome.ABANDONED, decision.duration());
 			}
 		}
@@ -310,6 +380,25 @@ public class DeliveryHandler {
 	}
 
 	/**
+	 * Dead-letter a task that cannot run (no such task, arguments that do not fit), after
+	 * what follows its failure (error links, its chord's count): for a canvas it failed.
+	 */
+	private void refuseFailed(Settlement settlement, @Nullable TaskEnvelope envelope, DeadLetterReason reason,
+			RuntimeException cause) throws InterruptedException {
+		if (envelope != null) {
+			try {
+				this.continuation.check(envelope);
+				continueAfter(envelope, () -> this.continuation.failed(envelope, cause));
+			}
+			catch (RuntimeException ex) {
+				logger.warn("Task '" + envelope.task() + "' [" + envelope.id()
+						+ "] cannot run, and what follows its failure cannot be dispatched: " + ex.getMessage());
+			}
+		}
+		refuse(settlement, reason, cause);
+	}
+
+	/**
 	 * Dead-letter a delivery that cannot run, and settle it.
 	 */
 	private void refuse(Settlement settlement, DeadLetterReason reason, RuntimeException cause)
@@ -345,6 +434,16 @@ public class DeliveryHandler {
 	 */
 	public List<PendingDeadLetter> pendingDeadLetters(Backend backend) {
 		return this.deadLetters.pending().stream().filter((pending) -> pending.backend() == backend).toList();
+	}
+
+	/**
+	 * A step that follows a task.
+	 */
+	@FunctionalInterface
+	private interface Step {
+
+		void run() throws Exception;
+
 	}
 
 	/**

@@ -104,6 +104,16 @@ public class TopicProvisioner {
 	}
 
 	/**
+	 * Create topics where they do not exist, with the configured partitions and replication
+	 * factor and the given topic configurations (the chord topics).
+	 * @param topics the topics by name, each with its configuration
+	 * @throws TopicProvisioningException if the topics could not be created
+	 */
+	public void provisionTopics(Map<String, Map<String, String>> topics) {
+		create(topics, this.partitions);
+	}
+
+	/**
 	 * Create topics of one partition where they do not exist, with the configured
 	 * replication factor and the given topic configurations (the beat's leader topic, and its
 	 * compacted state topic).
@@ -111,9 +121,13 @@ public class TopicProvisioner {
 	 * @throws TopicProvisioningException if the topics could not be created
 	 */
 	public void provisionSinglePartition(Map<String, Map<String, String>> topics) {
+		create(topics, Optional.of(1));
+	}
+
+	private void create(Map<String, Map<String, String>> topics, Optional<Integer> partitions) {
 		List<NewTopic> newTopics = new ArrayList<>();
 		topics.forEach((name, configs) -> newTopics
-			.add(new NewTopic(name, Optional.of(1), this.replicationFactor).configs(configs)));
+			.add(new NewTopic(name, partitions, this.replicationFactor).configs(configs)));
 		try {
 			this.admin.createOrModifyTopics(newTopics.toArray(NewTopic[]::new));
 		}

@@ -55,6 +55,12 @@ public enum DeadLetterReason {
 	INVALID_DELAY,
 
 	/**
+	 * The task ran, but what was to follow it (a chain's next task, a link, an error link, its
+	 * chord's count) could not be dispatched: redriving it runs it again, and what follows.
+	 */
+	CONTINUATION_FAILED,
+
+	/**
 	 * kafka-task itself failed while handling the record; the exception says how.
 	 */
 	PROCESSING_ERROR;

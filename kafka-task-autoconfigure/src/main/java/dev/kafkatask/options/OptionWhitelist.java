@@ -79,10 +79,38 @@ public final class OptionWhitelist {
 		whitelist.add(Backend.RABBITMQ, TaskOption.COUNTDOWN, "sent as the eta header");
 		whitelist.add(Backend.RABBITMQ, TaskOption.ETA, "the eta header; the worker waits for it");
 		whitelist.add(Backend.RABBITMQ, TaskOption.PRIORITY, "the AMQP priority (queues need x-max-priority)");
-		whitelist.add(Backend.RABBITMQ, TaskOption.LINK, "the callbacks of the message, for Celery workers");
-		whitelist.add(Backend.RABBITMQ, TaskOption.LINK_ERROR, "the errbacks of the message, for Celery workers");
+		whitelist.add(Backend.KAFKA, TaskOption.LINK, "dispatched by the worker after the task succeeded, with its result");
+		whitelist.add(Backend.KAFKA, TaskOption.LINK_ERROR,
+				"dispatched by the worker after the task failed for good, with its id");
+		whitelist.add(Backend.KAFKA, TaskOption.CHAIN, "the rest of a chain (TaskDispatcher.dispatch(Canvas)),"
+				+ " travelling in the task: no polling");
+		whitelist.add(Backend.KAFKA, TaskOption.CHORD, "the callback, fired once by the chord joiner"
+				+ " when the last member finished (counted in the __chord topic)");
+		whitelist.add(Backend.KAFKA, TaskOption.GROUP, "the group's id");
+		whitelist.add(Backend.KAFKA, TaskOption.GROUP_INDEX, "the member's place in its group");
+		whitelist.add(Backend.RABBITMQ, TaskOption.LINK, "the message's callbacks: Celery workers and kafka-task's"
+				+ " dispatch them after a success");
+		whitelist.add(Backend.RABBITMQ, TaskOption.LINK_ERROR, "the message's errbacks: Celery workers and kafka-task's"
+				+ " dispatch them after a failure");
+		whitelist.add(Backend.RABBITMQ, TaskOption.CHAIN, "the message's chain: Celery workers and kafka-task's"
+				+ " dispatch its next task");
+		whitelist.add(Backend.RABBITMQ, TaskOption.CHORD, "the chord of the message (Celery workers count it in"
+				+ " their result backend; kafka-task workers in Kafka)");
+		whitelist.add(Backend.RABBITMQ, TaskOption.GROUP, "the group header");
+		whitelist.add(Backend.RABBITMQ, TaskOption.GROUP_INDEX, "the group_index header");
 		whitelist.add(Backend.RABBITMQ, TaskOption.IGNORE_RESULT, "the ignore_result header, for Celery workers");
 		return whitelist;
+	}
+
+	/**
+	 * Return a copy in which a backend does not support an option, for tests of what
+	 * happens to options that only one backend supports.
+	 */
+	OptionWhitelist without(Backend backend, TaskOption option) {
+		OptionWhitelist copy = new OptionWhitelist();
+		this.table.forEach((each, supported) -> copy.table.get(each).putAll(supported));
+		copy.table.get(backend).remove(option);
+		return copy;
 	}
 
 	private void add(Backend backend, TaskOption option, String how) {

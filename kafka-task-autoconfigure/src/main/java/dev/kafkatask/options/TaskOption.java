@@ -74,6 +74,18 @@ public enum TaskOption {
 	/** Task(s) to run after this one failed. */
 	LINK_ERROR("link_error", Kind.ANY),
 
+	/** The rest of a chain, as Celery writes it: its signatures, the next one last. */
+	CHAIN("chain", Kind.ANY),
+
+	/** The callback of the chord this task is a member of, a signature with its {@code chord_size}. */
+	CHORD("chord", Kind.OBJECT),
+
+	/** Id of the group this task is a member of. */
+	GROUP("group", Kind.TEXT),
+
+	/** Index of this task in its group. */
+	GROUP_INDEX("group_index", Kind.INTEGER),
+
 	/** Whether publishing is retried when the broker connection fails. */
 	RETRY("retry", Kind.BOOLEAN),
 

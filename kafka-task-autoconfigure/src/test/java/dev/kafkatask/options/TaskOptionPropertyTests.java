@@ -83,7 +83,7 @@ class TaskOptionPropertyTests {
 		return switch (option) {
 			case COUNTDOWN, TIME_LIMIT, SOFT_TIME_LIMIT, DEFAULT_RETRY_DELAY, RETRY_BACKOFF_MAX ->
 				NODES.numberNode(Generators.longBetween(random, 0, 100_000));
-			case MAX_RETRIES, PRIORITY -> NODES.numberNode(Generators.longBetween(random, 0, 255));
+			case MAX_RETRIES, PRIORITY, GROUP_INDEX -> NODES.numberNode(Generators.longBetween(random, 0, 255));
 			case ACKS_LATE, REJECT_ON_WORKER_LOST, TRACK_STARTED, IGNORE_RESULT, RETRY, RETRY_JITTER ->
 				NODES.booleanNode(random.nextBoolean());
 			case ETA, EXPIRES ->
@@ -93,7 +93,7 @@ class TaskOptionPropertyTests {
 				Generators.list(random, 1, 3, (r) -> "java.lang." + name(r)).forEach(array::add);
 				yield array;
 			}
-			case HEADERS, RETRY_POLICY -> {
+			case HEADERS, RETRY_POLICY, CHORD -> {
 				String name = name(random);
 				yield NODES.objectNode().put(name, name);
 			}

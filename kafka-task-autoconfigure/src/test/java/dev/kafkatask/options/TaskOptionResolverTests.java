@@ -92,7 +92,9 @@ class TaskOptionResolverTests {
 		assertThat(whitelist.supports(Backend.KAFKA, TaskOption.EXPIRES, NODES.stringNode("2030-01-01T00:00:00Z")))
 			.isTrue();
 		assertThat(whitelist.describe()).hasSize(TaskOption.values().length);
-		assertThat(whitelist.describe().get("link")).containsEntry("kafka", "no");
+		assertThat(whitelist.describe().get("track_started")).containsEntry("kafka", "no");
+		assertThat(whitelist.without(Backend.KAFKA, TaskOption.LINK).describe().get("link")).containsEntry("kafka",
+				"no");
 	}
 
 	@Test
@@ -132,7 +134,9 @@ class TaskOptionResolverTests {
 
 	private static TaskOptionResolver resolver(UnsupportedOptionPolicy policy,
 			Map<String, TaskSettings> settings) {
-		return new TaskOptionResolver(OptionWhitelist.standard(), policy, settings,
+		// link as if only RabbitMQ supported it, as it was before canvas came to Kafka
+		return new TaskOptionResolver(OptionWhitelist.standard().without(Backend.KAFKA, TaskOption.LINK), policy,
+				settings,
 				(task) -> task.equals("t") ? ANNOTATED : Map.of());
 	}
 
