@@ -143,7 +143,8 @@ public record SignatureMessage(String task, List<JsonNode> args, Map<String, Jso
 	 * @param mapper writes the arguments
 	 * @return the signature as JSON
 	 */
-	static ObjectNode json(Signature signature, TaskOptions options, @Nullable Integer chordSize, JsonMapper mapper) {
+	public static ObjectNode json(Signature signature, TaskOptions options, @Nullable Integer chordSize,
+			JsonMapper mapper) {
 		ObjectNode json = NODES.objectNode();
 		json.put("task", signature.task());
 		ArrayNode args = json.putArray("args");

@@ -344,6 +344,90 @@ class DeliveryHandlerTests {
 			.satisfies((retry) -> assertThat(retry.headers()).doesNotContainKey(TaskRunner.RATE_SLOT_RESERVED));
 	}
 
+	@Test
+	void whenTaskSucceedsThenWhatFollowsIsDoneBeforeItIsSettled() throws Exception {
+		List<String> steps = new CopyOnWriteArrayList<>();
+		this.handler.setContinuation(new TaskContinuation() {
+
+			@Override
+			public void succeeded(TaskEnvelope envelope, Object result) {
+				steps.add("succeeded:" + result);
+			}
+
+		});
+		FakeDelivery delivery = new FakeDelivery(envelope("t.ok"));
+		this.handler.handle(delivery, (abandoned) -> steps.add("settled"));
+		assertThat(steps).containsExactly("succeeded:done", "settled");
+		assertThat(this.observer.outcomes).containsExactly("t.ok:success");
+	}
+
+	@Test
+	void whenWhatFollowsATaskCannotBeDispatchedThenItIsDeadLetteredContinuationFailed() throws Exception {
+		this.handler.setContinuation(new TaskContinuation() {
+
+			@Override
+			public void succeeded(TaskEnvelope envelope, Object result) {
+				throw new IllegalStateException("next task not acknowledged");
+			}
+
+		});
+		FakeDelivery delivery = new FakeDelivery(envelope("t.ok"));
+		this.handler.handle(delivery, delivery);
+		assertThat(delivery.deadLetters).singleElement().satisfies((letter) -> {
+			assertThat(letter.reason()).isEqualTo(DeadLetterReason.CONTINUATION_FAILED);
+			assertThat(letter.cause()).hasMessage("next task not acknowledged");
+			assertThat(letter.attempts()).isEqualTo(1);
+		});
+		assertThat(delivery.settlements).containsExactly(false);
+		assertThat(this.observer.outcomes).containsExactly("t.ok:dead_lettered");
+	}
+
+	@Test
+	void whenTaskFailsForGoodOrCannotRunThenWhatFollowsAFailureIsDone() throws Exception {
+		List<String> failed = new CopyOnWriteArrayList<>();
+		this.handler.setContinuation(new TaskContinuation() {
+
+			@Override
+			public void failed(TaskEnvelope envelope, Throwable failure) {
+				failed.add(envelope.task() + ":" + failure.getClass().getSimpleName());
+			}
+
+		});
+		FakeDelivery exhausted = new FakeDelivery(
+				envelope("t.retry").withRetries(3));
+		this.handler.handle(exhausted, exhausted);
+		FakeDelivery unknown = new FakeDelivery(envelope("no.such.task"));
+		this.handler.handle(unknown, unknown);
+		FakeDelivery expired = new FakeDelivery(
+				envelope("t.ok", Map.of("expires", NODES.stringNode("2000-01-01T00:00:00Z"))));
+		this.handler.handle(expired, expired);
+		assertThat(failed).containsExactly("t.retry:TaskRetry", "no.such.task:UnknownTaskException",
+				"t.ok:TaskExpiredException");
+		assertThat(exhausted.deadLetters).singleElement()
+			.satisfies((letter) -> assertThat(letter.reason()).isEqualTo(DeadLetterReason.MAX_RETRIES_EXCEEDED));
+		assertThat(unknown.deadLetters).singleElement()
+			.satisfies((letter) -> assertThat(letter.reason()).isEqualTo(DeadLetterReason.UNKNOWN_TASK));
+		assertThat(this.observer.outcomes).containsExactly("t.retry:failure", "unknown:dead_lettered",
+				"t.ok:expired");
+	}
+
+	@Test
+	void whenWhatATaskCarriesIsRefusedThenTheTaskDoesNotRun() throws Exception {
+		this.handler.setContinuation(new TaskContinuation() {
+
+			@Override
+			public void check(TaskEnvelope envelope) {
+				throw new ForbiddenDestinationException("queue 'elsewhere' is not a queue of this application");
+			}
+
+		});
+		FakeDelivery delivery = new FakeDelivery(envelope("t.ok"));
+		this.handler.handle(delivery, delivery);
+		assertThat(this.tasks.runs).hasValue(0);
+		assertThat(delivery.deadLetters).singleElement()
+			.satisfies((letter) -> assertThat(letter.reason()).isEqualTo(DeadLetterReason.FORBIDDEN_DESTINATION));
+	}
+
 	private static TaskEnvelope envelope(String task) {
 		return envelope(task, Map.of());
 	}
