@@ -25,6 +25,7 @@ import dev.kafkatask.consumer.ConsumerSource;
 import dev.kafkatask.consumer.TaskConsumers;
 import dev.kafkatask.execution.ArgumentBinder;
 import dev.kafkatask.execution.DeliveryHandler;
+import dev.kafkatask.execution.FinishedTasks;
 import dev.kafkatask.execution.TaskContinuation;
 import dev.kafkatask.execution.TaskInvoker;
 import dev.kafkatask.execution.TaskRunner;
@@ -105,10 +106,11 @@ public final class KafkaTaskAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	DeliveryHandler taskDeliveryHandler(TaskRunner runner, ObjectProvider<TaskObserver> observers,
-			ObjectProvider<TaskContinuation> continuation) {
+			ObjectProvider<TaskContinuation> continuation, ObjectProvider<FinishedTasks> finished) {
 		DeliveryHandler handler = new DeliveryHandler(runner,
 				TaskObserver.composite(observers.orderedStream().toList()), Clock.systemUTC());
 		handler.setContinuation(continuation.getIfAvailable(() -> TaskContinuation.NONE));
+		handler.setFinishedTasks(finished.getIfAvailable());
 		return handler;
 	}
 

@@ -52,8 +52,10 @@ import dev.kafkatask.codec.EnvelopeCodec;
 import dev.kafkatask.dispatch.ResultBackend;
 import dev.kafkatask.dispatch.UniquenessGuard;
 import dev.kafkatask.execution.DeliveryHandler;
+import dev.kafkatask.execution.FinishedTasks;
 import dev.kafkatask.kafka.DelayTiers;
 import dev.kafkatask.kafka.DelayedTaskPublisher;
+import dev.kafkatask.kafka.FinishedTaskLog;
 import dev.kafkatask.kafka.GroupProtocols;
 import dev.kafkatask.kafka.KafkaTaskProducer;
 import dev.kafkatask.kafka.KafkaTaskTransport;
@@ -158,6 +160,22 @@ public final class KafkaTaskKafkaAutoConfiguration {
 	}
 
 	@Bean
+	@ConditionalOnMissingBean(FinishedTasks.class)
+	FinishedTaskLog kafkaTaskFinishedTasks(KafkaTaskProducer producer,
+			ObjectProvider<ConsumerFactory<?, ?>> consumerFactory, KafkaTaskProperties properties,
+			ObjectProvider<JsonMapper> jsonMapper, ObjectProvider<TaskObserver> observers,
+			ObjectProvider<DefaultKafkaConsumerFactoryCustomizer> consumerCustomizers) {
+		ConsumerFactory<?, ?> base = consumerFactory.getIfAvailable();
+		Map<String, Object> config = new HashMap<>((base != null) ? base.getConfigurationProperties() : Map.of());
+		config.remove(ConsumerConfig.GROUP_ID_CONFIG);
+		config.remove(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG);
+		return new FinishedTaskLog(producer.getTemplate(), taskConsumerFactory(config, consumerCustomizers),
+				finishedTopic(properties), properties.getWorker().getFinishedTaskRetention(),
+				jsonMapper.getIfAvailable(JsonMapper::new), TaskObserver.composite(observers.orderedStream().toList()),
+				Clock.systemUTC());
+	}
+
+	@Bean
 	@ConditionalOnMissingBean
 	ChordMembers kafkaTaskChordMembers(KafkaTaskProducer producer, KafkaTaskProperties properties,
 			ObjectProvider<JsonMapper> jsonMapper) {
@@ -201,10 +219,8 @@ public final class KafkaTaskKafkaAutoConfiguration {
 			provisioner.provision(provisionedQueues(properties, registry), others);
 			ChordTopics chords = chordTopics(properties);
 			provisioner.provisionTopics(Map.of(chords.members(), Map.of(), chords.done(),
-					Map.of(TopicConfig.CLEANUP_POLICY_CONFIG,
-							TopicConfig.CLEANUP_POLICY_COMPACT + "," + TopicConfig.CLEANUP_POLICY_DELETE,
-							TopicConfig.RETENTION_MS_CONFIG,
-							Long.toString(properties.getCanvas().getChordDoneRetention().toMillis()))));
+					compactedFor(properties.getCanvas().getChordDoneRetention()), finishedTopic(properties),
+					compactedFor(properties.getWorker().getFinishedTaskRetention())));
 		};
 	}
 
@@ -371,6 +387,16 @@ public final class KafkaTaskKafkaAutoConfiguration {
 
 	private static String replyTopic(KafkaTaskProperties properties) {
 		return properties.getKafka().getTopicPrefix() + "__replies";
+	}
+
+	private static Map<String, String> compactedFor(Duration retention) {
+		return Map.of(TopicConfig.CLEANUP_POLICY_CONFIG,
+				TopicConfig.CLEANUP_POLICY_COMPACT + "," + TopicConfig.CLEANUP_POLICY_DELETE,
+				TopicConfig.RETENTION_MS_CONFIG, Long.toString(retention.toMillis()));
+	}
+
+	private static String finishedTopic(KafkaTaskProperties properties) {
+		return properties.getKafka().getTopicPrefix() + "__finished";
 	}
 
 	private static ChordTopics chordTopics(KafkaTaskProperties properties) {

@@ -703,6 +703,14 @@ public class KafkaTaskProperties {
 		 */
 		private Duration stallTimeout = Duration.ofMinutes(2);
 
+		/**
+		 * How long the ids of tracked tasks that succeeded (unique dispatches, tasks of a
+		 * canvas, periodic tasks' slots) are kept, in the compacted <prefix>__finished topic
+		 * and in each instance's memory: a copy of such a task that comes within it is
+		 * skipped, not run.
+		 */
+		private Duration finishedTaskRetention = Duration.ofHours(24);
+
 		public Duration getStallTimeout() {
 			return this.stallTimeout;
 		}
@@ -821,6 +829,14 @@ public class KafkaTaskProperties {
 
 		public Pinning getPinning() {
 			return this.pinning;
+		}
+
+		public Duration getFinishedTaskRetention() {
+			return this.finishedTaskRetention;
+		}
+
+		public void setFinishedTaskRetention(Duration finishedTaskRetention) {
+			this.finishedTaskRetention = finishedTaskRetention;
 		}
 
 		public Duration getPollTimeout() {

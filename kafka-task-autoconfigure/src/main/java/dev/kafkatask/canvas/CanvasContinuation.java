@@ -25,6 +25,7 @@ import dev.kafkatask.codec.InvalidEnvelopeException;
 import dev.kafkatask.codec.TaskEnvelope;
 import dev.kafkatask.dispatch.TaskDispatcher;
 import dev.kafkatask.dispatch.TaskOptions;
+import dev.kafkatask.execution.FinishedTasks;
 import dev.kafkatask.execution.ForbiddenDestinationException;
 import dev.kafkatask.execution.TaskContinuation;
 import dev.kafkatask.options.TaskOption;
@@ -177,6 +178,8 @@ public class CanvasContinuation implements TaskContinuation {
 		for (Map.Entry<String, String> header : headers.entrySet()) {
 			options = options.withHeader(header.getKey(), header.getValue());
 		}
+		// Its id is the same on every run of the task before it: a copy is skipped.
+		options = options.withHeader(FinishedTasks.HEADER, "true");
 		if (chain != null) {
 			options = options.withOption(TaskOption.CHAIN.celeryName(), chain);
 		}

@@ -13,6 +13,7 @@ import tools.jackson.databind.node.JsonNodeFactory;
 import dev.kafkatask.dispatch.DispatchReceipt;
 import dev.kafkatask.dispatch.TaskDispatcher;
 import dev.kafkatask.dispatch.TaskOptions;
+import dev.kafkatask.execution.FinishedTasks;
 import dev.kafkatask.options.TaskOption;
 
 /**
@@ -156,7 +157,7 @@ public final class CanvasDispatch {
 			throw new IllegalArgumentException("Task '" + task.task()
 					+ "' of a canvas is unique: uniqueness is an option of single dispatches");
 		}
-		TaskOptions options = task.options().withTaskId(id);
+		TaskOptions options = task.options().withTaskId(id).withHeader(FinishedTasks.HEADER, "true");
 		if (!task.links().isEmpty()) {
 			options = options.withOption(TaskOption.LINK.celeryName(), signatures(task.links()));
 		}
@@ -171,7 +172,7 @@ public final class CanvasDispatch {
 	private ArrayNode signatures(List<Signature> signatures) {
 		ArrayNode array = NODES.arrayNode();
 		for (Signature signature : signatures) {
-			TaskOptions options = signature.options();
+			TaskOptions options = signature.options().withHeader(FinishedTasks.HEADER, "true");
 			if (!signature.links().isEmpty()) {
 				options = options.withOption(TaskOption.LINK.celeryName(), signatures(signature.links()));
 			}

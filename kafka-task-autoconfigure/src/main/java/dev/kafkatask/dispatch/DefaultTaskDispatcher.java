@@ -27,6 +27,7 @@ import dev.kafkatask.canvas.Canvas;
 import dev.kafkatask.canvas.CanvasDispatch;
 import dev.kafkatask.canvas.CanvasReceipt;
 import dev.kafkatask.codec.TaskEnvelope;
+import dev.kafkatask.execution.FinishedTasks;
 import dev.kafkatask.monitor.TaskObserver;
 import dev.kafkatask.monitor.TaskOutcome;
 import dev.kafkatask.observation.DefaultTaskDispatchObservationConvention;
@@ -227,7 +228,8 @@ public class DefaultTaskDispatcher implements TaskDispatcher {
 							+ ") is longer than kafka-task.dispatch.unique-max-window (" + guard.maxWindow() + ")"));
 		}
 		String id = (options.taskId() != null) ? options.taskId() : UUID.randomUUID().toString();
-		TaskOptions withId = options.withTaskId(id);
+		// A copy of it (a dispatch retried after a crash) is skipped once it succeeded.
+		TaskOptions withId = options.withTaskId(id).withHeader(FinishedTasks.HEADER, "true");
 		return UniqueDispatch.claimThenSend(guard, unique, task, id, () -> dispatchNow(task, args, kwargs, withId));
 	}
 

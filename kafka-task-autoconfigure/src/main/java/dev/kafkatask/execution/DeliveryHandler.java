@@ -62,6 +62,8 @@ public class DeliveryHandler {
 
 	private TaskContinuation continuation = TaskContinuation.NONE;
 
+	private @Nullable FinishedTasks finished;
+
 	public DeliveryHandler(TaskRunner runner, TaskObserver observer, Clock clock) {
 		this.runner = runner;
 		this.observer = observer;
@@ -86,6 +88,14 @@ public class DeliveryHandler {
 	 */
 	public void setContinuation(TaskContinuation continuation) {
 		this.continuation = continuation;
+	}
+
+	/**
+	 * Set where the ids of tracked tasks that succeeded are kept: a copy of one is skipped.
+	 * @param finished the ids, or {@code null} to run every copy
+	 */
+	public void setFinishedTasks(@Nullable FinishedTasks finished) {
+		this.finished = finished;
 	}
 
 	/**
@@ -115,6 +125,12 @@ public class DeliveryHandler {
 			envelope = delivery.decode();
 			settlement.task = this.runner.isRegistered(envelope.task()) ? envelope.task() : UNKNOWN_TASK;
 			delivery.check(envelope);
+			if (isDuplicate(envelope)) {
+				logger.info("Task '" + envelope.task() + "' [" + envelope.id() + "] of " + delivery.describe()
+						+ " is not run: a task of this id already succeeded");
+				settlement.settle(TaskOutcome.DUPLICATE, Duration.ZERO);
+				return;
+			}
 			prepared = this.runner.prepare(envelope, delivery.queue(), delivery.backend());
 			this.continuation.check(prepared.envelope());
 			delivery.release();
@@ -162,6 +178,11 @@ public class DeliveryHandler {
 					(envelope != null) ? envelope.retries() : 0));
 			settlement.settle(TaskOutcome.DEAD_LETTERED, Duration.ZERO);
 		}
+	}
+
+	private boolean isDuplicate(TaskEnvelope envelope) throws InterruptedException {
+		FinishedTasks finishedTasks = this.finished;
+		return finishedTasks != null && FinishedTasks.isTracked(envelope) && finishedTasks.hasSucceeded(envelope.id());
 	}
 
 	/**
@@ -228,6 +249,10 @@ public class DeliveryHandler {
 							envelope, attempts));
 					settlement.settle(TaskOutcome.DEAD_LETTERED, result.duration());
 					return;
+				}
+				FinishedTasks finishedTasks = this.finished;
+				if (finishedTasks != null && FinishedTasks.isTracked(envelope)) {
+					finishedTasks.succeeded(envelope.id(), envelope.task());
 				}
 				settlement.settle(TaskOutcome.SUCCESS, result.duration());
 			}

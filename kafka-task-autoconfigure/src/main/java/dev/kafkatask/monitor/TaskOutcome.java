@@ -51,7 +51,13 @@ public enum TaskOutcome {
 	 * The dispatch was refused: an option its backend does not support, under the
 	 * {@code reject} policy.
 	 */
-	REJECTED;
+	REJECTED,
+
+	/**
+	 * Not run: a copy of a task whose id already succeeded (a unique dispatch, a task of a
+	 * canvas, a periodic task's slot; see {@code FinishedTasks}).
+	 */
+	DUPLICATE;
 
 	/**
 	 * Return the lower-case tag value of this outcome.

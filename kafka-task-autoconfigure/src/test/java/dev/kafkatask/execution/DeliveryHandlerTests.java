@@ -428,6 +428,36 @@ class DeliveryHandlerTests {
 			.satisfies((letter) -> assertThat(letter.reason()).isEqualTo(DeadLetterReason.FORBIDDEN_DESTINATION));
 	}
 
+	@Test
+	void whenACopyOfATrackedTaskThatSucceededComesThenItIsSkippedAsDuplicate() throws Exception {
+		java.util.Set<String> succeeded = java.util.concurrent.ConcurrentHashMap.newKeySet();
+		this.handler.setFinishedTasks(new FinishedTasks() {
+
+			@Override
+			public boolean hasSucceeded(String taskId) {
+				return succeeded.contains(taskId);
+			}
+
+			@Override
+			public void succeeded(String taskId, String task) {
+				succeeded.add(taskId);
+			}
+
+		});
+		TaskEnvelope tracked = envelope("t.ok").withHeader(FinishedTasks.HEADER, "true");
+		FakeDelivery first = new FakeDelivery(tracked);
+		this.handler.handle(first, first);
+		FakeDelivery copy = new FakeDelivery(tracked);
+		this.handler.handle(copy, copy);
+		// an untracked task of the same id runs whatever happened before
+		FakeDelivery untracked = new FakeDelivery(envelope("t.ok"));
+		this.handler.handle(untracked, untracked);
+		assertThat(succeeded).containsExactly("id-t.ok");
+		assertThat(this.tasks.runs).hasValue(2);
+		assertThat(copy.settlements).containsExactly(false);
+		assertThat(this.observer.outcomes).containsExactly("t.ok:success", "t.ok:duplicate", "t.ok:success");
+	}
+
 	private static TaskEnvelope envelope(String task) {
 		return envelope(task, Map.of());
 	}

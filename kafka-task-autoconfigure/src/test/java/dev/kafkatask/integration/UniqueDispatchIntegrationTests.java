@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
+import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.context.ConfigurableApplicationContext;
@@ -14,6 +15,8 @@ import dev.kafkatask.dispatch.DispatchReceipt;
 import dev.kafkatask.dispatch.TaskAlreadyQueuedException;
 import dev.kafkatask.dispatch.TaskDispatcher;
 import dev.kafkatask.dispatch.TaskOptions;
+import dev.kafkatask.execution.FinishedTasks;
+import dev.kafkatask.kafka.FinishedTaskLog;
 import dev.kafkatask.test.SharedKafkaBroker;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -92,6 +95,34 @@ class UniqueDispatchIntegrationTests {
 					.get();
 			}
 		}
+	}
+
+	@Test
+	void whenACopyOfATrackedTaskThatSucceededComesAgainThenNoInstanceRunsIt() throws Exception {
+		TaskOptions tracked = TaskOptions.none().withTaskId("once-1").withHeader(FinishedTasks.HEADER, "true");
+		try (ConfigurableApplicationContext first = this.apps.start("kafka-task.kafka.partitions=1")) {
+			first.getBean(TaskDispatcher.class).dispatch("it.count", List.of(41), Map.of(), tracked).get();
+			await().atMost(TIMEOUT).until(() -> this.apps.journal().runs("count:41") == 1);
+			// beyond the commit metadata's reach: another record of the same id
+			first.getBean(TaskDispatcher.class).dispatch("it.count", List.of(41), Map.of(), tracked).get();
+			TopicPartition partition = new TopicPartition(this.apps.topic("default"), 0);
+			await().atMost(TIMEOUT)
+				.until(() -> TopicOffsets.committedOffset(this.apps.groupId(), partition) == 2);
+			assertThat(first.getBean(FinishedTaskLog.class).size()).isEqualTo(1);
+		}
+		try (ConfigurableApplicationContext later = this.apps.start("kafka-task.kafka.partitions=1")) {
+			// an instance started later reads the id, and skips a third copy
+			later.getBean(TaskDispatcher.class).dispatch("it.count", List.of(41), Map.of(), tracked).get();
+			later.getBean(TaskDispatcher.class)
+				.dispatch("it.count", List.of(42), Map.of(), TaskOptions.none().withTaskId("once-2")
+					.withHeader(FinishedTasks.HEADER, "true"))
+				.get();
+			await().atMost(TIMEOUT).until(() -> this.apps.journal().runs("count:42") == 1);
+			TopicPartition partition = new TopicPartition(this.apps.topic("default"), 0);
+			await().atMost(TIMEOUT)
+				.until(() -> TopicOffsets.committedOffset(this.apps.groupId(), partition) == 4);
+		}
+		assertThat(this.apps.journal().runs("count:41")).isEqualTo(1);
 	}
 
 	@Test

@@ -19,6 +19,7 @@ import dev.kafkatask.canvas.CanvasHeaders;
 import dev.kafkatask.canvas.SignatureMessage;
 import dev.kafkatask.codec.EnvelopeCodec;
 import dev.kafkatask.codec.TaskEnvelope;
+import dev.kafkatask.execution.FinishedTasks;
 import dev.kafkatask.execution.ForbiddenDestinationException;
 import dev.kafkatask.kafka.TaskHeaders;
 import dev.kafkatask.kafka.TaskTopics;
@@ -180,6 +181,7 @@ public class ChordCallbacks {
 			}
 		});
 		headers.putAll(moreHeaders);
+		headers.put(FinishedTasks.HEADER, "true");
 		options.put(TaskOption.QUEUE.celeryName(), NODES.stringNode(queue));
 		TaskEnvelope envelope = new TaskEnvelope(id, signature.task(), args, signature.kwargs(), options, headers,
 				created, 0);
