@@ -22,6 +22,9 @@ import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
+import dev.kafkatask.canvas.Canvas;
+import dev.kafkatask.canvas.CanvasReceipt;
+import dev.kafkatask.canvas.Signature;
 import dev.kafkatask.dispatch.DispatchReceipt;
 import dev.kafkatask.dispatch.TaskDispatcher;
 import dev.kafkatask.dispatch.TaskOptions;
@@ -39,6 +42,8 @@ class DemoController {
 
 	private static final int MAX_COUNT = 100_000;
 
+	private static final int MAX_CHORD = 10_000;
+
 	private final TaskDispatcher dispatcher;
 
 	private final LedgerClient ledger;
@@ -49,13 +54,16 @@ class DemoController {
 
 	private final EchoTasks echoTasks;
 
+	private final ChordTasks chordTasks;
+
 	DemoController(TaskDispatcher dispatcher, LedgerClient ledger, LedgerTasks ledgerTasks,
-			OrderReceiptTasks receipts, EchoTasks echoTasks) {
+			OrderReceiptTasks receipts, EchoTasks echoTasks, ChordTasks chordTasks) {
 		this.dispatcher = dispatcher;
 		this.ledger = ledger;
 		this.ledgerTasks = ledgerTasks;
 		this.receipts = receipts;
 		this.echoTasks = echoTasks;
+		this.chordTasks = chordTasks;
 	}
 
 	/**
@@ -122,6 +130,33 @@ class DemoController {
 		return CompletableFuture.allOf(sent.toArray(CompletableFuture[]::new))
 			.thenApply((done) -> Map.of("dispatched", sent.size(), "first", sent.get(0).join(), "last",
 					sent.get(sent.size() - 1).join()));
+	}
+
+	/**
+	 * Dispatch a chord: {@code demo.square} of 1 to {@code size} side by side, then
+	 * {@code demo.total} once with all the squares. Answers with every task's id.
+	 * @param size how many numbers
+	 * @return the receipt, once the broker acknowledged the members
+	 */
+	@PostMapping("/chord")
+	CompletableFuture<CanvasReceipt> chord(@RequestParam(defaultValue = "10") int size) {
+		if (size < 1 || size > MAX_CHORD) {
+			throw new IllegalArgumentException("size must be between 1 and " + MAX_CHORD);
+		}
+		List<Signature> squares = new ArrayList<>(size);
+		for (long i = 1; i <= size; i++) {
+			squares.add(Signature.of("demo.square", i));
+		}
+		return this.dispatcher.dispatch(Canvas.chord(Canvas.group(squares), Signature.of("demo.total")));
+	}
+
+	/**
+	 * Show the last chord callbacks, newest first.
+	 * @return the callbacks
+	 */
+	@GetMapping("/chords")
+	List<ChordTasks.Total> chords() {
+		return this.chordTasks.totals();
 	}
 
 	@ExceptionHandler({ IllegalArgumentException.class, DateTimeParseException.class })

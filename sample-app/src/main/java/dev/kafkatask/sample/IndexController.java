@@ -40,7 +40,8 @@ class IndexController {
 			.toList());
 		index.put("try", List.of("POST /demo/dispatch?count=10 (orders: a receipt and a ledger entry each)",
 				"POST /demo/send/demo.echo with {\"args\": [\"hello\"]} (any task by name)",
-				"GET /demo/status", "GET /demo/echoes", "GET /actuator/health", "GET /actuator/kafkatasks",
+				"POST /demo/chord?size=10 (a chord: 10 squares side by side, then their total once)",
+				"GET /demo/status", "GET /demo/echoes", "GET /demo/chords", "GET /actuator/health", "GET /actuator/kafkatasks",
 				"GET /actuator/prometheus"));
 		return index;
 	}

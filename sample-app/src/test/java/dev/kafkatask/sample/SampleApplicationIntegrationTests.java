@@ -77,6 +77,18 @@ class SampleApplicationIntegrationTests {
 	}
 
 	@Test
+	void whenAChordIsDispatchedThenItsCallbackRunsOnceWithEverySquare() throws Exception {
+		HttpResponse<String> sent = post("/demo/chord?size=20");
+		assertThat(sent.statusCode()).isEqualTo(200);
+		String callbackId = sent.body().replaceAll(".*\"id\":\"([^\"]+)\".*", "$1");
+		assertThat(sent.body()).contains("\"groupId\"");
+		// 1 + 4 + ... + 400
+		await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(get("/demo/chords").body())
+			.contains("{\"taskId\":\"" + callbackId + "\",\"squares\":20,\"total\":2870}"));
+		assertThat(post("/demo/chord?size=0").statusCode()).isEqualTo(400);
+	}
+
+	@Test
 	void whenTheRootIsAskedForThenItListsTheTasksAndWhatToTry() throws Exception {
 		HttpResponse<String> index = get("/");
 		assertThat(index.statusCode()).isEqualTo(200);
