@@ -388,6 +388,7 @@ public class Beat implements SmartLifecycle {
 		@Override
 		public void close() {
 			Beat.this.election.close(Beat.this.leaveGroupOnClose);
+			Beat.this.state.close();
 		}
 
 	}
