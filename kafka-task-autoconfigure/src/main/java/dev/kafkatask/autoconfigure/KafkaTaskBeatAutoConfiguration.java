@@ -5,6 +5,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
+import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.GroupProtocol;
 import org.apache.kafka.common.config.TopicConfig;
@@ -19,6 +20,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean
 import org.springframework.boot.kafka.autoconfigure.DefaultKafkaConsumerFactoryCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.kafka.core.ConsumerFactory;
+import org.springframework.kafka.core.KafkaAdmin;
 import org.springframework.kafka.core.KafkaTemplate;
 
 import dev.kafkatask.dispatch.TaskDispatcher;
@@ -26,6 +28,7 @@ import dev.kafkatask.kafka.GroupProtocols;
 import dev.kafkatask.kafka.KafkaTaskProducer;
 import dev.kafkatask.kafka.TopicProvisioner;
 import dev.kafkatask.kafka.beat.Beat;
+import dev.kafkatask.kafka.beat.BeatGroupView;
 import dev.kafkatask.kafka.beat.BeatSettings;
 import dev.kafkatask.kafka.beat.LeaderElection;
 import dev.kafkatask.kafka.beat.ScheduleStateStore;
@@ -55,15 +58,19 @@ public final class KafkaTaskBeatAutoConfiguration {
 	@ConditionalOnMissingBean
 	Beat kafkaTaskBeat(KafkaTaskProperties properties, TaskWorker worker, TaskRegistry registry,
 			TaskDispatcher dispatcher, KafkaTaskProducer producer, ObjectProvider<TopicProvisioner> provisioner,
-			ObjectProvider<ConsumerFactory<?, ?>> consumerFactory,
+			ObjectProvider<ConsumerFactory<?, ?>> consumerFactory, ObjectProvider<KafkaAdmin> kafkaAdmin,
 			ObjectProvider<DefaultKafkaConsumerFactoryCustomizer> consumerCustomizers,
 			ObjectProvider<TaskObserver> observers) {
 		BeatSettings settings = BeatSettings.of(worker.getSettings().groupId(), properties.getKafka().getTopicPrefix());
 		ConsumerFactory<?, ?> base = consumerFactory.getIfAvailable();
 		Map<String, Object> config = new HashMap<>((base != null) ? base.getConfigurationProperties() : Map.of());
 		config.remove(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG);
+		KafkaAdmin admin = kafkaAdmin.getIfAvailable();
+		Map<String, Object> adminConfig = new HashMap<>((admin != null) ? admin.getConfigurationProperties() : config);
 		Map<String, Object> stateConfig = new HashMap<>(config);
 		stateConfig.remove(ConsumerConfig.GROUP_ID_CONFIG);
+		// Read from the beginning: a reader that lost its place must not skip to the end.
+		stateConfig.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
 		// The classic protocol, whose session timeout is the consumer's: the longest pause of
 		// periodic tasks after their leader crashed. A one-partition group gains nothing from
 		// KIP-848's incremental rebalances.
@@ -87,6 +94,7 @@ public final class KafkaTaskBeatAutoConfiguration {
 		Beat beat = new Beat(settings, election, state, dispatcher,
 				() -> Schedules.resolve(registry, configuredSchedules(properties), disabledSchedules(properties)),
 				topicSetup, TaskObserver.composite(observers.orderedStream().toList()));
+		beat.setGroupView(new BeatGroupView(() -> Admin.create(adminConfig), settings.groupId(), settings.leaderTopic()));
 		// It dispatches to the worker's queues: it starts when the worker does.
 		beat.setAutoStartup(worker.isAutoStartup());
 		return beat;

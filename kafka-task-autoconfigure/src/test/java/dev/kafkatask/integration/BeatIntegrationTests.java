@@ -38,8 +38,9 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * Periodic tasks on the real broker: two instances of one application fire each slot of a
- * schedule exactly once, a crashed leader is replaced within the session timeout without a
- * slot lost or doubled, and a new leader treats missed slots by each schedule's policy.
+ * schedule exactly once and both tell the last fired slot and the leader, a crashed leader is
+ * replaced within the session timeout without a slot lost or doubled, and a new leader treats
+ * missed slots by each schedule's policy.
  *
  * @author kafka-task
  */
@@ -82,6 +83,27 @@ class BeatIntegrationTests {
 				.isGreaterThanOrEqualTo(5);
 			assertThat(meters.get("kafka.task.schedule.lag").tag("schedule", "tick").gauge().value()).isBetween(0.0,
 					1.0);
+			// Every instance tells the same: the follower follows the state topic, and the
+			// group coordinator names the leader to both.
+			ConfigurableApplicationContext followerApp = (leaderApp == first) ? second : first;
+			Instant firedBefore = java.util.Collections.max(firedSlots().keySet());
+			KafkaTasksEndpoint.LeaderDescriptor named = leaderApp.getBean(KafkaTasksEndpoint.class)
+				.kafkaTasks()
+				.schedules()
+				.get(0)
+				.currentLeader();
+			assertThat(named).isNotNull();
+			assertThat(named.thisInstance()).isTrue();
+			await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+				KafkaTasksEndpoint.ScheduleDescriptor told = followerApp.getBean(KafkaTasksEndpoint.class)
+					.kafkaTasks()
+					.schedules()
+					.get(0);
+				assertThat(told.leader()).isFalse();
+				assertThat(told.lastFiredSlot()).isNotNull().isAfterOrEqualTo(firedBefore);
+				assertThat(told.currentLeader()).isEqualTo(new KafkaTasksEndpoint.LeaderDescriptor(named.memberId(),
+						named.clientId(), named.host(), false));
+			});
 
 			// The leader's beat stops as a crashed instance's would: its election consumer is
 			// closed without leaving the group, so the coordinator notices only when its

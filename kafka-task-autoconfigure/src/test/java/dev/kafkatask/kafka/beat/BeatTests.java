@@ -7,6 +7,7 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -58,6 +59,9 @@ class BeatTests {
 	private final AtomicInteger failingDispatches = new AtomicInteger();
 
 	private final Map<String, AtomicInteger> events = new ConcurrentHashMap<>();
+
+
+	private BeatGroupView group;
 
 	private Beat beat;
 
@@ -165,6 +169,45 @@ class BeatTests {
 	}
 
 	@Test
+	void whenThisInstanceDoesNotLeadThenItTellsTheLastFiredSlotsItFollowsInTheStateTopic() {
+		this.state.slots.put("tick", T);
+		start(MissedSlots.FIRE_ALL);
+		await().until(() -> this.state.follows.get() > 0);
+		assertThat(this.beat.states()).singleElement().satisfies((state) -> {
+			assertThat(state.leader()).isFalse();
+			assertThat(state.lastFiredSlot()).isEqualTo(T);
+		});
+		// the leader, another instance, records the next slots
+		this.state.slots.put("tick", T.plusSeconds(2));
+		await().until(() -> T.plusSeconds(2).equals(this.beat.states().get(0).lastFiredSlot()));
+		assertThat(this.beat.isLeader()).isFalse();
+		assertThat(this.dispatched).isEmpty();
+		assertThat(this.state.reads).as("the state is read to its end only to lead").hasValue(0);
+	}
+
+	@Test
+	void whenAskedWhoLeadsThenTheGroupCoordinatorsAnswerIsToldWithWhetherItIsThisInstance() {
+		BeatGroupView.Member member = new BeatGroupView.Member("1", "kafka-task-beat", "/10.0.0.7");
+		this.group = new StubGroupView(() -> member);
+		start(MissedSlots.FIRE_ALL);
+		this.consumer.lead();
+		await().until(() -> this.beat.isLeader());
+		// MockConsumer's member id is "1"
+		assertThat(this.beat.currentLeader(Duration.ofSeconds(1)))
+			.isEqualTo(new Beat.Leader("1", "kafka-task-beat", "/10.0.0.7", true));
+		this.group = new StubGroupView(() -> new BeatGroupView.Member("other", "kafka-task-beat", "/10.0.0.8"));
+		this.beat.setGroupView(this.group);
+		assertThat(this.beat.currentLeader(Duration.ofSeconds(1))).satisfies((leader) -> {
+			assertThat(leader.memberId()).isEqualTo("other");
+			assertThat(leader.thisInstance()).isFalse();
+		});
+		this.beat.setGroupView(new StubGroupView(() -> {
+			throw new org.apache.kafka.common.errors.TimeoutException("no broker");
+		}));
+		assertThat(this.beat.currentLeader(Duration.ofSeconds(1))).as("unknown").isNull();
+	}
+
+	@Test
 	void whenTheLeaderTopicHasTwoPartitionsThenTheBeatNeverLeadsAndSaysWhy() {
 		ElectionConsumer twoPartitions = new ElectionConsumer(2);
 		start(MissedSlots.FIRE_ALL, twoPartitions);
@@ -208,7 +251,31 @@ class BeatTests {
 				dispatcher, () -> List.of(schedule), () -> {
 				}, observer);
 		this.beat.setClock(this.clock);
+		if (this.group != null) {
+			this.beat.setGroupView(this.group);
+		}
 		this.beat.start();
+	}
+
+	/**
+	 * The brokers' answers about the beat's group, without brokers.
+	 */
+	private static final class StubGroupView extends BeatGroupView {
+
+		private final Callable<BeatGroupView.Member> leader;
+
+		StubGroupView(Callable<BeatGroupView.Member> leader) {
+			super(() -> {
+				throw new IllegalStateException("no admin client in unit tests");
+			}, SETTINGS.groupId(), SETTINGS.leaderTopic());
+			this.leader = leader;
+		}
+
+		@Override
+		public BeatGroupView.Member leader(Duration timeout) throws Exception {
+			return this.leader.call();
+		}
+
 	}
 
 	/**
@@ -253,7 +320,7 @@ class BeatTests {
 	}
 
 	/**
-	 * The state topic, in memory.
+	 * The state topic, in memory: what it says is known once read or followed.
 	 */
 	private static final class InMemoryState extends ScheduleStateStore {
 
@@ -261,7 +328,11 @@ class BeatTests {
 
 		final AtomicInteger reads = new AtomicInteger();
 
+		final AtomicInteger follows = new AtomicInteger();
+
 		final AtomicInteger failingRecords = new AtomicInteger();
+
+		private volatile Map<String, Instant> known = Map.of();
 
 		InMemoryState() {
 			super(new MockConsumerFactory<>(() -> new MockConsumer<>("earliest")),
@@ -272,7 +343,19 @@ class BeatTests {
 		@Override
 		public Map<String, Instant> readAll() {
 			this.reads.incrementAndGet();
-			return Map.copyOf(this.slots);
+			this.known = Map.copyOf(this.slots);
+			return this.known;
+		}
+
+		@Override
+		public void follow() {
+			this.follows.incrementAndGet();
+			this.known = Map.copyOf(this.slots);
+		}
+
+		@Override
+		public Map<String, Instant> lastFiredSlots() {
+			return this.known;
 		}
 
 		@Override
@@ -281,6 +364,7 @@ class BeatTests {
 				throw new IllegalStateException("not acknowledged");
 			}
 			this.slots.put(schedule, slot);
+			this.known = Map.copyOf(this.slots);
 		}
 
 	}

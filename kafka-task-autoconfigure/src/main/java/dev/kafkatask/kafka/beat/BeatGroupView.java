@@ -1,0 +1,132 @@
+package dev.kafkatask.kafka.beat;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ConsumerGroupDescription;
+import org.apache.kafka.clients.admin.DescribeConsumerGroupsOptions;
+import org.apache.kafka.clients.admin.MemberDescription;
+import org.apache.kafka.common.KafkaFuture;
+import org.apache.kafka.common.errors.GroupIdNotFoundException;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The beat's consumer group as the brokers see it, through an admin client made on first
+ * use: which member owns the leader topic (the leader, as any instance can learn it from the
+ * group coordinator). Nothing is asked until someone wants to know: the {@code kafkatasks}
+ * endpoint.
+ * <p>
+ * Thread-safe.
+ *
+ * @author kafka-task
+ */
+public class BeatGroupView {
+
+	private final Supplier<Admin> adminFactory;
+
+	private final String groupId;
+
+	private final String leaderTopic;
+
+	private @Nullable Admin admin;
+
+	/**
+	 * Create a view.
+	 * @param adminFactory makes the admin client, on first use and after {@link #close()}
+	 * @param groupId the beat's consumer group
+	 * @param leaderTopic the topic whose owner leads
+	 */
+	public BeatGroupView(Supplier<Admin> adminFactory, String groupId, String leaderTopic) {
+		this.adminFactory = adminFactory;
+		this.groupId = groupId;
+		this.leaderTopic = leaderTopic;
+	}
+
+	/**
+	 * Ask the group coordinator which member of the beat's group owns the leader topic.
+	 * @param timeout how long to wait for the answer
+	 * @return the leader, or {@code null} when no member owns the topic (no member, or a
+	 * rebalance under way)
+	 * @throws Exception if the brokers did not answer in time, or refused
+	 */
+	public @Nullable Member leader(Duration timeout) throws Exception {
+		KafkaFuture<ConsumerGroupDescription> described = admin()
+			.describeConsumerGroups(List.of(this.groupId), new DescribeConsumerGroupsOptions().timeoutMs(millis(timeout)))
+			.describedGroups()
+			.get(this.groupId);
+		try {
+			return leaderOf(described.get(wait(timeout), TimeUnit.MILLISECONDS), this.leaderTopic);
+		}
+		catch (ExecutionException ex) {
+			if (ex.getCause() instanceof GroupIdNotFoundException) {
+				return null;
+			}
+			throw (ex.getCause() instanceof Exception cause) ? cause : ex;
+		}
+	}
+
+	/**
+	 * Return the member of a group that owns a topic.
+	 * @param group the group as described
+	 * @param leaderTopic the topic
+	 * @return the member, or {@code null} when none owns it
+	 */
+	static @Nullable Member leaderOf(ConsumerGroupDescription group, String leaderTopic) {
+		for (MemberDescription member : group.members()) {
+			if (member.assignment().topicPartitions().stream().anyMatch((tp) -> tp.topic().equals(leaderTopic))) {
+				return new Member(member.consumerId(), member.clientId(), member.host());
+			}
+		}
+		return null;
+	}
+
+	/**
+	 * Close the admin client, if one was made; the next question makes another.
+	 */
+	public void close() {
+		Admin current;
+		synchronized (this) {
+			current = this.admin;
+			this.admin = null;
+		}
+		if (current != null) {
+			current.close(Duration.ZERO);
+		}
+	}
+
+	private synchronized Admin admin() {
+		Admin current = this.admin;
+		if (current == null) {
+			current = this.adminFactory.get();
+			this.admin = current;
+		}
+		return current;
+	}
+
+	private static int millis(Duration timeout) {
+		return (int) Math.min(Integer.MAX_VALUE, timeout.toMillis());
+	}
+
+	/**
+	 * The admin client fails a call after its timeout, with the reason: wait a little
+	 * longer, so that its exception rather than a bare timeout is what is seen.
+	 */
+	private static long wait(Duration timeout) {
+		return timeout.toMillis() + Math.min(timeout.toMillis(), 1000);
+	}
+
+	/**
+	 * A member of the beat's group.
+	 *
+	 * @param memberId its member id, given by the coordinator
+	 * @param clientId its client id
+	 * @param host its address as the coordinator sees it
+	 */
+	public record Member(String memberId, String clientId, String host) {
+	}
+
+}
