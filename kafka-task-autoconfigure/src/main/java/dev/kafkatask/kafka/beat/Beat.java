@@ -13,6 +13,7 @@ import java.util.function.Supplier;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import org.apache.kafka.common.errors.InvalidSessionTimeoutException;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.context.SmartLifecycle;
@@ -46,7 +47,8 @@ import dev.kafkatask.supervision.SupervisedThread;
  * <p>
  * Every instance, leader or not, follows the state topic between polls, so that each
  * {@link #states() knows} the last fired slots; with a {@link #setGroupView view of the
- * group} each can also tell {@link #currentLeader(Duration) which member leads}.
+ * group} each can also tell {@link #currentLeader(Duration) which member leads}, and the
+ * beat refuses to {@link #start() start} with a session timeout the brokers do not allow.
  *
  * @author kafka-task
  */
@@ -69,6 +71,11 @@ public class Beat implements SmartLifecycle {
 	private static final Duration LONGEST_POLL = Duration.ofMillis(500);
 
 	private static final Duration SHORTEST_POLL = Duration.ofMillis(5);
+
+	/**
+	 * How long the brokers may take to tell the session timeouts they allow.
+	 */
+	private static final Duration BOUNDS_TIMEOUT = Duration.ofSeconds(5);
 
 	private final BeatSettings settings;
 
@@ -142,8 +149,8 @@ public class Beat implements SmartLifecycle {
 	}
 
 	/**
-	 * Set the view of the beat's group through which the brokers are asked who leads;
-	 * without one, it is not known.
+	 * Set the view of the beat's group through which the brokers are asked who leads and
+	 * which session timeouts they allow; without one, neither is known.
 	 * @param group the view
 	 */
 	public void setGroupView(BeatGroupView group) {
@@ -174,12 +181,18 @@ public class Beat implements SmartLifecycle {
 		return this.settings;
 	}
 
+	/**
+	 * Start the beat's thread, unless there are no schedules. First ask the brokers which
+	 * session timeouts they allow, where they answer: one they would refuse fails the start.
+	 * @throws BeatSessionTimeoutException if the brokers do not allow the session timeout
+	 */
 	@Override
 	public void start() {
 		if (schedules().isEmpty()) {
 			logger.debug("Beat: no schedules, no leader election");
 			return;
 		}
+		checkSessionTimeout();
 		this.thread.start();
 	}
 
@@ -272,12 +285,59 @@ public class Beat implements SmartLifecycle {
 		}
 	}
 
+	private void checkSessionTimeout() {
+		BeatGroupView view = this.group;
+		if (view == null) {
+			return;
+		}
+		SessionTimeoutBounds bounds;
+		try {
+			bounds = view.sessionTimeoutBounds(BOUNDS_TIMEOUT);
+		}
+		catch (Exception ex) {
+			if (ex instanceof InterruptedException) {
+				Thread.currentThread().interrupt();
+			}
+			logger.info("Beat: could not ask the brokers which session timeouts they allow (" + ex
+					+ "); the election's join will tell");
+			return;
+		}
+		if (!bounds.allow(this.settings.sessionTimeout())) {
+			throw new BeatSessionTimeoutException(this.settings.sessionTimeout(), bounds, null);
+		}
+	}
+
+	/**
+	 * Say why the election's join was refused, with the brokers' bounds where they tell them.
+	 */
+	private BeatSessionTimeoutException sessionTimeoutRefused(InvalidSessionTimeoutException refusal) {
+		SessionTimeoutBounds bounds = null;
+		BeatGroupView view = this.group;
+		if (view != null) {
+			try {
+				bounds = view.sessionTimeoutBounds(BOUNDS_TIMEOUT);
+			}
+			catch (Exception ex) {
+				if (ex instanceof InterruptedException) {
+					Thread.currentThread().interrupt();
+				}
+				logger.debug("Beat: could not ask the brokers which session timeouts they allow", ex);
+			}
+		}
+		return new BeatSessionTimeoutException(this.settings.sessionTimeout(), bounds, refusal);
+	}
+
 	private void iterate() throws Exception {
 		if (!this.topicsReady) {
 			this.topicSetup.run();
 			this.topicsReady = true;
 		}
-		this.election.poll(pollTimeout());
+		try {
+			this.election.poll(pollTimeout());
+		}
+		catch (InvalidSessionTimeoutException ex) {
+			throw sessionTimeoutRefused(ex);
+		}
 		// Every instance follows the last fired slots, so that each can tell them.
 		this.state.follow();
 		if (!this.election.isLeader()) {

@@ -1,24 +1,30 @@
 package dev.kafkatask.kafka.beat;
 
 import java.time.Duration;
+import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.admin.ConsumerGroupDescription;
+import org.apache.kafka.clients.admin.DescribeClusterOptions;
+import org.apache.kafka.clients.admin.DescribeConfigsOptions;
 import org.apache.kafka.clients.admin.DescribeConsumerGroupsOptions;
 import org.apache.kafka.clients.admin.MemberDescription;
 import org.apache.kafka.common.KafkaFuture;
+import org.apache.kafka.common.Node;
+import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.errors.GroupIdNotFoundException;
 import org.jspecify.annotations.Nullable;
 
 /**
  * The beat's consumer group as the brokers see it, through an admin client made on first
  * use: which member owns the leader topic (the leader, as any instance can learn it from the
- * group coordinator). Nothing is asked until someone wants to know: the {@code kafkatasks}
- * endpoint.
+ * group coordinator), and which session timeouts the brokers allow. Nothing is asked until
+ * someone wants to know: the {@code kafkatasks} endpoint, the beat when it starts.
  * <p>
  * Thread-safe.
  *
@@ -82,6 +88,34 @@ public class BeatGroupView {
 			}
 		}
 		return null;
+	}
+
+	/**
+	 * Ask a broker which session timeouts it allows a member of a classic group.
+	 * @param timeout how long to wait for each answer
+	 * @return the bounds
+	 * @throws Exception if the brokers did not answer in time, or refused (describing a
+	 * broker's configuration takes {@code DESCRIBE_CONFIGS} on the cluster)
+	 */
+	public SessionTimeoutBounds sessionTimeoutBounds(Duration timeout) throws Exception {
+		Admin client = admin();
+		try {
+			Node broker = client.describeCluster(new DescribeClusterOptions().timeoutMs(millis(timeout)))
+				.nodes()
+				.get(wait(timeout), TimeUnit.MILLISECONDS)
+				.stream()
+				.min(Comparator.comparingInt(Node::id))
+				.orElseThrow(() -> new IllegalStateException("The cluster named no broker"));
+			ConfigResource resource = new ConfigResource(ConfigResource.Type.BROKER, broker.idString());
+			Config config = client.describeConfigs(List.of(resource), new DescribeConfigsOptions().timeoutMs(millis(timeout)))
+				.values()
+				.get(resource)
+				.get(wait(timeout), TimeUnit.MILLISECONDS);
+			return SessionTimeoutBounds.of(config, broker.idString());
+		}
+		catch (ExecutionException ex) {
+			throw (ex.getCause() instanceof Exception cause) ? cause : ex;
+		}
 	}
 
 	/**

@@ -1,9 +1,12 @@
 package dev.kafkatask.kafka.beat;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 
+import org.apache.kafka.clients.admin.Config;
+import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.ConsumerGroupDescription;
 import org.apache.kafka.clients.admin.MemberAssignment;
 import org.apache.kafka.clients.admin.MemberDescription;
@@ -14,9 +17,11 @@ import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
 /**
- * Tests of what {@link BeatGroupView} reads from the brokers' answers.
+ * Tests of what {@link BeatGroupView} and {@link SessionTimeoutBounds} read from the
+ * brokers' answers.
  *
  * @author kafka-task
  */
@@ -39,6 +44,30 @@ class BeatGroupViewTests {
 		assertThat(BeatGroupView.leaderOf(
 				group(GroupState.STABLE, member("a", Set.of(new TopicPartition("other.__beat.leader", 0)))), TOPIC))
 			.isNull();
+	}
+
+	@Test
+	void whenABrokerTellsItsGroupSessionTimeoutsThenTheyAreTheBounds() {
+		SessionTimeoutBounds bounds = SessionTimeoutBounds.of(new Config(List.of(
+				new ConfigEntry("group.min.session.timeout.ms", "6000"),
+				new ConfigEntry("group.max.session.timeout.ms", "1800000"))), "1");
+		assertThat(bounds).isEqualTo(new SessionTimeoutBounds(Duration.ofSeconds(6), Duration.ofMinutes(30), "1"));
+		assertThat(bounds.allow(Duration.ofSeconds(6))).isTrue();
+		assertThat(bounds.allow(Duration.ofMinutes(30))).isTrue();
+		assertThat(bounds.allow(Duration.ofMillis(5999))).isFalse();
+		assertThat(bounds.allow(Duration.ofMinutes(31))).isFalse();
+		assertThat(bounds).hasToString(
+				"6s (group.min.session.timeout.ms) to 30m (group.max.session.timeout.ms) on broker 1");
+		assertThat(SessionTimeoutBounds.format(Duration.ofMillis(1500))).isEqualTo("1500ms");
+		assertThat(SessionTimeoutBounds.format(Duration.ofSeconds(90))).isEqualTo("90s");
+	}
+
+	@Test
+	void whenABrokerDoesNotTellItsBoundsThenItSaysWhich() {
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> SessionTimeoutBounds.of(
+					new Config(List.of(new ConfigEntry("group.min.session.timeout.ms", "6000"))), "3"))
+			.withMessage("Broker 3 did not tell its group.max.session.timeout.ms");
 	}
 
 	private static MemberDescription member(String id, Set<TopicPartition> assignment) {
