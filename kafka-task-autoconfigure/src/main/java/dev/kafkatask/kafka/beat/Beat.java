@@ -72,11 +72,6 @@ public class Beat implements SmartLifecycle {
 
 	private static final Duration SHORTEST_POLL = Duration.ofMillis(5);
 
-	/**
-	 * How long the brokers may take to tell the session timeouts they allow.
-	 */
-	private static final Duration BOUNDS_TIMEOUT = Duration.ofSeconds(5);
-
 	private final BeatSettings settings;
 
 	private final LeaderElection election;
@@ -287,44 +282,9 @@ public class Beat implements SmartLifecycle {
 
 	private void checkSessionTimeout() {
 		BeatGroupView view = this.group;
-		if (view == null) {
-			return;
-		}
-		SessionTimeoutBounds bounds;
-		try {
-			bounds = view.sessionTimeoutBounds(BOUNDS_TIMEOUT);
-		}
-		catch (Exception ex) {
-			if (ex instanceof InterruptedException) {
-				Thread.currentThread().interrupt();
-			}
-			logger.info("Beat: could not ask the brokers which session timeouts they allow (" + ex
-					+ "); the election's join will tell");
-			return;
-		}
-		if (!bounds.allow(this.settings.sessionTimeout())) {
-			throw new BeatSessionTimeoutException(this.settings.sessionTimeout(), bounds, null);
-		}
-	}
-
-	/**
-	 * Say why the election's join was refused, with the brokers' bounds where they tell them.
-	 */
-	private BeatSessionTimeoutException sessionTimeoutRefused(InvalidSessionTimeoutException refusal) {
-		SessionTimeoutBounds bounds = null;
-		BeatGroupView view = this.group;
 		if (view != null) {
-			try {
-				bounds = view.sessionTimeoutBounds(BOUNDS_TIMEOUT);
-			}
-			catch (Exception ex) {
-				if (ex instanceof InterruptedException) {
-					Thread.currentThread().interrupt();
-				}
-				logger.debug("Beat: could not ask the brokers which session timeouts they allow", ex);
-			}
+			view.checkSessionTimeout(this.settings.sessionTimeout());
 		}
-		return new BeatSessionTimeoutException(this.settings.sessionTimeout(), bounds, refusal);
 	}
 
 	private void iterate() throws Exception {
@@ -336,7 +296,9 @@ public class Beat implements SmartLifecycle {
 			this.election.poll(pollTimeout());
 		}
 		catch (InvalidSessionTimeoutException ex) {
-			throw sessionTimeoutRefused(ex);
+			BeatGroupView view = this.group;
+			throw (view != null) ? view.sessionTimeoutRefused(this.settings.sessionTimeout(), ex)
+					: new BeatSessionTimeoutException(this.settings.sessionTimeout(), null, ex);
 		}
 		// Every instance follows the last fired slots, so that each can tell them.
 		this.state.follow();

@@ -7,6 +7,8 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.admin.ConsumerGroupDescription;
@@ -31,6 +33,13 @@ import org.jspecify.annotations.Nullable;
  * @author kafka-task
  */
 public class BeatGroupView {
+
+	private static final Log logger = LogFactory.getLog(BeatGroupView.class);
+
+	/**
+	 * How long the brokers may take to tell the session timeouts they allow.
+	 */
+	private static final Duration BOUNDS_TIMEOUT = Duration.ofSeconds(5);
 
 	private final Supplier<Admin> adminFactory;
 
@@ -115,6 +124,52 @@ public class BeatGroupView {
 		}
 		catch (ExecutionException ex) {
 			throw (ex.getCause() instanceof Exception cause) ? cause : ex;
+		}
+	}
+
+	/**
+	 * Check a session timeout against what the brokers allow, where they tell it.
+	 * @param sessionTimeout the session timeout of the election
+	 * @throws BeatSessionTimeoutException if the brokers do not allow it
+	 */
+	public void checkSessionTimeout(Duration sessionTimeout) {
+		SessionTimeoutBounds bounds;
+		try {
+			bounds = sessionTimeoutBounds(BOUNDS_TIMEOUT);
+		}
+		catch (Exception ex) {
+			interrupted(ex);
+			logger.info("Beat: could not ask the brokers which session timeouts they allow (" + ex
+					+ "); the election's join will tell");
+			return;
+		}
+		if (!bounds.allow(sessionTimeout)) {
+			throw new BeatSessionTimeoutException(sessionTimeout, bounds, null);
+		}
+	}
+
+	/**
+	 * Say why the brokers refused the election's join, with their bounds where they tell
+	 * them.
+	 * @param sessionTimeout the session timeout of the election
+	 * @param refusal the refusal ({@code InvalidSessionTimeoutException})
+	 * @return what to throw
+	 */
+	public BeatSessionTimeoutException sessionTimeoutRefused(Duration sessionTimeout, Throwable refusal) {
+		SessionTimeoutBounds bounds = null;
+		try {
+			bounds = sessionTimeoutBounds(BOUNDS_TIMEOUT);
+		}
+		catch (Exception ex) {
+			interrupted(ex);
+			logger.debug("Beat: could not ask the brokers which session timeouts they allow", ex);
+		}
+		return new BeatSessionTimeoutException(sessionTimeout, bounds, refusal);
+	}
+
+	private static void interrupted(Exception ex) {
+		if (ex instanceof InterruptedException) {
+			Thread.currentThread().interrupt();
 		}
 	}
 
