@@ -49,11 +49,10 @@ import dev.kafkatask.task.TaskRegistry;
  * {@code @KafkaTaskSchedule} and {@code kafka-task.schedules.*}. Applications that only
  * dispatch take no part.
  * <p>
- * {@code kafka-task.beat.session-timeout} is checked twice: here, at least
- * {@link #MIN_SESSION_TIMEOUT} (a plain number is milliseconds: {@code 10} is no session
- * timeout anyone wants); and when the beat starts, against what the brokers allow, which
- * fails the startup with a {@link BeatSessionTimeoutException} (explained by
- * {@link BeatSessionTimeoutFailureAnalyzer}).
+ * {@code kafka-task.beat.session-timeout} is checked twice: here, at least one second (a
+ * plain number is milliseconds: {@code 10} is no session timeout anyone wants); and when the
+ * beat starts, against what the brokers allow, which fails the startup with a
+ * {@link BeatSessionTimeoutException} (explained by {@code BeatSessionTimeoutFailureAnalyzer}).
  *
  * @author kafka-task
  */
