@@ -1,5 +1,6 @@
 package dev.kafkatask.actuate;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
@@ -53,6 +54,11 @@ import dev.kafkatask.task.TaskRegistry;
 @Endpoint(id = "kafkatasks", defaultAccess = Access.READ_ONLY)
 public class KafkaTasksEndpoint {
 
+	/**
+	 * How long a read waits for the brokers to name the beat's leader.
+	 */
+	private static final Duration LEADER_TIMEOUT = Duration.ofSeconds(2);
+
 	private final TaskRegistry registry;
 
 	private final TaskRouter router;
@@ -97,11 +103,19 @@ public class KafkaTasksEndpoint {
 	}
 
 	/**
-	 * Show the periodic tasks of the application's beat.
+	 * Show the periodic tasks of the application's beat, with its leader as the group
+	 * coordinator names it.
 	 * @param beat the beat
 	 */
 	public void setBeat(Beat beat) {
-		this.schedules = () -> beat.states().stream().map(ScheduleDescriptor::of).toList();
+		this.schedules = () -> {
+			List<Beat.ScheduleState> states = beat.states();
+			if (states.isEmpty()) {
+				return List.of();
+			}
+			Beat.Leader leader = beat.currentLeader(LEADER_TIMEOUT);
+			return states.stream().map((state) -> ScheduleDescriptor.of(state, leader)).toList();
+		};
 	}
 
 	@ReadOperation
@@ -247,25 +261,44 @@ public class KafkaTasksEndpoint {
 	}
 
 	/**
-	 * A periodic task.
+	 * A periodic task. Every instance tells the same last fired slot and current leader.
 	 *
 	 * @param name the schedule's name
 	 * @param task the task it dispatches
 	 * @param trigger its cron expression and zone, or its rate
 	 * @param missed its missed-slot policy
 	 * @param nextFireTime its next slot, or {@code null} when it fires no more
-	 * @param lastFiredSlot the last slot fired, known to the leader only ({@code null}
-	 * elsewhere)
+	 * @param lastFiredSlot the last slot fired, as the beat's state topic says (every
+	 * instance follows it), or {@code null} when it never fired
 	 * @param leader whether this instance leads the beat, the one that fires
+	 * @param currentLeader the instance that leads, as the group coordinator says, or
+	 * {@code null} when none does or the brokers did not answer
 	 */
 	public record ScheduleDescriptor(String name, String task, String trigger, String missed,
-			@Nullable Instant nextFireTime, @Nullable Instant lastFiredSlot, boolean leader) {
+			@Nullable Instant nextFireTime, @Nullable Instant lastFiredSlot, boolean leader,
+			@Nullable LeaderDescriptor currentLeader) {
 
-		static ScheduleDescriptor of(Beat.ScheduleState state) {
+		static ScheduleDescriptor of(Beat.ScheduleState state, Beat.@Nullable Leader leader) {
 			return new ScheduleDescriptor(state.schedule().name(), state.schedule().task(),
 					state.schedule().trigger().describe(),
 					state.schedule().missed().name().toLowerCase(Locale.ROOT).replace('_', '-'), state.nextFireTime(),
-					state.lastFiredSlot(), state.leader());
+					state.lastFiredSlot(), state.leader(), (leader != null) ? LeaderDescriptor.of(leader) : null);
+		}
+
+	}
+
+	/**
+	 * The instance that leads the beat: the member of its group that owns its leader topic.
+	 *
+	 * @param memberId its member id in the group {@code <worker group>.beat}
+	 * @param clientId its consumer's client id
+	 * @param host its address, as the group coordinator sees it
+	 * @param thisInstance whether it is the instance that answers
+	 */
+	public record LeaderDescriptor(String memberId, String clientId, String host, boolean thisInstance) {
+
+		static LeaderDescriptor of(Beat.Leader leader) {
+			return new LeaderDescriptor(leader.memberId(), leader.clientId(), leader.host(), leader.thisInstance());
 		}
 
 	}

@@ -1047,7 +1047,9 @@ public class KafkaTaskProperties {
 		/**
 		 * How long the beat's leader may go unheard before another instance takes over: the
 		 * session timeout of its election consumer (classic group protocol), so the longest
-		 * pause of periodic tasks after a leader crashed.
+		 * pause of periodic tasks after a leader crashed. At least 1s, and within the brokers'
+		 * group.min.session.timeout.ms and group.max.session.timeout.ms (6s to 30m by
+		 * default), checked when the beat starts.
 		 */
 		private Duration sessionTimeout = Duration.ofSeconds(10);
 

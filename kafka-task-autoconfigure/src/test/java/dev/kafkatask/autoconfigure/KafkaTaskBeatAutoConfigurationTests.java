@@ -8,6 +8,7 @@ import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.boot.diagnostics.FailureAnalysis;
 import org.springframework.boot.kafka.autoconfigure.KafkaAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
@@ -111,6 +112,28 @@ class KafkaTaskBeatAutoConfigurationTests {
 			.run((context) -> assertThat(context).getFailure()
 				.rootCause()
 				.hasMessageContaining("both cron and fixed-rate are set"));
+	}
+
+	@Test
+	void whenTheSessionTimeoutIsSetThenTheElectionAsksForIt() {
+		this.contextRunner.withPropertyValues("kafka-task.beat.session-timeout=45s")
+			.run((context) -> assertThat(context.getBean(Beat.class).getSettings().sessionTimeout())
+				.isEqualTo(Duration.ofSeconds(45)));
+	}
+
+	@Test
+	void whenTheSessionTimeoutIsBelowASecondThenStartupFailsNamingTheProperty() {
+		// a plain number is milliseconds: '6' meant seconds
+		this.contextRunner.withPropertyValues("kafka-task.beat.session-timeout=6").run((context) -> {
+			assertThat(context).hasFailed();
+			assertThat(context.getStartupFailure()).rootCause()
+				.isInstanceOfSatisfying(InvalidConfigurationPropertyValueException.class, (ex) -> {
+					assertThat(ex.getName()).isEqualTo("kafka-task.beat.session-timeout");
+					assertThat(ex.getValue()).isEqualTo(Duration.ofMillis(6));
+					assertThat(ex.getReason()).contains("at least 1s (a plain number is milliseconds)")
+						.contains("group.min.session.timeout.ms");
+				});
+		});
 	}
 
 	@Test

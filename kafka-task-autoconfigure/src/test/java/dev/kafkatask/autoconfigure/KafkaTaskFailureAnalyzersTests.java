@@ -1,5 +1,6 @@
 package dev.kafkatask.autoconfigure;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -17,6 +18,8 @@ import org.springframework.kafka.core.KafkaAdmin;
 import dev.kafkatask.kafka.TaskTopics;
 import dev.kafkatask.kafka.TopicProvisioner;
 import dev.kafkatask.kafka.TopicProvisioningException;
+import dev.kafkatask.kafka.beat.BeatSessionTimeoutException;
+import dev.kafkatask.kafka.beat.SessionTimeoutBounds;
 import dev.kafkatask.task.KafkaTask;
 import dev.kafkatask.task.TaskRegistrationException;
 import dev.kafkatask.task.TaskRegistry;
@@ -39,7 +42,8 @@ class KafkaTaskFailureAnalyzersTests {
 			})))
 			.hasAtLeastOneElementOfType(TaskRegistrationFailureAnalyzer.class)
 			.hasAtLeastOneElementOfType(TopicProvisioningFailureAnalyzer.class)
-			.hasAtLeastOneElementOfType(ScheduleDefinitionFailureAnalyzer.class);
+			.hasAtLeastOneElementOfType(ScheduleDefinitionFailureAnalyzer.class)
+			.hasAtLeastOneElementOfType(BeatSessionTimeoutFailureAnalyzer.class);
 	}
 
 	@Test
@@ -75,6 +79,20 @@ class KafkaTaskFailureAnalyzersTests {
 		FailureAnalysis analysis = new TopicProvisioningFailureAnalyzer().analyze(failure);
 		assertThat(analysis.getDescription()).contains("larger than available brokers");
 		assertThat(analysis.getAction()).contains("kafka-task.kafka.replication-factor");
+	}
+
+	@Test
+	void whenTheBrokersDoNotAllowTheBeatsSessionTimeoutThenTheAnalysisNamesThePropertyAndTheirBounds() {
+		SessionTimeoutBounds bounds = new SessionTimeoutBounds(Duration.ofSeconds(6), Duration.ofMinutes(30), "1");
+		FailureAnalysis analysis = new BeatSessionTimeoutFailureAnalyzer().analyze(new IllegalStateException(
+				"Failed to start bean 'kafkaTaskBeat'", new BeatSessionTimeoutException(Duration.ofSeconds(3), bounds, null)));
+		assertThat(analysis.getDescription()).contains("kafka-task.beat.session-timeout=3s")
+			.contains("6s (group.min.session.timeout.ms) to 30m (group.max.session.timeout.ms)");
+		assertThat(analysis.getAction()).startsWith("Set kafka-task.beat.session-timeout between 6s and 30m");
+		FailureAnalysis unknownBounds = new BeatSessionTimeoutFailureAnalyzer()
+			.analyze(new BeatSessionTimeoutException(Duration.ofSeconds(3), null, null));
+		assertThat(unknownBounds.getAction()).startsWith("Set kafka-task.beat.session-timeout within the brokers' "
+				+ "group.min.session.timeout.ms and group.max.session.timeout.ms");
 	}
 
 	static class BadTasks {

@@ -30,16 +30,21 @@ import org.springframework.context.ConfigurableApplicationContext;
 
 import dev.kafkatask.actuate.KafkaTasksEndpoint;
 import dev.kafkatask.kafka.beat.Beat;
+import dev.kafkatask.kafka.beat.BeatSessionTimeoutException;
+import dev.kafkatask.kafka.beat.SessionTimeoutBounds;
 import dev.kafkatask.test.SharedKafkaBroker;
 import dev.kafkatask.test.TestKafka;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.awaitility.Awaitility.await;
 
 /**
  * Periodic tasks on the real broker: two instances of one application fire each slot of a
- * schedule exactly once, a crashed leader is replaced within the session timeout without a
- * slot lost or doubled, and a new leader treats missed slots by each schedule's policy.
+ * schedule exactly once and both tell the last fired slot and the leader, a crashed leader is
+ * replaced within the session timeout without a slot lost or doubled, a new leader treats
+ * missed slots by each schedule's policy, and a session timeout the brokers refuse fails the
+ * startup.
  *
  * @author kafka-task
  */
@@ -82,6 +87,27 @@ class BeatIntegrationTests {
 				.isGreaterThanOrEqualTo(5);
 			assertThat(meters.get("kafka.task.schedule.lag").tag("schedule", "tick").gauge().value()).isBetween(0.0,
 					1.0);
+			// Every instance tells the same: the follower follows the state topic, and the
+			// group coordinator names the leader to both.
+			ConfigurableApplicationContext followerApp = (leaderApp == first) ? second : first;
+			Instant firedBefore = java.util.Collections.max(firedSlots().keySet());
+			KafkaTasksEndpoint.LeaderDescriptor named = leaderApp.getBean(KafkaTasksEndpoint.class)
+				.kafkaTasks()
+				.schedules()
+				.get(0)
+				.currentLeader();
+			assertThat(named).isNotNull();
+			assertThat(named.thisInstance()).isTrue();
+			await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+				KafkaTasksEndpoint.ScheduleDescriptor told = followerApp.getBean(KafkaTasksEndpoint.class)
+					.kafkaTasks()
+					.schedules()
+					.get(0);
+				assertThat(told.leader()).isFalse();
+				assertThat(told.lastFiredSlot()).isNotNull().isAfterOrEqualTo(firedBefore);
+				assertThat(told.currentLeader()).isEqualTo(new KafkaTasksEndpoint.LeaderDescriptor(named.memberId(),
+						named.clientId(), named.host(), false));
+			});
 
 			// The leader's beat stops as a crashed instance's would: its election consumer is
 			// closed without leaving the group, so the coordinator notices only when its
@@ -113,6 +139,19 @@ class BeatIntegrationTests {
 			second.close();
 			first.close();
 		}
+	}
+
+	@Test
+	void whenTheBrokersDoNotAllowTheSessionTimeoutThenStartupFailsNamingThePropertyAndTheirBounds() {
+		Throwable failure = catchThrowable(() -> this.apps.start("kafka-task.schedules.tick.task=it.context",
+				"kafka-task.schedules.tick.fixed-rate=1s", "kafka-task.beat.session-timeout=3s"));
+		BeatSessionTimeoutException refused = findCause(failure, BeatSessionTimeoutException.class);
+		assertThat(refused).as("cause of %s", failure).isNotNull();
+		assertThat(refused.getBounds()).isNotNull();
+		assertThat(refused.getBounds().allow(Duration.ofSeconds(3))).isFalse();
+		assertThat(refused).hasMessageStartingWith("The beat's session timeout kafka-task.beat.session-timeout=3s is "
+				+ "outside what the brokers allow, " + SessionTimeoutBounds.format(refused.getBounds().min())
+				+ " (group.min.session.timeout.ms) to");
 	}
 
 	@Test
@@ -194,6 +233,15 @@ class BeatIntegrationTests {
 				.singleElement()
 				.satisfies((state) -> assertThat(state.lastFiredSlot()).isEqualTo(latest));
 		}
+	}
+
+	private static <T extends Throwable> T findCause(Throwable failure, Class<T> type) {
+		for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+			if (type.isInstance(cause)) {
+				return type.cast(cause);
+			}
+		}
+		return null;
 	}
 
 	private static double skipped(MeterRegistry meters, String schedule) {

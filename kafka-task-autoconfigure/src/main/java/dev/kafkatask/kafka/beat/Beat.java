@@ -13,6 +13,7 @@ import java.util.function.Supplier;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import org.apache.kafka.common.errors.InvalidSessionTimeoutException;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.context.SmartLifecycle;
@@ -43,6 +44,11 @@ import dev.kafkatask.supervision.SupervisedThread;
  * A failure (dispatch, record, read) is logged, counted and backed off from. A slot whose
  * dispatch failed stays due and is tried again, with the same id; a slot dispatched but not
  * recorded is not fired again by this leader, which writes its record before anything else.
+ * <p>
+ * Every instance, leader or not, follows the state topic between polls, so that each
+ * {@link #states() knows} the last fired slots; with a {@link #setGroupView view of the
+ * group} each can also tell {@link #currentLeader(Duration) which member leads}, and the
+ * beat refuses to {@link #start() start} with a session timeout the brokers do not allow.
  *
  * @author kafka-task
  */
@@ -92,6 +98,8 @@ public class Beat implements SmartLifecycle {
 	 */
 	private final Map<String, Instant> unrecorded = new ConcurrentHashMap<>();
 
+	private volatile @Nullable BeatGroupView group;
+
 	private Clock clock = Clock.systemUTC();
 
 	private boolean autoStartup = true;
@@ -136,6 +144,15 @@ public class Beat implements SmartLifecycle {
 	}
 
 	/**
+	 * Set the view of the beat's group through which the brokers are asked who leads and
+	 * which session timeouts they allow; without one, neither is known.
+	 * @param group the view
+	 */
+	public void setGroupView(BeatGroupView group) {
+		this.group = group;
+	}
+
+	/**
 	 * Set whether the beat starts with the application context.
 	 * @param autoStartup whether it starts on its own
 	 */
@@ -159,18 +176,28 @@ public class Beat implements SmartLifecycle {
 		return this.settings;
 	}
 
+	/**
+	 * Start the beat's thread, unless there are no schedules. First ask the brokers which
+	 * session timeouts they allow, where they answer: one they would refuse fails the start.
+	 * @throws BeatSessionTimeoutException if the brokers do not allow the session timeout
+	 */
 	@Override
 	public void start() {
 		if (schedules().isEmpty()) {
 			logger.debug("Beat: no schedules, no leader election");
 			return;
 		}
+		checkSessionTimeout();
 		this.thread.start();
 	}
 
 	@Override
 	public void stop() {
 		this.thread.stop(Duration.ofSeconds(15));
+		BeatGroupView view = this.group;
+		if (view != null) {
+			view.close();
+		}
 	}
 
 	/**
@@ -208,20 +235,56 @@ public class Beat implements SmartLifecycle {
 	}
 
 	/**
-	 * Return the state of each schedule, as this instance knows it: the last fired slot is
-	 * known to the leader (read from the state topic when it took over, then its own fires).
+	 * Return the state of each schedule, as this instance knows it: the last fired slot as
+	 * the state topic says (every instance follows it; the leader also knows its own
+	 * records), without I/O.
 	 * @return the states, in the order of the schedules
 	 */
 	public List<ScheduleState> states() {
 		boolean leader = isLeader();
 		Instant now = this.clock.instant();
+		Map<String, Instant> fired = this.state.lastFiredSlots();
 		List<ScheduleState> states = new ArrayList<>();
 		for (Schedule schedule : schedules()) {
-			Instant last = leader ? this.lastFired.get(schedule.name()) : null;
 			Duration lateness = this.lastLateness.get(schedule.name());
-			states.add(new ScheduleState(schedule, schedule.trigger().next(now), last, leader, lateness));
+			states.add(new ScheduleState(schedule, schedule.trigger().next(now), fired.get(schedule.name()), leader,
+					lateness));
 		}
 		return states;
+	}
+
+	/**
+	 * Ask the group coordinator which member of the beat's group leads: the same answer on
+	 * every instance.
+	 * @param timeout how long to wait for the brokers
+	 * @return the leader, or {@code null} when no member leads, the beat does not run, it has
+	 * no {@link #setGroupView view of its group} or the brokers did not answer in time
+	 */
+	public @Nullable Leader currentLeader(Duration timeout) {
+		BeatGroupView view = this.group;
+		if (view == null || !isRunning()) {
+			return null;
+		}
+		try {
+			BeatGroupView.Member member = view.leader(timeout);
+			return (member != null) ? new Leader(member.memberId(), member.clientId(), member.host(),
+					member.memberId().equals(this.election.memberId())) : null;
+		}
+		catch (Exception ex) {
+			if (ex instanceof InterruptedException) {
+				Thread.currentThread().interrupt();
+			}
+			logger.debug("Beat: could not ask the brokers which member of group " + this.settings.groupId()
+					+ " leads", ex);
+			return null;
+		}
+	}
+
+	private void checkSessionTimeout() {
+		BeatGroupView view = this.group;
+		if (view != null) {
+			view.checkSessionTimeout(this.settings.sessionTimeout());
+		}
 	}
 
 	private void iterate() throws Exception {
@@ -229,7 +292,16 @@ public class Beat implements SmartLifecycle {
 			this.topicSetup.run();
 			this.topicsReady = true;
 		}
-		this.election.poll(pollTimeout());
+		try {
+			this.election.poll(pollTimeout());
+		}
+		catch (InvalidSessionTimeoutException ex) {
+			BeatGroupView view = this.group;
+			throw (view != null) ? view.sessionTimeoutRefused(this.settings.sessionTimeout(), ex)
+					: new BeatSessionTimeoutException(this.settings.sessionTimeout(), null, ex);
+		}
+		// Every instance follows the last fired slots, so that each can tell them.
+		this.state.follow();
 		if (!this.election.isLeader()) {
 			this.stateTerm = -1;
 			return;
@@ -357,12 +429,24 @@ public class Beat implements SmartLifecycle {
 	 *
 	 * @param schedule the schedule
 	 * @param nextFireTime its next slot, or {@code null} when it fires no more
-	 * @param lastFiredSlot the last slot fired, known to the leader only
+	 * @param lastFiredSlot the last slot fired, as the state topic says, or {@code null}
+	 * when it says none (never fired, or not read yet)
 	 * @param leader whether this instance leads
 	 * @param lastLateness how late this instance fired its last slot, or {@code null}
 	 */
 	public record ScheduleState(Schedule schedule, @Nullable Instant nextFireTime, @Nullable Instant lastFiredSlot,
 			boolean leader, @Nullable Duration lastLateness) {
+	}
+
+	/**
+	 * The member of the beat's group that leads, as the group coordinator says.
+	 *
+	 * @param memberId its member id
+	 * @param clientId its client id
+	 * @param host its address as the coordinator sees it
+	 * @param thisInstance whether it is this instance
+	 */
+	public record Leader(String memberId, String clientId, String host, boolean thisInstance) {
 	}
 
 	private final class Loop implements SupervisedThread.Loop {
@@ -388,6 +472,7 @@ public class Beat implements SmartLifecycle {
 		@Override
 		public void close() {
 			Beat.this.election.close(Beat.this.leaveGroupOnClose);
+			Beat.this.state.close();
 		}
 
 	}

@@ -10,9 +10,17 @@ import java.time.Duration;
  * @param stateTopic the compacted topic of the last fired slot of each schedule
  * @param sendTimeout how long the dispatch of a slot's task, and the record of the slot,
  * may wait for the broker
+ * @param sessionTimeout the session timeout of the election's consumer: how long a crashed
+ * leader keeps its leadership
  * @author kafka-task
  */
-public record BeatSettings(String groupId, String leaderTopic, String stateTopic, Duration sendTimeout) {
+public record BeatSettings(String groupId, String leaderTopic, String stateTopic, Duration sendTimeout,
+		Duration sessionTimeout) {
+
+	/**
+	 * The session timeout of the election's consumer unless set otherwise.
+	 */
+	public static final Duration DEFAULT_SESSION_TIMEOUT = Duration.ofSeconds(10);
 
 	/**
 	 * Return the settings of a worker group's beat: group {@code <group>.beat}, topics
@@ -24,7 +32,16 @@ public record BeatSettings(String groupId, String leaderTopic, String stateTopic
 	 */
 	public static BeatSettings of(String workerGroup, String topicPrefix) {
 		return new BeatSettings(workerGroup + ".beat", topicPrefix + "__beat.leader", topicPrefix + "__beat.state",
-				Duration.ofSeconds(10));
+				Duration.ofSeconds(10), DEFAULT_SESSION_TIMEOUT);
+	}
+
+	/**
+	 * Return these settings with another session timeout.
+	 * @param sessionTimeout the session timeout of the election's consumer
+	 * @return the settings
+	 */
+	public BeatSettings withSessionTimeout(Duration sessionTimeout) {
+		return new BeatSettings(this.groupId, this.leaderTopic, this.stateTopic, this.sendTimeout, sessionTimeout);
 	}
 
 }

@@ -22,8 +22,8 @@ import org.springframework.kafka.core.ConsumerFactory;
  * left the group, or its session has timed out; so two instances lead at once only when a
  * leader is cut off from the coordinator and goes on (see the README's periodic tasks).
  * <p>
- * Not thread-safe: one thread polls; {@link #isLeader()}, {@link #term()}
- * and {@link #wakeUp()} may be called from others.
+ * Not thread-safe: one thread polls; {@link #isLeader()}, {@link #term()},
+ * {@link #memberId()} and {@link #wakeUp()} may be called from others.
  *
  * @author kafka-task
  */
@@ -44,6 +44,8 @@ public class LeaderElection {
 	private volatile boolean leader;
 
 	private volatile long term;
+
+	private volatile String memberId = "";
 
 	/**
 	 * Create an election.
@@ -81,6 +83,7 @@ public class LeaderElection {
 		}
 		// Nobody writes to the topic: records, if any, mean nothing.
 		current.poll(timeout);
+		this.memberId = current.groupMetadata().memberId();
 	}
 
 	/**
@@ -101,6 +104,14 @@ public class LeaderElection {
 	}
 
 	/**
+	 * Return this instance's member id in the group, as of its last poll.
+	 * @return the member id, empty before it joined
+	 */
+	public String memberId() {
+		return this.memberId;
+	}
+
+	/**
 	 * End a blocking poll, from another thread.
 	 */
 	public void wakeUp() {
@@ -118,6 +129,7 @@ public class LeaderElection {
 	 */
 	public void close(boolean leaveGroup) {
 		this.leader = false;
+		this.memberId = "";
 		Consumer<String, byte[]> current = this.consumer;
 		this.consumer = null;
 		if (current == null) {

@@ -7,6 +7,7 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -18,6 +19,7 @@ import org.apache.kafka.clients.producer.MockProducer;
 import org.apache.kafka.common.Node;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.InvalidSessionTimeoutException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -33,6 +35,7 @@ import dev.kafkatask.schedule.Schedule;
 import dev.kafkatask.schedule.ScheduleTrigger;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -47,6 +50,9 @@ class BeatTests {
 
 	private static final BeatSettings SETTINGS = BeatSettings.of("workers", "tasks.");
 
+	private static final SessionTimeoutBounds BOUNDS = new SessionTimeoutBounds(Duration.ofSeconds(6),
+			Duration.ofMinutes(30), "1");
+
 	private final ElectionConsumer consumer = new ElectionConsumer(1);
 
 	private final MutableClock clock = new MutableClock(T.plusMillis(200));
@@ -58,6 +64,12 @@ class BeatTests {
 	private final AtomicInteger failingDispatches = new AtomicInteger();
 
 	private final Map<String, AtomicInteger> events = new ConcurrentHashMap<>();
+
+	private final List<Throwable> failures = new CopyOnWriteArrayList<>();
+
+	private BeatSettings settings = SETTINGS;
+
+	private BeatGroupView group;
 
 	private Beat beat;
 
@@ -165,6 +177,85 @@ class BeatTests {
 	}
 
 	@Test
+	void whenThisInstanceDoesNotLeadThenItTellsTheLastFiredSlotsItFollowsInTheStateTopic() {
+		this.state.slots.put("tick", T);
+		start(MissedSlots.FIRE_ALL);
+		await().until(() -> this.state.follows.get() > 0);
+		assertThat(this.beat.states()).singleElement().satisfies((state) -> {
+			assertThat(state.leader()).isFalse();
+			assertThat(state.lastFiredSlot()).isEqualTo(T);
+		});
+		// the leader, another instance, records the next slots
+		this.state.slots.put("tick", T.plusSeconds(2));
+		await().until(() -> T.plusSeconds(2).equals(this.beat.states().get(0).lastFiredSlot()));
+		assertThat(this.beat.isLeader()).isFalse();
+		assertThat(this.dispatched).isEmpty();
+		assertThat(this.state.reads).as("the state is read to its end only to lead").hasValue(0);
+	}
+
+	@Test
+	void whenAskedWhoLeadsThenTheGroupCoordinatorsAnswerIsToldWithWhetherItIsThisInstance() {
+		BeatGroupView.Member member = new BeatGroupView.Member("1", "kafka-task-beat", "/10.0.0.7");
+		this.group = new StubGroupView(null, () -> member);
+		start(MissedSlots.FIRE_ALL);
+		this.consumer.lead();
+		await().until(() -> this.beat.isLeader());
+		// MockConsumer's member id is "1"
+		assertThat(this.beat.currentLeader(Duration.ofSeconds(1)))
+			.isEqualTo(new Beat.Leader("1", "kafka-task-beat", "/10.0.0.7", true));
+		this.group = new StubGroupView(null, () -> new BeatGroupView.Member("other", "kafka-task-beat", "/10.0.0.8"));
+		this.beat.setGroupView(this.group);
+		assertThat(this.beat.currentLeader(Duration.ofSeconds(1))).satisfies((leader) -> {
+			assertThat(leader.memberId()).isEqualTo("other");
+			assertThat(leader.thisInstance()).isFalse();
+		});
+		this.beat.setGroupView(new StubGroupView(null, () -> {
+			throw new org.apache.kafka.common.errors.TimeoutException("no broker");
+		}));
+		assertThat(this.beat.currentLeader(Duration.ofSeconds(1))).as("unknown").isNull();
+	}
+
+	@Test
+	void whenTheBrokersDoNotAllowTheSessionTimeoutThenTheBeatDoesNotStartAndSaysWhichPropertyAndBounds() {
+		this.settings = SETTINGS.withSessionTimeout(Duration.ofSeconds(3));
+		this.group = new StubGroupView(BOUNDS, () -> null);
+		assertThatExceptionOfType(BeatSessionTimeoutException.class).isThrownBy(() -> start(MissedSlots.FIRE_ALL))
+			.withMessageContaining("kafka-task.beat.session-timeout=3s is outside what the brokers allow, 6s "
+					+ "(group.min.session.timeout.ms) to 30m (group.max.session.timeout.ms) on broker 1")
+			.satisfies((ex) -> assertThat(ex.getBounds()).isEqualTo(BOUNDS));
+		assertThat(this.beat.isRunning()).isFalse();
+	}
+
+	@Test
+	void whenTheBrokersCannotTellTheirBoundsThenTheBeatStartsAndARefusedJoinSaysWhichPropertyIsWrong() {
+		this.settings = SETTINGS.withSessionTimeout(Duration.ofSeconds(3));
+		this.group = new StubGroupView(null, () -> null);
+		this.consumer.setPollException(new InvalidSessionTimeoutException("The session timeout is not within the "
+				+ "range allowed by the broker (as configured by group.min.session.timeout.ms and "
+				+ "group.max.session.timeout.ms)."));
+		start(MissedSlots.FIRE_ALL);
+		await().until(() -> !this.failures.isEmpty());
+		assertThat(this.failures.get(0)).isInstanceOf(BeatSessionTimeoutException.class)
+			.hasCauseInstanceOf(InvalidSessionTimeoutException.class)
+			.hasMessageContaining("kafka-task.beat.session-timeout=3s was refused by the brokers")
+			.hasMessageContaining("group.min.session.timeout.ms (6s unless configured)");
+		assertThat(this.beat.isRunning()).isTrue();
+	}
+
+	@Test
+	void whenARefusedJoinAndTheBrokersBoundsAreKnownThenTheFailureNamesThem() {
+		this.settings = SETTINGS.withSessionTimeout(Duration.ofSeconds(3));
+		this.group = new StubGroupView(null, () -> null);
+		start(MissedSlots.FIRE_ALL);
+		// the bounds are asked for again when the join is refused
+		this.beat.setGroupView(new StubGroupView(BOUNDS, () -> null));
+		this.consumer.setPollException(new InvalidSessionTimeoutException("refused"));
+		await().until(() -> !this.failures.isEmpty());
+		assertThat(this.failures.get(0)).hasMessageContaining("kafka-task.beat.session-timeout=3s is outside what the "
+				+ "brokers allow, 6s (group.min.session.timeout.ms) to 30m (group.max.session.timeout.ms) on broker 1");
+	}
+
+	@Test
 	void whenTheLeaderTopicHasTwoPartitionsThenTheBeatNeverLeadsAndSaysWhy() {
 		ElectionConsumer twoPartitions = new ElectionConsumer(2);
 		start(MissedSlots.FIRE_ALL, twoPartitions);
@@ -198,17 +289,54 @@ class BeatTests {
 
 			@Override
 			public void backgroundFailure(String thread, Throwable failure) {
+				BeatTests.this.failures.add(failure);
 				BeatTests.this.events.computeIfAbsent("failure:" + thread, (key) -> new AtomicInteger())
 					.incrementAndGet();
 			}
 
 		};
-		this.beat = new Beat(SETTINGS,
+		this.beat = new Beat(this.settings,
 				new LeaderElection(new MockConsumerFactory<>(() -> election), SETTINGS.leaderTopic(), "beat"), this.state,
 				dispatcher, () -> List.of(schedule), () -> {
 				}, observer);
 		this.beat.setClock(this.clock);
+		if (this.group != null) {
+			this.beat.setGroupView(this.group);
+		}
 		this.beat.start();
+	}
+
+	/**
+	 * The brokers' answers about the beat's group, without brokers: {@code null} bounds
+	 * for brokers that cannot tell them.
+	 */
+	private static final class StubGroupView extends BeatGroupView {
+
+		private final SessionTimeoutBounds bounds;
+
+		private final Callable<BeatGroupView.Member> leader;
+
+		StubGroupView(SessionTimeoutBounds bounds, Callable<BeatGroupView.Member> leader) {
+			super(() -> {
+				throw new IllegalStateException("no admin client in unit tests");
+			}, SETTINGS.groupId(), SETTINGS.leaderTopic());
+			this.bounds = bounds;
+			this.leader = leader;
+		}
+
+		@Override
+		public BeatGroupView.Member leader(Duration timeout) throws Exception {
+			return this.leader.call();
+		}
+
+		@Override
+		public SessionTimeoutBounds sessionTimeoutBounds(Duration timeout) {
+			if (this.bounds == null) {
+				throw new org.apache.kafka.common.errors.ClusterAuthorizationException("DESCRIBE_CONFIGS denied");
+			}
+			return this.bounds;
+		}
+
 	}
 
 	/**
@@ -253,7 +381,7 @@ class BeatTests {
 	}
 
 	/**
-	 * The state topic, in memory.
+	 * The state topic, in memory: what it says is known once read or followed.
 	 */
 	private static final class InMemoryState extends ScheduleStateStore {
 
@@ -261,7 +389,11 @@ class BeatTests {
 
 		final AtomicInteger reads = new AtomicInteger();
 
+		final AtomicInteger follows = new AtomicInteger();
+
 		final AtomicInteger failingRecords = new AtomicInteger();
+
+		private volatile Map<String, Instant> known = Map.of();
 
 		InMemoryState() {
 			super(new MockConsumerFactory<>(() -> new MockConsumer<>("earliest")),
@@ -272,7 +404,19 @@ class BeatTests {
 		@Override
 		public Map<String, Instant> readAll() {
 			this.reads.incrementAndGet();
-			return Map.copyOf(this.slots);
+			this.known = Map.copyOf(this.slots);
+			return this.known;
+		}
+
+		@Override
+		public void follow() {
+			this.follows.incrementAndGet();
+			this.known = Map.copyOf(this.slots);
+		}
+
+		@Override
+		public Map<String, Instant> lastFiredSlots() {
+			return this.known;
 		}
 
 		@Override
@@ -281,6 +425,7 @@ class BeatTests {
 				throw new IllegalStateException("not acknowledged");
 			}
 			this.slots.put(schedule, slot);
+			this.known = Map.copyOf(this.slots);
 		}
 
 	}
