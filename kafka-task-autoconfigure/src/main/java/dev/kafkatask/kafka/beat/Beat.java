@@ -21,6 +21,7 @@ import org.springframework.util.function.SingletonSupplier;
 
 import dev.kafkatask.dispatch.TaskDispatcher;
 import dev.kafkatask.dispatch.TaskOptions;
+import dev.kafkatask.execution.FinishedTasks;
 import dev.kafkatask.kafka.worker.TaskWorker;
 import dev.kafkatask.monitor.TaskObserver;
 import dev.kafkatask.schedule.Schedule;
@@ -361,6 +362,8 @@ public class Beat implements SmartLifecycle {
 		for (var option : schedule.options().entrySet()) {
 			options = options.withOption(option.getKey().celeryName(), option.getValue());
 		}
+		// A slot fired twice (a new leader that did not read the last one's record) runs once.
+		options = options.withHeader(FinishedTasks.HEADER, "true");
 		try {
 			this.dispatcher.dispatch(schedule.task(), schedule.args(), schedule.kwargs(), options)
 				.get(this.settings.sendTimeout().toMillis(), TimeUnit.MILLISECONDS);
