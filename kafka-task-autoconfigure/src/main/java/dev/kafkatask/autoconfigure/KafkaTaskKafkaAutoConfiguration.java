@@ -448,7 +448,9 @@ public final class KafkaTaskKafkaAutoConfiguration {
 		config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
 		config.putIfAbsent(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
 		// Chord callbacks are written in transactions: one that was aborted must never run.
-		config.putIfAbsent(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+		// Always, whatever spring.kafka.consumer.isolation-level says (Boot writes its
+		// read_uncommitted default into every consumer's configuration).
+		config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
 		DefaultKafkaConsumerFactory<String, byte[]> factory = new DefaultKafkaConsumerFactory<>(config,
 				new StringDeserializer(), new ByteArrayDeserializer());
 		customizers.orderedStream().forEach((customizer) -> customizer.customize(factory));

@@ -1,6 +1,7 @@
 package dev.kafkatask.integration;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -9,9 +10,18 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
+import tools.jackson.databind.node.JsonNodeFactory;
 
+import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
@@ -20,12 +30,15 @@ import dev.kafkatask.canvas.Canvas;
 import dev.kafkatask.canvas.CanvasHeaders;
 import dev.kafkatask.canvas.CanvasReceipt;
 import dev.kafkatask.canvas.Signature;
+import dev.kafkatask.codec.EnvelopeCodec;
+import dev.kafkatask.codec.TaskEnvelope;
 import dev.kafkatask.dispatch.TaskDispatcher;
 import dev.kafkatask.dispatch.TaskOptions;
 import dev.kafkatask.kafka.TaskHeaders;
 import dev.kafkatask.task.KafkaTask;
 import dev.kafkatask.task.TaskContext;
 import dev.kafkatask.test.SharedKafkaBroker;
+import dev.kafkatask.test.TestKafka;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -43,6 +56,8 @@ import static org.awaitility.Awaitility.await;
 class CanvasIntegrationTests {
 
 	private static final Duration TIMEOUT = Duration.ofSeconds(60);
+
+	private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
 	private final TaskApplications apps = new TaskApplications();
 
@@ -204,6 +219,33 @@ class CanvasIntegrationTests {
 			assertThat(this.calls.collected("malformed")).isEmpty();
 			assertThat(this.calls.collected("forbidden")).isEmpty();
 			assertThat(this.calls.collected("unknown-option")).isEmpty();
+		}
+	}
+
+	@Test
+	void whenATaskRecordIsWrittenInATransactionThatIsAbortedThenNoWorkerRunsIt() throws Exception {
+		try (ConfigurableApplicationContext app = start("kafka-task.kafka.partitions=1")) {
+			Map<String, Object> config = Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, TestKafka.bootstrapServers(),
+					ProducerConfig.TRANSACTIONAL_ID_CONFIG, this.apps.prefix() + "aborted");
+			try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(config, new StringSerializer(),
+					new ByteArraySerializer())) {
+				producer.initTransactions();
+				producer.beginTransaction();
+				producer.send(new ProducerRecord<>(this.apps.topic("default"), new EnvelopeCodec()
+					.encode(new TaskEnvelope("aborted-1", "canvas.collect", List.of(NODES.numberNode(1),
+							NODES.stringNode("aborted")), Map.of(), Map.of(), Map.of(), Instant.now(), 0))))
+					.get();
+				producer.abortTransaction();
+			}
+			app.getBean(TaskDispatcher.class).dispatch("canvas.collect", 2, "committed").get();
+			await().atMost(TIMEOUT).until(() -> this.calls.collected("committed").size() == 1);
+			// the aborted record, its abort marker and the committed one: all settled, one ran
+			TopicPartition partition = new TopicPartition(this.apps.topic("default"), 0);
+			await().atMost(TIMEOUT).until(() -> TopicOffsets.committedOffset(this.apps.groupId(), partition) == 3);
+			assertThat(this.calls.collected("aborted")).isEmpty();
+			// Spring Boot's default, which kafka-task's consumers do not take
+			assertThat(app.getBean(KafkaProperties.class).buildConsumerProperties())
+				.containsEntry(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_uncommitted");
 		}
 	}
 
