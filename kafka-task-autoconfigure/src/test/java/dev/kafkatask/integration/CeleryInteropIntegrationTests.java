@@ -14,6 +14,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 import org.springframework.context.ConfigurableApplicationContext;
 
+import dev.kafkatask.canvas.Canvas;
+import dev.kafkatask.canvas.CanvasReceipt;
+import dev.kafkatask.canvas.Signature;
 import dev.kafkatask.dispatch.DispatchReceipt;
 import dev.kafkatask.dispatch.TaskDispatcher;
 import dev.kafkatask.dispatch.TaskOptions;
@@ -102,6 +105,31 @@ class CeleryInteropIntegrationTests {
 			assertThat(recorded.kwargs().get("flag").asBoolean()).isTrue();
 			assertThat(Instant.parse(recorded.eta())).isEqualTo(eta);
 			assertThat(Instant.parse(recorded.expires())).isEqualTo(expires);
+		}
+	}
+
+	@Test
+	void whenJavaDispatchesAChainToRabbitThenCeleryWorkersTakeItOn() throws Exception {
+		Path recordFile = this.records.resolve("python.jsonl");
+		try (CeleryPython.Worker worker = this.celery.startWorker(this.queue, recordFile);
+				ConfigurableApplicationContext app = this.apps.start(
+						"kafka-task.routing.queues.[" + this.queue + "].backend=rabbitmq", "kafka-task.worker.enabled=false",
+						"kafka-task.rabbitmq.queues=")) {
+			TaskOptions onQueue = TaskOptions.none().withQueue(this.queue);
+			CanvasReceipt receipt = app.getBean(TaskDispatcher.class)
+				.dispatch(Canvas.chain(Signature.of(CeleryPython.RECORD_TASK, "first").withOptions(onQueue),
+						Signature.of(CeleryPython.RECORD_TASK, "second").withOptions(onQueue)))
+				.get();
+			assertThat(receipt.sent()).singleElement()
+				.satisfies((sent) -> assertThat(sent.backend()).isEqualTo(Backend.RABBITMQ));
+			await().atMost(TIMEOUT).until(() -> CeleryPython.readRecords(recordFile).size() == 2);
+			List<CeleryPython.RecordedTask> recorded = CeleryPython.readRecords(recordFile);
+			assertThat(recorded).extracting(CeleryPython.RecordedTask::id).containsExactlyElementsOf(receipt.taskIds());
+			assertThat(recorded.get(0).args()).singleElement().satisfies((arg) -> assertThat(arg.asString()).isEqualTo("first"));
+			// Celery passes the first task's result (None: py.record returns nothing) on, as ours do
+			assertThat(recorded.get(1).args()).hasSize(2);
+			assertThat(recorded.get(1).args().get(0).isNull()).isTrue();
+			assertThat(recorded.get(1).args().get(1).asString()).isEqualTo("second");
 		}
 	}
 
