@@ -20,9 +20,13 @@ import org.springframework.boot.actuate.endpoint.annotation.WriteOperation;
 
 import dev.kafkatask.consumer.TaskConsumer;
 import dev.kafkatask.consumer.TaskConsumers;
+import dev.kafkatask.execution.DeliveryHandler;
 import dev.kafkatask.kafka.TaskTopics;
 import dev.kafkatask.kafka.beat.Beat;
+import dev.kafkatask.monitor.TaskEvent;
 import dev.kafkatask.monitor.TaskOwners;
+import dev.kafkatask.monitor.TaskResults;
+import dev.kafkatask.monitor.TaskState;
 import dev.kafkatask.options.TaskOptionResolver;
 import dev.kafkatask.routing.Backend;
 import dev.kafkatask.routing.OnUnavailable;
@@ -59,6 +63,8 @@ public class KafkaTasksEndpoint {
 	 */
 	private static final Duration LEADER_TIMEOUT = Duration.ofSeconds(2);
 
+	private static final int MAX_RUNNING_SHOWN = 1000;
+
 	private final TaskRegistry registry;
 
 	private final TaskRouter router;
@@ -76,6 +82,10 @@ public class KafkaTasksEndpoint {
 	private final Predicate<String> knownQueue;
 
 	private Supplier<List<ScheduleDescriptor>> schedules = List::of;
+
+	private Supplier<List<DeliveryHandler.RunningTask>> running = List::of;
+
+	private @Nullable TaskResults results;
 
 	/**
 	 * Create the endpoint.
@@ -118,6 +128,54 @@ public class KafkaTasksEndpoint {
 		};
 	}
 
+	/**
+	 * Answer {@code tasks/{id}} from the tasks' lifecycle events.
+	 * @param results what became of tasks
+	 */
+	public void setTaskResults(TaskResults results) {
+		this.results = results;
+	}
+
+	/**
+	 * Show the tasks running now on this instance.
+	 * @param running the tasks running now
+	 */
+	public void setRunningTasks(Supplier<List<DeliveryHandler.RunningTask>> running) {
+		this.running = running;
+	}
+
+	/**
+	 * Show what became of a task, from its lifecycle events: {@code tasks/{id}}.
+	 * @param scope {@code tasks}
+	 * @param id the task id
+	 * @return its state and history, or {@code null} (404) when no event of it was read
+	 */
+	@ReadOperation
+	public @Nullable TaskStateDescriptor task(@Selector String scope, @Selector String id) {
+		if (!"tasks".equals(scope)) {
+			String message = "Unknown '" + printable(scope) + "': ask for tasks/{id}";
+			throw new InvalidEndpointRequestException(message, message);
+		}
+		TaskResults taskResults = this.results;
+		if (taskResults == null) {
+			String message = "Task events are off (kafka-task.events.enabled=false), or this application has no Kafka leg";
+			throw new InvalidEndpointRequestException(message, message);
+		}
+		try {
+			return taskResults.state(id).map(TaskStateDescriptor::of).orElse(null);
+		}
+		catch (IllegalArgumentException ex) {
+			throw new InvalidEndpointRequestException(ex.getMessage(), ex.getMessage());
+		}
+	}
+
+	private static String printable(String text) {
+		String cut = (text.length() > 50) ? text.substring(0, 50) + "…" : text;
+		StringBuilder printable = new StringBuilder(cut.length());
+		cut.codePoints().forEach((c) -> printable.appendCodePoint(Character.isISOControl(c) ? '?' : c));
+		return printable.toString();
+	}
+
 	@ReadOperation
 	public KafkaTasksDescriptor kafkaTasks() {
 		List<TaskDescriptor> tasks = this.registry.all()
@@ -129,7 +187,7 @@ public class KafkaTasksEndpoint {
 					this.options.policy(task.name()).name().toLowerCase(Locale.ROOT).replace('_', '-')))
 			.toList();
 		return new KafkaTasksDescriptor(tasks, RoutingDescriptor.of(this.router.rules()), consumers(),
-				this.options.whitelist().describe(), this.schedules.get());
+				this.options.whitelist().describe(), this.schedules.get(), running());
 	}
 
 	private Map<String, Object> options(String task) {
@@ -242,6 +300,10 @@ public class KafkaTasksEndpoint {
 		}
 	}
 
+	private List<RunningTaskDescriptor> running() {
+		return this.running.get().stream().limit(MAX_RUNNING_SHOWN).map(RunningTaskDescriptor::of).toList();
+	}
+
 	private List<ConsumerDescriptor> consumers() {
 		return this.consumers.all().stream().map((consumer) -> ConsumerDescriptor.of(consumer, this.owners)).toList();
 	}
@@ -257,7 +319,76 @@ public class KafkaTasksEndpoint {
 	 */
 	public record KafkaTasksDescriptor(List<TaskDescriptor> tasks, RoutingDescriptor routing,
 			List<ConsumerDescriptor> consumers, Map<String, Map<String, String>> optionWhitelist,
-			List<ScheduleDescriptor> schedules) implements OperationResponseBody {
+			List<ScheduleDescriptor> schedules, List<RunningTaskDescriptor> running) implements OperationResponseBody {
+	}
+
+	/**
+	 * A task running now on this instance.
+	 *
+	 * @param id its task id
+	 * @param task its name
+	 * @param delivery where it came from: {@code topic-partition@offset}, or the RabbitMQ queue
+	 * and delivery tag
+	 * @param started when it started
+	 * @param attempt which run of it this is, from 1
+	 */
+	public record RunningTaskDescriptor(String id, String task, String delivery, Instant started, int attempt) {
+
+		static RunningTaskDescriptor of(DeliveryHandler.RunningTask task) {
+			return new RunningTaskDescriptor(task.taskId(), task.task(), task.delivery(), task.started(),
+					task.attempt());
+		}
+
+	}
+
+	/**
+	 * What became of a task, from its lifecycle events.
+	 *
+	 * @param id its task id
+	 * @param task its name
+	 * @param state the latest step: {@code dispatched}, {@code received}, {@code started},
+	 * {@code retried}, {@code succeeded}, {@code failed}, {@code expired},
+	 * {@code dead-lettered} or {@code revoked}
+	 * @param queue its queue
+	 * @param backend its backend
+	 * @param worker the instance that saw the latest step
+	 * @param updated when that was
+	 * @param attempt which run the latest step is about
+	 * @param result what it returned (JSON text), once it succeeded
+	 * @param error what went wrong
+	 * @param reason the dead-letter reason
+	 * @param history the events read, oldest first
+	 */
+	public record TaskStateDescriptor(String id, String task, String state, String queue, String backend,
+			String worker, Instant updated, int attempt, @Nullable String result, @Nullable String error,
+			@Nullable String reason, List<EventDescriptor> history) implements OperationResponseBody {
+
+		static TaskStateDescriptor of(TaskState state) {
+			return new TaskStateDescriptor(state.taskId(), state.task(), state.state().code(), state.queue(),
+					state.backend(), state.worker(), state.updated(), state.attempt(), state.result(), state.error(),
+					state.reason(), state.history().stream().map(EventDescriptor::of).toList());
+		}
+
+	}
+
+	/**
+	 * One lifecycle event of a task.
+	 *
+	 * @param type what happened
+	 * @param at when
+	 * @param worker who saw it
+	 * @param attempt which run it is about
+	 * @param error what went wrong, if anything did
+	 * @param reason the dead-letter reason
+	 */
+	public record EventDescriptor(String type, Instant at, String worker, int attempt, @Nullable String error,
+			@Nullable String reason) {
+
+		static EventDescriptor of(TaskEvent event) {
+			return new EventDescriptor(event.type().code(), event.at(), event.worker(), event.attempt(), event.error(),
+					event.reason());
+		}
+
 	}
 
 	/**

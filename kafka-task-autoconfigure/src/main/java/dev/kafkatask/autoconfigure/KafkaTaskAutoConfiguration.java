@@ -26,10 +26,12 @@ import dev.kafkatask.consumer.TaskConsumers;
 import dev.kafkatask.execution.ArgumentBinder;
 import dev.kafkatask.execution.DeliveryHandler;
 import dev.kafkatask.execution.FinishedTasks;
+import dev.kafkatask.execution.TaskLifecycle;
 import dev.kafkatask.execution.TaskContinuation;
 import dev.kafkatask.execution.TaskInvoker;
 import dev.kafkatask.execution.TaskRunner;
 import dev.kafkatask.execution.pinning.CarrierPinningDetector;
+import dev.kafkatask.monitor.TaskEvents;
 import dev.kafkatask.monitor.TaskObserver;
 import dev.kafkatask.monitor.TaskOwners;
 import dev.kafkatask.observation.TaskExecutionObservationConvention;
@@ -105,12 +107,24 @@ public final class KafkaTaskAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
+	TaskLifecycle taskLifecycle(ObjectProvider<TaskEvents> events, KafkaTaskProperties properties,
+			ObjectProvider<JsonMapper> jsonMapper) {
+		TaskEvents sink = events.getIfAvailable();
+		return (sink != null) ? new TaskLifecycle(sink, TaskLifecycle.localName(),
+				properties.getEvents().getMaxTextLength(), jsonMapper.getIfAvailable(JsonMapper::new), Clock.systemUTC())
+				: TaskLifecycle.NONE;
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
 	DeliveryHandler taskDeliveryHandler(TaskRunner runner, ObjectProvider<TaskObserver> observers,
-			ObjectProvider<TaskContinuation> continuation, ObjectProvider<FinishedTasks> finished) {
+			ObjectProvider<TaskContinuation> continuation, ObjectProvider<FinishedTasks> finished,
+			TaskLifecycle lifecycle) {
 		DeliveryHandler handler = new DeliveryHandler(runner,
 				TaskObserver.composite(observers.orderedStream().toList()), Clock.systemUTC());
 		handler.setContinuation(continuation.getIfAvailable(() -> TaskContinuation.NONE));
 		handler.setFinishedTasks(finished.getIfAvailable());
+		handler.setLifecycle(lifecycle);
 		return handler;
 	}
 

@@ -1,10 +1,6 @@
 package dev.kafkatask.autoconfigure;
 
 import java.time.Clock;
-import java.util.LinkedHashSet;
-import java.util.List;
-import java.util.Set;
-import java.util.function.Predicate;
 
 import io.micrometer.observation.ObservationRegistry;
 import tools.jackson.databind.json.JsonMapper;
@@ -25,6 +21,7 @@ import dev.kafkatask.dispatch.TaskClientFactory;
 import dev.kafkatask.dispatch.TaskDispatcher;
 import dev.kafkatask.dispatch.TaskTransport;
 import dev.kafkatask.execution.TaskContinuation;
+import dev.kafkatask.execution.TaskLifecycle;
 import dev.kafkatask.monitor.TaskObserver;
 import dev.kafkatask.observation.TaskDispatchObservationConvention;
 import dev.kafkatask.options.TaskOptionResolver;
@@ -48,7 +45,8 @@ public final class KafkaTaskDispatchAutoConfiguration {
 			ObjectProvider<JsonMapper> jsonMapper, ObjectProvider<TaskObserver> observers,
 			ObjectProvider<ResultBackend> results, ObjectProvider<ObservationRegistry> observationRegistry,
 			ObjectProvider<TaskDispatchObservationConvention> observationConvention,
-			ObjectProvider<UniquenessGuard> uniqueness, ListableBeanFactory beanFactory) {
+			ObjectProvider<UniquenessGuard> uniqueness, ObjectProvider<TaskLifecycle> lifecycle,
+			ListableBeanFactory beanFactory) {
 		DefaultTaskDispatcher dispatcher = new DefaultTaskDispatcher(registry, router, options,
 				transports.orderedStream().toList(), jsonMapper.getIfAvailable(JsonMapper::new),
 				properties.getDefaultQueue(), TaskObserver.composite(observers.orderedStream().toList()),
@@ -56,6 +54,7 @@ public final class KafkaTaskDispatchAutoConfiguration {
 		dispatcher.setResultBackend(results.getIfAvailable());
 		dispatcher.setAfterCommit(properties.getDispatch().isAfterCommit());
 		dispatcher.setUniquenessGuard(uniqueness.getIfAvailable());
+		lifecycle.ifAvailable(dispatcher::setLifecycle);
 		if (TaskObservations.enabled(properties, beanFactory)) {
 			observationRegistry.ifAvailable(dispatcher::setObservationRegistry);
 			dispatcher.setObservationConvention(observationConvention.getIfUnique());
@@ -70,27 +69,8 @@ public final class KafkaTaskDispatchAutoConfiguration {
 			TaskRouter router, KafkaTaskProperties properties, ObjectProvider<JsonMapper> jsonMapper,
 			ObjectProvider<ChordMembers> chordMembers) {
 		return new CanvasContinuation(dispatcher::getObject, jsonMapper.getIfAvailable(JsonMapper::new),
-				knownQueues(properties, registry, router), chordMembers.getIfAvailable(),
+				KnownQueues.of(properties, registry, router), chordMembers.getIfAvailable(),
 				properties.getCanvas().getContinuationTimeout());
-	}
-
-	/**
-	 * Return whether a queue is one that a canvas carried by a record may send a task to:
-	 * the default queue, the queues of registered tasks, the queues the application consumes
-	 * or creates, and those that routing rules name, as the rules are at the time.
-	 */
-	static Predicate<String> knownQueues(KafkaTaskProperties properties, TaskRegistry registry, TaskRouter router) {
-		Set<String> queues = new LinkedHashSet<>();
-		queues.add(properties.getDefaultQueue());
-		queues.addAll(registry.queues(properties.getDefaultQueue()));
-		queues.addAll(properties.getWorker().getQueues());
-		queues.addAll(properties.getKafka().getQueues());
-		List<String> rabbitQueues = properties.getRabbitmq().getQueues();
-		if (rabbitQueues != null) {
-			queues.addAll(rabbitQueues);
-		}
-		Set<String> known = Set.copyOf(queues);
-		return (queue) -> known.contains(queue) || router.rules().queues().containsKey(queue);
 	}
 
 	@Bean

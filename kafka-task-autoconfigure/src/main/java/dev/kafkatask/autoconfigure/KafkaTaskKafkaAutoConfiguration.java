@@ -56,6 +56,7 @@ import dev.kafkatask.execution.FinishedTasks;
 import dev.kafkatask.kafka.DelayTiers;
 import dev.kafkatask.kafka.DelayedTaskPublisher;
 import dev.kafkatask.kafka.FinishedTaskLog;
+import dev.kafkatask.kafka.TaskEventLog;
 import dev.kafkatask.kafka.GroupProtocols;
 import dev.kafkatask.kafka.KafkaTaskProducer;
 import dev.kafkatask.kafka.KafkaTaskTransport;
@@ -76,6 +77,7 @@ import dev.kafkatask.kafka.worker.ReplyListener;
 import dev.kafkatask.kafka.worker.StallDetector;
 import dev.kafkatask.kafka.worker.TaskRecordHandler;
 import dev.kafkatask.kafka.worker.TaskWorker;
+import dev.kafkatask.monitor.TaskEvents;
 import dev.kafkatask.monitor.TaskObserver;
 import dev.kafkatask.routing.TaskRouter;
 import dev.kafkatask.task.TaskDefinition;
@@ -160,6 +162,24 @@ public final class KafkaTaskKafkaAutoConfiguration {
 	}
 
 	@Bean
+	@ConditionalOnMissingBean(TaskEvents.class)
+	@ConditionalOnBooleanProperty(name = "kafka-task.events.enabled", matchIfMissing = true)
+	TaskEventLog kafkaTaskEvents(KafkaTaskProducer producer, ObjectProvider<ConsumerFactory<?, ?>> consumerFactory,
+			KafkaTaskProperties properties, ObjectProvider<JsonMapper> jsonMapper,
+			ObjectProvider<TaskObserver> observers,
+			ObjectProvider<DefaultKafkaConsumerFactoryCustomizer> consumerCustomizers) {
+		ConsumerFactory<?, ?> base = consumerFactory.getIfAvailable();
+		Map<String, Object> config = new HashMap<>((base != null) ? base.getConfigurationProperties() : Map.of());
+		config.remove(ConsumerConfig.GROUP_ID_CONFIG);
+		config.remove(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG);
+		KafkaTaskProperties.Events events = properties.getEvents();
+		return new TaskEventLog(producer.getTemplate(), taskConsumerFactory(config, consumerCustomizers),
+				eventsTopic(properties), events.getReadBack(), events.getMaxTasks(),
+				jsonMapper.getIfAvailable(JsonMapper::new), TaskObserver.composite(observers.orderedStream().toList()),
+				Clock.systemUTC());
+	}
+
+	@Bean
 	@ConditionalOnMissingBean(FinishedTasks.class)
 	FinishedTaskLog kafkaTaskFinishedTasks(KafkaTaskProducer producer,
 			ObjectProvider<ConsumerFactory<?, ?>> consumerFactory, KafkaTaskProperties properties,
@@ -221,6 +241,12 @@ public final class KafkaTaskKafkaAutoConfiguration {
 			provisioner.provisionTopics(Map.of(chords.members(), Map.of(), chords.done(),
 					compactedFor(properties.getCanvas().getChordDoneRetention()), finishedTopic(properties),
 					compactedFor(properties.getWorker().getFinishedTaskRetention())));
+			if (properties.getEvents().isEnabled()) {
+				Map<String, String> eventsConfig = new HashMap<>(compactedFor(properties.getEvents().getRetention()));
+				eventsConfig.put(TopicConfig.MIN_COMPACTION_LAG_MS_CONFIG,
+						Long.toString(properties.getEvents().getHistory().toMillis()));
+				provisioner.provisionTopics(Map.of(eventsTopic(properties), eventsConfig));
+			}
 		};
 	}
 
@@ -393,6 +419,10 @@ public final class KafkaTaskKafkaAutoConfiguration {
 		return Map.of(TopicConfig.CLEANUP_POLICY_CONFIG,
 				TopicConfig.CLEANUP_POLICY_COMPACT + "," + TopicConfig.CLEANUP_POLICY_DELETE,
 				TopicConfig.RETENTION_MS_CONFIG, Long.toString(retention.toMillis()));
+	}
+
+	private static String eventsTopic(KafkaTaskProperties properties) {
+		return properties.getKafka().getTopicPrefix() + "__events";
 	}
 
 	private static String finishedTopic(KafkaTaskProperties properties) {

@@ -51,6 +51,8 @@ public class KafkaTaskProperties {
 
 	private final Canvas canvas = new Canvas();
 
+	private final Events events = new Events();
+
 	/**
 	 * What happens to a dispatch that sets a task option its backend does not support:
 	 * 'reject' (the dispatch fails naming the option), 'route-to-rabbit' (the task goes to
@@ -142,6 +144,10 @@ public class KafkaTaskProperties {
 
 	public Canvas getCanvas() {
 		return this.canvas;
+	}
+
+	public Events getEvents() {
+		return this.events;
 	}
 
 	/**
@@ -946,6 +952,93 @@ public class KafkaTaskProperties {
 
 		public void setUniqueDecisionTimeout(Duration uniqueDecisionTimeout) {
 			this.uniqueDecisionTimeout = uniqueDecisionTimeout;
+		}
+
+	}
+
+	public static class Events {
+
+		/**
+		 * Whether the lifecycle events of tasks (dispatched, received, started, retried,
+		 * succeeded, failed, expired, dead-lettered, revoked) are written to the
+		 * <prefix>__events topic, for TaskResults, the endpoint's tasks and the page.
+		 */
+		private boolean enabled = true;
+
+		/**
+		 * How long the latest event of a task is kept (the events topic's retention).
+		 */
+		private Duration retention = Duration.ofDays(7);
+
+		/**
+		 * How long every event of a task is kept at least, before compaction keeps only its
+		 * latest (the events topic's min.compaction.lag.ms).
+		 */
+		private Duration history = Duration.ofHours(1);
+
+		/**
+		 * How far back an instance reads the events topic when it is first asked about
+		 * tasks.
+		 */
+		private Duration readBack = Duration.ofHours(1);
+
+		/**
+		 * Most tasks an instance keeps in memory from the events it read (the least recently
+		 * changed go first).
+		 */
+		private int maxTasks = 100_000;
+
+		/**
+		 * Longest result or error text an event carries; longer ones are cut.
+		 */
+		private int maxTextLength = 1000;
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
+		}
+
+		public Duration getRetention() {
+			return this.retention;
+		}
+
+		public void setRetention(Duration retention) {
+			this.retention = retention;
+		}
+
+		public Duration getHistory() {
+			return this.history;
+		}
+
+		public void setHistory(Duration history) {
+			this.history = history;
+		}
+
+		public Duration getReadBack() {
+			return this.readBack;
+		}
+
+		public void setReadBack(Duration readBack) {
+			this.readBack = readBack;
+		}
+
+		public int getMaxTasks() {
+			return this.maxTasks;
+		}
+
+		public void setMaxTasks(int maxTasks) {
+			this.maxTasks = maxTasks;
+		}
+
+		public int getMaxTextLength() {
+			return this.maxTextLength;
+		}
+
+		public void setMaxTextLength(int maxTextLength) {
+			this.maxTextLength = maxTextLength;
 		}
 
 	}

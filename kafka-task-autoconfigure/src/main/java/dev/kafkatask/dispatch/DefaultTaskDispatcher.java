@@ -28,6 +28,8 @@ import dev.kafkatask.canvas.CanvasDispatch;
 import dev.kafkatask.canvas.CanvasReceipt;
 import dev.kafkatask.codec.TaskEnvelope;
 import dev.kafkatask.execution.FinishedTasks;
+import dev.kafkatask.execution.TaskLifecycle;
+import dev.kafkatask.monitor.TaskEventType;
 import dev.kafkatask.monitor.TaskObserver;
 import dev.kafkatask.monitor.TaskOutcome;
 import dev.kafkatask.observation.DefaultTaskDispatchObservationConvention;
@@ -101,6 +103,8 @@ public class DefaultTaskDispatcher implements TaskDispatcher {
 
 	private @Nullable UniquenessGuard uniqueness;
 
+	private TaskLifecycle lifecycle = TaskLifecycle.NONE;
+
 	public DefaultTaskDispatcher(TaskRegistry registry, TaskRouter router, TaskOptionResolver options,
 			List<? extends TaskTransport> transports, JsonMapper mapper, String defaultQueue, TaskObserver observer,
 			Clock clock) {
@@ -157,6 +161,15 @@ public class DefaultTaskDispatcher implements TaskDispatcher {
 	 */
 	public void setUniquenessGuard(@Nullable UniquenessGuard uniqueness) {
 		this.uniqueness = uniqueness;
+	}
+
+	/**
+	 * Set where the lifecycle events of tasks go: a task the broker took is
+	 * {@code dispatched}.
+	 * @param lifecycle the lifecycle, {@link TaskLifecycle#NONE} by default
+	 */
+	public void setLifecycle(TaskLifecycle lifecycle) {
+		this.lifecycle = lifecycle;
 	}
 
 	@Override
@@ -293,6 +306,8 @@ public class DefaultTaskDispatcher implements TaskDispatcher {
 			}
 			else {
 				this.observer.dispatched(task, queue, backend);
+				this.lifecycle.publish(TaskEventType.DISPATCHED, outbound.envelope(), queue, backend, 0, null, null,
+						null);
 			}
 			stop(observation, failure);
 		});

@@ -4,6 +4,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -12,6 +14,7 @@ import org.jspecify.annotations.Nullable;
 import dev.kafkatask.codec.InvalidEnvelopeException;
 import dev.kafkatask.codec.TaskEnvelope;
 import dev.kafkatask.monitor.DeadLetterReason;
+import dev.kafkatask.monitor.TaskEventType;
 import dev.kafkatask.monitor.TaskObserver;
 import dev.kafkatask.monitor.TaskOutcome;
 import dev.kafkatask.options.TaskOption;
@@ -64,6 +67,13 @@ public class DeliveryHandler {
 
 	private @Nullable FinishedTasks finished;
 
+	private TaskLifecycle lifecycle = TaskLifecycle.NONE;
+
+	/**
+	 * The tasks running now, by delivery.
+	 */
+	private final Map<Settlement, RunningTask> running = new ConcurrentHashMap<>();
+
 	public DeliveryHandler(TaskRunner runner, TaskObserver observer, Clock clock) {
 		this.runner = runner;
 		this.observer = observer;
@@ -99,6 +109,22 @@ public class DeliveryHandler {
 	}
 
 	/**
+	 * Set where the lifecycle events of tasks go.
+	 * @param lifecycle the lifecycle, {@link TaskLifecycle#NONE} by default
+	 */
+	public void setLifecycle(TaskLifecycle lifecycle) {
+		this.lifecycle = lifecycle;
+	}
+
+	/**
+	 * Return the tasks running now on this instance, longest running first.
+	 * @return the tasks
+	 */
+	public List<RunningTask> running() {
+		return this.running.values().stream().sorted(java.util.Comparator.comparing(RunningTask::started)).toList();
+	}
+
+	/**
 	 * Take a delivery to its outcome, on the calling thread. Returns once the delivery is
 	 * settled, or, for a task abandoned at its hard time limit, when its stuck thread
 	 * returns (the delivery was settled then, from another thread).
@@ -110,7 +136,7 @@ public class DeliveryHandler {
 	 */
 	public void handle(TaskDelivery delivery, Settled onSettled) throws InterruptedException {
 		try {
-			process(new Settlement(delivery, onSettled, this.observer));
+			process(new Settlement(delivery, onSettled, this.observer, this.lifecycle));
 		}
 		catch (DeliveryLostException ex) {
 			logger.warn(ex.getMessage());
@@ -124,6 +150,7 @@ public class DeliveryHandler {
 		try {
 			envelope = delivery.decode();
 			settlement.task = this.runner.isRegistered(envelope.task()) ? envelope.task() : UNKNOWN_TASK;
+			settlement.envelope = envelope;
 			delivery.check(envelope);
 			if (isDuplicate(envelope)) {
 				logger.info("Task '" + envelope.task() + "' [" + envelope.id() + "] of " + delivery.describe()
@@ -231,9 +258,22 @@ public class DeliveryHandler {
 	}
 
 	private void run(PreparedTask prepared, Settlement settlement) throws Exception {
-		RunResult result = this.runner.run(prepared, () -> Thread.ofVirtual()
-			.name("kafka-task-abandon-" + prepared.context().id())
-			.start(() -> abandoned(prepared, settlement)));
+		TaskEnvelope started = prepared.envelope();
+		this.lifecycle.publish(TaskEventType.STARTED, started, settlement.delivery.queue(),
+				settlement.delivery.backend(), started.retries() + 1, null, null, null);
+		this.running.put(settlement, new RunningTask(started.id(), started.task(), settlement.delivery.describe(),
+				this.clock.instant(), started.retries() + 1));
+		RunResult result;
+		try {
+			result = this.runner.run(prepared, () -> Thread.ofVirtual()
+				.name("kafka-task-abandon-" + prepared.context().id())
+				.start(() -> abandoned(prepared, settlement)));
+		}
+		finally {
+			this.running.remove(settlement);
+		}
+		settlement.result = result.value();
+		settlement.error = result.failure();
 		if (result.status() == RunResult.Status.ABANDONED) {
 			// settled at its hard limit, from another thread
 			return;
@@ -313,7 +353,10 @@ public class DeliveryHandler {
 	private void abandoned(PreparedTask prepared, Settlement settlement) {
 		try {
 			RunResult decision = this.runner.afterTimeLimit(prepared);
+			this.running.remove(settlement);
+			settlement.error = decision.failure();
 			if (decision.status() == RunResult.Status.RETRY) {
+				settlement.event = TaskEventType.RETRIED;
 				retry(prepared, decision, settlement, TaskOutcome.ABANDONED, decision.duration());
 			}
 			else {
@@ -436,6 +479,8 @@ public class DeliveryHandler {
 	 * Write a dead letter, for as long as it takes (see {@link DeadLetterWriter}).
 	 */
 	private void deadLetter(Settlement settlement, TaskDelivery.DeadLetter letter) throws InterruptedException {
+		settlement.reason = letter.reason().code();
+		settlement.error = letter.cause();
 		this.deadLetters.write(settlement.delivery, settlement.task, letter);
 	}
 
@@ -459,6 +504,18 @@ public class DeliveryHandler {
 	 */
 	public List<PendingDeadLetter> pendingDeadLetters(Backend backend) {
 		return this.deadLetters.pending().stream().filter((pending) -> pending.backend() == backend).toList();
+	}
+
+	/**
+	 * A task running now.
+	 *
+	 * @param taskId its id
+	 * @param task its name
+	 * @param delivery where it came from, such as {@code tasks.default-2@17}
+	 * @param started when it started
+	 * @param attempt which run of it this is, from 1
+	 */
+	public record RunningTask(String taskId, String task, String delivery, Instant started, int attempt) {
 	}
 
 	/**

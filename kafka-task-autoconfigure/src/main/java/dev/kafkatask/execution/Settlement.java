@@ -3,6 +3,11 @@ package dev.kafkatask.execution;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
 
+import org.jspecify.annotations.Nullable;
+
+import dev.kafkatask.codec.TaskEnvelope;
+import dev.kafkatask.monitor.TaskEventType;
+
 import dev.kafkatask.monitor.TaskObserver;
 import dev.kafkatask.monitor.TaskOutcome;
 
@@ -29,10 +34,31 @@ final class Settlement {
 	 */
 	volatile String task = DeliveryHandler.UNKNOWN_TASK;
 
-	Settlement(TaskDelivery delivery, DeliveryHandler.Settled settled, TaskObserver observer) {
+	/**
+	 * The task, once decoded: its settlement is a lifecycle event of it.
+	 */
+	volatile @Nullable TaskEnvelope envelope;
+
+	volatile @Nullable Object result;
+
+	volatile @Nullable Throwable error;
+
+	volatile @Nullable String reason;
+
+	/**
+	 * Set when the outcome does not say which event it is (a task abandoned at its hard
+	 * limit and retried).
+	 */
+	volatile @Nullable TaskEventType event;
+
+	private final TaskLifecycle lifecycle;
+
+	Settlement(TaskDelivery delivery, DeliveryHandler.Settled settled, TaskObserver observer,
+			TaskLifecycle lifecycle) {
 		this.delivery = delivery;
 		this.settled = settled;
 		this.observer = observer;
+		this.lifecycle = lifecycle;
 	}
 
 	boolean isSettled() {
@@ -48,10 +74,28 @@ final class Settlement {
 		if (this.done.compareAndSet(false, true)) {
 			try {
 				this.observer.handled(this.task, this.delivery.queue(), this.delivery.backend(), outcome, duration);
+				publish(outcome);
 			}
 			finally {
 				this.settled.settled(outcome == TaskOutcome.ABANDONED);
 			}
+		}
+	}
+
+	private void publish(TaskOutcome outcome) {
+		TaskEnvelope task = this.envelope;
+		TaskEventType type = (this.event != null) ? this.event : switch (outcome) {
+			case SUCCESS -> TaskEventType.SUCCEEDED;
+			case FAILURE, ABANDONED -> TaskEventType.FAILED;
+			case RETRY -> TaskEventType.RETRIED;
+			case EXPIRED -> TaskEventType.EXPIRED;
+			case DEAD_LETTERED -> TaskEventType.DEAD_LETTERED;
+			case DEFERRED -> TaskEventType.RECEIVED;
+			case REJECTED, DUPLICATE -> null;
+		};
+		if (task != null && type != null) {
+			this.lifecycle.publish(type, task, this.delivery.queue(), this.delivery.backend(), task.retries() + 1,
+					this.result, this.error, this.reason);
 		}
 	}
 

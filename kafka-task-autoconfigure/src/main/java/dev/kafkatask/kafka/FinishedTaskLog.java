@@ -2,24 +2,14 @@ package dev.kafkatask.kafka;
 
 import java.time.Clock;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
-import org.apache.kafka.clients.consumer.CloseOptions;
-import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
-import org.apache.kafka.common.TopicPartition;
-import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.context.SmartLifecycle;
@@ -28,19 +18,17 @@ import org.springframework.kafka.core.KafkaTemplate;
 
 import dev.kafkatask.execution.FinishedTasks;
 import dev.kafkatask.monitor.TaskObserver;
-import dev.kafkatask.supervision.SupervisedThread;
 
 /**
  * {@link FinishedTasks} kept in a compacted topic keyed by task id: a worker that ran a
  * tracked task writes its id there, and every worker instance reads the whole topic (no
- * consumer group) into memory, keeping the ids of the last {@link #getRetention()
- * retention} (the topic's too). A task that succeeded is skipped by any worker that read its
- * record before it got the copy: a copy that runs at the same time as the first, or within
- * the moment the record takes to be read, still runs.
+ * consumer group, {@link TopicReader}) into memory, keeping the ids of the last
+ * {@link #getRetention() retention} (the topic's too). A task that succeeded is skipped by
+ * any worker that read its record before it got the copy: a copy that runs at the same time
+ * as the first, or within the moment the record takes to be read, still runs.
  * <p>
- * On start it reads the retention's worth of the topic before it answers; then it goes on
- * reading on a {@link SupervisedThread} ({@code finished}), which starts a new consumer after
- * a failure, from where the failed one was.
+ * It starts reading with the first tracked task (most applications have none), the
+ * retention's worth of the topic first, before it answers; its thread is {@code finished}.
  *
  * @author kafka-task
  */
@@ -53,13 +41,9 @@ public class FinishedTaskLog implements FinishedTasks, SmartLifecycle {
 
 	private static final Log logger = LogFactory.getLog(FinishedTaskLog.class);
 
-	private static final Duration POLL_TIMEOUT = Duration.ofMillis(200);
-
 	private static final Duration FIRST_READ_TIMEOUT = Duration.ofSeconds(10);
 
 	private final KafkaTemplate<String, byte[]> template;
-
-	private final ConsumerFactory<String, byte[]> consumerFactory;
 
 	private final String topic;
 
@@ -69,7 +53,7 @@ public class FinishedTaskLog implements FinishedTasks, SmartLifecycle {
 
 	private final Clock clock;
 
-	private final SupervisedThread thread;
+	private final TopicReader reader;
 
 	/**
 	 * The ids that succeeded, with when they were recorded.
@@ -77,28 +61,12 @@ public class FinishedTaskLog implements FinishedTasks, SmartLifecycle {
 	private final Map<String, Long> succeeded = new ConcurrentHashMap<>();
 
 	/**
-	 * The same ids in the order they were read, for purging; only the supervised thread uses
+	 * The same ids in the order they were read, for purging; only the reader's thread uses
 	 * it.
 	 */
 	private final LinkedHashMap<String, Long> byAge = new LinkedHashMap<>();
 
-	/**
-	 * Where each partition is read up to; only the supervised thread uses it.
-	 */
-	private final Map<TopicPartition, Long> positions = new HashMap<>();
-
-	/**
-	 * Counted down once the retention's worth of the topic was read.
-	 */
-	private final CountDownLatch caughtUp = new CountDownLatch(1);
-
-	private @Nullable Map<TopicPartition, Long> firstEnds;
-
-	private volatile @Nullable Consumer<String, byte[]> consumer;
-
 	private volatile boolean running;
-
-	private final AtomicBoolean reading = new AtomicBoolean();
 
 	private long lastPurge;
 
@@ -115,12 +83,12 @@ public class FinishedTaskLog implements FinishedTasks, SmartLifecycle {
 	public FinishedTaskLog(KafkaTemplate<String, byte[]> template, ConsumerFactory<String, byte[]> consumerFactory,
 			String topic, Duration retention, JsonMapper mapper, TaskObserver observer, Clock clock) {
 		this.template = template;
-		this.consumerFactory = consumerFactory;
 		this.topic = topic;
 		this.retention = retention;
 		this.mapper = mapper;
 		this.clock = clock;
-		this.thread = new SupervisedThread(THREAD, "kafka-task-finished", new Loop(), observer);
+		this.reader = new TopicReader(THREAD, consumerFactory, topic, retention, this::read, this::purge, observer,
+				clock);
 	}
 
 	public Duration getRetention() {
@@ -138,7 +106,7 @@ public class FinishedTaskLog implements FinishedTasks, SmartLifecycle {
 	@Override
 	public boolean hasSucceeded(String taskId) throws InterruptedException {
 		startReading();
-		if (!this.caughtUp.await(FIRST_READ_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
+		if (!this.reader.awaitCaughtUp(FIRST_READ_TIMEOUT)) {
 			logger.warn("The ids of finished tasks ('" + this.topic + "') were not read within " + FIRST_READ_TIMEOUT
 					+ ": task [" + taskId + "] is taken as not finished");
 		}
@@ -169,8 +137,8 @@ public class FinishedTaskLog implements FinishedTasks, SmartLifecycle {
 	 * Start reading the topic with the first tracked task: most applications have none.
 	 */
 	private void startReading() {
-		if (this.running && this.reading.compareAndSet(false, true)) {
-			this.thread.start();
+		if (this.running) {
+			this.reader.start();
 		}
 	}
 
@@ -182,40 +150,12 @@ public class FinishedTaskLog implements FinishedTasks, SmartLifecycle {
 	@Override
 	public void stop() {
 		this.running = false;
-		if (this.reading.compareAndSet(true, false)) {
-			this.thread.stop(Duration.ofSeconds(10));
-		}
+		this.reader.stop();
 	}
 
 	@Override
 	public boolean isRunning() {
 		return this.running;
-	}
-
-	private void poll() {
-		Consumer<String, byte[]> ids = this.consumer;
-		if (ids == null) {
-			ids = this.consumerFactory.createConsumer(null, "kafka-task-finished", null);
-			this.consumer = ids;
-			assign(ids);
-		}
-		for (ConsumerRecord<String, byte[]> record : ids.poll(POLL_TIMEOUT)) {
-			read(record);
-			this.positions.put(new TopicPartition(record.topic(), record.partition()), record.offset() + 1);
-		}
-		Map<TopicPartition, Long> ends = this.firstEnds;
-		if (ends != null && this.caughtUp.getCount() > 0) {
-			Consumer<String, byte[]> reader = ids;
-			if (ends.entrySet().stream().allMatch((end) -> reader.position(end.getKey()) >= end.getValue())) {
-				this.caughtUp.countDown();
-				logger.debug("Read " + this.succeeded.size() + " ids of finished tasks from '" + this.topic + "'");
-			}
-		}
-		long now = this.clock.millis();
-		if (now - this.lastPurge > 1000) {
-			this.lastPurge = now;
-			purge(now - this.retention.toMillis());
-		}
 	}
 
 	private void read(ConsumerRecord<String, byte[]> record) {
@@ -232,7 +172,13 @@ public class FinishedTaskLog implements FinishedTasks, SmartLifecycle {
 		this.byAge.put(record.key(), record.timestamp());
 	}
 
-	private void purge(long oldest) {
+	private void purge() {
+		long now = this.clock.millis();
+		if (now - this.lastPurge < 1000) {
+			return;
+		}
+		this.lastPurge = now;
+		long oldest = now - this.retention.toMillis();
 		Iterator<Map.Entry<String, Long>> entries = this.byAge.entrySet().iterator();
 		while (entries.hasNext()) {
 			Map.Entry<String, Long> entry = entries.next();
@@ -242,81 +188,6 @@ public class FinishedTaskLog implements FinishedTasks, SmartLifecycle {
 			entries.remove();
 			this.succeeded.remove(entry.getKey(), entry.getValue());
 		}
-	}
-
-	/**
-	 * Assign every partition: from where the last consumer was, else from the retention's
-	 * start, and note where the first read ends.
-	 */
-	private void assign(Consumer<String, byte[]> ids) {
-		List<TopicPartition> partitions = ids.partitionsFor(this.topic)
-			.stream()
-			.map((info) -> new TopicPartition(this.topic, info.partition()))
-			.toList();
-		if (partitions.isEmpty()) {
-			throw new IllegalStateException("Topic of finished tasks '" + this.topic + "' has no partitions");
-		}
-		ids.assign(partitions);
-		long since = this.clock.millis() - this.retention.toMillis();
-		Map<TopicPartition, Long> times = new HashMap<>();
-		partitions.forEach((partition) -> times.put(partition, since));
-		Map<TopicPartition, OffsetAndTimestamp> offsets = ids.offsetsForTimes(times);
-		for (TopicPartition partition : partitions) {
-			Long position = this.positions.get(partition);
-			OffsetAndTimestamp offset = offsets.get(partition);
-			if (position != null) {
-				ids.seek(partition, position);
-			}
-			else if (offset != null) {
-				ids.seek(partition, offset.offset());
-			}
-			else {
-				ids.seekToEnd(List.of(partition));
-			}
-		}
-		if (this.firstEnds == null) {
-			this.firstEnds = ids.endOffsets(partitions);
-		}
-	}
-
-	private void closeConsumer() {
-		Consumer<String, byte[]> current = this.consumer;
-		this.consumer = null;
-		if (current != null) {
-			try {
-				current.close(CloseOptions.timeout(Duration.ofSeconds(5)));
-			}
-			catch (RuntimeException ex) {
-				logger.debug("Could not close the finished tasks' consumer cleanly", ex);
-			}
-		}
-	}
-
-	private final class Loop implements SupervisedThread.Loop {
-
-		@Override
-		public void iterate() {
-			poll();
-		}
-
-		@Override
-		public void recover(Throwable failure) {
-			closeConsumer();
-		}
-
-		@Override
-		public void wakeUp() {
-			Consumer<String, byte[]> current = FinishedTaskLog.this.consumer;
-			if (current != null) {
-				current.wakeup();
-			}
-		}
-
-		@Override
-		public void close() {
-			closeConsumer();
-		}
-
 	}
 
 }

@@ -458,6 +458,27 @@ class DeliveryHandlerTests {
 		assertThat(this.observer.outcomes).containsExactly("t.ok:success", "t.ok:duplicate", "t.ok:success");
 	}
 
+	@Test
+	void whenTasksAreSettledThenTheirLifecycleEventsSayHowWithResultErrorAndReason() throws Exception {
+		List<dev.kafkatask.monitor.TaskEvent> events = new CopyOnWriteArrayList<>();
+		this.handler.setLifecycle(new TaskLifecycle(events::add, "1@host", 6, JsonMapper.builder().build(),
+				Clock.systemUTC()));
+		FakeDelivery ok = new FakeDelivery(envelope("t.ok"));
+		this.handler.handle(ok, ok);
+		FakeDelivery retried = new FakeDelivery(envelope("t.retry"));
+		this.handler.handle(retried, retried);
+		FakeDelivery unknown = new FakeDelivery(envelope("no.such.task"));
+		this.handler.handle(unknown, unknown);
+		assertThat(events).extracting((event) -> event.taskId() + ":" + event.type().code() + ":" + event.attempt())
+			.containsExactly("id-t.ok:started:1", "id-t.ok:succeeded:1", "id-t.retry:started:1",
+					"id-t.retry:retried:1", "id-no.such.task:dead-lettered:1");
+		// results and errors are cut to the length given
+		assertThat(events.get(1).result()).isEqualTo("\"done\"");
+		assertThat(events.get(1).worker()).isEqualTo("1@host");
+		assertThat(events.get(3).error()).isEqualTo("dev.ka…");
+		assertThat(events.get(4).reason()).isEqualTo("unknown-task");
+	}
+
 	private static TaskEnvelope envelope(String task) {
 		return envelope(task, Map.of());
 	}

@@ -1,0 +1,125 @@
+package dev.kafkatask.execution;
+
+import java.time.Clock;
+
+import org.jspecify.annotations.Nullable;
+import tools.jackson.databind.json.JsonMapper;
+
+import dev.kafkatask.codec.TaskEnvelope;
+import dev.kafkatask.monitor.TaskEvent;
+import dev.kafkatask.monitor.TaskEventType;
+import dev.kafkatask.monitor.TaskEvents;
+import dev.kafkatask.routing.Backend;
+
+/**
+ * Writes the lifecycle events of tasks: who saw what happen to which task, when, with the
+ * result or the error cut to a length.
+ *
+ * @author kafka-task
+ */
+public final class TaskLifecycle {
+
+	/**
+	 * Writes no events.
+	 */
+	public static final TaskLifecycle NONE = new TaskLifecycle(TaskEvents.NONE, "none", 0, JsonMapper.shared(),
+			Clock.systemUTC());
+
+	private final TaskEvents events;
+
+	private final String worker;
+
+	private final int maxLength;
+
+	private final JsonMapper mapper;
+
+	private final Clock clock;
+
+	/**
+	 * Create the lifecycle.
+	 * @param events where the events go
+	 * @param worker the name of this instance in events, such as {@code pid@host}
+	 * @param maxLength the longest result or error text an event carries
+	 * @param mapper writes results as JSON
+	 * @param clock the clock of events
+	 */
+	public TaskLifecycle(TaskEvents events, String worker, int maxLength, JsonMapper mapper, Clock clock) {
+		this.events = events;
+		this.worker = worker;
+		this.maxLength = maxLength;
+		this.mapper = mapper;
+		this.clock = clock;
+	}
+
+	/**
+	 * Return this process's name in events: {@code <pid>@<host>}.
+	 * @return the name
+	 */
+	public static String localName() {
+		String host;
+		try {
+			host = java.net.InetAddress.getLocalHost().getHostName();
+		}
+		catch (java.net.UnknownHostException ex) {
+			host = "localhost";
+		}
+		return ProcessHandle.current().pid() + "@" + host;
+	}
+
+	/**
+	 * Whether events are written at all.
+	 * @return whether they are
+	 */
+	public boolean isEnabled() {
+		return this.events != TaskEvents.NONE;
+	}
+
+	/**
+	 * Publish an event of a task.
+	 * @param type what happened
+	 * @param envelope the task
+	 * @param queue its queue
+	 * @param backend its backend
+	 * @param attempt which run it is about (0 for a dispatch)
+	 * @param result what it returned, or {@code null}
+	 * @param error what went wrong, or {@code null}
+	 * @param reason the dead-letter reason, or {@code null}
+	 */
+	public void publish(TaskEventType type, TaskEnvelope envelope, String queue, Backend backend, int attempt,
+			@Nullable Object result, @Nullable Throwable error, @Nullable String reason) {
+		if (!isEnabled()) {
+			return;
+		}
+		try {
+			this.events.publish(new TaskEvent(envelope.id(), type, envelope.task(), queue, backend.name().toLowerCase(
+					java.util.Locale.ROOT), this.worker, this.clock.instant(), attempt,
+					(type == TaskEventType.SUCCEEDED) ? json(result) : null, describe(error), reason));
+		}
+		catch (RuntimeException ex) {
+			// Events must never fail a task.
+		}
+	}
+
+	private @Nullable String json(@Nullable Object result) {
+		String text;
+		try {
+			text = this.mapper.writeValueAsString(result);
+		}
+		catch (RuntimeException ex) {
+			text = String.valueOf(result);
+		}
+		return cut(text);
+	}
+
+	private @Nullable String describe(@Nullable Throwable error) {
+		if (error == null) {
+			return null;
+		}
+		return cut(error.getClass().getName() + ((error.getMessage() != null) ? ": " + error.getMessage() : ""));
+	}
+
+	private String cut(String text) {
+		return (text.length() > this.maxLength) ? text.substring(0, this.maxLength) + "…" : text;
+	}
+
+}

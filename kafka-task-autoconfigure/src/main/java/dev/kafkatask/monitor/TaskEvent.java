@@ -1,0 +1,28 @@
+package dev.kafkatask.monitor;
+
+import java.time.Instant;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * One event of a task's lifecycle.
+ *
+ * @param taskId the task id
+ * @param type what happened
+ * @param task the task name
+ * @param queue the queue
+ * @param backend the backend, {@code kafka} or {@code rabbitmq}
+ * @param worker who saw it happen: the dispatching or running instance ({@code pid@host})
+ * @param at when it happened
+ * @param attempt which run of the task it is about, from 1 (0 for a dispatch)
+ * @param result what the task returned, as JSON text cut to the configured length, or
+ * {@code null}
+ * @param error what went wrong ({@code ExceptionClass: message}, cut likewise), or
+ * {@code null}
+ * @param reason the dead-letter reason, or {@code null}
+ * @author kafka-task
+ */
+public record TaskEvent(String taskId, TaskEventType type, String task, String queue, String backend, String worker,
+		Instant at, int attempt, @Nullable String result, @Nullable String error, @Nullable String reason) {
+
+}
