@@ -68,6 +68,8 @@ import dev.kafkatask.kafka.chord.ChordCallbacks;
 import dev.kafkatask.kafka.chord.ChordJoiner;
 import dev.kafkatask.kafka.chord.ChordTopics;
 import dev.kafkatask.kafka.chord.KafkaChordMembers;
+import dev.kafkatask.kafka.deadletter.DeadLetters;
+import dev.kafkatask.kafka.deadletter.RedriveLedger;
 import dev.kafkatask.kafka.worker.DeadLetterPublisher;
 import dev.kafkatask.kafka.worker.DelayForwarder;
 import dev.kafkatask.kafka.worker.DelayTargets;
@@ -247,6 +249,8 @@ public final class KafkaTaskKafkaAutoConfiguration {
 						Long.toString(properties.getEvents().getHistory().toMillis()));
 				provisioner.provisionTopics(Map.of(eventsTopic(properties), eventsConfig));
 			}
+			provisioner.provisionTopics(Map.of(redrivenTopic(properties),
+					Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)));
 		};
 	}
 
@@ -409,6 +413,54 @@ public final class KafkaTaskKafkaAutoConfiguration {
 		StallDetector detector = stalls.getIfAvailable();
 		return new KafkaTaskConsumers(worker, topics,
 				(detector != null) ? () -> detector.recentStatus(Duration.ofSeconds(1)).partitionLag() : Map::of);
+	}
+
+	// Dead letters: list and redrive (DeadLetters), with its ledger topic '<prefix>__redriven'.
+
+	@Bean
+	@ConditionalOnMissingBean
+	DeadLetters kafkaTaskDeadLetters(KafkaTaskProducer producer, ObjectProvider<ConsumerFactory<?, ?>> consumerFactory,
+			TaskTopics topics, EnvelopeCodec codec, TaskRegistry registry, KafkaTaskProperties properties,
+			ObjectProvider<TaskRouter> router, ObjectProvider<JsonMapper> jsonMapper,
+			ObjectProvider<DefaultKafkaConsumerFactoryCustomizer> consumerCustomizers) {
+		ConsumerFactory<?, ?> base = consumerFactory.getIfAvailable();
+		Map<String, Object> config = new HashMap<>((base != null) ? base.getConfigurationProperties() : Map.of());
+		config.remove(ConsumerConfig.GROUP_ID_CONFIG);
+		config.remove(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG);
+		// Listing a queue with no dead letters yet must not create its dead-letter topic.
+		config.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false);
+		Supplier<List<String>> priorityQueues = () -> properties.getKafka().getPriorityQueues();
+		// The queues are asked for at each call: tasks may be registered after this bean is made.
+		Predicate<String> knownQueue = (queue) -> priorityQueues.get().contains(queue)
+				|| knownQueue(provisionedQueues(properties, registry), router.getIfAvailable()).test(queue);
+		return new DeadLetters(taskConsumerFactory(config, consumerCustomizers), redriveProducer(producer, properties),
+				topics, knownQueue, priorityQueues, codec,
+				new RedriveLedger(redrivenTopic(properties), jsonMapper.getIfAvailable(JsonMapper::new)),
+				Clock.systemUTC());
+	}
+
+	/**
+	 * Return the producers of redrives: transactional, with one id for every redrive of the
+	 * topic prefix, so that a redrive fences any other still running before it reads what
+	 * was redriven.
+	 */
+	private static Supplier<Producer<String, byte[]>> redriveProducer(KafkaTaskProducer producer,
+			KafkaTaskProperties properties) {
+		Map<String, Object> config = new HashMap<>(
+				producer.getTemplate().getProducerFactory().getConfigurationProperties());
+		config.remove(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG);
+		config.remove(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG);
+		config.put(ProducerConfig.CLIENT_ID_CONFIG, "kafka-task-redrive");
+		config.put(ProducerConfig.ACKS_CONFIG, "all");
+		config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+		// Workers read committed: a redrive killed in a transaction holds them back until it times out.
+		config.put(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, 30_000);
+		config.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, properties.getKafka().getTopicPrefix() + "__redrive");
+		return () -> new KafkaProducer<>(config, new StringSerializer(), new ByteArraySerializer());
+	}
+
+	private static String redrivenTopic(KafkaTaskProperties properties) {
+		return properties.getKafka().getTopicPrefix() + "__redriven";
 	}
 
 	private static String replyTopic(KafkaTaskProperties properties) {

@@ -77,4 +77,11 @@ public final class TaskHeaders {
 	 */
 	public static final String DLT_PAYLOAD_OMITTED = "kafka-task-dlt-payload-omitted";
 
+	/**
+	 * How many times a task was redriven from its dead-letter topic, on the redriven record
+	 * and in its envelope's headers (so that it stays with the task if it is dead-lettered
+	 * again).
+	 */
+	public static final String REDRIVE_COUNT = "kafka-task-redrive-count";
+
 }
