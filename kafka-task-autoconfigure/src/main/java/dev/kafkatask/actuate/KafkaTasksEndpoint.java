@@ -21,6 +21,10 @@ import org.springframework.boot.actuate.endpoint.annotation.WriteOperation;
 import dev.kafkatask.consumer.TaskConsumer;
 import dev.kafkatask.consumer.TaskConsumers;
 import dev.kafkatask.execution.DeliveryHandler;
+import dev.kafkatask.kafka.deadletter.DeadLetterFilter;
+import dev.kafkatask.kafka.deadletter.DeadLetterList;
+import dev.kafkatask.kafka.deadletter.DeadLetters;
+import dev.kafkatask.kafka.deadletter.RedriveResult;
 import dev.kafkatask.kafka.TaskTopics;
 import dev.kafkatask.kafka.beat.Beat;
 import dev.kafkatask.monitor.TaskEvent;
@@ -87,6 +91,8 @@ public class KafkaTasksEndpoint {
 
 	private @Nullable TaskResults results;
 
+	private @Nullable DeadLetters deadLetters;
+
 	/**
 	 * Create the endpoint.
 	 * @param registry the registered tasks
@@ -137,6 +143,14 @@ public class KafkaTasksEndpoint {
 	}
 
 	/**
+	 * List and redrive dead letters: {@code deadletters/{queue}} and {@code redrive/{queue}}.
+	 * @param deadLetters the dead letters
+	 */
+	public void setDeadLetters(DeadLetters deadLetters) {
+		this.deadLetters = deadLetters;
+	}
+
+	/**
 	 * Show the tasks running now on this instance.
 	 * @param running the tasks running now
 	 */
@@ -145,13 +159,40 @@ public class KafkaTasksEndpoint {
 	}
 
 	/**
+	 * Show one thing by name: {@code tasks/{id}} what became of a task ({@link #task}),
+	 * {@code deadletters/{queue}} the dead letters of a queue ({@link #deadLetters}).
+	 * @param scope {@code tasks} or {@code deadletters}
+	 * @param name the task id or the queue
+	 * @param reason dead letters of these reasons only (comma-separated codes)
+	 * @param task dead letters of these tasks only (comma-separated)
+	 * @param taskId dead letters of these task ids only (comma-separated)
+	 * @param from dead letters from this ISO-8601 instant on
+	 * @param to dead letters before this ISO-8601 instant
+	 * @param limit most dead letters listed (100)
+	 * @return the task or the dead letters; {@code null} (404) for a task of which no event
+	 * was read
+	 */
+	@ReadOperation
+	public @Nullable Object detail(@Selector String scope, @Selector String name, @Nullable String reason,
+			@Nullable String task, @Nullable String taskId, @Nullable String from, @Nullable String to,
+			@Nullable Integer limit) {
+		return switch (scope) {
+			case "tasks" -> task(scope, name);
+			case "deadletters" -> deadLetters(name, reason, task, taskId, from, to, limit);
+			default -> {
+				String message = "Unknown '" + printable(scope) + "': ask for tasks/{id} or deadletters/{queue}";
+				throw new InvalidEndpointRequestException(message, message);
+			}
+		};
+	}
+
+	/**
 	 * Show what became of a task, from its lifecycle events: {@code tasks/{id}}.
 	 * @param scope {@code tasks}
 	 * @param id the task id
 	 * @return its state and history, or {@code null} (404) when no event of it was read
 	 */
-	@ReadOperation
-	public @Nullable TaskStateDescriptor task(@Selector String scope, @Selector String id) {
+	public @Nullable TaskStateDescriptor task(String scope, String id) {
 		if (!"tasks".equals(scope)) {
 			String message = "Unknown '" + printable(scope) + "': ask for tasks/{id}";
 			throw new InvalidEndpointRequestException(message, message);
@@ -197,6 +238,91 @@ public class KafkaTasksEndpoint {
 	}
 
 	/**
+	 * Change something named: {@code queue/{queue}} or {@code task/{task}} set or remove a
+	 * route ({@link #route}); {@code redrive/{queue}} sends the queue's dead letters back to
+	 * it ({@link #redrive}).
+	 * @param scope {@code queue}, {@code task} or {@code redrive}
+	 * @param name the queue or task name
+	 * @param backend a route's backend, or {@code null}
+	 * @param rampTo a route's ramp target, or {@code null}
+	 * @param rampPercent a route's ramp share in percent, or {@code null}
+	 * @param shadow a route's shadow backend, or {@code null}
+	 * @param onUnavailable a route's {@code fail} or {@code kafka}, or {@code null}
+	 * @param reason redrive only dead letters of these reasons (comma-separated codes)
+	 * @param task redrive only dead letters of these tasks (comma-separated)
+	 * @param taskId redrive only dead letters of these task ids (comma-separated)
+	 * @param from redrive only dead letters from this ISO-8601 instant on
+	 * @param to redrive only dead letters before this ISO-8601 instant
+	 * @param dryRun only say what would be redriven
+	 * @return the routing rules now in force, or what was (or would be) redriven
+	 */
+	@WriteOperation
+	public Object change(@Selector String scope, @Selector String name, @Nullable String backend,
+			@Nullable String rampTo, @Nullable Double rampPercent, @Nullable String shadow,
+			@Nullable String onUnavailable, @Nullable String reason, @Nullable String task, @Nullable String taskId,
+			@Nullable String from, @Nullable String to, @Nullable Boolean dryRun) {
+		if ("redrive".equalsIgnoreCase(scope)) {
+			return redrive(name, reason, task, taskId, from, to, Boolean.TRUE.equals(dryRun));
+		}
+		return route(scope, name, backend, rampTo, rampPercent, shadow, onUnavailable);
+	}
+
+	/**
+	 * Send a queue's dead letters back to it, all or those matching a filter (each one once:
+	 * a dead letter redriven before is skipped).
+	 * @param queue the queue
+	 * @param reason only these reasons (comma-separated codes), or {@code null}
+	 * @param task only these tasks (comma-separated), or {@code null}
+	 * @param taskId only these task ids (comma-separated), or {@code null}
+	 * @param from only from this ISO-8601 instant on, or {@code null}
+	 * @param to only before this ISO-8601 instant, or {@code null}
+	 * @param dryRun only say what would be redriven
+	 * @return what was (or would be) redriven, and what was skipped and why
+	 */
+	public RedriveResult redrive(String queue, @Nullable String reason, @Nullable String task, @Nullable String taskId,
+			@Nullable String from, @Nullable String to, boolean dryRun) {
+		DeadLetters letters = deadLetters();
+		try {
+			return letters.redrive(queue, DeadLetterFilter.parse(reason, task, taskId, from, to), dryRun);
+		}
+		catch (IllegalArgumentException ex) {
+			throw new InvalidEndpointRequestException(ex.getMessage(), ex.getMessage());
+		}
+	}
+
+	/**
+	 * List a queue's dead letters, oldest first.
+	 * @param queue the queue
+	 * @param reason only these reasons (comma-separated codes), or {@code null}
+	 * @param task only these tasks (comma-separated), or {@code null}
+	 * @param taskId only these task ids (comma-separated), or {@code null}
+	 * @param from only from this ISO-8601 instant on, or {@code null}
+	 * @param to only before this ISO-8601 instant, or {@code null}
+	 * @param limit most dead letters listed, 100 when {@code null}
+	 * @return the dead letters
+	 */
+	public DeadLetterList deadLetters(String queue, @Nullable String reason, @Nullable String task,
+			@Nullable String taskId, @Nullable String from, @Nullable String to, @Nullable Integer limit) {
+		DeadLetters letters = deadLetters();
+		try {
+			return letters.list(queue, DeadLetterFilter.parse(reason, task, taskId, from, to),
+					(limit != null) ? limit : 100);
+		}
+		catch (IllegalArgumentException ex) {
+			throw new InvalidEndpointRequestException(ex.getMessage(), ex.getMessage());
+		}
+	}
+
+	private DeadLetters deadLetters() {
+		DeadLetters letters = this.deadLetters;
+		if (letters == null) {
+			String message = "Dead letters are read from Kafka: this application has no Kafka leg";
+			throw new InvalidEndpointRequestException(message, message);
+		}
+		return letters;
+	}
+
+	/**
 	 * Set or remove the route of a queue or a task.
 	 * @param scope {@code queue} or {@code task}
 	 * @param name the queue or task name
@@ -208,7 +334,6 @@ public class KafkaTasksEndpoint {
 	 * does while RabbitMQ is down; {@code null} keeps what the route said
 	 * @return the rules now in force
 	 */
-	@WriteOperation
 	public RoutingDescriptor route(@Selector String scope, @Selector String name, @Nullable String backend,
 			@Nullable String rampTo, @Nullable Double rampPercent, @Nullable String shadow,
 			@Nullable String onUnavailable) {

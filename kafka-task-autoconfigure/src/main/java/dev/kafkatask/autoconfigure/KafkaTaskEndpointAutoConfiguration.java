@@ -12,6 +12,7 @@ import org.springframework.context.annotation.Bean;
 import dev.kafkatask.actuate.KafkaTasksEndpoint;
 import dev.kafkatask.consumer.TaskConsumers;
 import dev.kafkatask.execution.DeliveryHandler;
+import dev.kafkatask.kafka.deadletter.DeadLetters;
 import dev.kafkatask.kafka.beat.Beat;
 import dev.kafkatask.monitor.TaskOwners;
 import dev.kafkatask.monitor.TaskResults;
@@ -36,11 +37,12 @@ public final class KafkaTaskEndpointAutoConfiguration {
 	KafkaTasksEndpoint kafkaTasksEndpoint(TaskRegistry registry, TaskRouter router, TaskConsumers consumers,
 			RoutingRulesRefresher refresher, TaskOptionResolver options, TaskOwners owners,
 			KafkaTaskProperties properties, ObjectProvider<Beat> beat, ObjectProvider<TaskResults> results,
-			ObjectProvider<DeliveryHandler> deliveries) {
+			ObjectProvider<DeliveryHandler> deliveries, ObjectProvider<DeadLetters> deadLetters) {
 		KafkaTasksEndpoint endpoint = new KafkaTasksEndpoint(registry, router, consumers, refresher, options, owners,
 				properties.getDefaultQueue(), KnownQueues.of(properties, registry, router));
 		beat.ifAvailable(endpoint::setBeat);
 		results.ifAvailable(endpoint::setTaskResults);
+		deadLetters.ifAvailable(endpoint::setDeadLetters);
 		deliveries.ifAvailable((handler) -> endpoint.setRunningTasks(handler::running));
 		return endpoint;
 	}

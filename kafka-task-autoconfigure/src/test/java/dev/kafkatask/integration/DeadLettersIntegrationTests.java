@@ -13,8 +13,10 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.Test;
 
+import org.springframework.boot.actuate.endpoint.InvalidEndpointRequestException;
 import org.springframework.context.ConfigurableApplicationContext;
 
+import dev.kafkatask.actuate.KafkaTasksEndpoint;
 import dev.kafkatask.dispatch.TaskDispatcher;
 import dev.kafkatask.kafka.deadletter.DeadLetter;
 import dev.kafkatask.kafka.deadletter.DeadLetterFilter;
@@ -27,6 +29,7 @@ import dev.kafkatask.test.SharedKafkaBroker;
 import dev.kafkatask.test.TestKafka;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 import static org.awaitility.Awaitility.await;
 
@@ -159,8 +162,25 @@ class DeadLettersIntegrationTests {
 
 	@Test
 	void whenArgumentsAreBadThenTheyAreRefusedWithWhy() {
-		try (ConfigurableApplicationContext app = this.apps.start("kafka-task.worker.enabled=false")) {
+		try (ConfigurableApplicationContext app = this.apps.start("kafka-task.worker.enabled=false",
+				"management.endpoints.web.exposure.include=kafkatasks")) {
 			DeadLetters deadLetters = app.getBean(DeadLetters.class);
+			// over the endpoint: the same refusals, as 400s
+			KafkaTasksEndpoint endpoint = app.getBean(KafkaTasksEndpoint.class);
+			assertThatExceptionOfType(InvalidEndpointRequestException.class)
+				.isThrownBy(() -> endpoint.detail("deadletters", "nope", null, null, null, null, null, null))
+				.withMessageStartingWith("Unknown queue 'nope'");
+			assertThatExceptionOfType(InvalidEndpointRequestException.class)
+				.isThrownBy(() -> endpoint.detail("deadletters", "default", "no-such-reason", null, null, null, null,
+						null))
+				.withMessageContaining("no-such-reason");
+			assertThatExceptionOfType(InvalidEndpointRequestException.class)
+				.isThrownBy(() -> endpoint.change("redrive", "default", null, null, null, null, null, null, null, null,
+						"yesterday", null, true))
+				.withMessageContaining("yesterday");
+			assertThat(endpoint.change("redrive", "default", null, null, null, null, null, null, null, null, null, null,
+					true))
+				.isInstanceOfSatisfying(RedriveResult.class, (result) -> assertThat(result.redriven()).isEmpty());
 			assertThatIllegalArgumentException().isThrownBy(() -> deadLetters.list("nope", DeadLetterFilter.all(), 10))
 				.withMessageStartingWith("Unknown queue 'nope': name a queue of this application");
 			assertThatIllegalArgumentException()
