@@ -86,6 +86,8 @@ record BenchmarkOptions(String scenario, String bootstrapServers, Engine engine,
 			  --workers W                        worker JVMs in the group (default 3)
 			  --task-ms MS                       how long each task sleeps (default 2)
 			  --steady-s S                       seconds of steady stream before each fault (default 10)
+			  --after-recovery-s S               seconds the stream goes on once completions are back at the
+			                                     pre-fault rate (default 5)
 			  --hold-s S                         seconds a broker fault lasts before it is undone (default 10;
 			                                     below-min-insync: twice that) and a killed worker is replaced
 			  --fault-timeout-s S                most seconds one fault may take, drain included (default 150)
@@ -94,7 +96,8 @@ record BenchmarkOptions(String scenario, String bootstrapServers, Engine engine,
 			  --soak-s S                         soak: seconds of stream (default 600)
 			  --static-membership true|false     each worker has a group.instance.id of its slot, which its
 			                                     replacement takes over (default false)
-			rabbit-faults options (and --workers, --task-ms, --steady-s, --hold-s, --fault-timeout-s):
+			rabbit-faults options (and --workers, --task-ms, --steady-s, --after-recovery-s, --hold-s,
+			                       --fault-timeout-s):
 			  --restart rabbitmqctl|proxy        how RabbitMQ restarts: rabbitmqctl stop_app/start_app (default) or a
 			                                     TCP proxy of the scenario's that drops and refuses connections
 			  --on-unavailable P,...             the route's on-unavailable policy, one restart each (default fail,kafka)
@@ -188,6 +191,7 @@ record BenchmarkOptions(String scenario, String bootstrapServers, Engine engine,
 		}
 		return new FaultOptions(faults, options.string("cluster-dir", null), options.string("cluster-script", null),
 				workers, options.integer("task-ms", 2), Duration.ofSeconds(options.integer("steady-s", 10)),
+				Duration.ofSeconds(options.integer("after-recovery-s", 5)),
 				Duration.ofSeconds(options.integer("hold-s", 10)),
 				Duration.ofSeconds(options.integer("fault-timeout-s", 150)),
 				Duration.ofSeconds(options.integer("stall-s", 20)), Duration.ofSeconds(options.integer("drop-s", 40)),

@@ -16,6 +16,8 @@ import org.jspecify.annotations.Nullable;
  * @param workers worker JVMs in the group
  * @param taskMs how long each task sleeps
  * @param steady how long the stream runs before each fault
+ * @param afterRecovery how long the stream goes on once completions are back at the pre-fault
+ * rate
  * @param hold how long a broker fault lasts before it is undone, and how long a killed worker
  * stays dead before its replacement starts
  * @param faultTimeout most time one fault may take, the drain included (the soak: beyond its
@@ -28,8 +30,8 @@ import org.jspecify.annotations.Nullable;
  * @author kafka-task
  */
 record FaultOptions(List<Fault> faults, @Nullable String clusterDir, @Nullable String clusterScript, int workers,
-		int taskMs, Duration steady, Duration hold, Duration faultTimeout, Duration stall, Duration drop,
-		Duration soak, boolean staticMembership) {
+		int taskMs, Duration steady, Duration afterRecovery, Duration hold, Duration faultTimeout, Duration stall,
+		Duration drop, Duration soak, boolean staticMembership) {
 
 	FaultOptions {
 		faults = List.copyOf(faults);

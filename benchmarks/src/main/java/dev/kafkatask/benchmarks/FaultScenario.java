@@ -51,11 +51,6 @@ final class FaultScenario implements Scenario {
 	private static final Duration MIN_DRAIN = Duration.ofSeconds(30);
 
 	/**
-	 * How long the stream goes on once completions are back.
-	 */
-	private static final Duration AFTER_RECOVERY = Duration.ofSeconds(5);
-
-	/**
 	 * How long the run keeps reading journals after the drain, for late second runs.
 	 */
 	private static final Duration SETTLE = Duration.ofSeconds(2);
@@ -180,7 +175,7 @@ final class FaultScenario implements Scenario {
 						faultDeadline - DRAIN_RESERVE.toNanos());
 				if (recoveredAt > 0) {
 					events.add(recoveredAt, "completions back at the pre-fault rate, nothing acknowledged waits");
-					FaultWaits.sleepUntil(Math.min(System.nanoTime() + AFTER_RECOVERY.toNanos(),
+					FaultWaits.sleepUntil(Math.min(System.nanoTime() + faults.afterRecovery().toNanos(),
 							faultDeadline - DRAIN_RESERVE.toNanos()));
 				}
 				else {
@@ -329,6 +324,7 @@ final class FaultScenario implements Scenario {
 		settings.put("workers", faults.workers());
 		settings.put("partitions", run.options().partitions());
 		settings.put("steadySeconds", faults.steady().toSeconds());
+		settings.put("afterRecoverySeconds", faults.afterRecovery().toSeconds());
 		switch (context.fault()) {
 			case NETWORK -> {
 				settings.put("stallSeconds", faults.stall().toSeconds());

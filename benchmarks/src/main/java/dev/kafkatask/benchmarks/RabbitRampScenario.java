@@ -66,11 +66,6 @@ final class RabbitRampScenario implements Scenario {
 	private static final Duration MIN_DRAIN = Duration.ofSeconds(30);
 
 	/**
-	 * How long the stream goes on once completions are back.
-	 */
-	private static final Duration AFTER_RECOVERY = Duration.ofSeconds(5);
-
-	/**
 	 * How long the run keeps reading journals after the drain, for late second runs.
 	 */
 	private static final Duration SETTLE = Duration.ofSeconds(2);
@@ -259,7 +254,7 @@ final class RabbitRampScenario implements Scenario {
 						phaseDeadline - DRAIN_RESERVE.toNanos());
 				if (recoveredAt > 0) {
 					events.add(recoveredAt, "completions back at the pre-fault rate, nothing acknowledged waits");
-					FaultWaits.sleepUntil(Math.min(System.nanoTime() + AFTER_RECOVERY.toNanos(),
+					FaultWaits.sleepUntil(Math.min(System.nanoTime() + faults.afterRecovery().toNanos(),
 							phaseDeadline - DRAIN_RESERVE.toNanos()));
 				}
 				else {
@@ -435,6 +430,7 @@ final class RabbitRampScenario implements Scenario {
 		settings.put("workers", faults.workers());
 		settings.put("partitions", run.options().partitions());
 		settings.put("steadySeconds", faults.steady().toSeconds());
+		settings.put("afterRecoverySeconds", faults.afterRecovery().toSeconds());
 		settings.put("holdSeconds", faults.hold().toSeconds());
 		settings.put("restart", phase.outage().method());
 		settings.put("rampPercent", rabbit.rampPercent());

@@ -42,9 +42,16 @@ final class TcpProxy implements AutoCloseable {
 
 	private static final Duration REBIND_TIMEOUT = Duration.ofSeconds(10);
 
+	private static final Duration ACCEPTOR_STOP_TIMEOUT = Duration.ofSeconds(10);
+
 	private final List<Route> routes;
 
 	private final List<@Nullable ServerSocket> servers = new ArrayList<>();
+
+	/**
+	 * The thread accepting on each server.
+	 */
+	private final List<@Nullable Thread> acceptors = new ArrayList<>();
 
 	private final List<String> addresses = new ArrayList<>();
 
@@ -79,6 +86,7 @@ final class TcpProxy implements AutoCloseable {
 		try {
 			for (Route route : routes) {
 				proxy.servers.add(null);
+				proxy.acceptors.add(null);
 				proxy.addresses.add(LOOPBACK.getHostAddress() + ":" + route.listenPort());
 			}
 			proxy.listen();
@@ -135,10 +143,10 @@ final class TcpProxy implements AutoCloseable {
 			ServerSocket server = bind(route.listenPort());
 			this.servers.set(i, server);
 			InetSocketAddress target = new InetSocketAddress(LOOPBACK, route.targetPort());
-			Thread.ofPlatform()
+			this.acceptors.set(i, Thread.ofPlatform()
 				.daemon(true)
 				.name("proxy-" + route.listenPort())
-				.start(() -> accept(server, target));
+				.start(() -> accept(server, target)));
 		}
 	}
 
@@ -167,6 +175,11 @@ final class TcpProxy implements AutoCloseable {
 		}
 	}
 
+	/**
+	 * Close every server and wait until its acceptor is gone: while a thread is blocked in
+	 * {@code accept()}, the kernel keeps the socket listening after it is closed, and a client
+	 * can still connect, until that thread has been woken up.
+	 */
 	private void closeServers() {
 		for (int i = 0; i < this.servers.size(); i++) {
 			ServerSocket server = this.servers.get(i);
@@ -174,6 +187,23 @@ final class TcpProxy implements AutoCloseable {
 				closeQuietly(server);
 				this.servers.set(i, null);
 			}
+			Thread acceptor = this.acceptors.get(i);
+			if (acceptor != null) {
+				awaitEnd(acceptor);
+				this.acceptors.set(i, null);
+			}
+		}
+	}
+
+	private static void awaitEnd(Thread thread) {
+		try {
+			if (!thread.join(ACCEPTOR_STOP_TIMEOUT)) {
+				throw new IllegalStateException(thread.getName() + " still accepts " + ACCEPTOR_STOP_TIMEOUT
+						+ " after its socket was closed");
+			}
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
 		}
 	}
 

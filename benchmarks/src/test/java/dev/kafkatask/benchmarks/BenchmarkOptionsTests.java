@@ -53,6 +53,7 @@ class BenchmarkOptionsTests {
 		assertThat(options.faults().workers()).isEqualTo(2);
 		assertThat(options.faults().hold()).isEqualTo(Duration.ofSeconds(3));
 		assertThat(options.faults().steady()).isEqualTo(Duration.ofSeconds(10));
+		assertThat(options.faults().afterRecovery()).isEqualTo(Duration.ofSeconds(5));
 		assertThat(options.rateOr(200)).isEqualTo(100);
 	}
 

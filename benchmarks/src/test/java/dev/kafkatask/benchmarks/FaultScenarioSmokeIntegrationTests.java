@@ -32,8 +32,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * twice stayed within its bound, and that each fault's JSON line has every figure
  * docs/reliability.md reports. Figures are not judged here: see docs/reliability.md. To be
  * quick, the scenario and its workers run on C1 only, the group heartbeats every 500 ms
- * (Kafka's default: 5 s) and its session times out after 6 s (45 s). Skipped only when Kafka's
- * jars cannot be assembled.
+ * (Kafka's default: 5 s) and its session times out after 6 s (45 s), and the stream goes on
+ * for 2 s (5 s) once completions are back after a fault. Skipped only when Kafka's jars cannot
+ * be assembled.
  *
  * @author kafka-task
  */
@@ -87,8 +88,8 @@ class FaultScenarioSmokeIntegrationTests {
 					BenchmarkMain.class.getName(), "faults", "--bootstrap-servers", bootstrap, "--cluster-dir",
 					cluster.toString(), "--cluster-script", script.toString(), "--faults",
 					String.join(",", FAULTS), "--workers", "2", "--partitions", "3", "--rate", "100", "--steady-s",
-					"4", "--hold-s", "3", "--stall-s", "3", "--drop-s", "5", "--soak-s", "20", "--fault-timeout-s",
-					"120", "--timeout-s", "540"));
+					"4", "--after-recovery-s", "2", "--hold-s", "3", "--stall-s", "3", "--drop-s", "5", "--soak-s",
+					"20", "--fault-timeout-s", "120", "--timeout-s", "540"));
 			Process scenario = run(command, "faults", 600);
 			List<String> lines = Files.readAllLines(this.directory.resolve("faults.out"), StandardCharsets.UTF_8);
 			assertThat(scenario.exitValue()).as("exit status; output:%n%s%nlog:%n%s", tail(lines, 30), log())

@@ -27,7 +27,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * proxy so that the machine's RabbitMQ is never stopped under other tests. Checks that every
  * acknowledged task ran, on both legs, that every dispatch was answered, that the queue
  * settled, that the tasks parked on an unconsumed queue are all there after the restart, and
- * that the JSON line has every figure docs/reliability.md reports.
+ * that the JSON line has every figure docs/reliability.md reports. The stream goes on for 2 s
+ * (by default 5 s) once completions are back.
  * Skipped without RabbitMQ, unless {@code KAFKA_TASK_TEST_RABBITMQ_REQUIRED=true}.
  *
  * @author kafka-task
@@ -60,8 +61,9 @@ class RabbitRampScenarioSmokeIntegrationTests {
 				"-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"), BenchmarkMain.class.getName(),
 				"rabbit-faults", "--bootstrap-servers", TestKafka.bootstrapServers(), "--restart", "proxy",
 				"--on-unavailable", "fail", "--rabbitmq-url", url, "--work-dir", this.directory.toString(),
-				"--workers", "2", "--partitions", "3", "--rate", "100", "--steady-s", "5", "--hold-s", "4",
-				"--fault-timeout-s", "60", "--timeout-s", "120", "--property", "kafka-task.rabbitmq.concurrency=4"));
+				"--workers", "2", "--partitions", "3", "--rate", "100", "--steady-s", "5", "--after-recovery-s", "2",
+				"--hold-s", "4", "--fault-timeout-s", "60", "--timeout-s", "120", "--property",
+				"kafka-task.rabbitmq.concurrency=4"));
 		Process scenario = new ProcessBuilder(command)
 			.redirectOutput(this.directory.resolve("scenario.out").toFile())
 			.redirectError(this.directory.resolve("scenario.err").toFile())

@@ -1,12 +1,20 @@
 package dev.kafkatask.integration;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.IntStream;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
@@ -39,6 +47,8 @@ import static org.awaitility.Awaitility.await;
  */
 @SharedKafkaBroker
 class WorkerFeaturesIntegrationTests {
+
+	private static final Log logger = LogFactory.getLog(WorkerFeaturesIntegrationTests.class);
 
 	private static final Duration TIMEOUT = Duration.ofSeconds(30);
 
@@ -269,6 +279,45 @@ class WorkerFeaturesIntegrationTests {
 	}
 
 	@Test
+	void whenOneOfThreeWorkersRestartsThenCompletionsBarelyPause() throws Exception {
+		String partitions = "kafka-task.kafka.partitions=6";
+		List<ConfigurableApplicationContext> workers = new ArrayList<>();
+		ScheduledExecutorService stream = Executors.newSingleThreadScheduledExecutor();
+		AtomicInteger sent = new AtomicInteger();
+		try (ConfigurableApplicationContext producer = this.apps.start(partitions, "kafka-task.worker.enabled=false")) {
+			for (int i = 0; i < 3; i++) {
+				workers.add(this.apps.start(partitions));
+			}
+			await().atMost(TIMEOUT).until(() -> assignments(workers).allMatch((size) -> size > 0));
+			TaskDispatcher dispatcher = producer.getBean(TaskDispatcher.class);
+			// A steady stream: 200 tasks a second, 20 ms each.
+			stream.scheduleAtFixedRate(() -> dispatcher.dispatch("it.slow", sent.getAndIncrement(), 20L), 0, 5,
+					TimeUnit.MILLISECONDS);
+			await().atMost(TIMEOUT).until(() -> this.apps.journal().distinctRuns() >= 400);
+			// What SIGTERM does to a worker (its context closed: it finishes what runs, commits and
+			// leaves the group), then a replacement that joins.
+			Instant restartedAt = Instant.now();
+			workers.remove(1).close();
+			// It left: the others took its partitions, long before its session (45 s by default) ended.
+			await().atMost(Duration.ofSeconds(15)).until(() -> assignments(workers).sum() == 6);
+			workers.add(this.apps.start(partitions));
+			awaitAssigned(workers.get(2));
+			int afterRejoin = this.apps.journal().distinctRuns();
+			await().atMost(TIMEOUT).until(() -> this.apps.journal().distinctRuns() >= afterRejoin + 400);
+			stream.shutdownNow();
+			Duration longestGap = longestGapFrom(restartedAt, sent.get());
+			logger.info("Restart of one of three workers: longest gap between completions " + longestGap.toMillis()
+					+ " ms (target 1,000 ms)");
+			// The bound leaves room for a loaded 2-core machine.
+			assertThat(longestGap).as("longest gap between completions").isLessThanOrEqualTo(Duration.ofSeconds(3));
+		}
+		finally {
+			stream.shutdownNow();
+			workers.forEach(ConfigurableApplicationContext::close);
+		}
+	}
+
+	@Test
 	void whenTaskPinsItsCarrierThenItIsCountedAgainstTheTask() throws Exception {
 		try (ConfigurableApplicationContext app = this.apps.start("kafka-task.worker.pinning.enabled=true")) {
 			CarrierPinningDetector detector = app.getBean(CarrierPinningDetector.class);
@@ -287,6 +336,30 @@ class WorkerFeaturesIntegrationTests {
 	private static void awaitAssigned(ConfigurableApplicationContext app) {
 		TaskWorker container = app.getBean(TaskWorker.class);
 		await().atMost(TIMEOUT).until(() -> !container.getAssignment().isEmpty());
+	}
+
+	private static IntStream assignments(List<ConfigurableApplicationContext> workers) {
+		return workers.stream().mapToInt((worker) -> worker.getBean(TaskWorker.class).getAssignment().size());
+	}
+
+	/**
+	 * Return the longest time between two completions of {@code it.slow} tasks, the later one
+	 * at or after the given moment.
+	 */
+	private Duration longestGapFrom(Instant from, int tasks) {
+		List<Instant> ends = new ArrayList<>();
+		for (int i = 0; i < tasks; i++) {
+			ends.addAll(this.apps.journal().runTimes("slow:" + i));
+		}
+		ends.sort(null);
+		Duration longest = Duration.ZERO;
+		for (int i = 1; i < ends.size(); i++) {
+			Duration gap = Duration.between(ends.get(i - 1), ends.get(i));
+			if (!ends.get(i).isBefore(from) && gap.compareTo(longest) > 0) {
+				longest = gap;
+			}
+		}
+		return longest;
 	}
 
 	private GroupType groupType() throws Exception {

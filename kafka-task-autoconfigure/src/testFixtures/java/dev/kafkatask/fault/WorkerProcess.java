@@ -56,6 +56,8 @@ public final class WorkerProcess {
 		List<String> command = new ArrayList<>();
 		command.add(ProcessHandle.current().info().command().orElse("java"));
 		command.add("-Xmx256m");
+		// C1 only: the JVM starts sooner on a busy machine, and nothing here needs C2's code
+		command.add("-XX:TieredStopAtLevel=1");
 		command.add("-cp");
 		command.add(System.getProperty("java.class.path"));
 		command.add(WorkerProcess.class.getName());

@@ -5,6 +5,7 @@ import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -31,19 +32,27 @@ public final class StandaloneKafka implements AutoCloseable {
 	}
 
 	/**
-	 * Start a broker on a free loopback port with its data under the given directory.
+	 * Start a broker on a free loopback port with its data under the given directory. Consumer
+	 * groups heartbeat every 500 ms (Kafka's default: 5 s) and their members' sessions time out
+	 * as given (Kafka's default and least: 45 s), so that a killed worker's partitions move on
+	 * soon.
 	 * @param directory the data directory
 	 * @param partitions the default partitions of new topics
+	 * @param sessionTimeout the session timeout of consumer groups, longer than the heartbeat
 	 * @return the running broker
 	 * @throws IOException if the script cannot be run or fails
 	 * @throws InterruptedException if interrupted while it starts
 	 */
-	public static StandaloneKafka start(Path directory, int partitions) throws IOException, InterruptedException {
+	public static StandaloneKafka start(Path directory, int partitions, Duration sessionTimeout)
+			throws IOException, InterruptedException {
 		Path script = repositoryRoot().resolve("scripts/kafka-broker.sh");
+		String session = Long.toString(sessionTimeout.toMillis());
 		List<String> command = new ArrayList<>(List.of("bash", script.toString(), "start", "--port",
 				Integer.toString(freePort()), "--controller-port", Integer.toString(freePort()), "--dir",
 				directory.toString(), "--partitions", Integer.toString(partitions), "--config",
-				"group.consumer.min.heartbeat.interval.ms=100", "--config", "group.consumer.heartbeat.interval.ms=500"));
+				"group.consumer.min.heartbeat.interval.ms=100", "--config", "group.consumer.heartbeat.interval.ms=500",
+				"--config", "group.consumer.min.session.timeout.ms=" + session, "--config",
+				"group.consumer.session.timeout.ms=" + session));
 		String output = run(command, 300);
 		String bootstrap = output.lines()
 			.filter((line) -> line.startsWith("bootstrap="))
