@@ -140,9 +140,7 @@ public final class KafkaTaskKafkaAutoConfiguration {
 			KafkaTaskProperties properties, ObjectProvider<JsonMapper> jsonMapper,
 			ObjectProvider<TaskObserver> observers,
 			ObjectProvider<DefaultKafkaConsumerFactoryCustomizer> consumerCustomizers) {
-		ConsumerFactory<?, ?> base = consumerFactory.getIfAvailable();
-		Map<String, Object> config = new HashMap<>((base != null) ? base.getConfigurationProperties() : Map.of());
-		config.remove(ConsumerConfig.GROUP_ID_CONFIG);
+		Map<String, Object> config = groupless(consumerFactory);
 		return new ReplyListener(taskConsumerFactory(config, consumerCustomizers), replyTopic(properties),
 				jsonMapper.getIfAvailable(JsonMapper::new), TaskObserver.composite(observers.orderedStream().toList()));
 	}
@@ -153,9 +151,7 @@ public final class KafkaTaskKafkaAutoConfiguration {
 			KafkaTaskProperties properties, ObjectProvider<JsonMapper> jsonMapper,
 			ObjectProvider<TaskObserver> observers,
 			ObjectProvider<DefaultKafkaConsumerFactoryCustomizer> consumerCustomizers) {
-		ConsumerFactory<?, ?> base = consumerFactory.getIfAvailable();
-		Map<String, Object> config = new HashMap<>((base != null) ? base.getConfigurationProperties() : Map.of());
-		config.remove(ConsumerConfig.GROUP_ID_CONFIG);
+		Map<String, Object> config = groupless(consumerFactory);
 		KafkaTaskProperties.Dispatch dispatch = properties.getDispatch();
 		return new UniqueClaims(producer.getTemplate(), taskConsumerFactory(config, consumerCustomizers),
 				uniqueTopic(properties), dispatch.getUniqueMaxWindow(), dispatch.getUniqueDecisionTimeout(),
@@ -170,10 +166,7 @@ public final class KafkaTaskKafkaAutoConfiguration {
 			KafkaTaskProperties properties, ObjectProvider<JsonMapper> jsonMapper,
 			ObjectProvider<TaskObserver> observers,
 			ObjectProvider<DefaultKafkaConsumerFactoryCustomizer> consumerCustomizers) {
-		ConsumerFactory<?, ?> base = consumerFactory.getIfAvailable();
-		Map<String, Object> config = new HashMap<>((base != null) ? base.getConfigurationProperties() : Map.of());
-		config.remove(ConsumerConfig.GROUP_ID_CONFIG);
-		config.remove(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG);
+		Map<String, Object> config = groupless(consumerFactory);
 		KafkaTaskProperties.Events events = properties.getEvents();
 		return new TaskEventLog(producer.getTemplate(), taskConsumerFactory(config, consumerCustomizers),
 				eventsTopic(properties), events.getReadBack(), events.getMaxTasks(),
@@ -187,10 +180,7 @@ public final class KafkaTaskKafkaAutoConfiguration {
 			ObjectProvider<ConsumerFactory<?, ?>> consumerFactory, KafkaTaskProperties properties,
 			ObjectProvider<JsonMapper> jsonMapper, ObjectProvider<TaskObserver> observers,
 			ObjectProvider<DefaultKafkaConsumerFactoryCustomizer> consumerCustomizers) {
-		ConsumerFactory<?, ?> base = consumerFactory.getIfAvailable();
-		Map<String, Object> config = new HashMap<>((base != null) ? base.getConfigurationProperties() : Map.of());
-		config.remove(ConsumerConfig.GROUP_ID_CONFIG);
-		config.remove(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG);
+		Map<String, Object> config = groupless(consumerFactory);
 		return new FinishedTaskLog(producer.getTemplate(), taskConsumerFactory(config, consumerCustomizers),
 				finishedTopic(properties), properties.getWorker().getFinishedTaskRetention(),
 				jsonMapper.getIfAvailable(JsonMapper::new), TaskObserver.composite(observers.orderedStream().toList()),
@@ -423,10 +413,7 @@ public final class KafkaTaskKafkaAutoConfiguration {
 			TaskTopics topics, EnvelopeCodec codec, TaskRegistry registry, KafkaTaskProperties properties,
 			ObjectProvider<TaskRouter> router, ObjectProvider<JsonMapper> jsonMapper,
 			ObjectProvider<DefaultKafkaConsumerFactoryCustomizer> consumerCustomizers) {
-		ConsumerFactory<?, ?> base = consumerFactory.getIfAvailable();
-		Map<String, Object> config = new HashMap<>((base != null) ? base.getConfigurationProperties() : Map.of());
-		config.remove(ConsumerConfig.GROUP_ID_CONFIG);
-		config.remove(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG);
+		Map<String, Object> config = groupless(consumerFactory);
 		// Listing a queue with no dead letters yet must not create its dead-letter topic.
 		config.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false);
 		Supplier<List<String>> priorityQueues = () -> properties.getKafka().getPriorityQueues();
@@ -515,6 +502,19 @@ public final class KafkaTaskKafkaAutoConfiguration {
 	private static List<String> workerQueues(KafkaTaskProperties properties, TaskRegistry registry) {
 		List<String> configured = properties.getWorker().getQueues();
 		return configured.isEmpty() ? List.copyOf(registry.queues(properties.getDefaultQueue())) : configured;
+	}
+
+	/**
+	 * Return the application's consumer configuration for a consumer of kafka-task's own that
+	 * reads without a group (replies, unique claims, task events, finished ids, dead
+	 * letters): no group id and no static member id.
+	 */
+	private static Map<String, Object> groupless(ObjectProvider<ConsumerFactory<?, ?>> consumerFactory) {
+		ConsumerFactory<?, ?> base = consumerFactory.getIfAvailable();
+		Map<String, Object> config = new HashMap<>((base != null) ? base.getConfigurationProperties() : Map.of());
+		config.remove(ConsumerConfig.GROUP_ID_CONFIG);
+		config.remove(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG);
+		return config;
 	}
 
 	/**
