@@ -361,6 +361,8 @@ public final class KafkaTaskKafkaAutoConfiguration {
 		// A joiner killed in a transaction holds back read-committed readers of the partitions
 		// it wrote to until the transaction times out: a short one, as its transactions are.
 		producerConfig.put(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, 10_000);
+		// Waiting for the transaction coordinator holds the joiner's thread, and its stop.
+		producerConfig.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 10_000);
 		String transactionalId = properties.getKafka().getTopicPrefix() + "__chord." + worker.getSettings().groupId()
 				+ ".";
 		Supplier<Producer<String, byte[]>> transactional = () -> {

@@ -197,19 +197,13 @@ public class ChordJoiner implements SmartLifecycle {
 			this.consumer = members;
 			members.subscribe(List.of(this.topics.members()), new Rebalance(members));
 		}
-		Producer<String, byte[]> transactions = this.producer;
-		if (transactions == null) {
-			transactions = this.producerFactory.get();
-			this.producer = transactions;
-			transactions.initTransactions();
-		}
 		for (ConsumerRecord<String, byte[]> record : members.poll(POLL_TIMEOUT)) {
 			PartitionChords chords = this.partitions.get(record.partition());
 			if (chords != null) {
 				chords.report(record);
 			}
 		}
-		fire(members, transactions);
+		fire(members);
 		this.openChords = this.partitions.values().stream().mapToInt((chords) -> chords.open.size()).sum();
 	}
 
@@ -217,7 +211,7 @@ public class ChordJoiner implements SmartLifecycle {
 	 * Fire the chords that are done, on partitions read up to where they ended when this
 	 * joiner got them, in one transaction with the offsets.
 	 */
-	private void fire(Consumer<String, byte[]> members, Producer<String, byte[]> transactions) {
+	private void fire(Consumer<String, byte[]> members) {
 		List<OpenChord> done = new ArrayList<>();
 		Map<OpenChord, Integer> partitionOf = new HashMap<>();
 		for (Map.Entry<Integer, PartitionChords> entry : this.partitions.entrySet()) {
@@ -235,6 +229,7 @@ public class ChordJoiner implements SmartLifecycle {
 		if (done.isEmpty()) {
 			return;
 		}
+		Producer<String, byte[]> transactions = transactions();
 		List<Fired> fired = new ArrayList<>();
 		Map<OpenChord, Future<RecordMetadata>> callbacksSent = new HashMap<>();
 		transactions.beginTransaction();
@@ -286,6 +281,21 @@ public class ChordJoiner implements SmartLifecycle {
 						+ chord.size + " members succeeded");
 			}
 		}
+	}
+
+	/**
+	 * Return the transactional producer, made with the first chord to fire: an application
+	 * that has no chords never opens a transaction (nor waits for the brokers' transaction
+	 * coordinator, at startup or when it stops).
+	 */
+	private Producer<String, byte[]> transactions() {
+		Producer<String, byte[]> transactions = this.producer;
+		if (transactions == null) {
+			transactions = this.producerFactory.get();
+			this.producer = transactions;
+			transactions.initTransactions();
+		}
+		return transactions;
 	}
 
 	/**
