@@ -68,6 +68,8 @@ public class FinishedTaskLog implements FinishedTasks, SmartLifecycle {
 
 	private volatile boolean running;
 
+	private volatile boolean stopped;
+
 	private long lastPurge;
 
 	/**
@@ -134,10 +136,12 @@ public class FinishedTaskLog implements FinishedTasks, SmartLifecycle {
 	}
 
 	/**
-	 * Start reading the topic with the first tracked task: most applications have none.
+	 * Start reading the topic with the first tracked task (most applications have none),
+	 * whether or not this bean's own start came yet: the worker may start, and run tracked
+	 * tasks, before it.
 	 */
 	private void startReading() {
-		if (this.running) {
+		if (!this.stopped) {
 			this.reader.start();
 		}
 	}
@@ -145,11 +149,13 @@ public class FinishedTaskLog implements FinishedTasks, SmartLifecycle {
 	@Override
 	public void start() {
 		this.running = true;
+		this.stopped = false;
 	}
 
 	@Override
 	public void stop() {
 		this.running = false;
+		this.stopped = true;
 		this.reader.stop();
 	}
 
