@@ -5,6 +5,9 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 
@@ -27,9 +30,11 @@ import dev.kafkatask.kafka.deadletter.DeadLetters;
 import dev.kafkatask.kafka.deadletter.RedriveResult;
 import dev.kafkatask.kafka.TaskTopics;
 import dev.kafkatask.kafka.beat.Beat;
+import dev.kafkatask.monitor.Revocation;
 import dev.kafkatask.monitor.TaskEvent;
 import dev.kafkatask.monitor.TaskOwners;
 import dev.kafkatask.monitor.TaskResults;
+import dev.kafkatask.monitor.TaskRevoker;
 import dev.kafkatask.monitor.TaskState;
 import dev.kafkatask.options.TaskOptionResolver;
 import dev.kafkatask.routing.Backend;
@@ -67,6 +72,8 @@ public class KafkaTasksEndpoint {
 	 */
 	private static final Duration LEADER_TIMEOUT = Duration.ofSeconds(2);
 
+	private static final Duration REVOKE_TIMEOUT = Duration.ofSeconds(10);
+
 	private static final int MAX_RUNNING_SHOWN = 1000;
 
 	private final TaskRegistry registry;
@@ -92,6 +99,8 @@ public class KafkaTasksEndpoint {
 	private @Nullable TaskResults results;
 
 	private @Nullable DeadLetters deadLetters;
+
+	private @Nullable TaskRevoker revoker;
 
 	/**
 	 * Create the endpoint.
@@ -140,6 +149,14 @@ public class KafkaTasksEndpoint {
 	 */
 	public void setTaskResults(TaskResults results) {
 		this.results = results;
+	}
+
+	/**
+	 * Revoke tasks: {@code revoke/{id}}.
+	 * @param revoker revokes tasks
+	 */
+	public void setTaskRevoker(TaskRevoker revoker) {
+		this.revoker = revoker;
 	}
 
 	/**
@@ -240,9 +257,9 @@ public class KafkaTasksEndpoint {
 	/**
 	 * Change something named: {@code queue/{queue}} or {@code task/{task}} set or remove a
 	 * route ({@link #route}); {@code redrive/{queue}} sends the queue's dead letters back to
-	 * it ({@link #redrive}).
-	 * @param scope {@code queue}, {@code task} or {@code redrive}
-	 * @param name the queue or task name
+	 * it ({@link #redrive}); {@code revoke/{id}} revokes a task ({@link #revoke}).
+	 * @param scope {@code queue}, {@code task}, {@code redrive} or {@code revoke}
+	 * @param name the queue or task name, or the task id
 	 * @param backend a route's backend, or {@code null}
 	 * @param rampTo a route's ramp target, or {@code null}
 	 * @param rampPercent a route's ramp share in percent, or {@code null}
@@ -254,17 +271,58 @@ public class KafkaTasksEndpoint {
 	 * @param from redrive only dead letters from this ISO-8601 instant on
 	 * @param to redrive only dead letters before this ISO-8601 instant
 	 * @param dryRun only say what would be redriven
-	 * @return the routing rules now in force, or what was (or would be) redriven
+	 * @param terminate revoke: interrupt the task where it runs now too
+	 * @return the routing rules now in force, what was (or would be) redriven, or the
+	 * revocation
 	 */
 	@WriteOperation
 	public Object change(@Selector String scope, @Selector String name, @Nullable String backend,
 			@Nullable String rampTo, @Nullable Double rampPercent, @Nullable String shadow,
 			@Nullable String onUnavailable, @Nullable String reason, @Nullable String task, @Nullable String taskId,
-			@Nullable String from, @Nullable String to, @Nullable Boolean dryRun) {
+			@Nullable String from, @Nullable String to, @Nullable Boolean dryRun, @Nullable Boolean terminate) {
 		if ("redrive".equalsIgnoreCase(scope)) {
 			return redrive(name, reason, task, taskId, from, to, Boolean.TRUE.equals(dryRun));
 		}
+		if ("revoke".equalsIgnoreCase(scope)) {
+			return revoke(name, Boolean.TRUE.equals(terminate));
+		}
 		return route(scope, name, backend, rampTo, rampPercent, shadow, onUnavailable);
+	}
+
+	/**
+	 * Revoke a task by id: no worker runs it from now on, and with {@code terminate} a
+	 * worker running it interrupts it. Answers once Kafka took the revocation.
+	 * @param id the task id
+	 * @param terminate whether to interrupt a run of it
+	 * @return the revocation, with the task's state as this instance knew it just before
+	 */
+	public RevocationDescriptor revoke(String id, boolean terminate) {
+		TaskRevoker taskRevoker = this.revoker;
+		if (taskRevoker == null) {
+			String message = "Revoking needs the Kafka leg of kafka-task";
+			throw new InvalidEndpointRequestException(message, message);
+		}
+		TaskResults taskResults = this.results;
+		String state;
+		Revocation revocation;
+		try {
+			state = (taskResults != null) ? taskResults.state(id).map((known) -> known.state().code()).orElse(null)
+					: null;
+			revocation = taskRevoker.revoke(id, terminate).get(REVOKE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+		}
+		catch (IllegalArgumentException ex) {
+			throw new InvalidEndpointRequestException(ex.getMessage(), ex.getMessage());
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new IllegalStateException("Interrupted while revoking task [" + id + "]", ex);
+		}
+		catch (ExecutionException | TimeoutException ex) {
+			throw new IllegalStateException("Could not revoke task [" + printable(id) + "]: Kafka did not take the"
+					+ " revocation within " + REVOKE_TIMEOUT, ex);
+		}
+		return new RevocationDescriptor(revocation.taskId(), revocation.at(), revocation.terminate(), revocation.by(),
+				state);
 	}
 
 	/**
@@ -445,6 +503,20 @@ public class KafkaTasksEndpoint {
 	public record KafkaTasksDescriptor(List<TaskDescriptor> tasks, RoutingDescriptor routing,
 			List<ConsumerDescriptor> consumers, Map<String, Map<String, String>> optionWhitelist,
 			List<ScheduleDescriptor> schedules, List<RunningTaskDescriptor> running) implements OperationResponseBody {
+	}
+
+	/**
+	 * A revocation taken.
+	 *
+	 * @param taskId the task id
+	 * @param at when it was revoked
+	 * @param terminate whether a run of it is interrupted
+	 * @param by who revoked it ({@code pid@host})
+	 * @param stateBefore the task's state as this instance knew it then ({@code null}: no
+	 * event of it read); a task that {@code succeeded} already is not undone
+	 */
+	public record RevocationDescriptor(String taskId, Instant at, boolean terminate, String by,
+			@Nullable String stateBefore) {
 	}
 
 	/**

@@ -26,6 +26,7 @@ import dev.kafkatask.consumer.TaskConsumers;
 import dev.kafkatask.execution.ArgumentBinder;
 import dev.kafkatask.execution.DeliveryHandler;
 import dev.kafkatask.execution.FinishedTasks;
+import dev.kafkatask.execution.RevokedTasks;
 import dev.kafkatask.execution.TaskLifecycle;
 import dev.kafkatask.execution.TaskContinuation;
 import dev.kafkatask.execution.TaskInvoker;
@@ -119,11 +120,12 @@ public final class KafkaTaskAutoConfiguration {
 	@ConditionalOnMissingBean
 	DeliveryHandler taskDeliveryHandler(TaskRunner runner, ObjectProvider<TaskObserver> observers,
 			ObjectProvider<TaskContinuation> continuation, ObjectProvider<FinishedTasks> finished,
-			TaskLifecycle lifecycle) {
+			ObjectProvider<RevokedTasks> revoked, TaskLifecycle lifecycle) {
 		DeliveryHandler handler = new DeliveryHandler(runner,
 				TaskObserver.composite(observers.orderedStream().toList()), Clock.systemUTC());
 		handler.setContinuation(continuation.getIfAvailable(() -> TaskContinuation.NONE));
 		handler.setFinishedTasks(finished.getIfAvailable());
+		handler.setRevokedTasks(revoked.getIfAvailable());
 		handler.setLifecycle(lifecycle);
 		return handler;
 	}

@@ -16,6 +16,7 @@ import dev.kafkatask.kafka.deadletter.DeadLetters;
 import dev.kafkatask.kafka.beat.Beat;
 import dev.kafkatask.monitor.TaskOwners;
 import dev.kafkatask.monitor.TaskResults;
+import dev.kafkatask.monitor.TaskRevoker;
 import dev.kafkatask.options.TaskOptionResolver;
 import dev.kafkatask.routing.TaskRouter;
 import dev.kafkatask.task.TaskRegistry;
@@ -37,12 +38,14 @@ public final class KafkaTaskEndpointAutoConfiguration {
 	KafkaTasksEndpoint kafkaTasksEndpoint(TaskRegistry registry, TaskRouter router, TaskConsumers consumers,
 			RoutingRulesRefresher refresher, TaskOptionResolver options, TaskOwners owners,
 			KafkaTaskProperties properties, ObjectProvider<Beat> beat, ObjectProvider<TaskResults> results,
-			ObjectProvider<DeliveryHandler> deliveries, ObjectProvider<DeadLetters> deadLetters) {
+			ObjectProvider<DeliveryHandler> deliveries, ObjectProvider<DeadLetters> deadLetters,
+			ObjectProvider<TaskRevoker> revoker) {
 		KafkaTasksEndpoint endpoint = new KafkaTasksEndpoint(registry, router, consumers, refresher, options, owners,
 				properties.getDefaultQueue(), KnownQueues.of(properties, registry, router));
 		beat.ifAvailable(endpoint::setBeat);
 		results.ifAvailable(endpoint::setTaskResults);
 		deadLetters.ifAvailable(endpoint::setDeadLetters);
+		revoker.ifAvailable(endpoint::setTaskRevoker);
 		deliveries.ifAvailable((handler) -> endpoint.setRunningTasks(handler::running));
 		return endpoint;
 	}

@@ -53,14 +53,17 @@ import dev.kafkatask.dispatch.ResultBackend;
 import dev.kafkatask.dispatch.UniquenessGuard;
 import dev.kafkatask.execution.DeliveryHandler;
 import dev.kafkatask.execution.FinishedTasks;
+import dev.kafkatask.execution.RevokedTasks;
+import dev.kafkatask.execution.TaskLifecycle;
 import dev.kafkatask.kafka.DelayTiers;
 import dev.kafkatask.kafka.DelayedTaskPublisher;
 import dev.kafkatask.kafka.FinishedTaskLog;
-import dev.kafkatask.kafka.TaskEventLog;
 import dev.kafkatask.kafka.GroupProtocols;
 import dev.kafkatask.kafka.KafkaTaskProducer;
 import dev.kafkatask.kafka.KafkaTaskTransport;
 import dev.kafkatask.kafka.ResultPublisher;
+import dev.kafkatask.kafka.RevokeLog;
+import dev.kafkatask.kafka.TaskEventLog;
 import dev.kafkatask.kafka.TaskTopics;
 import dev.kafkatask.kafka.TopicProvisioner;
 import dev.kafkatask.kafka.UniqueClaims;
@@ -81,6 +84,7 @@ import dev.kafkatask.kafka.worker.TaskRecordHandler;
 import dev.kafkatask.kafka.worker.TaskWorker;
 import dev.kafkatask.monitor.TaskEvents;
 import dev.kafkatask.monitor.TaskObserver;
+import dev.kafkatask.monitor.TaskRevoker;
 import dev.kafkatask.routing.TaskRouter;
 import dev.kafkatask.task.TaskDefinition;
 import dev.kafkatask.task.TaskRegistry;
@@ -188,6 +192,19 @@ public final class KafkaTaskKafkaAutoConfiguration {
 	}
 
 	@Bean
+	@ConditionalOnMissingBean(TaskRevoker.class)
+	RevokeLog kafkaTaskRevocations(KafkaTaskProducer producer, ObjectProvider<ConsumerFactory<?, ?>> consumerFactory,
+			KafkaTaskProperties properties, ObjectProvider<JsonMapper> jsonMapper,
+			ObjectProvider<TaskObserver> observers,
+			ObjectProvider<DefaultKafkaConsumerFactoryCustomizer> consumerCustomizers) {
+		Map<String, Object> config = groupless(consumerFactory);
+		return new RevokeLog(producer.getTemplate(), taskConsumerFactory(config, consumerCustomizers),
+				revokedTopic(properties), properties.getRevoke().getRetention(), TaskLifecycle.localName(),
+				jsonMapper.getIfAvailable(JsonMapper::new), TaskObserver.composite(observers.orderedStream().toList()),
+				Clock.systemUTC());
+	}
+
+	@Bean
 	@ConditionalOnMissingBean
 	ChordMembers kafkaTaskChordMembers(KafkaTaskProducer producer, KafkaTaskProperties properties,
 			ObjectProvider<JsonMapper> jsonMapper) {
@@ -232,7 +249,8 @@ public final class KafkaTaskKafkaAutoConfiguration {
 			ChordTopics chords = chordTopics(properties);
 			provisioner.provisionTopics(Map.of(chords.members(), Map.of(), chords.done(),
 					compactedFor(properties.getCanvas().getChordDoneRetention()), finishedTopic(properties),
-					compactedFor(properties.getWorker().getFinishedTaskRetention())));
+					compactedFor(properties.getWorker().getFinishedTaskRetention()), revokedTopic(properties),
+					compactedFor(properties.getRevoke().getRetention())));
 			if (properties.getEvents().isEnabled()) {
 				Map<String, String> eventsConfig = new HashMap<>(compactedFor(properties.getEvents().getRetention()));
 				eventsConfig.put(TopicConfig.MIN_COMPACTION_LAG_MS_CONFIG,
@@ -317,6 +335,7 @@ public final class KafkaTaskKafkaAutoConfiguration {
 			ObjectProvider<ConsumerFactory<?, ?>> consumerFactory, DelayedTaskPublisher publisher,
 			KafkaTaskProducer producer, TaskTopics topics, KafkaTaskProperties properties, TaskRegistry registry,
 			ObjectProvider<TaskRouter> router, ObjectProvider<TaskObserver> observers,
+			ObjectProvider<RevokedTasks> revoked, TaskLifecycle lifecycle,
 			ObjectProvider<DefaultKafkaConsumerFactoryCustomizer> consumerCustomizers) {
 		ConsumerFactory<?, ?> base = consumerFactory.getIfAvailable();
 		Map<String, Object> config = new HashMap<>((base != null) ? base.getConfigurationProperties() : Map.of());
@@ -329,6 +348,8 @@ public final class KafkaTaskKafkaAutoConfiguration {
 				worker.getSettings().groupId() + ".delays", publisher,
 				new DeadLetterPublisher(producer.getTemplate(), topics), targets,
 				TaskObserver.composite(observers.orderedStream().toList()), Clock.systemUTC());
+		revoked.ifAvailable((revocations) -> forwarder.setRevokedTasks(revocations, lifecycle,
+				(task) -> registry.find(task) != null));
 		// It moves delayed tasks to the worker's queues: it starts when the worker does.
 		forwarder.setAutoStartup(worker.isAutoStartup());
 		return forwarder;
@@ -468,6 +489,10 @@ public final class KafkaTaskKafkaAutoConfiguration {
 
 	private static String finishedTopic(KafkaTaskProperties properties) {
 		return properties.getKafka().getTopicPrefix() + "__finished";
+	}
+
+	private static String revokedTopic(KafkaTaskProperties properties) {
+		return properties.getKafka().getTopicPrefix() + "__revoked";
 	}
 
 	private static ChordTopics chordTopics(KafkaTaskProperties properties) {

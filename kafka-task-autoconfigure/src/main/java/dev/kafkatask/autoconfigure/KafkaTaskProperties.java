@@ -53,6 +53,8 @@ public class KafkaTaskProperties {
 
 	private final Events events = new Events();
 
+	private final Revoke revoke = new Revoke();
+
 	/**
 	 * What happens to a dispatch that sets a task option its backend does not support:
 	 * 'reject' (the dispatch fails naming the option), 'route-to-rabbit' (the task goes to
@@ -148,6 +150,10 @@ public class KafkaTaskProperties {
 
 	public Events getEvents() {
 		return this.events;
+	}
+
+	public Revoke getRevoke() {
+		return this.revoke;
 	}
 
 	/**
@@ -952,6 +958,24 @@ public class KafkaTaskProperties {
 
 		public void setUniqueDecisionTimeout(Duration uniqueDecisionTimeout) {
 			this.uniqueDecisionTimeout = uniqueDecisionTimeout;
+		}
+
+	}
+
+	public static class Revoke {
+
+		/**
+		 * How long a revocation is kept (the <prefix>__revoked topic's retention, and in
+		 * memory): a revoked task that reaches a worker later than that runs.
+		 */
+		private Duration retention = Duration.ofHours(24);
+
+		public Duration getRetention() {
+			return this.retention;
+		}
+
+		public void setRetention(Duration retention) {
+			this.retention = retention;
 		}
 
 	}

@@ -14,6 +14,7 @@ import org.jspecify.annotations.Nullable;
 import dev.kafkatask.codec.InvalidEnvelopeException;
 import dev.kafkatask.codec.TaskEnvelope;
 import dev.kafkatask.monitor.DeadLetterReason;
+import dev.kafkatask.monitor.Revocation;
 import dev.kafkatask.monitor.TaskEventType;
 import dev.kafkatask.monitor.TaskObserver;
 import dev.kafkatask.monitor.TaskOutcome;
@@ -67,12 +68,14 @@ public class DeliveryHandler {
 
 	private @Nullable FinishedTasks finished;
 
+	private @Nullable RevokedTasks revoked;
+
 	private TaskLifecycle lifecycle = TaskLifecycle.NONE;
 
 	/**
 	 * The tasks running now, by delivery.
 	 */
-	private final Map<Settlement, RunningTask> running = new ConcurrentHashMap<>();
+	private final Map<Settlement, Running> running = new ConcurrentHashMap<>();
 
 	public DeliveryHandler(TaskRunner runner, TaskObserver observer, Clock clock) {
 		this.runner = runner;
@@ -109,6 +112,36 @@ public class DeliveryHandler {
 	}
 
 	/**
+	 * Set where revocations are read: a revoked task is not run, and one revoked with
+	 * {@code terminate} while it runs here is interrupted.
+	 * @param revoked the revocations, or {@code null} to run every task
+	 */
+	public void setRevokedTasks(@Nullable RevokedTasks revoked) {
+		this.revoked = revoked;
+		if (revoked != null) {
+			revoked.onTerminate(this::terminate);
+		}
+	}
+
+	/**
+	 * Terminate the runs of a revoked task on this instance, if any.
+	 * @param revocation the revocation
+	 * @return how many runs were told to end
+	 */
+	int terminate(Revocation revocation) {
+		int terminated = 0;
+		for (Running run : this.running.values()) {
+			if (run.taskId().equals(revocation.taskId())) {
+				logger.warn("Task '" + run.task() + "' [" + run.taskId() + "] is revoked by " + revocation.by()
+						+ ": terminating it");
+				run.termination().terminate();
+				terminated++;
+			}
+		}
+		return terminated;
+	}
+
+	/**
 	 * Set where the lifecycle events of tasks go.
 	 * @param lifecycle the lifecycle, {@link TaskLifecycle#NONE} by default
 	 */
@@ -121,7 +154,11 @@ public class DeliveryHandler {
 	 * @return the tasks
 	 */
 	public List<RunningTask> running() {
-		return this.running.values().stream().sorted(java.util.Comparator.comparing(RunningTask::started)).toList();
+		return this.running.entrySet()
+			.stream()
+			.map((entry) -> entry.getValue().describe(entry.getKey().delivery))
+			.sorted(java.util.Comparator.comparing(RunningTask::started))
+			.toList();
 	}
 
 	/**
@@ -179,16 +216,7 @@ public class DeliveryHandler {
 		}
 		catch (TaskExpiredException ex) {
 			logger.info(ex.getMessage());
-			TaskEnvelope expired = envelope;
-			Exception failed = (expired != null) ? continueAfter(expired, () -> this.continuation.failed(expired, ex))
-					: null;
-			if (failed != null) {
-				deadLetter(settlement, new TaskDelivery.DeadLetter(DeadLetterReason.CONTINUATION_FAILED, failed,
-						expired, expired.retries()));
-				settlement.settle(TaskOutcome.DEAD_LETTERED, Duration.ZERO);
-				return;
-			}
-			settlement.settle(TaskOutcome.EXPIRED, Duration.ZERO);
+			notRun(settlement, envelope, ex, TaskOutcome.EXPIRED, Duration.ZERO);
 		}
 		catch (InterruptedException | DeliveryLostException ex) {
 			throw ex;
@@ -205,6 +233,29 @@ public class DeliveryHandler {
 					(envelope != null) ? envelope.retries() : 0));
 			settlement.settle(TaskOutcome.DEAD_LETTERED, Duration.ZERO);
 		}
+	}
+
+	/**
+	 * Settle a task that does not run (expired, revoked) after what follows its failure
+	 * (error links, its chord's count): {@code continuation-failed} if that cannot be
+	 * dispatched.
+	 */
+	private void notRun(Settlement settlement, @Nullable TaskEnvelope envelope, RuntimeException why,
+			TaskOutcome outcome, Duration duration) throws InterruptedException {
+		Exception failed = (envelope != null) ? continueAfter(envelope, () -> this.continuation.failed(envelope, why))
+				: null;
+		if (envelope != null && failed != null) {
+			deadLetter(settlement, new TaskDelivery.DeadLetter(DeadLetterReason.CONTINUATION_FAILED, failed, envelope,
+					envelope.retries()));
+			settlement.settle(TaskOutcome.DEAD_LETTERED, duration);
+			return;
+		}
+		settlement.settle(outcome, duration);
+	}
+
+	private @Nullable Revocation revocation(TaskEnvelope envelope) throws InterruptedException {
+		RevokedTasks revokedTasks = this.revoked;
+		return (revokedTasks != null) ? revokedTasks.revoked(envelope.id()) : null;
 	}
 
 	private boolean isDuplicate(TaskEnvelope envelope) throws InterruptedException {
@@ -259,15 +310,27 @@ public class DeliveryHandler {
 
 	private void run(PreparedTask prepared, Settlement settlement) throws Exception {
 		TaskEnvelope started = prepared.envelope();
-		this.lifecycle.publish(TaskEventType.STARTED, started, settlement.delivery.queue(),
-				settlement.delivery.backend(), started.retries() + 1, null, null, null);
-		this.running.put(settlement, new RunningTask(started.id(), started.task(), settlement.delivery.describe(),
-				this.clock.instant(), started.retries() + 1));
+		Termination termination = new Termination();
+		this.running.put(settlement, new Running(started.id(), started.task(), this.clock.instant(),
+				started.retries() + 1, termination));
 		RunResult result;
 		try {
+			// Checked once it is in the running tasks: a revocation read from now on finds it there.
+			Revocation revocation = revocation(started);
+			if (revocation != null) {
+				logger.info("Task '" + started.task() + "' [" + started.id() + "] of " + settlement.delivery.describe()
+						+ " is not run: revoked by " + revocation.by() + " at " + revocation.at());
+				TaskRevokedException revoked = new TaskRevokedException(started.task(), started.id(), null);
+				settlement.error = revoked;
+				reply(settlement, started, new RunResult(RunResult.Status.FAILED, revoked, null, null, Duration.ZERO));
+				notRun(settlement, started, revoked, TaskOutcome.REVOKED, Duration.ZERO);
+				return;
+			}
+			this.lifecycle.publish(TaskEventType.STARTED, started, settlement.delivery.queue(),
+					settlement.delivery.backend(), started.retries() + 1, null, null, null);
 			result = this.runner.run(prepared, () -> Thread.ofVirtual()
 				.name("kafka-task-abandon-" + prepared.context().id())
-				.start(() -> abandoned(prepared, settlement)));
+				.start(() -> abandoned(prepared, settlement)), termination);
 		}
 		finally {
 			this.running.remove(settlement);
@@ -297,6 +360,11 @@ public class DeliveryHandler {
 				settlement.settle(TaskOutcome.SUCCESS, result.duration());
 			}
 			case RETRY -> retry(prepared, result, settlement, TaskOutcome.RETRY, result.duration());
+			case TERMINATED -> {
+				TaskRevokedException revoked = new TaskRevokedException(envelope.task(), envelope.id(), result.failure());
+				settlement.error = revoked;
+				notRun(settlement, envelope, revoked, TaskOutcome.REVOKED, result.duration());
+			}
 			case RETRIES_EXHAUSTED -> {
 				deadLetter(settlement, afterFailure(envelope, failure(result), DeadLetterReason.MAX_RETRIES_EXCEEDED,
 						attempts));
@@ -516,6 +584,18 @@ public class DeliveryHandler {
 	 * @param attempt which run of it this is, from 1
 	 */
 	public record RunningTask(String taskId, String task, String delivery, Instant started, int attempt) {
+	}
+
+	/**
+	 * A task running now, as kept while it runs: where it came from is described only when
+	 * asked.
+	 */
+	private record Running(String taskId, String task, Instant started, int attempt, Termination termination) {
+
+		RunningTask describe(TaskDelivery delivery) {
+			return new RunningTask(this.taskId, this.task, delivery.describe(), this.started, this.attempt);
+		}
+
 	}
 
 	/**

@@ -43,7 +43,13 @@ public record RunResult(Status status, @Nullable Throwable failure, @Nullable Du
 		 * The task hit its hard time limit and was given up: its record was settled then,
 		 * from the time-limit timer; what the thread did afterwards counts for nothing.
 		 */
-		ABANDONED
+		ABANDONED,
+
+		/**
+		 * The task threw after it was terminated ({@code revoke} with {@code terminate}): it
+		 * is revoked, neither retried nor dead-lettered.
+		 */
+		TERMINATED
 
 	}
 

@@ -91,6 +91,7 @@ final class Settlement {
 			case EXPIRED -> TaskEventType.EXPIRED;
 			case DEAD_LETTERED -> TaskEventType.DEAD_LETTERED;
 			case DEFERRED -> TaskEventType.RECEIVED;
+			case REVOKED -> TaskEventType.REVOKED;
 			case REJECTED, DUPLICATE -> null;
 		};
 		if (task != null && type != null) {

@@ -87,11 +87,28 @@ public final class TaskLifecycle {
 	 */
 	public void publish(TaskEventType type, TaskEnvelope envelope, String queue, Backend backend, int attempt,
 			@Nullable Object result, @Nullable Throwable error, @Nullable String reason) {
+		publish(type, envelope.id(), envelope.task(), queue, backend, attempt, result, error, reason);
+	}
+
+	/**
+	 * Publish an event of a task known by its id and name only (a delayed record).
+	 * @param type what happened
+	 * @param taskId the task id
+	 * @param task the task name
+	 * @param queue its queue
+	 * @param backend its backend
+	 * @param attempt which run it is about (0 when unknown or for a dispatch)
+	 * @param result what it returned, or {@code null}
+	 * @param error what went wrong, or {@code null}
+	 * @param reason the dead-letter reason, or {@code null}
+	 */
+	public void publish(TaskEventType type, String taskId, String task, String queue, Backend backend, int attempt,
+			@Nullable Object result, @Nullable Throwable error, @Nullable String reason) {
 		if (!isEnabled()) {
 			return;
 		}
 		try {
-			this.events.publish(new TaskEvent(envelope.id(), type, envelope.task(), queue, backend.name().toLowerCase(
+			this.events.publish(new TaskEvent(taskId, type, task, queue, backend.name().toLowerCase(
 					java.util.Locale.ROOT), this.worker, this.clock.instant(), attempt,
 					(type == TaskEventType.SUCCEEDED) ? json(result) : null, describe(error), reason));
 		}

@@ -221,6 +221,19 @@ public class TaskRunner {
 	 * @return how the run ended
 	 */
 	public RunResult run(PreparedTask prepared, Runnable onAbandoned) {
+		return run(prepared, onAbandoned, null);
+	}
+
+	/**
+	 * Run a prepared task as {@link #run(PreparedTask, Runnable)} does, and let it be
+	 * terminated: a run that throws once terminated ends with
+	 * {@link RunResult.Status#TERMINATED}.
+	 * @param prepared the task
+	 * @param onAbandoned settles the task's record if it is abandoned
+	 * @param termination terminates the run when asked, or {@code null}
+	 * @return how the run ended
+	 */
+	RunResult run(PreparedTask prepared, Runnable onAbandoned, @Nullable Termination termination) {
 		TaskDefinition task = prepared.task();
 		TaskContext context = prepared.context();
 		this.observer.started(task.name(), context.queue(), context.backend(), queueTime(context));
@@ -231,7 +244,10 @@ public class TaskRunner {
 				() -> this.observer.timeLimitReached(task.name(), context.queue(), context.backend(), false), () -> {
 					this.observer.timeLimitReached(task.name(), context.queue(), context.backend(), true);
 					onAbandoned.run();
-				});
+				}, termination != null);
+		if (termination != null) {
+			termination.attach(guard, thread);
+		}
 		@Nullable Object[] returned = new Object[1];
 		Throwable failure;
 		boolean abandoned;
@@ -249,6 +265,11 @@ public class TaskRunner {
 		}
 		if (failure == null) {
 			return RunResult.succeeded(returned[0], duration);
+		}
+		if (termination != null && guard.wasTerminated()) {
+			logger.warn("Task '" + prepared.logName() + "' [" + context.id() + "] was terminated after "
+					+ duration.toMillis() + " ms: " + failure);
+			return new RunResult(RunResult.Status.TERMINATED, failure, null, null, duration);
 		}
 		return failed(prepared, failure, duration);
 	}

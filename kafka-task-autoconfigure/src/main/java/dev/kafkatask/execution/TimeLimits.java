@@ -39,12 +39,14 @@ final class TimeLimits {
 	 * @param hard the hard limit, or {@code null}
 	 * @param onSoftLimit called once, from the timer thread, if the soft limit is hit
 	 * @param onHardLimit called once, from the timer thread, if the hard limit is hit
+	 * @param terminable whether the run may be terminated ({@link Guard#terminate}) without
+	 * limits of its own
 	 * @return the guard, to end when the run ends, on the thread that runs the task
 	 */
 	Guard watch(Thread thread, String name, String id, @Nullable Duration soft, @Nullable Duration hard,
-			Runnable onSoftLimit, Runnable onHardLimit) {
+			Runnable onSoftLimit, Runnable onHardLimit, boolean terminable) {
 		if (soft == null && hard == null) {
-			return Guard.NO_LIMITS;
+			return terminable ? new Guard() : Guard.NO_LIMITS;
 		}
 		Guard guard = new Guard();
 		ScheduledThreadPoolExecutor scheduler = timer();
@@ -117,6 +119,8 @@ final class TimeLimits {
 
 		private boolean interrupted;
 
+		private boolean terminated;
+
 		private volatile @Nullable ScheduledFuture<?> soft;
 
 		private volatile @Nullable ScheduledFuture<?> hard;
@@ -130,6 +134,44 @@ final class TimeLimits {
 				this.interrupted = true;
 				thread.interrupt();
 				return true;
+			}
+			finally {
+				this.lock.unlock();
+			}
+		}
+
+		/**
+		 * Terminate the run: interrupt its thread, as the soft limit does, unless it ended.
+		 * @param thread the thread that runs the task
+		 * @return whether the run was still going
+		 */
+		boolean terminate(Thread thread) {
+			if (this == NO_LIMITS) {
+				return false;
+			}
+			this.lock.lock();
+			try {
+				if (this.ended) {
+					return false;
+				}
+				this.interrupted = true;
+				this.terminated = true;
+				thread.interrupt();
+				return true;
+			}
+			finally {
+				this.lock.unlock();
+			}
+		}
+
+		/**
+		 * Whether the run was terminated before it ended.
+		 * @return whether it was
+		 */
+		boolean wasTerminated() {
+			this.lock.lock();
+			try {
+				return this.terminated;
 			}
 			finally {
 				this.lock.unlock();

@@ -2,10 +2,6 @@ package dev.kafkatask.kafka;
 
 import java.time.Clock;
 import java.time.Duration;
-import java.util.Iterator;
-import java.util.LinkedHashMap;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -56,21 +52,13 @@ public class FinishedTaskLog implements FinishedTasks, SmartLifecycle {
 	private final TopicReader reader;
 
 	/**
-	 * The ids that succeeded, with when they were recorded.
+	 * The ids that succeeded, with the names of their tasks.
 	 */
-	private final Map<String, Long> succeeded = new ConcurrentHashMap<>();
-
-	/**
-	 * The same ids in the order they were read, for purging; only the reader's thread uses
-	 * it.
-	 */
-	private final LinkedHashMap<String, Long> byAge = new LinkedHashMap<>();
+	private final RecentKeys<String> succeeded;
 
 	private volatile boolean running;
 
 	private volatile boolean stopped;
-
-	private long lastPurge;
 
 	/**
 	 * Create the log.
@@ -89,8 +77,9 @@ public class FinishedTaskLog implements FinishedTasks, SmartLifecycle {
 		this.retention = retention;
 		this.mapper = mapper;
 		this.clock = clock;
-		this.reader = new TopicReader(THREAD, consumerFactory, topic, retention, this::read, this::purge, observer,
-				clock);
+		this.succeeded = new RecentKeys<>(retention.toMillis());
+		this.reader = new TopicReader(THREAD, consumerFactory, topic, retention, this::read,
+				() -> this.succeeded.purge(clock.millis()), observer, clock);
 	}
 
 	public Duration getRetention() {
@@ -112,14 +101,14 @@ public class FinishedTaskLog implements FinishedTasks, SmartLifecycle {
 			logger.warn("The ids of finished tasks ('" + this.topic + "') were not read within " + FIRST_READ_TIMEOUT
 					+ ": task [" + taskId + "] is taken as not finished");
 		}
-		return this.succeeded.containsKey(taskId);
+		return this.succeeded.get(taskId) != null;
 	}
 
 	@Override
 	public void succeeded(String taskId, String task) {
 		startReading();
 		long now = this.clock.millis();
-		this.succeeded.put(taskId, now);
+		this.succeeded.putLocal(taskId, task, now);
 		byte[] value = this.mapper.writeValueAsBytes(this.mapper.createObjectNode().put("task", task).put("at", now));
 		try {
 			this.template.send(this.topic, taskId, value).whenComplete((result, failure) -> {
@@ -165,34 +154,9 @@ public class FinishedTaskLog implements FinishedTasks, SmartLifecycle {
 	}
 
 	private void read(ConsumerRecord<String, byte[]> record) {
-		if (record.key() == null) {
-			return;
-		}
-		if (record.value() == null) {
-			this.succeeded.remove(record.key());
-			this.byAge.remove(record.key());
-			return;
-		}
-		this.succeeded.put(record.key(), record.timestamp());
-		this.byAge.remove(record.key());
-		this.byAge.put(record.key(), record.timestamp());
-	}
-
-	private void purge() {
-		long now = this.clock.millis();
-		if (now - this.lastPurge < 1000) {
-			return;
-		}
-		this.lastPurge = now;
-		long oldest = now - this.retention.toMillis();
-		Iterator<Map.Entry<String, Long>> entries = this.byAge.entrySet().iterator();
-		while (entries.hasNext()) {
-			Map.Entry<String, Long> entry = entries.next();
-			if (entry.getValue() >= oldest) {
-				break;
-			}
-			entries.remove();
-			this.succeeded.remove(entry.getKey(), entry.getValue());
+		if (record.key() != null) {
+			// The value's content does not matter: a record says the id succeeded.
+			this.succeeded.read(record.key(), (record.value() != null) ? "" : null, record.timestamp());
 		}
 	}
 

@@ -57,7 +57,12 @@ public enum TaskOutcome {
 	 * Not run: a copy of a task whose id already succeeded (a unique dispatch, a task of a
 	 * canvas, a periodic task's slot; see {@code FinishedTasks}).
 	 */
-	DUPLICATE;
+	DUPLICATE,
+
+	/**
+	 * Not run, or terminated while it ran: the task was revoked ({@code TaskRevoker}).
+	 */
+	REVOKED;
 
 	/**
 	 * Return the lower-case tag value of this outcome.

@@ -21,6 +21,7 @@ import tools.jackson.databind.node.JsonNodeFactory;
 
 import dev.kafkatask.codec.TaskEnvelope;
 import dev.kafkatask.monitor.DeadLetterReason;
+import dev.kafkatask.monitor.Revocation;
 import dev.kafkatask.monitor.TaskObserver;
 import dev.kafkatask.monitor.TaskOutcome;
 import dev.kafkatask.options.OptionWhitelist;
@@ -479,6 +480,61 @@ class DeliveryHandlerTests {
 		assertThat(events.get(4).reason()).isEqualTo("unknown-task");
 	}
 
+	@Test
+	void whenATaskIsRevokedThenItIsSettledRevokedWithoutRunningAndWhatFollowsItsFailureIsDone() throws Exception {
+		Map<String, Revocation> revocations = new java.util.concurrent.ConcurrentHashMap<>();
+		this.handler.setRevokedTasks(new FakeRevokedTasks(revocations));
+		List<String> failedAfter = new CopyOnWriteArrayList<>();
+		this.handler.setContinuation(new TaskContinuation() {
+
+			@Override
+			public void failed(TaskEnvelope envelope, Throwable failure) {
+				failedAfter.add(envelope.id() + ":" + failure.getMessage());
+			}
+
+		});
+		List<dev.kafkatask.monitor.TaskEvent> events = new CopyOnWriteArrayList<>();
+		this.handler.setLifecycle(new TaskLifecycle(events::add, "1@host", 200, JsonMapper.builder().build(),
+				Clock.systemUTC()));
+		revocations.put("id-t.ok", new Revocation("id-t.ok", Instant.now(), false, "2@host"));
+		FakeDelivery revoked = new FakeDelivery(envelope("t.ok"));
+		this.handler.handle(revoked, revoked);
+		assertThat(this.tasks.runs).hasValue(0);
+		assertThat(revoked.settlements).containsExactly(false);
+		assertThat(revoked.deadLetters).isEmpty();
+		assertThat(this.observer.outcomes).containsExactly("t.ok:revoked");
+		assertThat(failedAfter).containsExactly("id-t.ok:Task 't.ok' [id-t.ok] was revoked");
+		assertThat(events).singleElement().satisfies((event) -> {
+			assertThat(event.type()).isEqualTo(dev.kafkatask.monitor.TaskEventType.REVOKED);
+			assertThat(event.error()).contains("was revoked");
+		});
+	}
+
+	@Test
+	void whenARunningTaskIsTerminatedThenItIsRevokedNotRetriedAndOtherRunsAreLeftAlone() throws Exception {
+		FakeRevokedTasks revokedTasks = new FakeRevokedTasks(new java.util.concurrent.ConcurrentHashMap<>());
+		this.handler.setRevokedTasks(revokedTasks);
+		FakeDelivery terminated = new FakeDelivery(envelope("t.sleep"));
+		Thread running = Thread.ofVirtual().start(() -> {
+			try {
+				this.handler.handle(terminated, terminated);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+			}
+		});
+		await().atMost(TIMEOUT).until(() -> this.handler.running().size() == 1);
+		assertThat(this.handler.terminate(new Revocation("id-other", Instant.now(), true, "2@host"))).isZero();
+		// as the revocations' reader hands a terminate on
+		revokedTasks.terminator.accept(new Revocation("id-t.sleep", Instant.now(), true, "2@host"));
+		running.join(TIMEOUT);
+		assertThat(terminated.settlements).containsExactly(false);
+		assertThat(terminated.later).as("no retry, though its policy retries what it threw").isEmpty();
+		assertThat(terminated.deadLetters).isEmpty();
+		assertThat(this.observer.outcomes).containsExactly("t.sleep:revoked");
+		assertThat(this.handler.running()).isEmpty();
+	}
+
 	private static TaskEnvelope envelope(String task) {
 		return envelope(task, Map.of());
 	}
@@ -522,6 +578,11 @@ class DeliveryHandlerTests {
 				Thread.currentThread().interrupt();
 				throw new TaskRetry(ex, Duration.ofSeconds(1));
 			}
+		}
+
+		@KafkaTask(name = "t.sleep", options = { "autoretry_for=java.lang.Exception", "max_retries=3" })
+		public void sleep() throws InterruptedException {
+			Thread.sleep(30_000);
 		}
 
 		@KafkaTask(name = "t.stuck", options = "time_limit=0.1")
@@ -699,6 +760,29 @@ class DeliveryHandlerTests {
 		@Override
 		public void retryScheduled(String task, String queue, Backend backend) {
 			this.retries.incrementAndGet();
+		}
+
+	}
+
+	private static final class FakeRevokedTasks implements RevokedTasks {
+
+		private final Map<String, Revocation> revocations;
+
+		private volatile java.util.function.Consumer<Revocation> terminator = (revocation) -> {
+		};
+
+		FakeRevokedTasks(Map<String, Revocation> revocations) {
+			this.revocations = revocations;
+		}
+
+		@Override
+		public Revocation revoked(String taskId) {
+			return this.revocations.get(taskId);
+		}
+
+		@Override
+		public void onTerminate(java.util.function.Consumer<Revocation> terminator) {
+			this.terminator = terminator;
 		}
 
 	}

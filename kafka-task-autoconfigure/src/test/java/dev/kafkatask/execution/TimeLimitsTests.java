@@ -28,7 +28,7 @@ class TimeLimitsTests {
 			TimeLimits.Guard guard = this.limits.watch(thread, "t", "id-" + i, Duration.ofHours(1),
 					Duration.ofHours(2), () -> {
 					}, () -> {
-					});
+					}, false);
 			assertThat(guard.end()).isFalse();
 		}
 		assertThat(this.limits.scheduled()).isZero();
@@ -43,7 +43,7 @@ class TimeLimitsTests {
 			TimeLimits.Guard guard = this.limits.watch(Thread.currentThread(), "t", "id", Duration.ofMillis(20), null,
 					() -> {
 					}, () -> {
-					});
+					}, false);
 			try {
 				Thread.sleep(10_000);
 			}
@@ -70,7 +70,7 @@ class TimeLimitsTests {
 		// timer out, so that it can never fire.
 		TimeLimits.Guard guard = this.limits.watch(Thread.currentThread(), "t", "id", Duration.ofSeconds(30), null,
 				() -> softFired.set(true), () -> {
-				});
+				}, false);
 		assertThat(this.limits.scheduled()).isEqualTo(1);
 		assertThat(guard.end()).isFalse();
 		assertThat(this.limits.scheduled()).isZero();
@@ -83,11 +83,58 @@ class TimeLimitsTests {
 		CountDownLatch abandoned = new CountDownLatch(1);
 		TimeLimits.Guard guard = this.limits.watch(Thread.currentThread(), "t", "id", null, Duration.ofMillis(20),
 				() -> {
-				}, abandoned::countDown);
+				}, abandoned::countDown, false);
 		await().atMost(Duration.ofSeconds(5)).until(() -> abandoned.getCount() == 0);
 		assertThat(guard.end()).isTrue();
 		assertThat(Thread.currentThread().isInterrupted()).as("its interrupt is cleared").isFalse();
 		assertThat(this.limits.scheduled()).isZero();
+	}
+
+	@Test
+	void whenARunWithoutLimitsIsTerminatedThenItIsInterruptedOnceAndEndClearsIt() throws Exception {
+		CountDownLatch started = new CountDownLatch(1);
+		CountDownLatch done = new CountDownLatch(1);
+		AtomicBoolean sawInterrupt = new AtomicBoolean();
+		AtomicBoolean interruptedAfterEnd = new AtomicBoolean(true);
+		AtomicBoolean terminated = new AtomicBoolean();
+		TimeLimits.Guard[] guards = new TimeLimits.Guard[1];
+		Thread runner = Thread.ofVirtual().unstarted(() -> {
+			started.countDown();
+			try {
+				Thread.sleep(10_000);
+			}
+			catch (InterruptedException ex) {
+				sawInterrupt.set(true);
+				Thread.currentThread().interrupt();
+			}
+			guards[0].end();
+			terminated.set(guards[0].wasTerminated());
+			interruptedAfterEnd.set(Thread.currentThread().isInterrupted());
+			done.countDown();
+		});
+		guards[0] = this.limits.watch(runner, "t", "id", null, null, () -> {
+		}, () -> {
+		}, true);
+		assertThat(guards[0]).isNotSameAs(TimeLimits.Guard.NO_LIMITS);
+		assertThat(this.limits.scheduled()).as("no timer for a run without limits").isZero();
+		runner.start();
+		assertThat(started.await(10, TimeUnit.SECONDS)).isTrue();
+		assertThat(guards[0].terminate(runner)).isTrue();
+		assertThat(done.await(10, TimeUnit.SECONDS)).isTrue();
+		assertThat(sawInterrupt).isTrue();
+		assertThat(terminated).isTrue();
+		assertThat(interruptedAfterEnd).isFalse();
+		assertThat(guards[0].terminate(runner)).as("a run that ended is not interrupted").isFalse();
+	}
+
+	@Test
+	void whenNotTerminableAndWithoutLimitsThenNothingIsWatched() {
+		TimeLimits.Guard guard = this.limits.watch(Thread.currentThread(), "t", "id", null, null, () -> {
+		}, () -> {
+		}, false);
+		assertThat(guard).isSameAs(TimeLimits.Guard.NO_LIMITS);
+		assertThat(guard.terminate(Thread.currentThread())).isFalse();
+		assertThat(Thread.currentThread().isInterrupted()).isFalse();
 	}
 
 }

@@ -1,5 +1,6 @@
 package dev.kafkatask.kafka.worker;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -9,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 
 import org.apache.commons.logging.Log;
@@ -19,14 +21,22 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.header.Header;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.context.SmartLifecycle;
 import org.springframework.kafka.core.ConsumerFactory;
 
+import dev.kafkatask.execution.DeliveryHandler;
+import dev.kafkatask.execution.RevokedTasks;
+import dev.kafkatask.execution.TaskLifecycle;
 import dev.kafkatask.kafka.DelayTiers;
 import dev.kafkatask.kafka.DelayedTaskPublisher;
+import dev.kafkatask.kafka.TaskHeaders;
+import dev.kafkatask.monitor.Revocation;
+import dev.kafkatask.monitor.TaskEventType;
 import dev.kafkatask.monitor.TaskObserver;
+import dev.kafkatask.monitor.TaskOutcome;
 import dev.kafkatask.routing.Backend;
 import dev.kafkatask.supervision.SupervisedThread;
 
@@ -83,6 +93,12 @@ public class DelayForwarder implements SmartLifecycle {
 
 	private boolean autoStartup = true;
 
+	private @Nullable RevokedTasks revoked;
+
+	private TaskLifecycle lifecycle = TaskLifecycle.NONE;
+
+	private Predicate<String> knownTask = (task) -> false;
+
 	/**
 	 * When each paused partition's head record is due; only the supervised thread uses it.
 	 */
@@ -113,6 +129,20 @@ public class DelayForwarder implements SmartLifecycle {
 		this.clock = clock;
 		this.thread = new SupervisedThread(THREAD, "kafka-task-delays-" + groupId, new Loop(), observer);
 		this.thread.setClock(clock);
+	}
+
+	/**
+	 * Set where revocations are read: a revoked task's delayed record is dropped when due,
+	 * its task settled {@code revoked}.
+	 * @param revoked the revocations
+	 * @param lifecycle where the {@code revoked} event goes
+	 * @param knownTask whether a task name (from a record's header) is a registered task's,
+	 * to count the drop under; others are counted as {@code unknown}
+	 */
+	public void setRevokedTasks(RevokedTasks revoked, TaskLifecycle lifecycle, Predicate<String> knownTask) {
+		this.revoked = revoked;
+		this.lifecycle = lifecycle;
+		this.knownTask = knownTask;
 	}
 
 	@Override
@@ -168,7 +198,7 @@ public class DelayForwarder implements SmartLifecycle {
 		return TaskWorker.DEFAULT_PHASE;
 	}
 
-	private void poll() {
+	private void poll() throws InterruptedException {
 		Consumer<String, byte[]> delays = this.consumer;
 		if (delays == null) {
 			delays = this.consumerFactory.createConsumer(this.groupId, "kafka-task-delays-" + this.groupId, null);
@@ -194,10 +224,12 @@ public class DelayForwarder implements SmartLifecycle {
 		forward(delays, records);
 	}
 
-	private void forward(Consumer<String, byte[]> delays, ConsumerRecords<String, byte[]> records) {
+	private void forward(Consumer<String, byte[]> delays, ConsumerRecords<String, byte[]> records)
+			throws InterruptedException {
 		Map<TopicPartition, OffsetAndMetadata> commits = new HashMap<>();
 		List<CompletableFuture<?>> sent = new ArrayList<>();
 		List<DeadLetter> deadLettered = new ArrayList<>();
+		List<RevokedRecord> dropped = new ArrayList<>();
 		for (TopicPartition partition : records.partitions()) {
 			Duration tier = this.tiers.tier(partition.topic());
 			for (ConsumerRecord<String, byte[]> record : records.records(partition)) {
@@ -210,8 +242,14 @@ public class DelayForwarder implements SmartLifecycle {
 						this.resumeAt.put(partition, release);
 						break;
 					}
-					sent.add(send(() -> this.publisher.publish(movable.target(), record.key(), record.value(),
-							record.headers(), Instant.ofEpochMilli(movable.due()))));
+					RevokedRecord revokedRecord = revoked(record, movable);
+					if (revokedRecord != null) {
+						dropped.add(revokedRecord);
+					}
+					else {
+						sent.add(send(() -> this.publisher.publish(movable.target(), record.key(), record.value(),
+								record.headers(), Instant.ofEpochMilli(movable.due()))));
+					}
 				}
 				else if (delayed instanceof DelayedRecord.Refused refused) {
 					DeadLetter deadLetter = new DeadLetter(refused, send(() -> this.deadLetters.publish(
@@ -246,6 +284,35 @@ public class DelayForwarder implements SmartLifecycle {
 			this.observer.deadLettered(refused.task(), refused.queue(), Backend.KAFKA, refused.reason());
 		}
 		delays.commitSync(commits);
+		for (RevokedRecord revokedRecord : dropped) {
+			String task = this.knownTask.test(revokedRecord.task()) ? revokedRecord.task() : DeliveryHandler.UNKNOWN_TASK;
+			this.observer.handled(task, revokedRecord.queue(), Backend.KAFKA, TaskOutcome.REVOKED, Duration.ZERO);
+			this.lifecycle.publish(TaskEventType.REVOKED, revokedRecord.taskId(), revokedRecord.task(),
+					revokedRecord.queue(), Backend.KAFKA, 0, null, null, null);
+		}
+	}
+
+	/**
+	 * Return the delayed record of a revoked task, to drop, or {@code null} to move it on.
+	 */
+	private @Nullable RevokedRecord revoked(ConsumerRecord<String, byte[]> record, DelayedRecord.Movable movable)
+			throws InterruptedException {
+		RevokedTasks revokedTasks = this.revoked;
+		Header id = record.headers().lastHeader(TaskHeaders.TASK_ID);
+		if (revokedTasks == null || id == null || id.value() == null) {
+			return null;
+		}
+		String taskId = new String(id.value(), StandardCharsets.UTF_8);
+		Revocation revocation = revokedTasks.revoked(taskId);
+		if (revocation == null) {
+			return null;
+		}
+		Header name = record.headers().lastHeader(TaskHeaders.TASK_NAME);
+		String task = (name != null && name.value() != null) ? new String(name.value(), StandardCharsets.UTF_8)
+				: DeliveryHandler.UNKNOWN_TASK;
+		logger.info("Delayed task [" + taskId + "] of " + record.topic() + "-" + record.partition() + "@"
+				+ record.offset() + " is dropped: revoked by " + revocation.by() + " at " + revocation.at());
+		return new RevokedRecord(taskId, task, movable.queue());
 	}
 
 	/**
@@ -285,6 +352,12 @@ public class DelayForwarder implements SmartLifecycle {
 	}
 
 	/**
+	 * The delayed record of a revoked task, dropped.
+	 */
+	private record RevokedRecord(String taskId, String task, String queue) {
+	}
+
+	/**
 	 * A dead letter being written, and why.
 	 */
 	private record DeadLetter(DelayedRecord.Refused refused, CompletableFuture<?> sent) {
@@ -297,7 +370,7 @@ public class DelayForwarder implements SmartLifecycle {
 	private final class Loop implements SupervisedThread.Loop {
 
 		@Override
-		public void iterate() {
+		public void iterate() throws InterruptedException {
 			poll();
 		}
 

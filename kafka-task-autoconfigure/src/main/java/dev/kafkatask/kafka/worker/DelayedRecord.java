@@ -66,7 +66,7 @@ sealed interface DelayedRecord {
 		if (problem != null) {
 			return new Refused(DeadLetterReason.INVALID_DELAY, problem, targets.deadLetterTopic(target), task, queue);
 		}
-		return new Movable(dueMillis, target);
+		return new Movable(dueMillis, target, queue);
 	}
 
 	private static @Nullable String header(ConsumerRecord<String, byte[]> record, String name) {
@@ -83,8 +83,9 @@ sealed interface DelayedRecord {
 	 *
 	 * @param due when it is due, epoch milliseconds
 	 * @param target the topic it goes to, one of a known queue
+	 * @param queue the queue of that topic
 	 */
-	record Movable(long due, String target) implements DelayedRecord {
+	record Movable(long due, String target, String queue) implements DelayedRecord {
 	}
 
 	/**
