@@ -24,7 +24,8 @@ import dev.kafkatask.monitor.TaskObserver;
  * as the first, or within the moment the record takes to be read, still runs.
  * <p>
  * It starts reading with the first tracked task (most applications have none), the
- * retention's worth of the topic first, before it answers; its thread is {@code finished}.
+ * retention's worth of the topic first, before it answers (once: if that takes longer than
+ * 10 s, a warning says so and tracked tasks no longer wait); its thread is {@code finished}.
  *
  * @author kafka-task
  */
@@ -59,6 +60,8 @@ public class FinishedTaskLog implements FinishedTasks, SmartLifecycle {
 	private volatile boolean running;
 
 	private volatile boolean stopped;
+
+	private volatile boolean warned;
 
 	/**
 	 * Create the log.
@@ -97,9 +100,11 @@ public class FinishedTaskLog implements FinishedTasks, SmartLifecycle {
 	@Override
 	public boolean hasSucceeded(String taskId) throws InterruptedException {
 		startReading();
-		if (!this.reader.awaitCaughtUp(FIRST_READ_TIMEOUT)) {
+		if (!this.reader.awaitCaughtUpOnce(FIRST_READ_TIMEOUT) && !this.warned) {
+			this.warned = true;
 			logger.warn("The ids of finished tasks ('" + this.topic + "') were not read within " + FIRST_READ_TIMEOUT
-					+ ": task [" + taskId + "] is taken as not finished");
+					+ ": tracked tasks run without waiting for them, and a copy of one that succeeded is skipped"
+					+ " only once its id was read");
 		}
 		return this.succeeded.get(taskId) != null;
 	}

@@ -33,9 +33,12 @@ import dev.kafkatask.monitor.TaskRevoker;
  * revocation with {@code terminate} is handed on as it is read, to interrupt the task where
  * it runs.
  * <p>
- * It starts reading when it starts, or with the first task checked or revoked before that;
- * its thread is {@code revoked}. A record that is not a revocation (not JSON, no time) is
- * skipped with a warning: nobody is revoked by it.
+ * It starts reading with the first task checked, revoked or looked up (an application that
+ * does none of these reads nothing); its thread is {@code revoked}. The first check waits for
+ * the topic to be read to where it ended, once: if that takes longer than 10 s (the topic
+ * cannot be read), a warning says so and tasks run meanwhile, without waiting again. A record
+ * that is not a revocation (not JSON, no time) is skipped with a warning: nobody is revoked by
+ * it.
  *
  * @author kafka-task
  */
@@ -72,6 +75,8 @@ public class RevokeLog implements RevokedTasks, TaskRevoker, SmartLifecycle {
 	private volatile boolean running;
 
 	private volatile boolean stopped;
+
+	private volatile boolean warned;
 
 	/**
 	 * Create the log.
@@ -143,9 +148,10 @@ public class RevokeLog implements RevokedTasks, TaskRevoker, SmartLifecycle {
 	@Override
 	public @Nullable Revocation revoked(String taskId) throws InterruptedException {
 		startReading();
-		if (!this.reader.awaitCaughtUp(FIRST_READ_TIMEOUT)) {
+		if (!this.reader.awaitCaughtUpOnce(FIRST_READ_TIMEOUT) && !this.warned) {
+			this.warned = true;
 			logger.warn("The revoked tasks ('" + this.topic + "') were not read within " + FIRST_READ_TIMEOUT
-					+ ": task [" + taskId + "] is taken as not revoked");
+					+ ": tasks run without waiting for them, and revocations count from when they are read");
 		}
 		return this.revoked.get(taskId);
 	}
@@ -165,7 +171,6 @@ public class RevokeLog implements RevokedTasks, TaskRevoker, SmartLifecycle {
 	public void start() {
 		this.running = true;
 		this.stopped = false;
-		this.reader.start();
 	}
 
 	@Override
@@ -178,14 +183,6 @@ public class RevokeLog implements RevokedTasks, TaskRevoker, SmartLifecycle {
 	@Override
 	public boolean isRunning() {
 		return this.running;
-	}
-
-	/**
-	 * Start before the worker, whose first task waits for the revocations to be read.
-	 */
-	@Override
-	public int getPhase() {
-		return SmartLifecycle.DEFAULT_PHASE - 2048;
 	}
 
 	private void read(ConsumerRecord<String, byte[]> record) {

@@ -59,6 +59,8 @@ public final class TopicReader {
 
 	private final AtomicBoolean started = new AtomicBoolean();
 
+	private volatile boolean gaveUpWaiting;
+
 	private @Nullable Map<TopicPartition, Long> firstEnds;
 
 	private volatile org.apache.kafka.clients.consumer.@Nullable Consumer<String, byte[]> consumer;
@@ -111,6 +113,28 @@ public final class TopicReader {
 	 */
 	public boolean awaitCaughtUp(Duration timeout) throws InterruptedException {
 		return this.caughtUp.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+	}
+
+	/**
+	 * Wait until the reader has read as far as the topic went when it started, unless a wait
+	 * for that timed out before: readers of ids every task checks wait once, not per task,
+	 * for a topic that cannot be read.
+	 * @param timeout how long to wait
+	 * @return whether it has read that far; {@code false} at once after a wait timed out
+	 * @throws InterruptedException if interrupted
+	 */
+	public boolean awaitCaughtUpOnce(Duration timeout) throws InterruptedException {
+		if (this.caughtUp.getCount() == 0) {
+			return true;
+		}
+		if (this.gaveUpWaiting) {
+			return false;
+		}
+		boolean read = awaitCaughtUp(timeout);
+		if (!read) {
+			this.gaveUpWaiting = true;
+		}
+		return read;
 	}
 
 	/**
