@@ -195,6 +195,10 @@ public class DeliveryHandler {
 				settlement.settle(TaskOutcome.DUPLICATE, Duration.ZERO);
 				return;
 			}
+			// Read (waiting, the first time, for the revocations to be read) before its eta or
+			// rate-limit slot is waited for, so that the first wait does not shift it; checked
+			// again as it starts.
+			revocation(envelope);
 			prepared = this.runner.prepare(envelope, delivery.queue(), delivery.backend());
 			this.continuation.check(prepared.envelope());
 			delivery.release();
