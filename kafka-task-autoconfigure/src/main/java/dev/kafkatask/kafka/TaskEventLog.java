@@ -232,9 +232,12 @@ public class TaskEventLog implements TaskEvents, TaskResults, SmartLifecycle {
 		awaitFirstRead();
 		List<TaskState> latest = new ArrayList<>();
 		synchronized (this.tasks) {
-			List<Tracked> all = new ArrayList<>(this.tasks.values());
-			for (int i = all.size() - 1; i >= 0 && latest.size() < limit; i--) {
-				latest.add(all.get(i).state());
+			// from the most recently changed on: O(limit), not a copy of every task kept
+			for (Tracked tracked : this.tasks.sequencedValues().reversed()) {
+				if (latest.size() >= limit) {
+					break;
+				}
+				latest.add(tracked.state());
 			}
 		}
 		return latest;
