@@ -31,6 +31,8 @@ import org.springframework.context.SmartLifecycle;
 import org.springframework.kafka.core.ConsumerFactory;
 import org.springframework.kafka.core.KafkaTemplate;
 
+import dev.kafkatask.monitor.TaskActivity;
+import dev.kafkatask.monitor.TaskActivityWindow;
 import dev.kafkatask.monitor.TaskEvent;
 import dev.kafkatask.monitor.TaskEventType;
 import dev.kafkatask.monitor.TaskEvents;
@@ -90,6 +92,8 @@ public class TaskEventLog implements TaskEvents, TaskResults, SmartLifecycle {
 
 	private final TopicReader reader;
 
+	private final TaskActivityWindow activity;
+
 	/**
 	 * The tasks read, least recently changed first; guarded by itself.
 	 */
@@ -127,6 +131,7 @@ public class TaskEventLog implements TaskEvents, TaskResults, SmartLifecycle {
 		this.maxTasks = maxTasks;
 		this.mapper = mapper;
 		this.clock = clock;
+		this.activity = new TaskActivityWindow(clock);
 		this.reader = new TopicReader(THREAD, consumerFactory, topic, readBack, this::read, () -> {
 		}, observer, clock);
 		this.writer = new SupervisedThread(WRITER_THREAD, "kafka-task-" + WRITER_THREAD, new Writer(), observer);
@@ -243,6 +248,16 @@ public class TaskEventLog implements TaskEvents, TaskResults, SmartLifecycle {
 		return latest;
 	}
 
+	/**
+	 * Return the events read of the last minute, counted as they were read (see
+	 * {@link TaskActivityWindow}).
+	 */
+	@Override
+	public TaskActivity activity() {
+		awaitFirstRead();
+		return this.activity.snapshot();
+	}
+
 	private void awaitFirstRead() {
 		this.reader.start();
 		try {
@@ -285,6 +300,7 @@ public class TaskEventLog implements TaskEvents, TaskResults, SmartLifecycle {
 			logger.debug("Skipping an unreadable task event at " + record.partition() + "@" + record.offset());
 			return;
 		}
+		this.activity.record(event);
 		TaskState state;
 		synchronized (this.tasks) {
 			Tracked tracked = this.tasks.remove(event.taskId());

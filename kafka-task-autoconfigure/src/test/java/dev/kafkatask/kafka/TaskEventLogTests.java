@@ -28,6 +28,7 @@ import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.kafka.mock.MockConsumerFactory;
 import org.springframework.kafka.mock.MockProducerFactory;
 
+import dev.kafkatask.monitor.TaskActivity;
 import dev.kafkatask.monitor.TaskEventType;
 import dev.kafkatask.monitor.TaskObserver;
 import dev.kafkatask.monitor.TaskState;
@@ -36,7 +37,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Tests of {@link TaskEventLog} reading a {@code MockConsumer} topic: the latest tasks,
- * newest first and no more than asked.
+ * newest first and no more than asked, and the activity of the last minute counted from
+ * the events read.
  *
  * @author kafka-task
  */
@@ -83,6 +85,21 @@ class TaskEventLogTests {
 		assertThat(this.events.latest(1000)).hasSize(100)
 			.first()
 			.satisfies((state) -> assertThat(state.taskId()).isEqualTo("t-149"));
+	}
+
+	@Test
+	void whenEventsWereReadThenTheActivityCountsThoseOfTheLastMinute() {
+		write("t-1", "dispatched", "add", "1@api", T.minusSeconds(2));
+		write("t-1", "started", "add", "2@worker", T.minusSeconds(1));
+		write("t-1", "succeeded", "add", "2@worker", T);
+		write("t-0", "succeeded", "add", "2@worker", T.minus(Duration.ofMinutes(2)));
+		TaskActivity activity = this.events.activity();
+		assertThat(activity.tasks()).singleElement().satisfies((add) -> {
+			assertThat(add.task()).isEqualTo("add");
+			assertThat(add.counts()).containsOnly(Map.entry(TaskEventType.DISPATCHED, 1L),
+					Map.entry(TaskEventType.STARTED, 1L), Map.entry(TaskEventType.SUCCEEDED, 1L));
+		});
+		assertThat(activity.workers()).extracting(TaskActivity.Instance::name).containsExactly("1@api", "2@worker");
 	}
 
 	private void write(String taskId, String type, String task, String worker, Instant at) {
