@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeSet;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
@@ -98,6 +99,19 @@ public class TaskEventLog implements TaskEvents, TaskResults, SmartLifecycle {
 	 * The tasks read, least recently changed first; guarded by itself.
 	 */
 	private final LinkedHashMap<String, Tracked> tasks = new LinkedHashMap<>();
+
+	/**
+	 * The same tasks by the time of their latest event, for {@link #latest}: the order they
+	 * are read in is not that time's (the first read goes partition by partition); guarded
+	 * by {@link #tasks}. Tasks of the same time go in the order they were read.
+	 */
+	private final TreeSet<Tracked> byTime = new TreeSet<>(
+			Comparator.comparing(Tracked::lastAt).thenComparingLong(Tracked::readAs));
+
+	/**
+	 * Events read so far; guarded by {@link #tasks}.
+	 */
+	private long read;
 
 	private final Map<String, List<CompletableFuture<TaskState>>> waiting = new ConcurrentHashMap<>();
 
@@ -238,7 +252,7 @@ public class TaskEventLog implements TaskEvents, TaskResults, SmartLifecycle {
 		List<TaskState> latest = new ArrayList<>();
 		synchronized (this.tasks) {
 			// from the most recently changed on: O(limit), not a copy of every task kept
-			for (Tracked tracked : this.tasks.sequencedValues().reversed()) {
+			for (Tracked tracked : this.byTime.descendingSet()) {
 				if (latest.size() >= limit) {
 					break;
 				}
@@ -307,10 +321,14 @@ public class TaskEventLog implements TaskEvents, TaskResults, SmartLifecycle {
 			if (tracked == null) {
 				tracked = new Tracked();
 			}
-			tracked.add(event);
+			else {
+				this.byTime.remove(tracked);
+			}
+			tracked.add(event, ++this.read);
 			this.tasks.put(event.taskId(), tracked);
+			this.byTime.add(tracked);
 			while (this.tasks.size() > this.maxTasks) {
-				this.tasks.remove(this.tasks.firstEntry().getKey());
+				this.byTime.remove(this.tasks.pollFirstEntry().getValue());
 			}
 			state = tracked.state();
 		}
@@ -390,7 +408,29 @@ public class TaskEventLog implements TaskEvents, TaskResults, SmartLifecycle {
 
 		private @Nullable TaskEvent latest;
 
-		void add(TaskEvent event) {
+		private Instant lastAt = Instant.MIN;
+
+		private long readAs;
+
+		/**
+		 * When its latest event happened.
+		 */
+		Instant lastAt() {
+			return this.lastAt;
+		}
+
+		/**
+		 * The number of its event read last, among all events read.
+		 */
+		long readAs() {
+			return this.readAs;
+		}
+
+		void add(TaskEvent event, long number) {
+			if (event.at().isAfter(this.lastAt)) {
+				this.lastAt = event.at();
+			}
+			this.readAs = number;
 			this.history.add(event);
 			this.history.sort(Comparator.comparing(TaskEvent::at));
 			if (this.history.size() > MAX_HISTORY) {

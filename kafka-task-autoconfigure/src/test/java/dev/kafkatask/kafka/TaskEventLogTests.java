@@ -78,6 +78,18 @@ class TaskEventLogTests {
 	}
 
 	@Test
+	void whenEventsAreReadOutOfTimeOrderThenTheLatestAreStillNewestFirstByTheTimeOfTheirLatestEvent() {
+		// as a first read goes, partition by partition: the newest task of one partition is
+		// read before the older ones of the next
+		write("t-2", "dispatched", "add", "1@api", T.minusSeconds(2));
+		write("t-4", "succeeded", "add", "2@worker", T);
+		write("t-1", "dispatched", "add", "1@api", T.minusSeconds(3));
+		write("t-3", "dispatched", "add", "1@api", T.minusSeconds(1));
+		write("t-1", "succeeded", "add", "2@worker", T.minusSeconds(1).plusMillis(500));
+		assertThat(this.events.latest(10)).extracting(TaskState::taskId).containsExactly("t-4", "t-1", "t-3", "t-2");
+	}
+
+	@Test
 	void whenMoreTasksThanItKeepsChangedThenTheLatestAreTheOnesKept() {
 		for (int i = 0; i < 150; i++) {
 			write("t-" + i, "dispatched", "add", "1@api", T);
