@@ -19,15 +19,18 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
 import org.springframework.web.servlet.DispatcherServlet;
 import org.springframework.web.servlet.handler.SimpleUrlHandlerMapping;
 
 import dev.kafkatask.actuate.KafkaTasksEndpoint;
+import dev.kafkatask.page.EndpointBadRequestResolver;
 import dev.kafkatask.page.TaskPageHandler;
 
 /**
  * Auto-configuration of the task page ({@code kafka-task.page.path}, {@code /kafka-task}),
- * in servlet web applications with Spring MVC. The page reads the {@code kafkatasks}
+ * in servlet web applications with Spring MVC, and of the reasons of the {@code kafkatasks}
+ * endpoint's 400s over HTTP ({@link EndpointBadRequestResolver}). The page reads the
  * endpoint from the browser, so it is served only where that endpoint is exposed over HTTP
  * on the application's own port; its writes (redrive, revoke) are the endpoint's, open or
  * not as {@code management.endpoint.kafkatasks.access} says.
@@ -38,7 +41,6 @@ import dev.kafkatask.page.TaskPageHandler;
 		afterName = "org.springframework.boot.actuate.autoconfigure.endpoint.web.WebEndpointAutoConfiguration")
 @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
 @ConditionalOnClass({ DispatcherServlet.class, Endpoint.class })
-@ConditionalOnBooleanProperty(name = "kafka-task.page.enabled", matchIfMissing = true)
 @ConditionalOnBean({ KafkaTasksEndpoint.class, PathMappedEndpoints.class })
 @ConditionalOnAvailableEndpoint(endpoint = KafkaTasksEndpoint.class, exposure = EndpointExposure.WEB)
 @ConditionalOnManagementPort(ManagementPortType.SAME)
@@ -55,16 +57,28 @@ public final class KafkaTaskPageAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	TaskPageHandler kafkaTaskPageHandler(KafkaTaskProperties properties, PathMappedEndpoints endpoints) {
-		return new TaskPageHandler(properties.getPage().getPath(), () -> endpoints.getPath(ENDPOINT),
-				() -> writesOpen(endpoints));
+	EndpointBadRequestResolver kafkaTasksEndpointBadRequestResolver(PathMappedEndpoints endpoints) {
+		return new EndpointBadRequestResolver(() -> endpoints.getPath(ENDPOINT));
 	}
 
-	@Bean
-	@ConditionalOnMissingBean(name = "kafkaTaskPageHandlerMapping")
-	SimpleUrlHandlerMapping kafkaTaskPageHandlerMapping(TaskPageHandler handler) {
-		String path = handler.getPath();
-		return new SimpleUrlHandlerMapping(Map.of(path, handler, path + "/**", handler), ORDER);
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnBooleanProperty(name = "kafka-task.page.enabled", matchIfMissing = true)
+	static class TaskPageConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean
+		TaskPageHandler kafkaTaskPageHandler(KafkaTaskProperties properties, PathMappedEndpoints endpoints) {
+			return new TaskPageHandler(properties.getPage().getPath(), () -> endpoints.getPath(ENDPOINT),
+					() -> writesOpen(endpoints));
+		}
+
+		@Bean
+		@ConditionalOnMissingBean(name = "kafkaTaskPageHandlerMapping")
+		SimpleUrlHandlerMapping kafkaTaskPageHandlerMapping(TaskPageHandler handler) {
+			String path = handler.getPath();
+			return new SimpleUrlHandlerMapping(Map.of(path, handler, path + "/**", handler), ORDER);
+		}
+
 	}
 
 	/**

@@ -44,6 +44,10 @@
 		return el('td', 'number', String(value));
 	}
 
+	function failures(count) {
+		return el('td', count > 0 ? 'number bad' : 'number', String(count));
+	}
+
 	function rows(table, list, render, emptyText) {
 		const tbody = document.createElement('tbody');
 		if (list.length === 0) {
@@ -67,7 +71,7 @@
 			return '';
 		}
 		const date = new Date(iso);
-		return isNaN(date) ? String(iso) : date.toLocaleTimeString();
+		return isNaN(date) ? String(iso) : date.toLocaleTimeString([], { hour12: false });
 	}
 
 	function ago(iso) {
@@ -191,7 +195,7 @@
 			await showTask(selected.id, true);
 		}
 		showProblems(problems);
-		document.getElementById('status').textContent = 'updated ' + new Date().toLocaleTimeString()
+		document.getElementById('status').textContent = 'updated ' + time(new Date().toISOString())
 			+ ', every ' + (POLL_MILLIS / 1000) + ' s';
 	}
 
@@ -232,9 +236,18 @@
 			const known = lags.get(consumer.backend + '/' + consumer.queue);
 			return el('tr', null, cell(consumer.backend), cell(consumer.queue), cell(consumer.state),
 				number(consumer.inFlight), known && known.lag >= 0 ? number(known.lag) : cell(''),
-				cell(known ? (known.assignment || []).join(', ') : ''));
+				partitions(known ? known.assignment || [] : []));
 		}, 'This instance consumes no queue');
 		renderTasks(tasks, events);
+	}
+
+	function partitions(assignment) {
+		if (assignment.length === 0) {
+			return cell('');
+		}
+		const td = cell(assignment.length + (assignment.length === 1 ? ' partition' : ' partitions'));
+		td.title = assignment.join(', ');
+		return td;
 	}
 
 	function renderSummary(cards) {
@@ -254,8 +267,9 @@
 		}
 		const list = [...byName.values()].sort((a, b) => (b.perSecond - a.perSecond)
 			|| (events(b, 'dispatched') - events(a, 'dispatched')) || a.task.localeCompare(b.task));
-		rows(document.getElementById('tasks'), list, (task) => el('tr', null, cell(task.task), cell(task.queue),
-			number(task.perSecond.toFixed(2)), number(events(task, 'succeeded')), number(task.failures),
+		rows(document.getElementById('tasks'), list, (task) => el('tr', null, cell(task.task),
+			cell(task.queue || '(default)'),
+			number(task.perSecond.toFixed(2)), number(events(task, 'succeeded')), failures(task.failures),
 			number(events(task, 'retried')), number(events(task, 'dispatched'))),
 			'No task events in the last minute');
 		const queues = new Set();
@@ -280,28 +294,36 @@
 		rows(document.getElementById('latest'), tasks, (task) => el('tr', null,
 			el('td', null, idButton(task.id)), cell(task.task), el('td', null, stateBadge(task.state)),
 			cell(task.queue), cell(task.worker), cell(time(task.updated)),
-			cell(task.error || task.reason || task.result, 'text')), 'No task events read yet');
+			cell(task.error || task.reason || (task.result === 'null' ? null : task.result), 'text')),
+			'No task events read yet');
 	}
 
 	// --- one task -----------------------------------------------------------------------
 
 	async function showTask(id, refresh) {
 		const detail = document.getElementById('detail');
+		if (!refresh) {
+			history.replaceState(null, '', '#task=' + encodeURIComponent(id));
+		}
 		const result = await call('/tasks/' + encodeURIComponent(id));
 		if (refresh && (!selected || selected.id !== id)) {
 			return;
 		}
 		detail.hidden = false;
+		document.getElementById('latest-area').classList.add('with-detail');
 		const close = el('button', null, 'Close');
 		close.type = 'button';
 		close.addEventListener('click', () => {
 			selected = null;
+			history.replaceState(null, '', location.pathname + location.search);
 			detail.hidden = true;
 			detail.replaceChildren();
+			document.getElementById('latest-area').classList.remove('with-detail');
 		});
 		const heading = el('h3', null, 'Task ', el('code', null, id), ' ', close);
 		if (!result.ok) {
-			selected = { id: id, done: true };
+			// a task not read yet may come: ask again with the next poll
+			selected = { id: id, done: result.status !== 404 };
 			const text = result.status === 404
 				? 'No event of this task was read: never dispatched, older than what this instance reads'
 					+ ' (kafka-task.events.read-back), or not arrived yet.'
@@ -328,13 +350,13 @@
 		add('result', task.result, 'text');
 		add('error', task.error, 'text');
 		add('reason', task.reason);
-		const history = el('table', null, el('thead', null, el('tr', null, el('th', null, 'event'),
+		const events = el('table', null, el('thead', null, el('tr', null, el('th', null, 'event'),
 			el('th', null, 'at'), el('th', null, 'worker'), el('th', null, 'attempt'),
 			el('th', null, 'error or reason'))), el('tbody'));
-		rows(history, task.history || [], (event) => el('tr', null, el('td', null, stateBadge(event.type)),
+		rows(events, task.history || [], (event) => el('tr', null, el('td', null, stateBadge(event.type)),
 			cell(time(event.at)), cell(event.worker), number(event.attempt),
 			cell(event.error || event.reason, 'text')), 'No history');
-		detail.replaceChildren(heading, fields, history, revokeForm(id, keep), keep);
+		detail.replaceChildren(heading, fields, events, revokeForm(id, keep), keep);
 	}
 
 	function revokeForm(id, target) {
@@ -430,6 +452,19 @@
 			}
 		});
 		document.getElementById('deadletters').addEventListener('submit', deadLetters);
+		// #task=<id> opens a task, as a link to it
+		if (location.hash.startsWith('#task=')) {
+			let id = null;
+			try {
+				id = decodeURIComponent(location.hash.slice('#task='.length));
+			}
+			catch (ignored) {
+				id = null;
+			}
+			if (id) {
+				showTask(id);
+			}
+		}
 		poll();
 	}
 

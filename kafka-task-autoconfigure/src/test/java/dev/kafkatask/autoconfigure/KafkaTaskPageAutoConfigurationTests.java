@@ -12,6 +12,8 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 import org.springframework.boot.test.context.assertj.AssertableWebApplicationContext;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
+import org.springframework.boot.webmvc.autoconfigure.DispatcherServletAutoConfiguration;
+import org.springframework.boot.webmvc.autoconfigure.WebMvcAutoConfiguration;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.test.web.servlet.MockMvc;
@@ -23,6 +25,7 @@ import dev.kafkatask.monitor.TaskOwners;
 import dev.kafkatask.options.OptionWhitelist;
 import dev.kafkatask.options.TaskOptionResolver;
 import dev.kafkatask.options.UnsupportedOptionPolicy;
+import dev.kafkatask.page.EndpointBadRequestResolver;
 import dev.kafkatask.page.TaskPageHandler;
 import dev.kafkatask.routing.Backend;
 import dev.kafkatask.routing.RoutingRules;
@@ -45,7 +48,8 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
 class KafkaTaskPageAutoConfigurationTests {
 
 	private final WebApplicationContextRunner contextRunner = new WebApplicationContextRunner()
-		.withConfiguration(AutoConfigurations.of(EndpointAutoConfiguration.class, WebEndpointAutoConfiguration.class,
+		.withConfiguration(AutoConfigurations.of(DispatcherServletAutoConfiguration.class,
+				WebMvcAutoConfiguration.class, EndpointAutoConfiguration.class, WebEndpointAutoConfiguration.class,
 				KafkaTaskPageAutoConfiguration.class))
 		.withUserConfiguration(EndpointConfiguration.class)
 		.withPropertyValues("management.endpoints.web.exposure.include=kafkatasks");
@@ -98,10 +102,11 @@ class KafkaTaskPageAutoConfigurationTests {
 	}
 
 	@Test
-	void whenThePageIsDisabledThenItIsNotServed() {
+	void whenThePageIsDisabledThenItIsNotServedAndBadRequestsStillSayWhy() {
 		this.contextRunner.withPropertyValues("kafka-task.page.enabled=false").run((context) -> {
 			assertThat(context).doesNotHaveBean(TaskPageHandler.class);
 			assertThat(context).doesNotHaveBean("kafkaTaskPageHandlerMapping");
+			assertThat(context).hasSingleBean(EndpointBadRequestResolver.class);
 		});
 	}
 
