@@ -116,7 +116,7 @@
 	}
 
 	function failureMessage(response, json, text, write) {
-		let message = response.status + ' ' + (response.statusText || '');
+		let message = 'HTTP ' + response.status + (response.statusText ? ' ' + response.statusText : '');
 		const said = json && (json.message || json.detail || json.error);
 		if (said) {
 			message += ': ' + said;
