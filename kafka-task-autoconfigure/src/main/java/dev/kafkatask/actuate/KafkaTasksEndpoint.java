@@ -24,6 +24,7 @@ import org.springframework.boot.actuate.endpoint.annotation.WriteOperation;
 import dev.kafkatask.consumer.TaskConsumer;
 import dev.kafkatask.consumer.TaskConsumers;
 import dev.kafkatask.execution.DeliveryHandler;
+import dev.kafkatask.execution.TaskLifecycle;
 import dev.kafkatask.kafka.deadletter.DeadLetterFilter;
 import dev.kafkatask.kafka.deadletter.DeadLetterList;
 import dev.kafkatask.kafka.deadletter.DeadLetters;
@@ -31,7 +32,9 @@ import dev.kafkatask.kafka.deadletter.RedriveResult;
 import dev.kafkatask.kafka.TaskTopics;
 import dev.kafkatask.kafka.beat.Beat;
 import dev.kafkatask.monitor.Revocation;
+import dev.kafkatask.monitor.TaskActivity;
 import dev.kafkatask.monitor.TaskEvent;
+import dev.kafkatask.monitor.TaskEventType;
 import dev.kafkatask.monitor.TaskOwners;
 import dev.kafkatask.monitor.TaskResults;
 import dev.kafkatask.monitor.TaskRevoker;
@@ -47,8 +50,10 @@ import dev.kafkatask.task.TaskDefinition;
 import dev.kafkatask.task.TaskRegistry;
 
 /**
- * The {@code kafkatasks} actuator endpoint: registered tasks, routing rules and consumers,
- * and write operations that change a route or ramp and start, pause, drain or stop a
+ * The {@code kafkatasks} actuator endpoint: registered tasks, routing rules and consumers;
+ * tasks by id ({@code tasks/{id}}), the latest tasks ({@code tasks}), the activity of the
+ * last minute ({@code activity}) and dead letters ({@code deadletters/{queue}}); and write
+ * operations that change a route or ramp and start, pause, drain or stop a
  * queue's consumer. Writes are off by default ({@link Access#READ_ONLY}); enable them with
  * {@code management.endpoint.kafkatasks.access=unrestricted}, and secure them.
  * <ul>
@@ -76,6 +81,19 @@ public class KafkaTasksEndpoint {
 
 	private static final int MAX_RUNNING_SHOWN = 1000;
 
+	/**
+	 * Most tasks {@code tasks?limit=} lists.
+	 */
+	public static final int MAX_LATEST = 500;
+
+	private static final int DEFAULT_LATEST = 50;
+
+	/**
+	 * Longest result or error text {@code tasks?limit=} shows per task ({@code tasks/{id}}
+	 * shows all of it).
+	 */
+	private static final int MAX_SUMMARY_TEXT = 200;
+
 	private final TaskRegistry registry;
 
 	private final TaskRouter router;
@@ -101,6 +119,8 @@ public class KafkaTasksEndpoint {
 	private @Nullable DeadLetters deadLetters;
 
 	private @Nullable TaskRevoker revoker;
+
+	private volatile @Nullable String instance;
 
 	/**
 	 * Create the endpoint.
@@ -225,6 +245,79 @@ public class KafkaTasksEndpoint {
 		catch (IllegalArgumentException ex) {
 			throw new InvalidEndpointRequestException(ex.getMessage(), ex.getMessage());
 		}
+	}
+
+	/**
+	 * Show a view of all tasks: {@code tasks} the tasks whose state changed last, newest
+	 * first ({@link #latest}); {@code activity} what their events of the last minute tell,
+	 * with this instance's consumers ({@link #activity()}).
+	 * @param view {@code tasks} or {@code activity}
+	 * @param limit most tasks listed, 1 to {@value #MAX_LATEST} (50), for {@code tasks}
+	 * @return the view
+	 */
+	@ReadOperation
+	public Object view(@Selector String view, @Nullable Integer limit) {
+		return switch (view) {
+			case "tasks" -> latest(limit);
+			case "activity" -> activity();
+			default -> {
+				String message = "Unknown '" + printable(view) + "': ask for tasks or activity";
+				throw new InvalidEndpointRequestException(message, message);
+			}
+		};
+	}
+
+	/**
+	 * List the tasks whose state changed last, newest first, from their lifecycle events,
+	 * without their history (ask {@code tasks/{id}} for it).
+	 * @param limit most tasks listed, 1 to {@value #MAX_LATEST}; 50 when {@code null}
+	 * @return the tasks
+	 */
+	public LatestTasksDescriptor latest(@Nullable Integer limit) {
+		int count = (limit != null) ? limit : DEFAULT_LATEST;
+		if (count < 1 || count > MAX_LATEST) {
+			String message = "'limit' must be between 1 and " + MAX_LATEST + ": " + count;
+			throw new InvalidEndpointRequestException(message, message);
+		}
+		List<TaskSummaryDescriptor> tasks = taskResults().latest(count)
+			.stream()
+			.map(TaskSummaryDescriptor::of)
+			.toList();
+		return new LatestTasksDescriptor(tasks);
+	}
+
+	/**
+	 * Show what the lifecycle events of the last minute tell (events by task, the
+	 * instances that wrote them), and the consumers of this instance with the tasks they
+	 * run: cheap enough to be asked every few seconds (no broker is asked).
+	 * @return the activity
+	 */
+	public ActivityDescriptor activity() {
+		TaskActivity activity = taskResults().activity();
+		List<ConsumerLoadDescriptor> consumers = this.consumers.all()
+			.stream()
+			.map(ConsumerLoadDescriptor::of)
+			.toList();
+		return ActivityDescriptor.of(activity, instance(), consumers);
+	}
+
+	private TaskResults taskResults() {
+		TaskResults taskResults = this.results;
+		if (taskResults == null) {
+			String message = "Task events are off (kafka-task.events.enabled=false), or this application has no Kafka leg";
+			throw new InvalidEndpointRequestException(message, message);
+		}
+		return taskResults;
+	}
+
+	private String instance() {
+		String name = this.instance;
+		if (name == null) {
+			// a host name lookup: once, when first asked, not while the context refreshes
+			name = TaskLifecycle.localName();
+			this.instance = name;
+		}
+		return name;
 	}
 
 	private static String printable(String text) {
@@ -564,6 +657,130 @@ public class KafkaTasksEndpoint {
 			return new TaskStateDescriptor(state.taskId(), state.task(), state.state().code(), state.queue(),
 					state.backend(), state.worker(), state.updated(), state.attempt(), state.result(), state.error(),
 					state.reason(), state.history().stream().map(EventDescriptor::of).toList());
+		}
+
+	}
+
+	/**
+	 * The tasks whose state changed last.
+	 *
+	 * @param tasks the tasks, newest first
+	 */
+	public record LatestTasksDescriptor(List<TaskSummaryDescriptor> tasks) implements OperationResponseBody {
+	}
+
+	/**
+	 * What became of a task, without its history.
+	 *
+	 * @param id its task id
+	 * @param task its name
+	 * @param state the latest step, as in {@link TaskStateDescriptor}
+	 * @param queue its queue
+	 * @param backend its backend
+	 * @param worker the instance that saw the latest step
+	 * @param updated when that was
+	 * @param attempt which run the latest step is about
+	 * @param result what it returned (JSON text), cut to 200 characters
+	 * @param error what went wrong, cut to 200 characters
+	 * @param reason the dead-letter reason
+	 */
+	public record TaskSummaryDescriptor(String id, String task, String state, String queue, String backend,
+			String worker, Instant updated, int attempt, @Nullable String result, @Nullable String error,
+			@Nullable String reason) {
+
+		static TaskSummaryDescriptor of(TaskState state) {
+			return new TaskSummaryDescriptor(state.taskId(), state.task(), state.state().code(), state.queue(),
+					state.backend(), state.worker(), state.updated(), state.attempt(), cut(state.result()),
+					cut(state.error()), state.reason());
+		}
+
+		private static @Nullable String cut(@Nullable String text) {
+			return (text != null && text.length() > MAX_SUMMARY_TEXT) ? text.substring(0, MAX_SUMMARY_TEXT) + "…"
+					: text;
+		}
+
+	}
+
+	/**
+	 * What the lifecycle events of the last minute tell, and this instance's consumers.
+	 *
+	 * @param at when it was taken
+	 * @param windowSeconds how far back the counts go, by the time each event happened
+	 * @param instance this instance's name in events ({@code pid@host})
+	 * @param tasks events by task in the window, by task name
+	 * @param workers the instances that wrote events in the last 5 minutes, by name
+	 * @param consumers the consumers of this instance
+	 */
+	public record ActivityDescriptor(Instant at, long windowSeconds, String instance,
+			List<TaskActivityDescriptor> tasks, List<InstanceDescriptor> workers,
+			List<ConsumerLoadDescriptor> consumers) implements OperationResponseBody {
+
+		static ActivityDescriptor of(TaskActivity activity, String instance, List<ConsumerLoadDescriptor> consumers) {
+			long seconds = activity.window().toSeconds();
+			return new ActivityDescriptor(activity.at(), seconds, instance,
+					activity.tasks().stream().map((counts) -> TaskActivityDescriptor.of(counts, seconds)).toList(),
+					activity.workers().stream().map(InstanceDescriptor::of).toList(), consumers);
+		}
+
+	}
+
+	/**
+	 * The events of one task in the window.
+	 *
+	 * @param task the task name
+	 * @param events how many events of each type it had ({@code dispatched},
+	 * {@code succeeded}, ...; types without any left out)
+	 * @param done runs that ended (succeeded, failed, expired, dead-lettered, revoked)
+	 * @param failures runs that failed for good, expired or were dead-lettered
+	 * @param perSecond runs that ended per second over the window
+	 */
+	public record TaskActivityDescriptor(String task, Map<String, Long> events, long done, long failures,
+			double perSecond) {
+
+		static TaskActivityDescriptor of(TaskActivity.TaskCounts counts, long windowSeconds) {
+			Map<String, Long> events = new java.util.TreeMap<>();
+			counts.counts().forEach((type, count) -> events.put(type.code(), count));
+			long failures = counts.count(TaskEventType.FAILED) + counts.count(TaskEventType.EXPIRED)
+					+ counts.count(TaskEventType.DEAD_LETTERED);
+			return new TaskActivityDescriptor(counts.task(), events, counts.done(), failures,
+					(double) counts.done() / Math.max(1, windowSeconds));
+		}
+
+	}
+
+	/**
+	 * An instance that wrote lifecycle events.
+	 *
+	 * @param name its name, {@code pid@host}
+	 * @param lastSeen when its latest event happened
+	 * @param queues the queues of the tasks it ran
+	 * @param worker whether it ran tasks (else it only dispatched)
+	 * @param done runs that ended on it in the window
+	 * @param dispatched tasks it dispatched in the window
+	 */
+	public record InstanceDescriptor(String name, Instant lastSeen, List<String> queues, boolean worker, long done,
+			long dispatched) {
+
+		static InstanceDescriptor of(TaskActivity.Instance instance) {
+			return new InstanceDescriptor(instance.name(), instance.lastSeen(), instance.queues(), instance.ranTasks(),
+					instance.done(), instance.dispatched());
+		}
+
+	}
+
+	/**
+	 * A consumer of this instance and the tasks it runs now, read without asking a broker.
+	 *
+	 * @param backend the backend
+	 * @param queue the queue
+	 * @param state its state
+	 * @param inFlight how many of its tasks run
+	 */
+	public record ConsumerLoadDescriptor(String backend, String queue, String state, int inFlight) {
+
+		static ConsumerLoadDescriptor of(TaskConsumer consumer) {
+			return new ConsumerLoadDescriptor(consumer.backend().id(), consumer.queue(),
+					consumer.state().name().toLowerCase(Locale.ROOT), consumer.inFlight());
 		}
 
 	}

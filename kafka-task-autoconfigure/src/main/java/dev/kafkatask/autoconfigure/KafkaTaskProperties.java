@@ -13,6 +13,7 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 import dev.kafkatask.kafka.GroupProtocolMode;
 import dev.kafkatask.kafka.worker.OrderingMode;
 import dev.kafkatask.options.UnsupportedOptionPolicy;
+import dev.kafkatask.page.TaskPagePath;
 import dev.kafkatask.routing.Backend;
 import dev.kafkatask.routing.OnUnavailable;
 import dev.kafkatask.routing.Route;
@@ -79,6 +80,8 @@ public class KafkaTaskProperties {
 	private final Observation observation = new Observation();
 
 	private final Beat beat = new Beat();
+
+	private final Page page = new Page();
 
 	/**
 	 * Periodic tasks by schedule name, like Celery's beat_schedule: the task, its cron
@@ -1184,6 +1187,46 @@ public class KafkaTaskProperties {
 
 		public void setSessionTimeout(Duration sessionTimeout) {
 			this.sessionTimeout = sessionTimeout;
+		}
+
+	}
+
+	public Page getPage() {
+		return this.page;
+	}
+
+	/**
+	 * The task page: workers, throughput, the latest tasks and dead letters, read from the
+	 * kafkatasks actuator endpoint (served only when that endpoint is exposed over HTTP on
+	 * the application's own port, in a servlet web application).
+	 */
+	public static class Page {
+
+		/**
+		 * Whether the task page is served.
+		 */
+		private boolean enabled = true;
+
+		/**
+		 * Path of the task page: segments of letters, digits, '-', '_', '.' and '~', each
+		 * after one '/', without a trailing '/'.
+		 */
+		private String path = "/kafka-task";
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
+		}
+
+		public String getPath() {
+			return this.path;
+		}
+
+		public void setPath(String path) {
+			this.path = TaskPagePath.check(path);
 		}
 
 	}

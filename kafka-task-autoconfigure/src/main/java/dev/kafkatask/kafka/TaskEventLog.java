@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeSet;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
@@ -31,6 +32,8 @@ import org.springframework.context.SmartLifecycle;
 import org.springframework.kafka.core.ConsumerFactory;
 import org.springframework.kafka.core.KafkaTemplate;
 
+import dev.kafkatask.monitor.TaskActivity;
+import dev.kafkatask.monitor.TaskActivityWindow;
 import dev.kafkatask.monitor.TaskEvent;
 import dev.kafkatask.monitor.TaskEventType;
 import dev.kafkatask.monitor.TaskEvents;
@@ -90,10 +93,25 @@ public class TaskEventLog implements TaskEvents, TaskResults, SmartLifecycle {
 
 	private final TopicReader reader;
 
+	private final TaskActivityWindow activity;
+
 	/**
 	 * The tasks read, least recently changed first; guarded by itself.
 	 */
 	private final LinkedHashMap<String, Tracked> tasks = new LinkedHashMap<>();
+
+	/**
+	 * The same tasks by the time of their latest event, for {@link #latest}: the order they
+	 * are read in is not that time's (the first read goes partition by partition); guarded
+	 * by {@link #tasks}. Tasks of the same time go in the order they were read.
+	 */
+	private final TreeSet<Tracked> byTime = new TreeSet<>(
+			Comparator.comparing(Tracked::lastAt).thenComparingLong(Tracked::readAs));
+
+	/**
+	 * Events read so far; guarded by {@link #tasks}.
+	 */
+	private long read;
 
 	private final Map<String, List<CompletableFuture<TaskState>>> waiting = new ConcurrentHashMap<>();
 
@@ -127,6 +145,7 @@ public class TaskEventLog implements TaskEvents, TaskResults, SmartLifecycle {
 		this.maxTasks = maxTasks;
 		this.mapper = mapper;
 		this.clock = clock;
+		this.activity = new TaskActivityWindow(clock);
 		this.reader = new TopicReader(THREAD, consumerFactory, topic, readBack, this::read, () -> {
 		}, observer, clock);
 		this.writer = new SupervisedThread(WRITER_THREAD, "kafka-task-" + WRITER_THREAD, new Writer(), observer);
@@ -232,12 +251,25 @@ public class TaskEventLog implements TaskEvents, TaskResults, SmartLifecycle {
 		awaitFirstRead();
 		List<TaskState> latest = new ArrayList<>();
 		synchronized (this.tasks) {
-			List<Tracked> all = new ArrayList<>(this.tasks.values());
-			for (int i = all.size() - 1; i >= 0 && latest.size() < limit; i--) {
-				latest.add(all.get(i).state());
+			// from the most recently changed on: O(limit), not a copy of every task kept
+			for (Tracked tracked : this.byTime.descendingSet()) {
+				if (latest.size() >= limit) {
+					break;
+				}
+				latest.add(tracked.state());
 			}
 		}
 		return latest;
+	}
+
+	/**
+	 * Return the events read of the last minute, counted as they were read (see
+	 * {@link TaskActivityWindow}).
+	 */
+	@Override
+	public TaskActivity activity() {
+		awaitFirstRead();
+		return this.activity.snapshot();
 	}
 
 	private void awaitFirstRead() {
@@ -282,16 +314,21 @@ public class TaskEventLog implements TaskEvents, TaskResults, SmartLifecycle {
 			logger.debug("Skipping an unreadable task event at " + record.partition() + "@" + record.offset());
 			return;
 		}
+		this.activity.record(event);
 		TaskState state;
 		synchronized (this.tasks) {
 			Tracked tracked = this.tasks.remove(event.taskId());
 			if (tracked == null) {
 				tracked = new Tracked();
 			}
-			tracked.add(event);
+			else {
+				this.byTime.remove(tracked);
+			}
+			tracked.add(event, ++this.read);
 			this.tasks.put(event.taskId(), tracked);
+			this.byTime.add(tracked);
 			while (this.tasks.size() > this.maxTasks) {
-				this.tasks.remove(this.tasks.firstEntry().getKey());
+				this.byTime.remove(this.tasks.pollFirstEntry().getValue());
 			}
 			state = tracked.state();
 		}
@@ -371,7 +408,29 @@ public class TaskEventLog implements TaskEvents, TaskResults, SmartLifecycle {
 
 		private @Nullable TaskEvent latest;
 
-		void add(TaskEvent event) {
+		private Instant lastAt = Instant.MIN;
+
+		private long readAs;
+
+		/**
+		 * When its latest event happened.
+		 */
+		Instant lastAt() {
+			return this.lastAt;
+		}
+
+		/**
+		 * The number of its event read last, among all events read.
+		 */
+		long readAs() {
+			return this.readAs;
+		}
+
+		void add(TaskEvent event, long number) {
+			if (event.at().isAfter(this.lastAt)) {
+				this.lastAt = event.at();
+			}
+			this.readAs = number;
 			this.history.add(event);
 			this.history.sort(Comparator.comparing(TaskEvent::at));
 			if (this.history.size() > MAX_HISTORY) {

@@ -1,6 +1,7 @@
 package dev.kafkatask.monitor;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -41,6 +42,15 @@ public interface TaskResults {
 	 * @return the tasks
 	 */
 	List<TaskState> latest(int limit);
+
+	/**
+	 * Return what the events read tell of the last minute: events of each type by task
+	 * name, and the instances (workers and dispatchers) that wrote events lately.
+	 * @return the activity; none for an implementation that does not count it
+	 */
+	default TaskActivity activity() {
+		return TaskActivity.none(Instant.now());
+	}
 
 	/**
 	 * Check a task id given from outside (HTTP, for one).

@@ -120,6 +120,20 @@ class DemoProfileIntegrationTests {
 		});
 	}
 
+	@Test
+	void whenWritesAreOpenThenTheTaskPageSaysSoAndARedriveOverHttpAnswers() throws Exception {
+		HttpResponse<String> page = get("/kafka-task");
+		assertThat(page.statusCode()).isEqualTo(200);
+		assertThat(page.body()).contains("data-writes=\"open\"").contains("data-api=\"/actuator/kafkatasks\"");
+		HttpResponse<String> redrive = post("/actuator/kafkatasks/redrive/default", "{\"dryRun\": true}");
+		assertThat(redrive.statusCode()).isEqualTo(200);
+		assertThat(this.json.readTree(redrive.body()).path("dryRun").asBoolean()).isTrue();
+		HttpResponse<String> refused = post("/actuator/kafkatasks/redrive/default", "{\"reason\": \"bogus\"}");
+		assertThat(refused.statusCode()).isEqualTo(400);
+		assertThat(this.json.readTree(refused.body()).path("message").asString())
+			.startsWith("Unknown dead-letter reason 'bogus'");
+	}
+
 	private JsonNode route(String queue) throws Exception {
 		HttpResponse<String> response = get("/actuator/kafkatasks");
 		assertThat(response.statusCode()).isEqualTo(200);

@@ -1,0 +1,148 @@
+package dev.kafkatask.kafka;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.MockConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
+import org.apache.kafka.clients.producer.MockProducer;
+import org.apache.kafka.common.Node;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.kafka.core.KafkaTemplate;
+import org.springframework.kafka.mock.MockConsumerFactory;
+import org.springframework.kafka.mock.MockProducerFactory;
+
+import dev.kafkatask.monitor.TaskActivity;
+import dev.kafkatask.monitor.TaskEventType;
+import dev.kafkatask.monitor.TaskObserver;
+import dev.kafkatask.monitor.TaskState;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Tests of {@link TaskEventLog} reading a {@code MockConsumer} topic: the latest tasks,
+ * newest first and no more than asked, and the activity of the last minute counted from
+ * the events read.
+ *
+ * @author kafka-task
+ */
+class TaskEventLogTests {
+
+	private static final String TOPIC = "tasks.__events";
+
+	private static final TopicPartition PARTITION = new TopicPartition(TOPIC, 0);
+
+	private static final Instant T = Instant.parse("2026-12-02T14:00:00Z");
+
+	private final List<ConsumerRecord<String, byte[]>> log = new ArrayList<>();
+
+	private final MockProducer<String, byte[]> producer = new MockProducer<>(true, null, new StringSerializer(),
+			new ByteArraySerializer());
+
+	private final TaskEventLog events = new TaskEventLog(
+			new KafkaTemplate<>(new MockProducerFactory<>(() -> this.producer)), new MockConsumerFactory<>(this::consumer),
+			TOPIC, Duration.ofHours(1), 100, new JsonMapper(), TaskObserver.NONE, Clock.fixed(T, ZoneOffset.UTC));
+
+	@AfterEach
+	void stop() {
+		this.events.stop();
+	}
+
+	@Test
+	void whenTasksChangedThenTheLatestAreNewestFirstAndNoMoreThanAsked() {
+		for (int i = 0; i < 10; i++) {
+			write("t-" + i, "dispatched", "add", "1@api", T.minusSeconds(20 - i));
+		}
+		// t-3 changes last
+		write("t-3", "succeeded", "add", "2@worker", T);
+		assertThat(this.events.latest(4)).extracting(TaskState::taskId).containsExactly("t-3", "t-9", "t-8", "t-7");
+		assertThat(this.events.latest(500)).hasSize(10);
+		assertThat(this.events.latest(1)).singleElement()
+			.satisfies((state) -> assertThat(state.state()).isEqualTo(TaskEventType.SUCCEEDED));
+	}
+
+	@Test
+	void whenEventsAreReadOutOfTimeOrderThenTheLatestAreStillNewestFirstByTheTimeOfTheirLatestEvent() {
+		// as a first read goes, partition by partition: the newest task of one partition is
+		// read before the older ones of the next
+		write("t-2", "dispatched", "add", "1@api", T.minusSeconds(2));
+		write("t-4", "succeeded", "add", "2@worker", T);
+		write("t-1", "dispatched", "add", "1@api", T.minusSeconds(3));
+		write("t-3", "dispatched", "add", "1@api", T.minusSeconds(1));
+		write("t-1", "succeeded", "add", "2@worker", T.minusSeconds(1).plusMillis(500));
+		assertThat(this.events.latest(10)).extracting(TaskState::taskId).containsExactly("t-4", "t-1", "t-3", "t-2");
+	}
+
+	@Test
+	void whenMoreTasksThanItKeepsChangedThenTheLatestAreTheOnesKept() {
+		for (int i = 0; i < 150; i++) {
+			write("t-" + i, "dispatched", "add", "1@api", T);
+		}
+		assertThat(this.events.latest(1000)).hasSize(100)
+			.first()
+			.satisfies((state) -> assertThat(state.taskId()).isEqualTo("t-149"));
+	}
+
+	@Test
+	void whenEventsWereReadThenTheActivityCountsThoseOfTheLastMinute() {
+		write("t-1", "dispatched", "add", "1@api", T.minusSeconds(2));
+		write("t-1", "started", "add", "2@worker", T.minusSeconds(1));
+		write("t-1", "succeeded", "add", "2@worker", T);
+		write("t-0", "succeeded", "add", "2@worker", T.minus(Duration.ofMinutes(2)));
+		TaskActivity activity = this.events.activity();
+		assertThat(activity.tasks()).singleElement().satisfies((add) -> {
+			assertThat(add.task()).isEqualTo("add");
+			assertThat(add.counts()).containsOnly(Map.entry(TaskEventType.DISPATCHED, 1L),
+					Map.entry(TaskEventType.STARTED, 1L), Map.entry(TaskEventType.SUCCEEDED, 1L));
+		});
+		assertThat(activity.workers()).extracting(TaskActivity.Instance::name).containsExactly("1@api", "2@worker");
+	}
+
+	private void write(String taskId, String type, String task, String worker, Instant at) {
+		String json = "{\"type\":\"" + type + "\",\"task\":\"" + task + "\",\"queue\":\"default\","
+				+ "\"backend\":\"kafka\",\"worker\":\"" + worker + "\",\"at\":" + at.toEpochMilli() + ",\"attempt\":1}";
+		this.log.add(new ConsumerRecord<>(TOPIC, 0, this.log.size(), taskId, json.getBytes(StandardCharsets.UTF_8)));
+	}
+
+	private MockConsumer<String, byte[]> consumer() {
+		MockConsumer<String, byte[]> consumer = new MockConsumer<>("earliest") {
+
+			@Override
+			public synchronized void assign(Collection<TopicPartition> partitions) {
+				super.assign(partitions);
+				TaskEventLogTests.this.log.forEach(this::addRecord);
+			}
+
+			@Override
+			public synchronized Map<TopicPartition, OffsetAndTimestamp> offsetsForTimes(
+					Map<TopicPartition, Long> timestamps) {
+				// the whole topic is within the read-back
+				Map<TopicPartition, OffsetAndTimestamp> offsets = new HashMap<>();
+				timestamps.forEach((partition, time) -> offsets.put(partition, new OffsetAndTimestamp(0, time)));
+				return offsets;
+			}
+
+		};
+		consumer.updatePartitions(TOPIC, List.of(new PartitionInfo(TOPIC, 0, new Node(0, "localhost", 9092), null, null)));
+		consumer.updateBeginningOffsets(Map.of(PARTITION, 0L));
+		consumer.updateEndOffsets(Map.of(PARTITION, (long) this.log.size()));
+		return consumer;
+	}
+
+}
