@@ -200,8 +200,8 @@ final class RabbitRampScenario implements Scenario {
 	private Result runPhase(BenchmarkRun run, Phase phase) throws Exception {
 		FaultOptions faults = run.options().faults();
 		long phaseStart = System.nanoTime();
-		long phaseDeadline = phaseStart + faults.faultTimeout().toNanos();
-		int capacity = (int) Math.min(Integer.MAX_VALUE - 8, (long) phase.rate() * faults.faultTimeout().toSeconds());
+		int capacity = (int) Math.min(Integer.MAX_VALUE - 8,
+				(long) phase.rate() * faults.steady().plus(faults.faultTimeout()).toSeconds());
 		String policy = phase.policy().name().toLowerCase(Locale.ROOT);
 		FaultLedger ledger = new FaultLedger(FAULT + "-" + policy + "#" + phase.index(), capacity,
 				run.options().partitions());
@@ -216,6 +216,7 @@ final class RabbitRampScenario implements Scenario {
 					phase.queues().queue(), ledger, phase.rate(), faults.taskMs());
 			Runnable stopProgress = run.progress(ledger::progress);
 			long faultAt;
+			long phaseDeadline;
 			long restoredAt;
 			long consumersBackAt;
 			long recoveredAt;
@@ -229,6 +230,10 @@ final class RabbitRampScenario implements Scenario {
 				queueAtFault = phase.queues().state();
 				loadAtFault = loadAverage();
 				faultAt = System.currentTimeMillis();
+				// The fault's time counts from the outage: starting the dispatcher, the steady
+				// stream and parking are not the fault's, and on a loaded machine (CI saw a load
+				// of 9 on 2 cores) they took the whole of it before RabbitMQ was even stopped
+				phaseDeadline = System.nanoTime() + faults.faultTimeout().toNanos();
 				try {
 					phase.outage().begin();
 					events.add(System.currentTimeMillis(), "RabbitMQ down (" + phase.outage().method() + ")");
