@@ -13,6 +13,7 @@ import java.util.stream.IntStream;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Isolated;
 import org.junit.jupiter.api.io.CleanupMode;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -40,6 +41,7 @@ import static org.awaitility.Awaitility.await;
  * @author kafka-task
  */
 @SharedKafkaBroker
+@Isolated("it starts JVMs of its own")
 class ChordWorkerKillIntegrationTests {
 
 	private static final Log logger = LogFactory.getLog(ChordWorkerKillIntegrationTests.class);

@@ -16,6 +16,7 @@ import java.util.concurrent.TimeUnit;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Isolated;
 import org.junit.jupiter.api.io.CleanupMode;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -36,10 +37,11 @@ import static org.awaitility.Awaitility.await;
  * Workers in JVMs of their own on a standalone broker: two share a group, and one is killed
  * with {@code kill -9} in the middle of a run. (A worker restarted while others go on is in
  * {@code WorkerFeaturesIntegrationTests}; worker JVMs stopped with {@code SIGTERM} one after
- * the other, in the benchmarks' {@code FaultScenarioSmokeIntegrationTests}.)
+ * the other, in the {@code rolling-restart} fault of the benchmarks' {@code faults} scenario.)
  *
  * @author kafka-task
  */
+@Isolated("it starts JVMs of its own")
 class WorkerProcessIntegrationTests {
 
 	private static final Log logger = LogFactory.getLog(WorkerProcessIntegrationTests.class);

@@ -15,6 +15,7 @@ import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Isolated;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import org.springframework.amqp.rabbit.connection.CachingConnectionFactory;
@@ -48,6 +49,7 @@ import static org.awaitility.Awaitility.await;
  */
 @SharedKafkaBroker
 @ExtendWith(OutputCaptureExtension.class)
+@Isolated("it reads the console")
 class TaskOptionsIntegrationTests {
 
 	private static final Duration TIMEOUT = Duration.ofSeconds(30);
