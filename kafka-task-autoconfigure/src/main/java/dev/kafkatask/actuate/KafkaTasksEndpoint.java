@@ -51,9 +51,9 @@ import dev.kafkatask.task.TaskRegistry;
 /**
  * The {@code kafkatasks} actuator endpoint: registered tasks, routing rules and consumers;
  * tasks by id ({@code tasks/{id}}), the latest tasks ({@code tasks}), the activity of the
- * last minute ({@code activity}) and dead letters ({@code deadletters/{queue}}); and write
- * operations that change a route or ramp and start, pause, drain or stop a
- * queue's consumer. Writes are off by default ({@link Access#READ_ONLY}); enable them with
+ * last minute ({@code activity}) and dead letters of either backend
+ * ({@code deadletters/{queue}?backend=}); and write operations that change a route or ramp,
+ * redrive dead letters, revoke a task and start, pause, drain or stop a queue's consumer. Writes are off by default ({@link Access#READ_ONLY}); enable them with
  * {@code management.endpoint.kafkatasks.access=unrestricted}, and secure them.
  * <ul>
  * <li>{@code POST /actuator/kafkatasks/queue/{name}} and {@code …/task/{name}} with
