@@ -25,9 +25,8 @@ import dev.kafkatask.consumer.TaskConsumer;
 import dev.kafkatask.consumer.TaskConsumers;
 import dev.kafkatask.execution.DeliveryHandler;
 import dev.kafkatask.execution.TaskLifecycle;
-import dev.kafkatask.kafka.deadletter.DeadLetterFilter;
+import dev.kafkatask.kafka.deadletter.BackendDeadLetters;
 import dev.kafkatask.kafka.deadletter.DeadLetterList;
-import dev.kafkatask.kafka.deadletter.DeadLetters;
 import dev.kafkatask.kafka.deadletter.RedriveResult;
 import dev.kafkatask.kafka.TaskTopics;
 import dev.kafkatask.kafka.beat.Beat;
@@ -52,9 +51,9 @@ import dev.kafkatask.task.TaskRegistry;
 /**
  * The {@code kafkatasks} actuator endpoint: registered tasks, routing rules and consumers;
  * tasks by id ({@code tasks/{id}}), the latest tasks ({@code tasks}), the activity of the
- * last minute ({@code activity}) and dead letters ({@code deadletters/{queue}}); and write
- * operations that change a route or ramp and start, pause, drain or stop a
- * queue's consumer. Writes are off by default ({@link Access#READ_ONLY}); enable them with
+ * last minute ({@code activity}) and dead letters of either backend
+ * ({@code deadletters/{queue}?backend=}); and write operations that change a route or ramp,
+ * redrive dead letters, revoke a task and start, pause, drain or stop a queue's consumer. Writes are off by default ({@link Access#READ_ONLY}); enable them with
  * {@code management.endpoint.kafkatasks.access=unrestricted}, and secure them.
  * <ul>
  * <li>{@code POST /actuator/kafkatasks/queue/{name}} and {@code …/task/{name}} with
@@ -116,7 +115,7 @@ public class KafkaTasksEndpoint {
 
 	private @Nullable TaskResults results;
 
-	private @Nullable DeadLetters deadLetters;
+	private final DeadLetterOperations deadLetters = new DeadLetterOperations();
 
 	private @Nullable TaskRevoker revoker;
 
@@ -180,11 +179,13 @@ public class KafkaTasksEndpoint {
 	}
 
 	/**
-	 * List and redrive dead letters: {@code deadletters/{queue}} and {@code redrive/{queue}}.
-	 * @param deadLetters the dead letters
+	 * List and redrive the dead letters of a backend: {@code deadletters/{queue}} and
+	 * {@code redrive/{queue}}, with {@code backend} naming it (Kafka's when left out). Call
+	 * once for each backend.
+	 * @param deadLetters the dead letters of a backend
 	 */
-	public void setDeadLetters(DeadLetters deadLetters) {
-		this.deadLetters = deadLetters;
+	public void setDeadLetters(BackendDeadLetters deadLetters) {
+		this.deadLetters.add(deadLetters);
 	}
 
 	/**
@@ -206,16 +207,17 @@ public class KafkaTasksEndpoint {
 	 * @param from dead letters from this ISO-8601 instant on
 	 * @param to dead letters before this ISO-8601 instant
 	 * @param limit most dead letters listed (100)
+	 * @param backend whose dead letters: {@code kafka} (when left out) or {@code rabbitmq}
 	 * @return the task or the dead letters; {@code null} (404) for a task of which no event
 	 * was read
 	 */
 	@ReadOperation
 	public @Nullable Object detail(@Selector String scope, @Selector String name, @Nullable String reason,
 			@Nullable String task, @Nullable String taskId, @Nullable String from, @Nullable String to,
-			@Nullable Integer limit) {
+			@Nullable Integer limit, @Nullable String backend) {
 		return switch (scope) {
 			case "tasks" -> task(scope, name);
-			case "deadletters" -> deadLetters(name, reason, task, taskId, from, to, limit);
+			case "deadletters" -> deadLetters(name, backend, reason, task, taskId, from, to, limit);
 			default -> {
 				String message = "Unknown '" + printable(scope) + "': ask for tasks/{id} or deadletters/{queue}";
 				throw new InvalidEndpointRequestException(message, message);
@@ -338,7 +340,7 @@ public class KafkaTasksEndpoint {
 					this.options.policy(task.name()).name().toLowerCase(Locale.ROOT).replace('_', '-')))
 			.toList();
 		return new KafkaTasksDescriptor(tasks, RoutingDescriptor.of(this.router.rules()), consumers(),
-				this.options.whitelist().describe(), this.schedules.get(), running());
+				this.options.whitelist().describe(), this.schedules.get(), running(), this.deadLetters.backends());
 	}
 
 	private Map<String, Object> options(String task) {
@@ -353,7 +355,8 @@ public class KafkaTasksEndpoint {
 	 * it ({@link #redrive}); {@code revoke/{id}} revokes a task ({@link #revoke}).
 	 * @param scope {@code queue}, {@code task}, {@code redrive} or {@code revoke}
 	 * @param name the queue or task name, or the task id
-	 * @param backend a route's backend, or {@code null}
+	 * @param backend a route's backend; or, for a redrive, whose dead letters ({@code kafka}
+	 * when {@code null}, or {@code rabbitmq})
 	 * @param rampTo a route's ramp target, or {@code null}
 	 * @param rampPercent a route's ramp share in percent, or {@code null}
 	 * @param shadow a route's shadow backend, or {@code null}
@@ -374,7 +377,7 @@ public class KafkaTasksEndpoint {
 			@Nullable String onUnavailable, @Nullable String reason, @Nullable String task, @Nullable String taskId,
 			@Nullable String from, @Nullable String to, @Nullable Boolean dryRun, @Nullable Boolean terminate) {
 		if ("redrive".equalsIgnoreCase(scope)) {
-			return redrive(name, reason, task, taskId, from, to, Boolean.TRUE.equals(dryRun));
+			return redrive(name, backend, reason, task, taskId, from, to, Boolean.TRUE.equals(dryRun));
 		}
 		if ("revoke".equalsIgnoreCase(scope)) {
 			return revoke(name, Boolean.TRUE.equals(terminate));
@@ -420,8 +423,10 @@ public class KafkaTasksEndpoint {
 
 	/**
 	 * Send a queue's dead letters back to it, all or those matching a filter (each one once:
-	 * a dead letter redriven before is skipped).
+	 * a dead letter redriven before is skipped, or gone from its dead-letter queue).
 	 * @param queue the queue
+	 * @param backend whose dead letters: {@code kafka} (when {@code null}) or
+	 * {@code rabbitmq}
 	 * @param reason only these reasons (comma-separated codes), or {@code null}
 	 * @param task only these tasks (comma-separated), or {@code null}
 	 * @param taskId only these task ids (comma-separated), or {@code null}
@@ -430,20 +435,17 @@ public class KafkaTasksEndpoint {
 	 * @param dryRun only say what would be redriven
 	 * @return what was (or would be) redriven, and what was skipped and why
 	 */
-	public RedriveResult redrive(String queue, @Nullable String reason, @Nullable String task, @Nullable String taskId,
-			@Nullable String from, @Nullable String to, boolean dryRun) {
-		DeadLetters letters = deadLetters();
-		try {
-			return letters.redrive(queue, DeadLetterFilter.parse(reason, task, taskId, from, to), dryRun);
-		}
-		catch (IllegalArgumentException ex) {
-			throw new InvalidEndpointRequestException(ex.getMessage(), ex.getMessage());
-		}
+	public RedriveResult redrive(String queue, @Nullable String backend, @Nullable String reason,
+			@Nullable String task, @Nullable String taskId, @Nullable String from, @Nullable String to,
+			boolean dryRun) {
+		return this.deadLetters.redrive(queue, backend, reason, task, taskId, from, to, dryRun);
 	}
 
 	/**
 	 * List a queue's dead letters, oldest first.
 	 * @param queue the queue
+	 * @param backend whose dead letters: {@code kafka} (when {@code null}) or
+	 * {@code rabbitmq}
 	 * @param reason only these reasons (comma-separated codes), or {@code null}
 	 * @param task only these tasks (comma-separated), or {@code null}
 	 * @param taskId only these task ids (comma-separated), or {@code null}
@@ -452,25 +454,10 @@ public class KafkaTasksEndpoint {
 	 * @param limit most dead letters listed, 100 when {@code null}
 	 * @return the dead letters
 	 */
-	public DeadLetterList deadLetters(String queue, @Nullable String reason, @Nullable String task,
-			@Nullable String taskId, @Nullable String from, @Nullable String to, @Nullable Integer limit) {
-		DeadLetters letters = deadLetters();
-		try {
-			return letters.list(queue, DeadLetterFilter.parse(reason, task, taskId, from, to),
-					(limit != null) ? limit : 100);
-		}
-		catch (IllegalArgumentException ex) {
-			throw new InvalidEndpointRequestException(ex.getMessage(), ex.getMessage());
-		}
-	}
-
-	private DeadLetters deadLetters() {
-		DeadLetters letters = this.deadLetters;
-		if (letters == null) {
-			String message = "Dead letters are read from Kafka: this application has no Kafka leg";
-			throw new InvalidEndpointRequestException(message, message);
-		}
-		return letters;
+	public DeadLetterList deadLetters(String queue, @Nullable String backend, @Nullable String reason,
+			@Nullable String task, @Nullable String taskId, @Nullable String from, @Nullable String to,
+			@Nullable Integer limit) {
+		return this.deadLetters.list(queue, backend, reason, task, taskId, from, to, limit);
 	}
 
 	/**
@@ -592,10 +579,14 @@ public class KafkaTasksEndpoint {
 	 * @param consumers the consumers by backend and queue
 	 * @param optionWhitelist how each backend supports each Celery option ("no" when it does not)
 	 * @param schedules the periodic tasks, with what this instance knows of them
+	 * @param running the tasks running now on this instance
+	 * @param deadLetterBackends the backends whose dead letters {@code deadletters/{queue}}
+	 * lists and {@code redrive/{queue}} redrives ({@code kafka}, {@code rabbitmq})
 	 */
 	public record KafkaTasksDescriptor(List<TaskDescriptor> tasks, RoutingDescriptor routing,
 			List<ConsumerDescriptor> consumers, Map<String, Map<String, String>> optionWhitelist,
-			List<ScheduleDescriptor> schedules, List<RunningTaskDescriptor> running) implements OperationResponseBody {
+			List<ScheduleDescriptor> schedules, List<RunningTaskDescriptor> running,
+			List<String> deadLetterBackends) implements OperationResponseBody {
 	}
 
 	/**

@@ -12,7 +12,7 @@ import org.springframework.context.annotation.Bean;
 import dev.kafkatask.actuate.KafkaTasksEndpoint;
 import dev.kafkatask.consumer.TaskConsumers;
 import dev.kafkatask.execution.DeliveryHandler;
-import dev.kafkatask.kafka.deadletter.DeadLetters;
+import dev.kafkatask.kafka.deadletter.BackendDeadLetters;
 import dev.kafkatask.kafka.beat.Beat;
 import dev.kafkatask.monitor.TaskOwners;
 import dev.kafkatask.monitor.TaskResults;
@@ -38,13 +38,14 @@ public final class KafkaTaskEndpointAutoConfiguration {
 	KafkaTasksEndpoint kafkaTasksEndpoint(TaskRegistry registry, TaskRouter router, TaskConsumers consumers,
 			RoutingRulesRefresher refresher, TaskOptionResolver options, TaskOwners owners,
 			KafkaTaskProperties properties, ObjectProvider<Beat> beat, ObjectProvider<TaskResults> results,
-			ObjectProvider<DeliveryHandler> deliveries, ObjectProvider<DeadLetters> deadLetters,
+			ObjectProvider<DeliveryHandler> deliveries, ObjectProvider<BackendDeadLetters> deadLetters,
 			ObjectProvider<TaskRevoker> revoker) {
 		KafkaTasksEndpoint endpoint = new KafkaTasksEndpoint(registry, router, consumers, refresher, options, owners,
 				properties.getDefaultQueue(), KnownQueues.of(properties, registry, router));
 		beat.ifAvailable(endpoint::setBeat);
 		results.ifAvailable(endpoint::setTaskResults);
-		deadLetters.ifAvailable(endpoint::setDeadLetters);
+		// Kafka's dead letters (DeadLetters) and RabbitMQ's (RabbitDeadLetterQueues), if the legs are there
+		deadLetters.orderedStream().forEach(endpoint::setDeadLetters);
 		revoker.ifAvailable(endpoint::setTaskRevoker);
 		deliveries.ifAvailable((handler) -> endpoint.setRunningTasks(handler::running));
 		return endpoint;

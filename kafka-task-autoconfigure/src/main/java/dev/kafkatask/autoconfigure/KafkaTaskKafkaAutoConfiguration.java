@@ -435,7 +435,8 @@ public final class KafkaTaskKafkaAutoConfiguration {
 	DeadLetters kafkaTaskDeadLetters(KafkaTaskProducer producer, ObjectProvider<ConsumerFactory<?, ?>> consumerFactory,
 			TaskTopics topics, EnvelopeCodec codec, TaskRegistry registry, KafkaTaskProperties properties,
 			ObjectProvider<TaskRouter> router, ObjectProvider<JsonMapper> jsonMapper,
-			ObjectProvider<DefaultKafkaConsumerFactoryCustomizer> consumerCustomizers) {
+			ObjectProvider<DefaultKafkaConsumerFactoryCustomizer> consumerCustomizers,
+			ObjectProvider<TaskObserver> observers) {
 		Map<String, Object> config = groupless(consumerFactory);
 		// Listing a queue with no dead letters yet must not create its dead-letter topic.
 		config.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false);
@@ -443,10 +444,12 @@ public final class KafkaTaskKafkaAutoConfiguration {
 		// The queues are asked for at each call: tasks may be registered after this bean is made.
 		Predicate<String> knownQueue = (queue) -> priorityQueues.get().contains(queue)
 				|| knownQueue(provisionedQueues(properties, registry), router.getIfAvailable()).test(queue);
-		return new DeadLetters(taskConsumerFactory(config, consumerCustomizers), redriveProducer(producer, properties),
-				topics, knownQueue, priorityQueues, codec,
+		DeadLetters deadLetters = new DeadLetters(taskConsumerFactory(config, consumerCustomizers),
+				redriveProducer(producer, properties), topics, knownQueue, priorityQueues, codec,
 				new RedriveLedger(redrivenTopic(properties), jsonMapper.getIfAvailable(JsonMapper::new)),
 				Clock.systemUTC());
+		deadLetters.setObserver(TaskObserver.composite(observers.orderedStream().toList()));
+		return deadLetters;
 	}
 
 	/**

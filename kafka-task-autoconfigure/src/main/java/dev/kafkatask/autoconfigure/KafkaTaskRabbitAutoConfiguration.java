@@ -27,6 +27,7 @@ import dev.kafkatask.celery.CeleryMessageCodec;
 import dev.kafkatask.execution.DeliveryHandler;
 import dev.kafkatask.monitor.TaskObserver;
 import dev.kafkatask.rabbit.RabbitAvailability;
+import dev.kafkatask.rabbit.RabbitDeadLetterQueues;
 import dev.kafkatask.rabbit.RabbitDeadLetters;
 import dev.kafkatask.rabbit.RabbitDelays;
 import dev.kafkatask.rabbit.RabbitQueues;
@@ -111,6 +112,18 @@ public final class KafkaTaskRabbitAutoConfiguration {
 				TaskObserver.composite(observers.orderedStream().toList()));
 		transport.setAvailability(availability);
 		return transport;
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	RabbitDeadLetterQueues rabbitTaskDeadLetterQueues(KafkaTaskRabbitConnection connection, RabbitQueues queues,
+			TaskRegistry registry, TaskRouter router, KafkaTaskProperties properties,
+			ObjectProvider<TaskObserver> observers) {
+		// The queues are asked for at each call: tasks may be registered after this bean is made.
+		RabbitDeadLetterQueues deadLetters = new RabbitDeadLetterQueues(connection.factory(), connection.template(),
+				queues, (queue) -> KnownQueues.of(properties, registry, router).test(queue));
+		deadLetters.setObserver(TaskObserver.composite(observers.orderedStream().toList()));
+		return deadLetters;
 	}
 
 	@Bean

@@ -54,6 +54,14 @@ public enum KafkaTaskMeters implements MeterDocumentation {
 			"Dead letters that could not be written and are tried again", Tags.QUEUE, Tags.BACKEND, Tags.OWNER),
 
 	/**
+	 * Dead letters a redrive dealt with, by outcome: {@code redriven} (sent back to their
+	 * queue) or {@code skipped} (matched the redrive's filter and stayed: redriven before, or
+	 * nothing to send). Dry runs are not counted.
+	 */
+	REDRIVES("kafka.task.redrives", Meter.Type.COUNTER, "Dead letters a redrive sent back to their queue, or skipped",
+			Tags.QUEUE, Tags.BACKEND, Tags.OWNER, Tags.OUTCOME),
+
+	/**
 	 * Exceptions caught by kafka-task's background threads (delay forwarder, reply listener,
 	 * state meters, RabbitMQ drain check), each followed by a back-off and a new attempt.
 	 */
@@ -267,7 +275,8 @@ public enum KafkaTaskMeters implements MeterDocumentation {
 		OWNER("owner"),
 
 		/**
-		 * Outcome of a task, or the broker's answer to a publish.
+		 * Outcome of a task, the broker's answer to a publish, or what a redrive did with a
+		 * dead letter.
 		 */
 		OUTCOME("outcome"),
 

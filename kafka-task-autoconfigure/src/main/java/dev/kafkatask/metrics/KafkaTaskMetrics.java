@@ -101,6 +101,12 @@ public class KafkaTaskMetrics implements TaskObserver, MeterBinder, DisposableBe
 	}
 
 	@Override
+	public void redriven(String queue, Backend backend, int redriven, int skipped) {
+		increment(KafkaTaskMeters.REDRIVES, redriven, queue, backend.id(), QUEUE_OWNER, "redriven");
+		increment(KafkaTaskMeters.REDRIVES, skipped, queue, backend.id(), QUEUE_OWNER, "skipped");
+	}
+
+	@Override
 	public void backgroundFailure(String thread, Throwable failure) {
 		increment(KafkaTaskMeters.BACKGROUND_FAILURES, thread);
 	}
@@ -150,6 +156,12 @@ public class KafkaTaskMetrics implements TaskObserver, MeterBinder, DisposableBe
 	private void increment(KafkaTaskMeters meter, String... tagValues) {
 		if (meter(meter, tagValues) instanceof Counter counter) {
 			counter.increment();
+		}
+	}
+
+	private void increment(KafkaTaskMeters meter, int amount, String... tagValues) {
+		if (amount > 0 && meter(meter, tagValues) instanceof Counter counter) {
+			counter.increment(amount);
 		}
 	}
 

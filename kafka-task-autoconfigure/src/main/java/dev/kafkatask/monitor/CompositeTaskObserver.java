@@ -77,6 +77,11 @@ final class CompositeTaskObserver implements TaskObserver {
 	}
 
 	@Override
+	public void redriven(String queue, Backend backend, int redriven, int skipped) {
+		each((observer) -> observer.redriven(queue, backend, redriven, skipped));
+	}
+
+	@Override
 	public void deadLetterFailed(String queue, Backend backend, Throwable failure) {
 		each((observer) -> observer.deadLetterFailed(queue, backend, failure));
 	}

@@ -99,6 +99,18 @@ public interface TaskObserver {
 	}
 
 	/**
+	 * A redrive of a queue's dead letters ended (a dry run tells nothing): what it sent back
+	 * to the queue and what matched but stayed. A redrive that failed half-way tells what it
+	 * sent before.
+	 * @param queue the queue
+	 * @param backend the backend whose dead letters they are
+	 * @param redriven how many it sent back
+	 * @param skipped how many matched and were not sent (already redriven, no payload)
+	 */
+	default void redriven(String queue, Backend backend, int redriven, int skipped) {
+	}
+
+	/**
 	 * One of kafka-task's background threads (the delay forwarder, the reply listener, the
 	 * state meters, the RabbitMQ drain check) caught an exception; it backs off and goes on.
 	 * @param thread which background thread

@@ -69,7 +69,7 @@ final class RabbitTaskDelivery implements TaskDelivery {
 	public void deadLetter(DeadLetter letter) throws Exception {
 		TaskEnvelope envelope = letter.envelope();
 		Message deadLetter = (envelope != null) ? this.listener.codec().encode(envelope) : this.message;
-		this.listener.deadLetters().publish(deadLetter, queue(), letter.reason(), letter.cause());
+		this.listener.deadLetters().publish(deadLetter, queue(), letter.reason(), letter.cause(), letter.attempts());
 	}
 
 	@Override

@@ -272,14 +272,21 @@
 			number(task.perSecond.toFixed(2)), number(events(task, 'succeeded')), failures(task.failures),
 			number(events(task, 'retried')), number(events(task, 'dispatched'))),
 			'No task events in the last minute');
+		renderQueues();
+	}
+
+	// the queues offered for dead letters: of the tasks, and of the chosen backend's consumers
+	function renderQueues() {
 		const queues = new Set();
 		for (const task of (main && main.tasks) || []) {
 			if (task.queue) {
 				queues.add(task.queue);
 			}
 		}
+		renderDeadLetterBackends();
+		const backend = deadLetterBackend() || 'kafka';
 		for (const consumer of (main && main.consumers) || []) {
-			if (consumer.backend === 'kafka') {
+			if (consumer.backend === backend) {
 				queues.add(consumer.queue);
 			}
 		}
@@ -288,6 +295,28 @@
 			option.value = queue;
 			return option;
 		}));
+	}
+
+	// the backends whose dead letters the endpoint lists: a choice when there are two
+	function renderDeadLetterBackends() {
+		const backends = (main && main.deadLetterBackends) || [];
+		const select = document.getElementById('deadletters').elements.backend;
+		if (backends.join(',') === [...select.options].map((option) => option.value).join(',')) {
+			return;
+		}
+		const chosen = select.value;
+		select.replaceChildren(...backends.map((backend) => {
+			const option = el('option', null, backend);
+			option.value = backend;
+			option.selected = backend === chosen;
+			return option;
+		}));
+		document.getElementById('deadletters-backend').hidden = backends.length < 2;
+	}
+
+	function deadLetterBackend() {
+		const value = document.getElementById('deadletters').elements.backend.value;
+		return value === '' ? null : value;
 	}
 
 	function renderLatest(tasks) {
@@ -395,10 +424,11 @@
 		const target = document.getElementById('deadletters-answer');
 		const queue = form.elements.queue.value.trim();
 		const chosen = filters(form);
+		const backend = deadLetterBackend();
 		const action = event.submitter ? event.submitter.value : 'list';
 		if (action === 'redrive') {
-			const result = await post('/redrive/' + encodeURIComponent(queue), { reason: chosen.reason,
-				task: chosen.task, taskId: chosen.taskId, from: chosen.from, to: chosen.to,
+			const result = await post('/redrive/' + encodeURIComponent(queue), { backend: backend,
+				reason: chosen.reason, task: chosen.task, taskId: chosen.taskId, from: chosen.from, to: chosen.to,
 				dryRun: form.elements.dryRun.checked });
 			const summary = result.ok ? (result.json.dryRun ? 'Dry run: would redrive ' : 'Redrove ')
 				+ result.json.redriven.length + ', skipped ' + result.json.skippedCount + ', scanned '
@@ -407,6 +437,9 @@
 			return;
 		}
 		const query = new URLSearchParams();
+		if (backend !== null) {
+			query.set('backend', backend);
+		}
 		for (const [name, value] of Object.entries(chosen)) {
 			if (value !== null) {
 				query.set(name, value);
@@ -424,10 +457,17 @@
 		rows(table, list.deadLetters || [], (letter) => el('tr', null,
 			letter.taskId ? el('td', null, idButton(letter.taskId)) : cell(''), cell(letter.task), cell(letter.reason),
 			cell(letter.message, 'text'), cell(time(letter.deadLetteredAt)), number(letter.attempts),
-			number(letter.redriveCount), cell(time(letter.redrivenAt)),
-			cell(letter.topic + '-' + letter.partition + '@' + letter.offset)), 'No dead letters match');
+			number(letter.redriveCount), cell(time(letter.redrivenAt)), cell(position(letter))),
+			'No dead letters match');
+		const read = backend === 'rabbitmq' ? ' message(s) of ' + list.queue + '.dlq read' : ' record(s) read';
 		target.replaceChildren(el('p', 'muted', (list.deadLetters || []).length + ' dead letter(s) of ' + list.queue
-			+ ', ' + list.scanned + ' record(s) read' + (list.complete ? '' : ', more match than listed')), table);
+			+ ', ' + list.scanned + read + (list.complete ? '' : ', more match than listed')), table);
+	}
+
+	// a record of a dead-letter topic, or a message's place in a dead-letter queue (no partition)
+	function position(letter) {
+		return letter.partition < 0 ? letter.topic + ' #' + letter.offset
+			: letter.topic + '-' + letter.partition + '@' + letter.offset;
 	}
 
 	// --- start --------------------------------------------------------------------------
@@ -452,6 +492,7 @@
 			}
 		});
 		document.getElementById('deadletters').addEventListener('submit', deadLetters);
+		document.getElementById('deadletters').elements.backend.addEventListener('change', renderQueues);
 		// #task=<id> opens a task, as a link to it
 		if (location.hash.startsWith('#task=')) {
 			let id = null;

@@ -20,6 +20,7 @@ import dev.kafkatask.consumer.TaskConsumers;
 import dev.kafkatask.options.TaskOption;
 import dev.kafkatask.options.TaskOptionResolver;
 import dev.kafkatask.options.UnsupportedOptionPolicy;
+import dev.kafkatask.rabbit.RabbitDeadLetterQueues;
 import dev.kafkatask.rabbit.RabbitQueues;
 import dev.kafkatask.rabbit.RabbitTaskConsumers;
 import dev.kafkatask.rabbit.RabbitTaskTransport;
@@ -29,6 +30,7 @@ import dev.kafkatask.routing.TaskRouter;
 import dev.kafkatask.task.KafkaTask;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.mockito.Mockito.mock;
 
 /**
  * Tests for the auto-configurations of the RabbitMQ leg, the router, the option resolver
@@ -53,6 +55,7 @@ class KafkaTaskRabbitAutoConfigurationTests {
 			assertThat(context).hasSingleBean(RabbitQueues.class);
 			assertThat(context).hasSingleBean(RabbitTaskTransport.class);
 			assertThat(context).hasSingleBean(RabbitTaskConsumers.class);
+			assertThat(context).hasSingleBean(RabbitDeadLetterQueues.class);
 			assertThat(context).hasSingleBean(TaskRouter.class);
 			assertThat(context).hasSingleBean(TaskOptionResolver.class);
 			assertThat(context).hasSingleBean(TaskConsumers.class);
@@ -65,7 +68,15 @@ class KafkaTaskRabbitAutoConfigurationTests {
 			assertThat(context).hasNotFailed();
 			assertThat(context).doesNotHaveBean(RabbitTaskTransport.class);
 			assertThat(context).doesNotHaveBean(RabbitTaskConsumers.class);
+			assertThat(context).doesNotHaveBean(RabbitDeadLetterQueues.class);
 		});
+	}
+
+	@Test
+	void whenUserDefinesTheRabbitDeadLetterQueuesThenAutoConfigurationBacksOff() {
+		RabbitDeadLetterQueues own = mock(RabbitDeadLetterQueues.class);
+		this.contextRunner.withBean(RabbitDeadLetterQueues.class, () -> own)
+			.run((context) -> assertThat(context).getBean(RabbitDeadLetterQueues.class).isSameAs(own));
 	}
 
 	@Test
@@ -108,6 +119,21 @@ class KafkaTaskRabbitAutoConfigurationTests {
 	void whenEndpointIsExposedThenItIsConfigured() {
 		this.contextRunner.withPropertyValues("management.endpoints.web.exposure.include=kafkatasks")
 			.run((context) -> assertThat(context).hasSingleBean(KafkaTasksEndpoint.class));
+	}
+
+	@Test
+	void whenBothLegsAreThereThenTheEndpointListsTheDeadLettersOfBoth() {
+		this.contextRunner.withPropertyValues("management.endpoints.web.exposure.include=kafkatasks")
+			.run((context) -> assertThat(context.getBean(KafkaTasksEndpoint.class).kafkaTasks().deadLetterBackends())
+				.containsExactly("kafka", "rabbitmq"));
+	}
+
+	@Test
+	void whenTheRabbitLegIsDisabledThenTheEndpointListsOnlyKafkaDeadLetters() {
+		this.contextRunner
+			.withPropertyValues("management.endpoints.web.exposure.include=kafkatasks", "kafka-task.rabbitmq.enabled=false")
+			.run((context) -> assertThat(context.getBean(KafkaTasksEndpoint.class).kafkaTasks().deadLetterBackends())
+				.containsExactly("kafka"));
 	}
 
 	@Test

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -133,6 +134,11 @@ class DeadLettersIntegrationTests {
 					.isEqualTo(RedriveResult.SkipReason.ALREADY_REDRIVEN));
 			assertThat(list(deadLetters, twoOfThem).deadLetters())
 				.allSatisfy((deadLetter) -> assertThat(deadLetter.redrivenAt()).isNotNull());
+			MeterRegistry meters = app.getBean(MeterRegistry.class);
+			assertThat(meters.get("kafka.task.redrives").tags("queue", "default", "backend", "kafka", "outcome",
+					"redriven").counter().count()).isEqualTo(2);
+			assertThat(meters.get("kafka.task.redrives").tags("queue", "default", "backend", "kafka", "outcome",
+					"skipped").counter().count()).isEqualTo(2);
 
 			// nor from another instance, which knows only what is in Kafka
 			try (ConfigurableApplicationContext other = this.apps.start("kafka-task.worker.enabled=false")) {
@@ -168,11 +174,11 @@ class DeadLettersIntegrationTests {
 			// over the endpoint: the same refusals, as 400s
 			KafkaTasksEndpoint endpoint = app.getBean(KafkaTasksEndpoint.class);
 			assertThatExceptionOfType(InvalidEndpointRequestException.class)
-				.isThrownBy(() -> endpoint.detail("deadletters", "nope", null, null, null, null, null, null))
+				.isThrownBy(() -> endpoint.detail("deadletters", "nope", null, null, null, null, null, null, null))
 				.withMessageStartingWith("Unknown queue 'nope'");
 			assertThatExceptionOfType(InvalidEndpointRequestException.class)
 				.isThrownBy(() -> endpoint.detail("deadletters", "default", "no-such-reason", null, null, null, null,
-						null))
+						null, null))
 				.withMessageContaining("no-such-reason");
 			assertThatExceptionOfType(InvalidEndpointRequestException.class)
 				.isThrownBy(() -> endpoint.change("redrive", "default", null, null, null, null, null, null, null, null,

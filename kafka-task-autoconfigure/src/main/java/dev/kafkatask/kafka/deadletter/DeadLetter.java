@@ -7,18 +7,24 @@ import org.jspecify.annotations.Nullable;
 import dev.kafkatask.monitor.DeadLetterReason;
 
 /**
- * One record of a dead-letter topic, as its headers and envelope describe it.
+ * One record of a dead-letter topic, or one message of a RabbitMQ dead-letter queue, as its
+ * headers and payload describe it.
  *
- * @param topic the dead-letter topic
- * @param partition its partition
- * @param offset its offset
- * @param taskId the task id, from the envelope or else the record's headers; {@code null}
- * when neither says
+ * @param topic the dead-letter topic, or the dead-letter queue ({@code <queue>.dlq})
+ * @param partition its partition; {@value #NO_PARTITION} for a message of a dead-letter
+ * queue
+ * @param offset its offset; for a message of a dead-letter queue, its place in the queue
+ * when it was read (0 at the head): a place, not an id, which moves as messages before it
+ * leave
+ * @param taskId the task id, from the envelope or else the record's headers (for a message,
+ * its Celery {@code id} header); {@code null} when neither says
  * @param task the task name, likewise
  * @param reason why it was dead-lettered; {@code null} when the header is missing or names
  * no reason this version knows
  * @param message what was wrong, as the dead-letter header says
- * @param deadLetteredAt when it was dead-lettered (the record's timestamp)
+ * @param deadLetteredAt when it was dead-lettered (the record's timestamp; for a message,
+ * its {@code kafka-task-dlt-at} header, else its timestamp, else {@link Instant#EPOCH}: not
+ * known)
  * @param attempts how many times the task ran before it was dead-lettered (0 when it never
  * ran: an invalid envelope, an unknown task, arguments that do not bind)
  * @param redriveCount how many times the task was redriven before
@@ -34,6 +40,11 @@ public record DeadLetter(String topic, int partition, long offset, @Nullable Str
 		int redriveCount, int payloadSize, boolean payloadOmitted, @Nullable Instant redrivenAt) {
 
 	/**
+	 * The partition of a message of a RabbitMQ dead-letter queue, which has none.
+	 */
+	public static final int NO_PARTITION = -1;
+
+	/**
 	 * Return a copy that says when it was redriven.
 	 * @param at when, or {@code null}
 	 * @return the copy
@@ -45,10 +56,14 @@ public record DeadLetter(String topic, int partition, long offset, @Nullable Str
 	}
 
 	/**
-	 * Return where the dead letter is, {@code <topic>-<partition>@<offset>}.
+	 * Return where the dead letter is: {@code <topic>-<partition>@<offset>}, or
+	 * {@code <queue>.dlq#<place>} for a message of a dead-letter queue.
 	 * @return its position
 	 */
 	public String position() {
+		if (this.partition == NO_PARTITION) {
+			return this.topic + "#" + this.offset;
+		}
 		return this.topic + "-" + this.partition + "@" + this.offset;
 	}
 

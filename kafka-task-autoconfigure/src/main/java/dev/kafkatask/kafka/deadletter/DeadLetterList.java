@@ -7,10 +7,11 @@ import java.util.List;
  *
  * @param queue the queue
  * @param deadLetters the dead letters, at most as many as asked for
- * @param scanned how many records of the dead-letter topics were read
+ * @param scanned how many records of the dead-letter topics (or messages of the dead-letter
+ * queue) were read
  * @param complete whether every match is listed: {@code false} when there were more
  * matches than asked for, or when the scan stopped at its bound before the end of the
- * topics (narrow the time range to see the rest)
+ * topics or queue (narrow the time range to see the rest)
  * @author kafka-task
  */
 public record DeadLetterList(String queue, List<DeadLetter> deadLetters, int scanned, boolean complete) {

@@ -28,6 +28,8 @@ import org.springframework.util.Assert;
 
 import dev.kafkatask.codec.EnvelopeCodec;
 import dev.kafkatask.kafka.TaskTopics;
+import dev.kafkatask.monitor.TaskObserver;
+import dev.kafkatask.routing.Backend;
 
 /**
  * The dead letters of the Kafka leg, per queue: list them, and redrive them (all, or those
@@ -53,12 +55,7 @@ import dev.kafkatask.kafka.TaskTopics;
  *
  * @author kafka-task
  */
-public class DeadLetters {
-
-	/**
-	 * Most dead letters a list returns.
-	 */
-	public static final int MAX_LIMIT = 1000;
+public class DeadLetters implements BackendDeadLetters {
 
 	private static final Log logger = LogFactory.getLog(DeadLetters.class);
 
@@ -91,6 +88,8 @@ public class DeadLetters {
 	private final Clock clock;
 
 	private final ReentrantLock redriving = new ReentrantLock();
+
+	private TaskObserver observer = TaskObserver.NONE;
 
 	private int maxScanned = 100_000;
 
@@ -164,6 +163,19 @@ public class DeadLetters {
 		this.timeout = timeout;
 	}
 
+	/**
+	 * Set who is told what each redrive sent and skipped (dry runs are not told).
+	 * @param observer the observer
+	 */
+	public void setObserver(TaskObserver observer) {
+		this.observer = observer;
+	}
+
+	@Override
+	public Backend backend() {
+		return Backend.KAFKA;
+	}
+
 	public RedriveLedger getLedger() {
 		return this.ledger;
 	}
@@ -198,6 +210,7 @@ public class DeadLetters {
 	 * @throws IllegalArgumentException if the queue or the limit is not valid
 	 * @throws IllegalStateException if the ledger could not be read in full
 	 */
+	@Override
 	public DeadLetterList list(String queue, DeadLetterFilter filter, int limit) {
 		Map<String, String> deadLetterTopics = deadLetterTopics(queue);
 		Assert.isTrue(filter != null, "'filter' must not be null");
@@ -241,6 +254,7 @@ public class DeadLetters {
 	 * failed on the way (what was redriven before stays redriven: redrive again for the
 	 * rest)
 	 */
+	@Override
 	public RedriveResult redrive(String queue, DeadLetterFilter filter, boolean dryRun) {
 		Map<String, String> deadLetterTopics = deadLetterTopics(queue);
 		Assert.isTrue(filter != null, "'filter' must not be null");
@@ -262,6 +276,7 @@ public class DeadLetters {
 			producer.initTransactions();
 			RedriveResult result = run(queue, deadLetterTopics, filter, transactions);
 			transactions.commit();
+			this.observer.redriven(queue, Backend.KAFKA, result.redriven().size(), result.skippedCount());
 			logger.info("Redrove " + result.redriven().size() + " dead letters of queue '" + queue + "' ("
 					+ result.skippedCount() + " skipped, " + result.scanned() + " read" + (result.complete() ? ""
 							: ", more to redrive") + ")");
@@ -269,6 +284,7 @@ public class DeadLetters {
 		}
 		catch (RuntimeException ex) {
 			transactions.abort();
+			this.observer.redriven(queue, Backend.KAFKA, transactions.committed, 0);
 			throw new IllegalStateException("Redrive of queue '" + queue + "' failed after " + transactions.committed
 					+ " dead letters were redriven (they stay redriven; redrive again for the rest): " + ex, ex);
 		}

@@ -10,10 +10,11 @@ import java.util.Locale;
  * @param dryRun whether nothing was sent
  * @param redriven the dead letters redriven (or that would be), oldest first
  * @param skipped the dead letters that matched but were not redriven, with why (at most
- * {@link DeadLetters#MAX_LIMIT} listed)
+ * {@link BackendDeadLetters#MAX_LIMIT} listed)
  * @param skippedCount how many matched but were not redriven
- * @param scanned how many records of the dead-letter topics were read
- * @param complete whether the whole of the dead-letter topics was looked at: {@code false}
+ * @param scanned how many records of the dead-letter topics (or messages of the dead-letter
+ * queue) were read
+ * @param complete whether the whole of the dead-letter topics (or queue) was looked at: {@code false}
  * when the redrive stopped at its bound (redrive again for the rest: what went is skipped)
  * @author kafka-task
  */
