@@ -8,6 +8,8 @@ import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
 
+import org.springframework.boot.actuate.endpoint.invoke.OperationParameter;
+import org.springframework.boot.actuate.endpoint.invoke.ParameterMappingException;
 import org.springframework.core.Ordered;
 import org.springframework.http.HttpStatus;
 import org.springframework.web.server.ResponseStatusException;
@@ -58,7 +60,7 @@ public final class EndpointBadRequestResolver implements HandlerExceptionResolve
 		ObjectNode body = this.mapper.createObjectNode()
 			.put("status", 400)
 			.put("error", HttpStatus.BAD_REQUEST.getReasonPhrase())
-			.put("message", status.getReason())
+			.put("message", message(status))
 			.put("path", lookup);
 		try {
 			byte[] content = this.mapper.writeValueAsBytes(body);
@@ -72,6 +74,34 @@ public final class EndpointBadRequestResolver implements HandlerExceptionResolve
 		catch (java.io.IOException | RuntimeException writeFailure) {
 			return null;
 		}
+	}
+
+	/**
+	 * Return why a request is bad: the endpoint's own reason, or, for a parameter that could
+	 * not be read as its type (Boot says only "Parameter mapping failure"), which one and
+	 * what it should be.
+	 */
+	private static @Nullable String message(ResponseStatusException status) {
+		if (status.getCause() instanceof ParameterMappingException mapping) {
+			OperationParameter parameter = mapping.getParameter();
+			String value = String.valueOf(mapping.getValue());
+			String shown = (value.length() > 64) ? value.substring(0, 64) + "..." : value;
+			return "'" + parameter.getName() + "' must be " + expected(parameter.getType()) + ", not '" + shown + "'";
+		}
+		return status.getReason();
+	}
+
+	private static String expected(Class<?> type) {
+		if (type == Integer.class || type == int.class || type == Long.class || type == long.class) {
+			return "a whole number";
+		}
+		if (type == Double.class || type == double.class) {
+			return "a number";
+		}
+		if (type == Boolean.class || type == boolean.class) {
+			return "true or false";
+		}
+		return "a " + type.getSimpleName();
 	}
 
 	/**

@@ -101,6 +101,10 @@ class SettlementIntegrationTests {
 			await().atMost(TIMEOUT).until(() -> !container.getAssignment().isEmpty());
 			try (Admin admin = admin()) {
 				admin.deleteTopics(List.of(deadLetterTopic)).all().get();
+				// Gone from the broker's metadata before the poison comes: a producer that still
+				// found it there would send, and retry, until its delivery timeout (2 min), and
+				// health would stay UP meanwhile (seen with other tests running beside this one)
+				await().atMost(TIMEOUT).until(() -> !admin.listTopics().names().get().contains(deadLetterTopic));
 			}
 			long poison = send(topic, "not json");
 			send(topic, PoisonRecordsIntegrationTests.envelope("after", "it.count", "[3]", "{}", ""));

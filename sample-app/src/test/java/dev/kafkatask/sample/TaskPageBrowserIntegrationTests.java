@@ -117,6 +117,10 @@ class TaskPageBrowserIntegrationTests {
 		assertThat(badLimit.statusCode()).isEqualTo(400);
 		assertThat(this.json.readTree(badLimit.body()).path("message").asString())
 			.isEqualTo("'limit' must be between 1 and 500: 0");
+		HttpResponse<String> notANumber = get("/actuator/kafkatasks/tasks?limit=abc");
+		assertThat(notANumber.statusCode()).isEqualTo(400);
+		assertThat(this.json.readTree(notANumber.body()).path("message").asString())
+			.isEqualTo("'limit' must be a whole number, not 'abc'");
 		HttpResponse<String> badId = get("/actuator/kafkatasks/tasks/" + "x".repeat(201));
 		assertThat(badId.statusCode()).isEqualTo(400);
 		assertThat(this.json.readTree(badId.body()).path("message").asString())
