@@ -23,7 +23,7 @@ while (($#)); do
 	esac
 done
 
-jar=$(ls sample-app/target/kafka-task-sample-app-*.jar 2>/dev/null | grep -v plain | head -1 || true)
+jar=$(ls sample-app/target/sample-app-*.jar 2>/dev/null | grep -v plain | head -1 || true)
 if [[ -z "$jar" ]]; then
 	echo "no sample-app jar: ./mvnw -q -pl sample-app -am package -DskipTests" >&2
 	exit 1
@@ -57,23 +57,26 @@ for _ in $(seq 1 120); do
 done
 curl -sf "$base/actuator/health" >/dev/null || { echo "the sample app did not come up" >&2; exit 1; }
 
+# Tasks that succeeded so far (the meter is there once one did)
 succeeded() {
-	curl -sf "$base/actuator/metrics/kafka.task.executions?tag=outcome:success" |
-		grep -o '"value":[0-9.E+]*' | head -1 | cut -d: -f2 | awk '{ printf "%d", $1 }'
+	local body
+	body=$(curl -sf "$base/actuator/metrics/kafka.task.executions?tag=outcome:success" || true)
+	awk 'match($0, /"value":[0-9.E+]+/) { v = substr($0, RSTART + 8, RLENGTH - 8) } END { printf "%d", v + 0 }' \
+		<<<"$body"
 }
 
-# The stream: every 100 ms an order batch of rate/20 orders (two tasks each).
+# The stream: every 100 ms, on a fixed schedule, a batch of rate/20 orders (two tasks each); a
+# batch does not wait for the one before to be answered.
 orders=$((rate / 20))
 before=$(succeeded)
 start=$(date +%s.%N)
 (
-	end=$(($(date +%s) + seconds))
-	while (($(date +%s) < end)); do
-		next=$(date +%s.%N)
-		curl -sf -o /dev/null -X POST "$base/demo/dispatch?count=$orders" && echo ok >>"$work/dispatched" ||
-			echo failed >>"$work/dispatched"
-		sleep "$(awk -v n="$next" -v now="$(date +%s.%N)" 'BEGIN { d = n + 0.1 - now; print (d > 0) ? d : 0 }')"
+	batches=$((seconds * 10))
+	for ((i = 0; i < batches; i++)); do
+		sleep "$(awk -v s="$start" -v i="$i" -v now="$(date +%s.%N)" 'BEGIN { d = s + i / 10 - now; print (d > 0) ? d : 0 }')"
+		{ curl -sf -o /dev/null -X POST "$base/demo/dispatch?count=$orders" && echo ok || echo failed; } >>"$work/dispatched" &
 	done
+	wait
 ) &
 stream=$!
 
