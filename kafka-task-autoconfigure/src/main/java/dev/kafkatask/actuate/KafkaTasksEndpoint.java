@@ -638,16 +638,18 @@ public class KafkaTasksEndpoint {
 	 * @param result what it returned (JSON text), once it succeeded
 	 * @param error what went wrong
 	 * @param reason the dead-letter reason
+	 * @param arguments its arguments (JSON text), from its {@code dispatched} event, if read
 	 * @param history the events read, oldest first
 	 */
 	public record TaskStateDescriptor(String id, String task, String state, String queue, String backend,
 			String worker, Instant updated, int attempt, @Nullable String result, @Nullable String error,
-			@Nullable String reason, List<EventDescriptor> history) implements OperationResponseBody {
+			@Nullable String reason, @Nullable String arguments,
+			List<EventDescriptor> history) implements OperationResponseBody {
 
 		static TaskStateDescriptor of(TaskState state) {
 			return new TaskStateDescriptor(state.taskId(), state.task(), state.state().code(), state.queue(),
 					state.backend(), state.worker(), state.updated(), state.attempt(), state.result(), state.error(),
-					state.reason(), state.history().stream().map(EventDescriptor::of).toList());
+					state.reason(), state.arguments(), state.history().stream().map(EventDescriptor::of).toList());
 		}
 
 	}

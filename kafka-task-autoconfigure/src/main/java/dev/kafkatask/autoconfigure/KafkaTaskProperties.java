@@ -1016,7 +1016,7 @@ public class KafkaTaskProperties {
 		private int maxTasks = 100_000;
 
 		/**
-		 * Longest result or error text an event carries; longer ones are cut.
+		 * Longest result, error or arguments text an event carries; longer ones are cut.
 		 */
 		private int maxTextLength = 1000;
 

@@ -4,6 +4,7 @@ import java.time.Clock;
 
 import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
 
 import dev.kafkatask.codec.TaskEnvelope;
 import dev.kafkatask.monitor.TaskEvent;
@@ -87,7 +88,14 @@ public final class TaskLifecycle {
 	 */
 	public void publish(TaskEventType type, TaskEnvelope envelope, String queue, Backend backend, int attempt,
 			@Nullable Object result, @Nullable Throwable error, @Nullable String reason) {
-		publish(type, envelope.id(), envelope.task(), queue, backend, attempt, result, error, reason);
+		if (type != TaskEventType.DISPATCHED) {
+			publish(type, envelope.id(), envelope.task(), queue, backend, attempt, result, error, reason);
+		}
+		else if (isEnabled()) {
+			// the arguments once, when the task is dispatched, not in every event of it
+			publish(type, envelope.id(), envelope.task(), queue, backend, attempt, result, error, reason,
+					arguments(envelope));
+		}
 	}
 
 	/**
@@ -104,16 +112,33 @@ public final class TaskLifecycle {
 	 */
 	public void publish(TaskEventType type, String taskId, String task, String queue, Backend backend, int attempt,
 			@Nullable Object result, @Nullable Throwable error, @Nullable String reason) {
+		publish(type, taskId, task, queue, backend, attempt, result, error, reason, null);
+	}
+
+	private void publish(TaskEventType type, String taskId, String task, String queue, Backend backend, int attempt,
+			@Nullable Object result, @Nullable Throwable error, @Nullable String reason, @Nullable String arguments) {
 		if (!isEnabled()) {
 			return;
 		}
 		try {
 			this.events.publish(new TaskEvent(taskId, type, task, queue, backend.name().toLowerCase(
 					java.util.Locale.ROOT), this.worker, this.clock.instant(), attempt,
-					(type == TaskEventType.SUCCEEDED) ? json(result) : null, describe(error), reason));
+					(type == TaskEventType.SUCCEEDED) ? json(result) : null, describe(error), reason, arguments));
 		}
 		catch (RuntimeException ex) {
 			// Events must never fail a task.
+		}
+	}
+
+	private @Nullable String arguments(TaskEnvelope envelope) {
+		try {
+			ObjectNode arguments = this.mapper.createObjectNode();
+			arguments.putArray("args").addAll(envelope.args());
+			arguments.putObject("kwargs").setAll(envelope.kwargs());
+			return cut(this.mapper.writeValueAsString(arguments));
+		}
+		catch (RuntimeException ex) {
+			return null;
 		}
 	}
 

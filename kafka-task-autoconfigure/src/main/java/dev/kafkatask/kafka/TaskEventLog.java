@@ -358,6 +358,9 @@ public class TaskEventLog implements TaskEvents, TaskResults, SmartLifecycle {
 		if (event.reason() != null) {
 			json.put("reason", event.reason());
 		}
+		if (event.arguments() != null) {
+			json.put("arguments", event.arguments());
+		}
 		return json;
 	}
 
@@ -365,7 +368,7 @@ public class TaskEventLog implements TaskEvents, TaskResults, SmartLifecycle {
 		return new TaskEvent(taskId, TaskEventType.of(json.get("type").asString()), json.get("task").asString(),
 				json.get("queue").asString(), json.get("backend").asString(), json.get("worker").asString(),
 				Instant.ofEpochMilli(json.get("at").asLong()), json.get("attempt").asInt(), text(json, "result"),
-				text(json, "error"), text(json, "reason"));
+				text(json, "error"), text(json, "reason"), text(json, "arguments"));
 	}
 
 	private static @Nullable String text(JsonNode json, String name) {
@@ -408,6 +411,8 @@ public class TaskEventLog implements TaskEvents, TaskResults, SmartLifecycle {
 
 		private @Nullable TaskEvent latest;
 
+		private @Nullable String arguments;
+
 		private Instant lastAt = Instant.MIN;
 
 		private long readAs;
@@ -431,6 +436,9 @@ public class TaskEventLog implements TaskEvents, TaskResults, SmartLifecycle {
 				this.lastAt = event.at();
 			}
 			this.readAs = number;
+			if (event.arguments() != null) {
+				this.arguments = event.arguments();
+			}
 			this.history.add(event);
 			this.history.sort(Comparator.comparing(TaskEvent::at));
 			if (this.history.size() > MAX_HISTORY) {
@@ -446,7 +454,8 @@ public class TaskEventLog implements TaskEvents, TaskResults, SmartLifecycle {
 		TaskState state() {
 			TaskEvent last = this.latest;
 			return new TaskState(last.taskId(), last.task(), last.type(), last.queue(), last.backend(), last.worker(),
-					last.at(), last.attempt(), last.result(), last.error(), last.reason(), this.history);
+					last.at(), last.attempt(), last.result(), last.error(), last.reason(), this.history,
+					this.arguments);
 		}
 
 		private static int rank(TaskEvent event) {

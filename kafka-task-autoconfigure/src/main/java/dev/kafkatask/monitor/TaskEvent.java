@@ -20,9 +20,31 @@ import org.jspecify.annotations.Nullable;
  * @param error what went wrong ({@code ExceptionClass: message}, cut likewise), or
  * {@code null}
  * @param reason the dead-letter reason, or {@code null}
+ * @param arguments the task's arguments as JSON text, {@code {"args":[...],"kwargs":{...}}}, cut
+ * to the configured length: in {@code dispatched} events only, else {@code null}
  * @author kafka-task
  */
 public record TaskEvent(String taskId, TaskEventType type, String task, String queue, String backend, String worker,
-		Instant at, int attempt, @Nullable String result, @Nullable String error, @Nullable String reason) {
+		Instant at, int attempt, @Nullable String result, @Nullable String error, @Nullable String reason,
+		@Nullable String arguments) {
+
+	/**
+	 * Create an event without arguments.
+	 * @param taskId the task id
+	 * @param type what happened
+	 * @param task the task name
+	 * @param queue the queue
+	 * @param backend the backend
+	 * @param worker who saw it happen
+	 * @param at when it happened
+	 * @param attempt which run of the task it is about
+	 * @param result what the task returned, or {@code null}
+	 * @param error what went wrong, or {@code null}
+	 * @param reason the dead-letter reason, or {@code null}
+	 */
+	public TaskEvent(String taskId, TaskEventType type, String task, String queue, String backend, String worker,
+			Instant at, int attempt, @Nullable String result, @Nullable String error, @Nullable String reason) {
+		this(taskId, type, task, queue, backend, worker, at, attempt, result, error, reason, null);
+	}
 
 }

@@ -21,11 +21,14 @@ import org.jspecify.annotations.Nullable;
  * @param error what went wrong, for a failure, a retry or a dead letter
  * @param reason the dead-letter reason
  * @param history the events read, oldest first (the most recent ones, for a long history)
+ * @param arguments the task's arguments as JSON text, from its {@code dispatched} event, or
+ * {@code null} when that event was not read (a task dispatched by Celery, events compacted
+ * past their history)
  * @author kafka-task
  */
 public record TaskState(String taskId, String task, TaskEventType state, String queue, String backend, String worker,
 		Instant updated, int attempt, @Nullable String result, @Nullable String error, @Nullable String reason,
-		List<TaskEvent> history) {
+		List<TaskEvent> history, @Nullable String arguments) {
 
 	public TaskState {
 		history = List.copyOf(history);

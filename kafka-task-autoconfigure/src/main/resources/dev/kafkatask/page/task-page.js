@@ -376,6 +376,7 @@
 		add('worker', task.worker);
 		add('updated', time(task.updated) + ' (' + task.updated + ')');
 		add('attempt', task.attempt);
+		add('arguments', task.arguments, 'text');
 		add('result', task.result, 'text');
 		add('error', task.error, 'text');
 		add('reason', task.reason);

@@ -135,7 +135,7 @@ class KafkaTasksEndpointViewTests {
 	}
 
 	private static TaskState state(String id, TaskEventType type, String result, String error) {
-		return new TaskState(id, "add", type, "default", "kafka", "2@worker", T, 1, result, error, null, List.of());
+		return new TaskState(id, "add", type, "default", "kafka", "2@worker", T, 1, result, error, null, List.of(), null);
 	}
 
 	/**

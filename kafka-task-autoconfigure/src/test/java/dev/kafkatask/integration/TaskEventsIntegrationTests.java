@@ -62,6 +62,11 @@ class TaskEventsIntegrationTests {
 			assertThat(state.task()).isEqualTo("it.add");
 			assertThat(state.result()).isEqualTo("{\"sum\":5}");
 			assertThat(state.attempt()).isEqualTo(1);
+			assertThat(state.arguments()).as("the dispatched event's arguments")
+				.isEqualTo("{\"args\":[2,3],\"kwargs\":{}}");
+			assertThat(state.history()).filteredOn((event) -> event.type() != TaskEventType.DISPATCHED)
+				.extracting(TaskEvent::arguments)
+				.containsOnlyNulls();
 			assertThat(state.history()).extracting(TaskEvent::type)
 				.contains(TaskEventType.DISPATCHED, TaskEventType.STARTED, TaskEventType.SUCCEEDED);
 			TaskState failure = results.state(failed.taskId()).orElseThrow();
@@ -77,6 +82,7 @@ class TaskEventsIntegrationTests {
 			KafkaTasksEndpoint.TaskStateDescriptor described = endpoint.task("tasks", added.taskId());
 			assertThat(described).isNotNull();
 			assertThat(described.state()).isEqualTo("succeeded");
+			assertThat(described.arguments()).isEqualTo("{\"args\":[2,3],\"kwargs\":{}}");
 			assertThat(described.history()).extracting(KafkaTasksEndpoint.EventDescriptor::type).contains("started");
 			assertThat(endpoint.task("tasks", "never-dispatched")).isNull();
 			assertThatExceptionOfType(InvalidEndpointRequestException.class)

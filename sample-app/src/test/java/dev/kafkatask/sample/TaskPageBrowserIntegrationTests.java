@@ -95,6 +95,8 @@ class TaskPageBrowserIntegrationTests {
 		await().atMost(TIMEOUT).pollDelay(Duration.ZERO).untilAsserted(() -> {
 			dom[0] = chromium("--dump-dom", page);
 			assertThat(dom[0]).contains(ids).contains(escaped).contains("Revoke").contains("demo.square");
+			// the task's arguments, from its dispatched event, as text
+			assertThat(dom[0]).contains("{\"args\":[\"" + escaped + "\"],\"kwargs\":{}}");
 		});
 		assertThat(dom[0]).as("no element of the argument's HTML").doesNotContain("<b>bold").doesNotContain("<img");
 		assertThat(dom[0]).contains("read-only").doesNotContain("The page failed to render");

@@ -1,0 +1,71 @@
+package dev.kafkatask.execution;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.JsonNodeFactory;
+
+import dev.kafkatask.codec.TaskEnvelope;
+import dev.kafkatask.monitor.TaskEvent;
+import dev.kafkatask.monitor.TaskEventType;
+import dev.kafkatask.routing.Backend;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Tests of {@link TaskLifecycle}: what each event carries.
+ *
+ * @author kafka-task
+ */
+class TaskLifecycleTests {
+
+	private static final Instant NOW = Instant.parse("2026-12-03T08:00:00Z");
+
+	private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+
+	private final List<TaskEvent> published = new ArrayList<>();
+
+	private final TaskLifecycle lifecycle = lifecycle(1000);
+
+	@Test
+	void whenATaskIsDispatchedThenOnlyThatEventCarriesItsArgumentsAsJson() {
+		TaskEnvelope envelope = envelope(List.of(NODES.numberNode(2), NODES.stringNode("<b>x</b>")),
+				Map.of("flag", NODES.booleanNode(true)));
+		this.lifecycle.publish(TaskEventType.DISPATCHED, envelope, "default", Backend.KAFKA, 0, null, null, null);
+		this.lifecycle.publish(TaskEventType.STARTED, envelope, "default", Backend.KAFKA, 1, null, null, null);
+		this.lifecycle.publish(TaskEventType.SUCCEEDED, envelope, "default", Backend.KAFKA, 1, Map.of("sum", 5), null,
+				null);
+		assertThat(this.published).extracting(TaskEvent::type)
+			.containsExactly(TaskEventType.DISPATCHED, TaskEventType.STARTED, TaskEventType.SUCCEEDED);
+		assertThat(this.published.get(0).arguments()).isEqualTo("{\"args\":[2,\"<b>x</b>\"],\"kwargs\":{\"flag\":true}}");
+		assertThat(this.published.get(1).arguments()).isNull();
+		assertThat(this.published.get(2).arguments()).isNull();
+		assertThat(this.published.get(2).result()).isEqualTo("{\"sum\":5}");
+	}
+
+	@Test
+	void whenArgumentsAreLongerThanTheMaximumThenTheyAreCut() {
+		TaskEnvelope envelope = envelope(List.of(NODES.stringNode("y".repeat(100))), Map.of());
+		lifecycle(40).publish(TaskEventType.DISPATCHED, envelope, "default", Backend.RABBITMQ, 0, null, null, null);
+		assertThat(this.published.get(0).arguments()).isEqualTo("{\"args\":[\"" + "y".repeat(30) + "…")
+			.hasSize(41);
+		assertThat(this.published.get(0).backend()).isEqualTo("rabbitmq");
+	}
+
+	private TaskLifecycle lifecycle(int maxLength) {
+		return new TaskLifecycle(this.published::add, "1@host", maxLength, new JsonMapper(),
+				Clock.fixed(NOW, ZoneOffset.UTC));
+	}
+
+	private static TaskEnvelope envelope(List<JsonNode> args, Map<String, JsonNode> kwargs) {
+		return new TaskEnvelope("id-1", "it.add", args, kwargs, Map.of(), Map.of(), NOW, 0);
+	}
+
+}
