@@ -200,8 +200,9 @@ final class RabbitRampScenario implements Scenario {
 	private Result runPhase(BenchmarkRun run, Phase phase) throws Exception {
 		FaultOptions faults = run.options().faults();
 		long phaseStart = System.nanoTime();
+		// the stream runs the steady part, the parking (up to a minute), then the fault
 		int capacity = (int) Math.min(Integer.MAX_VALUE - 8,
-				(long) phase.rate() * faults.steady().plus(faults.faultTimeout()).toSeconds());
+				(long) phase.rate() * faults.steady().plus(faults.faultTimeout()).plusMinutes(1).toSeconds());
 		String policy = phase.policy().name().toLowerCase(Locale.ROOT);
 		FaultLedger ledger = new FaultLedger(FAULT + "-" + policy + "#" + phase.index(), capacity,
 				run.options().partitions());

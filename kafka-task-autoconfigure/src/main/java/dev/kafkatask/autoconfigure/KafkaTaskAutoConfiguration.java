@@ -111,9 +111,13 @@ public final class KafkaTaskAutoConfiguration {
 	TaskLifecycle taskLifecycle(ObjectProvider<TaskEvents> events, KafkaTaskProperties properties,
 			ObjectProvider<JsonMapper> jsonMapper) {
 		TaskEvents sink = events.getIfAvailable();
-		return (sink != null) ? new TaskLifecycle(sink, TaskLifecycle.localName(),
-				properties.getEvents().getMaxTextLength(), jsonMapper.getIfAvailable(JsonMapper::new), Clock.systemUTC())
-				: TaskLifecycle.NONE;
+		if (sink == null) {
+			return TaskLifecycle.NONE;
+		}
+		TaskLifecycle lifecycle = new TaskLifecycle(sink, TaskLifecycle.localName(),
+				properties.getEvents().getMaxTextLength(), jsonMapper.getIfAvailable(JsonMapper::new), Clock.systemUTC());
+		lifecycle.setArguments(properties.getEvents().isArguments());
+		return lifecycle;
 	}
 
 	@Bean

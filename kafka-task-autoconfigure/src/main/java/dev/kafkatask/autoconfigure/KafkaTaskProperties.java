@@ -1020,6 +1020,13 @@ public class KafkaTaskProperties {
 		 */
 		private int maxTextLength = 1000;
 
+		/**
+		 * Whether a task's dispatched event carries its arguments (as JSON, cut to
+		 * max-text-length), for the task page and the endpoint's tasks/{id}. Off for tasks
+		 * whose arguments must not be kept in the events topic.
+		 */
+		private boolean arguments = true;
+
 		public boolean isEnabled() {
 			return this.enabled;
 		}
@@ -1066,6 +1073,14 @@ public class KafkaTaskProperties {
 
 		public void setMaxTextLength(int maxTextLength) {
 			this.maxTextLength = maxTextLength;
+		}
+
+		public boolean isArguments() {
+			return this.arguments;
+		}
+
+		public void setArguments(boolean arguments) {
+			this.arguments = arguments;
 		}
 
 	}

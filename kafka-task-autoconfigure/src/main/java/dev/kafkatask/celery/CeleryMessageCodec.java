@@ -79,6 +79,18 @@ import dev.kafkatask.options.TaskOption;
 public final class CeleryMessageCodec {
 
 	/**
+	 * Whether a header is RabbitMQ's about one delivery rather than the task's: the
+	 * {@code x-death} history of a dead-lettered message, or the sender-selected {@code CC}
+	 * and {@code BCC} routing keys, which route a copy of a message to every queue they name.
+	 * Such a header must not travel on with a task that is published again.
+	 * @param name the header name
+	 * @return whether it is one
+	 */
+	public static boolean isBrokerHeader(String name) {
+		return CeleryHeaders.isBrokerHeader(name);
+	}
+
+	/**
 	 * The content type of the messages this codec writes and reads.
 	 */
 	public static final String CONTENT_TYPE = "application/json";

@@ -29,7 +29,6 @@ import dev.kafkatask.canvas.CanvasReceipt;
 import dev.kafkatask.codec.TaskEnvelope;
 import dev.kafkatask.execution.FinishedTasks;
 import dev.kafkatask.execution.TaskLifecycle;
-import dev.kafkatask.monitor.TaskEventType;
 import dev.kafkatask.monitor.TaskObserver;
 import dev.kafkatask.monitor.TaskOutcome;
 import dev.kafkatask.observation.DefaultTaskDispatchObservationConvention;
@@ -299,6 +298,8 @@ public class DefaultTaskDispatcher implements TaskDispatcher {
 			sendShadow(outbound, decision.shadow());
 		}
 		Backend backend = decision.backend();
+		// written here, not on the producer's thread that completes the send
+		String arguments = this.lifecycle.arguments(outbound.envelope());
 		CompletableFuture<DispatchReceipt> sent = send(transport, outbound);
 		return sent.whenComplete((receipt, failure) -> {
 			if (failure != null) {
@@ -306,8 +307,7 @@ public class DefaultTaskDispatcher implements TaskDispatcher {
 			}
 			else {
 				this.observer.dispatched(task, queue, backend);
-				this.lifecycle.publish(TaskEventType.DISPATCHED, outbound.envelope(), queue, backend, 0, null, null,
-						null);
+				this.lifecycle.dispatched(outbound.envelope(), queue, backend, arguments);
 			}
 			stop(observation, failure);
 		});

@@ -36,6 +36,8 @@ public final class TaskLifecycle {
 
 	private final Clock clock;
 
+	private boolean arguments = true;
+
 	/**
 	 * Create the lifecycle.
 	 * @param events where the events go
@@ -88,14 +90,27 @@ public final class TaskLifecycle {
 	 */
 	public void publish(TaskEventType type, TaskEnvelope envelope, String queue, Backend backend, int attempt,
 			@Nullable Object result, @Nullable Throwable error, @Nullable String reason) {
-		if (type != TaskEventType.DISPATCHED) {
-			publish(type, envelope.id(), envelope.task(), queue, backend, attempt, result, error, reason);
-		}
-		else if (isEnabled()) {
-			// the arguments once, when the task is dispatched, not in every event of it
-			publish(type, envelope.id(), envelope.task(), queue, backend, attempt, result, error, reason,
-					arguments(envelope));
-		}
+		publish(type, envelope.id(), envelope.task(), queue, backend, attempt, result, error, reason);
+	}
+
+	/**
+	 * Publish the event of a task the broker took, with its arguments.
+	 * @param envelope the task
+	 * @param queue its queue
+	 * @param backend its backend
+	 * @param arguments its {@link #arguments(TaskEnvelope) arguments}, or {@code null}
+	 */
+	public void dispatched(TaskEnvelope envelope, String queue, Backend backend, @Nullable String arguments) {
+		publish(TaskEventType.DISPATCHED, envelope.id(), envelope.task(), queue, backend, 0, null, null, null,
+				arguments);
+	}
+
+	/**
+	 * Set whether dispatched events carry the task's arguments (by default they do).
+	 * @param arguments whether they do
+	 */
+	public void setArguments(boolean arguments) {
+		this.arguments = arguments;
 	}
 
 	/**
@@ -130,7 +145,18 @@ public final class TaskLifecycle {
 		}
 	}
 
-	private @Nullable String arguments(TaskEnvelope envelope) {
+	/**
+	 * Return a task's arguments as its dispatched event carries them: JSON,
+	 * {@code {"args":[...],"kwargs":{...}}}, cut to the longest text of an event; or
+	 * {@code null} when events, or their arguments, are off. Called on the dispatching
+	 * thread, not on the producer's, which completes the dispatch.
+	 * @param envelope the task
+	 * @return the arguments, or {@code null}
+	 */
+	public @Nullable String arguments(TaskEnvelope envelope) {
+		if (!isEnabled() || !this.arguments) {
+			return null;
+		}
 		try {
 			ObjectNode arguments = this.mapper.createObjectNode();
 			arguments.putArray("args").addAll(envelope.args());

@@ -35,6 +35,27 @@ public record TaskState(String taskId, String task, TaskEventType state, String 
 	}
 
 	/**
+	 * Create a state without arguments.
+	 * @param taskId the task id
+	 * @param task the task name
+	 * @param state the latest step of its lifecycle
+	 * @param queue its queue
+	 * @param backend its backend
+	 * @param worker the instance that saw the latest step
+	 * @param updated when the latest step happened
+	 * @param attempt which run of the task the latest step is about
+	 * @param result what it returned, as JSON text
+	 * @param error what went wrong
+	 * @param reason the dead-letter reason
+	 * @param history the events read, oldest first
+	 */
+	public TaskState(String taskId, String task, TaskEventType state, String queue, String backend, String worker,
+			Instant updated, int attempt, @Nullable String result, @Nullable String error, @Nullable String reason,
+			List<TaskEvent> history) {
+		this(taskId, task, state, queue, backend, worker, updated, attempt, result, error, reason, history, null);
+	}
+
+	/**
 	 * Whether the task is done: succeeded, failed for good, expired, dead-lettered or
 	 * revoked.
 	 * @return whether it is

@@ -10,6 +10,7 @@ import org.springframework.amqp.core.Message;
 import org.springframework.amqp.core.MessageDeliveryMode;
 import org.springframework.amqp.core.MessageProperties;
 
+import dev.kafkatask.celery.CeleryMessageCodec;
 import dev.kafkatask.execution.TaskRunner;
 import dev.kafkatask.kafka.deadletter.DeadLetter;
 import dev.kafkatask.kafka.deadletter.RedriveResult;
@@ -106,8 +107,9 @@ final class RabbitDeadLetterMessages {
 		copy.setPriority(source.getPriority());
 		copy.setDeliveryMode(MessageDeliveryMode.PERSISTENT);
 		source.getHeaders().forEach((name, value) -> {
+			// never CC or BCC: RabbitMQ routes a copy to each queue they name
 			if (!name.startsWith(RabbitDeadLetters.HEADER_PREFIX) && !name.equals(REDRIVE_COUNT)
-					&& !name.equals(TaskRunner.RATE_SLOT_RESERVED)) {
+					&& !name.equals(TaskRunner.RATE_SLOT_RESERVED) && !CeleryMessageCodec.isBrokerHeader(name)) {
 				copy.setHeader(name, value);
 			}
 		});

@@ -6,7 +6,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Predicate;
+import java.util.function.Supplier;
 
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.GetResponse;
@@ -80,7 +83,14 @@ public class RabbitDeadLetterQueues implements BackendDeadLetters {
 
 	private final Predicate<String> knownQueue;
 
-	private final MessagePropertiesConverter converter = new DefaultMessagePropertiesConverter();
+	/**
+	 * Reads long string headers as text, whatever their length: with the default limit
+	 * (1,024 bytes) a longer one, such as a long dead-letter message, would be listed, and
+	 * redriven, as a stream object's name.
+	 */
+	private final MessagePropertiesConverter converter = new DefaultMessagePropertiesConverter(Integer.MAX_VALUE, true);
+
+	private final ReentrantLock exclusive = new ReentrantLock();
 
 	private TaskObserver observer = TaskObserver.NONE;
 
@@ -178,7 +188,7 @@ public class RabbitDeadLetterQueues implements BackendDeadLetters {
 			throw new IllegalArgumentException("'limit' must be between 1 and " + MAX_LIMIT + ": " + limit);
 		}
 		List<DeadLetter> found = new ArrayList<>();
-		Scan scan = scan(deadLetterQueue, (deadLetter, message) -> {
+		Scan scan = exclusively(() -> scan(deadLetterQueue, (deadLetter, message) -> {
 			if (!filter.matches(deadLetter)) {
 				return Step.KEEP;
 			}
@@ -187,7 +197,7 @@ public class RabbitDeadLetterQueues implements BackendDeadLetters {
 			}
 			found.add(deadLetter);
 			return Step.KEEP;
-		});
+		}));
 		scan.throwIfFailed("List of queue '" + queue + "'s dead letters failed");
 		found.sort(OLDEST_FIRST);
 		return new DeadLetterList(queue, found, scan.scanned(), scan.complete());
@@ -213,9 +223,42 @@ public class RabbitDeadLetterQueues implements BackendDeadLetters {
 		List<DeadLetter> went = new ArrayList<>();
 		List<RedriveResult.Skipped> skipped = new ArrayList<>();
 		int[] skippedCount = { 0 };
-		if (!dryRun) {
-			this.queues.declare(queue);
+		return exclusively(() -> {
+			if (!dryRun) {
+				this.queues.declare(queue);
+			}
+			return redrive(queue, deadLetterQueue, filter, dryRun);
+		});
+	}
+
+	/**
+	 * Run one list or redrive at a time in this instance: one beside another would not see
+	 * the messages the other holds, and could say it read the whole queue. Waits at most the
+	 * timeout for the other to end.
+	 */
+	private <T> T exclusively(Supplier<T> call) {
+		try {
+			if (!this.exclusive.tryLock(this.timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+				throw new IllegalStateException("Another list or redrive of RabbitMQ dead letters has run for more than "
+						+ this.timeout + " in this instance; try again when it is done");
+			}
 		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new IllegalStateException("Interrupted while waiting for another list or redrive to end", ex);
+		}
+		try {
+			return call.get();
+		}
+		finally {
+			this.exclusive.unlock();
+		}
+	}
+
+	private RedriveResult redrive(String queue, String deadLetterQueue, DeadLetterFilter filter, boolean dryRun) {
+		List<DeadLetter> went = new ArrayList<>();
+		List<RedriveResult.Skipped> skipped = new ArrayList<>();
+		int[] skippedCount = { 0 };
 		Scan scan = scan(deadLetterQueue, (deadLetter, message) -> {
 			if (!filter.matches(deadLetter)) {
 				return Step.KEEP;
@@ -234,8 +277,19 @@ public class RabbitDeadLetterQueues implements BackendDeadLetters {
 				went.add(deadLetter);
 				return Step.KEEP;
 			}
-			ConfirmedPublish.publish(this.publisher, "", queue, RabbitDeadLetterMessages.redriven(message, deadLetter),
-					"the redriven dead letter " + describe(deadLetter) + " of queue '" + queue + "'");
+			try {
+				ConfirmedPublish.publish(this.publisher, "", queue,
+						RabbitDeadLetterMessages.redriven(message, deadLetter),
+						"the redriven dead letter " + describe(deadLetter) + " of queue '" + queue + "'");
+			}
+			catch (RabbitPublishException ex) {
+				// without a confirm the copy may have gone all the same
+				String warning = "The copy of dead letter " + describe(deadLetter) + " may have gone to queue '" + queue
+						+ "' (" + ex.getMessage() + "); the dead letter stays in '" + deadLetterQueue + "': list it by"
+						+ " its task id, and see whether the task ran, before redriving again";
+				logger.warn(warning);
+				throw new IllegalStateException(warning, ex);
+			}
 			went.add(deadLetter);
 			return Step.TAKE;
 		});
@@ -243,7 +297,7 @@ public class RabbitDeadLetterQueues implements BackendDeadLetters {
 			this.observer.redriven(queue, Backend.RABBITMQ, went.size(), skippedCount[0]);
 		}
 		scan.throwIfFailed("Redrive of queue '" + queue + "' failed after " + went.size()
-				+ " dead letters were redriven (they stay redriven; redrive again for the rest)");
+				+ " dead letters were redriven (they left the dead-letter queue)");
 		if (!dryRun) {
 			logger.info("Redrove " + went.size() + " dead letters of queue '" + queue + "' (" + skippedCount[0]
 					+ " skipped, " + scan.scanned() + " read" + (scan.complete() ? "" : ", more to redrive") + ")");
@@ -289,7 +343,8 @@ public class RabbitDeadLetterQueues implements BackendDeadLetters {
 				}
 				GetResponse response = channel.basicGet(deadLetterQueue, false);
 				if (response == null) {
-					complete = true;
+					// fewer than it held at the start: another call may hold the rest
+					complete = scanned >= ready;
 					break;
 				}
 				long tag = response.getEnvelope().getDeliveryTag();

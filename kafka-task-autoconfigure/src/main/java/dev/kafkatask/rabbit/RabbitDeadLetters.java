@@ -107,6 +107,9 @@ public class RabbitDeadLetters {
 			throws InterruptedException {
 		this.queues.declareDeadLetters(queue);
 		MessageProperties properties = message.getMessageProperties();
+		// never CC or BCC: RabbitMQ would route a copy of the dead letter to each queue they name
+		properties.getHeaders().remove("CC");
+		properties.getHeaders().remove("BCC");
 		properties.setHeader(REASON, reason.code());
 		String text = String.valueOf(cause.getMessage());
 		properties.setHeader(MESSAGE, (text.length() <= 2000) ? text : text.substring(0, 2000) + "...");

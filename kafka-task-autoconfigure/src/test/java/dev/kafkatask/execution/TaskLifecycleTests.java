@@ -38,7 +38,7 @@ class TaskLifecycleTests {
 	void whenATaskIsDispatchedThenOnlyThatEventCarriesItsArgumentsAsJson() {
 		TaskEnvelope envelope = envelope(List.of(NODES.numberNode(2), NODES.stringNode("<b>x</b>")),
 				Map.of("flag", NODES.booleanNode(true)));
-		this.lifecycle.publish(TaskEventType.DISPATCHED, envelope, "default", Backend.KAFKA, 0, null, null, null);
+		this.lifecycle.dispatched(envelope, "default", Backend.KAFKA, this.lifecycle.arguments(envelope));
 		this.lifecycle.publish(TaskEventType.STARTED, envelope, "default", Backend.KAFKA, 1, null, null, null);
 		this.lifecycle.publish(TaskEventType.SUCCEEDED, envelope, "default", Backend.KAFKA, 1, Map.of("sum", 5), null,
 				null);
@@ -53,10 +53,23 @@ class TaskLifecycleTests {
 	@Test
 	void whenArgumentsAreLongerThanTheMaximumThenTheyAreCut() {
 		TaskEnvelope envelope = envelope(List.of(NODES.stringNode("y".repeat(100))), Map.of());
-		lifecycle(40).publish(TaskEventType.DISPATCHED, envelope, "default", Backend.RABBITMQ, 0, null, null, null);
+		TaskLifecycle cutting = lifecycle(40);
+		cutting.dispatched(envelope, "default", Backend.RABBITMQ, cutting.arguments(envelope));
 		assertThat(this.published.get(0).arguments()).isEqualTo("{\"args\":[\"" + "y".repeat(30) + "…")
 			.hasSize(41);
 		assertThat(this.published.get(0).backend()).isEqualTo("rabbitmq");
+	}
+
+	@Test
+	void whenArgumentsAreSwitchedOffThenTheDispatchedEventHasNone() {
+		this.lifecycle.setArguments(false);
+		TaskEnvelope envelope = envelope(List.of(NODES.stringNode("secret")), Map.of());
+		assertThat(this.lifecycle.arguments(envelope)).isNull();
+		this.lifecycle.dispatched(envelope, "default", Backend.KAFKA, this.lifecycle.arguments(envelope));
+		assertThat(this.published).singleElement().satisfies((event) -> {
+			assertThat(event.type()).isEqualTo(TaskEventType.DISPATCHED);
+			assertThat(event.arguments()).isNull();
+		});
 	}
 
 	private TaskLifecycle lifecycle(int maxLength) {

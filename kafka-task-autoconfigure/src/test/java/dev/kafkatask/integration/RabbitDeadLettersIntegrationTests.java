@@ -28,6 +28,7 @@ import dev.kafkatask.kafka.deadletter.DeadLetterList;
 import dev.kafkatask.kafka.deadletter.RedriveResult;
 import dev.kafkatask.monitor.DeadLetterReason;
 import dev.kafkatask.rabbit.RabbitDeadLetterQueues;
+import dev.kafkatask.rabbit.RabbitDeadLetters;
 import dev.kafkatask.routing.Backend;
 import dev.kafkatask.test.SharedKafkaBroker;
 import dev.kafkatask.test.SharedRabbitMq;
@@ -320,6 +321,34 @@ class RabbitDeadLettersIntegrationTests {
 			await().atMost(TIMEOUT).until(() -> this.rabbit.depth(this.deadLetterQueue) == 3);
 			assertThat(list(deadLetters, DeadLetterFilter.all()).deadLetters()).isEqualTo(before);
 			assertThat(app.getBean(MeterRegistry.class).find("kafka.task.redrives").counters()).isEmpty();
+		}
+	}
+
+	@Test
+	void whenADeadLetterNamesOtherQueuesAndHasLongHeadersThenItsCopyGoesToItsQueueOnlyWithTheHeadersIntact() {
+		try (ConfigurableApplicationContext app = this.apps.start(properties())) {
+			RabbitDeadLetterQueues deadLetters = app.getBean(RabbitDeadLetterQueues.class);
+			RabbitTemplate template = this.rabbit.template();
+			await().atMost(TIMEOUT).until(() -> this.rabbit.depth(this.deadLetterQueue) == 0);
+			// put there by something else, with RabbitMQ's sender-selected routing keys
+			Message planted = celery("[[5], {}, {}]", "it.count", "cc-1");
+			MessageProperties properties = planted.getMessageProperties();
+			properties.setHeader("CC", List.of(this.other));
+			properties.setHeader("BCC", List.of(this.other));
+			properties.setHeader(RabbitDeadLetters.REASON, "unknown-task");
+			properties.setHeader(RabbitDeadLetters.MESSAGE, "m".repeat(1500));
+			properties.setHeader("note", "n".repeat(3000));
+			template.send("", this.deadLetterQueue, planted);
+			await().atMost(TIMEOUT).until(() -> this.rabbit.depth(this.deadLetterQueue) == 1);
+			// the planting publish itself copied it to the other queue, as CC and BCC do
+			await().atMost(TIMEOUT).until(() -> this.rabbit.depth(this.other) == 2);
+			DeadLetter listed = list(deadLetters, DeadLetterFilter.all()).deadLetters().get(0);
+			assertThat(listed.message()).as("a header longer than 1,024 bytes, as text").isEqualTo("m".repeat(1500));
+			RedriveResult redriven = deadLetters.redrive(this.queue, DeadLetterFilter.all(), false);
+			assertThat(redriven.redriven()).extracting(DeadLetter::taskId).containsExactly("cc-1");
+			await().atMost(TIMEOUT).until(() -> this.apps.journal().runs("count:5") == 1);
+			assertThat(this.rabbit.depth(this.other)).as("copies routed by the dead letter's CC and BCC").isEqualTo(2);
+			assertThat(this.rabbit.depth(this.deadLetterQueue)).isZero();
 		}
 	}
 

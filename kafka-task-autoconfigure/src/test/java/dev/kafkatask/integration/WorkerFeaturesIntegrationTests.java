@@ -30,7 +30,6 @@ import dev.kafkatask.consumer.TaskConsumers;
 import dev.kafkatask.dispatch.DispatchReceipt;
 import dev.kafkatask.dispatch.TaskDispatcher;
 import dev.kafkatask.dispatch.TaskOptions;
-import dev.kafkatask.execution.pinning.CarrierPinningDetector;
 import dev.kafkatask.kafka.worker.TaskWorker;
 import dev.kafkatask.routing.Backend;
 import dev.kafkatask.test.SharedKafkaBroker;
@@ -314,22 +313,6 @@ class WorkerFeaturesIntegrationTests {
 		finally {
 			stream.shutdownNow();
 			workers.forEach(ConfigurableApplicationContext::close);
-		}
-	}
-
-	@Test
-	void whenTaskPinsItsCarrierThenItIsCountedAgainstTheTask() throws Exception {
-		try (ConfigurableApplicationContext app = this.apps.start("kafka-task.worker.pinning.enabled=true")) {
-			CarrierPinningDetector detector = app.getBean(CarrierPinningDetector.class);
-			await().atMost(TIMEOUT).until(detector::isRunning);
-			app.getBean(TaskDispatcher.class).dispatch("it.pin").get();
-			app.getBean(TaskDispatcher.class).dispatch("it.count", 1).get();
-			MeterRegistry meters = app.getBean(MeterRegistry.class);
-			await().atMost(TIMEOUT)
-				.untilAsserted(() -> assertThat(meters.find("kafka.task.carrier.pinned").tag("task", "it.pin").timer())
-					.isNotNull()
-					.satisfies((timer) -> assertThat(timer.count()).isEqualTo(1)));
-			assertThat(meters.find("kafka.task.carrier.pinned").tag("task", "it.count").timer()).isNull();
 		}
 	}
 

@@ -3,6 +3,7 @@ package dev.kafkatask.rabbit;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Date;
+import java.util.List;
 import java.util.Map;
 
 import com.rabbitmq.client.LongString;
@@ -117,6 +118,15 @@ class RabbitDeadLetterMessagesTests {
 		assertThat(copied.getPriority()).isEqualTo(3);
 		assertThat(copied.getExpiration()).isNull();
 		assertThat(copied.getDeliveryMode()).isEqualTo(MessageDeliveryMode.PERSISTENT);
+	}
+
+	@Test
+	void whenADeadLetterCarriesRoutingOrDeathHeadersThenItsCopyDoesNot() {
+		Message message = deadLetter(Map.of("id", "t-1", "task", "it.count", "CC", List.of("billing"), "BCC",
+				List.of("payroll"), "x-death", List.of(), "x-first-death-queue", "q", "x-last-death-reason", "rejected"));
+		Message copy = RabbitDeadLetterMessages.redriven(message, RabbitDeadLetterMessages.read("q.dlq", 0, message));
+		assertThat(copy.getMessageProperties().getHeaders()).containsOnlyKeys("id", "task",
+				RabbitDeadLetterMessages.REDRIVE_COUNT);
 	}
 
 	@Test
