@@ -84,9 +84,8 @@ public class RabbitDeadLetterQueues implements BackendDeadLetters {
 	private final Predicate<String> knownQueue;
 
 	/**
-	 * Reads long string headers as text, whatever their length: with the default limit
-	 * (1,024 bytes) a longer one, such as a long dead-letter message, would be listed, and
-	 * redriven, as a stream object's name.
+	 * Reads every string header as a {@code String}, whatever its length (the default
+	 * converter leaves one over 1,024 bytes as the client's {@code LongString}).
 	 */
 	private final MessagePropertiesConverter converter = new DefaultMessagePropertiesConverter(Integer.MAX_VALUE, true);
 

@@ -340,14 +340,15 @@ class RabbitDeadLettersIntegrationTests {
 			properties.setHeader("note", "n".repeat(3000));
 			template.send("", this.deadLetterQueue, planted);
 			await().atMost(TIMEOUT).until(() -> this.rabbit.depth(this.deadLetterQueue) == 1);
-			// the planting publish itself copied it to the other queue, as CC and BCC do
-			await().atMost(TIMEOUT).until(() -> this.rabbit.depth(this.other) == 2);
+			// the planting publish itself copied it to the other queue (once: RabbitMQ delivers a
+			// publish to a queue once, however many of its routing keys name it)
+			await().atMost(TIMEOUT).until(() -> this.rabbit.depth(this.other) == 1);
 			DeadLetter listed = list(deadLetters, DeadLetterFilter.all()).deadLetters().get(0);
 			assertThat(listed.message()).as("a header longer than 1,024 bytes, as text").isEqualTo("m".repeat(1500));
 			RedriveResult redriven = deadLetters.redrive(this.queue, DeadLetterFilter.all(), false);
 			assertThat(redriven.redriven()).extracting(DeadLetter::taskId).containsExactly("cc-1");
 			await().atMost(TIMEOUT).until(() -> this.apps.journal().runs("count:5") == 1);
-			assertThat(this.rabbit.depth(this.other)).as("copies routed by the dead letter's CC and BCC").isEqualTo(2);
+			assertThat(this.rabbit.depth(this.other)).as("copies routed by the dead letter's CC and BCC").isEqualTo(1);
 			assertThat(this.rabbit.depth(this.deadLetterQueue)).isZero();
 		}
 	}
