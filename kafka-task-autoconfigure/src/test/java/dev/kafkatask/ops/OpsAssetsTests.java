@@ -11,6 +11,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -19,6 +20,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 import io.micrometer.common.docs.KeyName;
 import org.junit.jupiter.api.Test;
@@ -37,7 +39,10 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 /**
  * Tests of the operations assets in {@code docs/ops}: the Prometheus alert rules are valid and
  * pass their promtool unit tests, the Grafana dashboard's queries are valid PromQL, and both
- * use only the series and tags of {@link KafkaTaskMeters}, the dashboard all of its meters.
+ * use only the series and tags of {@link KafkaTaskMeters}, the dashboard all of its meters. The
+ * runbook ({@code docs/ops/runbook.md}) and the rules stay in step: each alert's
+ * {@code runbook_url} names its section, which says what it means, how to confirm it and what
+ * to do; the runbook's series are the meters' and the tests its procedures name exist.
  * <p>
  * promtool comes with Debian's package {@code prometheus}. Without it the promtool tests are
  * skipped, except on CI ({@code CI=true}) where they fail.
@@ -56,6 +61,27 @@ class OpsAssetsTests {
 	private static final Path ALERT_TESTS = OPS.resolve("prometheus/kafka-task-alerts.test.yml");
 
 	private static final Path DASHBOARD = OPS.resolve("grafana/kafka-task-dashboard.json");
+
+	private static final Path RUNBOOK = OPS.resolve("runbook.md");
+
+	/**
+	 * The repository: test classes the runbook names are looked for in each module's
+	 * {@code src/test/java}.
+	 */
+	private static final Path REPOSITORY = OPS.getParent().getParent();
+
+	/**
+	 * Where an alert's {@code runbook_url} points, relative to the repository, before the
+	 * anchor.
+	 */
+	private static final String RUNBOOK_URL = "docs/ops/runbook.md#";
+
+	/**
+	 * The subsections of each alert's section of the runbook, in order.
+	 */
+	private static final List<String> ALERT_SUBSECTIONS = List.of("What it means", "Confirm", "Act");
+
+	private static final String PROCEDURES = "Procedures";
 
 	private static final Duration PROMTOOL_TIMEOUT = Duration.ofMinutes(2);
 
@@ -89,6 +115,29 @@ class OpsAssetsTests {
 	private static final Pattern LABEL_VALUES = Pattern.compile("^\\s*label_values\\((.+),\\s*(\\w+)\\s*\\)\\s*$");
 
 	private static final Pattern GRAFANA_INTERVAL = Pattern.compile("\\$\\{?__\\w+}?");
+
+	private static final Pattern HEADING = Pattern.compile("^(#{2,3}) (.+?)\\s*$", Pattern.MULTILINE);
+
+	/**
+	 * An alert's section of the runbook: its heading is one word, the alert's name (and not
+	 * {@value #PROCEDURES}).
+	 */
+	private static final Pattern ALERT_HEADING = Pattern.compile("\\w+");
+
+	private static final Pattern CODE_BLOCK = Pattern.compile("```.*?```", Pattern.DOTALL);
+
+	private static final Pattern PROMQL_BLOCK = Pattern.compile("```promql\\n(.*?)```", Pattern.DOTALL);
+
+	/**
+	 * A test class, and maybe its method, as the runbook's procedures name them:
+	 * {@code `WorkerHealthIntegrationTests.whenTasksNeverFinish...`}.
+	 */
+	private static final Pattern TEST_REFERENCE = Pattern.compile("`([A-Z]\\w*Tests)(?:\\.(\\w+))?`");
+
+	/**
+	 * A script of the repository the runbook's procedures name: {@code `benchmarks/run-rabbit-faults.sh`}.
+	 */
+	private static final Pattern SCRIPT_REFERENCE = Pattern.compile("`((?:[\\w.-]+/)+[\\w.-]+\\.sh)`");
 
 	private static final Pattern GRAFANA_VARIABLE = Pattern.compile("\\$\\{\\w+(?::\\w+)?}|\\$\\w+|\\[\\[\\w+]]");
 
@@ -267,6 +316,84 @@ class OpsAssetsTests {
 		}
 	}
 
+	@Test
+	void whenAnAlertIsDefinedThenItsRunbookUrlNamesItsSectionOfTheRunbook() {
+		for (Map<String, Object> alert : alertRules()) {
+			String name = (String) alert.get("alert");
+			assertThat(map(alert.get("annotations")).get("runbook_url")).as("runbook_url of %s", name)
+				.isEqualTo(RUNBOOK_URL + name.toLowerCase(Locale.ROOT));
+		}
+	}
+
+	@Test
+	void whenTheRunbookHasAnAlertSectionThenTheAlertExistsAndEveryAlertHasOne() {
+		List<String> alerts = alertRules().stream().map((alert) -> (String) alert.get("alert")).toList();
+		List<String> described = alertSections().stream().map(Section::title).toList();
+		assertThat(described).as("alert sections (## <AlertName>) of %s, against the alerts of %s", RUNBOOK, ALERTS)
+			.containsExactlyElementsOf(alerts);
+		assertThat(sections(readRunbook(), "##")).extracting(Section::title)
+			.as("sections of %s", RUNBOOK)
+			.contains(PROCEDURES);
+	}
+
+	@Test
+	void whenTheRunbookDescribesAnAlertThenItSaysWhatItMeansHowToConfirmItAndWhatToDo() {
+		for (Section alert : alertSections()) {
+			List<Section> subsections = sections(alert.body(), "###");
+			assertThat(subsections).extracting(Section::title)
+				.as("subsections of ## %s in %s", alert.title(), RUNBOOK)
+				.containsExactlyElementsOf(ALERT_SUBSECTIONS);
+			subsections.forEach((subsection) -> assertThat(subsection.body())
+				.as("### %s of ## %s", subsection.title(), alert.title())
+				.isNotBlank());
+		}
+	}
+
+	@Test
+	void whenTheRunbookNamesAMetricThenItIsASeriesOfAKafkaTaskMeter() {
+		assertOnlyMeterSeries(Map.of(RUNBOOK.toString(), readRunbook()));
+	}
+
+	@Test
+	void whenTheRunbookNamesATestOfAProcedureThenItExists() throws IOException {
+		Section procedures = sections(readRunbook(), "##").stream()
+			.filter((section) -> section.title().equals(PROCEDURES))
+			.findFirst()
+			.orElseThrow(() -> new AssertionError("No ## " + PROCEDURES + " in " + RUNBOOK));
+		List<Section> each = sections(procedures.body(), "###");
+		assertThat(each).as("procedures (###) of %s", RUNBOOK).isNotEmpty();
+		Map<String, Path> testClasses = testClasses();
+		List<String> problems = new ArrayList<>();
+		for (Section procedure : each) {
+			int named = 0;
+			Matcher test = TEST_REFERENCE.matcher(procedure.body());
+			while (test.find()) {
+				named++;
+				String reference = test.group();
+				Path source = testClasses.get(test.group(1));
+				if (source == null) {
+					problems.add(procedure.title() + ": " + reference + ": no class " + test.group(1)
+							+ " under any src/test/java of the repository");
+				}
+				else if (test.group(2) != null && !Files.readString(source).contains("void " + test.group(2) + "(")) {
+					problems.add(procedure.title() + ": " + reference + ": no method " + test.group(2) + " in "
+							+ REPOSITORY.relativize(source));
+				}
+			}
+			Matcher script = SCRIPT_REFERENCE.matcher(procedure.body());
+			while (script.find()) {
+				named++;
+				if (!Files.isRegularFile(REPOSITORY.resolve(script.group(1)))) {
+					problems.add(procedure.title() + ": " + script.group() + ": no such file in the repository");
+				}
+			}
+			if (named == 0) {
+				problems.add(procedure.title() + ": names no test or script that exercises it");
+			}
+		}
+		assertThat(problems).as("tests and scripts the procedures of %s name", RUNBOOK).isEmpty();
+	}
+
 	private void assertOnlyMeterSeries(Map<String, String> queries) {
 		Set<String> known = metersBySeries().keySet();
 		List<String> unknown = new ArrayList<>();
@@ -344,12 +471,98 @@ class OpsAssetsTests {
 	}
 
 	/**
-	 * Each query of the alert rules and of the dashboard, by where it is.
+	 * Each query of the alert rules, of the dashboard and of the runbook's PromQL blocks, by
+	 * where it is.
 	 */
 	private static Map<String, String> allQueries() {
 		Map<String, String> queries = new LinkedHashMap<>(alertExpressions());
 		queries.putAll(dashboardQueries());
+		queries.putAll(runbookQueries());
 		return queries;
+	}
+
+	/**
+	 * Each line of the runbook's {@code ```promql} blocks, one query a line.
+	 */
+	private static Map<String, String> runbookQueries() {
+		Map<String, String> queries = new LinkedHashMap<>();
+		Matcher block = PROMQL_BLOCK.matcher(readRunbook());
+		int count = 0;
+		while (block.find()) {
+			for (String line : block.group(1).split("\n")) {
+				if (!line.isBlank()) {
+					queries.put("runbook query " + (++count), line.trim());
+				}
+			}
+		}
+		return queries;
+	}
+
+	private static String readRunbook() {
+		assertThat(RUNBOOK).as("runbook (is the working directory the module's?)").isRegularFile();
+		try {
+			return Files.readString(RUNBOOK);
+		}
+		catch (IOException ex) {
+			throw new IllegalStateException("Cannot read " + RUNBOOK, ex);
+		}
+	}
+
+	/**
+	 * The runbook's sections of alerts: {@code ## <AlertName>}.
+	 */
+	private static List<Section> alertSections() {
+		return sections(readRunbook(), "##").stream()
+			.filter((section) -> ALERT_HEADING.matcher(section.title()).matches())
+			.filter((section) -> !section.title().equals(PROCEDURES))
+			.toList();
+	}
+
+	/**
+	 * The sections of Markdown text under headings of one level ({@code ##} or
+	 * {@code ###}), in order, each up to the next heading of that level or a higher one;
+	 * lines of fenced code blocks are no headings.
+	 */
+	private static List<Section> sections(String markdown, String level) {
+		String text = CODE_BLOCK.matcher(markdown).replaceAll(
+				(block) -> Matcher.quoteReplacement(block.group().replaceAll("(?m)^#", " ")));
+		List<Section> sections = new ArrayList<>();
+		Matcher heading = HEADING.matcher(text);
+		String title = null;
+		int start = 0;
+		while (heading.find()) {
+			if (heading.group(1).length() > level.length()) {
+				continue;
+			}
+			if (title != null) {
+				sections.add(new Section(title, text.substring(start, heading.start())));
+			}
+			title = heading.group(1).equals(level) ? heading.group(2) : null;
+			start = heading.end();
+		}
+		if (title != null) {
+			sections.add(new Section(title, text.substring(start)));
+		}
+		return sections;
+	}
+
+	/**
+	 * The test classes of every module of the repository, by simple name.
+	 */
+	private static Map<String, Path> testClasses() throws IOException {
+		Map<String, Path> classes = new LinkedHashMap<>();
+		try (Stream<Path> modules = Files.list(REPOSITORY)) {
+			for (Path module : modules.toList()) {
+				Path tests = module.resolve("src/test/java");
+				if (Files.isDirectory(tests)) {
+					try (Stream<Path> files = Files.walk(tests)) {
+						files.filter((file) -> file.getFileName().toString().endsWith("Tests.java"))
+							.forEach((file) -> classes.put(file.getFileName().toString().replace(".java", ""), file));
+					}
+				}
+			}
+		}
+		return classes;
 	}
 
 	private static Map<String, String> alertExpressions() {
@@ -424,6 +637,12 @@ class OpsAssetsTests {
 		catch (IOException ex) {
 			throw new IllegalStateException("Cannot read " + file, ex);
 		}
+	}
+
+	/**
+	 * A section of Markdown text: its heading's title and what follows it.
+	 */
+	private record Section(String title, String body) {
 	}
 
 	@SuppressWarnings("unchecked")
