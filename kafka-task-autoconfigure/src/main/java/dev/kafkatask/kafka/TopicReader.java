@@ -179,6 +179,11 @@ public final class TopicReader {
 			throw new IllegalStateException("Topic '" + this.topic + "' has no partitions");
 		}
 		reader.assign(partitions);
+		// The ends before the times: a partition with no record since the read-back's start
+		// is read from where it ended then, so a record written meanwhile is read. (A seek to
+		// the end is resolved later, at the first poll, and skipped such a record: a revocation
+		// written while the reader started was never seen.)
+		Map<TopicPartition, Long> ends = reader.endOffsets(partitions);
 		long since = this.clock.millis() - this.readBack.toMillis();
 		Map<TopicPartition, Long> times = new HashMap<>();
 		partitions.forEach((partition) -> times.put(partition, since));
@@ -193,11 +198,11 @@ public final class TopicReader {
 				reader.seek(partition, offset.offset());
 			}
 			else {
-				reader.seekToEnd(List.of(partition));
+				reader.seek(partition, ends.get(partition));
 			}
 		}
 		if (this.firstEnds == null) {
-			this.firstEnds = reader.endOffsets(partitions);
+			this.firstEnds = ends;
 		}
 	}
 

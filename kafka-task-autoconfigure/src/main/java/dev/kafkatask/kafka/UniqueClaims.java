@@ -266,6 +266,9 @@ public class UniqueClaims implements UniquenessGuard, SmartLifecycle {
 			throw new IllegalStateException("Topic of unique claims '" + this.topic + "' has no partitions");
 		}
 		claims.assign(partitions);
+		// the ends before the times, not a seek to the end, which is resolved later and would
+		// skip a claim written meanwhile (as TopicReader)
+		Map<TopicPartition, Long> ends = claims.endOffsets(partitions);
 		long since = this.clock.instant().minus(this.maxWindow).minus(this.maxWindow).toEpochMilli();
 		Map<TopicPartition, Long> times = new HashMap<>();
 		partitions.forEach((partition) -> times.put(partition, since));
@@ -280,8 +283,8 @@ public class UniqueClaims implements UniquenessGuard, SmartLifecycle {
 				claims.seek(partition, offset.offset());
 			}
 			else {
-				claims.seekToEnd(List.of(partition));
-				this.positions.put(partition, claims.position(partition));
+				claims.seek(partition, ends.get(partition));
+				this.positions.put(partition, ends.get(partition));
 			}
 		}
 	}
