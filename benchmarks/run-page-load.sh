@@ -7,7 +7,7 @@
 # the tasks that succeeded, and p50/p99/max of each read in ms.
 #
 #   ./mvnw -q -pl sample-app -am package -DskipTests
-#   benchmarks/run-page-load.sh [--rate 1000] [--seconds 60] [--port 18080]
+#   JAVA_HOME=<a JDK 21+> benchmarks/run-page-load.sh [--rate 1000] [--seconds 60] [--port 18080]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -28,14 +28,10 @@ if [[ -z "$jar" ]]; then
 	echo "no sample-app jar: ./mvnw -q -pl sample-app -am package -DskipTests" >&2
 	exit 1
 fi
-java_home=""
-for candidate in "${JAVA_HOME:-}" /usr/lib/jvm/*; do
-	if [[ -x "$candidate/bin/java" ]] && "$candidate/bin/java" -version 2>&1 | grep -qE 'version "(2[1-9]|[3-9][0-9])'; then
-		java_home="$candidate"
-		break
-	fi
-done
-[[ -n "$java_home" ]] || { echo "no JDK >= 21 found (JAVA_HOME or /usr/lib/jvm)" >&2; exit 1; }
+# Java >= 21: $JAVA_HOME/bin/java, else java on the PATH (as run-suite.sh)
+JAVA=${JAVA_HOME:+$JAVA_HOME/bin/}java
+"$JAVA" -version 2>&1 | grep -qE 'version "(2[1-9]|[3-9][0-9])' ||
+	{ echo "$JAVA is not Java 21 or newer: set JAVA_HOME" >&2; exit 1; }
 
 work=$(mktemp -d)
 app_pid=""
@@ -47,7 +43,7 @@ cleanup() {
 trap cleanup EXIT
 
 base="http://127.0.0.1:$port"
-"$java_home/bin/java" -jar "$jar" --server.port="$port" --spring.main.banner-mode=off \
+"$JAVA" -jar "$jar" --server.port="$port" --spring.main.banner-mode=off \
 	--logging.level.root=warn >"$work/app.log" 2>&1 &
 app_pid=$!
 for _ in $(seq 1 120); do
