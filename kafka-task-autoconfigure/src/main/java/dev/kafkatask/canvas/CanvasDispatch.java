@@ -144,8 +144,12 @@ public final class CanvasDispatch {
 	}
 
 	private static TaskOptions member(TaskOptions options, String groupId, int index) {
-		return options.withOption(TaskOption.GROUP.celeryName(), groupId)
+		TaskOptions member = options.withOption(TaskOption.GROUP.celeryName(), groupId)
 			.withOption(TaskOption.GROUP_INDEX.celeryName(), index);
+		// A key of its own, unless it has one: without a key the producer sticks to one
+		// partition per batch, so a group sent at once landed on one or two partitions and ran
+		// on the workers that held them while the others stood by
+		return (options.key() != null) ? member : member.withKey(groupId + "#" + index);
 	}
 
 	/**
