@@ -67,7 +67,8 @@ record BenchmarkOptions(String scenario, String bootstrapServers, Engine engine,
 			                                                  worker JVMs consuming both legs, while RabbitMQ restarts; one
 			                                                  JSON line per --on-unavailable policy (docs/reliability.md)
 			options:
-			  --engine kafka-task|spring-kafka   what runs the tasks (default kafka-task)
+			  --engine kafka-task|spring-kafka|share   what runs the tasks (default kafka-task; share: kafka-task
+			                                     consuming through a share group)
 			  --partitions P                     partitions of the fresh topics (default 6)
 			  --max-in-flight M                  kafka-task.worker.max-in-flight (default: the scenario's)
 			  --warmup W                         warm-up tasks (1 ms each) before the measured phase (default 100000)

@@ -27,7 +27,9 @@ import jdk.jfr.Recording;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.ListOffsetsResult.ListOffsetsResultInfo;
+import org.apache.kafka.clients.admin.ListShareGroupOffsetsSpec;
 import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.admin.SharePartitionOffsetInfo;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -111,7 +113,10 @@ final class BenchmarkRun implements AutoCloseable {
 	 */
 	ConfigurableApplicationContext workerContext(Map<String, Object> properties) {
 		Map<String, Object> all = new LinkedHashMap<>(properties);
-		all.put("kafka-task.worker.enabled", this.options.engine() == Engine.KAFKA_TASK);
+		all.put("kafka-task.worker.enabled", this.options.engine().isKafkaTask());
+		if (this.options.engine() == Engine.SHARE) {
+			all.putIfAbsent("kafka-task.worker.default-mode", "share");
+		}
 		all.put("bench.engine", this.options.engine().id());
 		return context(all);
 	}
@@ -152,7 +157,7 @@ final class BenchmarkRun implements AutoCloseable {
 	 */
 	double awaitAssignment(BenchmarkWorker worker, int partitions) throws InterruptedException {
 		long start = System.nanoTime();
-		if (!waitFor(() -> worker.assignment().size() >= partitions, Duration.ofSeconds(120))) {
+		if (!waitFor(() -> worker.ready(partitions), Duration.ofSeconds(120))) {
 			throw new IllegalStateException("Worker has " + worker.assignment().size() + " of " + partitions
 					+ " partitions after 120 s");
 		}
@@ -333,6 +338,9 @@ final class BenchmarkRun implements AutoCloseable {
 	 * @throws ExecutionException if the broker could not answer
 	 */
 	long committed(Collection<TopicPartition> partitions) throws InterruptedException, ExecutionException {
+		if (this.options.engine() == Engine.SHARE) {
+			return acknowledged(partitions);
+		}
 		Map<TopicPartition, OffsetAndMetadata> committed = this.admin.listConsumerGroupOffsets(groupId())
 			.partitionsToOffsetAndMetadata()
 			.get();
@@ -340,6 +348,28 @@ final class BenchmarkRun implements AutoCloseable {
 		for (TopicPartition partition : partitions) {
 			OffsetAndMetadata offset = committed.get(partition);
 			sum += (offset != null) ? offset.offset() : 0;
+		}
+		return sum;
+	}
+
+	/**
+	 * Return how many records of the partitions the share group acknowledged: their end
+	 * offsets less the group's lag.
+	 */
+	private long acknowledged(Collection<TopicPartition> partitions) throws InterruptedException, ExecutionException {
+		Map<TopicPartition, SharePartitionOffsetInfo> offsets = this.admin
+			.listShareGroupOffsets(Map.of(groupId() + "-share", new ListShareGroupOffsetsSpec().topicPartitions(partitions)))
+			.partitionsToOffsetInfo(groupId() + "-share")
+			.get();
+		Map<TopicPartition, OffsetSpec> request = new HashMap<>();
+		partitions.forEach((partition) -> request.put(partition, OffsetSpec.latest()));
+		Map<TopicPartition, ListOffsetsResultInfo> ends = this.admin.listOffsets(request).all().get();
+		long sum = 0;
+		for (TopicPartition partition : partitions) {
+			SharePartitionOffsetInfo offset = offsets.get(partition);
+			if (offset != null && offset.lag().isPresent()) {
+				sum += ends.get(partition).offset() - offset.lag().get();
+			}
 		}
 		return sum;
 	}

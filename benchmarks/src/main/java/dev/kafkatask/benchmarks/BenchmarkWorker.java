@@ -31,9 +31,19 @@ interface BenchmarkWorker {
 	 */
 	void start();
 
+	/**
+	 * Return whether the worker consumes the given number of partitions.
+	 * @param partitions the partitions of its topics
+	 * @return whether it is ready
+	 */
+	default boolean ready(int partitions) {
+		return assignment().size() >= partitions;
+	}
+
 	static BenchmarkWorker in(ApplicationContext context, Engine engine) {
 		return switch (engine) {
 			case KAFKA_TASK -> new KafkaTaskWorker(context.getBean(TaskWorker.class));
+			case SHARE -> new ShareWorker(context.getBean(TaskWorker.class));
 			case SPRING_KAFKA -> new SpringKafkaWorker(Objects.requireNonNull(
 					context.getBean(KafkaListenerEndpointRegistry.class)
 						.getListenerContainer(SpringKafkaEngineConfiguration.LISTENER_ID),
@@ -59,6 +69,31 @@ interface BenchmarkWorker {
 		@Override
 		public void start() {
 			this.container.start();
+		}
+
+	}
+
+	/**
+	 * kafka-task's worker consuming through a share group, whose members are not assigned
+	 * partitions of their own: ready once its consumers run.
+	 *
+	 * @param worker the worker
+	 */
+	record ShareWorker(TaskWorker worker) implements BenchmarkWorker {
+
+		@Override
+		public Collection<TopicPartition> assignment() {
+			return Set.of();
+		}
+
+		@Override
+		public boolean ready(int partitions) {
+			return this.worker.isConsuming();
+		}
+
+		@Override
+		public void start() {
+			this.worker.start();
 		}
 
 	}

@@ -96,7 +96,7 @@ final class ThroughputScenario implements Scenario {
 				.put("dispatchCpuMicrosPerTask", preload.cpuSeconds() * 1e6 / tasks)
 				.put("warmup", options.warmup());
 			result.putAll(cpuUsed);
-			if (options.engine() == Engine.KAFKA_TASK) {
+			if (options.engine().isKafkaTask()) {
 				KafkaTaskProperties.Worker settings = context.getBean(KafkaTaskProperties.class).getWorker();
 				result.put("maxInFlight", settings.getMaxInFlight())
 					.put("commitIntervalMs", settings.getCommitInterval().toMillis());

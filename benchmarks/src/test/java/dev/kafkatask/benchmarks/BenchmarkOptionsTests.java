@@ -117,6 +117,14 @@ class BenchmarkOptionsTests {
 	}
 
 	@Test
+	void whenTheEngineIsShareThenKafkaTaskRunsTheTasksThroughAShareGroup() {
+		BenchmarkOptions options = BenchmarkOptions.parse("throughput", "--bootstrap-servers", "h:1", "--engine", "share");
+		assertThat(options.engine()).isEqualTo(Engine.SHARE);
+		assertThat(options.engine().isKafkaTask()).isTrue();
+		assertThat(Engine.SPRING_KAFKA.isKafkaTask()).isFalse();
+	}
+
+	@Test
 	void whenTheEngineIsUnknownThenParsingFails() {
 		assertThatIllegalArgumentException()
 			.isThrownBy(() -> BenchmarkOptions.parse("table", "--bootstrap-servers", "h:1", "--engine", "celery"))

@@ -39,10 +39,12 @@ class ScenarioSmokeIntegrationTests {
 	@CsvSource(delimiter = '|', textBlock = """
 			table      | kafka-task   | --jobs 20 --requests 3 --io-ms 20   | tasks,seconds,completed,lost,duplicates
 			table      | spring-kafka | --jobs 20 --requests 3 --io-ms 20   | tasks,seconds,completed,lost,duplicates
+			table      | share        | --jobs 20 --requests 3 --io-ms 20   | tasks,seconds,completed,lost,duplicates
 			hol        | kafka-task   | --tasks 200 --slow-ms 1000          | fastP99Ms,baselineP99Ms
 			hol        | spring-kafka | --tasks 200 --slow-ms 1000          | fastP99Ms,baselineP99Ms
 			throughput | kafka-task   | --tasks 2000                        | tasks,tasksPerSecond
 			throughput | spring-kafka | --tasks 2000                        | tasks,tasksPerSecond
+			throughput | share        | --tasks 2000                        | tasks,tasksPerSecond
 			inflight   | kafka-task   | --tasks 500 --io-ms 2000            | tasks,heapBytesPerTask
 			fuzz       | kafka-task   | --tasks 10000 --seed 20261202       | tasks,settled,unsettled,deadLetterRecords
 			""")

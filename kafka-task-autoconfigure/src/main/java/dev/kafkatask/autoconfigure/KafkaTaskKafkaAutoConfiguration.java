@@ -78,6 +78,7 @@ import dev.kafkatask.kafka.worker.DelayForwarder;
 import dev.kafkatask.kafka.worker.DelayTargets;
 import dev.kafkatask.kafka.worker.KafkaTaskConsumers;
 import dev.kafkatask.kafka.worker.OrderingMode;
+import dev.kafkatask.kafka.worker.ShareConsumption;
 import dev.kafkatask.kafka.worker.ReplyListener;
 import dev.kafkatask.kafka.worker.StallDetector;
 import dev.kafkatask.kafka.worker.TaskRecordHandler;
@@ -313,9 +314,13 @@ public final class KafkaTaskKafkaAutoConfiguration {
 			TaskDefinition definition = registry.find(task);
 			return definition != null && definition.threads() == TaskThreads.PLATFORM;
 		};
+		ShareConsumption share = ShareConsumers.of(worker, groupId, topics, consumerConfig, adminConfig);
+		if (share != null) {
+			handler.setMaxDeliveries(share.settings().maxDeliveries());
+		}
 		return new TaskWorkerConfigurer(TaskWorkerConfigurer.settings(groupId, worker, ordering),
 				workerConsumerFactory, workerTopics, handler, TaskObserver.composite(observers.orderedStream().toList()),
-				worker, runsOnPlatformThreads, workerCustomizers.orderedStream().toList());
+				worker, runsOnPlatformThreads, share, workerCustomizers.orderedStream().toList());
 	}
 
 	@Bean

@@ -11,6 +11,7 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
 import dev.kafkatask.kafka.GroupProtocolMode;
+import dev.kafkatask.kafka.worker.ConsumptionMode;
 import dev.kafkatask.kafka.worker.OrderingMode;
 import dev.kafkatask.options.UnsupportedOptionPolicy;
 import dev.kafkatask.page.TaskPagePath;
@@ -664,6 +665,20 @@ public class KafkaTaskProperties {
 		private final Map<String, OrderingMode> ordering = new LinkedHashMap<>();
 
 		/**
+		 * How queues not named in 'mode' are consumed: 'group' (a consumer group, the
+		 * default) or 'share' (a share group, KIP-932: records acknowledged one by one, more
+		 * workers than partitions; unordered queues only).
+		 */
+		private ConsumptionMode defaultMode = ConsumptionMode.GROUP;
+
+		/**
+		 * How each queue is consumed, overriding 'default-mode'.
+		 */
+		private final Map<String, ConsumptionMode> mode = new LinkedHashMap<>();
+
+		private final Share share = new Share();
+
+		/**
 		 * Size of the platform thread pool of tasks marked threads = PLATFORM (CPU-heavy
 		 * work). Defaults to the number of processors less one, at least one.
 		 */
@@ -810,6 +825,31 @@ public class KafkaTaskProperties {
 			return this.ordering;
 		}
 
+		public ConsumptionMode getDefaultMode() {
+			return this.defaultMode;
+		}
+
+		public void setDefaultMode(ConsumptionMode defaultMode) {
+			this.defaultMode = defaultMode;
+		}
+
+		public Map<String, ConsumptionMode> getMode() {
+			return this.mode;
+		}
+
+		/**
+		 * Return how a queue is consumed.
+		 * @param queue the queue
+		 * @return its mode
+		 */
+		public ConsumptionMode modeOf(String queue) {
+			return this.mode.getOrDefault(queue, this.defaultMode);
+		}
+
+		public Share getShare() {
+			return this.share;
+		}
+
 		public int getPlatformThreads() {
 			return this.platformThreads;
 		}
@@ -884,6 +924,70 @@ public class KafkaTaskProperties {
 
 		public void setShutdownTimeout(Duration shutdownTimeout) {
 			this.shutdownTimeout = shutdownTimeout;
+		}
+
+	}
+
+	public static class Share {
+
+		/**
+		 * Share group of the worker's share-mode queues. Defaults to the worker's group id
+		 * followed by '-share' (Kafka keeps one namespace for consumer and share groups).
+		 */
+		private @Nullable String groupId;
+
+		/**
+		 * Share consumers per worker, each on its own thread. A consumer fetches again only
+		 * once every task of its last fetch ended (their locks are renewed meanwhile), so
+		 * more consumers keep slow tasks from holding back the rest.
+		 */
+		private int consumers = 2;
+
+		/**
+		 * Most records one share consumer fetches at a time. Defaults to 'max-in-flight'
+		 * divided among the consumers.
+		 */
+		private @Nullable Integer maxPollRecords;
+
+		/**
+		 * Most deliveries of a record that run: one delivered more often (its earlier
+		 * deliveries ended without an outcome: workers killed, or stopped while it ran) is
+		 * dead-lettered 'max-deliveries'. Keep it below the group's delivery count limit
+		 * (brokers' group.share.delivery.count.limit, 5 by default), past which Kafka drops
+		 * the record without a dead letter. 0 for no limit.
+		 */
+		private int maxDeliveries = 4;
+
+		public @Nullable String getGroupId() {
+			return this.groupId;
+		}
+
+		public void setGroupId(@Nullable String groupId) {
+			this.groupId = groupId;
+		}
+
+		public int getConsumers() {
+			return this.consumers;
+		}
+
+		public void setConsumers(int consumers) {
+			this.consumers = consumers;
+		}
+
+		public @Nullable Integer getMaxPollRecords() {
+			return this.maxPollRecords;
+		}
+
+		public void setMaxPollRecords(@Nullable Integer maxPollRecords) {
+			this.maxPollRecords = maxPollRecords;
+		}
+
+		public int getMaxDeliveries() {
+			return this.maxDeliveries;
+		}
+
+		public void setMaxDeliveries(int maxDeliveries) {
+			this.maxDeliveries = maxDeliveries;
 		}
 
 	}

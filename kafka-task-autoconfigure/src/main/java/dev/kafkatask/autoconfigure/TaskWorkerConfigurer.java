@@ -5,9 +5,12 @@ import java.util.Map;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 
+import org.jspecify.annotations.Nullable;
+
 import org.springframework.kafka.core.ConsumerFactory;
 
 import dev.kafkatask.kafka.worker.OrderingMode;
+import dev.kafkatask.kafka.worker.ShareConsumption;
 import dev.kafkatask.kafka.worker.TaskRecordHandler;
 import dev.kafkatask.kafka.worker.TaskWorker;
 import dev.kafkatask.kafka.worker.WorkerSettings;
@@ -49,12 +52,14 @@ public class TaskWorkerConfigurer {
 
 	private final Predicate<String> runsOnPlatformThreads;
 
+	private final @Nullable ShareConsumption share;
+
 	private final List<TaskWorkerCustomizer> customizers;
 
 	TaskWorkerConfigurer(WorkerSettings settings, Supplier<ConsumerFactory<String, byte[]>> consumerFactory,
 			Supplier<List<String>> topics, TaskRecordHandler recordHandler, TaskObserver observer,
 			KafkaTaskProperties.Worker properties, Predicate<String> runsOnPlatformThreads,
-			List<TaskWorkerCustomizer> customizers) {
+			@Nullable ShareConsumption share, List<TaskWorkerCustomizer> customizers) {
 		this.settings = settings;
 		this.consumerFactory = consumerFactory;
 		this.topics = topics;
@@ -62,6 +67,7 @@ public class TaskWorkerConfigurer {
 		this.observer = observer;
 		this.properties = properties;
 		this.runsOnPlatformThreads = runsOnPlatformThreads;
+		this.share = share;
 		this.customizers = List.copyOf(customizers);
 	}
 
@@ -110,11 +116,22 @@ public class TaskWorkerConfigurer {
 	}
 
 	/**
-	 * Apply the remaining {@code kafka-task.worker.*} properties and which tasks run on
-	 * platform threads to a worker, then the {@link TaskWorkerCustomizer} beans.
+	 * Return what the worker needs to consume the queues whose mode is {@code share}.
+	 * @return the share consumption, or {@code null} when every queue is consumed by the
+	 * consumer group
+	 */
+	public @Nullable ShareConsumption share() {
+		return this.share;
+	}
+
+	/**
+	 * Apply the remaining {@code kafka-task.worker.*} properties, which tasks run on
+	 * platform threads and which queues a share group consumes to a worker, then the
+	 * {@link TaskWorkerCustomizer} beans.
 	 * @param worker the worker to configure
 	 */
 	public void configure(TaskWorker worker) {
+		worker.setShareConsumption(this.share);
 		worker.setAutoStartup(this.properties.isAutoStartup());
 		worker.setPlatformThreads(this.properties.getPlatformThreads());
 		worker.setRunsOnPlatformThreads(this.runsOnPlatformThreads);

@@ -218,6 +218,9 @@ public class DeliveryHandler {
 		catch (ForbiddenDestinationException ex) {
 			refuse(settlement, DeadLetterReason.FORBIDDEN_DESTINATION, ex);
 		}
+		catch (RedeliveredTooOftenException ex) {
+			refuseFailed(settlement, envelope, DeadLetterReason.MAX_DELIVERIES, ex);
+		}
 		catch (TaskExpiredException ex) {
 			logger.info(ex.getMessage());
 			notRun(settlement, envelope, ex, TaskOutcome.EXPIRED, Duration.ZERO);

@@ -61,6 +61,13 @@ public enum DeadLetterReason {
 	CONTINUATION_FAILED,
 
 	/**
+	 * A share group delivered the record more often than a worker may run it
+	 * ({@code kafka-task.worker.share.max-deliveries}): its earlier deliveries ended without
+	 * an outcome, because the workers that had it were killed or lost it while it ran.
+	 */
+	MAX_DELIVERIES,
+
+	/**
 	 * kafka-task itself failed while handling the record; the exception says how.
 	 */
 	PROCESSING_ERROR;

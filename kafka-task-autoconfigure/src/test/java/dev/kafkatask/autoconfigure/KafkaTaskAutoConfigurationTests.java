@@ -42,6 +42,8 @@ import dev.kafkatask.kafka.TopicProvisioner;
 import dev.kafkatask.kafka.worker.DelayForwarder;
 import dev.kafkatask.kafka.worker.OrderingMode;
 import dev.kafkatask.kafka.worker.StallDetector;
+import dev.kafkatask.kafka.worker.ConsumptionMode;
+import dev.kafkatask.kafka.worker.ShareConsumption;
 import dev.kafkatask.kafka.worker.TaskWorker;
 import dev.kafkatask.kafka.worker.WorkerSettings;
 import dev.kafkatask.metrics.KafkaTaskMetrics;
@@ -231,6 +233,51 @@ class KafkaTaskAutoConfigurationTests {
 			.run((context) -> assertThat(context).hasFailed()
 				.getFailure()
 				.hasStackTraceContaining("kafka-task.worker.group-protocol"));
+	}
+
+	@Test
+	void whenAQueueIsConsumedByAShareGroupThenItsTopicsAreAndTheShareConsumersAreConfiguredForIt() {
+		this.contextRunner
+			.withPropertyValues("kafka-task.worker.group-id=orders", "kafka-task.worker.mode.emails=share",
+					"kafka-task.worker.share.consumers=4", "kafka-task.worker.max-in-flight=100",
+					"kafka-task.kafka.priority-queues=emails")
+			.run((context) -> {
+				TaskWorker worker = context.getBean(TaskWorker.class);
+				assertThat(worker.getConsumptionMode("autoconfig.emails")).isEqualTo(ConsumptionMode.SHARE);
+				assertThat(worker.getConsumptionMode("autoconfig.emails.high")).isEqualTo(ConsumptionMode.SHARE);
+				assertThat(worker.getConsumptionMode("autoconfig.default")).isEqualTo(ConsumptionMode.GROUP);
+				ShareConsumption share = context.getBean(TaskWorkerConfigurer.class).share();
+				assertThat(share).isNotNull();
+				assertThat(share.settings().groupId()).isEqualTo("orders-share");
+				assertThat(share.settings().consumers()).isEqualTo(4);
+				assertThat(share.settings().maxPollRecords()).as("max-in-flight among the consumers").isEqualTo(25);
+				assertThat(share.settings().maxDeliveries()).isEqualTo(4);
+			});
+		this.contextRunner.run((context) -> assertThat(context.getBean(TaskWorkerConfigurer.class).share()).isNull());
+	}
+
+	@Test
+	void whenAShareQueueIsOrderedThenStartupFailsNamingTheProperties() {
+		this.contextRunner.withPropertyValues("kafka-task.worker.mode.emails=share", "kafka-task.worker.ordering.emails=key")
+			.run((context) -> assertThat(context).hasFailed()
+				.getFailure()
+				.hasStackTraceContaining("kafka-task.worker.mode.emails")
+				.hasStackTraceContaining("kafka-task.worker.ordering.emails"));
+		this.contextRunner
+			.withPropertyValues("kafka-task.worker.default-mode=share", "kafka-task.worker.default-ordering=partition")
+			.run((context) -> assertThat(context).hasFailed()
+				.getFailure()
+				.hasStackTraceContaining("kafka-task.worker.default-mode")
+				.hasStackTraceContaining("kafka-task.worker.default-ordering"));
+		this.contextRunner.withPropertyValues("kafka-task.worker.default-mode=share", "kafka-task.worker.ordering.audit=key")
+			.run((context) -> assertThat(context).hasFailed()
+				.getFailure()
+				.hasStackTraceContaining("queue 'audit'")
+				.hasStackTraceContaining("kafka-task.worker.ordering.audit"));
+		this.contextRunner
+			.withPropertyValues("kafka-task.worker.default-mode=share", "kafka-task.worker.ordering.audit=key",
+					"kafka-task.worker.mode.audit=group")
+			.run((context) -> assertThat(context).hasNotFailed());
 	}
 
 	@Test

@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 import io.micrometer.core.instrument.MeterRegistry;
@@ -15,12 +16,14 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.jspecify.annotations.Nullable;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 import org.springframework.boot.health.contributor.Status;
 import org.springframework.context.ConfigurableApplicationContext;
 
 import dev.kafkatask.kafka.TaskHeaders;
+import dev.kafkatask.kafka.worker.ConsumptionMode;
 import dev.kafkatask.kafka.worker.TaskWorker;
 import dev.kafkatask.test.KafkaTaskHealth;
 import dev.kafkatask.test.SharedKafkaBroker;
@@ -45,12 +48,15 @@ class PoisonRecordsIntegrationTests {
 
 	private final TaskApplications apps = new TaskApplications();
 
-	@Test
-	void whenRecordsArePoisonThenEachIsDeadLetteredWithItsReasonAndTheCommitReachesTheEnd() throws Exception {
+	@ParameterizedTest
+	@EnumSource(ConsumptionMode.class)
+	void whenRecordsArePoisonThenEachIsDeadLetteredWithItsReasonAndTheCommitReachesTheEnd(ConsumptionMode mode)
+			throws Exception {
 		Map<String, Poison> poisons = poisons();
 		assertThat(poisons).hasSizeGreaterThanOrEqualTo(20);
 		try (ConfigurableApplicationContext app = this.apps.start("kafka-task.kafka.partitions=1",
-				"spring.kafka.producer.properties.max.request.size=1000000")) {
+				"spring.kafka.producer.properties.max.request.size=1000000",
+				"kafka-task.worker.default-mode=" + mode.name().toLowerCase(Locale.ROOT))) {
 			String topic = this.apps.topic("default");
 			int good = 0;
 			try (KafkaProducer<byte[], byte[]> producer = producer()) {
@@ -98,7 +104,13 @@ class PoisonRecordsIntegrationTests {
 
 			TopicPartition partition = new TopicPartition(topic, 0);
 			long end = TopicOffsets.endOffset(partition);
-			await().atMost(TIMEOUT).until(() -> TopicOffsets.committedOffset(this.apps.groupId(), partition) == end);
+			if (mode == ConsumptionMode.SHARE) {
+				// every record acknowledged: the share group has no lag
+				await().atMost(TIMEOUT).until(() -> TopicOffsets.shareLag(this.apps.groupId() + "-share", partition) == 0);
+			}
+			else {
+				await().atMost(TIMEOUT).until(() -> TopicOffsets.committedOffset(this.apps.groupId(), partition) == end);
+			}
 			TaskWorker container = app.getBean(TaskWorker.class);
 			assertThat(container.isRunning()).isTrue();
 			assertThat(container.getInFlight()).isZero();

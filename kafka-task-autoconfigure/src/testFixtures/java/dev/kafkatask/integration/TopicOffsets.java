@@ -1,17 +1,21 @@
 package dev.kafkatask.integration;
 
+import java.util.List;
 import java.util.Map;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.ListShareGroupOffsetsSpec;
 import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.admin.SharePartitionOffsetInfo;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 
 import dev.kafkatask.test.TestKafka;
 
 /**
- * Reads end offsets and a group's committed offsets on the shared test broker.
+ * Reads end offsets, a group's committed offsets and a share group's lag on the
+ * shared test broker.
  *
  * @author kafka-task
  */
@@ -40,6 +44,25 @@ final class TopicOffsets {
 				.get()
 				.get(partition);
 			return (offset != null) ? offset.offset() : -1;
+		}
+	}
+
+	/**
+	 * Return a share group's lag on a partition: its records not acknowledged yet, whether
+	 * waiting or in flight.
+	 * @param group the share group
+	 * @param partition the partition
+	 * @return the lag, or {@code -1} before the group read the partition
+	 * @throws Exception if it cannot be read
+	 */
+	static long shareLag(String group, TopicPartition partition) throws Exception {
+		try (Admin admin = admin()) {
+			SharePartitionOffsetInfo offset = admin
+				.listShareGroupOffsets(Map.of(group, new ListShareGroupOffsetsSpec().topicPartitions(List.of(partition))))
+				.partitionsToOffsetInfo(group)
+				.get()
+				.get(partition);
+			return (offset != null) ? offset.lag().orElse(-1L) : -1;
 		}
 	}
 

@@ -172,6 +172,13 @@ public final class TestKafka {
 				// KIP-848 groups reconcile assignments through heartbeats (5 s by default).
 				.setConfigProp("group.consumer.min.heartbeat.interval.ms", "100")
 				.setConfigProp("group.consumer.heartbeat.interval.ms", "500")
+				// Share groups (KIP-932): their state topic on one node, heartbeats as above, and
+				// acquisition locks short enough for a test to see a lock renewed.
+				.setConfigProp("share.coordinator.state.topic.replication.factor", "1")
+				.setConfigProp("share.coordinator.state.topic.min.isr", "1")
+				.setConfigProp("group.share.min.heartbeat.interval.ms", "100")
+				.setConfigProp("group.share.heartbeat.interval.ms", "500")
+				.setConfigProp("group.share.min.record.lock.duration.ms", "1000")
 				.build();
 			// Kafka may halt or exit its JVM on a fault, also while the broker closes in the
 			// shutdown hook: the tests' JVM then ends with a non-zero code after every test

@@ -18,6 +18,7 @@ import org.springframework.core.NestedExceptionUtils;
 
 import dev.kafkatask.codec.TaskEnvelope;
 import dev.kafkatask.execution.ForbiddenDestinationException;
+import dev.kafkatask.execution.RedeliveredTooOftenException;
 import dev.kafkatask.execution.RunResult;
 import dev.kafkatask.execution.TaskDelivery;
 import dev.kafkatask.kafka.DelayedTaskPublisher;
@@ -50,6 +51,8 @@ final class KafkaTaskDelivery implements TaskDelivery {
 	private @Nullable ConsumerRecord<String, byte[]> record;
 
 	private final BooleanSupplier owned;
+
+	private volatile boolean deadLettered;
 
 	KafkaTaskDelivery(ConsumerRecord<String, byte[]> record, TaskRecordHandler handler, BooleanSupplier owned) {
 		this.owned = owned;
@@ -89,6 +92,14 @@ final class KafkaTaskDelivery implements TaskDelivery {
 
 	@Override
 	public void check(TaskEnvelope envelope) {
+		ConsumerRecord<String, byte[]> current = this.record;
+		int maxDeliveries = this.handler.maxDeliveries();
+		if (current != null && maxDeliveries > 0 && current.deliveryCount().orElse((short) 1) > maxDeliveries) {
+			throw new RedeliveredTooOftenException("Task '" + envelope.task() + "' [" + envelope.id() + "] of "
+					+ describe() + " was delivered " + current.deliveryCount().get() + " times, more than the "
+					+ maxDeliveries + " that run (kafka-task.worker.share.max-deliveries): its earlier deliveries "
+					+ "ended without an outcome");
+		}
 		String replyTo = replyTo(envelope);
 		if (replyTo != null && !this.handler.isReplyTopic(replyTo)) {
 			throw new ForbiddenDestinationException("Task '" + envelope.task() + "' [" + envelope.id()
@@ -102,8 +113,21 @@ final class KafkaTaskDelivery implements TaskDelivery {
 		this.record = null;
 	}
 
+	/**
+	 * Return whether the delivery was settled by writing its dead letter.
+	 * @return whether a dead letter was written
+	 */
+	boolean isDeadLettered() {
+		return this.deadLettered;
+	}
+
 	@Override
 	public void deadLetter(DeadLetter letter) throws Exception {
+		writeDeadLetter(letter);
+		this.deadLettered = true;
+	}
+
+	private void writeDeadLetter(DeadLetter letter) throws Exception {
 		DeadLetterPublisher deadLetters = this.handler.deadLetters();
 		ConsumerRecord<String, byte[]> current = this.record;
 		TaskEnvelope envelope = letter.envelope();

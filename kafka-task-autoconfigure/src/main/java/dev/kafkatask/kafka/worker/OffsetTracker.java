@@ -169,7 +169,7 @@ public final class OffsetTracker {
 	/**
 	 * A received record, to be finished once its task is done.
 	 */
-	public static final class Ticket {
+	public static final class Ticket implements RecordTask.Ticket {
 
 		private final PartitionOffsets offsets;
 
@@ -193,6 +193,16 @@ public final class OffsetTracker {
 		 */
 		public boolean isCurrent() {
 			return !this.offsets.isDetached();
+		}
+
+		@Override
+		public void settled(boolean deadLettered) {
+			finished();
+		}
+
+		@Override
+		public boolean isOwned() {
+			return isCurrent();
 		}
 
 	}

@@ -40,7 +40,7 @@ import dev.kafkatask.monitor.TaskObserver;
  *
  * @author kafka-task
  */
-final class PollLoop implements Runnable {
+final class PollLoop implements ConsumerLoop {
 
 	private static final Log logger = LogFactory.getLog(PollLoop.class);
 
@@ -348,7 +348,8 @@ final class PollLoop implements Runnable {
 		return this.running;
 	}
 
-	@Nullable Throwable failure() {
+	@Override
+	public @Nullable Throwable failure() {
 		return this.failure;
 	}
 

@@ -13,7 +13,7 @@ import org.jspecify.annotations.Nullable;
 import dev.kafkatask.monitor.TaskObserver;
 
 /**
- * Runs a worker's poll loops on its consumer thread until the worker is stopped: a loop that
+ * Runs a worker's consumer loops ({@link PollLoop}, {@link ShareLoop}) on a consumer thread until the worker is stopped: a loop that
  * ends on an exception (the consumer failed, or kafka-task did) is logged and counted, and a
  * new loop with a new consumer takes over after a back-off (1 s, doubling up to 30 s), so
  * that the worker never stops consuming for good. The failed loop's unfinished records were
@@ -41,11 +41,11 @@ final class PollLoopSupervisor implements Runnable {
 
 	private final String groupId;
 
-	private final PollLoop first;
+	private final ConsumerLoop first;
 
 	private final CountDownLatch stopRequested;
 
-	private final Supplier<@Nullable PollLoop> restart;
+	private final Supplier<? extends @Nullable ConsumerLoop> restart;
 
 	private final TaskObserver observer;
 
@@ -59,8 +59,8 @@ final class PollLoopSupervisor implements Runnable {
 	 * @param restart makes the next loop, or {@code null} once the worker was stopped
 	 * @param observer told of each failure
 	 */
-	PollLoopSupervisor(String groupId, PollLoop first, CountDownLatch stopRequested,
-			Supplier<@Nullable PollLoop> restart, TaskObserver observer) {
+	PollLoopSupervisor(String groupId, ConsumerLoop first, CountDownLatch stopRequested,
+			Supplier<? extends @Nullable ConsumerLoop> restart, TaskObserver observer) {
 		this.groupId = groupId;
 		this.first = first;
 		this.stopRequested = stopRequested;
@@ -70,7 +70,7 @@ final class PollLoopSupervisor implements Runnable {
 
 	@Override
 	public void run() {
-		PollLoop current = this.first;
+		ConsumerLoop current = this.first;
 		Duration backoff = BACKOFF_MIN;
 		while (current != null) {
 			long started = System.nanoTime();

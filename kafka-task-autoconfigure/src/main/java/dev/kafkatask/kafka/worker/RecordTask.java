@@ -8,7 +8,7 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Runs the task of one record, on the thread its executor gives it, and settles the record:
- * its ticket is finished exactly once, when the {@link TaskRecordHandler} says the record is
+ * its ticket is told exactly once, when the {@link TaskRecordHandler} says the record is
  * settled, and its slot is released exactly once, then or when the thread returns unsettled
  * (interrupted by a shutdown: the record stays uncommitted and runs again). The record is let
  * go as soon as it is handed on, so that a long-running task holds only its bound arguments.
@@ -28,7 +28,7 @@ final class RecordTask implements Runnable {
 
 	private @Nullable ConsumerRecord<String, byte[]> record;
 
-	private final OffsetTracker.Ticket ticket;
+	private final Ticket ticket;
 
 	private final Runnable release;
 
@@ -47,13 +47,13 @@ final class RecordTask implements Runnable {
 	/**
 	 * Create the run of a record.
 	 * @param record the record
-	 * @param ticket its offset ticket
+	 * @param ticket told once the record is settled
 	 * @param release frees its slot
 	 * @param handler takes it to its outcome
 	 * @param onProgress told when a record is settled
 	 * @param platformThreads the pool it runs on, if it runs on the platform pool
 	 */
-	RecordTask(ConsumerRecord<String, byte[]> record, OffsetTracker.Ticket ticket, Runnable release,
+	RecordTask(ConsumerRecord<String, byte[]> record, Ticket ticket, Runnable release,
 			TaskRecordHandler handler, Runnable onProgress, @Nullable PlatformThreadPool platformThreads) {
 		this.record = record;
 		this.ticket = ticket;
@@ -69,7 +69,7 @@ final class RecordTask implements Runnable {
 		this.record = null;
 		try {
 			if (current != null) {
-				this.handler.handle(current, this::settled, this.ticket::isCurrent);
+				this.handler.handle(current, this::settled, this.ticket::isOwned);
 			}
 		}
 		catch (InterruptedException ex) {
@@ -80,11 +80,11 @@ final class RecordTask implements Runnable {
 		}
 	}
 
-	private void settled(boolean abandoned) {
+	private void settled(boolean abandoned, boolean deadLettered) {
 		if (!this.settled.compareAndSet(false, true)) {
 			return;
 		}
-		this.ticket.finished();
+		this.ticket.settled(deadLettered);
 		this.onProgress.run();
 		releaseSlot();
 		PlatformThreadPool pool = this.platformThreads;
@@ -107,6 +107,27 @@ final class RecordTask implements Runnable {
 		if (this.released.compareAndSet(false, true)) {
 			this.release.run();
 		}
+	}
+
+	/**
+	 * What a record's engine keeps of it until it is settled: an offset to commit (consumer
+	 * groups) or a record to acknowledge (share groups).
+	 */
+	interface Ticket {
+
+		/**
+		 * The record is settled: it may be committed or acknowledged. Called at most once.
+		 * @param deadLettered whether it was settled by writing it to its dead-letter topic
+		 */
+		void settled(boolean deadLettered);
+
+		/**
+		 * Return whether settling the record still counts: its consumer group partition was
+		 * not revoked or lost since, or its share group delivery was not given up.
+		 * @return whether the record is still this worker's
+		 */
+		boolean isOwned();
+
 	}
 
 }

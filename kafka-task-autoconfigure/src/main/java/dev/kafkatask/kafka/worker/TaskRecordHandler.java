@@ -7,6 +7,8 @@ import java.util.function.BooleanSupplier;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.jspecify.annotations.Nullable;
 
+import org.springframework.util.Assert;
+
 import dev.kafkatask.codec.EnvelopeCodec;
 import dev.kafkatask.execution.DeliveryHandler;
 import dev.kafkatask.kafka.DelayedTaskPublisher;
@@ -36,6 +38,8 @@ public class TaskRecordHandler {
 	private volatile @Nullable ResultPublisher results;
 
 	private volatile Set<String> replyTopics = Set.of();
+
+	private volatile int maxDeliveries;
 
 	/**
 	 * Create a handler.
@@ -91,7 +95,37 @@ public class TaskRecordHandler {
 	 */
 	public void handle(ConsumerRecord<String, byte[]> record, DeliveryHandler.Settled onSettled,
 			BooleanSupplier owned) throws InterruptedException {
-		this.deliveries.handle(new KafkaTaskDelivery(record, this, owned), onSettled);
+		handle(record, (abandoned, deadLettered) -> onSettled.settled(abandoned), owned);
+	}
+
+	/**
+	 * Handle a record on the calling thread, to its outcome, telling how it was settled.
+	 * @param record the record
+	 * @param onSettled told once, when the record is settled, and whether it was settled by
+	 * writing its dead letter
+	 * @param owned whether this worker still owns the record
+	 * @throws InterruptedException if interrupted before the record was settled
+	 */
+	public void handle(ConsumerRecord<String, byte[]> record, RecordSettled onSettled, BooleanSupplier owned)
+			throws InterruptedException {
+		KafkaTaskDelivery delivery = new KafkaTaskDelivery(record, this, owned);
+		this.deliveries.handle(delivery, (abandoned) -> onSettled.settled(abandoned, delivery.isDeadLettered()));
+	}
+
+	/**
+	 * Set how many times a share group may deliver a record before it is dead-lettered
+	 * {@code max-deliveries} instead of run: its earlier deliveries ended without an outcome
+	 * (the workers that had it were killed, or lost it while it ran). Consumer groups give
+	 * no delivery count: their records are never refused for it.
+	 * @param maxDeliveries the most deliveries that run, or {@code 0} for no limit
+	 */
+	public void setMaxDeliveries(int maxDeliveries) {
+		Assert.isTrue(maxDeliveries >= 0, "'maxDeliveries' must not be negative");
+		this.maxDeliveries = maxDeliveries;
+	}
+
+	int maxDeliveries() {
+		return this.maxDeliveries;
 	}
 
 	/**
@@ -120,6 +154,21 @@ public class TaskRecordHandler {
 
 	@Nullable ResultPublisher results() {
 		return this.results;
+	}
+
+	/**
+	 * Told once a record handled by {@link TaskRecordHandler} is settled.
+	 */
+	@FunctionalInterface
+	public interface RecordSettled {
+
+		/**
+		 * The record is settled.
+		 * @param abandoned whether it was settled while its task's thread still ran, stuck
+		 * @param deadLettered whether it was settled by writing its dead letter
+		 */
+		void settled(boolean abandoned, boolean deadLettered);
+
 	}
 
 	boolean isReplyTopic(String topic) {

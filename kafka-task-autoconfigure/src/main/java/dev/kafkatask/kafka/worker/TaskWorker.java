@@ -1,10 +1,13 @@
 package dev.kafkatask.kafka.worker;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -22,6 +25,7 @@ import org.jspecify.annotations.Nullable;
 
 import org.springframework.context.SmartLifecycle;
 import org.springframework.kafka.core.ConsumerFactory;
+import org.springframework.util.Assert;
 
 import dev.kafkatask.consumer.ConsumerState;
 import dev.kafkatask.monitor.TaskObserver;
@@ -70,6 +74,14 @@ public class TaskWorker implements SmartLifecycle {
 	private volatile @Nullable PollLoop loop;
 
 	private volatile @Nullable TopicStates topicStates;
+
+	private volatile @Nullable TopicStates shareTopicStates;
+
+	private volatile @Nullable ShareConsumption share;
+
+	private volatile List<ShareLoop> shareLoops = List.of();
+
+	private final List<Thread> shareThreads = new ArrayList<>();
 
 	private volatile @Nullable Thread consumerThread;
 
@@ -152,6 +164,75 @@ public class TaskWorker implements SmartLifecycle {
 			.start(new PollLoopSupervisor(this.settings.groupId(), first, stopRequested,
 					() -> restart(stopRequested), this.observer));
 		logger.info("Task consumer of group '" + this.settings.groupId() + "' started on " + topicsToConsume);
+		startShareLoops(stopRequested);
+	}
+
+	/**
+	 * Start the share consumers, if some topics are consumed by a share group: each on its
+	 * own thread, supervised as the group consumer is.
+	 */
+	private void startShareLoops(CountDownLatch stopRequested) {
+		ShareConsumption share = this.share;
+		TopicStates states = this.shareTopicStates;
+		this.shareThreads.removeIf((thread) -> !thread.isAlive());
+		if (share == null || states == null || states.all().isEmpty()) {
+			this.shareLoops = List.of();
+			return;
+		}
+		if (!this.shareThreads.isEmpty()) {
+			throw new IllegalStateException("Share consumers of group '" + share.settings().groupId()
+					+ "' are still stopping; start the worker again once they stopped");
+		}
+		int consumers = share.settings().consumers();
+		ShareLoop[] loops = new ShareLoop[consumers];
+		for (int i = 0; i < consumers; i++) {
+			int index = i;
+			loops[i] = newShareLoop(share, states, index);
+			this.shareThreads.add(Thread.ofPlatform()
+				.name("kafka-task-share-" + share.settings().groupId() + "-" + index)
+				.daemon(false)
+				.start(new PollLoopSupervisor(share.settings().groupId(), loops[i], stopRequested,
+						() -> restartShare(stopRequested, index), this.observer)));
+		}
+		this.shareLoops = List.of(loops);
+		logger.info(consumers + " share consumer(s) of group '" + share.settings().groupId() + "' started on "
+				+ states.subscribed());
+	}
+
+	private ShareLoop newShareLoop(ShareConsumption share, TopicStates states, int index) {
+		String name = share.settings().groupId() + "-" + index;
+		ThreadFactory taskThreads = (this.taskThreadFactory != null) ? this.taskThreadFactory
+				: Thread.ofVirtual().name("kafka-task-" + name + "-", 0).factory();
+		ThreadFactory cpuThreads = (this.platformThreadFactory != null) ? this.platformThreadFactory
+				: Thread.ofPlatform().name("kafka-task-cpu-" + name + "-", 0).daemon(true).factory();
+		return new ShareLoop(share.settings(), share.consumers().get(), share.group(), states, index == 0,
+				this.handler, Executors.newThreadPerTaskExecutor(taskThreads),
+				new PlatformThreadPool(this.platformThreads, this.platformThreads, cpuThreads),
+				this.runsOnPlatformThreads, this.observer);
+	}
+
+	/**
+	 * Replace a failed share loop with a new one, unless the worker was stopped meanwhile.
+	 */
+	private @Nullable ShareLoop restartShare(CountDownLatch stopRequested, int index) {
+		this.lifecycleLock.lock();
+		try {
+			ShareConsumption share = this.share;
+			TopicStates states = this.shareTopicStates;
+			if (stopRequested.getCount() == 0 || share == null || states == null) {
+				return null;
+			}
+			ShareLoop next = newShareLoop(share, states, index);
+			List<ShareLoop> loops = new ArrayList<>(this.shareLoops);
+			if (index < loops.size()) {
+				loops.set(index, next);
+				this.shareLoops = List.copyOf(loops);
+			}
+			return next;
+		}
+		finally {
+			this.lifecycleLock.unlock();
+		}
 	}
 
 	private PollLoop newLoop(TopicStates states) {
@@ -214,15 +295,29 @@ public class TaskWorker implements SmartLifecycle {
 			stopRequested.countDown();
 		}
 		current.requestStop();
+		List<ShareLoop> shareLoops = this.shareLoops;
+		shareLoops.forEach(ShareLoop::requestStop);
 		try {
 			// Beyond the shutdown timeout: the final commit and leaving the group.
 			if (!current.awaitStopped(this.settings.shutdownTimeout().plus(STOP_MARGIN))) {
 				logger.warn("Task consumer of group '" + this.settings.groupId() + "' did not stop within "
 						+ this.settings.shutdownTimeout().plus(STOP_MARGIN) + "; it goes on stopping in the background");
 			}
+			for (ShareLoop shareLoop : shareLoops) {
+				if (!shareLoop.awaitStopped(this.settings.shutdownTimeout().plus(STOP_MARGIN))) {
+					logger.warn("A share consumer of worker '" + this.settings.groupId() + "' did not stop within "
+							+ this.settings.shutdownTimeout().plus(STOP_MARGIN)
+							+ "; it goes on stopping in the background");
+				}
+			}
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
+		}
+		this.shareLoops = List.of();
+		ShareConsumption share = this.share;
+		if (share != null) {
+			share.group().close();
 		}
 		this.loop = null;
 		logger.info("Task consumer of group '" + this.settings.groupId() + "' stopped");
@@ -245,7 +340,7 @@ public class TaskWorker implements SmartLifecycle {
 	 */
 	public boolean isConsuming() {
 		PollLoop current = this.loop;
-		return current != null && current.isRunning();
+		return current != null && current.isRunning() && this.shareLoops.stream().allMatch(ShareLoop::isRunning);
 	}
 
 	@Override
@@ -272,6 +367,27 @@ public class TaskWorker implements SmartLifecycle {
 	 */
 	public void setRunsOnPlatformThreads(Predicate<String> runsOnPlatformThreads) {
 		this.runsOnPlatformThreads = runsOnPlatformThreads;
+	}
+
+	/**
+	 * Consume some of the worker's topics with a share group instead of its consumer group.
+	 * Set before the worker first starts.
+	 * @param share what the share consumers need, or {@code null} to consume every topic with
+	 * the consumer group
+	 */
+	public void setShareConsumption(@Nullable ShareConsumption share) {
+		Assert.state(this.topicStates == null, "The share consumption must be set before the worker starts");
+		this.share = share;
+	}
+
+	/**
+	 * Return how the worker consumes a topic.
+	 * @param topic the topic
+	 * @return the consumption mode
+	 */
+	public ConsumptionMode getConsumptionMode(String topic) {
+		ShareConsumption share = this.share;
+		return (share != null && share.topics().test(topic)) ? ConsumptionMode.SHARE : ConsumptionMode.GROUP;
 	}
 
 	/**
@@ -313,7 +429,13 @@ public class TaskWorker implements SmartLifecycle {
 	 */
 	public @Nullable Throwable getFailure() {
 		PollLoop current = this.loop;
-		return (current != null) ? current.failure() : null;
+		if (current == null) {
+			return null;
+		}
+		if (current.failure() != null) {
+			return current.failure();
+		}
+		return this.shareLoops.stream().map(ShareLoop::failure).filter(Objects::nonNull).findFirst().orElse(null);
 	}
 
 	/**
@@ -330,7 +452,15 @@ public class TaskWorker implements SmartLifecycle {
 	 */
 	public List<String> getTopics() {
 		TopicStates states = this.topicStates;
-		return (states != null) ? List.copyOf(new java.util.TreeSet<>(states.subscribed())) : List.of();
+		if (states == null) {
+			return List.of();
+		}
+		Set<String> topics = new TreeSet<>(states.subscribed());
+		TopicStates shared = this.shareTopicStates;
+		if (shared != null) {
+			topics.addAll(shared.subscribed());
+		}
+		return List.copyOf(topics);
 	}
 
 	/**
@@ -338,7 +468,12 @@ public class TaskWorker implements SmartLifecycle {
 	 * @return the states by topic
 	 */
 	public Map<String, ConsumerState> getTopicStates() {
-		return topicStates().all();
+		Map<String, ConsumerState> states = topicStates().all();
+		TopicStates shared = this.shareTopicStates;
+		if (shared != null) {
+			states.putAll(shared.all());
+		}
+		return states;
 	}
 
 	/**
@@ -350,13 +485,24 @@ public class TaskWorker implements SmartLifecycle {
 	 * @param state the wanted state
 	 */
 	public void setTopicState(String topic, ConsumerState state) {
-		topicStates().set(topic, state);
+		TopicStates groupStates = topicStates();
+		TopicStates shared = this.shareTopicStates;
+		if (getConsumptionMode(topic) == ConsumptionMode.SHARE && shared != null) {
+			shared.set(topic, state);
+			this.shareLoops.forEach(ShareLoop::wakeUp);
+			return;
+		}
+		groupStates.set(topic, state);
 		PollLoop current = this.loop;
 		if (current != null) {
 			current.wakeUp();
 		}
 	}
 
+	/**
+	 * Return the states of the topics of the consumer group, making them (and those of the
+	 * share group) on first use.
+	 */
 	private TopicStates topicStates() {
 		TopicStates states = this.topicStates;
 		if (states == null) {
@@ -364,7 +510,13 @@ public class TaskWorker implements SmartLifecycle {
 			try {
 				states = this.topicStates;
 				if (states == null) {
-					states = new TopicStates(this.topics.get());
+					List<String> groupTopics = new ArrayList<>();
+					List<String> shareTopics = new ArrayList<>();
+					for (String topic : this.topics.get()) {
+						(getConsumptionMode(topic) == ConsumptionMode.SHARE ? shareTopics : groupTopics).add(topic);
+					}
+					this.shareTopicStates = new TopicStates(shareTopics);
+					states = new TopicStates(groupTopics);
 					this.topicStates = states;
 				}
 			}
@@ -400,7 +552,8 @@ public class TaskWorker implements SmartLifecycle {
 	 */
 	public int getInFlight() {
 		PollLoop current = this.loop;
-		return (current != null) ? current.inFlight() : 0;
+		return (current != null) ? current.inFlight() + this.shareLoops.stream().mapToInt(ShareLoop::inFlight).sum()
+				: 0;
 	}
 
 	/**
@@ -410,7 +563,15 @@ public class TaskWorker implements SmartLifecycle {
 	 */
 	public Duration getTimeSinceProgress() {
 		PollLoop current = this.loop;
-		return (current != null) ? current.sinceProgress() : Duration.ZERO;
+		if (current == null) {
+			return Duration.ZERO;
+		}
+		Duration since = current.sinceProgress();
+		for (ShareLoop shareLoop : this.shareLoops) {
+			Duration shareSince = shareLoop.sinceProgress();
+			since = (shareSince.compareTo(since) < 0) ? shareSince : since;
+		}
+		return since;
 	}
 
 	/**
@@ -439,7 +600,8 @@ public class TaskWorker implements SmartLifecycle {
 	 */
 	public int getInFlight(String topic) {
 		PollLoop current = this.loop;
-		return (current != null) ? current.inFlight(topic) : 0;
+		return (current != null)
+				? current.inFlight(topic) + this.shareLoops.stream().mapToInt((share) -> share.inFlight(topic)).sum() : 0;
 	}
 
 }

@@ -70,7 +70,7 @@ public final class ScriptedRecordHandler extends TaskRecordHandler {
 	}
 
 	@Override
-	public void handle(ConsumerRecord<String, byte[]> record, DeliveryHandler.Settled onSettled, BooleanSupplier owned)
+	public void handle(ConsumerRecord<String, byte[]> record, RecordSettled onSettled, BooleanSupplier owned)
 			throws InterruptedException {
 		String id = id(record);
 		if (!Thread.currentThread().isVirtual()) {
@@ -85,7 +85,7 @@ public final class ScriptedRecordHandler extends TaskRecordHandler {
 			throw ex;
 		}
 		this.settled.add(id);
-		onSettled.settled(false);
+		onSettled.settled(false, false);
 	}
 
 	/**
