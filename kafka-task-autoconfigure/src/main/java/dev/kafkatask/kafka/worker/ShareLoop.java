@@ -291,9 +291,15 @@ final class ShareLoop implements ConsumerLoop {
 				wait = Math.min(wait, deadline - now);
 			}
 			Settled next = this.settled.poll(wait, TimeUnit.NANOSECONDS);
+			boolean acknowledged = false;
 			while (next != null) {
-				apply(next);
+				acknowledged |= apply(next);
 				next = this.settled.poll();
+			}
+			if (acknowledged && !this.unacknowledged.isEmpty()) {
+				// Sent now, not with the next poll: that waits for the slowest task of the fetch,
+				// and the others' locks would run out meanwhile.
+				this.consumer.commitAsync();
 			}
 			if (!this.running && deadline == Long.MAX_VALUE) {
 				// stopping: the shutdown waits for the rest, with its timeout
@@ -372,21 +378,25 @@ final class ShareLoop implements ConsumerLoop {
 		this.unacknowledged.clear();
 	}
 
-	private void apply(Settled settled) {
+	/**
+	 * Acknowledge a settled record, or keep its outcome until its renewed lock is back.
+	 * @return whether it was acknowledged now
+	 */
+	private boolean apply(Settled settled) {
 		if (settled == WAKE_UP) {
-			return;
+			return false;
 		}
 		Delivery delivery = this.inFlight.get(settled.id());
 		if (delivery == null) {
-			return;
+			return false;
 		}
 		if (this.unacknowledged.contains(settled.id())) {
 			acknowledge(delivery, settled.type());
+			return true;
 		}
-		else {
-			// its lock is being renewed: acknowledged when the poll gives it back
-			delivery.outcome = settled.type();
-		}
+		// its lock is being renewed: acknowledged when the poll gives it back
+		delivery.outcome = settled.type();
+		return false;
 	}
 
 	private void acknowledge(Delivery delivery, AcknowledgeType type) {
