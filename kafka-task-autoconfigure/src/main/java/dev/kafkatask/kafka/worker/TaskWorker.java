@@ -5,7 +5,6 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.CountDownLatch;
@@ -79,9 +78,7 @@ public class TaskWorker implements SmartLifecycle {
 
 	private volatile @Nullable ShareConsumption share;
 
-	private volatile List<ShareLoop> shareLoops = List.of();
-
-	private final List<Thread> shareThreads = new ArrayList<>();
+	private volatile @Nullable ShareLoops shareLoops;
 
 	private volatile @Nullable Thread consumerThread;
 
@@ -164,39 +161,10 @@ public class TaskWorker implements SmartLifecycle {
 			.start(new PollLoopSupervisor(this.settings.groupId(), first, stopRequested,
 					() -> restart(stopRequested), this.observer));
 		logger.info("Task consumer of group '" + this.settings.groupId() + "' started on " + topicsToConsume);
-		startShareLoops(stopRequested);
-	}
-
-	/**
-	 * Start the share consumers, if some topics are consumed by a share group: each on its
-	 * own thread, supervised as the group consumer is.
-	 */
-	private void startShareLoops(CountDownLatch stopRequested) {
-		ShareConsumption share = this.share;
-		TopicStates states = this.shareTopicStates;
-		this.shareThreads.removeIf((thread) -> !thread.isAlive());
-		if (share == null || states == null || states.all().isEmpty()) {
-			this.shareLoops = List.of();
-			return;
+		ShareLoops shareLoops = this.shareLoops;
+		if (shareLoops != null) {
+			shareLoops.start(stopRequested);
 		}
-		if (!this.shareThreads.isEmpty()) {
-			throw new IllegalStateException("Share consumers of group '" + share.settings().groupId()
-					+ "' are still stopping; start the worker again once they stopped");
-		}
-		int consumers = share.settings().consumers();
-		ShareLoop[] loops = new ShareLoop[consumers];
-		for (int i = 0; i < consumers; i++) {
-			int index = i;
-			loops[i] = newShareLoop(share, states, index);
-			this.shareThreads.add(Thread.ofPlatform()
-				.name("kafka-task-share-" + share.settings().groupId() + "-" + index)
-				.daemon(false)
-				.start(new PollLoopSupervisor(share.settings().groupId(), loops[i], stopRequested,
-						() -> restartShare(stopRequested, index), this.observer)));
-		}
-		this.shareLoops = List.of(loops);
-		logger.info(consumers + " share consumer(s) of group '" + share.settings().groupId() + "' started on "
-				+ states.subscribed());
 	}
 
 	private ShareLoop newShareLoop(ShareConsumption share, TopicStates states, int index) {
@@ -209,30 +177,6 @@ public class TaskWorker implements SmartLifecycle {
 				this.handler, Executors.newThreadPerTaskExecutor(taskThreads),
 				new PlatformThreadPool(this.platformThreads, this.platformThreads, cpuThreads),
 				this.runsOnPlatformThreads, this.observer);
-	}
-
-	/**
-	 * Replace a failed share loop with a new one, unless the worker was stopped meanwhile.
-	 */
-	private @Nullable ShareLoop restartShare(CountDownLatch stopRequested, int index) {
-		this.lifecycleLock.lock();
-		try {
-			ShareConsumption share = this.share;
-			TopicStates states = this.shareTopicStates;
-			if (stopRequested.getCount() == 0 || share == null || states == null) {
-				return null;
-			}
-			ShareLoop next = newShareLoop(share, states, index);
-			List<ShareLoop> loops = new ArrayList<>(this.shareLoops);
-			if (index < loops.size()) {
-				loops.set(index, next);
-				this.shareLoops = List.copyOf(loops);
-			}
-			return next;
-		}
-		finally {
-			this.lifecycleLock.unlock();
-		}
 	}
 
 	private PollLoop newLoop(TopicStates states) {
@@ -295,29 +239,19 @@ public class TaskWorker implements SmartLifecycle {
 			stopRequested.countDown();
 		}
 		current.requestStop();
-		List<ShareLoop> shareLoops = this.shareLoops;
-		shareLoops.forEach(ShareLoop::requestStop);
+		ShareLoops shareLoops = this.shareLoops;
 		try {
 			// Beyond the shutdown timeout: the final commit and leaving the group.
+			if (shareLoops != null) {
+				shareLoops.stop(this.settings.shutdownTimeout().plus(STOP_MARGIN));
+			}
 			if (!current.awaitStopped(this.settings.shutdownTimeout().plus(STOP_MARGIN))) {
 				logger.warn("Task consumer of group '" + this.settings.groupId() + "' did not stop within "
 						+ this.settings.shutdownTimeout().plus(STOP_MARGIN) + "; it goes on stopping in the background");
 			}
-			for (ShareLoop shareLoop : shareLoops) {
-				if (!shareLoop.awaitStopped(this.settings.shutdownTimeout().plus(STOP_MARGIN))) {
-					logger.warn("A share consumer of worker '" + this.settings.groupId() + "' did not stop within "
-							+ this.settings.shutdownTimeout().plus(STOP_MARGIN)
-							+ "; it goes on stopping in the background");
-				}
-			}
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
-		}
-		this.shareLoops = List.of();
-		ShareConsumption share = this.share;
-		if (share != null) {
-			share.group().close();
 		}
 		this.loop = null;
 		logger.info("Task consumer of group '" + this.settings.groupId() + "' stopped");
@@ -340,7 +274,8 @@ public class TaskWorker implements SmartLifecycle {
 	 */
 	public boolean isConsuming() {
 		PollLoop current = this.loop;
-		return current != null && current.isRunning() && this.shareLoops.stream().allMatch(ShareLoop::isRunning);
+		ShareLoops shareLoops = this.shareLoops;
+		return current != null && current.isRunning() && (shareLoops == null || shareLoops.isRunning());
 	}
 
 	@Override
@@ -435,7 +370,8 @@ public class TaskWorker implements SmartLifecycle {
 		if (current.failure() != null) {
 			return current.failure();
 		}
-		return this.shareLoops.stream().map(ShareLoop::failure).filter(Objects::nonNull).findFirst().orElse(null);
+		ShareLoops shareLoops = this.shareLoops;
+		return (shareLoops != null) ? shareLoops.failure() : null;
 	}
 
 	/**
@@ -489,7 +425,10 @@ public class TaskWorker implements SmartLifecycle {
 		TopicStates shared = this.shareTopicStates;
 		if (getConsumptionMode(topic) == ConsumptionMode.SHARE && shared != null) {
 			shared.set(topic, state);
-			this.shareLoops.forEach(ShareLoop::wakeUp);
+			ShareLoops shareLoops = this.shareLoops;
+			if (shareLoops != null) {
+				shareLoops.wakeUp();
+			}
 			return;
 		}
 		groupStates.set(topic, state);
@@ -515,7 +454,13 @@ public class TaskWorker implements SmartLifecycle {
 					for (String topic : this.topics.get()) {
 						(getConsumptionMode(topic) == ConsumptionMode.SHARE ? shareTopics : groupTopics).add(topic);
 					}
-					this.shareTopicStates = new TopicStates(shareTopics);
+					TopicStates shared = new TopicStates(shareTopics);
+					this.shareTopicStates = shared;
+					ShareConsumption share = this.share;
+					if (share != null) {
+						this.shareLoops = new ShareLoops(share, shared,
+								(index) -> newShareLoop(share, shared, index), this.observer);
+					}
 					states = new TopicStates(groupTopics);
 					this.topicStates = states;
 				}
@@ -552,8 +497,8 @@ public class TaskWorker implements SmartLifecycle {
 	 */
 	public int getInFlight() {
 		PollLoop current = this.loop;
-		return (current != null) ? current.inFlight() + this.shareLoops.stream().mapToInt(ShareLoop::inFlight).sum()
-				: 0;
+		ShareLoops shareLoops = this.shareLoops;
+		return (current != null) ? current.inFlight() + ((shareLoops != null) ? shareLoops.inFlight() : 0) : 0;
 	}
 
 	/**
@@ -566,12 +511,8 @@ public class TaskWorker implements SmartLifecycle {
 		if (current == null) {
 			return Duration.ZERO;
 		}
-		Duration since = current.sinceProgress();
-		for (ShareLoop shareLoop : this.shareLoops) {
-			Duration shareSince = shareLoop.sinceProgress();
-			since = (shareSince.compareTo(since) < 0) ? shareSince : since;
-		}
-		return since;
+		ShareLoops shareLoops = this.shareLoops;
+		return (shareLoops != null) ? shareLoops.sinceProgress(current.sinceProgress()) : current.sinceProgress();
 	}
 
 	/**
@@ -600,8 +541,9 @@ public class TaskWorker implements SmartLifecycle {
 	 */
 	public int getInFlight(String topic) {
 		PollLoop current = this.loop;
-		return (current != null)
-				? current.inFlight(topic) + this.shareLoops.stream().mapToInt((share) -> share.inFlight(topic)).sum() : 0;
+		ShareLoops shareLoops = this.shareLoops;
+		return (current != null) ? current.inFlight(topic) + ((shareLoops != null) ? shareLoops.inFlight(topic) : 0)
+				: 0;
 	}
 
 }
