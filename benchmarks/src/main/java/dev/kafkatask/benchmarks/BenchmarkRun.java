@@ -263,6 +263,9 @@ final class BenchmarkRun implements AutoCloseable {
 			};
 		}
 		Recording recording = new Recording(Configuration.getConfiguration("profile"));
+		// JDK 25's CPU-time sampler too, a sample per millisecond of a thread's CPU: where the CPU
+		// per task goes, not only where threads were found running
+		recording.enable("jdk.CPUTimeSample").with("throttle", "1ms");
 		recording.setDestination(Path.of(file));
 		recording.start();
 		say("recording the measured phase to " + file);
