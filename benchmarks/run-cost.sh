@@ -12,7 +12,7 @@
 #   benchmarks/run-cost.sh 127.0.0.1:19092 [PAIRS] [-- extra table options, e.g. --jfr f.jfr]
 #
 # Needs Java >= 21: $JAVA_HOME/bin/java, else java on the PATH; JAR overrides the jar (to
-# measure another build). JOBS, REQUESTS, IO_MS and REPEAT change the burst.
+# measure another build), JAVA_OPTS adds JVM options. JOBS, REQUESTS, IO_MS and REPEAT change the burst.
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -25,6 +25,8 @@ if [[ $# -gt 0 && $1 != -- ]]; then
 fi
 [[ ${1:-} == -- ]] && shift
 JAVA=${JAVA_HOME:+$JAVA_HOME/bin/}java
+# JAVA_OPTS: JVM options of every run (e.g. GC settings), split on spaces
+read -r -a JVM_OPTIONS <<<"${JAVA_OPTS:-}"
 JAR=${JAR:-$ROOT/benchmarks/target/kafka-task-benchmarks.jar}
 JOBS=${JOBS:-5000}
 REQUESTS=${REQUESTS:-20}
@@ -48,7 +50,7 @@ for pair in $(seq 1 "$PAIRS"); do
 		name=$engine-$pair
 		echo "== $name: table --engine $engine --jobs $JOBS --requests $REQUESTS --io-ms $IO_MS --repeat $REPEAT $* (load $(cut -d' ' -f1-3 /proc/loadavg))" \
 			| tee -a "$OUT/summary.txt"
-		"$JAVA" -jar "$JAR" table --engine "$engine" --jobs "$JOBS" --requests "$REQUESTS" --io-ms "$IO_MS" \
+		"$JAVA" "${JVM_OPTIONS[@]}" -jar "$JAR" table --engine "$engine" --jobs "$JOBS" --requests "$REQUESTS" --io-ms "$IO_MS" \
 			--repeat "$REPEAT" --bootstrap-servers "$BOOTSTRAP" "$@" >"$OUT/$name.out" 2>"$OUT/$name.err" || true
 		json=$(tail -n 1 "$OUT/$name.out")
 		echo "$json" >>"$OUT/summary.txt"
