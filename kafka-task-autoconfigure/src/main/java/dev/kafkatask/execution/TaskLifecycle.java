@@ -183,6 +183,10 @@ public final class TaskLifecycle {
 	}
 
 	private @Nullable String json(@Nullable Object result) {
+		if (result == null) {
+			// what the mapper writes for it, without a serialization per task of every void task
+			return "null";
+		}
 		String text;
 		try {
 			text = this.mapper.writeValueAsString(result);

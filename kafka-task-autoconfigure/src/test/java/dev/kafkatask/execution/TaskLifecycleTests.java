@@ -54,6 +54,14 @@ class TaskLifecycleTests {
 	}
 
 	@Test
+	void whenATaskReturnsNothingThenItsSucceededEventCarriesWhatTheMapperWritesForNull() {
+		TaskEnvelope envelope = envelope(List.of(), Map.of());
+		this.lifecycle.publish(TaskEventType.SUCCEEDED, envelope, "default", Backend.KAFKA, 1, null, null, null);
+		assertThat(this.published).singleElement()
+			.satisfies((event) -> assertThat(event.result()).isEqualTo(new JsonMapper().writeValueAsString(null)));
+	}
+
+	@Test
 	void whenArgumentsAreNestedThenTheirJsonIsTheTreesText() {
 		ObjectNode nested = NODES.objectNode();
 		nested.putArray("items").add(NODES.objectNode().put("sku", "a\u0000\"b\"\u2028")).add(NODES.nullNode());
