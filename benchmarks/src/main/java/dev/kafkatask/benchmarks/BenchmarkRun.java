@@ -178,15 +178,25 @@ final class BenchmarkRun implements AutoCloseable {
 	 * @throws InterruptedException if interrupted
 	 */
 	void warmUp(TaskDispatcher dispatcher, String queue, int round) throws InterruptedException {
+		warmUp(TaskSender.of(dispatcher, TaskOptions.none().withQueue(queue)), round);
+	}
+
+	/**
+	 * Run warm-up tasks as {@link #warmUp(TaskDispatcher, String, int)} does, sent by the
+	 * given sender.
+	 * @param sender sends the warm-up tasks
+	 * @param round tasks per round, the size of the measured burst
+	 * @throws InterruptedException if interrupted
+	 */
+	void warmUp(TaskSender sender, int round) throws InterruptedException {
 		int remaining = this.options.warmup();
 		long start = System.nanoTime();
 		int rounds = 0;
-		TaskOptions options = TaskOptions.none().withQueue(queue);
 		while (remaining > 0) {
 			int tasks = Math.min(remaining, Math.max(1, round));
 			TaskLedger.Phase phase = this.ledger.begin(tasks, tasks);
-			new Load(Math.min(this.options.requests(), tasks), tasks, 0).run((id) -> dispatcher.dispatch(
-					BenchmarkTasks.IO, List.of(phase.id(), id, WARM_UP_SLEEP.toMillis()), Map.of(), options),
+			new Load(Math.min(this.options.requests(), tasks), tasks, 0).run(
+					(id) -> sender.send(BenchmarkTasks.IO, List.of((long) phase.id(), (long) id, WARM_UP_SLEEP.toMillis())),
 					this.options.timeout());
 			if (!phase.await(Duration.ofSeconds(120))) {
 				throw new IllegalStateException("Warm-up: only " + phase.completed() + " of " + tasks
@@ -258,6 +268,9 @@ final class BenchmarkRun implements AutoCloseable {
 			};
 		}
 		Recording recording = new Recording(Configuration.getConfiguration("profile"));
+		// JDK 25's CPU-time sampler too, a sample per millisecond of a thread's CPU: where the CPU
+		// per task goes, not only where threads were found running
+		recording.enable("jdk.CPUTimeSample").with("throttle", "1ms");
 		recording.setDestination(Path.of(file));
 		recording.start();
 		say("recording the measured phase to " + file);

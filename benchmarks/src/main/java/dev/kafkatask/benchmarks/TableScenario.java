@@ -15,7 +15,8 @@ import dev.kafkatask.dispatch.TaskOptions;
 
 /**
  * {@code table}: R concurrent requests (threads) each dispatch J tasks that sleep MS ms, with
- * the worker already running, assigned and warmed up; measured from the first dispatch to the
+ * the worker already running, assigned and warmed up (with the spring-kafka engine the
+ * requests write the tasks' records with a {@link RawTaskProducer} instead of dispatching them); measured from the first dispatch to the
  * last completion, counting lost and duplicate tasks. With {@code --repeat K} the measured
  * burst runs K times in the same JVM; the result is the last one's, with every round's time.
  *
@@ -32,19 +33,31 @@ final class TableScenario implements Scenario {
 		int maxInFlight = (options.maxInFlight() != null) ? options.maxInFlight() : Math.max(256, tasks);
 		try (ConfigurableApplicationContext context = run
 			.workerContext(Map.of("kafka-task.worker.max-in-flight", maxInFlight))) {
-			TaskDispatcher dispatcher = context.getBean(TaskDispatcher.class);
 			run.awaitAssignment(BenchmarkWorker.in(context, options.engine()), options.partitions());
-			run.warmUp(dispatcher, BenchmarkTasks.QUEUE, tasks);
-
-			Result result = measure(run, dispatcher, tasks);
+			RawTaskProducer raw = (options.engine() == Engine.SPRING_KAFKA)
+					? new RawTaskProducer(options.bootstrapServers(), run.topic(BenchmarkTasks.QUEUE), BenchmarkTasks.QUEUE)
+					: null;
+			TaskSender sender = (raw != null) ? raw
+					: TaskSender.of(context.getBean(TaskDispatcher.class), TaskOptions.none());
+			Result result;
 			List<@Nullable Object> secondsByRound = new ArrayList<>();
-			secondsByRound.add(result.get("seconds"));
-			for (int round = 2; round <= options.repeat(); round++) {
-				run.say("round " + round + " of " + options.repeat());
-				result = measure(run, dispatcher, tasks);
+			try {
+				run.warmUp(sender, tasks);
+				result = measure(run, sender, tasks);
 				secondsByRound.add(result.get("seconds"));
+				for (int round = 2; round <= options.repeat(); round++) {
+					run.say("round " + round + " of " + options.repeat());
+					result = measure(run, sender, tasks);
+					secondsByRound.add(result.get("seconds"));
+				}
+			}
+			finally {
+				if (raw != null) {
+					raw.close();
+				}
 			}
 			return result.put("maxInFlight", maxInFlight)
+				.put("dispatchedBy", (raw != null) ? "kafka-producer" : "task-dispatcher")
 				.put("warmup", options.warmup())
 				.put("rounds", options.repeat())
 				.put("secondsByRound", secondsByRound)
@@ -52,7 +65,7 @@ final class TableScenario implements Scenario {
 		}
 	}
 
-	private static Result measure(BenchmarkRun run, TaskDispatcher dispatcher, int tasks) throws Exception {
+	private static Result measure(BenchmarkRun run, TaskSender sender, int tasks) throws Exception {
 		BenchmarkOptions options = run.options();
 		TaskLedger.Phase phase = run.ledger().begin(tasks, tasks);
 		Load load = new Load(options.requests(), tasks, 0);
@@ -68,8 +81,7 @@ final class TableScenario implements Scenario {
 		try {
 			sent = load.run((id) -> {
 				phase.dispatched(id);
-				return dispatcher.dispatch(BenchmarkTasks.IO, List.of(phase.id(), id, options.ioMs()), Map.of(),
-						TaskOptions.none());
+				return sender.send(BenchmarkTasks.IO, List.of((long) phase.id(), (long) id, options.ioMs()));
 			}, options.timeout());
 			run.say(String.format(Locale.ROOT, "all dispatched in %.3f s, acknowledged after %s s",
 					sent.sendSeconds(), sent.ackSeconds()));

@@ -1,5 +1,6 @@
 package dev.kafkatask.codec;
 
+import java.io.ByteArrayOutputStream;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.HashMap;
@@ -7,12 +8,10 @@ import java.util.List;
 import java.util.Map;
 
 import tools.jackson.core.JacksonException;
+import tools.jackson.core.JsonGenerator;
 import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
-import tools.jackson.databind.node.ArrayNode;
-import tools.jackson.databind.node.JsonNodeFactory;
-import tools.jackson.databind.node.ObjectNode;
 
 import dev.kafkatask.options.TaskOption;
 
@@ -29,7 +28,10 @@ import dev.kafkatask.options.TaskOption;
  */
 public final class EnvelopeCodec {
 
-	private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+	/**
+	 * Bytes the output buffer of {@link #encode} starts with: most envelopes fit.
+	 */
+	private static final int INITIAL_BUFFER = 512;
 
 	/**
 	 * Longest task id, task name and {@code created} text an envelope may carry.
@@ -43,26 +45,45 @@ public final class EnvelopeCodec {
 	}
 
 	/**
-	 * Write an envelope as UTF-8 JSON.
+	 * Write an envelope as UTF-8 JSON. The envelope is streamed field by field, not built as
+	 * a tree first: the bytes are those of the envelope's tree, without the tree.
 	 * @param envelope the envelope
 	 * @return the JSON bytes
 	 */
 	public byte[] encode(TaskEnvelope envelope) {
-		ObjectNode root = NODES.objectNode();
-		root.put("v", TaskEnvelope.VERSION);
-		root.put("id", envelope.id());
-		root.put("task", envelope.task());
-		ArrayNode args = root.putArray("args");
-		envelope.args().forEach(args::add);
-		ObjectNode kwargs = root.putObject("kwargs");
-		envelope.kwargs().forEach(kwargs::set);
-		ObjectNode options = root.putObject("options");
-		envelope.options().forEach(options::set);
-		ObjectNode headers = root.putObject("headers");
-		envelope.headers().forEach(headers::put);
-		root.put("created", envelope.created().toString());
-		root.put("retries", envelope.retries());
-		return this.mapper.writeValueAsBytes(root);
+		ByteArrayOutputStream out = new ByteArrayOutputStream(INITIAL_BUFFER);
+		try (JsonGenerator json = this.mapper.createGenerator(out)) {
+			json.writeStartObject();
+			json.writeNumberProperty("v", TaskEnvelope.VERSION);
+			json.writeStringProperty("id", envelope.id());
+			json.writeStringProperty("task", envelope.task());
+			json.writeName("args");
+			json.writeStartArray();
+			for (JsonNode arg : envelope.args()) {
+				json.writeTree(arg);
+			}
+			json.writeEndArray();
+			writeObject(json, "kwargs", envelope.kwargs());
+			writeObject(json, "options", envelope.options());
+			json.writeName("headers");
+			json.writeStartObject();
+			envelope.headers().forEach(json::writeStringProperty);
+			json.writeEndObject();
+			json.writeStringProperty("created", envelope.created().toString());
+			json.writeNumberProperty("retries", envelope.retries());
+			json.writeEndObject();
+		}
+		return out.toByteArray();
+	}
+
+	private static void writeObject(JsonGenerator json, String field, Map<String, JsonNode> members) {
+		json.writeName(field);
+		json.writeStartObject();
+		members.forEach((name, value) -> {
+			json.writeName(name);
+			json.writeTree(value);
+		});
+		json.writeEndObject();
 	}
 
 	/**

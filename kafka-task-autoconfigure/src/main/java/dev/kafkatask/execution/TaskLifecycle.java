@@ -1,10 +1,11 @@
 package dev.kafkatask.execution;
 
+import java.io.StringWriter;
 import java.time.Clock;
 
 import org.jspecify.annotations.Nullable;
+import tools.jackson.core.JsonGenerator;
 import tools.jackson.databind.json.JsonMapper;
-import tools.jackson.databind.node.ObjectNode;
 
 import dev.kafkatask.codec.TaskEnvelope;
 import dev.kafkatask.monitor.TaskEvent;
@@ -158,10 +159,23 @@ public final class TaskLifecycle {
 			return null;
 		}
 		try {
-			ObjectNode arguments = this.mapper.createObjectNode();
-			arguments.putArray("args").addAll(envelope.args());
-			arguments.putObject("kwargs").setAll(envelope.kwargs());
-			return cut(this.mapper.writeValueAsString(arguments));
+			StringWriter arguments = new StringWriter(64);
+			try (JsonGenerator json = this.mapper.createGenerator(arguments)) {
+				json.writeStartObject();
+				json.writeName("args");
+				json.writeStartArray();
+				envelope.args().forEach(json::writeTree);
+				json.writeEndArray();
+				json.writeName("kwargs");
+				json.writeStartObject();
+				envelope.kwargs().forEach((name, value) -> {
+					json.writeName(name);
+					json.writeTree(value);
+				});
+				json.writeEndObject();
+				json.writeEndObject();
+			}
+			return cut(arguments.toString());
 		}
 		catch (RuntimeException ex) {
 			return null;
@@ -169,6 +183,10 @@ public final class TaskLifecycle {
 	}
 
 	private @Nullable String json(@Nullable Object result) {
+		if (result == null) {
+			// what the mapper writes for it, without a serialization per task of every void task
+			return "null";
+		}
 		String text;
 		try {
 			text = this.mapper.writeValueAsString(result);

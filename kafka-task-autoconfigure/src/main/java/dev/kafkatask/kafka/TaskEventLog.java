@@ -1,5 +1,6 @@
 package dev.kafkatask.kafka;
 
+import java.io.ByteArrayOutputStream;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -24,9 +25,9 @@ import org.apache.commons.logging.LogFactory;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
+import tools.jackson.core.JsonGenerator;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
-import tools.jackson.databind.node.ObjectNode;
 
 import org.springframework.context.SmartLifecycle;
 import org.springframework.kafka.core.ConsumerFactory;
@@ -192,7 +193,7 @@ public class TaskEventLog implements TaskEvents, TaskResults, SmartLifecycle {
 		this.queue.drainTo(batch, 1000);
 		for (TaskEvent event : batch) {
 			try {
-				this.template.send(this.topic, event.taskId(), this.mapper.writeValueAsBytes(json(event)))
+				this.template.send(this.topic, event.taskId(), encode(event))
 					.whenComplete((result, failure) -> {
 						if (failure != null) {
 							failed(failure);
@@ -340,28 +341,36 @@ public class TaskEventLog implements TaskEvents, TaskResults, SmartLifecycle {
 		}
 	}
 
-	private ObjectNode json(TaskEvent event) {
-		ObjectNode json = this.mapper.createObjectNode()
-			.put("type", event.type().code())
-			.put("task", event.task())
-			.put("queue", event.queue())
-			.put("backend", event.backend())
-			.put("worker", event.worker())
-			.put("at", event.at().toEpochMilli())
-			.put("attempt", event.attempt());
-		if (event.result() != null) {
-			json.put("result", event.result());
+	/**
+	 * Write an event as the JSON value of its record, streamed field by field (the task id is
+	 * the record's key).
+	 * @param event the event
+	 * @return the JSON bytes
+	 */
+	byte[] encode(TaskEvent event) {
+		ByteArrayOutputStream out = new ByteArrayOutputStream(256);
+		try (JsonGenerator json = this.mapper.createGenerator(out)) {
+			json.writeStartObject();
+			json.writeStringProperty("type", event.type().code());
+			json.writeStringProperty("task", event.task());
+			json.writeStringProperty("queue", event.queue());
+			json.writeStringProperty("backend", event.backend());
+			json.writeStringProperty("worker", event.worker());
+			json.writeNumberProperty("at", event.at().toEpochMilli());
+			json.writeNumberProperty("attempt", event.attempt());
+			writeIfPresent(json, "result", event.result());
+			writeIfPresent(json, "error", event.error());
+			writeIfPresent(json, "reason", event.reason());
+			writeIfPresent(json, "arguments", event.arguments());
+			json.writeEndObject();
 		}
-		if (event.error() != null) {
-			json.put("error", event.error());
+		return out.toByteArray();
+	}
+
+	private static void writeIfPresent(JsonGenerator json, String name, @Nullable String value) {
+		if (value != null) {
+			json.writeStringProperty(name, value);
 		}
-		if (event.reason() != null) {
-			json.put("reason", event.reason());
-		}
-		if (event.arguments() != null) {
-			json.put("arguments", event.arguments());
-		}
-		return json;
 	}
 
 	private static TaskEvent event(String taskId, JsonNode json) {

@@ -38,8 +38,11 @@ public enum TaskEventType {
 
 	private final boolean terminal;
 
+	private final String code;
+
 	TaskEventType(boolean terminal) {
 		this.terminal = terminal;
+		this.code = name().toLowerCase(Locale.ROOT).replace('_', '-');
 	}
 
 	/**
@@ -55,7 +58,7 @@ public enum TaskEventType {
 	 * @return the name
 	 */
 	public String code() {
-		return name().toLowerCase(Locale.ROOT).replace('_', '-');
+		return this.code;
 	}
 
 	/**

@@ -64,12 +64,14 @@ public enum TaskOutcome {
 	 */
 	REVOKED;
 
+	private final String tagValue = name().toLowerCase(java.util.Locale.ROOT);
+
 	/**
 	 * Return the lower-case tag value of this outcome.
 	 * @return the tag value
 	 */
 	public String tagValue() {
-		return name().toLowerCase(java.util.Locale.ROOT);
+		return this.tagValue;
 	}
 
 }

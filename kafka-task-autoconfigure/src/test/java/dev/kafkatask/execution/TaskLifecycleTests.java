@@ -1,9 +1,11 @@
 package dev.kafkatask.execution;
 
+import java.math.BigDecimal;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -11,6 +13,7 @@ import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.JsonNodeFactory;
+import tools.jackson.databind.node.ObjectNode;
 
 import dev.kafkatask.codec.TaskEnvelope;
 import dev.kafkatask.monitor.TaskEvent;
@@ -48,6 +51,30 @@ class TaskLifecycleTests {
 		assertThat(this.published.get(1).arguments()).isNull();
 		assertThat(this.published.get(2).arguments()).isNull();
 		assertThat(this.published.get(2).result()).isEqualTo("{\"sum\":5}");
+	}
+
+	@Test
+	void whenATaskReturnsNothingThenItsSucceededEventCarriesWhatTheMapperWritesForNull() {
+		TaskEnvelope envelope = envelope(List.of(), Map.of());
+		this.lifecycle.publish(TaskEventType.SUCCEEDED, envelope, "default", Backend.KAFKA, 1, null, null, null);
+		assertThat(this.published).singleElement()
+			.satisfies((event) -> assertThat(event.result()).isEqualTo(new JsonMapper().writeValueAsString(null)));
+	}
+
+	@Test
+	void whenArgumentsAreNestedThenTheirJsonIsTheTreesText() {
+		ObjectNode nested = NODES.objectNode();
+		nested.putArray("items").add(NODES.objectNode().put("sku", "a\u0000\"b\"\u2028")).add(NODES.nullNode());
+		nested.put("total", new BigDecimal("12.50")).put("ratio", Double.NaN);
+		List<JsonNode> args = List.of(nested, NODES.numberNode(Long.MIN_VALUE), NODES.arrayNode());
+		Map<String, JsonNode> kwargs = new LinkedHashMap<>();
+		kwargs.put("flag", NODES.booleanNode(false));
+		kwargs.put("k\ud83d\ude00", nested);
+		TaskEnvelope envelope = envelope(args, kwargs);
+		ObjectNode tree = NODES.objectNode();
+		tree.putArray("args").addAll(envelope.args());
+		tree.putObject("kwargs").setAll(envelope.kwargs());
+		assertThat(this.lifecycle.arguments(envelope)).isEqualTo(new JsonMapper().writeValueAsString(tree));
 	}
 
 	@Test

@@ -23,12 +23,14 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
 
 import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.kafka.mock.MockConsumerFactory;
 import org.springframework.kafka.mock.MockProducerFactory;
 
 import dev.kafkatask.monitor.TaskActivity;
+import dev.kafkatask.monitor.TaskEvent;
 import dev.kafkatask.monitor.TaskEventType;
 import dev.kafkatask.monitor.TaskObserver;
 import dev.kafkatask.monitor.TaskState;
@@ -112,6 +114,42 @@ class TaskEventLogTests {
 					Map.entry(TaskEventType.STARTED, 1L), Map.entry(TaskEventType.SUCCEEDED, 1L));
 		});
 		assertThat(activity.workers()).extracting(TaskActivity.Instance::name).containsExactly("1@api", "2@worker");
+	}
+
+	@Test
+	void whenEventIsWrittenThenItsJsonIsTheBytesOfItsTree() {
+		JsonMapper mapper = new JsonMapper();
+		List<TaskEvent> events = List.of(
+				new TaskEvent("t-1", TaskEventType.DISPATCHED, "add", "default", "kafka", "1@api", T, 0, null, null, null,
+						"{\"args\":[1,2],\"kwargs\":{}}"),
+				new TaskEvent("t-1", TaskEventType.SUCCEEDED, "add", "default", "kafka", "2@worker", T.plusMillis(5), 1,
+						"3", null, null, null),
+				new TaskEvent("t-2", TaskEventType.DEAD_LETTERED, "t\u00e9\n\"x\"", "q\u0000", "rabbitmq",
+						"3@w\ud83d\ude00", Instant.EPOCH.minusMillis(1), Integer.MAX_VALUE, null,
+						"java.lang.IllegalStateException: \u2028\\", "invalid-arguments", null));
+		for (TaskEvent event : events) {
+			ObjectNode tree = mapper.createObjectNode()
+				.put("type", event.type().code())
+				.put("task", event.task())
+				.put("queue", event.queue())
+				.put("backend", event.backend())
+				.put("worker", event.worker())
+				.put("at", event.at().toEpochMilli())
+				.put("attempt", event.attempt());
+			if (event.result() != null) {
+				tree.put("result", event.result());
+			}
+			if (event.error() != null) {
+				tree.put("error", event.error());
+			}
+			if (event.reason() != null) {
+				tree.put("reason", event.reason());
+			}
+			if (event.arguments() != null) {
+				tree.put("arguments", event.arguments());
+			}
+			assertThat(this.events.encode(event)).isEqualTo(mapper.writeValueAsBytes(tree));
+		}
 	}
 
 	private void write(String taskId, String type, String task, String worker, Instant at) {
