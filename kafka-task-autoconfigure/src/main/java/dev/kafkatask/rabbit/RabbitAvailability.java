@@ -37,13 +37,11 @@ public class RabbitAvailability implements ConnectionListener, SmartLifecycle {
 
 	private final Duration probeInterval;
 
-	private volatile boolean up;
-
-	private volatile boolean known;
-
-	private volatile @Nullable String lastFailure;
-
-	private volatile Instant since = Instant.now();
+	/**
+	 * One value, so that a dispatch never reads half a change (known, but not yet up: seen
+	 * as "down" by a dispatch made while the first connection opened).
+	 */
+	private volatile State state = new State(false, false, null, Instant.now());
 
 	private volatile @Nullable ScheduledExecutorService probe;
 
@@ -62,7 +60,8 @@ public class RabbitAvailability implements ConnectionListener, SmartLifecycle {
 	 * @return whether RabbitMQ is available
 	 */
 	public boolean isAvailable() {
-		return this.up || !this.known;
+		State current = this.state;
+		return current.up() || !current.known();
 	}
 
 	/**
@@ -70,7 +69,7 @@ public class RabbitAvailability implements ConnectionListener, SmartLifecycle {
 	 * @return whether it is up
 	 */
 	public boolean isConnected() {
-		return this.up;
+		return this.state.up();
 	}
 
 	/**
@@ -78,7 +77,9 @@ public class RabbitAvailability implements ConnectionListener, SmartLifecycle {
 	 * @return the last connection failure, or {@code null} when it is available
 	 */
 	public @Nullable String unavailableReason() {
-		return isAvailable() ? null : "RabbitMQ connection is down since " + this.since + ": " + this.lastFailure;
+		State current = this.state;
+		return (current.up() || !current.known()) ? null
+				: "RabbitMQ connection is down since " + current.since() + ": " + current.lastFailure();
 	}
 
 	@Override
@@ -103,13 +104,11 @@ public class RabbitAvailability implements ConnectionListener, SmartLifecycle {
 		changed(false, String.valueOf(failure.getMessage()));
 	}
 
-	private void changed(boolean nowUp, @Nullable String failure) {
-		boolean wasUp = this.up;
-		this.known = true;
-		this.up = nowUp;
-		this.lastFailure = failure;
+	private synchronized void changed(boolean nowUp, @Nullable String failure) {
+		State previous = this.state;
+		boolean wasUp = previous.up();
+		this.state = new State(nowUp, true, failure, (wasUp != nowUp) ? Instant.now() : previous.since());
 		if (wasUp != nowUp) {
-			this.since = Instant.now();
 			if (this.probe == null) {
 				// stopped: the application closes its connection, nothing is down
 				return;
@@ -129,7 +128,7 @@ public class RabbitAvailability implements ConnectionListener, SmartLifecycle {
 	 * (queues are declared).
 	 */
 	void probe() {
-		if (this.up) {
+		if (this.state.up()) {
 			return;
 		}
 		try {
@@ -174,6 +173,17 @@ public class RabbitAvailability implements ConnectionListener, SmartLifecycle {
 	@Override
 	public boolean isRunning() {
 		return this.probe != null;
+	}
+
+	/**
+	 * What is known of the connection.
+	 *
+	 * @param up whether it is up
+	 * @param known whether it was tried yet
+	 * @param lastFailure why it went down last
+	 * @param since when it last went up or down
+	 */
+	private record State(boolean up, boolean known, @Nullable String lastFailure, Instant since) {
 	}
 
 }
