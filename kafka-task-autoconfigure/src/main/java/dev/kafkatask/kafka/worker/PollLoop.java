@@ -1,6 +1,5 @@
 package dev.kafkatask.kafka.worker;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
@@ -20,11 +19,9 @@ import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.UnreleasedInstanceIdException;
 import org.apache.kafka.common.errors.WakeupException;
-import org.apache.kafka.common.header.Header;
 import org.jspecify.annotations.Nullable;
 
 import dev.kafkatask.consumer.ConsumerState;
-import dev.kafkatask.kafka.TaskHeaders;
 import dev.kafkatask.kafka.TaskTopics;
 import dev.kafkatask.monitor.TaskObserver;
 
@@ -52,13 +49,7 @@ final class PollLoop implements ConsumerLoop {
 
 	private Set<String> subscription = Set.of();
 
-	private final TaskRecordHandler handler;
-
-	private final ExecutorService virtualThreads;
-
-	private final PlatformThreadPool platformThreads;
-
-	private final Predicate<String> runsOnPlatformThreads;
+	private final TaskLauncher launcher;
 
 	private final OffsetTracker offsets = new OffsetTracker();
 
@@ -93,10 +84,7 @@ final class PollLoop implements ConsumerLoop {
 		this.observer = observer;
 		this.consumer = consumer;
 		this.topicStates = topicStates;
-		this.handler = handler;
-		this.virtualThreads = virtualThreads;
-		this.platformThreads = platformThreads;
-		this.runsOnPlatformThreads = runsOnPlatformThreads;
+		this.launcher = new TaskLauncher(handler, virtualThreads, platformThreads, runsOnPlatformThreads);
 		this.offsets.setCommitMetadata(settings.commitMetadata());
 		this.scheduler = new RecordScheduler(settings.maxInFlight(), settings.maxInFlightPerPartition(),
 				settings.maxWaitingPerPartition(), settings::orderingOf, this::launch, this::wakeUp);
@@ -158,8 +146,7 @@ final class PollLoop implements ConsumerLoop {
 			// Whatever happened, closing the consumer must not commit work that is cut short
 			// below: the revocation that closing triggers finds nothing left to commit.
 			this.offsets.forgetAll();
-			this.virtualThreads.shutdownNow();
-			this.platformThreads.shutdownNow();
+			this.launcher.shutdownNow();
 			closeConsumer();
 			this.partitions.clear();
 			this.running = false;
@@ -196,21 +183,8 @@ final class PollLoop implements ConsumerLoop {
 	}
 
 	private void launch(ConsumerRecord<String, byte[]> record, OffsetTracker.Ticket ticket, Runnable release) {
-		boolean platform = this.runsOnPlatformThreads.test(taskName(record));
-		RecordTask task = new RecordTask(record, ticket, release, this.handler, this::finished,
-				platform ? this.platformThreads : null);
-		try {
-			if (platform) {
-				this.platformThreads.execute(task);
-			}
-			else {
-				this.virtualThreads.execute(task);
-			}
-		}
-		catch (RuntimeException ex) {
-			// Rejected while stopping: the record was not run, so it stays uncommitted.
-			release.run();
-		}
+		// Refused while stopping, a record is released unfinished: it stays uncommitted.
+		this.launcher.launch(record, ticket, release, this::finished);
 	}
 
 	/**
@@ -223,11 +197,6 @@ final class PollLoop implements ConsumerLoop {
 		if (this.finishedSinceCommit.incrementAndGet() == this.settings.commitCount()) {
 			wakeUp();
 		}
-	}
-
-	private static String taskName(ConsumerRecord<String, byte[]> record) {
-		Header header = record.headers().lastHeader(TaskHeaders.TASK_NAME);
-		return (header != null) ? new String(header.value(), StandardCharsets.UTF_8) : "";
 	}
 
 	private void applyFlowControl() {

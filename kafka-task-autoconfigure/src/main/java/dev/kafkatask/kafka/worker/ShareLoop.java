@@ -1,6 +1,5 @@
 package dev.kafkatask.kafka.worker;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -24,11 +23,9 @@ import org.apache.kafka.clients.consumer.ShareConsumer;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicIdPartition;
 import org.apache.kafka.common.errors.WakeupException;
-import org.apache.kafka.common.header.Header;
 import org.jspecify.annotations.Nullable;
 
 import dev.kafkatask.consumer.ConsumerState;
-import dev.kafkatask.kafka.TaskHeaders;
 import dev.kafkatask.monitor.TaskObserver;
 
 /**
@@ -71,13 +68,7 @@ final class ShareLoop implements ConsumerLoop {
 
 	private final boolean checksDrains;
 
-	private final TaskRecordHandler handler;
-
-	private final ExecutorService virtualThreads;
-
-	private final PlatformThreadPool platformThreads;
-
-	private final Predicate<String> runsOnPlatformThreads;
+	private final TaskLauncher launcher;
 
 	private final TaskObserver observer;
 
@@ -132,10 +123,7 @@ final class ShareLoop implements ConsumerLoop {
 		this.group = group;
 		this.topicStates = topicStates;
 		this.checksDrains = checksDrains;
-		this.handler = handler;
-		this.virtualThreads = virtualThreads;
-		this.platformThreads = platformThreads;
-		this.runsOnPlatformThreads = runsOnPlatformThreads;
+		this.launcher = new TaskLauncher(handler, virtualThreads, platformThreads, runsOnPlatformThreads);
 		this.observer = observer;
 	}
 
@@ -167,8 +155,7 @@ final class ShareLoop implements ConsumerLoop {
 		}
 		finally {
 			// Records not acknowledged go back to the group when the consumer leaves it.
-			this.virtualThreads.shutdownNow();
-			this.platformThreads.shutdownNow();
+			this.launcher.shutdownNow();
 			closeConsumer();
 			this.running = false;
 			this.stopped.countDown();
@@ -249,21 +236,8 @@ final class ShareLoop implements ConsumerLoop {
 	}
 
 	private void launch(ConsumerRecord<String, byte[]> record, Delivery delivery) {
-		boolean platform = this.runsOnPlatformThreads.test(taskName(record));
-		RecordTask task = new RecordTask(record, delivery, delivery::returned, this.handler, this::progressed,
-				platform ? this.platformThreads : null);
-		try {
-			if (platform) {
-				this.platformThreads.execute(task);
-			}
-			else {
-				this.virtualThreads.execute(task);
-			}
-		}
-		catch (RuntimeException ex) {
-			// Rejected while stopping: the record was not run, so it goes back to the group.
-			delivery.returned();
-		}
+		// Refused while stopping, a record is returned unsettled: it goes back to the group.
+		this.launcher.launch(record, delivery, delivery::returned, this::progressed);
 	}
 
 	private void progressed() {
@@ -481,11 +455,6 @@ final class ShareLoop implements ConsumerLoop {
 		catch (RuntimeException ex) {
 			logger.warn("Closing the share consumer failed: " + ex);
 		}
-	}
-
-	private static String taskName(ConsumerRecord<String, byte[]> record) {
-		Header header = record.headers().lastHeader(TaskHeaders.TASK_NAME);
-		return (header != null) ? new String(header.value(), StandardCharsets.UTF_8) : "";
 	}
 
 	void requestStop() {
