@@ -107,6 +107,35 @@ class ShareModeIntegrationTests {
 	}
 
 	@Test
+	void whenATaskIsRenewedThenTheRecordsFetchedBehindItRunOnce() throws Exception {
+		setGroupConfig("share.record.lock.duration.ms", "2000");
+		String topic = this.apps.topic("default");
+		int counted = 20;
+		try (ConfigurableApplicationContext first = start("kafka-task.worker.auto-startup=false",
+				"kafka-task.worker.share.consumers=1", "kafka-task.worker.share.max-poll-records=4")) {
+			TaskDispatcher dispatcher = first.getBean(TaskDispatcher.class);
+			dispatcher.dispatch("it.block", "long").get();
+			for (int i = 0; i < counted; i++) {
+				dispatcher.dispatch("it.count", i).get();
+			}
+			first.getBean(TaskWorker.class).start();
+			await().atMost(TIMEOUT).until(() -> this.apps.journal().starts("block:long") == 1);
+			try (ConfigurableApplicationContext second = start()) {
+				await().atMost(TIMEOUT).until(() -> this.apps.journal().distinctRuns() == counted);
+				// Renewed for three locks, while the records behind it were fetched and ran.
+				await().pollDelay(Duration.ofSeconds(6)).until(() -> true);
+				this.apps.journal().release();
+				await().atMost(TIMEOUT).until(() -> this.apps.journal().runs("block:long") == 1);
+				assertConsumedToTheEnd(topic);
+				await().pollDelay(Duration.ofSeconds(2)).until(() -> true);
+				for (int i = 0; i < counted; i++) {
+					assertThat(this.apps.journal().runs("count:" + i)).as("runs of %d", i).isEqualTo(1);
+				}
+			}
+		}
+	}
+
+	@Test
 	void whenARecordWasDeliveredMoreOftenThanAllowedThenItIsDeadLetteredUnrun() throws Exception {
 		String topic = this.apps.topic("default");
 		setGroupConfig("share.auto.offset.reset", "earliest");

@@ -332,8 +332,9 @@ final class ShareLoop implements ConsumerLoop {
 	}
 
 	/**
-	 * Renew the locks of every record of the last fetch still running: the next poll returns
-	 * them again (and fetches nothing new until it did).
+	 * Renew the locks of every record of the last fetch still running, and wait for the
+	 * brokers to take the renewals: the next poll returns the records again (and fetches
+	 * nothing new until every record of the fetch was acknowledged).
 	 */
 	private void renew() {
 		long now = System.nanoTime();
@@ -344,6 +345,16 @@ final class ShareLoop implements ConsumerLoop {
 				// The lock starts again when the brokers take the renewal: not before now.
 				delivery.acquired = now;
 			}
+		}
+		// Sent and awaited here, not by the next poll: a poll that finds renewals still on their
+		// way asks the brokers for more records too, and those sit in the consumer's buffer,
+		// their locks running out, until every renewed task ended; meanwhile the group gives them
+		// to another worker, and both copies would run.
+		try {
+			this.consumer.commitSync(Duration.ofNanos(lockNanos() / 2));
+		}
+		catch (WakeupException ex) {
+			// woken to look at the topics' states: the renewal goes on in the background
 		}
 		if (logger.isDebugEnabled()) {
 			logger.debug("Share consumer of group '" + this.settings.groupId() + "' renewed the locks of "
