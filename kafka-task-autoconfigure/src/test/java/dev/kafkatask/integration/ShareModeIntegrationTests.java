@@ -9,6 +9,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.AlterConfigOp;
+import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.consumer.AcknowledgeType;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -31,6 +32,7 @@ import dev.kafkatask.consumer.ConsumerState;
 import dev.kafkatask.dispatch.TaskDispatcher;
 import dev.kafkatask.kafka.TaskHeaders;
 import dev.kafkatask.kafka.worker.ConsumptionMode;
+import dev.kafkatask.kafka.worker.ShareGroupAdmin;
 import dev.kafkatask.kafka.worker.TaskWorker;
 import dev.kafkatask.test.KafkaTaskHealth;
 import dev.kafkatask.test.SharedKafkaBroker;
@@ -235,6 +237,24 @@ class ShareModeIntegrationTests {
 			for (int i = 1; i <= 6; i++) {
 				assertThat(this.apps.journal().runs("count:" + i)).as("runs of %d", i).isEqualTo(1);
 			}
+		}
+	}
+
+	@Test
+	void whenAShareGroupIsConfiguredThenTheBrokersShowItsSettingsBeforeAnyConsumerJoins() throws Exception {
+		try (ShareGroupAdmin admin = new ShareGroupAdmin(
+				Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, TestKafka.bootstrapServers()), shareGroup());
+				Admin reader = Admin.create(
+						Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, TestKafka.bootstrapServers()))) {
+			ConfigResource group = new ConfigResource(ConfigResource.Type.GROUP, shareGroup());
+			admin.configure();
+			Config settings = reader.describeConfigs(List.of(group)).all().get().get(group);
+			assertThat(settings.get("share.auto.offset.reset").value()).isEqualTo("earliest");
+			assertThat(settings.get("share.isolation.level").value()).isEqualTo("read_committed");
+			// set again by every consumer that starts: nothing to change then
+			admin.configure();
+			assertThat(reader.describeConfigs(List.of(group)).all().get().get(group).get("share.auto.offset.reset")
+				.value()).isEqualTo("earliest");
 		}
 	}
 

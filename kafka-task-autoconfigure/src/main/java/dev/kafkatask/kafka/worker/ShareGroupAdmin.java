@@ -13,6 +13,7 @@ import java.util.concurrent.TimeoutException;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AlterConfigOp;
+import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.ListOffsetsResult;
 import org.apache.kafka.clients.admin.ListShareGroupOffsetsSpec;
@@ -42,7 +43,15 @@ public class ShareGroupAdmin implements AutoCloseable {
 	 */
 	static final String ISOLATION_LEVEL = "share.isolation.level";
 
+	/**
+	 * The group settings kafka-task relies on, and their values.
+	 */
+	private static final Map<String, String> REQUIRED = Map.of(AUTO_OFFSET_RESET, "earliest", ISOLATION_LEVEL,
+			"read_committed");
+
 	private static final Duration TIMEOUT = Duration.ofSeconds(10);
+
+	private static final Duration SETTINGS_CHECK_INTERVAL = Duration.ofMillis(100);
 
 	private final Map<String, Object> config;
 
@@ -64,16 +73,47 @@ public class ShareGroupAdmin implements AutoCloseable {
 	 * Set the group's settings kafka-task relies on: a partition it never read is read from
 	 * its beginning (Kafka's default, {@code latest}, would skip tasks dispatched before the
 	 * first worker joined), and records of aborted transactions are never delivered (chord
-	 * callbacks are written in transactions). Idempotent: every consumer sets them as it
-	 * starts.
-	 * @throws KafkaException if the brokers refuse them or do not answer in time
+	 * callbacks are written in transactions). Returns once the brokers show them: the
+	 * controller accepts a change before the brokers apply it, and a partition the group
+	 * starts reading meanwhile would start at its end. Every consumer calls it as it starts;
+	 * settings already in place are not written again.
+	 * @throws KafkaException if the brokers refuse them or do not show them in time
 	 */
 	public synchronized void configure() {
 		ConfigResource group = new ConfigResource(ConfigResource.Type.GROUP, this.groupId);
-		List<AlterConfigOp> settings = List.of(
-				new AlterConfigOp(new ConfigEntry(AUTO_OFFSET_RESET, "earliest"), AlterConfigOp.OpType.SET),
-				new AlterConfigOp(new ConfigEntry(ISOLATION_LEVEL, "read_committed"), AlterConfigOp.OpType.SET));
+		if (configured(group)) {
+			return;
+		}
+		List<AlterConfigOp> settings = REQUIRED.entrySet()
+			.stream()
+			.map((setting) -> new AlterConfigOp(new ConfigEntry(setting.getKey(), setting.getValue()),
+					AlterConfigOp.OpType.SET))
+			.toList();
 		await(admin().incrementalAlterConfigs(Map.of(group, settings)).all(), "set the settings of share group");
+		long deadline = System.nanoTime() + TIMEOUT.toNanos();
+		while (!configured(group)) {
+			if (System.nanoTime() - deadline >= 0) {
+				throw new KafkaException("The brokers did not show the settings " + REQUIRED + " of share group '"
+						+ this.groupId + "' within " + TIMEOUT);
+			}
+			try {
+				Thread.sleep(SETTINGS_CHECK_INTERVAL.toMillis());
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				throw new KafkaException("Interrupted while waiting for the settings of share group '"
+						+ this.groupId + "'", ex);
+			}
+		}
+	}
+
+	private boolean configured(ConfigResource group) {
+		Config config = await(admin().describeConfigs(List.of(group)).all(), "read the settings of share group")
+			.get(group);
+		return REQUIRED.entrySet().stream().allMatch((setting) -> {
+			ConfigEntry entry = (config != null) ? config.get(setting.getKey()) : null;
+			return entry != null && setting.getValue().equals(entry.value());
+		});
 	}
 
 	/**
