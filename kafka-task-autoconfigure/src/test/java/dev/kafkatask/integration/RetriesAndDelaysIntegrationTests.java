@@ -25,6 +25,8 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 import org.springframework.context.ConfigurableApplicationContext;
 
@@ -35,6 +37,7 @@ import dev.kafkatask.dispatch.TaskResult;
 import dev.kafkatask.kafka.DelayTiers;
 import dev.kafkatask.kafka.DelayedTaskPublisher;
 import dev.kafkatask.kafka.TaskHeaders;
+import dev.kafkatask.kafka.worker.ConsumptionMode;
 import dev.kafkatask.test.SharedKafkaBroker;
 import dev.kafkatask.test.TestKafka;
 
@@ -54,9 +57,10 @@ class RetriesAndDelaysIntegrationTests {
 
 	private final TaskApplications apps = new TaskApplications();
 
-	@Test
-	void whenTaskHasACountdownThenItRunsWithinASecondAfterItsEta() throws Exception {
-		try (ConfigurableApplicationContext app = this.apps.start()) {
+	@ParameterizedTest
+	@EnumSource(ConsumptionMode.class)
+	void whenTaskHasACountdownThenItRunsWithinASecondAfterItsEta(ConsumptionMode mode) throws Exception {
+		try (ConfigurableApplicationContext app = this.apps.start(mode)) {
 			// The countdown starts when the dispatch builds its options: between these two.
 			Instant before = Instant.now();
 			DispatchReceipt receipt = app.getBean(TaskDispatcher.class)
@@ -97,9 +101,11 @@ class RetriesAndDelaysIntegrationTests {
 		}
 	}
 
-	@Test
-	void whenTaskKeepsFailingThenItRunsMaxRetriesPlusOneTimesAndIsDeadLetteredWithItsHistory() throws Exception {
-		try (ConfigurableApplicationContext app = this.apps.start()) {
+	@ParameterizedTest
+	@EnumSource(ConsumptionMode.class)
+	void whenTaskKeepsFailingThenItRunsMaxRetriesPlusOneTimesAndIsDeadLetteredWithItsHistory(ConsumptionMode mode)
+			throws Exception {
+		try (ConfigurableApplicationContext app = this.apps.start(mode)) {
 			DispatchReceipt receipt = app.getBean(TaskDispatcher.class).dispatch("it.flaky", "always", 100).get();
 			List<ConsumerRecord<byte[], byte[]>> deadLetters = TopicRecords
 				.readAll(this.apps.topic("default") + ".dlt", 1);
@@ -124,9 +130,10 @@ class RetriesAndDelaysIntegrationTests {
 		}
 	}
 
-	@Test
-	void whenTaskSucceedsOnARetryThenItStopsThere() throws Exception {
-		try (ConfigurableApplicationContext app = this.apps.start()) {
+	@ParameterizedTest
+	@EnumSource(ConsumptionMode.class)
+	void whenTaskSucceedsOnARetryThenItStopsThere(ConsumptionMode mode) throws Exception {
+		try (ConfigurableApplicationContext app = this.apps.start(mode)) {
 			app.getBean(TaskDispatcher.class).dispatch("it.flaky", "twice", 2).get();
 			app.getBean(TaskDispatcher.class).dispatch("it.retry-explicitly", "once").get();
 			await().atMost(TIMEOUT).until(() -> this.apps.journal().runs("flaky:twice") == 3
@@ -139,9 +146,11 @@ class RetriesAndDelaysIntegrationTests {
 		}
 	}
 
-	@Test
-	void whenResultIsWantedThenTheDispatchCompletesWithWhatTheTaskReturnedOrHowItFailed() throws Exception {
-		try (ConfigurableApplicationContext app = this.apps.start()) {
+	@ParameterizedTest
+	@EnumSource(ConsumptionMode.class)
+	void whenResultIsWantedThenTheDispatchCompletesWithWhatTheTaskReturnedOrHowItFailed(ConsumptionMode mode)
+			throws Exception {
+		try (ConfigurableApplicationContext app = this.apps.start(mode)) {
 			TaskDispatcher dispatcher = app.getBean(TaskDispatcher.class);
 			TaskResult sum = dispatcher
 				.dispatchForResult("it.add", List.of(2, 3), Map.of(), TaskOptions.none(), Duration.ofSeconds(30))

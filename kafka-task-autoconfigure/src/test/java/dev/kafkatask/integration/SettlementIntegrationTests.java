@@ -16,6 +16,8 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
@@ -26,6 +28,7 @@ import dev.kafkatask.consumer.TaskConsumers;
 import dev.kafkatask.dispatch.DispatchReceipt;
 import dev.kafkatask.dispatch.TaskDispatcher;
 import dev.kafkatask.kafka.TaskHeaders;
+import dev.kafkatask.kafka.worker.ConsumptionMode;
 import dev.kafkatask.kafka.worker.PartitionState;
 import dev.kafkatask.kafka.worker.TaskWorker;
 import dev.kafkatask.routing.Backend;
@@ -50,10 +53,12 @@ class SettlementIntegrationTests {
 
 	private final TaskApplications apps = new TaskApplications();
 
-	@Test
-	void whenResultCannotBeWrittenThenTheTaskCountsAsRunAndItsRecordIsCommitted() throws Exception {
+	@ParameterizedTest
+	@EnumSource(ConsumptionMode.class)
+	void whenResultCannotBeWrittenThenTheTaskCountsAsRunAndItsRecordIsCommitted(ConsumptionMode mode)
+			throws Exception {
 		String nowhere = this.apps.topic("nowhere");
-		try (ConfigurableApplicationContext app = this.apps.start("kafka-task.kafka.partitions=1",
+		try (ConfigurableApplicationContext app = this.apps.start(mode, "kafka-task.kafka.partitions=1",
 				"kafka-task.kafka.reply-topics=" + nowhere, "spring.kafka.producer.properties.max.block.ms=1000")) {
 			String topic = this.apps.topic("default");
 			send(topic, PoisonRecordsIntegrationTests.envelope("r-1", "it.count", "[7]", "{}",
@@ -61,26 +66,30 @@ class SettlementIntegrationTests {
 			send(topic, PoisonRecordsIntegrationTests.envelope("r-2", "it.count", "[8]", "{}", ""));
 			await().atMost(TIMEOUT).until(() -> this.apps.journal().runs("count:8") == 1);
 			assertThat(this.apps.journal().runs("count:7")).isEqualTo(1);
-			assertCommittedToTheEnd(new TopicPartition(topic, 0));
+			assertSettledToTheEnd(mode, new TopicPartition(topic, 0));
 			MeterRegistry meters = app.getBean(MeterRegistry.class);
 			assertThat(meters.get("kafka.task.executions").tags("task", "it.count", "outcome", "success").counter()
 				.count()).isEqualTo(2);
 		}
 	}
 
-	@Test
-	void whenTaskIsInterruptedAtItsSoftLimitAndRetriesThenItRunsAgainAndIsCommitted() throws Exception {
-		try (ConfigurableApplicationContext app = this.apps.start("kafka-task.kafka.partitions=1")) {
+	@ParameterizedTest
+	@EnumSource(ConsumptionMode.class)
+	void whenTaskIsInterruptedAtItsSoftLimitAndRetriesThenItRunsAgainAndIsCommitted(ConsumptionMode mode)
+			throws Exception {
+		try (ConfigurableApplicationContext app = this.apps.start(mode, "kafka-task.kafka.partitions=1")) {
 			DispatchReceipt receipt = app.getBean(TaskDispatcher.class).dispatch("it.soft-retry", "s").get();
 			await().atMost(TIMEOUT).until(() -> this.apps.journal().runs("soft-retry:s:1") == 1);
 			assertThat(this.apps.journal().runs("soft-retry:s:interrupted")).isEqualTo(1);
-			assertCommittedToTheEnd(new TopicPartition(receipt.destination(), receipt.partition()));
+			assertSettledToTheEnd(mode, new TopicPartition(receipt.destination(), receipt.partition()));
 		}
 	}
 
-	@Test
-	void whenPlatformTasksAreStuckPastTheirHardLimitThenOtherPlatformTasksStillRun() throws Exception {
-		try (ConfigurableApplicationContext app = this.apps.start("kafka-task.worker.platform-threads=1")) {
+	@ParameterizedTest
+	@EnumSource(ConsumptionMode.class)
+	void whenPlatformTasksAreStuckPastTheirHardLimitThenOtherPlatformTasksStillRun(ConsumptionMode mode)
+			throws Exception {
+		try (ConfigurableApplicationContext app = this.apps.start(mode, "kafka-task.worker.platform-threads=1")) {
 			TaskDispatcher dispatcher = app.getBean(TaskDispatcher.class);
 			dispatcher.dispatch("it.stuck-cpu", "a").get();
 			await().atMost(TIMEOUT).until(() -> this.apps.journal().starts("stuck-cpu:a") == 1);
@@ -91,14 +100,18 @@ class SettlementIntegrationTests {
 		}
 	}
 
-	@Test
-	void whenDeadLetterTopicCannotBeWrittenThenHealthIsDownNamingTheRecordUntilItCanBe() throws Exception {
-		try (ConfigurableApplicationContext app = this.apps.start("kafka-task.kafka.partitions=1",
+	@ParameterizedTest
+	@EnumSource(ConsumptionMode.class)
+	void whenDeadLetterTopicCannotBeWrittenThenHealthIsDownNamingTheRecordUntilItCanBe(ConsumptionMode mode)
+			throws Exception {
+		try (ConfigurableApplicationContext app = this.apps.start(mode, "kafka-task.kafka.partitions=1",
 				"spring.kafka.producer.properties.max.block.ms=1000")) {
 			String topic = this.apps.topic("default");
 			String deadLetterTopic = topic + ".dlt";
 			TaskWorker container = app.getBean(TaskWorker.class);
-			await().atMost(TIMEOUT).until(() -> !container.getAssignment().isEmpty());
+			if (mode == ConsumptionMode.GROUP) {
+				await().atMost(TIMEOUT).until(() -> !container.getAssignment().isEmpty());
+			}
 			try (Admin admin = admin()) {
 				admin.deleteTopics(List.of(deadLetterTopic)).all().get();
 				// Gone from the broker's metadata before the poison comes: a producer that still
@@ -116,7 +129,7 @@ class SettlementIntegrationTests {
 				.contains("invalid-envelope");
 			await().atMost(TIMEOUT).until(() -> this.apps.journal().runs("count:3") == 1);
 			TopicPartition partition = new TopicPartition(topic, 0);
-			assertThat(TopicOffsets.committedOffset(this.apps.groupId(), partition)).isLessThanOrEqualTo(poison);
+			assertThat(this.apps.unsettled(mode, partition)).as("records not settled").isNotZero();
 			MeterRegistry meters = app.getBean(MeterRegistry.class);
 			assertThat(meters.get("kafka.task.dead.letter.failures").tag("queue", "default").counter().count())
 				.isPositive();
@@ -129,7 +142,7 @@ class SettlementIntegrationTests {
 			await().atMost(TIMEOUT).until(() -> health.health().getStatus().equals(Status.UP));
 			ConsumerRecord<byte[], byte[]> deadLetter = TopicRecords.readAll(deadLetterTopic, 1).get(0);
 			assertThat(TopicRecords.header(deadLetter, TaskHeaders.DLT_ORIGINAL_OFFSET)).isEqualTo(Long.toString(poison));
-			assertCommittedToTheEnd(partition);
+			assertSettledToTheEnd(mode, partition);
 		}
 	}
 
@@ -195,8 +208,11 @@ class SettlementIntegrationTests {
 	}
 
 	private void assertCommittedToTheEnd(TopicPartition partition) throws Exception {
-		long end = TopicOffsets.endOffset(partition);
-		await().atMost(TIMEOUT).until(() -> TopicOffsets.committedOffset(this.apps.groupId(), partition) == end);
+		assertSettledToTheEnd(ConsumptionMode.GROUP, partition);
+	}
+
+	private void assertSettledToTheEnd(ConsumptionMode mode, TopicPartition partition) {
+		await().atMost(TIMEOUT).until(() -> this.apps.unsettled(mode, partition) == 0);
 	}
 
 	private static long send(String topic, String payload) throws Exception {

@@ -21,6 +21,8 @@ import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.GroupType;
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 import org.springframework.context.ConfigurableApplicationContext;
 
@@ -30,6 +32,7 @@ import dev.kafkatask.consumer.TaskConsumers;
 import dev.kafkatask.dispatch.DispatchReceipt;
 import dev.kafkatask.dispatch.TaskDispatcher;
 import dev.kafkatask.dispatch.TaskOptions;
+import dev.kafkatask.kafka.worker.ConsumptionMode;
 import dev.kafkatask.kafka.worker.TaskWorker;
 import dev.kafkatask.routing.Backend;
 import dev.kafkatask.test.SharedKafkaBroker;
@@ -99,11 +102,14 @@ class WorkerFeaturesIntegrationTests {
 		}
 	}
 
-	@Test
-	void whenWorkerIsBusyThenHighPriorityTasksStartBeforeWaitingNormalOnes() throws Exception {
-		try (ConfigurableApplicationContext app = this.apps.start("kafka-task.kafka.partitions=1",
+	@ParameterizedTest
+	@EnumSource(ConsumptionMode.class)
+	void whenWorkerIsBusyThenHighPriorityTasksStartBeforeWaitingNormalOnes(ConsumptionMode mode) throws Exception {
+		try (ConfigurableApplicationContext app = this.apps.start(mode, "kafka-task.kafka.partitions=1",
 				"kafka-task.worker.max-in-flight=1", "kafka-task.kafka.priority-queues=default")) {
-			awaitAssigned(app);
+			if (mode == ConsumptionMode.GROUP) {
+				awaitAssigned(app);
+			}
 			TaskDispatcher dispatcher = app.getBean(TaskDispatcher.class);
 			for (int i = 0; i < 8; i++) {
 				dispatcher.dispatch("it.slow", List.of(i, 300), Map.of(), TaskOptions.none()).get();
@@ -119,9 +125,10 @@ class WorkerFeaturesIntegrationTests {
 		}
 	}
 
-	@Test
-	void whenTaskAsksForPlatformThreadsThenItRunsOnTheWorkersPool() throws Exception {
-		try (ConfigurableApplicationContext app = this.apps.start("kafka-task.worker.platform-threads=2")) {
+	@ParameterizedTest
+	@EnumSource(ConsumptionMode.class)
+	void whenTaskAsksForPlatformThreadsThenItRunsOnTheWorkersPool(ConsumptionMode mode) throws Exception {
+		try (ConfigurableApplicationContext app = this.apps.start(mode, "kafka-task.worker.platform-threads=2")) {
 			app.getBean(TaskDispatcher.class).dispatch("it.cpu", 1).get();
 			app.getBean(TaskDispatcher.class).dispatch("it.count", 2).get();
 			await().atMost(TIMEOUT).until(() -> this.apps.journal().distinctRuns() == 2);
@@ -146,9 +153,10 @@ class WorkerFeaturesIntegrationTests {
 		}
 	}
 
-	@Test
-	void whenWorkerStopsWithUnfinishedTaskThenOnlyThatTaskRunsAgain() throws Exception {
-		try (ConfigurableApplicationContext worker = this.apps.start("kafka-task.kafka.partitions=1",
+	@ParameterizedTest
+	@EnumSource(ConsumptionMode.class)
+	void whenWorkerStopsWithUnfinishedTaskThenOnlyThatTaskRunsAgain(ConsumptionMode mode) throws Exception {
+		try (ConfigurableApplicationContext worker = this.apps.start(mode, "kafka-task.kafka.partitions=1",
 				"kafka-task.worker.shutdown-timeout=200ms")) {
 			TaskDispatcher dispatcher = worker.getBean(TaskDispatcher.class);
 			DispatchReceipt blocked = dispatcher.dispatch("it.block", "metadata").get();
@@ -157,16 +165,22 @@ class WorkerFeaturesIntegrationTests {
 			}
 			await().atMost(TIMEOUT).until(() -> this.apps.journal().distinctRuns() == 50);
 			TopicPartition partition = new TopicPartition(blocked.destination(), blocked.partition());
-			// The commit stays at the blocked record, with the 50 finished ones in its metadata.
-			await().atMost(TIMEOUT).untilAsserted(() -> {
-				OffsetAndMetadata committed = committed(partition);
-				assertThat(committed).isNotNull();
-				assertThat(committed.offset()).isEqualTo(blocked.offset());
-				assertThat(committed.metadata()).startsWith("kt1:");
-			});
+			if (mode == ConsumptionMode.SHARE) {
+				// The 50 finished ones acknowledged one by one, the blocked one in flight.
+				await().atMost(TIMEOUT).until(() -> this.apps.unsettled(mode, partition) == 1);
+			}
+			else {
+				// The commit stays at the blocked record, with the 50 finished ones in its metadata.
+				await().atMost(TIMEOUT).untilAsserted(() -> {
+					OffsetAndMetadata committed = committed(partition);
+					assertThat(committed).isNotNull();
+					assertThat(committed.offset()).isEqualTo(blocked.offset());
+					assertThat(committed.metadata()).startsWith("kt1:");
+				});
+			}
 		}
 		this.apps.journal().release();
-		try (ConfigurableApplicationContext worker = this.apps.start("kafka-task.kafka.partitions=1")) {
+		try (ConfigurableApplicationContext worker = this.apps.start(mode, "kafka-task.kafka.partitions=1")) {
 			await().atMost(TIMEOUT).until(() -> this.apps.journal().runs("block:metadata") == 1);
 			for (int i = 0; i < 50; i++) {
 				assertThat(this.apps.journal().runs("count:" + i)).as("runs of task %d", i).isEqualTo(1);

@@ -2,7 +2,10 @@ package dev.kafkatask.integration;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.UUID;
+
+import org.apache.kafka.common.TopicPartition;
 
 import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.WebApplicationType;
@@ -10,6 +13,8 @@ import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
+
+import dev.kafkatask.kafka.worker.ConsumptionMode;
 
 /**
  * Starts real kafka-task applications against the shared broker, each test on topics and a
@@ -41,6 +46,35 @@ final class TaskApplications {
 
 	ConfigurableApplicationContext start(String... properties) {
 		return start(new Class<?>[0], properties);
+	}
+
+	/**
+	 * Start an application whose queues are consumed in the given mode.
+	 * @param mode how its worker consumes its queues
+	 * @param properties the other properties
+	 * @return the running application
+	 */
+	ConfigurableApplicationContext start(ConsumptionMode mode, String... properties) {
+		String[] all = new String[properties.length + 1];
+		all[0] = "kafka-task.worker.default-mode=" + mode.name().toLowerCase(Locale.ROOT);
+		System.arraycopy(properties, 0, all, 1, properties.length);
+		return start(all);
+	}
+
+	/**
+	 * Return how many records of a partition the workers of a mode have not settled yet:
+	 * those after the group's commit, or the share group's lag.
+	 * @param mode how the workers consume
+	 * @param partition the partition
+	 * @return the records not settled, negative before the group read the partition
+	 * @throws Exception if the offsets cannot be read
+	 */
+	long unsettled(ConsumptionMode mode, TopicPartition partition) throws Exception {
+		if (mode == ConsumptionMode.SHARE) {
+			return TopicOffsets.shareLag(groupId() + "-share", partition);
+		}
+		long committed = TopicOffsets.committedOffset(groupId(), partition);
+		return (committed >= 0) ? TopicOffsets.endOffset(partition) - committed : -1;
 	}
 
 	/**
