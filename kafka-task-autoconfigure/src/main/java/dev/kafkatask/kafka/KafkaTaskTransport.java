@@ -127,9 +127,16 @@ public class KafkaTaskTransport implements TaskTransport {
 		record.headers().add(TaskHeaders.TASK_ID, envelope.id().getBytes(StandardCharsets.UTF_8));
 		record.headers().add(TaskHeaders.TASK_NAME, envelope.task().getBytes(StandardCharsets.UTF_8));
 		Instant eta = eta(envelope);
-		CompletableFuture<SendResult<String, byte[]>> sent = (cluster.delays() != null && eta != null)
-				? cluster.delays().publish(topic, task.key(), record.value(), record.headers(), eta)
-				: cluster.template().send(record);
+		CompletableFuture<SendResult<String, byte[]>> sent;
+		try {
+			sent = (cluster.delays() != null && eta != null)
+					? cluster.delays().publish(topic, task.key(), record.value(), record.headers(), eta)
+					: cluster.template().send(record);
+		}
+		catch (RuntimeException ex) {
+			// the template throws when the producer gives up waiting for the topic's metadata
+			sent = CompletableFuture.failedFuture(ex);
+		}
 		if (!clusterName.equals(Route.DEFAULT_CLUSTER)) {
 			String target = topic;
 			sent = sent.handle((result, failure) -> {
