@@ -58,7 +58,8 @@ import dev.kafkatask.task.TaskRegistry;
  * <ul>
  * <li>{@code POST /actuator/kafkatasks/queue/{name}} and {@code …/task/{name}} with
  * {@code {"backend": "kafka", "rampTo": "rabbitmq", "rampPercent": 25, "shadow": null}}
- * set a route; without backend and ramp they remove it.</li>
+ * set a route, and {@code {"cluster": "east", "rampCluster": "west", "rampPercent": 10}} a
+ * route between Kafka clusters; without backend, cluster and ramp they remove it.</li>
  * <li>{@code POST /actuator/kafkatasks/default} with {@code {"backend": "rabbitmq"}} sets the
  * default backend; {@code POST /actuator/kafkatasks/reload} rereads the rules from the
  * environment.</li>
@@ -357,7 +358,9 @@ public class KafkaTasksEndpoint {
 	 * @param name the queue or task name, or the task id
 	 * @param backend a route's backend; or, for a redrive, whose dead letters ({@code kafka}
 	 * when {@code null}, or {@code rabbitmq})
+	 * @param cluster a route's Kafka cluster, or {@code null}
 	 * @param rampTo a route's ramp target, or {@code null}
+	 * @param rampCluster the Kafka cluster of a route's ramp, or {@code null}
 	 * @param rampPercent a route's ramp share in percent, or {@code null}
 	 * @param shadow a route's shadow backend, or {@code null}
 	 * @param onUnavailable a route's {@code fail} or {@code kafka}, or {@code null}
@@ -373,16 +376,17 @@ public class KafkaTasksEndpoint {
 	 */
 	@WriteOperation
 	public Object change(@Selector String scope, @Selector String name, @Nullable String backend,
-			@Nullable String rampTo, @Nullable Double rampPercent, @Nullable String shadow,
-			@Nullable String onUnavailable, @Nullable String reason, @Nullable String task, @Nullable String taskId,
-			@Nullable String from, @Nullable String to, @Nullable Boolean dryRun, @Nullable Boolean terminate) {
+			@Nullable String cluster, @Nullable String rampTo, @Nullable String rampCluster,
+			@Nullable Double rampPercent, @Nullable String shadow, @Nullable String onUnavailable,
+			@Nullable String reason, @Nullable String task, @Nullable String taskId, @Nullable String from,
+			@Nullable String to, @Nullable Boolean dryRun, @Nullable Boolean terminate) {
 		if ("redrive".equalsIgnoreCase(scope)) {
 			return redrive(name, backend, reason, task, taskId, from, to, Boolean.TRUE.equals(dryRun));
 		}
 		if ("revoke".equalsIgnoreCase(scope)) {
 			return revoke(name, Boolean.TRUE.equals(terminate));
 		}
-		return route(scope, name, backend, rampTo, rampPercent, shadow, onUnavailable);
+		return route(scope, name, backend, cluster, rampTo, rampCluster, rampPercent, shadow, onUnavailable);
 	}
 
 	/**
@@ -464,28 +468,35 @@ public class KafkaTasksEndpoint {
 	 * Set or remove the route of a queue or a task.
 	 * @param scope {@code queue} or {@code task}
 	 * @param name the queue or task name
-	 * @param backend the backend, or {@code null}
-	 * @param rampTo the backend a ramp sends its share to, or {@code null}
+	 * @param backend the backend, or {@code null} (Kafka when a cluster is named, else the
+	 * default backend)
+	 * @param cluster the Kafka cluster, or {@code null} for the default one
+	 * @param rampTo the backend a ramp sends its share to, or {@code null} (Kafka when a ramp
+	 * cluster is named)
+	 * @param rampCluster the Kafka cluster a ramp sends its share to, or {@code null}
 	 * @param rampPercent the ramp's share in percent, or {@code null}
 	 * @param shadow the backend that gets shadow copies, or {@code null}
 	 * @param onUnavailable {@code fail} or {@code kafka}: what a dispatch sent to RabbitMQ
 	 * does while RabbitMQ is down; {@code null} keeps what the route said
 	 * @return the rules now in force
+	 * @throws IllegalArgumentException if a cluster is not configured, or named for RabbitMQ
 	 */
 	public RoutingDescriptor route(@Selector String scope, @Selector String name, @Nullable String backend,
-			@Nullable String rampTo, @Nullable Double rampPercent, @Nullable String shadow,
-			@Nullable String onUnavailable) {
+			@Nullable String cluster, @Nullable String rampTo, @Nullable String rampCluster,
+			@Nullable Double rampPercent, @Nullable String shadow, @Nullable String onUnavailable) {
 		Route route = null;
-		if (backend != null || rampTo != null) {
-			Backend target = (backend != null) ? Backend.of(backend) : this.router.rules().defaultBackend();
-			Ramp ramp = (rampTo != null) ? new Ramp(Backend.of(rampTo), (rampPercent != null) ? rampPercent : 0)
-					: null;
+		if (backend != null || cluster != null || rampTo != null || rampCluster != null) {
+			Backend target = (backend != null) ? Backend.of(backend) : (cluster != null) ? Backend.KAFKA
+					: this.router.rules().defaultBackend();
+			Backend rampTarget = (rampTo != null) ? Backend.of(rampTo) : (rampCluster != null) ? Backend.KAFKA : null;
+			Ramp ramp = (rampTarget != null)
+					? new Ramp(rampTarget, rampCluster, (rampPercent != null) ? rampPercent : 0) : null;
 			Route current = scope.equalsIgnoreCase("queue") ? this.router.rules().queues().get(name)
 					: this.router.rules().tasks().get(name);
 			OnUnavailable policy = (onUnavailable != null)
 					? OnUnavailable.valueOf(onUnavailable.trim().toUpperCase(Locale.ROOT))
 					: (current != null) ? current.onUnavailable() : OnUnavailable.FAIL;
-			route = new Route(target, ramp, (shadow != null) ? Backend.of(shadow) : null, policy);
+			route = new Route(target, cluster, ramp, (shadow != null) ? Backend.of(shadow) : null, policy);
 		}
 		Route newRoute = route;
 		RoutingRules rules = switch (scope.toLowerCase(Locale.ROOT)) {
@@ -885,18 +896,23 @@ public class KafkaTasksEndpoint {
 	 * One route.
 	 *
 	 * @param backend the backend
+	 * @param cluster the Kafka cluster when the backend is Kafka, or {@code null}
 	 * @param rampTo where the ramp's share goes, or {@code null}
+	 * @param rampCluster the Kafka cluster of the ramp's share when it goes to Kafka, or
+	 * {@code null}
 	 * @param rampPercent the ramp's share, or {@code null}
 	 * @param shadow the backend of shadow copies, or {@code null}
 	 * @param onUnavailable what a dispatch sent to RabbitMQ does while it is down
 	 */
-	public record RouteDescriptor(String backend, @Nullable String rampTo, @Nullable Double rampPercent,
-			@Nullable String shadow, String onUnavailable) {
+	public record RouteDescriptor(String backend, @Nullable String cluster, @Nullable String rampTo,
+			@Nullable String rampCluster, @Nullable Double rampPercent, @Nullable String shadow,
+			String onUnavailable) {
 
 		static RouteDescriptor of(Route route) {
 			Ramp ramp = route.ramp();
-			return new RouteDescriptor(route.backend().id(), (ramp != null) ? ramp.to().id() : null,
-					(ramp != null) ? ramp.percent() : null, (route.shadow() != null) ? route.shadow().id() : null,
+			return new RouteDescriptor(route.backend().id(), route.cluster(), (ramp != null) ? ramp.to().id() : null,
+					(ramp != null) ? ramp.cluster() : null, (ramp != null) ? ramp.percent() : null,
+					(route.shadow() != null) ? route.shadow().id() : null,
 					route.onUnavailable().name().toLowerCase(Locale.ROOT));
 		}
 

@@ -3,6 +3,7 @@ package dev.kafkatask.autoconfigure;
 import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 
 import io.micrometer.observation.ObservationRegistry;
 import tools.jackson.databind.DeserializationFeature;
@@ -170,7 +171,8 @@ public final class KafkaTaskAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	TaskRouter taskRouter(KafkaTaskProperties properties) {
-		return new TaskRouter(properties.getRouting().toRules());
+		Set<String> clusters = KafkaClusterNames.of(properties.getKafka());
+		return new TaskRouter(KafkaClusterNames.rules(properties.getRouting(), clusters), clusters);
 	}
 
 	@Bean

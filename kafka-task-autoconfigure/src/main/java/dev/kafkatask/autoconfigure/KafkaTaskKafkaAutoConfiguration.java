@@ -55,10 +55,12 @@ import dev.kafkatask.execution.DeliveryHandler;
 import dev.kafkatask.execution.FinishedTasks;
 import dev.kafkatask.execution.RevokedTasks;
 import dev.kafkatask.execution.TaskLifecycle;
+import dev.kafkatask.kafka.ClusterTopics;
 import dev.kafkatask.kafka.DelayTiers;
 import dev.kafkatask.kafka.DelayedTaskPublisher;
 import dev.kafkatask.kafka.FinishedTaskLog;
 import dev.kafkatask.kafka.GroupProtocols;
+import dev.kafkatask.kafka.KafkaClusters;
 import dev.kafkatask.kafka.KafkaTaskProducer;
 import dev.kafkatask.kafka.KafkaTaskTransport;
 import dev.kafkatask.kafka.ResultPublisher;
@@ -104,6 +106,8 @@ import dev.kafkatask.task.TaskThreads;
 @ConditionalOnBean(TaskRegistry.class)
 public final class KafkaTaskKafkaAutoConfiguration {
 
+	private static final Duration CLUSTER_TOPICS_RETRY = Duration.ofSeconds(30);
+
 	@Bean
 	@ConditionalOnMissingBean
 	TaskTopics taskTopics(KafkaTaskProperties properties) {
@@ -119,6 +123,31 @@ public final class KafkaTaskKafkaAutoConfiguration {
 		// producer too.
 		return new KafkaTaskProducer((base != null) ? base.getConfigurationProperties() : Map.of(),
 				(factory) -> customizers.orderedStream().forEach((customizer) -> customizer.customize(factory)));
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	KafkaClusters kafkaTaskClusters(KafkaTaskProperties properties,
+			ObjectProvider<ProducerFactory<?, ?>> producerFactory, ObjectProvider<KafkaAdmin> kafkaAdmin,
+			ObjectProvider<DefaultKafkaProducerFactoryCustomizer> customizers) {
+		KafkaClusterNames.of(properties.getKafka());
+		ProducerFactory<?, ?> base = producerFactory.getIfAvailable();
+		Map<String, Object> producerConfig = (base != null) ? base.getConfigurationProperties() : Map.of();
+		KafkaAdmin admin = kafkaAdmin.getIfAvailable();
+		Map<String, Object> adminConfig = (admin != null) ? admin.getConfigurationProperties() : producerConfig;
+		List<KafkaClusters.Cluster> clusters = new ArrayList<>();
+		properties.getKafka().getClusters().forEach((name, cluster) -> {
+			Map<String, Object> config = cluster.buildProperties(producerConfig);
+			if (!cluster.getProperties().containsKey(ProducerConfig.CLIENT_ID_CONFIG)) {
+				// one client id per producer: their meters and MBeans are told apart by it
+				config.put(ProducerConfig.CLIENT_ID_CONFIG,
+						producerConfig.getOrDefault(ProducerConfig.CLIENT_ID_CONFIG, "kafka-task-producer") + "-" + name);
+			}
+			KafkaTaskProducer producer = new KafkaTaskProducer(config,
+					(factory) -> customizers.orderedStream().forEach((customizer) -> customizer.customize(factory)));
+			clusters.add(new KafkaClusters.Cluster(name, producer, cluster.buildProperties(adminConfig)));
+		});
+		return new KafkaClusters(clusters);
 	}
 
 	@Bean
@@ -216,10 +245,15 @@ public final class KafkaTaskKafkaAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	KafkaTaskTransport kafkaTaskTransport(KafkaTaskProducer producer, TaskTopics topics, EnvelopeCodec codec,
-			DelayedTaskPublisher delays, KafkaTaskProperties properties) {
+			DelayedTaskPublisher delays, KafkaTaskProperties properties, KafkaClusters clusters) {
 		KafkaTaskTransport transport = new KafkaTaskTransport(producer.getTemplate(), topics, codec, delays);
 		transport.setHighPriority(properties.getKafka().getHighPriority());
 		transport.setPriorityQueues(properties.getKafka().getPriorityQueues());
+		for (KafkaClusters.Cluster cluster : clusters.all()) {
+			KafkaTemplate<String, byte[]> template = cluster.producer().getTemplate();
+			transport.addCluster(cluster.name(), template,
+					new DelayedTaskPublisher(template, delays.tiers(), Clock.systemUTC()));
+		}
 		return transport;
 	}
 
@@ -431,6 +465,36 @@ public final class KafkaTaskKafkaAutoConfiguration {
 		StallDetector detector = stalls.getIfAvailable();
 		return new KafkaTaskConsumers(worker, topics,
 				(detector != null) ? () -> detector.recentStatus(Duration.ofSeconds(1)).partitionLag() : Map::of);
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	@ConditionalOnBooleanProperty(name = "kafka-task.kafka.create-topics", matchIfMissing = true)
+	ClusterTopics kafkaTaskClusterTopics(KafkaClusters clusters, TaskTopics topics, DelayTiers tiers,
+			KafkaTaskProperties properties, TaskRegistry registry) {
+		KafkaTaskProperties.Kafka kafka = properties.getKafka();
+		Map<String, TopicProvisioner> provisioners = new HashMap<>();
+		for (KafkaClusters.Cluster cluster : clusters.all()) {
+			provisioners.put(cluster.name(), new TopicProvisioner(new KafkaAdmin(cluster.adminConfiguration()), topics,
+					Optional.ofNullable(kafka.getPartitions()), Optional.ofNullable(kafka.getReplicationFactor())));
+		}
+		String defaultQueue = properties.getDefaultQueue();
+		Function<String, String> queueOfTask = (task) -> {
+			TaskDefinition definition = registry.find(task);
+			return (definition != null && definition.queue() != null) ? definition.queue() : defaultQueue;
+		};
+		return new ClusterTopics(provisioners, (rules) -> rules.queuesByCluster(queueOfTask), topics, tiers,
+				Set.copyOf(kafka.getPriorityQueues()), CLUSTER_TOPICS_RETRY);
+	}
+
+	@Bean
+	@ConditionalOnBean(ClusterTopics.class)
+	SmartInitializingSingleton kafkaTaskClusterTopicsInitializer(ClusterTopics clusterTopics, TaskRouter router) {
+		// after every singleton, so that the queues of registered tasks are known
+		return () -> {
+			router.addListener(clusterTopics::provision);
+			clusterTopics.provision(router.rules());
+		};
 	}
 
 	// Dead letters: list and redrive (DeadLetters), with its ledger topic '<prefix>__redriven'.

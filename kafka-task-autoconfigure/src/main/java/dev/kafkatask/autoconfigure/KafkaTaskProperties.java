@@ -2,10 +2,12 @@ package dev.kafkatask.autoconfigure;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import org.apache.kafka.clients.CommonClientConfigs;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -238,6 +240,13 @@ public class KafkaTaskProperties {
 		private @Nullable Backend backend;
 
 		/**
+		 * Kafka cluster that takes the dispatches when the backend is Kafka: a name under
+		 * 'kafka-task.kafka.clusters', or 'default' for the 'spring.kafka.*' cluster. Naming
+		 * a cluster implies the Kafka backend.
+		 */
+		private @Nullable String cluster;
+
+		/**
 		 * Backend that receives a copy of every dispatch as well, for shadow testing (the
 		 * task then runs on both backends). None by default: each dispatch goes to exactly one
 		 * backend.
@@ -268,6 +277,14 @@ public class KafkaTaskProperties {
 			this.backend = backend;
 		}
 
+		public @Nullable String getCluster() {
+			return this.cluster;
+		}
+
+		public void setCluster(@Nullable String cluster) {
+			this.cluster = cluster;
+		}
+
 		public @Nullable Backend getShadow() {
 			return this.shadow;
 		}
@@ -281,14 +298,14 @@ public class KafkaTaskProperties {
 		}
 
 		Route toRoute(Backend defaultBackend) {
-			return Route.of(this.backend, defaultBackend, this.ramp.getTo(), this.ramp.getPercent(), this.shadow,
-					this.onUnavailable);
+			return Route.of(this.backend, this.cluster, defaultBackend, this.ramp.getTo(), this.ramp.getCluster(),
+					this.ramp.getPercent(), this.shadow, this.onUnavailable);
 		}
 
 	}
 
 	/**
-	 * A share of a rule's dispatches that goes to another backend.
+	 * A share of a rule's dispatches that goes to another backend or Kafka cluster.
 	 */
 	public static class RampRule {
 
@@ -296,6 +313,12 @@ public class KafkaTaskProperties {
 		 * Backend the share goes to.
 		 */
 		private @Nullable Backend to;
+
+		/**
+		 * Kafka cluster the share goes to: a name under 'kafka-task.kafka.clusters', or
+		 * 'default' for the 'spring.kafka.*' cluster. Naming a cluster implies 'to: kafka'.
+		 */
+		private @Nullable String cluster;
 
 		/**
 		 * Share of the dispatches, in percent (0 to 100), that goes to 'to'.
@@ -308,6 +331,14 @@ public class KafkaTaskProperties {
 
 		public void setTo(@Nullable Backend to) {
 			this.to = to;
+		}
+
+		public @Nullable String getCluster() {
+			return this.cluster;
+		}
+
+		public void setCluster(@Nullable String cluster) {
+			this.cluster = cluster;
 		}
 
 		public double getPercent() {
@@ -528,6 +559,16 @@ public class KafkaTaskProperties {
 		 */
 		private List<String> replyTopics = new ArrayList<>();
 
+		/**
+		 * Kafka clusters besides the 'spring.kafka.*' one (whose name is 'default'), by name,
+		 * that routes can send dispatches to.
+		 */
+		private final Map<String, Cluster> clusters = new LinkedHashMap<>();
+
+		public Map<String, Cluster> getClusters() {
+			return this.clusters;
+		}
+
 		public List<String> getReplyTopics() {
 			return this.replyTopics;
 		}
@@ -598,6 +639,52 @@ public class KafkaTaskProperties {
 
 		public void setQueues(List<String> queues) {
 			this.queues = queues;
+		}
+
+	}
+
+	/**
+	 * A Kafka cluster besides the 'spring.kafka.*' one. Its clients are configured like that
+	 * one's producer and admin, with these settings over them.
+	 */
+	public static class Cluster {
+
+		/**
+		 * Comma-delimited list of host:port pairs to use for establishing the initial
+		 * connections to the cluster.
+		 */
+		private List<String> bootstrapServers = new ArrayList<>();
+
+		/**
+		 * Additional client properties of the cluster's producer and admin, such as its SSL or
+		 * SASL settings, over those of the 'spring.kafka.*' cluster.
+		 */
+		private final Map<String, String> properties = new LinkedHashMap<>();
+
+		public List<String> getBootstrapServers() {
+			return this.bootstrapServers;
+		}
+
+		public void setBootstrapServers(List<String> bootstrapServers) {
+			this.bootstrapServers = bootstrapServers;
+		}
+
+		public Map<String, String> getProperties() {
+			return this.properties;
+		}
+
+		/**
+		 * Return the configuration of a client of this cluster: the given configuration of
+		 * the 'spring.kafka.*' cluster's client, with these bootstrap servers and properties
+		 * over it.
+		 * @param base the configuration of the default cluster's client
+		 * @return the configuration
+		 */
+		public Map<String, Object> buildProperties(Map<String, Object> base) {
+			Map<String, Object> properties = new HashMap<>(base);
+			properties.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, String.join(",", this.bootstrapServers));
+			properties.putAll(this.properties);
+			return properties;
 		}
 
 	}

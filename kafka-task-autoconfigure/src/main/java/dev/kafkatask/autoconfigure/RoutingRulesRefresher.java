@@ -16,7 +16,8 @@ import dev.kafkatask.routing.TaskRouter;
  * that is when Spring Cloud's {@code EnvironmentChangeEvent} is published (by its
  * {@code /actuator/refresh}, a config server push, or the application itself). The event is
  * recognised by name, so kafka-task does not depend on Spring Cloud. Rules changed through
- * the actuator are replaced by the environment's.
+ * the actuator are replaced by the environment's. Rules that name a Kafka cluster not
+ * configured at startup are refused, naming the property, and the rules in force stay.
  *
  * @author kafka-task
  */
@@ -57,9 +58,10 @@ final class RoutingRulesRefresher implements GenericApplicationListener, Supplie
 	 */
 	@Override
 	public RoutingRules get() {
-		return Binder.get(this.environment)
-			.bindOrCreate("kafka-task.routing", KafkaTaskProperties.Routing.class)
-			.toRules();
+		KafkaTaskProperties.Routing routing = Binder.get(this.environment)
+			.bindOrCreate("kafka-task.routing", KafkaTaskProperties.Routing.class);
+		// The clusters are those of startup: their producers are made then.
+		return KafkaClusterNames.rules(routing, this.router.clusters());
 	}
 
 }

@@ -40,6 +40,7 @@ import dev.kafkatask.options.TaskOptionResolver;
 import dev.kafkatask.options.UnsupportedTaskOptionException;
 import dev.kafkatask.routing.Backend;
 import dev.kafkatask.routing.OnUnavailable;
+import dev.kafkatask.routing.Route;
 import dev.kafkatask.routing.RouteDecision;
 import dev.kafkatask.routing.TaskRouter;
 import dev.kafkatask.task.TaskDefinition;
@@ -47,8 +48,8 @@ import dev.kafkatask.task.TaskRegistry;
 
 /**
  * {@link TaskDispatcher} that builds a {@link TaskEnvelope}, picks the queue, asks the
- * {@link TaskRouter} which backend takes the task and hands it to that backend's
- * {@link TaskTransport}.
+ * {@link TaskRouter} which backend (and which Kafka cluster) takes the task and hands it to
+ * that backend's {@link TaskTransport}.
  * <p>
  * The queue is the one named in the options, else the registered task's own queue, else the
  * default queue. Each dispatch goes to exactly one backend, unless its rule asks for a shadow
@@ -199,6 +200,11 @@ public class DefaultTaskDispatcher implements TaskDispatcher {
 				result.completeExceptionally(new IllegalStateException("Task '" + task + "' went to "
 						+ receipt.backend() + ": results come back only from Kafka workers"));
 			}
+			else if (!Route.DEFAULT_CLUSTER.equals(receipt.cluster())) {
+				backend.forget(id);
+				result.completeExceptionally(new IllegalStateException("Task '" + task + "' went to Kafka cluster '"
+						+ receipt.cluster() + "': results come back only from the default cluster's workers"));
+			}
 		});
 		return result;
 	}
@@ -231,11 +237,12 @@ public class DefaultTaskDispatcher implements TaskDispatcher {
 		UniquenessGuard guard = this.uniqueness;
 		String queue = queueFor(task, options);
 		if (guard == null) {
-			return failed(task, queue, Backend.KAFKA, new IllegalStateException("Task '" + task
-					+ "' asks to be unique, but this application has no uniqueness guard (it needs the Kafka leg)"));
+			return failed(task, queue, Backend.KAFKA, Route.DEFAULT_CLUSTER,
+					new IllegalStateException("Task '" + task + "' asks to be unique, but this application has no"
+							+ " uniqueness guard (it needs the Kafka leg)"));
 		}
 		if (unique.window().compareTo(guard.maxWindow()) > 0) {
-			return failed(task, queue, Backend.KAFKA,
+			return failed(task, queue, Backend.KAFKA, Route.DEFAULT_CLUSTER,
 					new IllegalArgumentException("The unique window of task '" + task + "' (" + unique.window()
 							+ ") is longer than kafka-task.dispatch.unique-max-window (" + guard.maxWindow() + ")"));
 		}
@@ -253,10 +260,12 @@ public class DefaultTaskDispatcher implements TaskDispatcher {
 		String unavailable = unavailableReason(decision.backend());
 		if (unavailable != null) {
 			if (decision.onUnavailable() != OnUnavailable.KAFKA || !this.transports.containsKey(Backend.KAFKA)) {
-				return failed(task, queue, decision.backend(), new BackendUnavailableException("Task '" + task
-						+ "' of queue '" + queue + "' is routed to " + decision.backend() + " by rule '"
-						+ decision.rule() + "' (on-unavailable: fail), which is unavailable: " + unavailable));
+				return failed(task, queue, decision.backend(), decision.cluster(),
+						new BackendUnavailableException("Task '" + task + "' of queue '" + queue + "' is routed to "
+								+ decision.backend() + " by rule '" + decision.rule()
+								+ "' (on-unavailable: fail), which is unavailable: " + unavailable));
 			}
+			// to the default Kafka cluster
 			decision = new RouteDecision(Backend.KAFKA, null, decision.rule() + "+unavailable", decision.ramped(),
 					decision.onUnavailable());
 		}
@@ -268,11 +277,12 @@ public class DefaultTaskDispatcher implements TaskDispatcher {
 		}
 		catch (UnsupportedTaskOptionException ex) {
 			this.observer.handled(task, queue, decision.backend(), TaskOutcome.REJECTED, Duration.ZERO);
-			return failed(task, queue, decision.backend(), ex);
+			return failed(task, queue, decision.backend(), decision.cluster(), ex);
 		}
 		if (resolution.rerouted()) {
-			decision = new RouteDecision(resolution.backend(), decision.shadow(), decision.rule() + "+options", false,
-					decision.onUnavailable());
+			String cluster = (resolution.backend() == decision.backend()) ? decision.cluster() : null;
+			decision = new RouteDecision(resolution.backend(), cluster, decision.shadow(),
+					decision.rule() + "+options", false, decision.onUnavailable());
 		}
 		this.observer.routed(task, queue, decision);
 		TaskSenderContext sending = senderContext(id, task, queue, decision.backend(), options.headers());
@@ -281,32 +291,34 @@ public class DefaultTaskDispatcher implements TaskDispatcher {
 		OutboundTask outbound;
 		try {
 			outbound = new OutboundTask(envelope(id, task, args, kwargs, headers, resolution.options(), queue), queue,
-					options.key());
+					options.key(), decision.cluster());
 		}
 		catch (JacksonException ex) {
-			return failed(observation, task, queue, decision.backend(), new IllegalArgumentException(
-					"Arguments of task '" + task + "' cannot be written as JSON: " + ex.getOriginalMessage(), ex));
+			return failed(observation, task, queue, decision.backend(), decision.cluster(),
+					new IllegalArgumentException("Arguments of task '" + task + "' cannot be written as JSON: "
+							+ ex.getOriginalMessage(), ex));
 		}
 		TaskTransport transport = this.transports.get(decision.backend());
 		if (transport == null) {
-			return failed(observation, task, queue, decision.backend(), new IllegalStateException("Task '" + task
-					+ "' of queue '" + queue + "' is routed to " + decision.backend() + " by rule '" + decision.rule()
-					+ "', but this application has no " + decision.backend() + " transport; configured: "
-					+ this.transports.keySet()));
+			return failed(observation, task, queue, decision.backend(), decision.cluster(),
+					new IllegalStateException("Task '" + task + "' of queue '" + queue + "' is routed to "
+							+ decision.backend() + " by rule '" + decision.rule() + "', but this application has no "
+							+ decision.backend() + " transport; configured: " + this.transports.keySet()));
 		}
 		if (decision.shadow() != null) {
 			sendShadow(outbound, decision.shadow());
 		}
 		Backend backend = decision.backend();
+		String cluster = decision.cluster();
 		// written here, not on the producer's thread that completes the send
 		String arguments = this.lifecycle.arguments(outbound.envelope());
 		CompletableFuture<DispatchReceipt> sent = send(transport, outbound);
 		return sent.whenComplete((receipt, failure) -> {
 			if (failure != null) {
-				this.observer.dispatchFailed(task, queue, backend, failure);
+				this.observer.dispatchFailed(task, queue, backend, cluster, failure);
 			}
 			else {
-				this.observer.dispatched(task, queue, backend);
+				this.observer.dispatched(task, queue, backend, cluster);
 				this.lifecycle.dispatched(outbound.envelope(), queue, backend, arguments);
 			}
 			stop(observation, failure);
@@ -342,14 +354,14 @@ public class DefaultTaskDispatcher implements TaskDispatcher {
 	}
 
 	private CompletableFuture<DispatchReceipt> failed(Observation observation, String task, String queue,
-			Backend backend, RuntimeException failure) {
+			Backend backend, @Nullable String cluster, RuntimeException failure) {
 		stop(observation, failure);
-		return failed(task, queue, backend, failure);
+		return failed(task, queue, backend, cluster, failure);
 	}
 
 	private CompletableFuture<DispatchReceipt> failed(String task, String queue, Backend backend,
-			RuntimeException failure) {
-		this.observer.dispatchFailed(task, queue, backend, failure);
+			@Nullable String cluster, RuntimeException failure) {
+		this.observer.dispatchFailed(task, queue, backend, cluster, failure);
 		return CompletableFuture.failedFuture(failure);
 	}
 
@@ -360,7 +372,9 @@ public class DefaultTaskDispatcher implements TaskDispatcher {
 			logger.warn("No shadow copy of task '" + task + "': this application has no " + shadow + " transport");
 			return;
 		}
-		send(transport, outbound).whenComplete((receipt, failure) -> {
+		// a shadow copy to Kafka goes to the default cluster
+		OutboundTask copy = new OutboundTask(outbound.envelope(), outbound.queue(), outbound.key());
+		send(transport, copy).whenComplete((receipt, failure) -> {
 			if (failure != null) {
 				logger.warn("Shadow copy of task '" + task + "' [" + outbound.envelope().id() + "] to " + shadow
 						+ " failed: " + failure);

@@ -18,14 +18,14 @@ public enum KafkaTaskMeters implements MeterDocumentation {
 	 * Tasks dispatched and acknowledged by the broker (Kafka's ack, RabbitMQ's confirm).
 	 */
 	DISPATCHED("kafka.task.dispatched", Meter.Type.COUNTER, "Tasks dispatched and acknowledged by the broker",
-			Tags.TASK, Tags.QUEUE, Tags.BACKEND, Tags.OWNER),
+			Tags.TASK, Tags.QUEUE, Tags.BACKEND, Tags.OWNER, Tags.CLUSTER),
 
 	/**
 	 * Dispatches that failed: refused by the option whitelist, arguments that are not JSON,
 	 * no transport, or the broker did not acknowledge.
 	 */
 	DISPATCH_FAILURES("kafka.task.dispatch.failures", Meter.Type.COUNTER, "Dispatches that failed", Tags.TASK,
-			Tags.QUEUE, Tags.BACKEND, Tags.OWNER, Tags.EXCEPTION),
+			Tags.QUEUE, Tags.BACKEND, Tags.OWNER, Tags.EXCEPTION, Tags.CLUSTER),
 
 	/**
 	 * Tasks handled, by outcome: {@code success}, {@code failure}, {@code retry} (failed and
@@ -109,7 +109,7 @@ public enum KafkaTaskMeters implements MeterDocumentation {
 	 * moved the task).
 	 */
 	ROUTING_DECISIONS("kafka.task.routing.decisions", Meter.Type.COUNTER, "Routing decisions", Tags.TASK,
-			Tags.QUEUE, Tags.BACKEND, Tags.OWNER, Tags.RULE),
+			Tags.QUEUE, Tags.BACKEND, Tags.OWNER, Tags.RULE, Tags.CLUSTER),
 
 	/**
 	 * Tasks running now, per backend and queue.
@@ -266,6 +266,13 @@ public enum KafkaTaskMeters implements MeterDocumentation {
 		 * Backend: {@code kafka} or {@code rabbitmq}.
 		 */
 		BACKEND("backend"),
+
+		/**
+		 * Kafka cluster of a dispatch: {@code default} for the {@code spring.kafka.*} one, a
+		 * name under {@code kafka-task.kafka.clusters}, or {@code none} when it goes to
+		 * RabbitMQ.
+		 */
+		CLUSTER("cluster"),
 
 		/**
 		 * Team that owns the task or queue ({@code kafka-task.tasks.<name>.owner},

@@ -55,20 +55,26 @@ public class KafkaTaskMetrics implements TaskObserver, MeterBinder, DisposableBe
 
 	@Override
 	public void routed(String task, String queue, RouteDecision decision) {
-		increment(KafkaTaskMeters.ROUTING_DECISIONS, task, queue, decision.backend().id(), OWNER, decision.rule());
+		increment(KafkaTaskMeters.ROUTING_DECISIONS, task, queue, decision.backend().id(), OWNER, decision.rule(),
+				clusterTag(decision.cluster()));
 	}
 
 	@Override
-	public void dispatched(String task, String queue, Backend backend) {
-		increment(KafkaTaskMeters.DISPATCHED, task, queue, backend.id(), OWNER);
+	public void dispatched(String task, String queue, Backend backend, @Nullable String cluster) {
+		increment(KafkaTaskMeters.DISPATCHED, task, queue, backend.id(), OWNER, clusterTag(cluster));
 	}
 
 	@Override
-	public void dispatchFailed(String task, String queue, Backend backend, Throwable failure) {
+	public void dispatchFailed(String task, String queue, Backend backend, @Nullable String cluster,
+			Throwable failure) {
 		Throwable cause = (failure instanceof CompletionException && failure.getCause() != null) ? failure.getCause()
 				: failure;
 		increment(KafkaTaskMeters.DISPATCH_FAILURES, task, queue, backend.id(), OWNER,
-				cause.getClass().getSimpleName());
+				cause.getClass().getSimpleName(), clusterTag(cluster));
+	}
+
+	private static String clusterTag(@Nullable String cluster) {
+		return (cluster != null) ? cluster : NO_CLUSTER;
 	}
 
 	@Override
@@ -136,6 +142,11 @@ public class KafkaTaskMetrics implements TaskObserver, MeterBinder, DisposableBe
 		increment(KafkaTaskMeters.REBALANCES, group, type);
 		record(KafkaTaskMeters.REBALANCE_TIME, duration, group, type);
 	}
+
+	/**
+	 * The {@code cluster} of a dispatch that does not go to Kafka.
+	 */
+	private static final String NO_CLUSTER = "none";
 
 	/**
 	 * Marks the place of the owner among tag values: the owner of the task (whose name and

@@ -7,6 +7,8 @@ import java.util.function.Consumer;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
+import org.jspecify.annotations.Nullable;
+
 import dev.kafkatask.routing.Backend;
 import dev.kafkatask.routing.RouteDecision;
 
@@ -47,13 +49,14 @@ final class CompositeTaskObserver implements TaskObserver {
 	}
 
 	@Override
-	public void dispatched(String task, String queue, Backend backend) {
-		each((observer) -> observer.dispatched(task, queue, backend));
+	public void dispatched(String task, String queue, Backend backend, @Nullable String cluster) {
+		each((observer) -> observer.dispatched(task, queue, backend, cluster));
 	}
 
 	@Override
-	public void dispatchFailed(String task, String queue, Backend backend, Throwable failure) {
-		each((observer) -> observer.dispatchFailed(task, queue, backend, failure));
+	public void dispatchFailed(String task, String queue, Backend backend, @Nullable String cluster,
+			Throwable failure) {
+		each((observer) -> observer.dispatchFailed(task, queue, backend, cluster, failure));
 	}
 
 	@Override

@@ -4,6 +4,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
+import org.jspecify.annotations.Nullable;
+
 import dev.kafkatask.routing.Backend;
 import dev.kafkatask.routing.RouteDecision;
 
@@ -35,8 +37,10 @@ public interface TaskObserver {
 	 * @param task the task name
 	 * @param queue the queue
 	 * @param backend the backend that took it
+	 * @param cluster the Kafka cluster that took it, {@code null} when the backend is not
+	 * Kafka
 	 */
-	default void dispatched(String task, String queue, Backend backend) {
+	default void dispatched(String task, String queue, Backend backend, @Nullable String cluster) {
 	}
 
 	/**
@@ -44,9 +48,12 @@ public interface TaskObserver {
 	 * @param task the task name
 	 * @param queue the queue
 	 * @param backend the backend it was routed to
+	 * @param cluster the Kafka cluster it was routed to, {@code null} when the backend is not
+	 * Kafka
 	 * @param failure what went wrong
 	 */
-	default void dispatchFailed(String task, String queue, Backend backend, Throwable failure) {
+	default void dispatchFailed(String task, String queue, Backend backend, @Nullable String cluster,
+			Throwable failure) {
 	}
 
 	/**

@@ -1,7 +1,10 @@
 package dev.kafkatask.routing;
 
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
 
 import org.jspecify.annotations.Nullable;
 
@@ -84,6 +87,39 @@ public record RoutingRules(Backend defaultBackend, Map<String, Route> queues, Ma
 	 */
 	public RoutingRules withTask(String task, @Nullable Route route) {
 		return new RoutingRules(this.defaultBackend, this.queues, with(this.tasks, task, route), this.stickyKey);
+	}
+
+	/**
+	 * Return the queues that the rules send to each Kafka cluster, a ramp's share included: a
+	 * queue rule names its queue, a task rule the queue of its task.
+	 * @param queueOfTask the queue of a task named by a task rule
+	 * @return the queues by cluster, for every cluster a rule names ({@link Route#DEFAULT_CLUSTER}
+	 * included when a rule names it)
+	 */
+	public Map<String, Set<String>> queuesByCluster(Function<String, String> queueOfTask) {
+		Map<String, Set<String>> queues = new LinkedHashMap<>();
+		this.queues.forEach((queue, route) -> route.clusters()
+			.forEach((cluster) -> queues.computeIfAbsent(cluster, (name) -> new LinkedHashSet<>()).add(queue)));
+		this.tasks.forEach((task, route) -> route.clusters()
+			.forEach((cluster) -> queues.computeIfAbsent(cluster, (name) -> new LinkedHashSet<>())
+				.add(queueOfTask.apply(task))));
+		return queues;
+	}
+
+	/**
+	 * Check that every Kafka cluster the rules name is known.
+	 * @param clusters the known clusters, {@link Route#DEFAULT_CLUSTER} among them
+	 * @throws IllegalArgumentException naming the rule and the cluster otherwise
+	 */
+	public void checkClusters(Set<String> clusters) {
+		checkClusters("queue:", this.queues, clusters);
+		checkClusters("task:", this.tasks, clusters);
+	}
+
+	private static void checkClusters(String scope, Map<String, Route> routes, Set<String> clusters) {
+		routes.forEach((name, route) -> route.clusters()
+			.forEach((cluster) -> Assert.isTrue(clusters.contains(cluster), () -> "Rule '" + scope + name
+					+ "' names Kafka cluster '" + cluster + "', which is not configured; known: " + clusters)));
 	}
 
 	private static Map<String, Route> with(Map<String, Route> routes, String name, @Nullable Route route) {

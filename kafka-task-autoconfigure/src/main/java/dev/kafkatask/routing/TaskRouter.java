@@ -1,7 +1,10 @@
 package dev.kafkatask.routing;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Collections;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
@@ -15,7 +18,7 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.util.Assert;
 
 /**
- * Decides, per dispatch, which backend takes a task, by {@link RoutingRules} that can be
+ * Decides, per dispatch, which backend (and which Kafka cluster) takes a task, by {@link RoutingRules} that can be
  * replaced at any time (from the actuator, or when the environment is refreshed). A
  * replacement applies to the next dispatch; dispatches in progress keep their decision.
  * <p>
@@ -32,10 +35,31 @@ public class TaskRouter {
 
 	private final AtomicReference<RoutingRules> rules;
 
+	private final Set<String> clusters;
+
 	private final List<Consumer<RoutingRules>> listeners = new CopyOnWriteArrayList<>();
 
+	/**
+	 * Create a router that knows only the default Kafka cluster.
+	 * @param rules the initial rules
+	 */
 	public TaskRouter(RoutingRules rules) {
+		this(rules, Set.of(Route.DEFAULT_CLUSTER));
+	}
+
+	/**
+	 * Create a router.
+	 * @param rules the initial rules
+	 * @param clusters the Kafka clusters rules may name ({@link Route#DEFAULT_CLUSTER} is
+	 * always one)
+	 * @throws IllegalArgumentException if the rules name another cluster
+	 */
+	public TaskRouter(RoutingRules rules, Set<String> clusters) {
 		Assert.notNull(rules, "'rules' must not be null");
+		Set<String> known = new TreeSet<>(clusters);
+		known.add(Route.DEFAULT_CLUSTER);
+		this.clusters = Collections.unmodifiableSet(known);
+		rules.checkClusters(this.clusters);
 		this.rules = new AtomicReference<>(rules);
 	}
 
@@ -52,17 +76,19 @@ public class TaskRouter {
 		RoutingRules.Match match = current.match(task, queue);
 		Route route = match.route();
 		Backend backend = route.backend();
+		String cluster = route.cluster();
 		boolean ramped = false;
 		Ramp ramp = route.ramp();
 		if (ramp != null) {
 			String sticky = (current.stickyKey() == StickyKey.KEY && key != null) ? key : taskId;
 			if (ramp.takes(bucket(sticky))) {
 				backend = ramp.to();
+				cluster = ramp.cluster();
 				ramped = true;
 			}
 		}
 		Backend shadow = (route.shadow() != backend) ? route.shadow() : null;
-		return new RouteDecision(backend, shadow, match.rule(), ramped, route.onUnavailable());
+		return new RouteDecision(backend, cluster, shadow, match.rule(), ramped, route.onUnavailable());
 	}
 
 	/**
@@ -71,6 +97,14 @@ public class TaskRouter {
 	 */
 	public RoutingRules rules() {
 		return this.rules.get();
+	}
+
+	/**
+	 * Return the Kafka clusters rules may name.
+	 * @return the clusters, {@link Route#DEFAULT_CLUSTER} among them
+	 */
+	public Set<String> clusters() {
+		return this.clusters;
 	}
 
 	/**
@@ -86,10 +120,16 @@ public class TaskRouter {
 	 * Change the rules atomically, for example to move one queue.
 	 * @param change computes the new rules from those in force
 	 * @return the new rules
+	 * @throws IllegalArgumentException if the new rules name an unknown Kafka cluster: the
+	 * rules in force stay
 	 */
 	public RoutingRules update(UnaryOperator<RoutingRules> change) {
 		RoutingRules previous = this.rules.get();
-		RoutingRules updated = this.rules.updateAndGet(change);
+		RoutingRules updated = this.rules.updateAndGet((current) -> {
+			RoutingRules next = change.apply(current);
+			next.checkClusters(this.clusters);
+			return next;
+		});
 		if (!updated.equals(previous)) {
 			logger.info("Routing rules changed: " + updated);
 			this.listeners.forEach((listener) -> listener.accept(updated));

@@ -81,7 +81,7 @@ class ConfigurationMetadataTests {
 	@Test
 	void whenTheHealthSwitchesAreListedThenThereIsOneForTheCompositeAndOneForEachMember() {
 		assertThat(property("management.health.kafka-task.enabled")).isNotNull();
-		for (String member : List.of("worker", "delays", "kafka", "rabbit", "rabbit-consumers")) {
+		for (String member : List.of("worker", "delays", "kafka", "clusters", "rabbit", "rabbit-consumers")) {
 			assertThat(property("management.health.kafka-task." + member + ".enabled")).as(member).isNotNull();
 		}
 	}

@@ -91,6 +91,24 @@ class KafkaTaskHealthAutoConfigurationTests {
 	}
 
 	@Test
+	void whenKafkaClustersAreConfiguredThenEachHasItsOwnHealthUnderClusters() {
+		this.contextRunner
+			.withPropertyValues("kafka-task.kafka.clusters.east.bootstrap-servers=127.0.0.1:9",
+					"kafka-task.kafka.clusters.west.bootstrap-servers=127.0.0.1:9")
+			.run((context) -> {
+				assertThat(members(context)).containsExactly("kafka", "clusters", "rabbit", "rabbitConsumers");
+				CompositeHealthContributor clusters = (CompositeHealthContributor) kafkaTask(context)
+					.getContributor("clusters");
+				assertThat(clusters.stream().map(HealthContributors.Entry::name)).containsExactly("east", "west");
+				assertThat(clusters.getContributor("east")).isInstanceOf(KafkaTaskKafkaHealthIndicator.class);
+			});
+		this.contextRunner
+			.withPropertyValues("kafka-task.kafka.clusters.east.bootstrap-servers=127.0.0.1:9",
+					"management.health.kafka-task.clusters.enabled=false")
+			.run((context) -> assertThat(members(context)).doesNotContain("clusters"));
+	}
+
+	@Test
 	void whenALegMemberIsSwitchedOffThenTheOthersRemain() {
 		this.contextRunner.withPropertyValues("management.health.kafka-task.kafka.enabled=false")
 			.run((context) -> assertThat(members(context)).containsExactly("rabbit", "rabbitConsumers"));

@@ -181,11 +181,11 @@ class DeadLettersIntegrationTests {
 						null, null))
 				.withMessageContaining("no-such-reason");
 			assertThatExceptionOfType(InvalidEndpointRequestException.class)
-				.isThrownBy(() -> endpoint.change("redrive", "default", null, null, null, null, null, null, null, null,
+				.isThrownBy(() -> endpoint.change("redrive", "default", null, null, null, null, null, null, null, null, null, null,
 						"yesterday", null, true, null))
 				.withMessageContaining("yesterday");
 			assertThat(endpoint.change("redrive", "default", null, null, null, null, null, null, null, null, null, null,
-					true, null))
+					null, null, true, null))
 				.isInstanceOfSatisfying(RedriveResult.class, (result) -> assertThat(result.redriven()).isEmpty());
 			assertThatIllegalArgumentException().isThrownBy(() -> deadLetters.list("nope", DeadLetterFilter.all(), 10))
 				.withMessageStartingWith("Unknown queue 'nope': name a queue of this application");

@@ -42,15 +42,20 @@ class KafkaTasksEndpointIntegrationTests {
 					.isThrownBy(() -> endpoint.consumer("kafka", queue, "start"))
 					.withMessageContaining("Unknown queue '" + queue + "'");
 				assertThatExceptionOfType(InvalidEndpointRequestException.class)
-					.isThrownBy(() -> endpoint.route("queue", queue, "rabbitmq", null, null, null, null));
+					.isThrownBy(() -> endpoint.route("queue", queue, "rabbitmq", null, null, null, null, null, null));
 			}
 			assertThat(app.getBean(TaskWorker.class).getTopicStates()).doesNotContainKeys(
 					this.apps.topic("default.dlt"), this.apps.topic("nosuch"));
 			assertThat(endpoint.consumer("kafka", "reports", "pause").state()).isEqualTo("paused");
-			assertThat(endpoint.route("queue", "reports", "kafka", null, null, null, null).queues()).containsKey("reports");
-			assertThat(endpoint.route("queue", "reports", "rabbitmq", null, null, null, "kafka").queues().get("reports")
+			assertThat(endpoint.route("queue", "reports", "kafka", null, null, null, null, null, null).queues())
+				.containsKey("reports");
+			assertThat(endpoint.route("queue", "reports", "rabbitmq", null, null, null, null, null, "kafka")
+				.queues()
+				.get("reports")
 				.onUnavailable()).isEqualTo("kafka");
-			assertThat(endpoint.route("queue", "reports", "rabbitmq", "kafka", 10.0, null, null).queues().get("reports")
+			assertThat(endpoint.route("queue", "reports", "rabbitmq", null, "kafka", null, 10.0, null, null)
+				.queues()
+				.get("reports")
 				.onUnavailable()).as("kept when a write leaves it out").isEqualTo("kafka");
 		}
 	}

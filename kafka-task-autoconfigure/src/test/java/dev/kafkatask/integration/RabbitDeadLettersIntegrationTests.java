@@ -258,12 +258,12 @@ class RabbitDeadLettersIntegrationTests {
 				.isThrownBy(() -> endpoint.detail("deadletters", this.queue, null, null, null, null, null, null, "sqs"))
 				.withMessage("Unknown backend 'sqs': kafka or rabbitmq");
 			assertThatExceptionOfType(InvalidEndpointRequestException.class)
-				.isThrownBy(() -> endpoint.change("redrive", this.queue, "rabbitmq", null, null, null, null, null,
+				.isThrownBy(() -> endpoint.change("redrive", this.queue, "rabbitmq", null, null, null, null, null, null, null,
 						null, null, "yesterday", null, true, null))
 				.withMessageContaining("yesterday");
 			assertThat(endpoint.detail("deadletters", this.queue, null, null, null, null, null, null, "rabbitmq"))
 				.isInstanceOfSatisfying(DeadLetterList.class, (list) -> assertThat(list.deadLetters()).isEmpty());
-			assertThat(endpoint.change("redrive", this.queue, "rabbitmq", null, null, null, null, null, null, null,
+			assertThat(endpoint.change("redrive", this.queue, "rabbitmq", null, null, null, null, null, null, null, null, null,
 					null, null, true, null))
 				.isInstanceOfSatisfying(RedriveResult.class, (result) -> assertThat(result.redriven()).isEmpty());
 			assertThat(endpoint.kafkaTasks().deadLetterBackends()).containsExactly("kafka", "rabbitmq");
@@ -285,7 +285,7 @@ class RabbitDeadLettersIntegrationTests {
 			// without a backend, Kafka's: no dead letters there
 			assertThat(endpoint.detail("deadletters", this.queue, null, null, null, null, null, null, null))
 				.isInstanceOfSatisfying(DeadLetterList.class, (list) -> assertThat(list.deadLetters()).isEmpty());
-			Object redriven = endpoint.change("redrive", this.queue, "rabbitmq", null, null, null, null,
+			Object redriven = endpoint.change("redrive", this.queue, "rabbitmq", null, null, null, null, null, null,
 					"unknown-task", null, "e1", null, null, false, null);
 			assertThat(redriven).isInstanceOfSatisfying(RedriveResult.class,
 					(result) -> assertThat(result.redriven()).extracting(DeadLetter::taskId).containsExactly("e1"));

@@ -195,13 +195,13 @@ class RabbitRoutingIntegrationTests {
 			TaskOptions options = TaskOptions.none().withQueue(this.queue);
 			assertThat(dispatcher.dispatch("it.context", List.of(), Map.of(), options).get().backend())
 				.isEqualTo(Backend.KAFKA);
-			endpoint.route("queue", this.queue, "rabbitmq", null, null, null, null);
+			endpoint.route("queue", this.queue, "rabbitmq", null, null, null, null, null, null);
 			assertThat(endpoint.kafkaTasks().routing().queues().get(this.queue).backend()).isEqualTo("rabbitmq");
 			DispatchReceipt toRabbit = dispatcher.dispatch("it.context", List.of(), Map.of(), options).get();
 			assertThat(toRabbit.backend()).isEqualTo(Backend.RABBITMQ);
 			await().atMost(TIMEOUT).until(() -> this.apps.journal().entries().stream()
 				.anyMatch((entry) -> entry.startsWith("context:rabbitmq:" + toRabbit.taskId())));
-			endpoint.route("queue", this.queue, null, null, null, null, null);
+			endpoint.route("queue", this.queue, null, null, null, null, null, null, null);
 			assertThat(dispatcher.dispatch("it.context", List.of(), Map.of(), options).get().backend())
 				.isEqualTo(Backend.KAFKA);
 		}

@@ -101,7 +101,7 @@ class RevokeIntegrationTests {
 			DispatchReceipt terminated = tasks.dispatch("it.block", "terminated").get();
 			await().atMost(TIMEOUT).until(() -> this.apps.journal().starts("block:terminated") == 1
 					&& results.state(terminated.taskId()).map(TaskState::state).orElse(null) == TaskEventType.STARTED);
-			Object answer = endpoint.change("revoke", terminated.taskId(), null, null, null, null, null, null, null,
+			Object answer = endpoint.change("revoke", terminated.taskId(), null, null, null, null, null, null, null, null, null,
 					null, null, null, null, true);
 			assertThat(answer).isInstanceOfSatisfying(KafkaTasksEndpoint.RevocationDescriptor.class, (revocation) -> {
 				assertThat(revocation.taskId()).isEqualTo(terminated.taskId());
@@ -130,11 +130,11 @@ class RevokeIntegrationTests {
 				"management.endpoints.web.exposure.include=kafkatasks")) {
 			KafkaTasksEndpoint endpoint = app.getBean(KafkaTasksEndpoint.class);
 			assertThatExceptionOfType(InvalidEndpointRequestException.class)
-				.isThrownBy(() -> endpoint.change("revoke", "a\nforged line", null, null, null, null, null, null, null,
+				.isThrownBy(() -> endpoint.change("revoke", "a\nforged line", null, null, null, null, null, null, null, null, null,
 						null, null, null, null, null))
 				.withMessageContaining("control characters");
 			assertThatExceptionOfType(InvalidEndpointRequestException.class)
-				.isThrownBy(() -> endpoint.change("revoke", "x".repeat(201), null, null, null, null, null, null, null,
+				.isThrownBy(() -> endpoint.change("revoke", "x".repeat(201), null, null, null, null, null, null, null, null, null,
 						null, null, null, null, null))
 				.withMessageContaining("200");
 			TaskRevoker revoker = app.getBean(TaskRevoker.class);

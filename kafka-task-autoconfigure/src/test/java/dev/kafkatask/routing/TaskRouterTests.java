@@ -3,7 +3,9 @@ package dev.kafkatask.routing;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
+import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
 import org.junit.jupiter.api.Test;
@@ -130,6 +132,85 @@ class TaskRouterTests {
 		assertThatIllegalArgumentException().isThrownBy(() -> new Ramp(Backend.KAFKA, 101));
 		assertThatIllegalArgumentException()
 			.isThrownBy(() -> Route.to(Backend.KAFKA).withShadow(Backend.KAFKA));
+	}
+
+	@Test
+	void whenRouteNamesAClusterThenKafkaDispatchesGoToItAndOthersToTheDefaultCluster() {
+		TaskRouter router = new TaskRouter(RoutingRules.allTo(Backend.KAFKA)
+			.withQueue("orders", new Route(Backend.KAFKA, "east", null, null, OnUnavailable.FAIL))
+			.withQueue("celery", Route.to(Backend.RABBITMQ)), Set.of("east"));
+		assertThat(router.route("t", "orders", "id", null))
+			.isEqualTo(new RouteDecision(Backend.KAFKA, "east", null, "queue:orders", false, OnUnavailable.FAIL));
+		assertThat(router.route("t", "other", "id", null).cluster()).isEqualTo(Route.DEFAULT_CLUSTER);
+		assertThat(router.route("t", "celery", "id", null).cluster()).isNull();
+	}
+
+	@Test
+	void whenRampGoesToAnotherClusterThenItsShareIsStickyByKey() {
+		Route east = new Route(Backend.KAFKA, "east", new Ramp(Backend.KAFKA, "west", 50), null, OnUnavailable.FAIL);
+		TaskRouter router = new TaskRouter(
+				new RoutingRules(Backend.KAFKA, Map.of("orders", east), Map.of(), StickyKey.KEY), Set.of("east", "west"));
+		Map<String, Long> byCluster = IntStream.range(0, 4000)
+			.mapToObj((i) -> router.route("t", "orders", UUID.randomUUID().toString(), "customer-" + i))
+			.collect(Collectors.groupingBy(RouteDecision::cluster, Collectors.counting()));
+		assertThat(byCluster).containsOnlyKeys("east", "west");
+		assertThat(byCluster.get("west") / 4000.0).isCloseTo(0.5, within(0.05));
+		for (int i = 0; i < 50; i++) {
+			String key = "customer-" + i;
+			RouteDecision first = router.route("t", "orders", UUID.randomUUID().toString(), key);
+			assertThat(first.backend()).isEqualTo(Backend.KAFKA);
+			assertThat(first.ramped()).isEqualTo("west".equals(first.cluster()));
+			for (int retry = 0; retry < 5; retry++) {
+				assertThat(router.route("t", "orders", UUID.randomUUID().toString(), key).cluster())
+					.isEqualTo(first.cluster());
+			}
+		}
+	}
+
+	@Test
+	void whenRulesNameAClusterTheRouterDoesNotKnowThenTheyAreRefusedAndTheRulesInForceStay() {
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> new TaskRouter(RoutingRules.allTo(Backend.KAFKA)
+				.withQueue("orders", new Route(Backend.KAFKA, "east", null, null, OnUnavailable.FAIL))))
+			.withMessage("Rule 'queue:orders' names Kafka cluster 'east', which is not configured; known: [default]");
+		TaskRouter router = new TaskRouter(RoutingRules.allTo(Backend.KAFKA), Set.of("east"));
+		Route rampToWest = new Route(Backend.KAFKA, "east", new Ramp(Backend.KAFKA, "west", 10), null,
+				OnUnavailable.FAIL);
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> router.update((rules) -> rules.withTask("billing.charge", rampToWest)))
+			.withMessage("Rule 'task:billing.charge' names Kafka cluster 'west', which is not configured;"
+					+ " known: [default, east]");
+		assertThat(router.rules()).isEqualTo(RoutingRules.allTo(Backend.KAFKA));
+	}
+
+	@Test
+	void whenAClusterIsNamedForRabbitThenItIsRefused() {
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> new Route(Backend.RABBITMQ, "east", null, null, OnUnavailable.FAIL))
+			.withMessageContaining("kafka only");
+		assertThatIllegalArgumentException().isThrownBy(() -> new Ramp(Backend.RABBITMQ, "east", 10))
+			.withMessageContaining("kafka only");
+	}
+
+	@Test
+	void whenPropertiesNameOnlyAClusterThenTheRouteAndTheRampGoToKafka() {
+		Route route = Route.of(null, "east", Backend.RABBITMQ, null, "west", 10, null, OnUnavailable.FAIL);
+		assertThat(route).isEqualTo(
+				new Route(Backend.KAFKA, "east", new Ramp(Backend.KAFKA, "west", 10), null, OnUnavailable.FAIL));
+		assertThat(route.clusters()).containsExactly("east", "west");
+		assertThat(Route.of(null, null, Backend.KAFKA, null, null, 0, null, OnUnavailable.FAIL).cluster())
+			.isEqualTo(Route.DEFAULT_CLUSTER);
+	}
+
+	@Test
+	void whenRulesNameClustersThenTheirQueuesAreListedByCluster() {
+		RoutingRules rules = RoutingRules.allTo(Backend.KAFKA)
+			.withQueue("orders", new Route(Backend.KAFKA, "east", new Ramp(Backend.KAFKA, "west", 10), null,
+					OnUnavailable.FAIL))
+			.withQueue("celery", Route.to(Backend.RABBITMQ))
+			.withTask("billing.charge", new Route(Backend.KAFKA, "west", null, null, OnUnavailable.FAIL));
+		assertThat(rules.queuesByCluster((task) -> "billing"))
+			.isEqualTo(Map.of("east", Set.of("orders"), "west", Set.of("orders", "billing")));
 	}
 
 }

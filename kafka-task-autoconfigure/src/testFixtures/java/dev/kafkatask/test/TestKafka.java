@@ -28,7 +28,9 @@ import org.springframework.util.StringUtils;
  * brings).</li>
  * </ol>
  * {@value #BROKER_ENV} ({@code external}, {@code testcontainers} or {@code embedded}) forces a
- * choice.
+ * choice. Tests of several Kafka clusters get a second cluster of the same kind from
+ * {@link #secondBootstrapServers()}, started the first time one asks for it and shared as the
+ * first is ({@value #SECOND_BOOTSTRAP_SERVERS_ENV} names it when external).
  *
  * @author kafka-task
  */
@@ -38,6 +40,12 @@ public final class TestKafka {
 	 * Environment variable naming an external cluster's bootstrap servers.
 	 */
 	public static final String BOOTSTRAP_SERVERS_ENV = "KAFKA_TASK_TEST_BOOTSTRAP_SERVERS";
+
+	/**
+	 * Environment variable naming a second external cluster's bootstrap servers, for tests
+	 * of several clusters when {@value #BROKER_ENV} is {@code external}.
+	 */
+	public static final String SECOND_BOOTSTRAP_SERVERS_ENV = "KAFKA_TASK_TEST_SECOND_BOOTSTRAP_SERVERS";
 
 	/**
 	 * Environment variable forcing the kind of broker.
@@ -55,6 +63,8 @@ public final class TestKafka {
 
 	private static volatile String kind;
 
+	private static volatile String secondBootstrapServers;
+
 	private TestKafka() {
 	}
 
@@ -71,6 +81,26 @@ public final class TestKafka {
 			}
 		}
 		return bootstrapServers;
+	}
+
+	/**
+	 * Return the bootstrap servers of a second cluster, of the same kind as the first and
+	 * shared the same way, starting it on first use: only the tests of several clusters
+	 * start it.
+	 * @return the bootstrap servers of the second cluster
+	 */
+	public static String secondBootstrapServers() {
+		if (secondBootstrapServers == null) {
+			String first = bootstrapServers();
+			synchronized (TestKafka.class) {
+				if (secondBootstrapServers == null) {
+					secondBootstrapServers = startSecond();
+					logger.info("Tests of several clusters use a second " + kind + " Kafka broker at "
+							+ secondBootstrapServers + " (the first: " + first + ")");
+				}
+			}
+		}
+		return secondBootstrapServers;
 	}
 
 	/**
@@ -102,6 +132,21 @@ public final class TestKafka {
 		};
 		logger.info("Tests use a " + choice + " Kafka broker at " + servers);
 		return servers;
+	}
+
+	private static String startSecond() {
+		return switch (kind) {
+			case "external" -> {
+				String external = System.getenv(SECOND_BOOTSTRAP_SERVERS_ENV);
+				if (!StringUtils.hasText(external)) {
+					throw new IllegalStateException("Tests of several clusters on external brokers need "
+							+ SECOND_BOOTSTRAP_SERVERS_ENV);
+				}
+				yield external;
+			}
+			case "testcontainers" -> startContainer();
+			default -> startEmbedded();
+		};
 	}
 
 	/**

@@ -40,6 +40,7 @@ import dev.kafkatask.canvas.SignatureMessage;
 import dev.kafkatask.codec.InvalidEnvelopeException;
 import dev.kafkatask.monitor.TaskObserver;
 import dev.kafkatask.routing.Backend;
+import dev.kafkatask.routing.Route;
 import dev.kafkatask.supervision.SupervisedThread;
 
 /**
@@ -274,7 +275,8 @@ public class ChordJoiner implements SmartLifecycle {
 			Fired outcome = fired.get(i);
 			this.partitions.get(partitionOf.get(chord)).remember(chord.groupId, this.clock.millis());
 			for (ProducerRecord<String, byte[]> record : outcome.records) {
-				this.observer.dispatched(this.callbacks.task(record), this.callbacks.queue(record), Backend.KAFKA);
+				this.observer.dispatched(this.callbacks.task(record), this.callbacks.queue(record), Backend.KAFKA,
+						Route.DEFAULT_CLUSTER);
 			}
 			if (logger.isDebugEnabled()) {
 				logger.debug("Chord " + chord.groupId + " done (" + outcome.outcome + "): " + chord.finished() + " of "

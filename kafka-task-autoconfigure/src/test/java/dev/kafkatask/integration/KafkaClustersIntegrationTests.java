@@ -1,0 +1,196 @@
+package dev.kafkatask.integration;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.stream.Collectors;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.TopicPartition;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.boot.health.contributor.CompositeHealthContributor;
+import org.springframework.boot.health.contributor.Health;
+import org.springframework.boot.health.contributor.HealthIndicator;
+import org.springframework.boot.health.contributor.Status;
+import org.springframework.context.ConfigurableApplicationContext;
+
+import dev.kafkatask.actuate.KafkaTasksEndpoint;
+import dev.kafkatask.dispatch.DispatchReceipt;
+import dev.kafkatask.dispatch.TaskDispatcher;
+import dev.kafkatask.dispatch.TaskOptions;
+import dev.kafkatask.kafka.ClusterSendException;
+import dev.kafkatask.kafka.ClusterTopics;
+import dev.kafkatask.test.KafkaTaskHealth;
+import dev.kafkatask.test.SharedKafkaBroker;
+import dev.kafkatask.test.TestKafka;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Dispatches to several Kafka clusters: two real brokers in this JVM, the shared one
+ * ({@code spring.kafka.*}, named {@code default}) and {@link TestKafka#secondBootstrapServers()
+ * a second} configured as {@code kafka-task.kafka.clusters.east}.
+ *
+ * @author kafka-task
+ */
+@SharedKafkaBroker
+class KafkaClustersIntegrationTests {
+
+	private static final Duration TIMEOUT = Duration.ofSeconds(60);
+
+	private final TaskApplications apps = new TaskApplications();
+
+	@Test
+	void whenAQueueIsRoutedToTheSecondClusterThenItsTasksLandThereOnlyAndRunOnAWorkerOfThatCluster()
+			throws Exception {
+		String east = TestKafka.secondBootstrapServers();
+		try (ConfigurableApplicationContext dispatcher = this.apps.start("kafka-task.worker.enabled=false",
+				"kafka-task.kafka.clusters.east.bootstrap-servers=" + east,
+				"kafka-task.routing.queues.orders.cluster=east");
+				ConfigurableApplicationContext eastWorker = this.apps.start("spring.kafka.bootstrap-servers=" + east,
+						"kafka-task.worker.queues=orders")) {
+			await().atMost(TIMEOUT)
+				.until(() -> dispatcher.getBean(ClusterTopics.class).isCreated("east", "orders"));
+			DispatchReceipt receipt = dispatch(dispatcher, "orders", null, 1).get();
+			assertThat(receipt.cluster()).isEqualTo("east");
+			assertThat(receipt.destination()).isEqualTo(this.apps.topic("orders"));
+			await().atMost(TIMEOUT).until(() -> this.apps.journal().runs("add:1+2") == 1);
+			assertThat(records(east, "orders")).isEqualTo(1);
+			assertThat(topicExists(TestKafka.bootstrapServers(), "orders"))
+				.as("the orders topic on the default cluster").isFalse();
+			assertThat(dispatcher.getBean(MeterRegistry.class)
+				.get("kafka.task.dispatched")
+				.tags("queue", "orders", "backend", "kafka", "cluster", "east")
+				.counter()
+				.count()).isEqualTo(1);
+			CompositeHealthContributor clusters = (CompositeHealthContributor) KafkaTaskHealth.member(dispatcher,
+					"clusters");
+			assertThat(((HealthIndicator) clusters.getContributor("east")).health().getStatus()).isEqualTo(Status.UP);
+		}
+	}
+
+	@Test
+	void whenARampSplitsAQueueBetweenClustersThenItIsStickyByKeyAndTheActuatorMovesTheRest() throws Exception {
+		String east = TestKafka.secondBootstrapServers();
+		try (ConfigurableApplicationContext app = this.apps.start("kafka-task.worker.enabled=false",
+				"kafka-task.kafka.queues=split", "kafka-task.kafka.clusters.east.bootstrap-servers=" + east,
+				"kafka-task.routing.sticky-by=key", "kafka-task.routing.queues.split.ramp.cluster=east",
+				"kafka-task.routing.queues.split.ramp.percent=50",
+				"management.endpoints.web.exposure.include=kafkatasks",
+				"management.endpoint.kafkatasks.access=unrestricted")) {
+			await().atMost(TIMEOUT).until(() -> app.getBean(ClusterTopics.class).isCreated("east", "split"));
+			List<CompletableFuture<DispatchReceipt>> sent = new ArrayList<>();
+			for (int key = 0; key < 20; key++) {
+				for (int copy = 0; copy < 3; copy++) {
+					sent.add(dispatch(app, "split", "customer-" + key, key));
+				}
+			}
+			Map<String, Set<String>> clustersByKey = new java.util.TreeMap<>();
+			for (CompletableFuture<DispatchReceipt> receipt : sent) {
+				DispatchReceipt taken = receipt.get();
+				clustersByKey.computeIfAbsent(taken.taskId().split("/")[0], (key) -> new java.util.TreeSet<>())
+					.add(taken.cluster());
+			}
+			assertThat(clustersByKey).hasSize(20).allSatisfy((key, clusters) -> assertThat(clusters).hasSize(1));
+			Map<String, Long> keysByCluster = clustersByKey.values()
+				.stream()
+				.collect(Collectors.groupingBy((clusters) -> clusters.iterator().next(), Collectors.counting()));
+			assertThat(keysByCluster).containsOnlyKeys("default", "east");
+			assertThat(records(TestKafka.bootstrapServers(), "split")).isEqualTo(3 * keysByCluster.get("default"));
+			assertThat(records(east, "split")).isEqualTo(3 * keysByCluster.get("east"));
+
+			KafkaTasksEndpoint endpoint = app.getBean(KafkaTasksEndpoint.class);
+			assertThat(endpoint.route("queue", "split", null, "east", null, null, null, null, null)
+				.queues()
+				.get("split")).isEqualTo(new KafkaTasksEndpoint.RouteDescriptor("kafka", "east", null, null, null,
+						null, "fail"));
+			for (int key = 0; key < 20; key++) {
+				assertThat(dispatch(app, "split", "customer-" + key, key).get().cluster()).isEqualTo("east");
+			}
+			assertThatExceptionOfType(IllegalArgumentException.class)
+				.isThrownBy(() -> endpoint.route("queue", "split", null, "west", null, null, null, null, null))
+				.withMessageContaining("Kafka cluster 'west', which is not configured");
+			assertThat(endpoint.kafkaTasks().routing().queues().get("split").cluster()).isEqualTo("east");
+		}
+	}
+
+	@Test
+	void whenAClusterIsDownThenOnlyItsDispatchesFailSayingWhichClusterAndTheOthersGoOn() throws Exception {
+		String dead = "127.0.0.1:" + closedPort();
+		try (ConfigurableApplicationContext app = this.apps.start("kafka-task.worker.enabled=false",
+				"kafka-task.kafka.queues=alive", "kafka-task.kafka.clusters.dead.bootstrap-servers=" + dead,
+				"kafka-task.kafka.clusters.dead.properties.[max.block.ms]=1500",
+				"kafka-task.kafka.clusters.dead.properties.[default.api.timeout.ms]=1500",
+				"kafka-task.kafka.clusters.dead.properties.[request.timeout.ms]=1500",
+				"kafka-task.routing.queues.gone.cluster=dead")) {
+			assertThat(app.getBean(ClusterTopics.class).isCreated("dead", "gone")).isFalse();
+			assertThat(dispatch(app, "alive", null, 1).get().cluster()).isEqualTo("default");
+			assertThatExceptionOfType(ExecutionException.class).isThrownBy(() -> dispatch(app, "gone", null, 2).get())
+				.havingCause()
+				.isInstanceOfSatisfying(ClusterSendException.class,
+						(failure) -> assertThat(failure.getCluster()).isEqualTo("dead"))
+				.withMessageContaining("Kafka cluster 'dead' did not take task 'it.add'")
+				.withMessageContaining(this.apps.topic("gone"));
+			assertThat(dispatch(app, "alive", null, 3).get().cluster()).as("the default cluster still takes tasks")
+				.isEqualTo("default");
+			assertThat(app.getBean(MeterRegistry.class)
+				.get("kafka.task.dispatch.failures")
+				.tags("queue", "gone", "cluster", "dead", "exception", "ClusterSendException")
+				.counter()
+				.count()).isEqualTo(1);
+			CompositeHealthContributor clusters = (CompositeHealthContributor) KafkaTaskHealth.member(app,
+					"clusters");
+			Health health = ((HealthIndicator) clusters.getContributor("dead")).health();
+			assertThat(health.getStatus()).isEqualTo(Status.DOWN);
+			assertThat(((HealthIndicator) KafkaTaskHealth.member(app, "kafka")).health().getStatus())
+				.isEqualTo(Status.UP);
+		}
+	}
+
+	private CompletableFuture<DispatchReceipt> dispatch(ConfigurableApplicationContext app, String queue,
+			String key, int a) {
+		TaskOptions options = TaskOptions.none().withQueue(queue).withKey(key);
+		if (key != null) {
+			options = options.withTaskId(key + "/" + java.util.UUID.randomUUID());
+		}
+		return app.getBean(TaskDispatcher.class).dispatch("it.add", List.of(a, 2), Map.of(), options);
+	}
+
+	private long records(String bootstrapServers, String queue) throws Exception {
+		String topic = this.apps.topic(queue);
+		try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
+			TopicDescription description = admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic);
+			Map<TopicPartition, OffsetSpec> latest = description.partitions()
+				.stream()
+				.collect(Collectors.toMap((partition) -> new TopicPartition(topic, partition.partition()),
+						(partition) -> OffsetSpec.latest()));
+			return admin.listOffsets(latest).all().get().values().stream().mapToLong((info) -> info.offset()).sum();
+		}
+	}
+
+	private boolean topicExists(String bootstrapServers, String queue) throws Exception {
+		try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
+			return admin.listTopics().names().get().contains(this.apps.topic(queue));
+		}
+	}
+
+	private static int closedPort() throws IOException {
+		try (ServerSocket socket = new ServerSocket(0)) {
+			return socket.getLocalPort();
+		}
+	}
+
+}
