@@ -13,6 +13,7 @@ import dev.kafkatask.actuate.KafkaTasksEndpoint.TaskDescriptor;
 import dev.kafkatask.actuate.KafkaTasksEndpoint;
 import dev.kafkatask.dispatch.TaskDispatcher;
 import dev.kafkatask.kafka.worker.TaskWorker;
+import dev.kafkatask.test.ConsumerGroupOnly;
 import dev.kafkatask.test.SharedKafkaBroker;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -61,6 +62,7 @@ class KafkaTasksEndpointIntegrationTests {
 	}
 
 	@Test
+	@ConsumerGroupOnly("partition assignments")
 	void whenWorkWaitsBehindABlockedTaskThenTheConsumerShowsItsAssignmentInFlightAndLag() throws Exception {
 		try (ConfigurableApplicationContext app = this.apps.start("kafka-task.kafka.partitions=1",
 				"kafka-task.worker.max-in-flight=1", "kafka-task.queue-owners.default=platform",

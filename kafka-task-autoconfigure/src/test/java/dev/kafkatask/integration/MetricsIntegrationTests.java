@@ -26,6 +26,7 @@ import dev.kafkatask.dispatch.TaskDispatcher;
 import dev.kafkatask.dispatch.TaskOptions;
 import dev.kafkatask.metrics.KafkaTaskMeters;
 import dev.kafkatask.options.UnsupportedTaskOptionException;
+import dev.kafkatask.test.ConsumerGroupOnly;
 import dev.kafkatask.test.SharedKafkaBroker;
 import dev.kafkatask.test.TestKafka;
 
@@ -47,6 +48,7 @@ class MetricsIntegrationTests {
 	private final TaskApplications apps = new TaskApplications();
 
 	@Test
+	@ConsumerGroupOnly("the partition gauges (lag, committed offset)")
 	void whenAKnownWorkloadRunsThenEveryMeterCountsItExactlyWithBackendAndOwner() throws Exception {
 		try (ConfigurableApplicationContext app = this.apps.start("kafka-task.kafka.partitions=1",
 				"kafka-task.metrics.refresh-interval=200ms", "kafka-task.tasks.[it.count].owner=counting",

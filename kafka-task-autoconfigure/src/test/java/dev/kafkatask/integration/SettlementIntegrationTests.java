@@ -32,6 +32,7 @@ import dev.kafkatask.kafka.worker.ConsumptionMode;
 import dev.kafkatask.kafka.worker.PartitionState;
 import dev.kafkatask.kafka.worker.TaskWorker;
 import dev.kafkatask.routing.Backend;
+import dev.kafkatask.test.ConsumerGroupOnly;
 import dev.kafkatask.test.KafkaTaskHealth;
 import dev.kafkatask.test.SharedKafkaBroker;
 import dev.kafkatask.test.TestKafka;
@@ -147,6 +148,7 @@ class SettlementIntegrationTests {
 	}
 
 	@Test
+	@ConsumerGroupOnly("committed offsets")
 	void whenOneRecordNeverFinishesWhileLaterOnesDoThenHealthSaysItsCommitIsFrozen() throws Exception {
 		try (ConfigurableApplicationContext app = this.apps.start("kafka-task.kafka.partitions=1",
 				"kafka-task.worker.stall-timeout=1s")) {
@@ -170,6 +172,7 @@ class SettlementIntegrationTests {
 	}
 
 	@Test
+	@ConsumerGroupOnly("partition assignments and rebalances")
 	void whenAPausedQueueGainsPartitionsInARebalanceThenTheyArePausedToo() throws Exception {
 		// The classic protocol fetches a new partition in the very poll that assigns it. Its
 		// members learn of a rebalance at their next heartbeat: every 500 ms here, not 3 s.

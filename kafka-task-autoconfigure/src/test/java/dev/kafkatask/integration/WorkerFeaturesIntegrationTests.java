@@ -35,6 +35,7 @@ import dev.kafkatask.dispatch.TaskOptions;
 import dev.kafkatask.kafka.worker.ConsumptionMode;
 import dev.kafkatask.kafka.worker.TaskWorker;
 import dev.kafkatask.routing.Backend;
+import dev.kafkatask.test.ConsumerGroupOnly;
 import dev.kafkatask.test.SharedKafkaBroker;
 import dev.kafkatask.test.TestKafka;
 
@@ -57,6 +58,7 @@ class WorkerFeaturesIntegrationTests {
 	private final TaskApplications apps = new TaskApplications();
 
 	@Test
+	@ConsumerGroupOnly("ordered queues")
 	void whenQueueIsKeyOrderedThenRecordsOfOneKeyRunInOrderOneAtATime() throws Exception {
 		try (ConfigurableApplicationContext app = this.apps.start("kafka-task.worker.ordering.default=key",
 				"kafka-task.kafka.partitions=1")) {
@@ -85,6 +87,7 @@ class WorkerFeaturesIntegrationTests {
 	}
 
 	@Test
+	@ConsumerGroupOnly("ordered queues")
 	void whenQueueIsPartitionOrderedThenOneRecordRunsAtATime() throws Exception {
 		try (ConfigurableApplicationContext app = this.apps.start("kafka-task.worker.ordering.default=partition",
 				"kafka-task.kafka.partitions=1")) {
@@ -138,6 +141,7 @@ class WorkerFeaturesIntegrationTests {
 	}
 
 	@Test
+	@ConsumerGroupOnly("the consumer group protocols")
 	void whenBrokerSupportsKip848ThenWorkerUsesTheConsumerProtocol() throws Exception {
 		try (ConfigurableApplicationContext app = this.apps.start()) {
 			awaitAssigned(app);
@@ -146,6 +150,7 @@ class WorkerFeaturesIntegrationTests {
 	}
 
 	@Test
+	@ConsumerGroupOnly("the consumer group protocols")
 	void whenClassicProtocolIsConfiguredThenWorkerUsesIt() throws Exception {
 		try (ConfigurableApplicationContext app = this.apps.start("kafka-task.worker.group-protocol=classic")) {
 			awaitAssigned(app);
@@ -189,6 +194,7 @@ class WorkerFeaturesIntegrationTests {
 	}
 
 	@Test
+	@ConsumerGroupOnly("committed offsets")
 	void whenEveryTaskIsDoneThenTheWorkerCommitsBeforeTheCommitInterval() throws Exception {
 		try (ConfigurableApplicationContext worker = this.apps.start("kafka-task.kafka.partitions=1",
 				"kafka-task.worker.commit-interval=30s")) {
@@ -211,6 +217,7 @@ class WorkerFeaturesIntegrationTests {
 	}
 
 	@Test
+	@ConsumerGroupOnly("partition assignments (ShareModeIntegrationTests pauses and drains share queues)")
 	void whenQueueIsPausedDrainedAndStartedAtRuntimeThenTheWorkerFollows() throws Exception {
 		try (ConfigurableApplicationContext worker = this.apps.start("kafka-task.kafka.partitions=2")) {
 			awaitAssigned(worker);
@@ -242,6 +249,7 @@ class WorkerFeaturesIntegrationTests {
 	}
 
 	@Test
+	@ConsumerGroupOnly("commit metadata")
 	void whenCommitMetadataIsOffThenFinishedTasksAboveTheCommitRunAgain() throws Exception {
 		try (ConfigurableApplicationContext worker = this.apps.start("kafka-task.kafka.partitions=1",
 				"kafka-task.worker.shutdown-timeout=200ms", "kafka-task.worker.commit-metadata=false")) {
@@ -261,6 +269,7 @@ class WorkerFeaturesIntegrationTests {
 	}
 
 	@Test
+	@ConsumerGroupOnly("partition assignments and rebalances")
 	void whenSecondWorkerJoinsThenRevokedTasksFinishBeforeHandOverAndBothShareTheWork() throws Exception {
 		String[] properties = { "kafka-task.kafka.partitions=6", "kafka-task.worker.revoke-timeout=10s" };
 		try (ConfigurableApplicationContext first = this.apps.start(properties)) {
@@ -292,6 +301,7 @@ class WorkerFeaturesIntegrationTests {
 	}
 
 	@Test
+	@ConsumerGroupOnly("partition assignments and rebalances")
 	void whenOneOfThreeWorkersRestartsThenCompletionsBarelyPause() throws Exception {
 		String partitions = "kafka-task.kafka.partitions=6";
 		List<ConfigurableApplicationContext> workers = new ArrayList<>();

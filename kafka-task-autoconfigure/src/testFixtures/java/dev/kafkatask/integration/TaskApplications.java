@@ -15,6 +15,7 @@ import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
 
 import dev.kafkatask.kafka.worker.ConsumptionMode;
+import dev.kafkatask.test.TestConsumptionMode;
 
 /**
  * Starts real kafka-task applications against the shared broker, each test on topics and a
@@ -62,6 +63,24 @@ final class TaskApplications {
 	}
 
 	/**
+	 * Return the mode of this run of the tests ({@link TestConsumptionMode}).
+	 * @return the mode of applications that do not name theirs
+	 */
+	ConsumptionMode mode() {
+		return ConsumptionMode.valueOf(TestConsumptionMode.name());
+	}
+
+	/**
+	 * Return how many records of a partition this run's workers have not settled yet.
+	 * @param partition the partition
+	 * @return the records not settled, negative before the group read the partition
+	 * @throws Exception if the offsets cannot be read
+	 */
+	long unsettled(TopicPartition partition) throws Exception {
+		return unsettled(mode(), partition);
+	}
+
+	/**
 	 * Return how many records of a partition the workers of a mode have not settled yet:
 	 * those after the group's commit, or the share group's lag.
 	 * @param mode how the workers consume
@@ -88,6 +107,8 @@ final class TaskApplications {
 				"kafka-task.worker.group-id=" + groupId(), "kafka-task.worker.commit-interval=100ms",
 				"kafka-task.worker.poll-timeout=200ms", "kafka-task.kafka.partitions=3", "spring.main.banner-mode=off",
 				"kafka-task.worker.pinning.enabled=false"));
+		// the whole run in one mode (a test that names its mode still wins)
+		all.add("kafka-task.worker.default-mode=" + mode().name().toLowerCase(Locale.ROOT));
 		all.addAll(List.of(properties));
 		List<Class<?>> sources = new ArrayList<>(List.of(App.class));
 		sources.addAll(List.of(configurations));
