@@ -19,6 +19,7 @@ import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
 
+import org.springframework.boot.actuate.endpoint.InvalidEndpointRequestException;
 import org.springframework.boot.health.contributor.CompositeHealthContributor;
 import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.boot.health.contributor.Status;
@@ -39,6 +40,7 @@ import dev.kafkatask.test.SharedKafkaBroker;
 import dev.kafkatask.test.TestKafka;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -83,6 +85,12 @@ class ClusterWorkersIntegrationTests {
 				.extracting(ConsumerDescriptor::cluster, ConsumerDescriptor::state)
 				.containsExactly(org.assertj.core.groups.Tuple.tuple("default", "running"),
 						org.assertj.core.groups.Tuple.tuple("east", "running"));
+			assertThatExceptionOfType(InvalidEndpointRequestException.class)
+				.isThrownBy(() -> endpoint.consumer("kafka", "both", "pause", "west"))
+				.withMessageContaining("consumes no Kafka cluster 'west'");
+			assertThat(endpoint.consumer("kafka", "both", "pause", "east").cluster()).isEqualTo("east");
+			assertThat(endpoint.consumer("kafka", "both", "pause").state()).as("the default cluster's, unnamed")
+				.isEqualTo("paused");
 			assertThat(clusterWorkerHealth(app, "east")).containsOnly(java.util.Map.entry("worker", Status.UP),
 					java.util.Map.entry("delays", Status.UP), java.util.Map.entry("kafka", Status.UP));
 		}
