@@ -12,6 +12,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.OffsetSpec;
@@ -85,6 +86,15 @@ class ClusterWorkersIntegrationTests {
 				.extracting(ConsumerDescriptor::cluster, ConsumerDescriptor::state)
 				.containsExactly(org.assertj.core.groups.Tuple.tuple("default", "running"),
 						org.assertj.core.groups.Tuple.tuple("east", "running"));
+			MeterRegistry meters = app.getBean(MeterRegistry.class);
+			await().atMost(TIMEOUT)
+				.untilAsserted(() -> assertThat(meters.find("kafka.task.partition.committed.offset")
+					.tags("queue", "both", "cluster", "east")
+					.gauges()).isNotEmpty());
+			assertThat(meters.get("kafka.task.in.flight").tags("queue", "both", "cluster", "east").gauge()).isNotNull();
+			assertThat(meters.get("kafka.task.in.flight").tags("queue", "both", "cluster", "default").gauge())
+				.isNotNull();
+			assertThat(meters.find("kafka.task.worker.stalled").tag("cluster", "east").gauge()).isNotNull();
 			assertThatExceptionOfType(InvalidEndpointRequestException.class)
 				.isThrownBy(() -> endpoint.consumer("kafka", "both", "pause", "west"))
 				.withMessageContaining("consumes no Kafka cluster 'west'");
