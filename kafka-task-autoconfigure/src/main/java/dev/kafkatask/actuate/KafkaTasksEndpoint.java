@@ -536,17 +536,40 @@ public class KafkaTasksEndpoint {
 	}
 
 	/**
-	 * Start, pause, resume, drain or stop the consumer of a queue on a backend.
+	 * Start, pause, resume, drain or stop the consumer of a queue on a backend (on Kafka,
+	 * the default cluster's).
 	 * @param backend {@code kafka} or {@code rabbitmq}
 	 * @param queue the queue
 	 * @param action {@code start}, {@code pause}, {@code resume}, {@code drain} or
 	 * {@code stop}
 	 * @return the consumer's state after the action
 	 */
+	public ConsumerDescriptor consumer(String backend, String queue, String action) {
+		return consumer(backend, queue, action, null);
+	}
+
+	/**
+	 * Start, pause, resume, drain or stop the consumer of a queue on a backend and, on
+	 * Kafka, a cluster: the one of {@code kafka-task.worker.clusters} that {@code cluster}
+	 * names, the default one when it names none.
+	 * @param backend {@code kafka} or {@code rabbitmq}
+	 * @param queue the queue
+	 * @param action {@code start}, {@code pause}, {@code resume}, {@code drain} or
+	 * {@code stop}
+	 * @param cluster the Kafka cluster, or {@code null} for the default one
+	 * @return the consumer's state after the action
+	 */
 	@WriteOperation
-	public ConsumerDescriptor consumer(@Selector String backend, @Selector String queue, @Selector String action) {
+	public ConsumerDescriptor consumer(@Selector String backend, @Selector String queue, @Selector String action,
+			@Nullable String cluster) {
 		checkKnown(queue);
-		TaskConsumer consumer = this.consumers.consumer(Backend.of(backend), queue);
+		TaskConsumer consumer;
+		try {
+			consumer = this.consumers.consumer(Backend.of(backend), cluster, queue);
+		}
+		catch (IllegalArgumentException ex) {
+			throw new InvalidEndpointRequestException(ex.getMessage(), ex.getMessage());
+		}
 		switch (action.toLowerCase(Locale.ROOT)) {
 			case "start", "resume" -> consumer.start();
 			case "pause" -> consumer.pause();
@@ -919,9 +942,10 @@ public class KafkaTasksEndpoint {
 	}
 
 	/**
-	 * The consumer of one queue on one backend.
+	 * The consumer of one queue on one backend and, on Kafka, one cluster.
 	 *
 	 * @param backend the backend
+	 * @param cluster the Kafka cluster it reads from; {@code null} on RabbitMQ
 	 * @param queue the queue
 	 * @param owner the team that owns the queue
 	 * @param state its state
@@ -931,11 +955,12 @@ public class KafkaTasksEndpoint {
 	 * @param lag the messages waiting at the broker: the lag of its Kafka partitions, or the
 	 * messages ready in its RabbitMQ queue; {@code -1} when it could not be read
 	 */
-	public record ConsumerDescriptor(String backend, String queue, String owner, String state, int inFlight,
-			List<String> assignment, long lag) implements OperationResponseBody {
+	public record ConsumerDescriptor(String backend, @Nullable String cluster, String queue, String owner,
+			String state, int inFlight, List<String> assignment, long lag) implements OperationResponseBody {
 
 		static ConsumerDescriptor of(TaskConsumer consumer, TaskOwners owners) {
-			return new ConsumerDescriptor(consumer.backend().id(), consumer.queue(), owners.ofQueue(consumer.queue()),
+			return new ConsumerDescriptor(consumer.backend().id(), consumer.cluster(), consumer.queue(),
+					owners.ofQueue(consumer.queue()),
 					consumer.state().name().toLowerCase(Locale.ROOT), consumer.inFlight(), consumer.assignment(),
 					consumer.backlog());
 		}

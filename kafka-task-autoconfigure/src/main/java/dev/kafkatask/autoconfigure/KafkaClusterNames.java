@@ -1,6 +1,7 @@
 package dev.kafkatask.autoconfigure;
 
 import java.util.Collections;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -66,6 +67,28 @@ final class KafkaClusterNames {
 		check("kafka-task.routing.queues.", routing.getQueues(), clusters, routing.getDefaultBackend());
 		check("kafka-task.routing.tasks.", routing.getTasks(), clusters, routing.getDefaultBackend());
 		return routing.toRules();
+	}
+
+	/**
+	 * Return the named clusters, besides {@value Route#DEFAULT_CLUSTER}, that the worker
+	 * consumes its queues from.
+	 * @param worker the worker properties
+	 * @param clusters the known clusters
+	 * @return the named clusters, in the order given
+	 * @throws InvalidConfigurationPropertyValueException if a cluster is not known, or
+	 * {@value Route#DEFAULT_CLUSTER} is left out
+	 */
+	static List<String> consumed(KafkaTaskProperties.Worker worker, Set<String> clusters) {
+		String property = "kafka-task.worker.clusters";
+		List<String> names = worker.getClusters().stream().map(String::trim).distinct().toList();
+		String value = String.join(",", worker.getClusters());
+		if (!names.contains(Route.DEFAULT_CLUSTER)) {
+			throw new InvalidConfigurationPropertyValueException(property, value,
+					"The worker always consumes the '" + Route.DEFAULT_CLUSTER
+							+ "' cluster: name it too, and stop its queues through the endpoint instead");
+		}
+		names.forEach((name) -> check(property, name, clusters));
+		return names.stream().filter((name) -> !Route.DEFAULT_CLUSTER.equals(name)).toList();
 	}
 
 	private static void check(String prefix, Map<String, KafkaTaskProperties.RouteRule> rules, Set<String> clusters,

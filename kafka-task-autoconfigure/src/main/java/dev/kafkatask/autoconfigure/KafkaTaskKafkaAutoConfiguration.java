@@ -46,6 +46,7 @@ import org.springframework.kafka.core.DefaultKafkaConsumerFactory;
 import org.springframework.kafka.core.KafkaAdmin;
 import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.kafka.core.ProducerFactory;
+import org.springframework.util.Assert;
 
 import dev.kafkatask.canvas.ChordMembers;
 import dev.kafkatask.codec.EnvelopeCodec;
@@ -75,6 +76,7 @@ import dev.kafkatask.kafka.chord.ChordTopics;
 import dev.kafkatask.kafka.chord.KafkaChordMembers;
 import dev.kafkatask.kafka.deadletter.DeadLetters;
 import dev.kafkatask.kafka.deadletter.RedriveLedger;
+import dev.kafkatask.kafka.worker.ClusterWorkers;
 import dev.kafkatask.kafka.worker.DeadLetterPublisher;
 import dev.kafkatask.kafka.worker.DelayForwarder;
 import dev.kafkatask.kafka.worker.DelayTargets;
@@ -88,6 +90,7 @@ import dev.kafkatask.kafka.worker.TaskWorker;
 import dev.kafkatask.monitor.TaskEvents;
 import dev.kafkatask.monitor.TaskObserver;
 import dev.kafkatask.monitor.TaskRevoker;
+import dev.kafkatask.routing.RoutingRules;
 import dev.kafkatask.routing.TaskRouter;
 import dev.kafkatask.task.TaskDefinition;
 import dev.kafkatask.task.TaskRegistry;
@@ -310,20 +313,38 @@ public final class KafkaTaskKafkaAutoConfiguration {
 		KafkaTaskProperties.Worker worker = properties.getWorker();
 		String groupId = (worker.getGroupId() != null) ? worker.getGroupId()
 				: environment.getProperty("spring.application.name", "kafka-task");
+		ConsumerFactory<?, ?> base = consumerFactory.getIfAvailable();
+		Map<String, Object> consumerConfig = new HashMap<>((base != null) ? base.getConfigurationProperties() : Map.of());
+		KafkaAdmin admin = kafkaAdmin.getIfAvailable();
+		Map<String, Object> adminConfig = (admin != null) ? admin.getConfigurationProperties() : consumerConfig;
+		WorkerParts parts = new WorkerParts(properties, groupId, topics, codec, registry, deliveries,
+				TaskObserver.composite(observers.orderedStream().toList()), results.getIfAvailable(),
+				consumerCustomizers, workerCustomizers.orderedStream().toList());
+		return workerConfigurer(parts, consumerConfig, adminConfig, producer.getTemplate(), delays);
+	}
+
+	/**
+	 * Return the configurer of a worker of one Kafka cluster, from that cluster's consumer
+	 * and admin configuration: the dead letters and retries of its records are written on
+	 * the same cluster, through the given template and delay publisher.
+	 */
+	private static TaskWorkerConfigurer workerConfigurer(WorkerParts parts, Map<String, Object> consumerConfig,
+			Map<String, Object> adminConfig, KafkaTemplate<String, byte[]> template, DelayedTaskPublisher delays) {
+		KafkaTaskProperties properties = parts.properties();
+		TaskTopics topics = parts.topics();
+		TaskRegistry registry = parts.registry();
+		KafkaTaskProperties.Worker worker = properties.getWorker();
 		Map<String, OrderingMode> ordering = new HashMap<>();
 		worker.getOrdering().forEach((queue, mode) -> {
 			ordering.put(topics.topic(queue), mode);
 			ordering.put(topics.highPriorityTopic(queue), mode);
 		});
-		TaskRecordHandler handler = new TaskRecordHandler(codec, deliveries,
-				new DeadLetterPublisher(producer.getTemplate(), topics), topics, delays);
+		TaskRecordHandler handler = new TaskRecordHandler(parts.codec(), parts.deliveries(),
+				new DeadLetterPublisher(template, topics), topics, delays);
 		List<String> replyTopics = new ArrayList<>(properties.getKafka().getReplyTopics());
 		replyTopics.add(replyTopic(properties));
-		handler.setResultPublisher(results.getIfAvailable(), replyTopics);
-		ConsumerFactory<?, ?> base = consumerFactory.getIfAvailable();
-		Map<String, Object> consumerConfig = new HashMap<>((base != null) ? base.getConfigurationProperties() : Map.of());
-		KafkaAdmin admin = kafkaAdmin.getIfAvailable();
-		Map<String, Object> adminConfig = (admin != null) ? admin.getConfigurationProperties() : consumerConfig;
+		// Replies go where the dispatcher waits for them: the default cluster's reply listener.
+		handler.setResultPublisher(parts.results(), replyTopics);
 		boolean priorityQueues = !properties.getKafka().getPriorityQueues().isEmpty();
 		// The group protocol is asked of the brokers when the worker starts, not now.
 		Supplier<ConsumerFactory<String, byte[]>> workerConsumerFactory = () -> {
@@ -338,7 +359,7 @@ public final class KafkaTaskKafkaAutoConfiguration {
 				// Balance each topic on its own, so that no worker gets only high-priority partitions.
 				config.putIfAbsent(ConsumerConfig.GROUP_REMOTE_ASSIGNOR_CONFIG, "range");
 			}
-			return taskConsumerFactory(config, consumerCustomizers);
+			return taskConsumerFactory(config, parts.consumerCustomizers());
 		};
 		Supplier<List<String>> workerTopics = () -> workerQueues(properties, registry).stream()
 			.flatMap((queue) -> properties.getKafka().getPriorityQueues().contains(queue)
@@ -348,13 +369,22 @@ public final class KafkaTaskKafkaAutoConfiguration {
 			TaskDefinition definition = registry.find(task);
 			return definition != null && definition.threads() == TaskThreads.PLATFORM;
 		};
-		ShareConsumption share = ShareConsumers.of(worker, groupId, topics, consumerConfig, adminConfig);
+		ShareConsumption share = ShareConsumers.of(worker, parts.groupId(), topics, consumerConfig, adminConfig);
 		if (share != null) {
 			handler.setMaxDeliveries(share.settings().maxDeliveries());
 		}
-		return new TaskWorkerConfigurer(TaskWorkerConfigurer.settings(groupId, worker, ordering),
-				workerConsumerFactory, workerTopics, handler, TaskObserver.composite(observers.orderedStream().toList()),
-				worker, runsOnPlatformThreads, share, workerCustomizers.orderedStream().toList());
+		return new TaskWorkerConfigurer(TaskWorkerConfigurer.settings(parts.groupId(), worker, ordering),
+				workerConsumerFactory, workerTopics, handler, parts.observer(), worker, runsOnPlatformThreads, share,
+				parts.workerCustomizers());
+	}
+
+	/**
+	 * What the workers of every cluster share.
+	 */
+	private record WorkerParts(KafkaTaskProperties properties, String groupId, TaskTopics topics, EnvelopeCodec codec,
+			TaskRegistry registry, DeliveryHandler deliveries, TaskObserver observer, @Nullable ResultPublisher results,
+			ObjectProvider<DefaultKafkaConsumerFactoryCustomizer> consumerCustomizers,
+			List<TaskWorkerCustomizer> workerCustomizers) {
 	}
 
 	@Bean
@@ -377,21 +407,82 @@ public final class KafkaTaskKafkaAutoConfiguration {
 			ObjectProvider<RevokedTasks> revoked, TaskLifecycle lifecycle,
 			ObjectProvider<DefaultKafkaConsumerFactoryCustomizer> consumerCustomizers) {
 		ConsumerFactory<?, ?> base = consumerFactory.getIfAvailable();
-		Map<String, Object> config = new HashMap<>((base != null) ? base.getConfigurationProperties() : Map.of());
+		DelayForwarder forwarder = delayForwarder((base != null) ? base.getConfigurationProperties() : Map.of(),
+				worker, publisher, producer.getTemplate(), topics, properties, registry, router, observers, revoked,
+				lifecycle, consumerCustomizers);
+		// It moves delayed tasks to the worker's queues: it starts when the worker does.
+		forwarder.setAutoStartup(worker.isAutoStartup());
+		return forwarder;
+	}
+
+	/**
+	 * Return the forwarder of one cluster's delay tiers: it writes due records on the same
+	 * cluster, through the given publisher and template, and only to the application's own
+	 * queues.
+	 */
+	private static DelayForwarder delayForwarder(Map<String, Object> consumerConfig, TaskWorker worker,
+			DelayedTaskPublisher publisher, KafkaTemplate<String, byte[]> template, TaskTopics topics,
+			KafkaTaskProperties properties, TaskRegistry registry, ObjectProvider<TaskRouter> router,
+			ObjectProvider<TaskObserver> observers, ObjectProvider<RevokedTasks> revoked, TaskLifecycle lifecycle,
+			ObjectProvider<DefaultKafkaConsumerFactoryCustomizer> consumerCustomizers) {
+		Map<String, Object> config = new HashMap<>(consumerConfig);
 		// The classic protocol: this consumer pauses and seeks a lot and wants no stalls.
 		GroupProtocols.apply(config, GroupProtocol.CLASSIC);
 		DelayTargets targets = new DelayTargets(topics, publisher.tiers(),
 				knownQueue(provisionedQueues(properties, registry), router.getIfAvailable()),
 				properties.getKafka().getPriorityQueues());
 		DelayForwarder forwarder = new DelayForwarder(taskConsumerFactory(config, consumerCustomizers),
-				worker.getSettings().groupId() + ".delays", publisher,
-				new DeadLetterPublisher(producer.getTemplate(), topics), targets,
-				TaskObserver.composite(observers.orderedStream().toList()), Clock.systemUTC());
+				worker.getSettings().groupId() + ".delays", publisher, new DeadLetterPublisher(template, topics),
+				targets, TaskObserver.composite(observers.orderedStream().toList()), Clock.systemUTC());
 		revoked.ifAvailable((revocations) -> forwarder.setRevokedTasks(revocations, lifecycle,
 				(task) -> registry.find(task) != null));
-		// It moves delayed tasks to the worker's queues: it starts when the worker does.
-		forwarder.setAutoStartup(worker.isAutoStartup());
 		return forwarder;
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	@ConditionalOnBean(TaskWorker.class)
+	ClusterWorkers kafkaTaskClusterWorkers(TaskWorker worker, KafkaClusters clusters, KafkaTaskProperties properties,
+			ObjectProvider<ConsumerFactory<?, ?>> consumerFactory, TaskTopics topics, EnvelopeCodec codec,
+			TaskRegistry registry, DeliveryHandler deliveries, DelayTiers tiers,
+			ObjectProvider<ResultPublisher> results, ObjectProvider<TaskRouter> router,
+			ObjectProvider<TaskObserver> observers, ObjectProvider<RevokedTasks> revoked, TaskLifecycle lifecycle,
+			ObjectProvider<DefaultKafkaConsumerFactoryCustomizer> consumerCustomizers,
+			ObjectProvider<TaskWorkerCustomizer> workerCustomizers) {
+		List<String> names = KafkaClusterNames.consumed(properties.getWorker(),
+				KafkaClusterNames.of(properties.getKafka()));
+		ConsumerFactory<?, ?> base = consumerFactory.getIfAvailable();
+		Map<String, Object> baseConfig = (base != null) ? base.getConfigurationProperties() : Map.of();
+		WorkerParts parts = new WorkerParts(properties, worker.getSettings().groupId(), topics, codec, registry,
+				deliveries, TaskObserver.composite(observers.orderedStream().toList()), results.getIfAvailable(),
+				consumerCustomizers, workerCustomizers.orderedStream().toList());
+		List<ClusterWorkers.ClusterWorker> workers = new ArrayList<>();
+		for (String name : names) {
+			KafkaClusters.Cluster cluster = clusters.get(name);
+			Assert.state(cluster != null, () -> "No Kafka cluster '" + name + "'");
+			Map<String, Object> consumerConfig = properties.getKafka().getClusters().get(name).buildProperties(baseConfig);
+			Object clientId = baseConfig.get(ConsumerConfig.CLIENT_ID_CONFIG);
+			if (clientId != null && !properties.getKafka().getClusters().get(name).getProperties()
+				.containsKey(ConsumerConfig.CLIENT_ID_CONFIG)) {
+				consumerConfig.put(ConsumerConfig.CLIENT_ID_CONFIG, clientId + "-" + name);
+			}
+			KafkaTemplate<String, byte[]> template = cluster.producer().getTemplate();
+			DelayedTaskPublisher publisher = new DelayedTaskPublisher(template, tiers, Clock.systemUTC());
+			TaskWorkerConfigurer configurer = workerConfigurer(parts, consumerConfig, cluster.adminConfiguration(),
+					template, publisher);
+			TaskWorker clusterWorker = new TaskWorker(configurer.settings(), configurer.consumerFactory(),
+					configurer.topics(), configurer.recordHandler(), configurer.observer());
+			configurer.configure(clusterWorker);
+			DelayForwarder forwarder = delayForwarder(consumerConfig, clusterWorker, publisher, template, topics,
+					properties, registry, router, observers, revoked, lifecycle, consumerCustomizers);
+			StallDetector stalls = new StallDetector(clusterWorker, properties.getWorker().getStallTimeout(),
+					cluster.adminConfiguration());
+			workers.add(new ClusterWorkers.ClusterWorker(name, clusterWorker, forwarder, stalls));
+		}
+		ClusterWorkers clusterWorkers = new ClusterWorkers(workers);
+		// They start when the default cluster's worker does.
+		clusterWorkers.setAutoStartup(worker.isAutoStartup());
+		return clusterWorkers;
 	}
 
 	@Bean
@@ -461,10 +552,14 @@ public final class KafkaTaskKafkaAutoConfiguration {
 	@ConditionalOnMissingBean
 	@ConditionalOnBean(TaskWorker.class)
 	KafkaTaskConsumers kafkaTaskConsumers(TaskWorker worker, TaskTopics topics,
-			ObjectProvider<StallDetector> stalls) {
+			ObjectProvider<StallDetector> stalls, ObjectProvider<ClusterWorkers> clusterWorkers) {
 		StallDetector detector = stalls.getIfAvailable();
-		return new KafkaTaskConsumers(worker, topics,
+		KafkaTaskConsumers consumers = new KafkaTaskConsumers(worker, topics,
 				(detector != null) ? () -> detector.recentStatus(Duration.ofSeconds(1)).partitionLag() : Map::of);
+		clusterWorkers.ifAvailable((workers) -> workers.all()
+			.forEach((cluster) -> consumers.addCluster(cluster.cluster(), cluster.worker(),
+					() -> cluster.stalls().recentStatus(Duration.ofSeconds(1)).partitionLag())));
+		return consumers;
 	}
 
 	@Bean
@@ -483,8 +578,21 @@ public final class KafkaTaskKafkaAutoConfiguration {
 			TaskDefinition definition = registry.find(task);
 			return (definition != null && definition.queue() != null) ? definition.queue() : defaultQueue;
 		};
-		return new ClusterTopics(provisioners, (rules) -> rules.queuesByCluster(queueOfTask), topics, tiers,
-				Set.copyOf(kafka.getPriorityQueues()), CLUSTER_TOPICS_RETRY);
+		// The queues a worker consumes on a named cluster need their topics there before
+		// any route sends to it: a queue moves to the cluster while its worker reads it.
+		List<String> consumed = properties.getWorker().isEnabled()
+				? KafkaClusterNames.consumed(properties.getWorker(), KafkaClusterNames.of(kafka)) : List.of();
+		Function<RoutingRules, Map<String, Set<String>>> queuesByCluster = (rules) -> {
+			Map<String, Set<String>> queues = new HashMap<>(rules.queuesByCluster(queueOfTask));
+			for (String cluster : consumed) {
+				Set<String> clusterQueues = new LinkedHashSet<>(queues.getOrDefault(cluster, Set.of()));
+				clusterQueues.addAll(workerQueues(properties, registry));
+				queues.put(cluster, clusterQueues);
+			}
+			return queues;
+		};
+		return new ClusterTopics(provisioners, queuesByCluster, topics, tiers, Set.copyOf(kafka.getPriorityQueues()),
+				CLUSTER_TOPICS_RETRY);
 	}
 
 	@Bean

@@ -1,5 +1,8 @@
 package dev.kafkatask.autoconfigure;
 
+import java.util.ArrayList;
+import java.util.List;
+
 import io.micrometer.core.instrument.MeterRegistry;
 
 import org.springframework.beans.factory.ObjectProvider;
@@ -12,6 +15,7 @@ import org.springframework.context.annotation.Bean;
 import dev.kafkatask.consumer.TaskConsumers;
 import dev.kafkatask.kafka.TaskTopics;
 import dev.kafkatask.kafka.beat.Beat;
+import dev.kafkatask.kafka.worker.ClusterWorkers;
 import dev.kafkatask.kafka.worker.StallDetector;
 import dev.kafkatask.kafka.worker.TaskWorker;
 import dev.kafkatask.metrics.KafkaTaskBeatMetrics;
@@ -48,14 +52,19 @@ public final class KafkaTaskMetricsAutoConfiguration {
 	KafkaTaskStateMetrics kafkaTaskStateMetrics(TaskConsumers consumers, TaskOwners owners,
 			KafkaTaskProperties properties, ObjectProvider<TaskWorker> workers,
 			ObjectProvider<StallDetector> stalls, ObjectProvider<TaskTopics> topics,
-			ObjectProvider<TaskObserver> observers) {
+			ObjectProvider<ClusterWorkers> clusterWorkers, ObjectProvider<TaskObserver> observers) {
 		TaskWorker worker = workers.getIfAvailable();
 		StallDetector detector = stalls.getIfAvailable();
 		TaskTopics taskTopics = topics.getIfAvailable();
-		KafkaTaskStateMetrics.Worker kafka = (worker != null && detector != null && taskTopics != null)
-				? new KafkaTaskStateMetrics.Worker(worker, detector, taskTopics) : null;
-		return new KafkaTaskStateMetrics(consumers, owners, kafka, properties.getMetrics().getRefreshInterval(),
-				TaskObserver.composite(observers.orderedStream().toList()));
+		List<KafkaTaskStateMetrics.Worker> kafka = new ArrayList<>();
+		if (worker != null && detector != null && taskTopics != null) {
+			kafka.add(new KafkaTaskStateMetrics.Worker(worker, detector, taskTopics));
+			clusterWorkers.ifAvailable((named) -> named.all()
+				.forEach((cluster) -> kafka.add(new KafkaTaskStateMetrics.Worker(cluster.cluster(), cluster.worker(),
+						cluster.stalls(), taskTopics))));
+		}
+		return new KafkaTaskStateMetrics(consumers, owners, properties.getMetrics().getRefreshInterval(),
+				TaskObserver.composite(observers.orderedStream().toList()), kafka);
 	}
 
 	@Bean

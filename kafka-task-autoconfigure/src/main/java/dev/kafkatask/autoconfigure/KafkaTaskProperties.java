@@ -724,6 +724,13 @@ public class KafkaTaskProperties {
 		private List<String> queues = new ArrayList<>();
 
 		/**
+		 * Kafka clusters the worker consumes its queues from: 'default' (the 'spring.kafka.*'
+		 * cluster, always consumed) and any of 'kafka-task.kafka.clusters', each with a worker
+		 * of its own in the same consumer group.
+		 */
+		private List<String> clusters = new ArrayList<>(List.of(Route.DEFAULT_CLUSTER));
+
+		/**
 		 * Most tasks a worker runs at once. When reached, the worker pauses its partitions
 		 * and keeps polling, so it stays in its group.
 		 */
@@ -874,6 +881,14 @@ public class KafkaTaskProperties {
 
 		public void setQueues(List<String> queues) {
 			this.queues = queues;
+		}
+
+		public List<String> getClusters() {
+			return this.clusters;
+		}
+
+		public void setClusters(List<String> clusters) {
+			this.clusters = clusters;
 		}
 
 		public int getMaxInFlight() {

@@ -2,6 +2,8 @@ package dev.kafkatask.consumer;
 
 import java.util.List;
 
+import org.jspecify.annotations.Nullable;
+
 import dev.kafkatask.routing.Backend;
 
 /**
@@ -31,5 +33,21 @@ public interface ConsumerSource {
 	 * @throws IllegalArgumentException if the backend cannot consume that queue
 	 */
 	TaskConsumer consumer(String queue);
+
+	/**
+	 * Return the consumer of a queue on one Kafka cluster.
+	 * @param cluster the cluster, or {@code null} for the default one (or for a backend
+	 * without clusters)
+	 * @param queue the queue
+	 * @return the consumer
+	 * @throws IllegalArgumentException if the backend does not consume that cluster or
+	 * cannot consume that queue
+	 */
+	default TaskConsumer consumer(@Nullable String cluster, String queue) {
+		if (cluster != null) {
+			throw new IllegalArgumentException("This application's " + backend() + " consumers have no clusters");
+		}
+		return consumer(queue);
+	}
 
 }

@@ -2,6 +2,8 @@ package dev.kafkatask.consumer;
 
 import java.util.List;
 
+import org.jspecify.annotations.Nullable;
+
 import dev.kafkatask.routing.Backend;
 
 /**
@@ -22,6 +24,15 @@ public interface TaskConsumer {
 	 * @return the queue
 	 */
 	String queue();
+
+	/**
+	 * Return the Kafka cluster this consumer reads from.
+	 * @return the cluster's name ({@code default} for the {@code spring.kafka.*} one), or
+	 * {@code null} on RabbitMQ
+	 */
+	default @Nullable String cluster() {
+		return null;
+	}
 
 	/**
 	 * Return the consumer's state.

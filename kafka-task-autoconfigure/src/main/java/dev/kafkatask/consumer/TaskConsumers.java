@@ -4,6 +4,8 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 
+import org.jspecify.annotations.Nullable;
+
 import dev.kafkatask.routing.Backend;
 
 /**
@@ -27,7 +29,8 @@ public class TaskConsumers {
 		List<TaskConsumer> all = new ArrayList<>();
 		this.sources.forEach((source) -> all.addAll(source.consumers()));
 		all.sort(Comparator.comparing((TaskConsumer consumer) -> consumer.backend().id())
-			.thenComparing(TaskConsumer::queue));
+			.thenComparing(TaskConsumer::queue)
+			.thenComparing(TaskConsumer::cluster, Comparator.nullsFirst(Comparator.naturalOrder())));
 		return all;
 	}
 
@@ -41,9 +44,23 @@ public class TaskConsumers {
 	 * or the backend cannot consume that queue
 	 */
 	public TaskConsumer consumer(Backend backend, String queue) {
+		return consumer(backend, null, queue);
+	}
+
+	/**
+	 * Return the consumer of a queue on a backend and Kafka cluster, creating it (stopped)
+	 * if the backend was not configured to consume that queue.
+	 * @param backend the backend
+	 * @param cluster the Kafka cluster, or {@code null} for the default one
+	 * @param queue the queue
+	 * @return the consumer
+	 * @throws IllegalArgumentException if this application does not consume from that backend
+	 * or cluster, or the backend cannot consume that queue
+	 */
+	public TaskConsumer consumer(Backend backend, @Nullable String cluster, String queue) {
 		for (ConsumerSource source : this.sources) {
 			if (source.backend() == backend) {
-				return source.consumer(queue);
+				return source.consumer(cluster, queue);
 			}
 		}
 		throw new IllegalArgumentException("This application has no " + backend + " consumers");

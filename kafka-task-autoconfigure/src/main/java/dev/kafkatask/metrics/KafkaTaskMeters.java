@@ -114,34 +114,35 @@ public enum KafkaTaskMeters implements MeterDocumentation {
 	/**
 	 * Tasks running now, per backend and queue.
 	 */
-	IN_FLIGHT("kafka.task.in.flight", Meter.Type.GAUGE, "Tasks running now", Tags.BACKEND, Tags.QUEUE, Tags.OWNER),
+	IN_FLIGHT("kafka.task.in.flight", Meter.Type.GAUGE, "Tasks running now", Tags.BACKEND, Tags.QUEUE, Tags.OWNER,
+			Tags.CLUSTER),
 
 	/**
 	 * Tasks of one assigned partition running now.
 	 */
 	PARTITION_IN_FLIGHT("kafka.task.partition.in.flight", Meter.Type.GAUGE, "Tasks of a partition running now",
-			Tags.GROUP, Tags.QUEUE, Tags.OWNER, Tags.TOPIC, Tags.PARTITION),
+			Tags.GROUP, Tags.QUEUE, Tags.OWNER, Tags.TOPIC, Tags.PARTITION, Tags.CLUSTER),
 
 	/**
 	 * Records of one assigned partition polled and waiting to start (the local buffer).
 	 */
 	PARTITION_BUFFERED("kafka.task.partition.buffered", Meter.Type.GAUGE,
 			"Records of a partition polled and waiting to start", Tags.GROUP, Tags.QUEUE, Tags.OWNER, Tags.TOPIC,
-			Tags.PARTITION),
+			Tags.PARTITION, Tags.CLUSTER),
 
 	/**
 	 * Whether an assigned partition is paused (1) or fetched (0): paused when the worker is at
 	 * its limits, or when its queue was paused.
 	 */
 	PARTITION_PAUSED("kafka.task.partition.paused", Meter.Type.GAUGE, "Whether a partition is paused (1) or not (0)",
-			Tags.GROUP, Tags.QUEUE, Tags.OWNER, Tags.TOPIC, Tags.PARTITION),
+			Tags.GROUP, Tags.QUEUE, Tags.OWNER, Tags.TOPIC, Tags.PARTITION, Tags.CLUSTER),
 
 	/**
 	 * The offset this worker last committed for an assigned partition (the next record to
 	 * run after a restart); -1 before its first commit.
 	 */
 	PARTITION_COMMITTED_OFFSET("kafka.task.partition.committed.offset", Meter.Type.GAUGE,
-			"Offset last committed for a partition", Tags.GROUP, Tags.QUEUE, Tags.OWNER, Tags.TOPIC, Tags.PARTITION),
+			"Offset last committed for a partition", Tags.GROUP, Tags.QUEUE, Tags.OWNER, Tags.TOPIC, Tags.PARTITION, Tags.CLUSTER),
 
 	/**
 	 * Records of an assigned partition not yet committed: its end offset less the group's
@@ -149,7 +150,7 @@ public enum KafkaTaskMeters implements MeterDocumentation {
 	 * interval.
 	 */
 	PARTITION_LAG("kafka.task.partition.lag", Meter.Type.GAUGE, "Records of a partition not yet committed",
-			Tags.GROUP, Tags.QUEUE, Tags.OWNER, Tags.TOPIC, Tags.PARTITION),
+			Tags.GROUP, Tags.QUEUE, Tags.OWNER, Tags.TOPIC, Tags.PARTITION, Tags.CLUSTER),
 
 	/**
 	 * Rebalance callbacks of a worker, by type: {@code assigned}, {@code revoked} or
@@ -170,7 +171,7 @@ public enum KafkaTaskMeters implements MeterDocumentation {
 	 * yet no task finished and no offset moved for the stall timeout.
 	 */
 	WORKER_STALLED("kafka.task.worker.stalled", Meter.Type.GAUGE, "Whether a worker has stalled (1) or not (0)",
-			Tags.GROUP),
+			Tags.GROUP, Tags.CLUSTER),
 
 	/**
 	 * Publishes to RabbitMQ by what the broker said: {@code confirmed}, {@code nacked} or

@@ -29,6 +29,7 @@ import dev.kafkatask.kafka.worker.TaskWorker;
 import dev.kafkatask.monitor.TaskObserver;
 import dev.kafkatask.monitor.TaskOwners;
 import dev.kafkatask.routing.Backend;
+import dev.kafkatask.routing.Route;
 import dev.kafkatask.supervision.SupervisedThread;
 
 /**
@@ -55,11 +56,16 @@ public class KafkaTaskStateMetrics implements MeterBinder, DisposableBean {
 
 	private static final Duration STOP_TIMEOUT = Duration.ofSeconds(10);
 
+	/**
+	 * The {@code cluster} tag of a RabbitMQ consumer's meters, as on dispatch meters.
+	 */
+	private static final String NO_CLUSTER = "none";
+
 	private final TaskConsumers consumers;
 
 	private final TaskOwners owners;
 
-	private final @Nullable Worker worker;
+	private final List<Worker> workers;
 
 	private final SupervisedThread refresher;
 
@@ -83,9 +89,22 @@ public class KafkaTaskStateMetrics implements MeterBinder, DisposableBean {
 	 */
 	public KafkaTaskStateMetrics(TaskConsumers consumers, TaskOwners owners, @Nullable Worker worker,
 			Duration refreshInterval, TaskObserver observer) {
+		this(consumers, owners, refreshInterval, observer, (worker != null) ? List.of(worker) : List.of());
+	}
+
+	/**
+	 * Create the state meters of several Kafka workers, one per cluster.
+	 * @param consumers the consumers of both backends
+	 * @param owners the owners of queues
+	 * @param refreshInterval how often the state is read
+	 * @param observer told when a refresh fails
+	 * @param workers the Kafka workers, one per cluster; none when this application runs none
+	 */
+	public KafkaTaskStateMetrics(TaskConsumers consumers, TaskOwners owners, Duration refreshInterval,
+			TaskObserver observer, List<Worker> workers) {
 		this.consumers = consumers;
 		this.owners = owners;
-		this.worker = worker;
+		this.workers = List.copyOf(workers);
 		this.refresher = new SupervisedThread(THREAD, "kafka-task-metrics", this::refresh, observer);
 		this.refresher.setInterval(refreshInterval);
 	}
@@ -93,14 +112,16 @@ public class KafkaTaskStateMetrics implements MeterBinder, DisposableBean {
 	@Override
 	public synchronized void bindTo(MeterRegistry registry) {
 		this.registry = registry;
-		Worker current = this.worker;
-		if (current != null) {
+		for (Worker current : this.workers) {
 			this.meters.add(Gauge
 				.builder(KafkaTaskMeters.WORKER_STALLED.getName(), current.stalls(),
 						(stalls) -> stalls.lastStatus().stalled() ? 1 : 0)
 				.description(KafkaTaskMeters.WORKER_STALLED.getDescription())
 				.tag(KafkaTaskMeters.Tags.GROUP.asString(), current.worker().getSettings().groupId())
+				.tag(KafkaTaskMeters.Tags.CLUSTER.asString(), current.cluster())
 				.register(registry));
+		}
+		if (!this.workers.isEmpty()) {
 			for (KafkaTaskMeters meter : List.of(KafkaTaskMeters.PARTITION_IN_FLIGHT,
 					KafkaTaskMeters.PARTITION_BUFFERED, KafkaTaskMeters.PARTITION_PAUSED,
 					KafkaTaskMeters.PARTITION_COMMITTED_OFFSET, KafkaTaskMeters.PARTITION_LAG)) {
@@ -128,25 +149,26 @@ public class KafkaTaskStateMetrics implements MeterBinder, DisposableBean {
 				depth.set(consumer.backlog());
 			}
 		}
-		Worker kafka = this.worker;
-		if (kafka != null) {
-			refreshPartitions(kafka, kafka.stalls().check().partitionLag());
+		if (!this.workers.isEmpty()) {
+			refreshPartitions();
 		}
 	}
 
 	private void registerConsumer(MeterRegistry registry, TaskConsumer consumer) {
 		String queue = consumer.queue();
 		Backend backend = consumer.backend();
-		if (!this.registeredConsumers.add(backend.id() + "/" + queue)) {
+		String cluster = consumer.cluster();
+		if (!this.registeredConsumers.add(backend.id() + "/" + cluster + "/" + queue)) {
 			return;
 		}
 		String owner = this.owners.ofQueue(queue);
-		TaskConsumer live = this.consumers.consumer(backend, queue);
+		TaskConsumer live = this.consumers.consumer(backend, cluster, queue);
 		this.meters.add(Gauge.builder(KafkaTaskMeters.IN_FLIGHT.getName(), live, TaskConsumer::inFlight)
 			.description(KafkaTaskMeters.IN_FLIGHT.getDescription())
 			.strongReference(true)
 			.tags(KafkaTaskMeters.Tags.BACKEND.asString(), backend.id(), KafkaTaskMeters.Tags.QUEUE.asString(), queue,
-					KafkaTaskMeters.Tags.OWNER.asString(), owner)
+					KafkaTaskMeters.Tags.OWNER.asString(), owner, KafkaTaskMeters.Tags.CLUSTER.asString(),
+					(cluster != null) ? cluster : NO_CLUSTER)
 			.register(registry));
 		if (backend == Backend.RABBITMQ) {
 			AtomicLong depth = new AtomicLong(-1);
@@ -158,38 +180,39 @@ public class KafkaTaskStateMetrics implements MeterBinder, DisposableBean {
 		}
 	}
 
-	private void refreshPartitions(Worker kafka, Map<TopicPartition, Long> lags) {
-		String group = kafka.worker().getSettings().groupId();
-		List<PartitionState> partitions = kafka.worker().getPartitions();
-		publish(KafkaTaskMeters.PARTITION_IN_FLIGHT, group, kafka, partitions, PartitionState::inFlight);
-		publish(KafkaTaskMeters.PARTITION_BUFFERED, group, kafka, partitions, PartitionState::buffered);
-		publish(KafkaTaskMeters.PARTITION_PAUSED, group, kafka, partitions, (state) -> state.paused() ? 1 : 0);
-		publish(KafkaTaskMeters.PARTITION_COMMITTED_OFFSET, group, kafka, partitions,
-				PartitionState::committedOffset);
-		List<PartitionState> withLag = partitions.stream()
-			.filter((state) -> lags.containsKey(state.partition()))
-			.toList();
-		publish(KafkaTaskMeters.PARTITION_LAG, group, kafka, withLag, (state) -> lags.get(state.partition()));
+	private void refreshPartitions() {
+		Map<KafkaTaskMeters, List<MultiGauge.Row<?>>> rows = new java.util.EnumMap<>(KafkaTaskMeters.class);
+		for (Worker kafka : this.workers) {
+			Map<TopicPartition, Long> lags = kafka.stalls().check().partitionLag();
+			List<PartitionState> partitions = kafka.worker().getPartitions();
+			rows(rows, KafkaTaskMeters.PARTITION_IN_FLIGHT, kafka, partitions, PartitionState::inFlight);
+			rows(rows, KafkaTaskMeters.PARTITION_BUFFERED, kafka, partitions, PartitionState::buffered);
+			rows(rows, KafkaTaskMeters.PARTITION_PAUSED, kafka, partitions, (state) -> state.paused() ? 1 : 0);
+			rows(rows, KafkaTaskMeters.PARTITION_COMMITTED_OFFSET, kafka, partitions,
+					PartitionState::committedOffset);
+			List<PartitionState> withLag = partitions.stream()
+				.filter((state) -> lags.containsKey(state.partition()))
+				.toList();
+			rows(rows, KafkaTaskMeters.PARTITION_LAG, kafka, withLag, (state) -> lags.get(state.partition()));
+		}
+		this.partitionGauges.forEach((meter, gauge) -> gauge.register(rows.getOrDefault(meter, List.of()), true));
 	}
 
-	private void publish(KafkaTaskMeters meter, String group, Worker kafka, List<PartitionState> partitions,
-			ToDoubleFunction<PartitionState> value) {
-		MultiGauge gauge = this.partitionGauges.get(meter);
-		if (gauge == null) {
-			return;
-		}
-		List<MultiGauge.Row<?>> rows = new ArrayList<>();
+	private void rows(Map<KafkaTaskMeters, List<MultiGauge.Row<?>>> rows, KafkaTaskMeters meter, Worker kafka,
+			List<PartitionState> partitions, ToDoubleFunction<PartitionState> value) {
+		String group = kafka.worker().getSettings().groupId();
+		List<MultiGauge.Row<?>> meterRows = rows.computeIfAbsent(meter, (key) -> new ArrayList<>());
 		for (PartitionState state : partitions) {
 			String topic = state.partition().topic();
 			String queue = kafka.topics().queue(topic);
 			queue = (queue != null) ? queue : topic;
-			rows.add(MultiGauge.Row.of(Tags.of(KafkaTaskMeters.Tags.GROUP.asString(), group,
+			meterRows.add(MultiGauge.Row.of(Tags.of(KafkaTaskMeters.Tags.GROUP.asString(), group,
 					KafkaTaskMeters.Tags.QUEUE.asString(), queue, KafkaTaskMeters.Tags.OWNER.asString(),
 					this.owners.ofQueue(queue), KafkaTaskMeters.Tags.TOPIC.asString(), topic,
-					KafkaTaskMeters.Tags.PARTITION.asString(), Integer.toString(state.partition().partition())),
+					KafkaTaskMeters.Tags.PARTITION.asString(), Integer.toString(state.partition().partition()),
+					KafkaTaskMeters.Tags.CLUSTER.asString(), kafka.cluster()),
 					value.applyAsDouble(state)));
 		}
-		gauge.register(rows, true);
 	}
 
 	@Override
@@ -213,13 +236,25 @@ public class KafkaTaskStateMetrics implements MeterBinder, DisposableBean {
 	}
 
 	/**
-	 * The Kafka worker whose partitions are measured.
+	 * A Kafka worker whose partitions are measured.
 	 *
+	 * @param cluster the Kafka cluster it consumes
 	 * @param worker the worker
 	 * @param stalls reads its lag and tells whether it stalled
 	 * @param topics tells the queue of each topic
 	 */
-	public record Worker(TaskWorker worker, StallDetector stalls, TaskTopics topics) {
+	public record Worker(String cluster, TaskWorker worker, StallDetector stalls, TaskTopics topics) {
+
+		/**
+		 * Create the worker of the default cluster ({@value Route#DEFAULT_CLUSTER}).
+		 * @param worker the worker
+		 * @param stalls reads its lag and tells whether it stalled
+		 * @param topics tells the queue of each topic
+		 */
+		public Worker(TaskWorker worker, StallDetector stalls, TaskTopics topics) {
+			this(Route.DEFAULT_CLUSTER, worker, stalls, topics);
+		}
+
 	}
 
 }

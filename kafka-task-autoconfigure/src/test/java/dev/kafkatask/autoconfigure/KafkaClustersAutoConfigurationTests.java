@@ -16,6 +16,8 @@ import org.springframework.boot.test.util.TestPropertyValues;
 import org.springframework.context.ApplicationEvent;
 
 import dev.kafkatask.kafka.KafkaClusters;
+import dev.kafkatask.kafka.worker.ClusterWorkers;
+import dev.kafkatask.kafka.worker.KafkaTaskConsumers;
 import dev.kafkatask.routing.Backend;
 import dev.kafkatask.routing.Ramp;
 import dev.kafkatask.routing.Route;
@@ -145,6 +147,42 @@ class KafkaClustersAutoConfigurationTests {
 				assertThat(context.getBean(KafkaClusters.class).names()).isEmpty();
 				assertThat(context.getBean(TaskRouter.class).clusters()).isEqualTo(java.util.Set.of("default"));
 			});
+	}
+
+	@Test
+	void whenTheWorkerConsumesANamedClusterThenItHasAWorkerThereInTheSameGroupAndAConsumerPerCluster() {
+		this.contextRunner
+			.withPropertyValues("kafka-task.worker.clusters=default,east", "kafka-task.worker.queues=orders",
+					"kafka-task.worker.group-id=billing")
+			.run((context) -> {
+				ClusterWorkers workers = context.getBean(ClusterWorkers.class);
+				assertThat(workers.all()).extracting(ClusterWorkers.ClusterWorker::cluster).containsExactly("east");
+				ClusterWorkers.ClusterWorker east = workers.get("east");
+				assertThat(east.worker().getSettings().groupId()).isEqualTo("billing");
+				assertThat(east.delays().getGroupId()).isEqualTo("billing.delays");
+				assertThat(workers.isAutoStartup()).as("as the default worker: auto-startup=false").isFalse();
+				KafkaTaskConsumers consumers = context.getBean(KafkaTaskConsumers.class);
+				assertThat(consumers.consumer("east", "orders").cluster()).isEqualTo("east");
+				assertThat(consumers.consumer(null, "orders").cluster()).isEqualTo(Route.DEFAULT_CLUSTER);
+				assertThatExceptionOfType(IllegalArgumentException.class)
+					.isThrownBy(() -> consumers.consumer("west", "orders"))
+					.withMessageContaining("consumes no Kafka cluster 'west'");
+			});
+	}
+
+	@Test
+	void whenTheWorkerConsumesOnlyTheDefaultClusterThenThereIsNoOtherWorker() {
+		this.contextRunner.run((context) -> assertThat(context.getBean(ClusterWorkers.class).all()).isEmpty());
+	}
+
+	@Test
+	void whenTheWorkerNamesAnUnknownClusterOrLeavesOutTheDefaultOneThenStartupFailsNamingTheProperty() {
+		this.contextRunner.withPropertyValues("kafka-task.worker.clusters=default,west")
+			.run((context) -> assertThat(failure(context)).hasMessageContaining("kafka-task.worker.clusters")
+				.hasMessageContaining("No Kafka cluster 'west'"));
+		this.contextRunner.withPropertyValues("kafka-task.worker.clusters=east")
+			.run((context) -> assertThat(failure(context)).hasMessageContaining("kafka-task.worker.clusters")
+				.hasMessageContaining("The worker always consumes the 'default' cluster"));
 	}
 
 	private static Throwable failure(AssertableApplicationContext context) {

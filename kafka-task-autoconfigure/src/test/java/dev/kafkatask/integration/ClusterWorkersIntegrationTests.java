@@ -1,0 +1,322 @@
+package dev.kafkatask.integration;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.TopicPartition;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.boot.actuate.endpoint.InvalidEndpointRequestException;
+import org.springframework.boot.health.contributor.CompositeHealthContributor;
+import org.springframework.boot.health.contributor.HealthIndicator;
+import org.springframework.boot.health.contributor.Status;
+import org.springframework.context.ConfigurableApplicationContext;
+
+import dev.kafkatask.actuate.KafkaTasksEndpoint;
+import dev.kafkatask.actuate.KafkaTasksEndpoint.ConsumerDescriptor;
+import dev.kafkatask.consumer.ConsumerState;
+import dev.kafkatask.consumer.TaskConsumers;
+import dev.kafkatask.dispatch.DispatchReceipt;
+import dev.kafkatask.dispatch.TaskDispatcher;
+import dev.kafkatask.dispatch.TaskOptions;
+import dev.kafkatask.kafka.ClusterTopics;
+import dev.kafkatask.kafka.DelayTiers;
+import dev.kafkatask.routing.Backend;
+import dev.kafkatask.test.KafkaTaskHealth;
+import dev.kafkatask.test.SharedKafkaBroker;
+import dev.kafkatask.test.TestKafka;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Workers that consume several Kafka clusters ({@code kafka-task.worker.clusters}): two
+ * real brokers in this JVM, the shared one ({@code default}) and
+ * {@link TestKafka#secondBootstrapServers() a second} configured as
+ * {@code kafka-task.kafka.clusters.east}.
+ *
+ * @author kafka-task
+ */
+@SharedKafkaBroker
+class ClusterWorkersIntegrationTests {
+
+	private static final Duration TIMEOUT = Duration.ofSeconds(60);
+
+	private static final String[] ENDPOINT = { "management.endpoints.web.exposure.include=kafkatasks",
+			"management.endpoint.kafkatasks.access=unrestricted" };
+
+	private final TaskApplications apps = new TaskApplications();
+
+	@Test
+	void whenAWorkerConsumesAQueueOnBothClustersThenItRunsTheTasksDispatchedToEach() throws Exception {
+		String east = TestKafka.secondBootstrapServers();
+		try (ConfigurableApplicationContext app = this.apps.start("kafka-task.worker.queues=both",
+				"kafka-task.kafka.clusters.east.bootstrap-servers=" + east, "kafka-task.worker.clusters=default,east",
+				ENDPOINT[0], ENDPOINT[1])) {
+			await().atMost(TIMEOUT).until(() -> app.getBean(ClusterTopics.class).isCreated("east", "both"));
+			KafkaTasksEndpoint endpoint = app.getBean(KafkaTasksEndpoint.class);
+			for (int i = 0; i < 5; i++) {
+				assertThat(dispatch(app, "both", i).get().cluster()).isEqualTo("default");
+			}
+			endpoint.route("queue", "both", null, "east", null, null, null, null, null);
+			for (int i = 5; i < 10; i++) {
+				assertThat(dispatch(app, "both", i).get().cluster()).isEqualTo("east");
+			}
+			await().atMost(TIMEOUT).until(() -> this.apps.journal().distinctRuns() == 10);
+			assertThat(IntStream.range(0, 10).map((i) -> this.apps.journal().runs("count:" + i)))
+				.containsOnly(1);
+			assertThat(records(TestKafka.bootstrapServers(), this.apps.topic("both"))).isEqualTo(5);
+			assertThat(records(east, this.apps.topic("both"))).isEqualTo(5);
+			assertThat(endpoint.kafkaTasks().consumers()).filteredOn((consumer) -> consumer.queue().equals("both"))
+				.extracting(ConsumerDescriptor::cluster, ConsumerDescriptor::state)
+				.containsExactly(org.assertj.core.groups.Tuple.tuple("default", "running"),
+						org.assertj.core.groups.Tuple.tuple("east", "running"));
+			MeterRegistry meters = app.getBean(MeterRegistry.class);
+			await().atMost(TIMEOUT)
+				.untilAsserted(() -> assertThat(meters.find("kafka.task.partition.committed.offset")
+					.tags("queue", "both", "cluster", "east")
+					.gauges()).isNotEmpty());
+			assertThat(meters.get("kafka.task.in.flight").tags("queue", "both", "cluster", "east").gauge()).isNotNull();
+			assertThat(meters.get("kafka.task.in.flight").tags("queue", "both", "cluster", "default").gauge())
+				.isNotNull();
+			assertThat(meters.find("kafka.task.worker.stalled").tag("cluster", "east").gauge()).isNotNull();
+			assertThatExceptionOfType(InvalidEndpointRequestException.class)
+				.isThrownBy(() -> endpoint.consumer("kafka", "both", "pause", "west"))
+				.withMessageContaining("consumes no Kafka cluster 'west'");
+			assertThat(endpoint.consumer("kafka", "both", "pause", "east").cluster()).isEqualTo("east");
+			assertThat(endpoint.consumer("kafka", "both", "pause").state()).as("the default cluster's, unnamed")
+				.isEqualTo("paused");
+			assertThat(clusterWorkerHealth(app, "east")).containsOnly(java.util.Map.entry("worker", Status.UP),
+					java.util.Map.entry("delays", Status.UP), java.util.Map.entry("kafka", Status.UP));
+		}
+	}
+
+	@Test
+	void whenAQueueMovesToTheSecondClusterUnderAStreamThenEveryTaskRunsOnce() throws Exception {
+		String east = TestKafka.secondBootstrapServers();
+		try (ConfigurableApplicationContext app = this.apps.start("kafka-task.worker.queues=moving",
+				"kafka-task.kafka.clusters.east.bootstrap-servers=" + east,
+				"kafka-task.worker.clusters=default,east", ENDPOINT[0], ENDPOINT[1])) {
+			await().atMost(TIMEOUT).until(() -> app.getBean(ClusterTopics.class).isCreated("east", "moving"));
+			KafkaTasksEndpoint endpoint = app.getBean(KafkaTasksEndpoint.class);
+			Stream stream = new Stream(app, "moving");
+			Thread dispatching = Thread.ofPlatform().name("it-stream").start(stream);
+			try {
+				stream.awaitSent(30);
+				endpoint.route("queue", "moving", null, null, null, "east", 50.0, null, null);
+				stream.awaitSent(stream.sent() + 30);
+				endpoint.route("queue", "moving", null, "east", null, null, null, null, null);
+				// Tasks sent from now on go to east only: the default cluster's queue can drain.
+				int sentToDefaultAtMost = stream.sent() + 1;
+				stream.awaitSent(sentToDefaultAtMost + 10);
+				assertThat(endpoint.consumer("kafka", "moving", "drain", "default").state()).isIn("draining",
+						"stopped");
+				await().atMost(TIMEOUT)
+					.until(() -> app.getBean(TaskConsumers.class)
+						.consumer(Backend.KAFKA, "default", "moving")
+						.state() == ConsumerState.STOPPED);
+				assertThat(endpoint.consumer("kafka", "moving", "stop", "default").state()).isEqualTo("stopped");
+				stream.awaitSent(stream.sent() + 20);
+			}
+			finally {
+				stream.stop();
+				dispatching.join();
+			}
+			assertThat(stream.failures()).isZero();
+			int sent = stream.sent();
+			assertThat(stream.clusters()).containsOnlyKeys("default", "east");
+			await().atMost(TIMEOUT).until(() -> this.apps.journal().distinctRuns() == sent);
+			assertThat(IntStream.range(0, sent).map((i) -> this.apps.journal().runs("count:" + i)))
+				.as("every task dispatched ran once")
+				.containsOnly(1);
+			assertThat(records(TestKafka.bootstrapServers(), this.apps.topic("moving"))
+					+ records(east, this.apps.topic("moving")))
+				.isEqualTo(sent);
+			assertThat(endpoint.kafkaTasks().consumers()).filteredOn((consumer) -> consumer.queue().equals("moving"))
+				.extracting(ConsumerDescriptor::cluster, ConsumerDescriptor::state)
+				.containsExactly(org.assertj.core.groups.Tuple.tuple("default", "stopped"),
+						org.assertj.core.groups.Tuple.tuple("east", "running"));
+		}
+	}
+
+	@Test
+	void whenATaskOfTheSecondClusterIsRetriedOrDeadLetteredThenItsRecordsStayOnThatCluster() throws Exception {
+		String east = TestKafka.secondBootstrapServers();
+		try (ConfigurableApplicationContext app = this.apps.start("kafka-task.worker.queues=remote",
+				"kafka-task.kafka.clusters.east.bootstrap-servers=" + east, "kafka-task.worker.clusters=default,east",
+				"kafka-task.routing.queues.remote.cluster=east")) {
+			await().atMost(TIMEOUT).until(() -> app.getBean(ClusterTopics.class).isCreated("east", "remote"));
+			TaskDispatcher dispatcher = app.getBean(TaskDispatcher.class);
+			TaskOptions remote = TaskOptions.none().withQueue("remote");
+			assertThat(dispatcher.dispatch("it.plain-retry", List.of("r1"), Map.of(), remote).get().cluster())
+				.isEqualTo("east");
+			dispatcher.dispatch("it.flaky", List.of("always", 100), Map.of(), remote).get();
+			await().atMost(TIMEOUT).until(() -> this.apps.journal().runs("plain-retry:r1") == 2);
+			await().atMost(TIMEOUT).until(() -> records(east, this.apps.topic("remote") + ".dlt") == 1);
+			assertThat(this.apps.journal().runs("flaky:always")).isEqualTo(4);
+			List<String> tiers = app.getBean(DelayTiers.class).topics();
+			assertThat(sum(east, tiers)).as("the retry's delay records on east").isPositive();
+			assertThat(sum(TestKafka.bootstrapServers(), tiers)).as("delay records on the default cluster").isZero();
+			assertThat(records(east, this.apps.topic("remote"))).as("both tasks and their 4 retries, on east")
+				.isEqualTo(6);
+			assertThat(records(TestKafka.bootstrapServers(), this.apps.topic("remote") + ".dlt"))
+				.as("dead letters on the default cluster")
+				.isZero();
+			assertThat(records(TestKafka.bootstrapServers(), this.apps.topic("remote")))
+				.as("records of the queue on the default cluster")
+				.isZero();
+		}
+	}
+
+	@Test
+	void whenTheSecondClusterIsDownThenOnlyItsWorkerIsDownAndTheDefaultOneServesItsQueues() throws Exception {
+		String dead = "127.0.0.1:" + closedPort();
+		try (ConfigurableApplicationContext app = this.apps.start("kafka-task.worker.queues=alive",
+				"kafka-task.kafka.clusters.dead.bootstrap-servers=" + dead,
+				"kafka-task.kafka.clusters.dead.properties.[default.api.timeout.ms]=1500",
+				"kafka-task.kafka.clusters.dead.properties.[request.timeout.ms]=1500",
+				"kafka-task.worker.clusters=default,dead")) {
+			for (int i = 0; i < 5; i++) {
+				assertThat(dispatch(app, "alive", i).get().cluster()).isEqualTo("default");
+			}
+			await().atMost(TIMEOUT).until(() -> this.apps.journal().distinctRuns() == 5);
+			assertThat(clusterWorkerHealth(app, "dead")).containsEntry("kafka", Status.DOWN);
+			assertThat(((HealthIndicator) KafkaTaskHealth.member(app, "worker")).health().getStatus())
+				.isEqualTo(Status.UP);
+			assertThat(app.getBean(TaskConsumers.class).consumer(Backend.KAFKA, "dead", "alive").assignment())
+				.isEmpty();
+		}
+	}
+
+	/**
+	 * Return the status of each member (worker, delays, kafka) of a cluster's worker health.
+	 */
+	private static Map<String, Status> clusterWorkerHealth(ConfigurableApplicationContext app, String cluster) {
+		CompositeHealthContributor workers = (CompositeHealthContributor) KafkaTaskHealth.member(app,
+				"clusterWorkers");
+		CompositeHealthContributor members = (CompositeHealthContributor) workers.getContributor(cluster);
+		Map<String, Status> statuses = new java.util.TreeMap<>();
+		for (String member : List.of("worker", "delays", "kafka")) {
+			statuses.put(member, ((HealthIndicator) members.getContributor(member)).health().getStatus());
+		}
+		return statuses;
+	}
+
+	private CompletableFuture<DispatchReceipt> dispatch(ConfigurableApplicationContext app, String queue, int index) {
+		return app.getBean(TaskDispatcher.class)
+			.dispatch("it.count", List.of(index), Map.of(), TaskOptions.none().withQueue(queue));
+	}
+
+	private long sum(String bootstrapServers, List<String> topics) throws Exception {
+		long sum = 0;
+		for (String topic : topics) {
+			if (topicExists(bootstrapServers, topic)) {
+				sum += records(bootstrapServers, topic);
+			}
+		}
+		return sum;
+	}
+
+	private static long records(String bootstrapServers, String topic) throws Exception {
+		try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
+			if (!admin.listTopics().names().get().contains(topic)) {
+				return 0;
+			}
+			TopicDescription description = admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic);
+			Map<TopicPartition, OffsetSpec> latest = description.partitions()
+				.stream()
+				.collect(Collectors.toMap((partition) -> new TopicPartition(topic, partition.partition()),
+						(partition) -> OffsetSpec.latest()));
+			return admin.listOffsets(latest).all().get().values().stream().mapToLong((info) -> info.offset()).sum();
+		}
+	}
+
+	private static boolean topicExists(String bootstrapServers, String topic) throws Exception {
+		try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
+			return admin.listTopics().names().get().contains(topic);
+		}
+	}
+
+	private static int closedPort() throws IOException {
+		try (ServerSocket socket = new ServerSocket(0)) {
+			return socket.getLocalPort();
+		}
+	}
+
+	/**
+	 * Dispatches {@code it.count} tasks one after another, each sent before the next, until
+	 * stopped, and counts where they went.
+	 */
+	private final class Stream implements Runnable {
+
+		private final ConfigurableApplicationContext app;
+
+		private final String queue;
+
+		private final AtomicBoolean stopped = new AtomicBoolean();
+
+		private final AtomicInteger sent = new AtomicInteger();
+
+		private final AtomicInteger failures = new AtomicInteger();
+
+		private final Map<String, AtomicInteger> clusters = new java.util.concurrent.ConcurrentHashMap<>();
+
+		Stream(ConfigurableApplicationContext app, String queue) {
+			this.app = app;
+			this.queue = queue;
+		}
+
+		@Override
+		public void run() {
+			while (!this.stopped.get()) {
+				int index = this.sent.get();
+				try {
+					DispatchReceipt receipt = dispatch(this.app, this.queue, index).get();
+					this.clusters.computeIfAbsent(receipt.cluster(), (name) -> new AtomicInteger()).incrementAndGet();
+					this.sent.incrementAndGet();
+				}
+				catch (Exception ex) {
+					this.failures.incrementAndGet();
+					return;
+				}
+			}
+		}
+
+		void awaitSent(int count) {
+			await().atMost(TIMEOUT).until(() -> this.sent.get() >= count || this.failures.get() > 0);
+		}
+
+		int sent() {
+			return this.sent.get();
+		}
+
+		int failures() {
+			return this.failures.get();
+		}
+
+		Map<String, AtomicInteger> clusters() {
+			return this.clusters;
+		}
+
+		void stop() {
+			this.stopped.set(true);
+		}
+
+	}
+
+}
