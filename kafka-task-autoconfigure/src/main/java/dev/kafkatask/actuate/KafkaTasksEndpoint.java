@@ -544,8 +544,26 @@ public class KafkaTasksEndpoint {
 	 * {@code stop}
 	 * @return the consumer's state after the action
 	 */
-	public ConsumerDescriptor consumer(String backend, String queue, String action) {
+	@WriteOperation
+	public ConsumerDescriptor consumer(@Selector String backend, @Selector String queue, @Selector String action) {
 		return consumer(backend, queue, action, null);
+	}
+
+	/**
+	 * Start, pause, resume, drain or stop the consumer of a queue on one Kafka cluster, at
+	 * {@code kafkatasks/kafka/<cluster>/<queue>/<action>}: a request without a body, as for
+	 * the default cluster's.
+	 * @param backend {@code kafka}
+	 * @param cluster the cluster, one of {@code kafka-task.worker.clusters}
+	 * @param queue the queue
+	 * @param action {@code start}, {@code pause}, {@code resume}, {@code drain} or
+	 * {@code stop}
+	 * @return the consumer's state after the action
+	 */
+	@WriteOperation
+	public ConsumerDescriptor clusterConsumer(@Selector String backend, @Selector String cluster,
+			@Selector String queue, @Selector String action) {
+		return consumer(backend, queue, action, cluster);
 	}
 
 	/**
@@ -559,9 +577,7 @@ public class KafkaTasksEndpoint {
 	 * @param cluster the Kafka cluster, or {@code null} for the default one
 	 * @return the consumer's state after the action
 	 */
-	@WriteOperation
-	public ConsumerDescriptor consumer(@Selector String backend, @Selector String queue, @Selector String action,
-			@Nullable String cluster) {
+	public ConsumerDescriptor consumer(String backend, String queue, String action, @Nullable String cluster) {
 		checkKnown(queue);
 		TaskConsumer consumer;
 		try {

@@ -90,6 +90,13 @@ class DemoProfileIntegrationTests {
 			HttpResponse<String> resumed = post("/actuator/kafkatasks/kafka/default/resume");
 			assertThat(resumed.statusCode()).isEqualTo(200);
 			assertThat(this.json.readTree(resumed.body()).path("state").asString()).isEqualTo("running");
+			// the same consumer, named with its cluster
+			HttpResponse<String> pausedOnCluster = post("/actuator/kafkatasks/kafka/default/default/pause");
+			assertThat(pausedOnCluster.statusCode()).isEqualTo(200);
+			assertThat(this.json.readTree(pausedOnCluster.body()).path("cluster").asString()).isEqualTo("default");
+			assertThat(consumerState("kafka", "default")).isEqualTo("paused");
+			assertThat(post("/actuator/kafkatasks/kafka/east/default/pause").statusCode()).as("a cluster not consumed")
+				.isEqualTo(400);
 		}
 		finally {
 			post("/actuator/kafkatasks/kafka/default/resume");
