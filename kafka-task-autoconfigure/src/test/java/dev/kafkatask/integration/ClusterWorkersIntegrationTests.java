@@ -9,15 +9,11 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.OffsetSpec;
-import org.apache.kafka.clients.admin.TopicDescription;
-import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.actuate.endpoint.InvalidEndpointRequestException;
@@ -81,8 +77,8 @@ class ClusterWorkersIntegrationTests {
 			await().atMost(TIMEOUT).until(() -> this.apps.journal().distinctRuns() == 10);
 			assertThat(IntStream.range(0, 10).map((i) -> this.apps.journal().runs("count:" + i)))
 				.containsOnly(1);
-			assertThat(records(TestKafka.bootstrapServers(), this.apps.topic("both"))).isEqualTo(5);
-			assertThat(records(east, this.apps.topic("both"))).isEqualTo(5);
+			assertThat(TopicOffsets.records(TestKafka.bootstrapServers(), this.apps.topic("both"))).isEqualTo(5);
+			assertThat(TopicOffsets.records(east, this.apps.topic("both"))).isEqualTo(5);
 			assertThat(endpoint.kafkaTasks().consumers()).filteredOn((consumer) -> consumer.queue().equals("both"))
 				.extracting(ConsumerDescriptor::cluster, ConsumerDescriptor::state)
 				.containsExactly(org.assertj.core.groups.Tuple.tuple("default", "running"),
@@ -148,8 +144,8 @@ class ClusterWorkersIntegrationTests {
 			assertThat(IntStream.range(0, sent).map((i) -> this.apps.journal().runs("count:" + i)))
 				.as("every task dispatched ran once")
 				.containsOnly(1);
-			assertThat(records(TestKafka.bootstrapServers(), this.apps.topic("moving"))
-					+ records(east, this.apps.topic("moving")))
+			assertThat(TopicOffsets.records(TestKafka.bootstrapServers(), this.apps.topic("moving"))
+					+ TopicOffsets.records(east, this.apps.topic("moving")))
 				.isEqualTo(sent);
 			assertThat(endpoint.kafkaTasks().consumers()).filteredOn((consumer) -> consumer.queue().equals("moving"))
 				.extracting(ConsumerDescriptor::cluster, ConsumerDescriptor::state)
@@ -171,17 +167,19 @@ class ClusterWorkersIntegrationTests {
 				.isEqualTo("east");
 			dispatcher.dispatch("it.flaky", List.of("always", 100), Map.of(), remote).get();
 			await().atMost(TIMEOUT).until(() -> this.apps.journal().runs("plain-retry:r1") == 2);
-			await().atMost(TIMEOUT).until(() -> records(east, this.apps.topic("remote") + ".dlt") == 1);
+			await().atMost(TIMEOUT)
+				.until(() -> TopicOffsets.records(east, this.apps.topic("remote") + ".dlt") == 1);
 			assertThat(this.apps.journal().runs("flaky:always")).isEqualTo(4);
 			List<String> tiers = app.getBean(DelayTiers.class).topics();
 			assertThat(sum(east, tiers)).as("the retry's delay records on east").isPositive();
 			assertThat(sum(TestKafka.bootstrapServers(), tiers)).as("delay records on the default cluster").isZero();
-			assertThat(records(east, this.apps.topic("remote"))).as("both tasks and their 4 retries, on east")
+			assertThat(TopicOffsets.records(east, this.apps.topic("remote")))
+				.as("both tasks and their 4 retries, on east")
 				.isEqualTo(6);
-			assertThat(records(TestKafka.bootstrapServers(), this.apps.topic("remote") + ".dlt"))
+			assertThat(TopicOffsets.records(TestKafka.bootstrapServers(), this.apps.topic("remote") + ".dlt"))
 				.as("dead letters on the default cluster")
 				.isZero();
-			assertThat(records(TestKafka.bootstrapServers(), this.apps.topic("remote")))
+			assertThat(TopicOffsets.records(TestKafka.bootstrapServers(), this.apps.topic("remote")))
 				.as("records of the queue on the default cluster")
 				.isZero();
 		}
@@ -230,24 +228,10 @@ class ClusterWorkersIntegrationTests {
 		long sum = 0;
 		for (String topic : topics) {
 			if (topicExists(bootstrapServers, topic)) {
-				sum += records(bootstrapServers, topic);
+				sum += TopicOffsets.records(bootstrapServers, topic);
 			}
 		}
 		return sum;
-	}
-
-	private static long records(String bootstrapServers, String topic) throws Exception {
-		try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
-			if (!admin.listTopics().names().get().contains(topic)) {
-				return 0;
-			}
-			TopicDescription description = admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic);
-			Map<TopicPartition, OffsetSpec> latest = description.partitions()
-				.stream()
-				.collect(Collectors.toMap((partition) -> new TopicPartition(topic, partition.partition()),
-						(partition) -> OffsetSpec.latest()));
-			return admin.listOffsets(latest).all().get().values().stream().mapToLong((info) -> info.offset()).sum();
-		}
 	}
 
 	private static boolean topicExists(String bootstrapServers, String topic) throws Exception {

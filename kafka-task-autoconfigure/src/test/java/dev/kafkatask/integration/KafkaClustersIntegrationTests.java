@@ -14,9 +14,6 @@ import java.util.stream.Collectors;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.OffsetSpec;
-import org.apache.kafka.clients.admin.TopicDescription;
-import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.health.contributor.CompositeHealthContributor;
@@ -170,15 +167,7 @@ class KafkaClustersIntegrationTests {
 	}
 
 	private long records(String bootstrapServers, String queue) throws Exception {
-		String topic = this.apps.topic(queue);
-		try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
-			TopicDescription description = admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic);
-			Map<TopicPartition, OffsetSpec> latest = description.partitions()
-				.stream()
-				.collect(Collectors.toMap((partition) -> new TopicPartition(topic, partition.partition()),
-						(partition) -> OffsetSpec.latest()));
-			return admin.listOffsets(latest).all().get().values().stream().mapToLong((info) -> info.offset()).sum();
-		}
+		return TopicOffsets.records(bootstrapServers, this.apps.topic(queue));
 	}
 
 	private boolean topicExists(String bootstrapServers, String queue) throws Exception {

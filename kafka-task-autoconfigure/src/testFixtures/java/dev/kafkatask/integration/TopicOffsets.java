@@ -1,5 +1,6 @@
 package dev.kafkatask.integration;
 
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -15,7 +16,7 @@ import dev.kafkatask.test.TestKafka;
 
 /**
  * Reads end offsets, a group's committed offsets and a share group's lag on the
- * shared test broker.
+ * shared test broker, and how many records a topic holds on any cluster.
  *
  * @author kafka-task
  */
@@ -63,6 +64,26 @@ final class TopicOffsets {
 				.get()
 				.get(partition);
 			return (offset != null) ? offset.lag().orElse(-1L) : -1;
+		}
+	}
+
+	/**
+	 * Return how many records a topic holds on a cluster: the sum of its partitions' end
+	 * offsets.
+	 * @param bootstrapServers the cluster
+	 * @param topic the topic
+	 * @return the records, {@code 0} when the topic does not exist there
+	 * @throws Exception if they cannot be read
+	 */
+	static long records(String bootstrapServers, String topic) throws Exception {
+		try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
+			if (!admin.listTopics().names().get().contains(topic)) {
+				return 0;
+			}
+			Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+			admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions().forEach(
+					(partition) -> latest.put(new TopicPartition(topic, partition.partition()), OffsetSpec.latest()));
+			return admin.listOffsets(latest).all().get().values().stream().mapToLong((info) -> info.offset()).sum();
 		}
 	}
 
