@@ -591,8 +591,11 @@ public final class KafkaTaskKafkaAutoConfiguration {
 			}
 			return queues;
 		};
-		return new ClusterTopics(provisioners, queuesByCluster, topics, tiers, Set.copyOf(kafka.getPriorityQueues()),
-				CLUSTER_TOPICS_RETRY);
+		ClusterTopics clusterTopics = new ClusterTopics(provisioners, queuesByCluster, topics, tiers,
+				Set.copyOf(kafka.getPriorityQueues()), CLUSTER_TOPICS_RETRY);
+		// What lives on the cluster of the task's queue besides its topics.
+		clusterTopics.setSharedTopics(Map.of(replyTopic(properties), Map.of()));
+		return clusterTopics;
 	}
 
 	@Bean

@@ -3,6 +3,7 @@ package dev.kafkatask.kafka;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -23,7 +24,9 @@ import dev.kafkatask.routing.RoutingRules;
 /**
  * Creates the topics of the queues that routing rules send to named Kafka clusters, on those
  * clusters: each queue's task topic and dead-letter topic, its high-priority topics when it
- * is a priority queue, and the cluster's delay topics. It works on a thread of its own, so
+ * is a priority queue, the cluster's delay topics, and the topics of kafka-task's own that
+ * live on every cluster a queue is routed to ({@link #setSharedTopics}: replies, task events,
+ * the ledger of redrives). It works on a thread of its own, so
  * that a cluster that is down holds neither startup nor the change of a route; a cluster
  * whose topics could not be created is tried again after a pause, until it answers. Topics
  * are only ever created, as on the default cluster.
@@ -53,6 +56,10 @@ public class ClusterTopics implements DisposableBean {
 
 	private final Map<String, Set<String>> created = new HashMap<>();
 
+	private final Set<String> sharedCreated = new HashSet<>();
+
+	private Map<String, Map<String, String>> sharedTopics = Map.of();
+
 	private boolean retryScheduled;
 
 	/**
@@ -73,6 +80,15 @@ public class ClusterTopics implements DisposableBean {
 		this.tiers = tiers;
 		this.priorityQueues = Set.copyOf(priorityQueues);
 		this.retryInterval = retryInterval;
+	}
+
+	/**
+	 * Set the topics of kafka-task's own to create on each named cluster, with its first
+	 * queue's topics: those that live on the cluster of the task's queue.
+	 * @param sharedTopics the topics, each with its topic configuration
+	 */
+	public void setSharedTopics(Map<String, Map<String, String>> sharedTopics) {
+		this.sharedTopics = Map.copyOf(sharedTopics);
 	}
 
 	/**
@@ -125,7 +141,18 @@ public class ClusterTopics implements DisposableBean {
 		for (Map.Entry<String, Set<String>> entry : missing.entrySet()) {
 			String cluster = entry.getKey();
 			try {
-				this.provisioners.get(cluster).provision(entry.getValue(), otherTopics(entry.getValue()));
+				TopicProvisioner provisioner = this.provisioners.get(cluster);
+				boolean sharedMissing;
+				synchronized (this) {
+					sharedMissing = !this.sharedCreated.contains(cluster);
+				}
+				if (sharedMissing && !this.sharedTopics.isEmpty()) {
+					provisioner.provisionTopics(this.sharedTopics);
+				}
+				synchronized (this) {
+					this.sharedCreated.add(cluster);
+				}
+				provisioner.provision(entry.getValue(), otherTopics(entry.getValue()));
 				synchronized (this) {
 					this.created.computeIfAbsent(cluster, (name) -> new LinkedHashSet<>()).addAll(entry.getValue());
 				}
