@@ -178,8 +178,15 @@ public final class KafkaTaskKafkaAutoConfiguration {
 			ObjectProvider<TaskObserver> observers,
 			ObjectProvider<DefaultKafkaConsumerFactoryCustomizer> consumerCustomizers) {
 		Map<String, Object> config = groupless(consumerFactory);
-		return new ReplyListener(taskConsumerFactory(config, consumerCustomizers), replyTopic(properties),
-				jsonMapper.getIfAvailable(JsonMapper::new), TaskObserver.composite(observers.orderedStream().toList()));
+		ReplyListener listener = new ReplyListener(taskConsumerFactory(config, consumerCustomizers),
+				replyTopic(properties), jsonMapper.getIfAvailable(JsonMapper::new),
+				TaskObserver.composite(observers.orderedStream().toList()));
+		// A worker replies on the cluster it consumed the task from.
+		properties.getKafka()
+			.getClusters()
+			.forEach((name, cluster) -> listener.addCluster(name,
+					taskConsumerFactory(cluster.buildProperties(config), consumerCustomizers)));
+		return listener;
 	}
 
 	@Bean
@@ -320,16 +327,19 @@ public final class KafkaTaskKafkaAutoConfiguration {
 		WorkerParts parts = new WorkerParts(properties, groupId, topics, codec, registry, deliveries,
 				TaskObserver.composite(observers.orderedStream().toList()), results.getIfAvailable(),
 				consumerCustomizers, workerCustomizers.orderedStream().toList());
-		return workerConfigurer(parts, consumerConfig, adminConfig, producer.getTemplate(), delays);
+		return workerConfigurer(parts, consumerConfig, adminConfig, producer.getTemplate(), delays,
+				parts.results());
 	}
 
 	/**
 	 * Return the configurer of a worker of one Kafka cluster, from that cluster's consumer
 	 * and admin configuration: the dead letters and retries of its records are written on
-	 * the same cluster, through the given template and delay publisher.
+	 * the same cluster, through the given template and delay publisher, and so are the
+	 * results of its tasks, through the given publisher.
 	 */
 	private static TaskWorkerConfigurer workerConfigurer(WorkerParts parts, Map<String, Object> consumerConfig,
-			Map<String, Object> adminConfig, KafkaTemplate<String, byte[]> template, DelayedTaskPublisher delays) {
+			Map<String, Object> adminConfig, KafkaTemplate<String, byte[]> template, DelayedTaskPublisher delays,
+			@Nullable ResultPublisher results) {
 		KafkaTaskProperties properties = parts.properties();
 		TaskTopics topics = parts.topics();
 		TaskRegistry registry = parts.registry();
@@ -343,8 +353,8 @@ public final class KafkaTaskKafkaAutoConfiguration {
 				new DeadLetterPublisher(template, topics), topics, delays);
 		List<String> replyTopics = new ArrayList<>(properties.getKafka().getReplyTopics());
 		replyTopics.add(replyTopic(properties));
-		// Replies go where the dispatcher waits for them: the default cluster's reply listener.
-		handler.setResultPublisher(parts.results(), replyTopics);
+		// Results go back on the cluster the task was consumed from, where its dispatcher reads.
+		handler.setResultPublisher(results, replyTopics);
 		boolean priorityQueues = !properties.getKafka().getPriorityQueues().isEmpty();
 		// The group protocol is asked of the brokers when the worker starts, not now.
 		Supplier<ConsumerFactory<String, byte[]>> workerConsumerFactory = () -> {
@@ -468,8 +478,9 @@ public final class KafkaTaskKafkaAutoConfiguration {
 			}
 			KafkaTemplate<String, byte[]> template = cluster.producer().getTemplate();
 			DelayedTaskPublisher publisher = new DelayedTaskPublisher(template, tiers, Clock.systemUTC());
+			ResultPublisher replies = (parts.results() != null) ? parts.results().withTemplate(template) : null;
 			TaskWorkerConfigurer configurer = workerConfigurer(parts, consumerConfig, cluster.adminConfiguration(),
-					template, publisher);
+					template, publisher, replies);
 			TaskWorker clusterWorker = new TaskWorker(configurer.settings(), configurer.consumerFactory(),
 					configurer.topics(), configurer.recordHandler(), configurer.observer());
 			configurer.configure(clusterWorker);

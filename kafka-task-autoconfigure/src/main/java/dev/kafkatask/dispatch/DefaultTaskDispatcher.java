@@ -200,10 +200,10 @@ public class DefaultTaskDispatcher implements TaskDispatcher {
 				result.completeExceptionally(new IllegalStateException("Task '" + task + "' went to "
 						+ receipt.backend() + ": results come back only from Kafka workers"));
 			}
-			else if (!Route.DEFAULT_CLUSTER.equals(receipt.cluster())) {
+			else if (!backend.sentTo(id, receipt.cluster())) {
 				backend.forget(id);
 				result.completeExceptionally(new IllegalStateException("Task '" + task + "' went to Kafka cluster '"
-						+ receipt.cluster() + "': results come back only from the default cluster's workers"));
+						+ receipt.cluster() + "', where this application does not read results"));
 			}
 		});
 		return result;

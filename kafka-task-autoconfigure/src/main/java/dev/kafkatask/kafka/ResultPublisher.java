@@ -31,6 +31,16 @@ public class ResultPublisher {
 	}
 
 	/**
+	 * Return a publisher like this one that sends with another template: the results of
+	 * tasks consumed on another Kafka cluster go back on that cluster.
+	 * @param template the template of that cluster
+	 * @return the publisher
+	 */
+	public ResultPublisher withTemplate(KafkaTemplate<String, byte[]> template) {
+		return new ResultPublisher(template, this.mapper);
+	}
+
+	/**
 	 * Send a result.
 	 * @param replyTo the reply topic
 	 * @param taskId the task id

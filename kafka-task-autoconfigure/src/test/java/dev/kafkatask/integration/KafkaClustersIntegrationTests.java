@@ -26,8 +26,10 @@ import dev.kafkatask.actuate.KafkaTasksEndpoint;
 import dev.kafkatask.dispatch.DispatchReceipt;
 import dev.kafkatask.dispatch.TaskDispatcher;
 import dev.kafkatask.dispatch.TaskOptions;
+import dev.kafkatask.dispatch.TaskResult;
 import dev.kafkatask.kafka.ClusterSendException;
 import dev.kafkatask.kafka.ClusterTopics;
+import dev.kafkatask.kafka.worker.ReplyListener;
 import dev.kafkatask.test.KafkaTaskHealth;
 import dev.kafkatask.test.SharedKafkaBroker;
 import dev.kafkatask.test.TestKafka;
@@ -76,6 +78,15 @@ class KafkaClustersIntegrationTests {
 			CompositeHealthContributor clusters = (CompositeHealthContributor) KafkaTaskHealth.member(dispatcher,
 					"clusters");
 			assertThat(((HealthIndicator) clusters.getContributor("east")).health().getStatus()).isEqualTo(Status.UP);
+			// its worker replies on the cluster it consumed the task from, where the dispatcher reads
+			TaskResult sum = dispatcher.getBean(TaskDispatcher.class)
+				.dispatchForResult("it.add", List.of(4, 5), Map.of(), TaskOptions.none().withQueue("orders"), TIMEOUT)
+				.get();
+			assertThat(sum.value().get("sum").asInt()).isEqualTo(9);
+			ReplyListener replies = dispatcher.getBean(ReplyListener.class);
+			assertThat(replies.isReading("east")).isTrue();
+			assertThat(replies.isReading("default")).as("no task whose result is expected went there").isFalse();
+			assertThat(TopicOffsets.records(east, this.apps.prefix() + "__replies")).isEqualTo(1);
 		}
 	}
 

@@ -1,97 +1,102 @@
 package dev.kafkatask.kafka.worker;
 
+import java.time.Clock;
 import java.time.Duration;
-import java.util.HashMap;
-import java.util.List;
+import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
-import org.apache.kafka.clients.consumer.CloseOptions;
-import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.ConsumerRecords;
-import org.apache.kafka.common.TopicPartition;
-import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.context.SmartLifecycle;
 import org.springframework.kafka.core.ConsumerFactory;
+import org.springframework.util.Assert;
 
 import dev.kafkatask.dispatch.ResultBackend;
 import dev.kafkatask.dispatch.TaskResult;
 import dev.kafkatask.monitor.TaskObserver;
-import dev.kafkatask.supervision.SupervisedThread;
+import dev.kafkatask.routing.Route;
 
 /**
- * The result backend of an application on Kafka, like Celery's rpc backend: one reply topic,
- * read whole by every dispatching instance (no consumer group, from its end at start), and
- * futures completed by task id; results nobody waits for are skipped.
- * <p>
- * Its consumer runs on a {@link SupervisedThread} ({@code replies}), started by the first
- * dispatch that wants a result: a failure is logged, counted and backed off from, and a new
- * consumer goes on from where the failed one was.
+ * The result backend of an application on Kafka, like Celery's rpc backend: one reply topic
+ * on each Kafka cluster tasks are written to, read whole by every dispatching instance (no
+ * consumer group), and futures completed by task id; results nobody waits for are skipped.
+ * A worker replies on the cluster it consumed the task from, so each cluster has its
+ * {@link ReplyReader}, started by the first task written there whose result is expected
+ * (most applications never expect one) and reading from the time that task was dispatched:
+ * its result is read even when it came before the dispatcher learnt where the task went.
  *
  * @author kafka-task
  */
 public class ReplyListener implements ResultBackend, SmartLifecycle {
 
 	/**
-	 * The name of its thread in {@code kafka.task.background.failures}.
+	 * The name of its threads in {@code kafka.task.background.failures}.
 	 */
 	public static final String THREAD = "replies";
 
 	private static final Log logger = LogFactory.getLog(ReplyListener.class);
 
-	private static final Duration POLL_TIMEOUT = Duration.ofMillis(500);
-
-	private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(5);
-
-	private final ConsumerFactory<String, byte[]> consumerFactory;
-
 	private final String replyTopic;
 
 	private final JsonMapper mapper;
 
-	private final Map<String, CompletableFuture<TaskResult>> pending = new ConcurrentHashMap<>();
+	private final TaskObserver observer;
 
-	private final SupervisedThread thread;
+	private final Clock clock;
 
-	/**
-	 * Where each partition is read up to, so that a new consumer goes on from there; only the
-	 * supervised thread uses it.
-	 */
-	private final Map<TopicPartition, Long> positions = new HashMap<>();
+	private final Map<String, ReplyReader> readers = new ConcurrentHashMap<>();
+
+	private final Map<String, Expected> pending = new ConcurrentHashMap<>();
 
 	private volatile boolean running;
 
-	private final AtomicBoolean listening = new AtomicBoolean();
-
-	private volatile @Nullable Consumer<String, byte[]> consumer;
-
-	private final CountDownLatch assigned = new CountDownLatch(1);
-
 	/**
-	 * Create a reply listener.
-	 * @param consumerFactory creates its consumer
-	 * @param replyTopic the topic results come back on
+	 * Create a reply listener of the default Kafka cluster.
+	 * @param consumerFactory creates consumers of the default cluster
+	 * @param replyTopic the topic results come back on, on every cluster
 	 * @param mapper reads results
-	 * @param observer told when its consumer fails
+	 * @param observer told when a consumer fails
 	 */
 	public ReplyListener(ConsumerFactory<String, byte[]> consumerFactory, String replyTopic, JsonMapper mapper,
 			TaskObserver observer) {
-		this.consumerFactory = consumerFactory;
+		this(consumerFactory, replyTopic, mapper, observer, Clock.systemUTC());
+	}
+
+	/**
+	 * Create a reply listener of the default Kafka cluster.
+	 * @param consumerFactory creates consumers of the default cluster
+	 * @param replyTopic the topic results come back on, on every cluster
+	 * @param mapper reads results
+	 * @param observer told when a consumer fails
+	 * @param clock tells when a result began to be expected
+	 */
+	public ReplyListener(ConsumerFactory<String, byte[]> consumerFactory, String replyTopic, JsonMapper mapper,
+			TaskObserver observer, Clock clock) {
 		this.replyTopic = replyTopic;
 		this.mapper = mapper;
-		this.thread = new SupervisedThread(THREAD, "kafka-task-replies", new Loop(), observer);
+		this.observer = observer;
+		this.clock = clock;
+		addCluster(Route.DEFAULT_CLUSTER, consumerFactory);
+	}
+
+	/**
+	 * Read results on another Kafka cluster too.
+	 * @param cluster the cluster's name
+	 * @param consumerFactory creates consumers of that cluster
+	 */
+	public void addCluster(String cluster, ConsumerFactory<String, byte[]> consumerFactory) {
+		ReplyReader reader = new ReplyReader(cluster, consumerFactory, this.replyTopic, this::complete, this.observer);
+		Assert.state(this.readers.putIfAbsent(cluster, reader) == null,
+				() -> "Results are read on Kafka cluster '" + cluster + "' already");
 	}
 
 	@Override
@@ -101,19 +106,8 @@ public class ReplyListener implements ResultBackend, SmartLifecycle {
 
 	@Override
 	public CompletableFuture<TaskResult> expect(String taskId, Duration timeout) {
-		if (this.running && this.listening.compareAndSet(false, true)) {
-			// Started by the first dispatch that wants a result: most applications never do.
-			this.thread.start();
-		}
-		try {
-			// Results are read from the topic's end as it was when listening began.
-			this.assigned.await(30, TimeUnit.SECONDS);
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-		}
 		CompletableFuture<TaskResult> result = new CompletableFuture<>();
-		this.pending.put(taskId, result);
+		this.pending.put(taskId, new Expected(result, this.clock.instant()));
 		return result.orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS).whenComplete((value, failure) -> {
 			this.pending.remove(taskId);
 			if (failure instanceof TimeoutException) {
@@ -123,8 +117,31 @@ public class ReplyListener implements ResultBackend, SmartLifecycle {
 	}
 
 	@Override
+	public boolean sentTo(String taskId, String cluster) {
+		ReplyReader reader = this.readers.get(cluster);
+		if (reader == null) {
+			return false;
+		}
+		Expected expected = this.pending.get(taskId);
+		if (expected != null && this.running) {
+			reader.readSince(expected.since());
+		}
+		return true;
+	}
+
+	@Override
 	public void forget(String taskId) {
 		this.pending.remove(taskId);
+	}
+
+	/**
+	 * Return whether results are read on a cluster now.
+	 * @param cluster the cluster
+	 * @return whether its reader was started by a task written there and not stopped since
+	 */
+	public boolean isReading(String cluster) {
+		ReplyReader reader = this.readers.get(cluster);
+		return reader != null && reader.isStarted();
 	}
 
 	@Override
@@ -135,10 +152,8 @@ public class ReplyListener implements ResultBackend, SmartLifecycle {
 	@Override
 	public void stop() {
 		this.running = false;
-		if (this.listening.compareAndSet(true, false)) {
-			// the next dispatch that wants a result after a restart starts it again
-			this.thread.stop(Duration.ofSeconds(10));
-		}
+		// the next task written after a restart starts its cluster's reader again
+		this.readers.values().forEach(ReplyReader::stop);
 	}
 
 	@Override
@@ -146,65 +161,12 @@ public class ReplyListener implements ResultBackend, SmartLifecycle {
 		return this.running;
 	}
 
-	private void poll() {
-		Consumer<String, byte[]> replies = this.consumer;
-		if (replies == null) {
-			replies = this.consumerFactory.createConsumer(null, "kafka-task-replies", null);
-			this.consumer = replies;
-			assign(replies);
-			this.assigned.countDown();
-		}
-		ConsumerRecords<String, byte[]> records = replies.poll(POLL_TIMEOUT);
-		records.forEach(this::complete);
-		for (TopicPartition partition : records.partitions()) {
-			List<ConsumerRecord<String, byte[]>> read = records.records(partition);
-			this.positions.put(partition, read.get(read.size() - 1).offset() + 1);
-		}
-	}
-
-	/**
-	 * Assign every partition of the reply topic: from where the last consumer was, or else
-	 * from the end.
-	 */
-	private void assign(Consumer<String, byte[]> replies) {
-		List<TopicPartition> partitions = replies.partitionsFor(this.replyTopic)
-			.stream()
-			.map((info) -> new TopicPartition(this.replyTopic, info.partition()))
-			.toList();
-		if (partitions.isEmpty()) {
-			throw new IllegalStateException("Reply topic '" + this.replyTopic + "' has no partitions");
-		}
-		replies.assign(partitions);
-		for (TopicPartition partition : partitions) {
-			Long position = this.positions.get(partition);
-			if (position != null) {
-				replies.seek(partition, position);
-			}
-			else {
-				replies.seekToEnd(List.of(partition));
-				this.positions.put(partition, replies.position(partition));
-			}
-		}
-	}
-
-	private void closeConsumer() {
-		Consumer<String, byte[]> current = this.consumer;
-		this.consumer = null;
-		if (current != null) {
-			try {
-				current.close(CloseOptions.timeout(CLOSE_TIMEOUT));
-			}
-			catch (RuntimeException ex) {
-				logger.debug("Could not close the reply listener's consumer cleanly", ex);
-			}
-		}
-	}
-
 	private void complete(ConsumerRecord<String, byte[]> record) {
-		CompletableFuture<TaskResult> waiting = (record.key() != null) ? this.pending.get(record.key()) : null;
-		if (waiting == null) {
+		Expected expected = (record.key() != null) ? this.pending.get(record.key()) : null;
+		if (expected == null) {
 			return;
 		}
+		CompletableFuture<TaskResult> waiting = expected.result();
 		if (record.value() == null) {
 			waiting.completeExceptionally(new IllegalStateException("Empty result of task " + record.key()));
 			return;
@@ -223,38 +185,9 @@ public class ReplyListener implements ResultBackend, SmartLifecycle {
 	}
 
 	/**
-	 * The listener's work on its supervised thread: poll and complete; after a failure, a new
-	 * consumer.
+	 * A result expected since a time.
 	 */
-	private final class Loop implements SupervisedThread.Loop {
-
-		@Override
-		public void iterate() {
-			poll();
-		}
-
-		@Override
-		public void recover(Throwable failure) {
-			closeConsumer();
-			// A dispatch waiting for the first assignment waits no longer: its result may
-			// still come once a consumer reads again.
-			ReplyListener.this.assigned.countDown();
-		}
-
-		@Override
-		public void wakeUp() {
-			Consumer<String, byte[]> current = ReplyListener.this.consumer;
-			if (current != null) {
-				current.wakeup();
-			}
-		}
-
-		@Override
-		public void close() {
-			closeConsumer();
-			ReplyListener.this.assigned.countDown();
-		}
-
+	private record Expected(CompletableFuture<TaskResult> result, Instant since) {
 	}
 
 }

@@ -2,6 +2,7 @@ package dev.kafkatask.kafka.worker;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -9,16 +10,20 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.MockConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.Node;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.record.TimestampType;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.json.JsonMapper;
@@ -48,6 +53,16 @@ class ReplyListenerTests {
 
 	private final AtomicBoolean topicExists = new AtomicBoolean(true);
 
+	/**
+	 * The offset of the first result written since the time asked for, on the next consumer.
+	 */
+	private final AtomicReference<@Nullable Long> firstSince = new AtomicReference<>();
+
+	/**
+	 * The end offset of the partition, on the next consumer.
+	 */
+	private final AtomicLong end = new AtomicLong();
+
 	private final ReplyListener listener = new ReplyListener(new MockConsumerFactory<>(this::newConsumer), TOPIC,
 			new JsonMapper(), new TaskObserver() {
 
@@ -67,6 +82,10 @@ class ReplyListenerTests {
 	void whenTheConsumerFailsThenANewOneGoesOnFromWhereItWasAndResultsStillArrive() throws Exception {
 		this.listener.start();
 		CompletableFuture<TaskResult> result = this.listener.expect("task-1", Duration.ofSeconds(30));
+		assertThat(this.listener.sentTo("task-1", "default")).isTrue();
+		await().atMost(Duration.ofSeconds(10)).until(() -> !this.consumers.isEmpty());
+		// a result came while no consumer read: a new consumer that began at the end would miss it
+		this.end.set(1);
 		ReplyConsumer broken = this.consumers.get(0);
 		broken.setPollException(new KafkaException("Broker gone"));
 		await().atMost(Duration.ofSeconds(10)).until(() -> this.consumers.size() == 2 && broken.closed());
@@ -82,6 +101,7 @@ class ReplyListenerTests {
 		this.topicExists.set(false);
 		this.listener.start();
 		CompletableFuture<TaskResult> result = this.listener.expect("task-1", Duration.ofSeconds(30));
+		this.listener.sentTo("task-1", "default");
 		await().atMost(Duration.ofSeconds(10)).until(() -> !this.failures.isEmpty());
 		this.topicExists.set(true);
 		await().atMost(Duration.ofSeconds(10))
@@ -90,13 +110,44 @@ class ReplyListenerTests {
 		assertThat(result.get(10, TimeUnit.SECONDS).succeeded()).isTrue();
 	}
 
+	@Test
+	void whenAResultCameBeforeTheReaderStartedThenItIsReadFromTheTimeOfTheDispatch() throws Exception {
+		this.listener.start();
+		CompletableFuture<TaskResult> result = this.listener.expect("task-1", Duration.ofSeconds(30));
+		// the worker replied before the dispatcher heard from the broker where its task went
+		this.end.set(1);
+		this.firstSince.set(0L);
+		assertThat(this.listener.isReading("default")).isFalse();
+		this.listener.sentTo("task-1", "default");
+		await().atMost(Duration.ofSeconds(10)).until(() -> !this.consumers.isEmpty());
+		this.consumers.get(0).reply("task-1", 0);
+		assertThat(result.get(10, TimeUnit.SECONDS).succeeded()).isTrue();
+		assertThat(this.consumers.get(0).askedFor).hasValueSatisfying((time) -> assertThat(time)
+			.isLessThanOrEqualTo(System.currentTimeMillis() - ReplyReader.REWIND.toMillis()));
+	}
+
+	@Test
+	void whenATaskWentToAClusterWithoutAReaderThenItsResultIsNotAwaitedThere() {
+		this.listener.start();
+		this.listener.expect("task-1", Duration.ofSeconds(30));
+		assertThat(this.listener.sentTo("task-1", "east")).isFalse();
+		assertThat(this.listener.isReading("default")).isFalse();
+		assertThat(this.consumers).isEmpty();
+	}
+
+	@Test
+	void whenTheListenerIsStoppedThenATaskWrittenStartsNoReader() {
+		this.listener.expect("task-1", Duration.ofSeconds(30));
+		assertThat(this.listener.sentTo("task-1", "default")).isTrue();
+		assertThat(this.listener.isReading("default")).isFalse();
+	}
+
 	private MockConsumer<String, byte[]> newConsumer() {
 		ReplyConsumer consumer = new ReplyConsumer();
 		if (this.topicExists.get()) {
 			consumer.updatePartitions(TOPIC, List.of(new PartitionInfo(TOPIC, 0, Node.noNode(), null, null)));
 		}
-		// a result came while no consumer read: a new consumer that began at the end would miss it
-		consumer.updateEndOffsets(Map.of(this.partition, this.consumers.isEmpty() ? 0L : 1L));
+		consumer.updateEndOffsets(Map.of(this.partition, this.end.get()));
 		this.consumers.add(consumer);
 		return consumer;
 	}
@@ -106,8 +157,23 @@ class ReplyListenerTests {
 	 */
 	private final class ReplyConsumer extends MockConsumer<String, byte[]> {
 
+		private final AtomicReference<@Nullable Long> askedFor = new AtomicReference<>();
+
+		private final @Nullable Long first = ReplyListenerTests.this.firstSince.get();
+
 		ReplyConsumer() {
 			super("latest");
+		}
+
+		@Override
+		public synchronized Map<TopicPartition, OffsetAndTimestamp> offsetsForTimes(
+				Map<TopicPartition, Long> timestamps) {
+			Map<TopicPartition, OffsetAndTimestamp> offsets = new HashMap<>();
+			timestamps.forEach((partition, time) -> {
+				this.askedFor.set(time);
+				offsets.put(partition, (this.first != null) ? new OffsetAndTimestamp(this.first, time) : null);
+			});
+			return offsets;
 		}
 
 		void reply(String taskId, long offset) {
