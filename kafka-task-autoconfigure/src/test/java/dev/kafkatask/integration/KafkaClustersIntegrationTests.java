@@ -136,6 +136,43 @@ class KafkaClustersIntegrationTests {
 	}
 
 	@Test
+	void whenAScheduleFiresATaskOfAQueueRoutedToTheSecondClusterThenItsSlotsGoThereAndFollowTheRoute()
+			throws Exception {
+		String east = TestKafka.secondBootstrapServers();
+		try (ConfigurableApplicationContext app = this.apps.start("kafka-task.worker.queues=ticks",
+				"kafka-task.kafka.clusters.east.bootstrap-servers=" + east, "kafka-task.worker.clusters=default,east",
+				"kafka-task.routing.queues.ticks.cluster=east", "kafka-task.schedules.tick.task=it.context",
+				"kafka-task.schedules.tick.fixed-rate=1s", "kafka-task.schedules.tick.args=[\"beat\"]",
+				"kafka-task.schedules.tick.options.queue=ticks", "management.endpoints.web.exposure.include=kafkatasks",
+				"management.endpoint.kafkatasks.access=unrestricted")) {
+			// The beat (its election and its state) is the application's, on the default
+			// cluster; what it fires goes where its task's queue is routed.
+			await().atMost(TIMEOUT).until(() -> beatRuns() >= 2);
+			assertThat(records(east, "ticks")).isGreaterThanOrEqualTo(2);
+			assertThat(records(TestKafka.bootstrapServers(), "ticks")).isZero();
+			app.getBean(KafkaTasksEndpoint.class).route("queue", "ticks", null, "default", null, null, null, null, null);
+			long onEast = records(east, "ticks");
+			await().atMost(TIMEOUT).until(() -> records(TestKafka.bootstrapServers(), "ticks") >= 2);
+			assertThat(records(east, "ticks")).isBetween(onEast, onEast + 1);
+			List<String> runs = beatRunIds();
+			assertThat(runs).as("every slot ran once, on either cluster").doesNotHaveDuplicates();
+		}
+	}
+
+	private long beatRuns() {
+		return beatRunIds().size();
+	}
+
+	private List<String> beatRunIds() {
+		return this.apps.journal()
+			.entries()
+			.stream()
+			.filter((entry) -> entry.startsWith("context:kafka:") && entry.contains(":[beat]:"))
+			.map((entry) -> entry.substring("context:kafka:".length(), entry.indexOf(":[beat]:")))
+			.toList();
+	}
+
+	@Test
 	void whenAClusterIsDownThenOnlyItsDispatchesFailSayingWhichClusterAndTheOthersGoOn() throws Exception {
 		String dead = "127.0.0.1:" + closedPort();
 		try (ConfigurableApplicationContext app = this.apps.start("kafka-task.worker.enabled=false",
