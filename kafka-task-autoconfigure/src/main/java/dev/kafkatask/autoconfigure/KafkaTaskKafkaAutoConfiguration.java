@@ -484,8 +484,10 @@ public final class KafkaTaskKafkaAutoConfiguration {
 			TaskWorker clusterWorker = new TaskWorker(configurer.settings(), configurer.consumerFactory(),
 					configurer.topics(), configurer.recordHandler(), configurer.observer());
 			configurer.configure(clusterWorker);
+			clusterWorker.setCluster(name);
 			DelayForwarder forwarder = delayForwarder(consumerConfig, clusterWorker, publisher, template, topics,
 					properties, registry, router, observers, revoked, lifecycle, consumerCustomizers);
+			forwarder.setCluster(name);
 			StallDetector stalls = new StallDetector(clusterWorker, properties.getWorker().getStallTimeout(),
 					cluster.adminConfiguration());
 			workers.add(new ClusterWorkers.ClusterWorker(name, clusterWorker, forwarder, stalls));

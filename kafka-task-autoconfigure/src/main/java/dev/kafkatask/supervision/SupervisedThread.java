@@ -38,7 +38,7 @@ public final class SupervisedThread {
 
 	private final String name;
 
-	private final String threadName;
+	private volatile String threadName;
 
 	private final Loop loop;
 
@@ -71,6 +71,15 @@ public final class SupervisedThread {
 		this.threadName = threadName;
 		this.loop = loop;
 		this.observer = observer;
+	}
+
+	/**
+	 * Set the name of the platform thread, before {@link #start()}.
+	 * @param threadName the name
+	 */
+	public void setThreadName(String threadName) {
+		Assert.hasText(threadName, "'threadName' must not be empty");
+		this.threadName = threadName;
 	}
 
 	/**

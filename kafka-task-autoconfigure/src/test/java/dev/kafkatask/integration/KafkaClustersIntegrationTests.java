@@ -14,6 +14,7 @@ import java.util.stream.Collectors;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.MemberDescription;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.health.contributor.CompositeHealthContributor;
@@ -150,6 +151,20 @@ class KafkaClustersIntegrationTests {
 			await().atMost(TIMEOUT).until(() -> beatRuns() >= 2);
 			assertThat(records(east, "ticks")).isGreaterThanOrEqualTo(2);
 			assertThat(records(TestKafka.bootstrapServers(), "ticks")).isZero();
+			// the worker of the second cluster is told apart by its client id and thread names
+			try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, east))) {
+				await().atMost(TIMEOUT)
+					.untilAsserted(() -> assertThat(admin.describeConsumerGroups(List.of(this.apps.groupId()))
+						.all()
+						.get()
+						.get(this.apps.groupId())
+						.members()).extracting(MemberDescription::clientId)
+						.containsExactly("kafka-task-" + this.apps.groupId() + "-east"));
+			}
+			assertThat(Thread.getAllStackTraces().keySet()).extracting(Thread::getName)
+				.contains("kafka-task-consumer-" + this.apps.groupId(),
+						"kafka-task-consumer-" + this.apps.groupId() + "-east",
+						"kafka-task-delays-" + this.apps.groupId() + ".delays-east");
 			app.getBean(KafkaTasksEndpoint.class).route("queue", "ticks", null, "default", null, null, null, null, null);
 			long onEast = records(east, "ticks");
 			await().atMost(TIMEOUT).until(() -> records(TestKafka.bootstrapServers(), "ticks") >= 2);

@@ -38,6 +38,7 @@ import dev.kafkatask.monitor.TaskEventType;
 import dev.kafkatask.monitor.TaskObserver;
 import dev.kafkatask.monitor.TaskOutcome;
 import dev.kafkatask.routing.Backend;
+import dev.kafkatask.routing.Route;
 import dev.kafkatask.supervision.SupervisedThread;
 
 /**
@@ -106,6 +107,8 @@ public class DelayForwarder implements SmartLifecycle {
 
 	private volatile @Nullable Consumer<String, byte[]> consumer;
 
+	private volatile @Nullable String clientIdSuffix;
+
 	/**
 	 * Create a forwarder.
 	 * @param consumerFactory creates its consumer
@@ -129,6 +132,19 @@ public class DelayForwarder implements SmartLifecycle {
 		this.clock = clock;
 		this.thread = new SupervisedThread(THREAD, "kafka-task-delays-" + groupId, new Loop(), observer);
 		this.thread.setClock(clock);
+	}
+
+	/**
+	 * Set the Kafka cluster this forwarder reads, when it is not the default one, before
+	 * {@link #start()}: its consumer's client id and its thread's name end with it, so that
+	 * the forwarders of two clusters in one application are told apart in meters, MBeans
+	 * and thread dumps.
+	 * @param cluster the cluster's name
+	 */
+	public void setCluster(String cluster) {
+		String suffix = Route.DEFAULT_CLUSTER.equals(cluster) ? null : "-" + cluster;
+		this.clientIdSuffix = suffix;
+		this.thread.setThreadName("kafka-task-delays-" + this.groupId + ((suffix != null) ? suffix : ""));
 	}
 
 	/**
@@ -201,7 +217,8 @@ public class DelayForwarder implements SmartLifecycle {
 	private void poll() throws InterruptedException {
 		Consumer<String, byte[]> delays = this.consumer;
 		if (delays == null) {
-			delays = this.consumerFactory.createConsumer(this.groupId, "kafka-task-delays-" + this.groupId, null);
+			delays = this.consumerFactory.createConsumer(this.groupId, "kafka-task-delays-" + this.groupId,
+					this.clientIdSuffix);
 			this.consumer = delays;
 			this.resumeAt.clear();
 			delays.subscribe(this.tiers.topics());

@@ -40,15 +40,20 @@ final class ShareLoops {
 
 	private volatile List<ShareLoop> loops = List.of();
 
+	private final String clusterSuffix;
+
 	/**
 	 * Create the share consumers of a worker.
 	 * @param share what they need
 	 * @param states the states of the share group's topics
 	 * @param newLoop makes the loop of a consumer, by index
 	 * @param observer told of each loop's failure
+	 * @param clusterSuffix ends the names of their threads: empty on the default cluster
 	 */
-	ShareLoops(ShareConsumption share, TopicStates states, IntFunction<ShareLoop> newLoop, TaskObserver observer) {
+	ShareLoops(ShareConsumption share, TopicStates states, IntFunction<ShareLoop> newLoop, TaskObserver observer,
+			String clusterSuffix) {
 		this.share = share;
+		this.clusterSuffix = clusterSuffix;
 		this.states = states;
 		this.newLoop = newLoop;
 		this.observer = observer;
@@ -78,7 +83,7 @@ final class ShareLoops {
 				ShareLoop loop = this.newLoop.apply(index);
 				started.add(loop);
 				this.threads.add(Thread.ofPlatform()
-					.name("kafka-task-share-" + groupId() + "-" + index)
+					.name("kafka-task-share-" + groupId() + this.clusterSuffix + "-" + index)
 					.daemon(false)
 					.start(new PollLoopSupervisor(groupId(), loop, stopRequested,
 							() -> restart(stopRequested, index), this.observer)));

@@ -28,6 +28,7 @@ import org.springframework.util.Assert;
 
 import dev.kafkatask.consumer.ConsumerState;
 import dev.kafkatask.monitor.TaskObserver;
+import dev.kafkatask.routing.Route;
 
 /**
  * A Kafka worker: one consumer thread polls the task topics and hands records to a bounded
@@ -61,6 +62,11 @@ public class TaskWorker implements SmartLifecycle {
 	private final Lock lifecycleLock = new ReentrantLock();
 
 	private final WorkerSettings settings;
+
+	/**
+	 * Ends the names of its consumer and threads: empty on the default cluster.
+	 */
+	private volatile String clusterSuffix = "";
 
 	private final Supplier<ConsumerFactory<String, byte[]>> consumerFactory;
 
@@ -118,6 +124,17 @@ public class TaskWorker implements SmartLifecycle {
 		this.observer = observer;
 	}
 
+	/**
+	 * Set the Kafka cluster this worker consumes, when it is not the default one, before
+	 * {@link #start()}: its consumer's client id and its threads' names carry it, so that
+	 * the workers of two clusters in one application are told apart in meters, MBeans and
+	 * thread dumps.
+	 * @param cluster the cluster's name
+	 */
+	public void setCluster(String cluster) {
+		this.clusterSuffix = Route.DEFAULT_CLUSTER.equals(cluster) ? "" : "-" + cluster;
+	}
+
 	@Override
 	public final void start() {
 		this.lifecycleLock.lock();
@@ -156,7 +173,7 @@ public class TaskWorker implements SmartLifecycle {
 		this.stopRequested = stopRequested;
 		this.loop = first;
 		this.consumerThread = Thread.ofPlatform()
-			.name("kafka-task-consumer-" + this.settings.groupId())
+			.name("kafka-task-consumer-" + name())
 			.daemon(false)
 			.start(new PollLoopSupervisor(this.settings.groupId(), first, stopRequested,
 					() -> restart(stopRequested), this.observer));
@@ -168,7 +185,7 @@ public class TaskWorker implements SmartLifecycle {
 	}
 
 	private ShareLoop newShareLoop(ShareConsumption share, TopicStates states, int index) {
-		String name = share.settings().groupId() + "-" + index;
+		String name = share.settings().groupId() + this.clusterSuffix + "-" + index;
 		ThreadFactory taskThreads = (this.taskThreadFactory != null) ? this.taskThreadFactory
 				: Thread.ofVirtual().name("kafka-task-" + name + "-", 0).factory();
 		ThreadFactory cpuThreads = (this.platformThreadFactory != null) ? this.platformThreadFactory
@@ -179,13 +196,17 @@ public class TaskWorker implements SmartLifecycle {
 				this.runsOnPlatformThreads, this.observer);
 	}
 
+	private String name() {
+		return this.settings.groupId() + this.clusterSuffix;
+	}
+
 	private PollLoop newLoop(TopicStates states) {
 		Consumer<String, byte[]> consumer = this.consumerFactory.get().createConsumer(this.settings.groupId(),
-				"kafka-task-" + this.settings.groupId(), null);
+				"kafka-task-" + name(), null);
 		ThreadFactory taskThreads = (this.taskThreadFactory != null) ? this.taskThreadFactory
-				: Thread.ofVirtual().name("kafka-task-" + this.settings.groupId() + "-", 0).factory();
+				: Thread.ofVirtual().name("kafka-task-" + name() + "-", 0).factory();
 		ThreadFactory cpuThreads = (this.platformThreadFactory != null) ? this.platformThreadFactory
-				: Thread.ofPlatform().name("kafka-task-cpu-" + this.settings.groupId() + "-", 0).daemon(true).factory();
+				: Thread.ofPlatform().name("kafka-task-cpu-" + name() + "-", 0).daemon(true).factory();
 		ExecutorService virtualThreads = Executors.newThreadPerTaskExecutor(taskThreads);
 		PlatformThreadPool platformThreads = new PlatformThreadPool(this.platformThreads, this.platformThreads,
 				cpuThreads);
@@ -459,7 +480,7 @@ public class TaskWorker implements SmartLifecycle {
 					ShareConsumption share = this.share;
 					if (share != null) {
 						this.shareLoops = new ShareLoops(share, shared,
-								(index) -> newShareLoop(share, shared, index), this.observer);
+								(index) -> newShareLoop(share, shared, index), this.observer, this.clusterSuffix);
 					}
 					states = new TopicStates(groupTopics);
 					this.topicStates = states;
