@@ -1,11 +1,13 @@
 package dev.kafkatask.autoconfigure;
 
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.regex.Pattern;
 
 import org.jspecify.annotations.Nullable;
 
@@ -27,6 +29,8 @@ final class KafkaClusterNames {
 
 	private static final String CLUSTERS = "kafka-task.kafka.clusters";
 
+	private static final Pattern VALID_NAME = Pattern.compile("[A-Za-z0-9._-]+");
+
 	private KafkaClusterNames() {
 	}
 
@@ -40,7 +44,18 @@ final class KafkaClusterNames {
 	static Set<String> of(KafkaTaskProperties.Kafka kafka) {
 		Set<String> names = new TreeSet<>();
 		names.add(Route.DEFAULT_CLUSTER);
+		Map<String, String> byLowerCase = new HashMap<>();
 		kafka.getClusters().forEach((name, cluster) -> {
+			if (!VALID_NAME.matcher(name).matches()) {
+				throw new InvalidConfigurationPropertyValueException(CLUSTERS + ".[" + name + "]", name,
+						"A Kafka cluster's name is made of letters, digits, '.', '_' and '-' (it ends client ids"
+								+ " and thread names)");
+			}
+			String other = byLowerCase.putIfAbsent(name.toLowerCase(Locale.ROOT), name);
+			if (other != null) {
+				throw new InvalidConfigurationPropertyValueException(CLUSTERS + "." + name, name,
+						"Kafka clusters '" + other + "' and '" + name + "' differ only in case: give them one name");
+			}
 			if (name.trim().toLowerCase(Locale.ROOT).equals(Route.DEFAULT_CLUSTER)) {
 				throw new InvalidConfigurationPropertyValueException(CLUSTERS + "." + name, name,
 						"'" + Route.DEFAULT_CLUSTER + "' is the name of the 'spring.kafka.*' cluster: choose another");

@@ -91,6 +91,24 @@ class KafkaClustersAutoConfigurationTests {
 	}
 
 	@Test
+	void whenTwoClustersHaveTheSameNameButForCaseThenStartupFailsNamingBoth() {
+		this.contextRunner
+			.withPropertyValues("kafka-task.kafka.clusters.East.bootstrap-servers=east-1:9092",
+					"kafka-task.kafka.clusters.east.bootstrap-servers=east-2:9092")
+			.run((context) -> assertThat(failure(context)).hasMessageContaining("kafka-task.kafka.clusters.")
+				.hasMessageContaining("'East'")
+				.hasMessageContaining("'east'")
+				.hasMessageContaining("differ only in case"));
+	}
+
+	@Test
+	void whenAClusterNameIsNotAKafkaClientIdPartThenStartupFailsNamingTheProperty() {
+		this.contextRunner.withPropertyValues("kafka-task.kafka.clusters.[eu west].bootstrap-servers=west-1:9092")
+			.run((context) -> assertThat(failure(context)).hasMessageContaining("kafka-task.kafka.clusters.[eu west]")
+				.hasMessageContaining("letters, digits, '.', '_' and '-'"));
+	}
+
+	@Test
 	void whenAClusterHasNoBootstrapServersThenStartupFailsNamingTheProperty() {
 		this.contextRunner.withPropertyValues("kafka-task.kafka.clusters.west.properties.[acks]=1")
 			.run((context) -> assertThat(failure(context))
