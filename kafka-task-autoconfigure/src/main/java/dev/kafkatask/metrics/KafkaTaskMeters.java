@@ -157,14 +157,14 @@ public enum KafkaTaskMeters implements MeterDocumentation {
 	 * {@code lost}.
 	 */
 	REBALANCES("kafka.task.rebalances", Meter.Type.COUNTER, "Rebalance callbacks of a worker", Tags.GROUP,
-			Tags.TYPE),
+			Tags.TYPE, Tags.CLUSTER),
 
 	/**
 	 * Time a worker spent in rebalance callbacks (a revocation waits for the revoked
 	 * partitions' running tasks and commits them), by type.
 	 */
 	REBALANCE_TIME("kafka.task.rebalance.time", Meter.Type.TIMER, "Time a worker spent in rebalance callbacks",
-			Tags.GROUP, Tags.TYPE),
+			Tags.GROUP, Tags.TYPE, Tags.CLUSTER),
 
 	/**
 	 * Whether a worker has stalled (1) or not (0): work waits (lag or buffered records) and

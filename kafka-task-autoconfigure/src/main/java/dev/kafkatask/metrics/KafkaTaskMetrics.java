@@ -22,6 +22,7 @@ import dev.kafkatask.monitor.TaskObserver;
 import dev.kafkatask.monitor.TaskOutcome;
 import dev.kafkatask.monitor.TaskOwners;
 import dev.kafkatask.routing.Backend;
+import dev.kafkatask.routing.Route;
 import dev.kafkatask.routing.RouteDecision;
 
 /**
@@ -139,8 +140,13 @@ public class KafkaTaskMetrics implements TaskObserver, MeterBinder, DisposableBe
 
 	@Override
 	public void rebalanced(String group, String type, int partitions, Duration duration) {
-		increment(KafkaTaskMeters.REBALANCES, group, type);
-		record(KafkaTaskMeters.REBALANCE_TIME, duration, group, type);
+		rebalanced(group, Route.DEFAULT_CLUSTER, type, partitions, duration);
+	}
+
+	@Override
+	public void rebalanced(String group, String cluster, String type, int partitions, Duration duration) {
+		increment(KafkaTaskMeters.REBALANCES, group, type, cluster);
+		record(KafkaTaskMeters.REBALANCE_TIME, duration, group, type, cluster);
 	}
 
 	/**

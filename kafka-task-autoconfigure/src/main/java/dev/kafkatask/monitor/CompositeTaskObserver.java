@@ -115,6 +115,11 @@ final class CompositeTaskObserver implements TaskObserver {
 	}
 
 	@Override
+	public void rebalanced(String group, String cluster, String type, int partitions, Duration duration) {
+		each((observer) -> observer.rebalanced(group, cluster, type, partitions, duration));
+	}
+
+	@Override
 	public void scheduleFired(String schedule, String task, String outcome) {
 		each((observer) -> observer.scheduleFired(schedule, task, outcome));
 	}

@@ -166,6 +166,20 @@ public interface TaskObserver {
 	}
 
 	/**
+	 * A Kafka worker's rebalance callback ran, on a given Kafka cluster. By default, the
+	 * same as {@link #rebalanced(String, String, int, Duration)}.
+	 * @param group the consumer group
+	 * @param cluster the Kafka cluster its worker consumes ({@code default} for the
+	 * {@code spring.kafka.*} one)
+	 * @param type {@code assigned}, {@code revoked} or {@code lost}
+	 * @param partitions how many partitions it concerned
+	 * @param duration how long the callback took
+	 */
+	default void rebalanced(String group, String cluster, String type, int partitions, Duration duration) {
+		rebalanced(group, type, partitions, duration);
+	}
+
+	/**
 	 * The beat dealt with a slot of a schedule.
 	 * @param schedule the schedule's name
 	 * @param task the task it dispatches

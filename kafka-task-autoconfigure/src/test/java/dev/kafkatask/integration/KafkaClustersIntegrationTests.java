@@ -161,6 +161,15 @@ class KafkaClustersIntegrationTests {
 						.members()).extracting(MemberDescription::clientId)
 						.containsExactly("kafka-task-" + this.apps.groupId() + "-east"));
 			}
+			MeterRegistry meters = app.getBean(MeterRegistry.class);
+			assertThat(meters.get("kafka.task.rebalances")
+				.tags("group", this.apps.groupId(), "type", "assigned", "cluster", "east")
+				.counter()
+				.count()).isPositive();
+			assertThat(meters.get("kafka.task.rebalances")
+				.tags("group", this.apps.groupId(), "type", "assigned", "cluster", "default")
+				.counter()
+				.count()).isPositive();
 			assertThat(Thread.getAllStackTraces().keySet()).extracting(Thread::getName)
 				.contains("kafka-task-consumer-" + this.apps.groupId(),
 						"kafka-task-consumer-" + this.apps.groupId() + "-east",

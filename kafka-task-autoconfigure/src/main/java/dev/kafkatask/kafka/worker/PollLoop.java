@@ -24,6 +24,7 @@ import org.jspecify.annotations.Nullable;
 import dev.kafkatask.consumer.ConsumerState;
 import dev.kafkatask.kafka.TaskTopics;
 import dev.kafkatask.monitor.TaskObserver;
+import dev.kafkatask.routing.Route;
 
 /**
  * The consumer thread of a {@link TaskWorker}. It polls, registers each record
@@ -77,6 +78,8 @@ final class PollLoop implements ConsumerLoop {
 
 	private final TaskObserver observer;
 
+	private volatile String cluster = Route.DEFAULT_CLUSTER;
+
 	PollLoop(WorkerSettings settings, Consumer<String, byte[]> consumer, TopicStates topicStates,
 			TaskRecordHandler handler, ExecutorService virtualThreads, PlatformThreadPool platformThreads,
 			Predicate<String> runsOnPlatformThreads, TaskObserver observer) {
@@ -94,12 +97,21 @@ final class PollLoop implements ConsumerLoop {
 				() -> this.lastProgress = System.nanoTime());
 	}
 
+	/**
+	 * Set the Kafka cluster its consumer reads, before it runs: its rebalances are counted
+	 * under it.
+	 * @param cluster the cluster's name
+	 */
+	void setCluster(String cluster) {
+		this.cluster = cluster;
+	}
+
 	@Override
 	public void run() {
 		try {
 			WorkerRebalanceListener rebalanceListener = new WorkerRebalanceListener(this.settings, this.consumer,
 					this.scheduler, this.offsets, this.partitions, this.observer, this.committer::commitSync,
-					this.topicStates);
+					this.topicStates, this.cluster);
 			this.topicStates.takeChanged();
 			resubscribe(rebalanceListener);
 			while (this.running) {

@@ -68,6 +68,8 @@ public class TaskWorker implements SmartLifecycle {
 	 */
 	private volatile String clusterSuffix = "";
 
+	private volatile String cluster = Route.DEFAULT_CLUSTER;
+
 	private final Supplier<ConsumerFactory<String, byte[]>> consumerFactory;
 
 	private final Supplier<? extends Collection<String>> topics;
@@ -132,6 +134,7 @@ public class TaskWorker implements SmartLifecycle {
 	 * @param cluster the cluster's name
 	 */
 	public void setCluster(String cluster) {
+		this.cluster = cluster;
 		this.clusterSuffix = Route.DEFAULT_CLUSTER.equals(cluster) ? "" : "-" + cluster;
 	}
 
@@ -210,8 +213,10 @@ public class TaskWorker implements SmartLifecycle {
 		ExecutorService virtualThreads = Executors.newThreadPerTaskExecutor(taskThreads);
 		PlatformThreadPool platformThreads = new PlatformThreadPool(this.platformThreads, this.platformThreads,
 				cpuThreads);
-		return new PollLoop(this.settings, consumer, states, this.handler, virtualThreads, platformThreads,
+		PollLoop loop = new PollLoop(this.settings, consumer, states, this.handler, virtualThreads, platformThreads,
 				this.runsOnPlatformThreads, this.observer);
+		loop.setCluster(this.cluster);
+		return loop;
 	}
 
 	/**

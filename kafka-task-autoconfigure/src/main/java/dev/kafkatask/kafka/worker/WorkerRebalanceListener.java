@@ -47,14 +47,18 @@ final class WorkerRebalanceListener implements ConsumerRebalanceListener {
 
 	private final TaskObserver observer;
 
+	private final String cluster;
+
 	private final java.util.function.Consumer<Map<TopicPartition, OffsetAndMetadata>> commitSync;
 
 	private final TopicStates topicStates;
 
 	WorkerRebalanceListener(WorkerSettings settings, Consumer<String, byte[]> consumer, RecordScheduler scheduler,
 			OffsetTracker offsets, AssignedPartitions partitions, TaskObserver observer,
-			java.util.function.Consumer<Map<TopicPartition, OffsetAndMetadata>> commitSync, TopicStates topicStates) {
+			java.util.function.Consumer<Map<TopicPartition, OffsetAndMetadata>> commitSync, TopicStates topicStates,
+			String cluster) {
 		this.topicStates = topicStates;
+		this.cluster = cluster;
 		this.settings = settings;
 		this.consumer = consumer;
 		this.scheduler = scheduler;
@@ -99,7 +103,7 @@ final class WorkerRebalanceListener implements ConsumerRebalanceListener {
 	}
 
 	private void rebalanced(String type, Collection<TopicPartition> partitions, long start) {
-		this.observer.rebalanced(this.settings.groupId(), type, partitions.size(),
+		this.observer.rebalanced(this.settings.groupId(), this.cluster, type, partitions.size(),
 				Duration.ofNanos(System.nanoTime() - start));
 	}
 

@@ -43,7 +43,7 @@ class WorkerRebalanceListenerTests {
 
 	private final WorkerRebalanceListener listener = new WorkerRebalanceListener(WorkerSettings.of("group"),
 			this.consumer, this.scheduler, this.offsets, this.partitions, TaskObserver.NONE, this.commits::add,
-			this.topicStates);
+			this.topicStates, "default");
 
 	@Test
 	void whenAPartitionOfAPausedQueueIsAssignedThenItIsPausedBeforeAnyPoll() {
@@ -94,7 +94,8 @@ class WorkerRebalanceListenerTests {
 		String finishedAbove = CommitMetadata.encode(5, new TreeSet<>(Set.of(7L, 8L)));
 		wokenUp.commitSync(Map.of(partition, new OffsetAndMetadata(5, finishedAbove)));
 		WorkerRebalanceListener listener = new WorkerRebalanceListener(WorkerSettings.of("group"), wokenUp,
-				this.scheduler, this.offsets, this.partitions, TaskObserver.NONE, this.commits::add, this.topicStates);
+				this.scheduler, this.offsets, this.partitions, TaskObserver.NONE, this.commits::add, this.topicStates,
+				"default");
 		listener.onPartitionsAssigned(List.of(partition));
 		assertThat(wakeUps.get()).isNegative();
 		assertThat(this.offsets.received(partition, 6)).isNotNull();
