@@ -79,6 +79,7 @@ import dev.kafkatask.kafka.deadletter.RedriveLedger;
 import dev.kafkatask.kafka.worker.ClusterWorkers;
 import dev.kafkatask.kafka.worker.DeadLetterPublisher;
 import dev.kafkatask.kafka.worker.DelayForwarder;
+import dev.kafkatask.kafka.worker.DelayRoutes;
 import dev.kafkatask.kafka.worker.DelayTargets;
 import dev.kafkatask.kafka.worker.KafkaTaskConsumers;
 import dev.kafkatask.kafka.worker.OrderingMode;
@@ -90,6 +91,7 @@ import dev.kafkatask.kafka.worker.TaskWorker;
 import dev.kafkatask.monitor.TaskEvents;
 import dev.kafkatask.monitor.TaskObserver;
 import dev.kafkatask.monitor.TaskRevoker;
+import dev.kafkatask.routing.Route;
 import dev.kafkatask.routing.RoutingRules;
 import dev.kafkatask.routing.TaskRouter;
 import dev.kafkatask.task.TaskDefinition;
@@ -414,15 +416,34 @@ public final class KafkaTaskKafkaAutoConfiguration {
 			ObjectProvider<ConsumerFactory<?, ?>> consumerFactory, DelayedTaskPublisher publisher,
 			KafkaTaskProducer producer, TaskTopics topics, KafkaTaskProperties properties, TaskRegistry registry,
 			ObjectProvider<TaskRouter> router, ObjectProvider<TaskObserver> observers,
-			ObjectProvider<RevokedTasks> revoked, TaskLifecycle lifecycle,
+			ObjectProvider<RevokedTasks> revoked, TaskLifecycle lifecycle, KafkaClusters clusters,
 			ObjectProvider<DefaultKafkaConsumerFactoryCustomizer> consumerCustomizers) {
 		ConsumerFactory<?, ?> base = consumerFactory.getIfAvailable();
 		DelayForwarder forwarder = delayForwarder((base != null) ? base.getConfigurationProperties() : Map.of(),
 				worker, publisher, producer.getTemplate(), topics, properties, registry, router, observers, revoked,
 				lifecycle, consumerCustomizers);
+		TaskRouter rules = router.getIfAvailable();
+		if (rules != null) {
+			forwarder.setRoutes(new DelayRoutes(Route.DEFAULT_CLUSTER, rules, delayPublishers(publisher, clusters)));
+		}
 		// It moves delayed tasks to the worker's queues: it starts when the worker does.
 		forwarder.setAutoStartup(worker.isAutoStartup());
 		return forwarder;
+	}
+
+	/**
+	 * Return the publisher of delayed records of each Kafka cluster: the default one's, and
+	 * one per named cluster over its producer.
+	 */
+	private static Map<String, DelayedTaskPublisher> delayPublishers(DelayedTaskPublisher defaultPublisher,
+			KafkaClusters clusters) {
+		Map<String, DelayedTaskPublisher> publishers = new HashMap<>();
+		publishers.put(Route.DEFAULT_CLUSTER, defaultPublisher);
+		for (KafkaClusters.Cluster cluster : clusters.all()) {
+			publishers.put(cluster.name(), new DelayedTaskPublisher(cluster.producer().getTemplate(),
+					defaultPublisher.tiers(), Clock.systemUTC()));
+		}
+		return publishers;
 	}
 
 	/**
@@ -454,7 +475,7 @@ public final class KafkaTaskKafkaAutoConfiguration {
 	@ConditionalOnBean(TaskWorker.class)
 	ClusterWorkers kafkaTaskClusterWorkers(TaskWorker worker, KafkaClusters clusters, KafkaTaskProperties properties,
 			ObjectProvider<ConsumerFactory<?, ?>> consumerFactory, TaskTopics topics, EnvelopeCodec codec,
-			TaskRegistry registry, DeliveryHandler deliveries, DelayTiers tiers,
+			TaskRegistry registry, DeliveryHandler deliveries, DelayedTaskPublisher delays,
 			ObjectProvider<ResultPublisher> results, ObjectProvider<TaskRouter> router,
 			ObjectProvider<TaskObserver> observers, ObjectProvider<RevokedTasks> revoked, TaskLifecycle lifecycle,
 			ObjectProvider<DefaultKafkaConsumerFactoryCustomizer> consumerCustomizers,
@@ -467,6 +488,8 @@ public final class KafkaTaskKafkaAutoConfiguration {
 				deliveries, TaskObserver.composite(observers.orderedStream().toList()), results.getIfAvailable(),
 				consumerCustomizers, workerCustomizers.orderedStream().toList());
 		List<ClusterWorkers.ClusterWorker> workers = new ArrayList<>();
+		Map<String, DelayedTaskPublisher> publishers = delayPublishers(delays, clusters);
+		TaskRouter rules = router.getIfAvailable();
 		for (String name : names) {
 			KafkaClusters.Cluster cluster = clusters.get(name);
 			Assert.state(cluster != null, () -> "No Kafka cluster '" + name + "'");
@@ -477,7 +500,7 @@ public final class KafkaTaskKafkaAutoConfiguration {
 				consumerConfig.put(ConsumerConfig.CLIENT_ID_CONFIG, clientId + "-" + name);
 			}
 			KafkaTemplate<String, byte[]> template = cluster.producer().getTemplate();
-			DelayedTaskPublisher publisher = new DelayedTaskPublisher(template, tiers, Clock.systemUTC());
+			DelayedTaskPublisher publisher = publishers.get(name);
 			ResultPublisher replies = (parts.results() != null) ? parts.results().withTemplate(template) : null;
 			TaskWorkerConfigurer configurer = workerConfigurer(parts, consumerConfig, cluster.adminConfiguration(),
 					template, publisher, replies);
@@ -488,6 +511,9 @@ public final class KafkaTaskKafkaAutoConfiguration {
 			DelayForwarder forwarder = delayForwarder(consumerConfig, clusterWorker, publisher, template, topics,
 					properties, registry, router, observers, revoked, lifecycle, consumerCustomizers);
 			forwarder.setCluster(name);
+			if (rules != null) {
+				forwarder.setRoutes(new DelayRoutes(name, rules, publishers));
+			}
 			StallDetector stalls = new StallDetector(clusterWorker, properties.getWorker().getStallTimeout(),
 					cluster.adminConfiguration());
 			workers.add(new ClusterWorkers.ClusterWorker(name, clusterWorker, forwarder, stalls));

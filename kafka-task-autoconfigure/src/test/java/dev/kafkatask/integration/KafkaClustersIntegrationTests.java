@@ -10,6 +10,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.kafka.clients.admin.Admin;
@@ -180,6 +181,38 @@ class KafkaClustersIntegrationTests {
 			assertThat(records(east, "ticks")).isBetween(onEast, onEast + 1);
 			List<String> runs = beatRunIds();
 			assertThat(runs).as("every slot ran once, on either cluster").doesNotHaveDuplicates();
+		}
+	}
+
+	@Test
+	void whenAQueueMovesToTheSecondClusterWhileItsCountdownsWaitThenTheyRunThereOnceDue() throws Exception {
+		String east = TestKafka.secondBootstrapServers();
+		try (ConfigurableApplicationContext app = this.apps.start("kafka-task.worker.queues=moving",
+				"kafka-task.kafka.clusters.east.bootstrap-servers=" + east, "kafka-task.worker.clusters=default,east",
+				"management.endpoints.web.exposure.include=kafkatasks",
+				"management.endpoint.kafkatasks.access=unrestricted")) {
+			await().atMost(TIMEOUT).until(() -> app.getBean(ClusterTopics.class).isCreated("east", "moving"));
+			TaskDispatcher dispatcher = app.getBean(TaskDispatcher.class);
+			for (int i = 0; i < 10; i++) {
+				DispatchReceipt receipt = dispatcher.dispatch("it.add", List.of(i, 2), Map.of(),
+						TaskOptions.none().withQueue("moving").withCountdown(Duration.ofSeconds(8))).get();
+				assertThat(receipt.cluster()).isEqualTo("default");
+			}
+			// The queue moves while its countdowns wait in the default cluster's delay topics,
+			// and its consumer there is drained and stopped.
+			KafkaTasksEndpoint endpoint = app.getBean(KafkaTasksEndpoint.class);
+			endpoint.route("queue", "moving", null, "east", null, null, null, null, null);
+			endpoint.consumer("kafka", "moving", "drain", "default");
+			await().atMost(TIMEOUT)
+				.until(() -> endpoint.kafkaTasks()
+					.consumers()
+					.stream()
+					.anyMatch((consumer) -> consumer.queue().equals("moving") && consumer.cluster().equals("default")
+							&& consumer.state().equals("stopped")));
+			await().atMost(TIMEOUT).until(() -> this.apps.journal().distinctRuns() == 10);
+			assertThat(IntStream.range(0, 10).map((i) -> this.apps.journal().runs("add:" + i + "+2"))).containsOnly(1);
+			assertThat(records(east, "moving")).isEqualTo(10);
+			assertThat(records(TestKafka.bootstrapServers(), "moving")).as("due where the queue was routed").isZero();
 		}
 	}
 

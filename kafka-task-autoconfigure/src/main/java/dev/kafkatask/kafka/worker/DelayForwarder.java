@@ -109,6 +109,8 @@ public class DelayForwarder implements SmartLifecycle {
 
 	private volatile @Nullable String clientIdSuffix;
 
+	private volatile @Nullable DelayRoutes routes;
+
 	/**
 	 * Create a forwarder.
 	 * @param consumerFactory creates its consumer
@@ -145,6 +147,15 @@ public class DelayForwarder implements SmartLifecycle {
 		String suffix = Route.DEFAULT_CLUSTER.equals(cluster) ? null : "-" + cluster;
 		this.clientIdSuffix = suffix;
 		this.thread.setThreadName("kafka-task-delays-" + this.groupId + ((suffix != null) ? suffix : ""));
+	}
+
+	/**
+	 * Set where due records go when their queue is routed to another Kafka cluster than this
+	 * forwarder's: without routes, every record stays on this forwarder's cluster.
+	 * @param routes the routes, whose own cluster is this forwarder's
+	 */
+	public void setRoutes(@Nullable DelayRoutes routes) {
+		this.routes = routes;
 	}
 
 	/**
@@ -264,7 +275,8 @@ public class DelayForwarder implements SmartLifecycle {
 						dropped.add(revokedRecord);
 					}
 					else {
-						sent.add(send(() -> this.publisher.publish(movable.target(), record.key(), record.value(),
+						DelayedTaskPublisher publisher = publisherOf(record, movable);
+						sent.add(send(() -> publisher.publish(movable.target(), record.key(), record.value(),
 								record.headers(), Instant.ofEpochMilli(movable.due()))));
 					}
 				}
@@ -307,6 +319,26 @@ public class DelayForwarder implements SmartLifecycle {
 			this.lifecycle.publish(TaskEventType.REVOKED, revokedRecord.taskId(), revokedRecord.task(),
 					revokedRecord.queue(), Backend.KAFKA, 0, null, null, null);
 		}
+	}
+
+	/**
+	 * Return the publisher of the cluster a due record goes to: this forwarder's, unless its
+	 * queue was routed to another cluster while it waited.
+	 */
+	private DelayedTaskPublisher publisherOf(ConsumerRecord<String, byte[]> record, DelayedRecord.Movable movable) {
+		DelayRoutes routes = this.routes;
+		if (routes == null) {
+			return this.publisher;
+		}
+		String cluster = routes.clusterOf(record, movable.queue());
+		if (cluster.equals(routes.cluster())) {
+			return this.publisher;
+		}
+		if (logger.isDebugEnabled()) {
+			logger.debug("Delayed record " + record.topic() + "-" + record.partition() + "@" + record.offset()
+					+ " of queue '" + movable.queue() + "' goes to Kafka cluster '" + cluster + "', where it is routed");
+		}
+		return routes.publisher(cluster);
 	}
 
 	/**
