@@ -90,6 +90,7 @@ import dev.kafkatask.kafka.worker.TaskWorker;
 import dev.kafkatask.monitor.TaskEvents;
 import dev.kafkatask.monitor.TaskObserver;
 import dev.kafkatask.monitor.TaskRevoker;
+import dev.kafkatask.routing.Route;
 import dev.kafkatask.routing.RoutingRules;
 import dev.kafkatask.routing.TaskRouter;
 import dev.kafkatask.task.TaskDefinition;
@@ -320,16 +321,19 @@ public final class KafkaTaskKafkaAutoConfiguration {
 		WorkerParts parts = new WorkerParts(properties, groupId, topics, codec, registry, deliveries,
 				TaskObserver.composite(observers.orderedStream().toList()), results.getIfAvailable(),
 				consumerCustomizers, workerCustomizers.orderedStream().toList());
-		return workerConfigurer(parts, consumerConfig, adminConfig, producer.getTemplate(), delays);
+		return workerConfigurer(parts, Route.DEFAULT_CLUSTER, consumerConfig, adminConfig, producer.getTemplate(),
+				delays);
 	}
 
 	/**
 	 * Return the configurer of a worker of one Kafka cluster, from that cluster's consumer
 	 * and admin configuration: the dead letters and retries of its records are written on
-	 * the same cluster, through the given template and delay publisher.
+	 * the same cluster, through the given template and delay publisher, and the events of
+	 * their tasks belong to it.
 	 */
-	private static TaskWorkerConfigurer workerConfigurer(WorkerParts parts, Map<String, Object> consumerConfig,
-			Map<String, Object> adminConfig, KafkaTemplate<String, byte[]> template, DelayedTaskPublisher delays) {
+	private static TaskWorkerConfigurer workerConfigurer(WorkerParts parts, String cluster,
+			Map<String, Object> consumerConfig, Map<String, Object> adminConfig, KafkaTemplate<String, byte[]> template,
+			DelayedTaskPublisher delays) {
 		KafkaTaskProperties properties = parts.properties();
 		TaskTopics topics = parts.topics();
 		TaskRegistry registry = parts.registry();
@@ -341,6 +345,7 @@ public final class KafkaTaskKafkaAutoConfiguration {
 		});
 		TaskRecordHandler handler = new TaskRecordHandler(parts.codec(), parts.deliveries(),
 				new DeadLetterPublisher(template, topics), topics, delays);
+		handler.setCluster(cluster);
 		List<String> replyTopics = new ArrayList<>(properties.getKafka().getReplyTopics());
 		replyTopics.add(replyTopic(properties));
 		// Replies go where the dispatcher waits for them: the default cluster's reply listener.
@@ -468,13 +473,14 @@ public final class KafkaTaskKafkaAutoConfiguration {
 			}
 			KafkaTemplate<String, byte[]> template = cluster.producer().getTemplate();
 			DelayedTaskPublisher publisher = new DelayedTaskPublisher(template, tiers, Clock.systemUTC());
-			TaskWorkerConfigurer configurer = workerConfigurer(parts, consumerConfig, cluster.adminConfiguration(),
-					template, publisher);
+			TaskWorkerConfigurer configurer = workerConfigurer(parts, name, consumerConfig,
+					cluster.adminConfiguration(), template, publisher);
 			TaskWorker clusterWorker = new TaskWorker(configurer.settings(), configurer.consumerFactory(),
 					configurer.topics(), configurer.recordHandler(), configurer.observer());
 			configurer.configure(clusterWorker);
 			DelayForwarder forwarder = delayForwarder(consumerConfig, clusterWorker, publisher, template, topics,
 					properties, registry, router, observers, revoked, lifecycle, consumerCustomizers);
+			forwarder.setCluster(name);
 			StallDetector stalls = new StallDetector(clusterWorker, properties.getWorker().getStallTimeout(),
 					cluster.adminConfiguration());
 			workers.add(new ClusterWorkers.ClusterWorker(name, clusterWorker, forwarder, stalls));

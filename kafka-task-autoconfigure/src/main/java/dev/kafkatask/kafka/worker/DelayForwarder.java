@@ -26,6 +26,7 @@ import org.jspecify.annotations.Nullable;
 
 import org.springframework.context.SmartLifecycle;
 import org.springframework.kafka.core.ConsumerFactory;
+import org.springframework.util.Assert;
 
 import dev.kafkatask.execution.DeliveryHandler;
 import dev.kafkatask.execution.RevokedTasks;
@@ -38,6 +39,7 @@ import dev.kafkatask.monitor.TaskEventType;
 import dev.kafkatask.monitor.TaskObserver;
 import dev.kafkatask.monitor.TaskOutcome;
 import dev.kafkatask.routing.Backend;
+import dev.kafkatask.routing.Route;
 import dev.kafkatask.supervision.SupervisedThread;
 
 /**
@@ -99,6 +101,8 @@ public class DelayForwarder implements SmartLifecycle {
 
 	private Predicate<String> knownTask = (task) -> false;
 
+	private String cluster = Route.DEFAULT_CLUSTER;
+
 	/**
 	 * When each paused partition's head record is due; only the supervised thread uses it.
 	 */
@@ -143,6 +147,16 @@ public class DelayForwarder implements SmartLifecycle {
 		this.revoked = revoked;
 		this.lifecycle = lifecycle;
 		this.knownTask = knownTask;
+	}
+
+	/**
+	 * Set the Kafka cluster of the delay tiers it reads, that the {@code revoked} events of
+	 * the tasks it drops belong to; {@value Route#DEFAULT_CLUSTER} by default.
+	 * @param cluster the cluster
+	 */
+	public void setCluster(String cluster) {
+		Assert.hasText(cluster, "'cluster' must not be empty");
+		this.cluster = cluster;
 	}
 
 	@Override
@@ -288,7 +302,7 @@ public class DelayForwarder implements SmartLifecycle {
 			String task = this.knownTask.test(revokedRecord.task()) ? revokedRecord.task() : DeliveryHandler.UNKNOWN_TASK;
 			this.observer.handled(task, revokedRecord.queue(), Backend.KAFKA, TaskOutcome.REVOKED, Duration.ZERO);
 			this.lifecycle.publish(TaskEventType.REVOKED, revokedRecord.taskId(), revokedRecord.task(),
-					revokedRecord.queue(), Backend.KAFKA, 0, null, null, null);
+					revokedRecord.queue(), Backend.KAFKA, this.cluster, 0, null, null, null);
 		}
 	}
 
