@@ -200,16 +200,25 @@ public final class KafkaTaskKafkaAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean(TaskEvents.class)
 	@ConditionalOnBooleanProperty(name = "kafka-task.events.enabled", matchIfMissing = true)
-	TaskEventLog kafkaTaskEvents(KafkaTaskProducer producer, ObjectProvider<ConsumerFactory<?, ?>> consumerFactory,
-			KafkaTaskProperties properties, ObjectProvider<JsonMapper> jsonMapper,
-			ObjectProvider<TaskObserver> observers,
+	TaskEventLog kafkaTaskEvents(KafkaTaskProducer producer, KafkaClusters clusters,
+			ObjectProvider<ConsumerFactory<?, ?>> consumerFactory, KafkaTaskProperties properties,
+			ObjectProvider<JsonMapper> jsonMapper, ObjectProvider<TaskObserver> observers,
 			ObjectProvider<DefaultKafkaConsumerFactoryCustomizer> consumerCustomizers) {
 		Map<String, Object> config = groupless(consumerFactory);
 		KafkaTaskProperties.Events events = properties.getEvents();
-		return new TaskEventLog(producer.getTemplate(), taskConsumerFactory(config, consumerCustomizers),
+		TaskEventLog log = new TaskEventLog(producer.getTemplate(), taskConsumerFactory(config, consumerCustomizers),
 				eventsTopic(properties), events.getReadBack(), events.getMaxTasks(),
 				jsonMapper.getIfAvailable(JsonMapper::new), TaskObserver.composite(observers.orderedStream().toList()),
 				Clock.systemUTC());
+		// Events live on the cluster of the task's queue: each cluster's topic is written and read.
+		for (KafkaClusters.Cluster cluster : clusters.all()) {
+			Map<String, Object> clusterConfig = clusterConsumerConfig(properties, cluster, config);
+			// Its topic is created, compacted, with the cluster's first queue: not by a read before.
+			clusterConfig.putIfAbsent(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false);
+			log.addCluster(cluster.name(), cluster.producer().getTemplate(),
+					taskConsumerFactory(clusterConfig, consumerCustomizers));
+		}
+		return log;
 	}
 
 	@Bean
@@ -291,10 +300,7 @@ public final class KafkaTaskKafkaAutoConfiguration {
 					compactedFor(properties.getWorker().getFinishedTaskRetention()), revokedTopic(properties),
 					compactedFor(properties.getRevoke().getRetention())));
 			if (properties.getEvents().isEnabled()) {
-				Map<String, String> eventsConfig = new HashMap<>(compactedFor(properties.getEvents().getRetention()));
-				eventsConfig.put(TopicConfig.MIN_COMPACTION_LAG_MS_CONFIG,
-						Long.toString(properties.getEvents().getHistory().toMillis()));
-				provisioner.provisionTopics(Map.of(eventsTopic(properties), eventsConfig));
+				provisioner.provisionTopics(Map.of(eventsTopic(properties), eventsTopicConfig(properties)));
 			}
 			provisioner.provisionTopics(Map.of(redrivenTopic(properties),
 					Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)));
@@ -600,7 +606,12 @@ public final class KafkaTaskKafkaAutoConfiguration {
 		ClusterTopics clusterTopics = new ClusterTopics(provisioners, queuesByCluster, topics, tiers,
 				Set.copyOf(kafka.getPriorityQueues()), CLUSTER_TOPICS_RETRY);
 		// What lives on the cluster of the task's queue besides its topics.
-		clusterTopics.setSharedTopics(Map.of(replyTopic(properties), Map.of()));
+		Map<String, Map<String, String>> shared = new HashMap<>();
+		shared.put(replyTopic(properties), Map.of());
+		if (properties.getEvents().isEnabled()) {
+			shared.put(eventsTopic(properties), eventsTopicConfig(properties));
+		}
+		clusterTopics.setSharedTopics(shared);
 		return clusterTopics;
 	}
 
@@ -674,6 +685,39 @@ public final class KafkaTaskKafkaAutoConfiguration {
 
 	private static String eventsTopic(KafkaTaskProperties properties) {
 		return properties.getKafka().getTopicPrefix() + "__events";
+	}
+
+	/**
+	 * Return the configuration of the events topic, on every cluster: compacted, keeping the
+	 * latest event of a task for the retention and all of them for at least the history.
+	 */
+	private static Map<String, String> eventsTopicConfig(KafkaTaskProperties properties) {
+		Map<String, String> config = new HashMap<>(compactedFor(properties.getEvents().getRetention()));
+		config.put(TopicConfig.MIN_COMPACTION_LAG_MS_CONFIG,
+				Long.toString(properties.getEvents().getHistory().toMillis()));
+		return config;
+	}
+
+	/**
+	 * Return the configuration of a consumer of a named cluster: the given configuration of
+	 * the {@code spring.kafka.*} cluster with that cluster's servers and properties, and a
+	 * client id of its own unless they name one.
+	 */
+	private static Map<String, Object> clusterConsumerConfig(KafkaTaskProperties properties,
+			KafkaClusters.Cluster cluster, Map<String, Object> baseConfig) {
+		KafkaTaskProperties.Cluster configured = properties.getKafka().getClusters().get(cluster.name());
+		if (configured == null) {
+			// a cluster of an application's own KafkaClusters: its admin clients' connection
+			Map<String, Object> config = new HashMap<>(baseConfig);
+			config.putAll(cluster.adminConfiguration());
+			return config;
+		}
+		Map<String, Object> config = configured.buildProperties(baseConfig);
+		Object clientId = baseConfig.get(ConsumerConfig.CLIENT_ID_CONFIG);
+		if (clientId != null && !configured.getProperties().containsKey(ConsumerConfig.CLIENT_ID_CONFIG)) {
+			config.put(ConsumerConfig.CLIENT_ID_CONFIG, clientId + "-" + cluster.name());
+		}
+		return config;
 	}
 
 	private static String finishedTopic(KafkaTaskProperties properties) {
