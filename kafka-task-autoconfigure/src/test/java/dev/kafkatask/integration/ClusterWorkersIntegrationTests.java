@@ -213,6 +213,8 @@ class ClusterWorkersIntegrationTests {
 				.task("tasks", retried.taskId());
 			assertThat(described).isNotNull();
 			assertThat(described.state()).isEqualTo("succeeded");
+			assertThat(described.history()).extracting(KafkaTasksEndpoint.EventDescriptor::cluster)
+				.containsOnly("east");
 			String events = this.apps.prefix() + "__events";
 			assertThat(eventTypes(east, events, retried.taskId())).as("the task's events on east")
 				.contains("dispatched", "started", "retried", "succeeded");
