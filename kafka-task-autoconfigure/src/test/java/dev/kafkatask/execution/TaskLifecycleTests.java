@@ -42,9 +42,10 @@ class TaskLifecycleTests {
 		TaskEnvelope envelope = envelope(List.of(NODES.numberNode(2), NODES.stringNode("<b>x</b>")),
 				Map.of("flag", NODES.booleanNode(true)));
 		this.lifecycle.dispatched(envelope, "default", Backend.KAFKA, "default", this.lifecycle.arguments(envelope));
-		this.lifecycle.publish(TaskEventType.STARTED, envelope, "default", Backend.KAFKA, "default", 1, null, null, null);
-		this.lifecycle.publish(TaskEventType.SUCCEEDED, envelope, "default", Backend.KAFKA, "default", 1, Map.of("sum", 5), null,
+		this.lifecycle.publish(TaskEventType.STARTED, envelope, "default", Backend.KAFKA, "default", 1, null, null,
 				null);
+		this.lifecycle.publish(TaskEventType.SUCCEEDED, envelope, "default", Backend.KAFKA, "default", 1,
+				Map.of("sum", 5), null, null);
 		assertThat(this.published).extracting(TaskEvent::type)
 			.containsExactly(TaskEventType.DISPATCHED, TaskEventType.STARTED, TaskEventType.SUCCEEDED);
 		assertThat(this.published.get(0).arguments()).isEqualTo("{\"args\":[2,\"<b>x</b>\"],\"kwargs\":{\"flag\":true}}");
@@ -76,7 +77,8 @@ class TaskLifecycleTests {
 	@Test
 	void whenATaskReturnsNothingThenItsSucceededEventCarriesWhatTheMapperWritesForNull() {
 		TaskEnvelope envelope = envelope(List.of(), Map.of());
-		this.lifecycle.publish(TaskEventType.SUCCEEDED, envelope, "default", Backend.KAFKA, "default", 1, null, null, null);
+		this.lifecycle.publish(TaskEventType.SUCCEEDED, envelope, "default", Backend.KAFKA, "default", 1, null, null,
+				null);
 		assertThat(this.published).singleElement()
 			.satisfies((event) -> assertThat(event.result()).isEqualTo(new JsonMapper().writeValueAsString(null)));
 	}
