@@ -3,15 +3,14 @@ package dev.kafkatask.kafka;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
 
-import dev.kafkatask.supervision.SupervisedThread;
-
 /**
  * Reads the events topic of one Kafka cluster, on a {@link TopicReader} of its own, and
  * tells how long a question waits for its first read. The default cluster's reader is
  * waited for by every question until it has read the topic as far as it went (at most the
- * wait each question allows); a named cluster's only during the first wait after it started
- * reading: a named cluster that is down costs the first questions that wait, not every
- * question, and holds up neither the other clusters' readers nor their events.
+ * wait each question allows), as before there were several clusters; a named cluster's only
+ * within the first read's timeout after it started reading: a named cluster that is down
+ * costs the questions of those first seconds, not every question, and holds up neither the
+ * other clusters' readers nor their events.
  *
  * @author kafka-task
  */
@@ -82,14 +81,6 @@ final class TaskEventReader {
 		}
 		long left = Math.max(0, until - System.nanoTime());
 		return this.reader.awaitCaughtUp(Duration.ofNanos(left));
-	}
-
-	/**
-	 * Return the status of the reader's thread.
-	 * @return the status
-	 */
-	SupervisedThread.Status status() {
-		return this.reader.status();
 	}
 
 }
