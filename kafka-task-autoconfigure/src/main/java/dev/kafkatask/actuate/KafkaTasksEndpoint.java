@@ -834,16 +834,17 @@ public class KafkaTasksEndpoint {
 	 * @param type what happened
 	 * @param at when
 	 * @param worker who saw it
+	 * @param cluster the Kafka cluster it belongs to, that of the task's queue
 	 * @param attempt which run it is about
 	 * @param error what went wrong, if anything did
 	 * @param reason the dead-letter reason
 	 */
-	public record EventDescriptor(String type, Instant at, String worker, int attempt, @Nullable String error,
-			@Nullable String reason) {
+	public record EventDescriptor(String type, Instant at, String worker, String cluster, int attempt,
+			@Nullable String error, @Nullable String reason) {
 
 		static EventDescriptor of(TaskEvent event) {
-			return new EventDescriptor(event.type().code(), event.at(), event.worker(), event.attempt(), event.error(),
-					event.reason());
+			return new EventDescriptor(event.type().code(), event.at(), event.worker(), event.cluster(),
+					event.attempt(), event.error(), event.reason());
 		}
 
 	}

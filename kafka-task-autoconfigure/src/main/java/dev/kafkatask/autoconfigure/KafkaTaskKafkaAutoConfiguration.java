@@ -208,16 +208,25 @@ public final class KafkaTaskKafkaAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean(TaskEvents.class)
 	@ConditionalOnBooleanProperty(name = "kafka-task.events.enabled", matchIfMissing = true)
-	TaskEventLog kafkaTaskEvents(KafkaTaskProducer producer, ObjectProvider<ConsumerFactory<?, ?>> consumerFactory,
-			KafkaTaskProperties properties, ObjectProvider<JsonMapper> jsonMapper,
-			ObjectProvider<TaskObserver> observers,
+	TaskEventLog kafkaTaskEvents(KafkaTaskProducer producer, KafkaClusters clusters,
+			ObjectProvider<ConsumerFactory<?, ?>> consumerFactory, KafkaTaskProperties properties,
+			ObjectProvider<JsonMapper> jsonMapper, ObjectProvider<TaskObserver> observers,
 			ObjectProvider<DefaultKafkaConsumerFactoryCustomizer> consumerCustomizers) {
 		Map<String, Object> config = groupless(consumerFactory);
 		KafkaTaskProperties.Events events = properties.getEvents();
-		return new TaskEventLog(producer.getTemplate(), taskConsumerFactory(config, consumerCustomizers),
+		TaskEventLog log = new TaskEventLog(producer.getTemplate(), taskConsumerFactory(config, consumerCustomizers),
 				eventsTopic(properties), events.getReadBack(), events.getMaxTasks(),
 				jsonMapper.getIfAvailable(JsonMapper::new), TaskObserver.composite(observers.orderedStream().toList()),
 				Clock.systemUTC());
+		// Events live on the cluster of the task's queue: each cluster's topic is written and read.
+		for (KafkaClusters.Cluster cluster : clusters.all()) {
+			Map<String, Object> clusterConfig = clusterConsumerConfig(properties, cluster, config);
+			// Its topic is created, compacted, with the cluster's first queue: not by a read before.
+			clusterConfig.putIfAbsent(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false);
+			log.addCluster(cluster.name(), cluster.producer().getTemplate(),
+					taskConsumerFactory(clusterConfig, consumerCustomizers));
+		}
+		return log;
 	}
 
 	@Bean
@@ -299,10 +308,7 @@ public final class KafkaTaskKafkaAutoConfiguration {
 					compactedFor(properties.getWorker().getFinishedTaskRetention()), revokedTopic(properties),
 					compactedFor(properties.getRevoke().getRetention())));
 			if (properties.getEvents().isEnabled()) {
-				Map<String, String> eventsConfig = new HashMap<>(compactedFor(properties.getEvents().getRetention()));
-				eventsConfig.put(TopicConfig.MIN_COMPACTION_LAG_MS_CONFIG,
-						Long.toString(properties.getEvents().getHistory().toMillis()));
-				provisioner.provisionTopics(Map.of(eventsTopic(properties), eventsConfig));
+				provisioner.provisionTopics(Map.of(eventsTopic(properties), eventsTopicConfig(properties)));
 			}
 			provisioner.provisionTopics(Map.of(redrivenTopic(properties),
 					Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)));
@@ -329,19 +335,19 @@ public final class KafkaTaskKafkaAutoConfiguration {
 		WorkerParts parts = new WorkerParts(properties, groupId, topics, codec, registry, deliveries,
 				TaskObserver.composite(observers.orderedStream().toList()), results.getIfAvailable(),
 				consumerCustomizers, workerCustomizers.orderedStream().toList());
-		return workerConfigurer(parts, consumerConfig, adminConfig, producer.getTemplate(), delays,
-				parts.results());
+		return workerConfigurer(parts, Route.DEFAULT_CLUSTER, consumerConfig, adminConfig, producer.getTemplate(),
+				delays, parts.results());
 	}
 
 	/**
 	 * Return the configurer of a worker of one Kafka cluster, from that cluster's consumer
 	 * and admin configuration: the dead letters and retries of its records are written on
 	 * the same cluster, through the given template and delay publisher, and so are the
-	 * results of its tasks, through the given publisher.
+	 * results of its tasks, through the given publisher; the events of its tasks belong to it.
 	 */
-	private static TaskWorkerConfigurer workerConfigurer(WorkerParts parts, Map<String, Object> consumerConfig,
-			Map<String, Object> adminConfig, KafkaTemplate<String, byte[]> template, DelayedTaskPublisher delays,
-			@Nullable ResultPublisher results) {
+	private static TaskWorkerConfigurer workerConfigurer(WorkerParts parts, String cluster,
+			Map<String, Object> consumerConfig, Map<String, Object> adminConfig, KafkaTemplate<String, byte[]> template,
+			DelayedTaskPublisher delays, @Nullable ResultPublisher results) {
 		KafkaTaskProperties properties = parts.properties();
 		TaskTopics topics = parts.topics();
 		TaskRegistry registry = parts.registry();
@@ -353,6 +359,7 @@ public final class KafkaTaskKafkaAutoConfiguration {
 		});
 		TaskRecordHandler handler = new TaskRecordHandler(parts.codec(), parts.deliveries(),
 				new DeadLetterPublisher(template, topics), topics, delays);
+		handler.setCluster(cluster);
 		List<String> replyTopics = new ArrayList<>(properties.getKafka().getReplyTopics());
 		replyTopics.add(replyTopic(properties));
 		// Results go back on the cluster the task was consumed from, where its dispatcher reads.
@@ -502,8 +509,8 @@ public final class KafkaTaskKafkaAutoConfiguration {
 			KafkaTemplate<String, byte[]> template = cluster.producer().getTemplate();
 			DelayedTaskPublisher publisher = publishers.get(name);
 			ResultPublisher replies = (parts.results() != null) ? parts.results().withTemplate(template) : null;
-			TaskWorkerConfigurer configurer = workerConfigurer(parts, consumerConfig, cluster.adminConfiguration(),
-					template, publisher, replies);
+			TaskWorkerConfigurer configurer = workerConfigurer(parts, name, consumerConfig,
+					cluster.adminConfiguration(), template, publisher, replies);
 			TaskWorker clusterWorker = new TaskWorker(configurer.settings(), configurer.consumerFactory(),
 					configurer.topics(), configurer.recordHandler(), configurer.observer());
 			configurer.configure(clusterWorker);
@@ -633,7 +640,12 @@ public final class KafkaTaskKafkaAutoConfiguration {
 		ClusterTopics clusterTopics = new ClusterTopics(provisioners, queuesByCluster, topics, tiers,
 				Set.copyOf(kafka.getPriorityQueues()), CLUSTER_TOPICS_RETRY);
 		// What lives on the cluster of the task's queue besides its topics.
-		clusterTopics.setSharedTopics(Map.of(replyTopic(properties), Map.of()));
+		Map<String, Map<String, String>> shared = new HashMap<>();
+		shared.put(replyTopic(properties), Map.of());
+		if (properties.getEvents().isEnabled()) {
+			shared.put(eventsTopic(properties), eventsTopicConfig(properties));
+		}
+		clusterTopics.setSharedTopics(shared);
 		return clusterTopics;
 	}
 
@@ -707,6 +719,39 @@ public final class KafkaTaskKafkaAutoConfiguration {
 
 	private static String eventsTopic(KafkaTaskProperties properties) {
 		return properties.getKafka().getTopicPrefix() + "__events";
+	}
+
+	/**
+	 * Return the configuration of the events topic, on every cluster: compacted, keeping the
+	 * latest event of a task for the retention and all of them for at least the history.
+	 */
+	private static Map<String, String> eventsTopicConfig(KafkaTaskProperties properties) {
+		Map<String, String> config = new HashMap<>(compactedFor(properties.getEvents().getRetention()));
+		config.put(TopicConfig.MIN_COMPACTION_LAG_MS_CONFIG,
+				Long.toString(properties.getEvents().getHistory().toMillis()));
+		return config;
+	}
+
+	/**
+	 * Return the configuration of a consumer of a named cluster: the given configuration of
+	 * the {@code spring.kafka.*} cluster with that cluster's servers and properties, and a
+	 * client id of its own unless they name one.
+	 */
+	private static Map<String, Object> clusterConsumerConfig(KafkaTaskProperties properties,
+			KafkaClusters.Cluster cluster, Map<String, Object> baseConfig) {
+		KafkaTaskProperties.Cluster configured = properties.getKafka().getClusters().get(cluster.name());
+		if (configured == null) {
+			// a cluster of an application's own KafkaClusters: its admin clients' connection
+			Map<String, Object> config = new HashMap<>(baseConfig);
+			config.putAll(cluster.adminConfiguration());
+			return config;
+		}
+		Map<String, Object> config = configured.buildProperties(baseConfig);
+		Object clientId = baseConfig.get(ConsumerConfig.CLIENT_ID_CONFIG);
+		if (clientId != null && !configured.getProperties().containsKey(ConsumerConfig.CLIENT_ID_CONFIG)) {
+			config.put(ConsumerConfig.CLIENT_ID_CONFIG, clientId + "-" + cluster.name());
+		}
+		return config;
 	}
 
 	private static String finishedTopic(KafkaTaskProperties properties) {

@@ -1194,7 +1194,8 @@ public class KafkaTaskProperties {
 		/**
 		 * Whether the lifecycle events of tasks (dispatched, received, started, retried,
 		 * succeeded, failed, expired, dead-lettered, revoked) are written to the
-		 * <prefix>__events topic, for TaskResults, the endpoint's tasks and the page.
+		 * <prefix>__events topic of the Kafka cluster of the task's queue, for TaskResults,
+		 * the endpoint's tasks and the page, which read that topic on every cluster.
 		 */
 		private boolean enabled = true;
 

@@ -319,7 +319,8 @@ public class DefaultTaskDispatcher implements TaskDispatcher {
 			}
 			else {
 				this.observer.dispatched(task, queue, backend, cluster);
-				this.lifecycle.dispatched(outbound.envelope(), queue, backend, arguments);
+				// on the cluster that took it: the route's, or the default one it fell back to
+				this.lifecycle.dispatched(outbound.envelope(), queue, backend, receipt.cluster(), arguments);
 			}
 			stop(observation, failure);
 		});

@@ -334,7 +334,8 @@ public class DeliveryHandler {
 				return;
 			}
 			this.lifecycle.publish(TaskEventType.STARTED, started, settlement.delivery.queue(),
-					settlement.delivery.backend(), started.retries() + 1, null, null, null);
+					settlement.delivery.backend(), settlement.delivery.cluster(), started.retries() + 1, null, null,
+					null);
 			result = this.runner.run(prepared, () -> Thread.ofVirtual()
 				.name("kafka-task-abandon-" + prepared.context().id())
 				.start(() -> abandoned(prepared, settlement)), termination);

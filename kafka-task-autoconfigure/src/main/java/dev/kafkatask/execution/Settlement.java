@@ -95,8 +95,8 @@ final class Settlement {
 			case REJECTED, DUPLICATE -> null;
 		};
 		if (task != null && type != null) {
-			this.lifecycle.publish(type, task, this.delivery.queue(), this.delivery.backend(), task.retries() + 1,
-					this.result, this.error, this.reason);
+			this.lifecycle.publish(type, task, this.delivery.queue(), this.delivery.backend(), this.delivery.cluster(),
+					task.retries() + 1, this.result, this.error, this.reason);
 		}
 	}
 

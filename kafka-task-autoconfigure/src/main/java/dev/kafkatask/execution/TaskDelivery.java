@@ -8,6 +8,7 @@ import dev.kafkatask.codec.InvalidEnvelopeException;
 import dev.kafkatask.codec.TaskEnvelope;
 import dev.kafkatask.monitor.DeadLetterReason;
 import dev.kafkatask.routing.Backend;
+import dev.kafkatask.routing.Route;
 
 /**
  * One task record or message handed to a worker, with what its backend does to settle it:
@@ -30,6 +31,16 @@ public interface TaskDelivery {
 	 * @return the backend
 	 */
 	Backend backend();
+
+	/**
+	 * Return the Kafka cluster the delivery came from, whose events topic its task's events
+	 * go to: {@value Route#DEFAULT_CLUSTER} for the {@code spring.kafka.*} one, and for
+	 * RabbitMQ, whose tasks' events live there too.
+	 * @return the cluster
+	 */
+	default String cluster() {
+		return Route.DEFAULT_CLUSTER;
+	}
 
 	/**
 	 * Say where the delivery came from, for logs and health, for example

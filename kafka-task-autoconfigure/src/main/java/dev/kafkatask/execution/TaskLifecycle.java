@@ -12,6 +12,7 @@ import dev.kafkatask.monitor.TaskEvent;
 import dev.kafkatask.monitor.TaskEventType;
 import dev.kafkatask.monitor.TaskEvents;
 import dev.kafkatask.routing.Backend;
+import dev.kafkatask.routing.Route;
 
 /**
  * Writes the lifecycle events of tasks: who saw what happen to which task, when, with the
@@ -84,14 +85,16 @@ public final class TaskLifecycle {
 	 * @param envelope the task
 	 * @param queue its queue
 	 * @param backend its backend
+	 * @param cluster the Kafka cluster of its queue ({@value Route#DEFAULT_CLUSTER} for the
+	 * {@code spring.kafka.*} one and for RabbitMQ)
 	 * @param attempt which run it is about (0 for a dispatch)
 	 * @param result what it returned, or {@code null}
 	 * @param error what went wrong, or {@code null}
 	 * @param reason the dead-letter reason, or {@code null}
 	 */
-	public void publish(TaskEventType type, TaskEnvelope envelope, String queue, Backend backend, int attempt,
-			@Nullable Object result, @Nullable Throwable error, @Nullable String reason) {
-		publish(type, envelope.id(), envelope.task(), queue, backend, attempt, result, error, reason);
+	public void publish(TaskEventType type, TaskEnvelope envelope, String queue, Backend backend, String cluster,
+			int attempt, @Nullable Object result, @Nullable Throwable error, @Nullable String reason) {
+		publish(type, envelope.id(), envelope.task(), queue, backend, cluster, attempt, result, error, reason);
 	}
 
 	/**
@@ -99,11 +102,14 @@ public final class TaskLifecycle {
 	 * @param envelope the task
 	 * @param queue its queue
 	 * @param backend its backend
+	 * @param cluster the Kafka cluster that took it, or {@code null} for RabbitMQ (then
+	 * {@value Route#DEFAULT_CLUSTER}, where the events of RabbitMQ tasks live)
 	 * @param arguments its {@link #arguments(TaskEnvelope) arguments}, or {@code null}
 	 */
-	public void dispatched(TaskEnvelope envelope, String queue, Backend backend, @Nullable String arguments) {
-		publish(TaskEventType.DISPATCHED, envelope.id(), envelope.task(), queue, backend, 0, null, null, null,
-				arguments);
+	public void dispatched(TaskEnvelope envelope, String queue, Backend backend, @Nullable String cluster,
+			@Nullable String arguments) {
+		publish(TaskEventType.DISPATCHED, envelope.id(), envelope.task(), queue, backend,
+				(cluster != null) ? cluster : Route.DEFAULT_CLUSTER, 0, null, null, null, arguments);
 	}
 
 	/**
@@ -121,24 +127,28 @@ public final class TaskLifecycle {
 	 * @param task the task name
 	 * @param queue its queue
 	 * @param backend its backend
+	 * @param cluster the Kafka cluster of its queue ({@value Route#DEFAULT_CLUSTER} for the
+	 * {@code spring.kafka.*} one and for RabbitMQ)
 	 * @param attempt which run it is about (0 when unknown or for a dispatch)
 	 * @param result what it returned, or {@code null}
 	 * @param error what went wrong, or {@code null}
 	 * @param reason the dead-letter reason, or {@code null}
 	 */
-	public void publish(TaskEventType type, String taskId, String task, String queue, Backend backend, int attempt,
-			@Nullable Object result, @Nullable Throwable error, @Nullable String reason) {
-		publish(type, taskId, task, queue, backend, attempt, result, error, reason, null);
+	public void publish(TaskEventType type, String taskId, String task, String queue, Backend backend,
+			String cluster, int attempt, @Nullable Object result, @Nullable Throwable error,
+			@Nullable String reason) {
+		publish(type, taskId, task, queue, backend, cluster, attempt, result, error, reason, null);
 	}
 
-	private void publish(TaskEventType type, String taskId, String task, String queue, Backend backend, int attempt,
-			@Nullable Object result, @Nullable Throwable error, @Nullable String reason, @Nullable String arguments) {
+	private void publish(TaskEventType type, String taskId, String task, String queue, Backend backend,
+			String cluster, int attempt, @Nullable Object result, @Nullable Throwable error, @Nullable String reason,
+			@Nullable String arguments) {
 		if (!isEnabled()) {
 			return;
 		}
 		try {
 			this.events.publish(new TaskEvent(taskId, type, task, queue, backend.name().toLowerCase(
-					java.util.Locale.ROOT), this.worker, this.clock.instant(), attempt,
+					java.util.Locale.ROOT), cluster, this.worker, this.clock.instant(), attempt,
 					(type == TaskEventType.SUCCEEDED) ? json(result) : null, describe(error), reason, arguments));
 		}
 		catch (RuntimeException ex) {

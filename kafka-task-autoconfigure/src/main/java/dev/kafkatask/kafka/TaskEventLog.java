@@ -1,47 +1,44 @@
 package dev.kafkatask.kafka;
 
-import java.io.ByteArrayOutputStream;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeSet;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
-import tools.jackson.core.JsonGenerator;
-import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.context.SmartLifecycle;
 import org.springframework.kafka.core.ConsumerFactory;
 import org.springframework.kafka.core.KafkaTemplate;
+import org.springframework.util.Assert;
 
 import dev.kafkatask.monitor.TaskActivity;
 import dev.kafkatask.monitor.TaskActivityWindow;
 import dev.kafkatask.monitor.TaskEvent;
-import dev.kafkatask.monitor.TaskEventType;
 import dev.kafkatask.monitor.TaskEvents;
 import dev.kafkatask.monitor.TaskObserver;
 import dev.kafkatask.monitor.TaskResults;
 import dev.kafkatask.monitor.TaskState;
-import dev.kafkatask.supervision.SupervisedThread;
+import dev.kafkatask.routing.Route;
 
 /**
  * Task lifecycle events in a topic keyed by task id, and the {@link TaskResults} read from
@@ -49,17 +46,26 @@ import dev.kafkatask.supervision.SupervisedThread;
  * the task). The topic is compacted with a minimum compaction lag: the latest event of a
  * task is kept for the topic's retention, its whole history for at least the lag.
  * <p>
+ * Each Kafka cluster has its events topic ({@link #addCluster}): an event is written to that
+ * of its {@link TaskEvent#cluster() cluster}, the cluster of the task's queue, by that
+ * cluster's {@link TaskEventWriter}; an event of a cluster this log does not know goes to
+ * the default cluster's topic, keeping its cluster, so that it is not lost and this
+ * instance still reads it. The events topics of every cluster are read into the same
+ * memory, each by a {@link TaskEventReader} of its own: a question about a task finds it
+ * whatever its cluster, and a cluster that is down holds up neither the others' events nor,
+ * past the first wait, the questions.
+ * <p>
  * Reading starts with the first question asked of this instance (most instances are never
- * asked): the last {@code readBack} of the topic first, then as it grows, on a
- * {@link TopicReader} ({@code events}), into memory bounded to {@code maxTasks} tasks (the
- * least recently changed go first) and {@value #MAX_HISTORY} events per task.
+ * asked): the last {@code readBack} of the topics first, then as they grow, on a
+ * {@link TopicReader} ({@code events}) per cluster, into memory bounded to {@code maxTasks}
+ * tasks (the least recently changed go first) and {@value #MAX_HISTORY} events per task.
  *
  * @author kafka-task
  */
 public class TaskEventLog implements TaskEvents, TaskResults, SmartLifecycle {
 
 	/**
-	 * The name of its thread in {@code kafka.task.background.failures}.
+	 * The name of its readers' threads in {@code kafka.task.background.failures}.
 	 */
 	public static final String THREAD = "events";
 
@@ -72,29 +78,37 @@ public class TaskEventLog implements TaskEvents, TaskResults, SmartLifecycle {
 
 	private static final Duration FIRST_READ_TIMEOUT = Duration.ofSeconds(5);
 
+	private static final Duration WRITER_STOP_TIMEOUT = Duration.ofSeconds(10);
+
 	/**
-	 * Most events waiting to be written.
+	 * Most events waiting to be written, per cluster.
 	 */
 	public static final int QUEUE_CAPACITY = 65_536;
 
 	/**
-	 * The name of its writer's thread in {@code kafka.task.background.failures}.
+	 * The name of its writers' threads in {@code kafka.task.background.failures}.
 	 */
 	public static final String WRITER_THREAD = "events-writer";
 
-	private final KafkaTemplate<String, byte[]> template;
-
 	private final String topic;
+
+	private final Duration readBack;
 
 	private final int maxTasks;
 
-	private final JsonMapper mapper;
+	private final TaskEventJson json;
+
+	private final TaskObserver observer;
 
 	private final Clock clock;
 
-	private final TopicReader reader;
-
 	private final TaskActivityWindow activity;
+
+	/**
+	 * The writer and the reader of each cluster, the default one first; replaced whole when
+	 * a cluster is added.
+	 */
+	private volatile Map<String, ClusterEvents> clusters = Map.of();
 
 	/**
 	 * The tasks read, least recently changed first; guarded by itself.
@@ -103,8 +117,9 @@ public class TaskEventLog implements TaskEvents, TaskResults, SmartLifecycle {
 
 	/**
 	 * The same tasks by the time of their latest event, for {@link #latest}: the order they
-	 * are read in is not that time's (the first read goes partition by partition); guarded
-	 * by {@link #tasks}. Tasks of the same time go in the order they were read.
+	 * are read in is not that time's (the first read goes partition by partition, cluster by
+	 * cluster); guarded by {@link #tasks}. Tasks of the same time go in the order they were
+	 * read.
 	 */
 	private final TreeSet<Tracked> byTime = new TreeSet<>(
 			Comparator.comparing(Tracked::lastAt).thenComparingLong(Tracked::readAs));
@@ -116,23 +131,15 @@ public class TaskEventLog implements TaskEvents, TaskResults, SmartLifecycle {
 
 	private final Map<String, List<CompletableFuture<TaskState>>> waiting = new ConcurrentHashMap<>();
 
-	private final AtomicLong failedWrites = new AtomicLong();
-
-	private final BlockingQueue<TaskEvent> queue = new ArrayBlockingQueue<>(QUEUE_CAPACITY);
-
-	private final AtomicBoolean writing = new AtomicBoolean();
-
-	private final SupervisedThread writer;
-
-	private volatile long lastWarning;
+	private final AtomicBoolean warnedOfUnknownCluster = new AtomicBoolean();
 
 	private volatile boolean running;
 
 	/**
-	 * Create the log.
+	 * Create the log of the default cluster ({@value Route#DEFAULT_CLUSTER}).
 	 * @param template writes the events
 	 * @param consumerFactory creates the consumer that reads them (no group)
-	 * @param topic the events topic
+	 * @param topic the events topic, of the same name on every cluster
 	 * @param readBack how far back to read when first asked
 	 * @param maxTasks most tasks kept in memory
 	 * @param mapper writes and reads events
@@ -141,15 +148,43 @@ public class TaskEventLog implements TaskEvents, TaskResults, SmartLifecycle {
 	 */
 	public TaskEventLog(KafkaTemplate<String, byte[]> template, ConsumerFactory<String, byte[]> consumerFactory,
 			String topic, Duration readBack, int maxTasks, JsonMapper mapper, TaskObserver observer, Clock clock) {
-		this.template = template;
 		this.topic = topic;
+		this.readBack = readBack;
 		this.maxTasks = maxTasks;
-		this.mapper = mapper;
+		this.json = new TaskEventJson(mapper);
+		this.observer = observer;
 		this.clock = clock;
 		this.activity = new TaskActivityWindow(clock);
-		this.reader = new TopicReader(THREAD, consumerFactory, topic, readBack, this::read, () -> {
-		}, observer, clock);
-		this.writer = new SupervisedThread(WRITER_THREAD, "kafka-task-" + WRITER_THREAD, new Writer(), observer);
+		this.clusters = Map.of(Route.DEFAULT_CLUSTER, clusterEvents(Route.DEFAULT_CLUSTER, template, consumerFactory));
+	}
+
+	/**
+	 * Add a named Kafka cluster, before the log is used: events of its tasks are written to
+	 * its events topic, which is read with the others.
+	 * @param name the cluster's name
+	 * @param template writes to it
+	 * @param consumerFactory creates the consumer that reads its events topic (no group)
+	 */
+	public synchronized void addCluster(String name, KafkaTemplate<String, byte[]> template,
+			ConsumerFactory<String, byte[]> consumerFactory) {
+		Assert.hasText(name, "'name' must not be empty");
+		Map<String, ClusterEvents> current = this.clusters;
+		Assert.state(!current.containsKey(name), () -> "Kafka cluster '" + name + "' was added already");
+		Map<String, ClusterEvents> added = new LinkedHashMap<>(current);
+		added.put(name, clusterEvents(name, template, consumerFactory));
+		this.clusters = Collections.unmodifiableMap(added);
+	}
+
+	private ClusterEvents clusterEvents(String name, KafkaTemplate<String, byte[]> template,
+			ConsumerFactory<String, byte[]> consumerFactory) {
+		boolean defaultCluster = Route.DEFAULT_CLUSTER.equals(name);
+		String suffix = defaultCluster ? "" : "-" + name;
+		TaskEventWriter writer = new TaskEventWriter(name, "kafka-task-" + WRITER_THREAD + suffix, template,
+				this.topic, this.json, this.observer, this.clock);
+		TopicReader reader = new TopicReader(THREAD, "kafka-task-" + THREAD + suffix, consumerFactory, this.topic,
+				this.readBack, (record) -> read(record, name), () -> {
+				}, this.observer, this.clock);
+		return new ClusterEvents(writer, new TaskEventReader(name, reader, defaultCluster, FIRST_READ_TIMEOUT));
 	}
 
 	public String getTopic() {
@@ -157,63 +192,38 @@ public class TaskEventLog implements TaskEvents, TaskResults, SmartLifecycle {
 	}
 
 	/**
-	 * Return how many events could not be written.
+	 * Return the Kafka clusters whose events topics this log writes and reads.
+	 * @return the clusters, {@value Route#DEFAULT_CLUSTER} first
+	 */
+	public Set<String> clusters() {
+		return this.clusters.keySet();
+	}
+
+	/**
+	 * Return how many events could not be written, on every cluster.
 	 * @return the count
 	 */
 	public long failedWrites() {
-		return this.failedWrites.get();
+		return this.clusters.values().stream().mapToLong((cluster) -> cluster.writer().failedWrites()).sum();
 	}
 
 	/**
-	 * Queue an event for the writer: never blocks (an event that finds the queue full is
-	 * dropped and counted), so that neither a task nor the producer's own thread (where a
-	 * dispatch learns it was acknowledged) waits for events.
+	 * Queue an event for the writer of its cluster: never blocks (an event that finds the
+	 * queue full is dropped and counted), so that neither a task nor the producer's own thread
+	 * (where a dispatch learns it was acknowledged) waits for events.
 	 */
 	@Override
 	public void publish(TaskEvent event) {
-		if (!this.queue.offer(event)) {
-			failed(new IllegalStateException("the queue of " + QUEUE_CAPACITY + " events waiting to be written is full"));
-			return;
-		}
-		if (this.writing.compareAndSet(false, true)) {
-			this.writer.start();
-		}
-	}
-
-	/**
-	 * Write the events waiting, on the writer's thread.
-	 */
-	private void write(Duration wait) throws InterruptedException {
-		TaskEvent first = this.queue.poll(wait.toMillis(), TimeUnit.MILLISECONDS);
-		if (first == null) {
-			return;
-		}
-		List<TaskEvent> batch = new ArrayList<>();
-		batch.add(first);
-		this.queue.drainTo(batch, 1000);
-		for (TaskEvent event : batch) {
-			try {
-				this.template.send(this.topic, event.taskId(), encode(event))
-					.whenComplete((result, failure) -> {
-						if (failure != null) {
-							failed(failure);
-						}
-					});
+		Map<String, ClusterEvents> current = this.clusters;
+		ClusterEvents cluster = current.get(event.cluster());
+		if (cluster == null) {
+			if (this.warnedOfUnknownCluster.compareAndSet(false, true)) {
+				logger.warn("Task events of Kafka cluster '" + event.cluster() + "', which this log does not know "
+						+ current.keySet() + ", go to '" + this.topic + "' of the default cluster (logged once)");
 			}
-			catch (RuntimeException ex) {
-				failed(ex);
-			}
+			cluster = current.get(Route.DEFAULT_CLUSTER);
 		}
-	}
-
-	private void failed(Throwable failure) {
-		this.failedWrites.incrementAndGet();
-		long now = this.clock.millis();
-		if (now - this.lastWarning > 60_000) {
-			this.lastWarning = now;
-			logger.warn("Task events could not be written to '" + this.topic + "' (" + this.failedWrites.get()
-					+ " so far; this is logged once a minute): " + failure);
-		}
+		cluster.writer().publish(event);
 	}
 
 	@Override
@@ -229,7 +239,7 @@ public class TaskEventLog implements TaskEvents, TaskResults, SmartLifecycle {
 	@Override
 	public CompletableFuture<TaskState> result(String taskId, Duration timeout) {
 		TaskResults.checkId(taskId);
-		this.reader.start();
+		startReading();
 		CompletableFuture<TaskState> result = new CompletableFuture<>();
 		this.waiting.computeIfAbsent(taskId, (id) -> new CopyOnWriteArrayList<>()).add(result);
 		synchronized (this.tasks) {
@@ -273,10 +283,22 @@ public class TaskEventLog implements TaskEvents, TaskResults, SmartLifecycle {
 		return this.activity.snapshot();
 	}
 
+	private void startReading() {
+		this.clusters.values().forEach((cluster) -> cluster.reader().start());
+	}
+
+	/**
+	 * Wait for the first read of every cluster's topic, all in the same 5 seconds at most
+	 * (their readers read at the same time); a named cluster's only in the first 5 seconds
+	 * after it started (see {@link TaskEventReader}).
+	 */
 	private void awaitFirstRead() {
-		this.reader.start();
+		startReading();
+		long deadline = System.nanoTime() + FIRST_READ_TIMEOUT.toNanos();
 		try {
-			this.reader.awaitCaughtUp(FIRST_READ_TIMEOUT);
+			for (ClusterEvents cluster : this.clusters.values()) {
+				cluster.reader().awaitFirstRead(deadline);
+			}
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
@@ -288,13 +310,28 @@ public class TaskEventLog implements TaskEvents, TaskResults, SmartLifecycle {
 		this.running = true;
 	}
 
+	/**
+	 * Stop reading, and writing once what waits is written: every cluster's writer at the
+	 * same time, so that one that is down holds up the stop only once.
+	 */
 	@Override
 	public void stop() {
 		this.running = false;
-		this.reader.stop();
-		if (this.writing.compareAndSet(true, false)) {
-			// its close() writes what is still waiting
-			this.writer.stop(Duration.ofSeconds(10));
+		Collection<ClusterEvents> clusters = this.clusters.values();
+		clusters.forEach((cluster) -> cluster.reader().stop());
+		List<Thread> stopping = clusters.stream()
+			.map((cluster) -> Thread.ofVirtual()
+				.name("kafka-task-events-stop-" + cluster.reader().cluster())
+				.start(() -> cluster.writer().stop(WRITER_STOP_TIMEOUT)))
+			.toList();
+		for (Thread thread : stopping) {
+			try {
+				thread.join();
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				return;
+			}
 		}
 	}
 
@@ -303,16 +340,17 @@ public class TaskEventLog implements TaskEvents, TaskResults, SmartLifecycle {
 		return this.running;
 	}
 
-	private void read(ConsumerRecord<String, byte[]> record) {
+	private void read(ConsumerRecord<String, byte[]> record, String cluster) {
 		if (record.key() == null || record.value() == null) {
 			return;
 		}
 		TaskEvent event;
 		try {
-			event = event(record.key(), this.mapper.readTree(record.value()));
+			event = this.json.read(record.key(), record.value(), cluster);
 		}
 		catch (JacksonException | IllegalArgumentException | NullPointerException ex) {
-			logger.debug("Skipping an unreadable task event at " + record.partition() + "@" + record.offset());
+			logger.debug("Skipping an unreadable task event of Kafka cluster '" + cluster + "' at "
+					+ record.partition() + "@" + record.offset());
 			return;
 		}
 		this.activity.record(event);
@@ -342,69 +380,18 @@ public class TaskEventLog implements TaskEvents, TaskResults, SmartLifecycle {
 	}
 
 	/**
-	 * Write an event as the JSON value of its record, streamed field by field (the task id is
-	 * the record's key).
+	 * Write an event as the JSON value of its record (see {@link TaskEventJson}).
 	 * @param event the event
 	 * @return the JSON bytes
 	 */
 	byte[] encode(TaskEvent event) {
-		ByteArrayOutputStream out = new ByteArrayOutputStream(256);
-		try (JsonGenerator json = this.mapper.createGenerator(out)) {
-			json.writeStartObject();
-			json.writeStringProperty("type", event.type().code());
-			json.writeStringProperty("task", event.task());
-			json.writeStringProperty("queue", event.queue());
-			json.writeStringProperty("backend", event.backend());
-			json.writeStringProperty("worker", event.worker());
-			json.writeNumberProperty("at", event.at().toEpochMilli());
-			json.writeNumberProperty("attempt", event.attempt());
-			writeIfPresent(json, "result", event.result());
-			writeIfPresent(json, "error", event.error());
-			writeIfPresent(json, "reason", event.reason());
-			writeIfPresent(json, "arguments", event.arguments());
-			json.writeEndObject();
-		}
-		return out.toByteArray();
+		return this.json.write(event);
 	}
 
-	private static void writeIfPresent(JsonGenerator json, String name, @Nullable String value) {
-		if (value != null) {
-			json.writeStringProperty(name, value);
-		}
-	}
-
-	private static TaskEvent event(String taskId, JsonNode json) {
-		return new TaskEvent(taskId, TaskEventType.of(json.get("type").asString()), json.get("task").asString(),
-				json.get("queue").asString(), json.get("backend").asString(), json.get("worker").asString(),
-				Instant.ofEpochMilli(json.get("at").asLong()), json.get("attempt").asInt(), text(json, "result"),
-				text(json, "error"), text(json, "reason"), text(json, "arguments"));
-	}
-
-	private static @Nullable String text(JsonNode json, String name) {
-		JsonNode value = json.get(name);
-		return (value != null && value.isString()) ? value.asString() : null;
-	}
-
-	private final class Writer implements SupervisedThread.Loop {
-
-		@Override
-		public void iterate() throws InterruptedException {
-			write(Duration.ofMillis(200));
-		}
-
-		@Override
-		public void close() {
-			try {
-				while (!TaskEventLog.this.queue.isEmpty()) {
-					write(Duration.ZERO);
-				}
-				TaskEventLog.this.template.flush();
-			}
-			catch (InterruptedException | RuntimeException ex) {
-				logger.debug("Task events left unwritten at shutdown: " + TaskEventLog.this.queue.size());
-			}
-		}
-
+	/**
+	 * The writer and the reader of one cluster's events topic.
+	 */
+	private record ClusterEvents(TaskEventWriter writer, TaskEventReader reader) {
 	}
 
 	/**

@@ -78,13 +78,32 @@ public final class TopicReader {
 	 */
 	public TopicReader(String name, ConsumerFactory<String, byte[]> consumerFactory, String topic, Duration readBack,
 			Consumer<ConsumerRecord<String, byte[]>> handler, Runnable afterPoll, TaskObserver observer, Clock clock) {
+		this(name, "kafka-task-" + name, consumerFactory, topic, readBack, handler, afterPoll, observer, clock);
+	}
+
+	/**
+	 * Create a reader whose platform thread has a name of its own, for readers of the same
+	 * kind (one per Kafka cluster).
+	 * @param name the name of its thread in {@code kafka.task.background.failures}
+	 * @param threadName the name of its platform thread
+	 * @param consumerFactory creates its consumer (no group)
+	 * @param topic the topic
+	 * @param readBack how far back to start
+	 * @param handler takes each record, on the reader's thread
+	 * @param afterPoll runs after each poll, on the reader's thread (purging, for one)
+	 * @param observer told when the consumer fails
+	 * @param clock the clock
+	 */
+	public TopicReader(String name, String threadName, ConsumerFactory<String, byte[]> consumerFactory, String topic,
+			Duration readBack, Consumer<ConsumerRecord<String, byte[]>> handler, Runnable afterPoll,
+			TaskObserver observer, Clock clock) {
 		this.consumerFactory = consumerFactory;
 		this.topic = topic;
 		this.readBack = readBack;
 		this.handler = handler;
 		this.afterPoll = afterPoll;
 		this.clock = clock;
-		this.thread = new SupervisedThread(name, "kafka-task-" + name, new Loop(), observer);
+		this.thread = new SupervisedThread(name, threadName, new Loop(), observer);
 	}
 
 	/**

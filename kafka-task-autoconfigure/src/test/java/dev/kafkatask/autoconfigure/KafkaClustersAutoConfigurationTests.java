@@ -16,6 +16,7 @@ import org.springframework.boot.test.util.TestPropertyValues;
 import org.springframework.context.ApplicationEvent;
 
 import dev.kafkatask.kafka.KafkaClusters;
+import dev.kafkatask.kafka.TaskEventLog;
 import dev.kafkatask.kafka.worker.ClusterWorkers;
 import dev.kafkatask.kafka.worker.KafkaTaskConsumers;
 import dev.kafkatask.routing.Backend;
@@ -153,6 +154,17 @@ class KafkaClustersAutoConfigurationTests {
 			assertThat(router.route("t", "orders", "id", null).cluster()).as("the rules in force stay")
 				.isEqualTo("east");
 		});
+	}
+
+	@Test
+	void whenAClusterIsConfiguredThenTaskEventsAreWrittenAndReadOnItsEventsTopicToo() {
+		this.contextRunner.run((context) -> {
+			TaskEventLog events = context.getBean(TaskEventLog.class);
+			assertThat(events.clusters()).containsExactly("default", "east");
+			assertThat(events.getTopic()).isEqualTo("autoconfig-clusters.__events");
+		});
+		this.contextRunner.withPropertyValues("kafka-task.events.enabled=false")
+			.run((context) -> assertThat(context).doesNotHaveBean(TaskEventLog.class));
 	}
 
 	@Test

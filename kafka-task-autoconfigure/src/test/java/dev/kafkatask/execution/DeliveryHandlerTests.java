@@ -481,6 +481,23 @@ class DeliveryHandlerTests {
 	}
 
 	@Test
+	void whenADeliveryIsOfANamedClusterThenEveryEventOfItsTaskBelongsToThatCluster() throws Exception {
+		List<dev.kafkatask.monitor.TaskEvent> events = new CopyOnWriteArrayList<>();
+		this.handler.setLifecycle(new TaskLifecycle(events::add, "1@host", 200, JsonMapper.builder().build(),
+				Clock.systemUTC()));
+		for (String task : List.of("t.ok", "t.retry", "no.such.task")) {
+			FakeDelivery delivery = new FakeDelivery(envelope(task));
+			delivery.cluster = "east";
+			this.handler.handle(delivery, delivery);
+		}
+		FakeDelivery local = new FakeDelivery(envelope("t.ok"));
+		this.handler.handle(local, local);
+		assertThat(events).extracting((event) -> event.type().code() + "@" + event.cluster())
+			.containsExactly("started@east", "succeeded@east", "started@east", "retried@east", "dead-lettered@east",
+					"started@default", "succeeded@default");
+	}
+
+	@Test
 	void whenATaskIsRevokedThenItIsSettledRevokedWithoutRunningAndWhatFollowsItsFailureIsDone() throws Exception {
 		Map<String, Revocation> revocations = new java.util.concurrent.ConcurrentHashMap<>();
 		this.handler.setRevokedTasks(new FakeRevokedTasks(revocations));
@@ -649,6 +666,8 @@ class DeliveryHandlerTests {
 
 		final AtomicBoolean owned = new AtomicBoolean(true);
 
+		String cluster = "default";
+
 		Step deadLetter = () -> {
 		};
 
@@ -677,6 +696,11 @@ class DeliveryHandlerTests {
 		@Override
 		public Backend backend() {
 			return Backend.KAFKA;
+		}
+
+		@Override
+		public String cluster() {
+			return this.cluster;
 		}
 
 		@Override

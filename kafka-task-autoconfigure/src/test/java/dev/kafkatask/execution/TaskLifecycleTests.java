@@ -41,10 +41,11 @@ class TaskLifecycleTests {
 	void whenATaskIsDispatchedThenOnlyThatEventCarriesItsArgumentsAsJson() {
 		TaskEnvelope envelope = envelope(List.of(NODES.numberNode(2), NODES.stringNode("<b>x</b>")),
 				Map.of("flag", NODES.booleanNode(true)));
-		this.lifecycle.dispatched(envelope, "default", Backend.KAFKA, this.lifecycle.arguments(envelope));
-		this.lifecycle.publish(TaskEventType.STARTED, envelope, "default", Backend.KAFKA, 1, null, null, null);
-		this.lifecycle.publish(TaskEventType.SUCCEEDED, envelope, "default", Backend.KAFKA, 1, Map.of("sum", 5), null,
+		this.lifecycle.dispatched(envelope, "default", Backend.KAFKA, "default", this.lifecycle.arguments(envelope));
+		this.lifecycle.publish(TaskEventType.STARTED, envelope, "default", Backend.KAFKA, "default", 1, null, null,
 				null);
+		this.lifecycle.publish(TaskEventType.SUCCEEDED, envelope, "default", Backend.KAFKA, "default", 1,
+				Map.of("sum", 5), null, null);
 		assertThat(this.published).extracting(TaskEvent::type)
 			.containsExactly(TaskEventType.DISPATCHED, TaskEventType.STARTED, TaskEventType.SUCCEEDED);
 		assertThat(this.published.get(0).arguments()).isEqualTo("{\"args\":[2,\"<b>x</b>\"],\"kwargs\":{\"flag\":true}}");
@@ -54,9 +55,30 @@ class TaskLifecycleTests {
 	}
 
 	@Test
+	void whenATaskIsOfANamedClusterThenEachOfItsEventsBelongsToThatCluster() {
+		TaskEnvelope envelope = envelope(List.of(), Map.of());
+		this.lifecycle.dispatched(envelope, "remote", Backend.KAFKA, "east", null);
+		this.lifecycle.publish(TaskEventType.STARTED, envelope, "remote", Backend.KAFKA, "east", 1, null, null, null);
+		this.lifecycle.publish(TaskEventType.REVOKED, "id-1", "it.add", "remote", Backend.KAFKA, "east", 0, null, null,
+				null);
+		assertThat(this.published).extracting(TaskEvent::cluster).containsExactly("east", "east", "east");
+	}
+
+	@Test
+	void whenARabbitTaskIsDispatchedThenItsEventBelongsToTheDefaultCluster() {
+		TaskEnvelope envelope = envelope(List.of(), Map.of());
+		this.lifecycle.dispatched(envelope, "default", Backend.RABBITMQ, null, null);
+		assertThat(this.published).singleElement().satisfies((event) -> {
+			assertThat(event.backend()).isEqualTo("rabbitmq");
+			assertThat(event.cluster()).isEqualTo("default");
+		});
+	}
+
+	@Test
 	void whenATaskReturnsNothingThenItsSucceededEventCarriesWhatTheMapperWritesForNull() {
 		TaskEnvelope envelope = envelope(List.of(), Map.of());
-		this.lifecycle.publish(TaskEventType.SUCCEEDED, envelope, "default", Backend.KAFKA, 1, null, null, null);
+		this.lifecycle.publish(TaskEventType.SUCCEEDED, envelope, "default", Backend.KAFKA, "default", 1, null, null,
+				null);
 		assertThat(this.published).singleElement()
 			.satisfies((event) -> assertThat(event.result()).isEqualTo(new JsonMapper().writeValueAsString(null)));
 	}
@@ -81,7 +103,7 @@ class TaskLifecycleTests {
 	void whenArgumentsAreLongerThanTheMaximumThenTheyAreCut() {
 		TaskEnvelope envelope = envelope(List.of(NODES.stringNode("y".repeat(100))), Map.of());
 		TaskLifecycle cutting = lifecycle(40);
-		cutting.dispatched(envelope, "default", Backend.RABBITMQ, cutting.arguments(envelope));
+		cutting.dispatched(envelope, "default", Backend.RABBITMQ, null, cutting.arguments(envelope));
 		assertThat(this.published.get(0).arguments()).isEqualTo("{\"args\":[\"" + "y".repeat(30) + "…")
 			.hasSize(41);
 		assertThat(this.published.get(0).backend()).isEqualTo("rabbitmq");
@@ -92,7 +114,7 @@ class TaskLifecycleTests {
 		this.lifecycle.setArguments(false);
 		TaskEnvelope envelope = envelope(List.of(NODES.stringNode("secret")), Map.of());
 		assertThat(this.lifecycle.arguments(envelope)).isNull();
-		this.lifecycle.dispatched(envelope, "default", Backend.KAFKA, this.lifecycle.arguments(envelope));
+		this.lifecycle.dispatched(envelope, "default", Backend.KAFKA, "default", this.lifecycle.arguments(envelope));
 		assertThat(this.published).singleElement().satisfies((event) -> {
 			assertThat(event.type()).isEqualTo(TaskEventType.DISPATCHED);
 			assertThat(event.arguments()).isNull();

@@ -14,7 +14,15 @@ import java.util.stream.IntStream;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.Test;
+import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.boot.actuate.endpoint.InvalidEndpointRequestException;
 import org.springframework.boot.health.contributor.CompositeHealthContributor;
@@ -31,7 +39,11 @@ import dev.kafkatask.dispatch.TaskDispatcher;
 import dev.kafkatask.dispatch.TaskOptions;
 import dev.kafkatask.kafka.ClusterTopics;
 import dev.kafkatask.kafka.DelayTiers;
+import dev.kafkatask.kafka.TaskEventLog;
 import dev.kafkatask.kafka.worker.ConsumptionMode;
+import dev.kafkatask.monitor.TaskEvent;
+import dev.kafkatask.monitor.TaskEventType;
+import dev.kafkatask.monitor.TaskResults;
 import dev.kafkatask.routing.Backend;
 import dev.kafkatask.test.KafkaTaskHealth;
 import dev.kafkatask.test.SharedKafkaBroker;
@@ -45,7 +57,8 @@ import static org.awaitility.Awaitility.await;
  * Workers that consume several Kafka clusters ({@code kafka-task.worker.clusters}): two
  * real brokers in this JVM, the shared one ({@code default}) and
  * {@link TestKafka#secondBootstrapServers() a second} configured as
- * {@code kafka-task.kafka.clusters.east}.
+ * {@code kafka-task.kafka.clusters.east}. What a task of a cluster leads to (retries, dead
+ * letters, its lifecycle events) stays on that cluster.
  *
  * @author kafka-task
  */
@@ -155,17 +168,19 @@ class ClusterWorkersIntegrationTests {
 	}
 
 	@Test
-	void whenATaskOfTheSecondClusterIsRetriedOrDeadLetteredThenItsRecordsStayOnThatCluster() throws Exception {
+	void whenATaskOfTheSecondClusterIsRetriedOrDeadLetteredThenItsRecordsAndEventsStayOnThatCluster()
+			throws Exception {
 		String east = TestKafka.secondBootstrapServers();
 		try (ConfigurableApplicationContext app = this.apps.start("kafka-task.worker.queues=remote",
 				"kafka-task.kafka.clusters.east.bootstrap-servers=" + east, "kafka-task.worker.clusters=default,east",
-				"kafka-task.routing.queues.remote.cluster=east")) {
+				"kafka-task.routing.queues.remote.cluster=east", ENDPOINT[0], ENDPOINT[1])) {
 			await().atMost(TIMEOUT).until(() -> app.getBean(ClusterTopics.class).isCreated("east", "remote"));
 			TaskDispatcher dispatcher = app.getBean(TaskDispatcher.class);
 			TaskOptions remote = TaskOptions.none().withQueue("remote");
-			assertThat(dispatcher.dispatch("it.plain-retry", List.of("r1"), Map.of(), remote).get().cluster())
-				.isEqualTo("east");
-			dispatcher.dispatch("it.flaky", List.of("always", 100), Map.of(), remote).get();
+			DispatchReceipt retried = dispatcher.dispatch("it.plain-retry", List.of("r1"), Map.of(), remote).get();
+			assertThat(retried.cluster()).isEqualTo("east");
+			DispatchReceipt deadLettered = dispatcher.dispatch("it.flaky", List.of("always", 100), Map.of(), remote)
+				.get();
 			await().atMost(TIMEOUT).until(() -> this.apps.journal().runs("plain-retry:r1") == 2);
 			await().atMost(TIMEOUT)
 				.until(() -> TopicOffsets.records(east, this.apps.topic("remote") + ".dlt") == 1);
@@ -182,6 +197,33 @@ class ClusterWorkersIntegrationTests {
 			assertThat(TopicOffsets.records(TestKafka.bootstrapServers(), this.apps.topic("remote")))
 				.as("records of the queue on the default cluster")
 				.isZero();
+			// Their events live on east too, and are told by id as those of the default cluster.
+			TaskResults results = app.getBean(TaskResults.class);
+			assertThat(results.result(retried.taskId(), TIMEOUT).get().state()).isEqualTo(TaskEventType.SUCCEEDED);
+			await().atMost(TIMEOUT)
+				.untilAsserted(() -> assertThat(results.state(retried.taskId())).hasValueSatisfying((state) -> {
+					assertThat(state.history()).extracting(TaskEvent::type)
+						.contains(TaskEventType.DISPATCHED, TaskEventType.STARTED, TaskEventType.RETRIED,
+								TaskEventType.SUCCEEDED);
+					assertThat(state.history()).extracting(TaskEvent::cluster).containsOnly("east");
+				}));
+			assertThat(results.result(deadLettered.taskId(), TIMEOUT).get().state()).as("out of retries")
+				.isEqualTo(TaskEventType.FAILED);
+			KafkaTasksEndpoint.TaskStateDescriptor described = app.getBean(KafkaTasksEndpoint.class)
+				.task("tasks", retried.taskId());
+			assertThat(described).isNotNull();
+			assertThat(described.state()).isEqualTo("succeeded");
+			assertThat(described.history()).extracting(KafkaTasksEndpoint.EventDescriptor::cluster)
+				.containsOnly("east");
+			String events = this.apps.prefix() + "__events";
+			assertThat(eventTypes(east, events, retried.taskId())).as("the task's events on east")
+				.contains("dispatched", "started", "retried", "succeeded");
+			assertThat(eventTypes(east, events, deadLettered.taskId())).contains("dispatched", "retried", "failed");
+			assertThat(TopicOffsets.records(TestKafka.bootstrapServers(), events))
+				.as("events on the default cluster")
+				.isZero();
+			assertThat(topicConfig(east, events, TopicConfig.CLEANUP_POLICY_CONFIG)).as("created compacted on east")
+				.isEqualTo("compact,delete");
 		}
 	}
 
@@ -202,6 +244,24 @@ class ClusterWorkersIntegrationTests {
 				.isEqualTo(Status.UP);
 			assertThat(app.getBean(TaskConsumers.class).consumer(Backend.KAFKA, "dead", "alive").assignment())
 				.isEmpty();
+			// The default cluster's events keep coming and are told, the dead cluster's reader apart.
+			TaskResults results = app.getBean(TaskResults.class);
+			DispatchReceipt later = dispatch(app, "alive", 5).get();
+			assertThat(results.result(later.taskId(), TIMEOUT).get().state()).isEqualTo(TaskEventType.SUCCEEDED);
+			await().atMost(TIMEOUT)
+				.untilAsserted(() -> assertThat(results.latest(10)).hasSize(6)
+					.allSatisfy((state) -> assertThat(state.state()).isEqualTo(TaskEventType.SUCCEEDED)));
+			long asked = System.nanoTime();
+			assertThat(results.state(later.taskId())).isPresent();
+			assertThat(Duration.ofNanos(System.nanoTime() - asked)).as("a question past the first waits not for it")
+				.isLessThan(Duration.ofSeconds(2));
+			assertThat(TopicOffsets.records(TestKafka.bootstrapServers(), this.apps.prefix() + "__events"))
+				.isGreaterThanOrEqualTo(18);
+			MeterRegistry meters = app.getBean(MeterRegistry.class);
+			await().atMost(TIMEOUT)
+				.untilAsserted(() -> assertThat(meters.find("kafka.task.background.failures")
+					.tag("thread", TaskEventLog.THREAD)
+					.counter()).as("the dead cluster's events reader, failing").isNotNull());
 		}
 	}
 
@@ -222,6 +282,40 @@ class ClusterWorkersIntegrationTests {
 	private CompletableFuture<DispatchReceipt> dispatch(ConfigurableApplicationContext app, String queue, int index) {
 		return app.getBean(TaskDispatcher.class)
 			.dispatch("it.count", List.of(index), Map.of(), TaskOptions.none().withQueue(queue));
+	}
+
+	/**
+	 * Return the types of the events of a task in a cluster's events topic, in the order read.
+	 */
+	private static List<String> eventTypes(String bootstrapServers, String topic, String taskId) {
+		Map<String, Object> config = Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+				ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false);
+		List<String> types = new ArrayList<>();
+		try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(config, new StringDeserializer(),
+				new StringDeserializer())) {
+			List<TopicPartition> partitions = consumer.partitionsFor(topic)
+				.stream()
+				.map((info) -> new TopicPartition(topic, info.partition()))
+				.toList();
+			consumer.assign(partitions);
+			consumer.seekToBeginning(partitions);
+			Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
+			while (partitions.stream().anyMatch((partition) -> consumer.position(partition) < ends.get(partition))) {
+				for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(500))) {
+					if (taskId.equals(record.key())) {
+						types.add(JsonMapper.shared().readTree(record.value()).get("type").asString());
+					}
+				}
+			}
+		}
+		return types;
+	}
+
+	private static String topicConfig(String bootstrapServers, String topic, String name) throws Exception {
+		try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
+			ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, topic);
+			return admin.describeConfigs(List.of(resource)).all().get().get(resource).get(name).value();
+		}
 	}
 
 	private long sum(String bootstrapServers, List<String> topics) throws Exception {

@@ -26,6 +26,7 @@ import org.jspecify.annotations.Nullable;
 
 import org.springframework.context.SmartLifecycle;
 import org.springframework.kafka.core.ConsumerFactory;
+import org.springframework.util.Assert;
 
 import dev.kafkatask.execution.DeliveryHandler;
 import dev.kafkatask.execution.RevokedTasks;
@@ -100,6 +101,8 @@ public class DelayForwarder implements SmartLifecycle {
 
 	private Predicate<String> knownTask = (task) -> false;
 
+	private String cluster = Route.DEFAULT_CLUSTER;
+
 	/**
 	 * When each paused partition's head record is due; only the supervised thread uses it.
 	 */
@@ -137,13 +140,16 @@ public class DelayForwarder implements SmartLifecycle {
 	}
 
 	/**
-	 * Set the Kafka cluster this forwarder reads, when it is not the default one, before
-	 * {@link #start()}: its consumer's client id and its thread's name end with it, so that
-	 * the forwarders of two clusters in one application are told apart in meters, MBeans
-	 * and thread dumps.
+	 * Set the Kafka cluster of the delay tiers it reads, before {@link #start()};
+	 * {@value Route#DEFAULT_CLUSTER} by default. The {@code revoked} events of the tasks it
+	 * drops belong to it, and on a named cluster its consumer's client id and its thread's
+	 * name end with it, so that the forwarders of two clusters in one application are told
+	 * apart in meters, MBeans and thread dumps.
 	 * @param cluster the cluster's name
 	 */
 	public void setCluster(String cluster) {
+		Assert.hasText(cluster, "'cluster' must not be empty");
+		this.cluster = cluster;
 		String suffix = Route.DEFAULT_CLUSTER.equals(cluster) ? null : "-" + cluster;
 		this.clientIdSuffix = suffix;
 		this.thread.setThreadName("kafka-task-delays-" + this.groupId + ((suffix != null) ? suffix : ""));
@@ -317,7 +323,7 @@ public class DelayForwarder implements SmartLifecycle {
 			String task = this.knownTask.test(revokedRecord.task()) ? revokedRecord.task() : DeliveryHandler.UNKNOWN_TASK;
 			this.observer.handled(task, revokedRecord.queue(), Backend.KAFKA, TaskOutcome.REVOKED, Duration.ZERO);
 			this.lifecycle.publish(TaskEventType.REVOKED, revokedRecord.taskId(), revokedRecord.task(),
-					revokedRecord.queue(), Backend.KAFKA, 0, null, null, null);
+					revokedRecord.queue(), Backend.KAFKA, this.cluster, 0, null, null, null);
 		}
 	}
 

@@ -14,6 +14,7 @@ import dev.kafkatask.execution.DeliveryHandler;
 import dev.kafkatask.kafka.DelayedTaskPublisher;
 import dev.kafkatask.kafka.ResultPublisher;
 import dev.kafkatask.kafka.TaskTopics;
+import dev.kafkatask.routing.Route;
 
 /**
  * Hands each task record to the {@link DeliveryHandler}, which takes it to exactly one
@@ -40,6 +41,8 @@ public class TaskRecordHandler {
 	private volatile Set<String> replyTopics = Set.of();
 
 	private volatile int maxDeliveries;
+
+	private volatile String cluster = Route.DEFAULT_CLUSTER;
 
 	/**
 	 * Create a handler.
@@ -69,6 +72,25 @@ public class TaskRecordHandler {
 	public void setResultPublisher(@Nullable ResultPublisher results, Collection<String> replyTopics) {
 		this.results = results;
 		this.replyTopics = Set.copyOf(replyTopics);
+	}
+
+	/**
+	 * Set the Kafka cluster whose records this handler takes (one handler per cluster's
+	 * worker), that the events of their tasks belong to; {@value Route#DEFAULT_CLUSTER} by
+	 * default.
+	 * @param cluster the cluster
+	 */
+	public void setCluster(String cluster) {
+		Assert.hasText(cluster, "'cluster' must not be empty");
+		this.cluster = cluster;
+	}
+
+	/**
+	 * Return the Kafka cluster whose records this handler takes.
+	 * @return the cluster
+	 */
+	public String getCluster() {
+		return this.cluster;
 	}
 
 	/**

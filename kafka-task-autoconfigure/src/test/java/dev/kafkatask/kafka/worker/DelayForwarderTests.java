@@ -3,6 +3,7 @@ package dev.kafkatask.kafka.worker;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Set;
 
@@ -11,14 +12,21 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Header;
 import org.junit.jupiter.api.AfterEach;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
+import tools.jackson.databind.json.JsonMapper;
 
+import dev.kafkatask.execution.RevokedTasks;
+import dev.kafkatask.execution.TaskLifecycle;
 import dev.kafkatask.kafka.DelayTiers;
 import dev.kafkatask.kafka.DelayedTaskPublisher;
 import dev.kafkatask.kafka.TaskHeaders;
 import dev.kafkatask.kafka.TaskTopics;
 import dev.kafkatask.metrics.KafkaTaskMetrics;
 import dev.kafkatask.monitor.DeadLetterReason;
+import dev.kafkatask.monitor.Revocation;
+import dev.kafkatask.monitor.TaskEvent;
+import dev.kafkatask.monitor.TaskEventType;
 import dev.kafkatask.monitor.TaskObserver;
 import dev.kafkatask.monitor.TaskOwners;
 
@@ -179,6 +187,37 @@ class DelayForwarderTests {
 	}
 
 	@Test
+	void whenADelayedTaskIsRevokedThenItIsDroppedAndItsRevokedEventBelongsToTheForwardersCluster() {
+		this.topics.append(this.tier, past(), "tasks.orders", "it.count", "t-revoked");
+		this.topics.append(this.tier, past(), "tasks.orders", "it.count", "t-kept");
+		List<TaskEvent> events = new java.util.concurrent.CopyOnWriteArrayList<>();
+		RevokedTasks revoked = new RevokedTasks() {
+
+			@Override
+			public @Nullable Revocation revoked(String taskId) {
+				return taskId.equals("t-revoked") ? new Revocation(taskId, Instant.now(), false, "1@admin") : null;
+			}
+
+			@Override
+			public void onTerminate(java.util.function.Consumer<Revocation> terminator) {
+			}
+
+		};
+		start((forwarder) -> {
+			forwarder.setCluster("east");
+			forwarder.setRevokedTasks(revoked, new TaskLifecycle(events::add, "2@worker", 100, new JsonMapper(),
+					Clock.systemUTC()), "it.count"::equals);
+		});
+		await().atMost(TIMEOUT).until(() -> this.topics.committed(this.tier) == 2);
+		assertThat(this.topics.written("tasks.orders")).extracting(ProducerRecord::key).containsExactly("key-1");
+		assertThat(events).singleElement().satisfies((event) -> {
+			assertThat(event.taskId()).isEqualTo("t-revoked");
+			assertThat(event.type()).isEqualTo(TaskEventType.REVOKED);
+			assertThat(event.cluster()).isEqualTo("east");
+		});
+	}
+
+	@Test
 	void whenStoppedThenItsConsumerIsClosed() {
 		start();
 		await().atMost(TIMEOUT).until(() -> this.topics.consumersCreated() == 1);
@@ -189,11 +228,17 @@ class DelayForwarderTests {
 	}
 
 	private void start() {
+		start((forwarder) -> {
+		});
+	}
+
+	private void start(java.util.function.Consumer<DelayForwarder> configuration) {
 		this.metrics.bindTo(this.registry);
 		this.forwarder = new DelayForwarder(this.topics.consumerFactory(), "app.delays",
 				new DelayedTaskPublisher(this.topics.template(), this.tiers, Clock.systemUTC()),
 				new DeadLetterPublisher(this.topics.template(), this.taskTopics), this.targets, this.observer,
 				Clock.systemUTC());
+		configuration.accept(this.forwarder);
 		this.forwarder.start();
 	}
 

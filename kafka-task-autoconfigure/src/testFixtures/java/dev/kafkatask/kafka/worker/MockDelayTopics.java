@@ -71,7 +71,24 @@ public final class MockDelayTopics {
 	 */
 	public long append(TopicPartition partition, @Nullable String due, @Nullable String target,
 			@Nullable String taskName) {
+		return append(partition, due, target, taskName, null);
+	}
+
+	/**
+	 * Append a delayed record of a task known by its id to a delay topic's partition.
+	 * @param partition the partition
+	 * @param due its {@code kafka-task-due} header, or {@code null} for none
+	 * @param target its {@code kafka-task-target} header, or {@code null} for none
+	 * @param taskName its {@code kafka-task-name} header, or {@code null} for none
+	 * @param taskId its {@code kafka-task-id} header, or {@code null} for none
+	 * @return its offset
+	 */
+	public long append(TopicPartition partition, @Nullable String due, @Nullable String target,
+			@Nullable String taskName, @Nullable String taskId) {
 		RecordHeaders headers = new RecordHeaders();
+		if (taskId != null) {
+			headers.add("kafka-task-id", taskId.getBytes(StandardCharsets.UTF_8));
+		}
 		if (due != null) {
 			headers.add(DelayedTaskPublisher.DUE, due.getBytes(StandardCharsets.UTF_8));
 		}
