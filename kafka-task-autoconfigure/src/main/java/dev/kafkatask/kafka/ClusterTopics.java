@@ -25,11 +25,11 @@ import dev.kafkatask.routing.RoutingRules;
  * Creates the topics of the queues that routing rules send to named Kafka clusters, on those
  * clusters: each queue's task topic and dead-letter topic, its high-priority topics when it
  * is a priority queue, the cluster's delay topics, and the topics of kafka-task's own that
- * live on every cluster a queue is routed to ({@link #setSharedTopics}: replies, task events,
- * the ledger of redrives). It works on a thread of its own, so
- * that a cluster that is down holds neither startup nor the change of a route; a cluster
- * whose topics could not be created is tried again after a pause, until it answers. Topics
- * are only ever created, as on the default cluster.
+ * live on every named cluster ({@link #setSharedTopics}: replies, task events, the ledger of
+ * redrives), created with the first provisioning even when no queue is routed there yet. It
+ * works on a thread of its own, so that a cluster that is down holds neither startup nor the
+ * change of a route; a cluster whose topics could not be created is tried again after a
+ * pause, until it answers. Topics are only ever created, as on the default cluster.
  *
  * @author kafka-task
  */
@@ -83,8 +83,8 @@ public class ClusterTopics implements DisposableBean {
 	}
 
 	/**
-	 * Set the topics of kafka-task's own to create on each named cluster, with its first
-	 * queue's topics: those that live on the cluster of the task's queue.
+	 * Set the topics of kafka-task's own to create on each named cluster, before its
+	 * queues' topics: those that live on the cluster of the task's queue.
 	 * @param sharedTopics the topics, each with its topic configuration
 	 */
 	public void setSharedTopics(Map<String, Map<String, String>> sharedTopics) {
@@ -129,44 +129,49 @@ public class ClusterTopics implements DisposableBean {
 	private void createMissing() {
 		Map<String, Set<String>> missing = new HashMap<>();
 		synchronized (this) {
-			this.wanted.forEach((cluster, queues) -> {
-				Set<String> left = new LinkedHashSet<>(queues);
+			for (String cluster : this.provisioners.keySet()) {
+				Set<String> left = new LinkedHashSet<>(this.wanted.getOrDefault(cluster, Set.of()));
 				left.removeAll(this.created.getOrDefault(cluster, Set.of()));
-				if (!left.isEmpty()) {
+				boolean sharedMissing = !this.sharedTopics.isEmpty() && !this.sharedCreated.contains(cluster);
+				if (!left.isEmpty() || sharedMissing) {
 					missing.put(cluster, left);
 				}
-			});
+			}
 		}
 		boolean failed = false;
 		for (Map.Entry<String, Set<String>> entry : missing.entrySet()) {
 			String cluster = entry.getKey();
+			Set<String> queues = entry.getValue();
 			try {
 				TopicProvisioner provisioner = this.provisioners.get(cluster);
-				boolean sharedMissing;
-				synchronized (this) {
-					sharedMissing = !this.sharedCreated.contains(cluster);
-				}
-				if (sharedMissing && !this.sharedTopics.isEmpty()) {
+				if (!isSharedCreated(cluster)) {
 					provisioner.provisionTopics(this.sharedTopics);
+					synchronized (this) {
+						this.sharedCreated.add(cluster);
+					}
+					logger.info("Topics " + this.sharedTopics.keySet() + " ready on Kafka cluster '" + cluster + "'");
 				}
-				synchronized (this) {
-					this.sharedCreated.add(cluster);
+				if (!queues.isEmpty()) {
+					provisioner.provision(queues, otherTopics(queues));
+					synchronized (this) {
+						this.created.computeIfAbsent(cluster, (name) -> new LinkedHashSet<>()).addAll(queues);
+					}
+					logger.info("Task topics ready on Kafka cluster '" + cluster + "' for queues " + queues);
 				}
-				provisioner.provision(entry.getValue(), otherTopics(entry.getValue()));
-				synchronized (this) {
-					this.created.computeIfAbsent(cluster, (name) -> new LinkedHashSet<>()).addAll(entry.getValue());
-				}
-				logger.info("Task topics ready on Kafka cluster '" + cluster + "' for queues " + entry.getValue());
 			}
 			catch (RuntimeException ex) {
 				failed = true;
-				logger.warn("Could not create the task topics of queues " + entry.getValue() + " on Kafka cluster '"
-						+ cluster + "', trying again in " + this.retryInterval + ": " + ex.getMessage());
+				logger.warn("Could not create the task topics of queues " + queues + " on Kafka cluster '" + cluster
+						+ "', trying again in " + this.retryInterval + ": " + ex.getMessage());
 			}
 		}
 		if (failed) {
 			scheduleRetry();
 		}
+	}
+
+	private synchronized boolean isSharedCreated(String cluster) {
+		return this.sharedTopics.isEmpty() || this.sharedCreated.contains(cluster);
 	}
 
 	private synchronized void scheduleRetry() {

@@ -230,6 +230,21 @@ class KafkaClustersIntegrationTests {
 	}
 
 	@Test
+	void whenAClusterHasNoQueueYetThenItStillGetsTheTopicsThatLiveOnEveryCluster() throws Exception {
+		String east = TestKafka.secondBootstrapServers();
+		try (ConfigurableApplicationContext app = this.apps.start("kafka-task.worker.enabled=false",
+				"kafka-task.kafka.clusters.east.bootstrap-servers=" + east)) {
+			// its reply and events readers find their topics as soon as a task goes there
+			try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, east))) {
+				await().atMost(TIMEOUT)
+					.untilAsserted(() -> assertThat(admin.listTopics().names().get())
+						.contains(this.apps.prefix() + "__replies", this.apps.prefix() + "__events")
+						.noneMatch((topic) -> topic.equals(this.apps.topic("default"))));
+			}
+		}
+	}
+
+	@Test
 	void whenAClusterIsDownThenOnlyItsDispatchesFailSayingWhichClusterAndTheOthersGoOn() throws Exception {
 		String dead = "127.0.0.1:" + closedPort();
 		try (ConfigurableApplicationContext app = this.apps.start("kafka-task.worker.enabled=false",
