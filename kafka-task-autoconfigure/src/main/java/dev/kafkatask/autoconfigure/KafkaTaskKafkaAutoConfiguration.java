@@ -79,7 +79,7 @@ import dev.kafkatask.kafka.deadletter.RedriveLedger;
 import dev.kafkatask.kafka.worker.ClusterWorkers;
 import dev.kafkatask.kafka.worker.DeadLetterPublisher;
 import dev.kafkatask.kafka.worker.DelayForwarder;
-import dev.kafkatask.kafka.worker.DelayRoutes;
+import dev.kafkatask.kafka.DelayRoutes;
 import dev.kafkatask.kafka.worker.DelayTargets;
 import dev.kafkatask.kafka.worker.KafkaTaskConsumers;
 import dev.kafkatask.kafka.worker.OrderingMode;
@@ -537,7 +537,7 @@ public final class KafkaTaskKafkaAutoConfiguration {
 	ChordJoiner kafkaTaskChordJoiner(TaskWorker worker, ObjectProvider<ConsumerFactory<?, ?>> consumerFactory,
 			KafkaTaskProducer producer, TaskTopics topics, EnvelopeCodec codec, TaskRegistry registry,
 			KafkaTaskProperties properties, ObjectProvider<TaskRouter> router, ObjectProvider<JsonMapper> jsonMapper,
-			ObjectProvider<TaskObserver> observers,
+			ObjectProvider<TaskObserver> observers, DelayedTaskPublisher delays, KafkaClusters clusters,
 			ObjectProvider<DefaultKafkaConsumerFactoryCustomizer> consumerCustomizers) {
 		ConsumerFactory<?, ?> base = consumerFactory.getIfAvailable();
 		Map<String, Object> config = new HashMap<>((base != null) ? base.getConfigurationProperties() : Map.of());
@@ -574,6 +574,12 @@ public final class KafkaTaskKafkaAutoConfiguration {
 		};
 		ChordCallbacks callbacks = new ChordCallbacks(topics, codec, queueOfTask,
 				knownQueue(provisionedQueues(properties, registry), router.getIfAvailable()), Clock.systemUTC());
+		TaskRouter rules = router.getIfAvailable();
+		if (rules != null && !clusters.names().isEmpty()) {
+			// A callback of a queue routed to another cluster goes there through the delay forwarder.
+			callbacks.setRoutes(new DelayRoutes(Route.DEFAULT_CLUSTER, rules, delayPublishers(delays, clusters)),
+					delays.tiers());
+		}
 		ChordJoiner joiner = new ChordJoiner(taskConsumerFactory(config, consumerCustomizers),
 				taskConsumerFactory(readerConfig, consumerCustomizers), transactional, chordTopics(properties),
 				callbacks, jsonMapper.getIfAvailable(JsonMapper::new),

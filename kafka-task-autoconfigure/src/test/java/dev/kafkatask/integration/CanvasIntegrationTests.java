@@ -34,6 +34,7 @@ import dev.kafkatask.codec.EnvelopeCodec;
 import dev.kafkatask.codec.TaskEnvelope;
 import dev.kafkatask.dispatch.TaskDispatcher;
 import dev.kafkatask.dispatch.TaskOptions;
+import dev.kafkatask.kafka.ClusterTopics;
 import dev.kafkatask.kafka.TaskHeaders;
 import dev.kafkatask.task.KafkaTask;
 import dev.kafkatask.task.TaskContext;
@@ -177,6 +178,30 @@ class CanvasIntegrationTests {
 		}
 		finally {
 			first.close();
+		}
+	}
+
+	@Test
+	void whenAChordsCallbackIsRoutedToAnotherClusterThenItRunsThereOnce() throws Exception {
+		String east = TestKafka.secondBootstrapServers();
+		try (ConfigurableApplicationContext app = start("kafka-task.kafka.clusters.east.bootstrap-servers=" + east,
+				"kafka-task.worker.clusters=default,east", "kafka-task.routing.tasks.[canvas.sum].cluster=east")) {
+			await().atMost(TIMEOUT).until(() -> app.getBean(ClusterTopics.class).isCreated("east", "default"));
+			List<Signature> squares = new ArrayList<>();
+			for (int i = 0; i < 5; i++) {
+				squares.add(Signature.of("canvas.square", i, "east"));
+			}
+			CanvasReceipt receipt = app.getBean(TaskDispatcher.class)
+				.dispatch(Canvas.chord(Canvas.group(squares), Signature.of("canvas.sum", "east")))
+				.get();
+			// the joiner's transaction writes it on the default cluster, due at once; the
+			// delay forwarder moves it to where the callback's task is routed
+			await().atMost(TIMEOUT).until(() -> this.calls.callbacks("east").size() == 1);
+			assertThat(this.calls.callbacks("east").peek().value()).isEqualTo(List.of(0, 1, 4, 9, 16));
+			assertThat(this.calls.callbacks("east").peek().taskId()).isEqualTo(receipt.id());
+			assertThat(TopicOffsets.records(east, this.apps.topic("default"))).isEqualTo(1);
+			assertThat(TopicOffsets.records(TestKafka.bootstrapServers(), this.apps.topic("default"))).as("the members")
+				.isEqualTo(5);
 		}
 	}
 

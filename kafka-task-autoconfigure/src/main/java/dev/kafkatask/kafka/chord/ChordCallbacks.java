@@ -11,6 +11,7 @@ import java.util.function.Function;
 import java.util.function.Predicate;
 
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.JsonNodeFactory;
 
@@ -21,6 +22,9 @@ import dev.kafkatask.codec.EnvelopeCodec;
 import dev.kafkatask.codec.TaskEnvelope;
 import dev.kafkatask.execution.FinishedTasks;
 import dev.kafkatask.execution.ForbiddenDestinationException;
+import dev.kafkatask.kafka.DelayRoutes;
+import dev.kafkatask.kafka.DelayTiers;
+import dev.kafkatask.kafka.DelayedTaskPublisher;
 import dev.kafkatask.kafka.TaskHeaders;
 import dev.kafkatask.kafka.TaskTopics;
 import dev.kafkatask.options.TaskOption;
@@ -29,7 +33,10 @@ import dev.kafkatask.options.TaskOption;
  * Writes the task records a chord ends with: its callback, with the members' results, or
  * its callback's error links. They go to the topic of the task's queue, in the chord
  * joiner's transaction: a chord's callback is always enqueued on Kafka, whatever the routing
- * rules say of its task.
+ * rules say of its task. When its queue is routed to another Kafka cluster than the
+ * joiner's, the record goes (in the same transaction) to the joiner's cluster's first delay
+ * tier, due at once, and that cluster's delay forwarder moves it to where its queue is routed
+ * ({@link #setRoutes}).
  *
  * @author kafka-task
  */
@@ -47,6 +54,10 @@ public class ChordCallbacks {
 
 	private final Clock clock;
 
+	private @Nullable DelayRoutes routes;
+
+	private @Nullable DelayTiers tiers;
+
 	/**
 	 * Create the callbacks' writer.
 	 * @param topics the topics of queues
@@ -62,6 +73,17 @@ public class ChordCallbacks {
 		this.queueOfTask = queueOfTask;
 		this.knownQueue = knownQueue;
 		this.clock = clock;
+	}
+
+	/**
+	 * Set where the records of a queue routed to another Kafka cluster go: through the delay
+	 * tiers of the joiner's cluster, whose forwarder follows the same routes.
+	 * @param routes the routes, whose own cluster is the joiner's
+	 * @param tiers the delay tiers of the joiner's cluster
+	 */
+	public void setRoutes(DelayRoutes routes, DelayTiers tiers) {
+		this.routes = routes;
+		this.tiers = tiers;
 	}
 
 	/**
@@ -150,7 +172,13 @@ public class ChordCallbacks {
 	 * @return its queue
 	 */
 	public String queue(ProducerRecord<String, byte[]> record) {
-		String queue = this.topics.queue(record.topic());
+		var target = record.headers().lastHeader(DelayedTaskPublisher.TARGET);
+		String topic = (target != null) ? new String(target.value(), StandardCharsets.UTF_8) : record.topic();
+		String queue = this.topics.queue(topic);
+		if (queue != null) {
+			return queue;
+		}
+		queue = this.topics.queue(record.topic());
 		return (queue != null) ? queue : record.topic();
 	}
 
@@ -185,10 +213,22 @@ public class ChordCallbacks {
 		options.put(TaskOption.QUEUE.celeryName(), NODES.stringNode(queue));
 		TaskEnvelope envelope = new TaskEnvelope(id, signature.task(), args, signature.kwargs(), options, headers,
 				created, 0);
-		ProducerRecord<String, byte[]> record = new ProducerRecord<>(this.topics.topic(queue), null, null,
-				this.codec.encode(envelope));
+		String topic = this.topics.topic(queue);
+		DelayRoutes routes = this.routes;
+		DelayTiers tiers = this.tiers;
+		boolean elsewhere = routes != null && tiers != null
+				&& !routes.clusterOf(signature.task(), id, null, queue).equals(routes.cluster());
+		ProducerRecord<String, byte[]> record = new ProducerRecord<>(
+				elsewhere ? tiers.topic(tiers.tiers().get(0)) : topic, null, null, this.codec.encode(envelope));
 		record.headers().add(TaskHeaders.TASK_ID, id.getBytes(StandardCharsets.UTF_8));
 		record.headers().add(TaskHeaders.TASK_NAME, signature.task().getBytes(StandardCharsets.UTF_8));
+		if (elsewhere) {
+			// due at once: the forwarder moves it on to the cluster its queue is routed to
+			record.headers()
+				.add(DelayedTaskPublisher.DUE,
+						Long.toString(created.toEpochMilli()).getBytes(StandardCharsets.UTF_8));
+			record.headers().add(DelayedTaskPublisher.TARGET, topic.getBytes(StandardCharsets.UTF_8));
+		}
 		return record;
 	}
 

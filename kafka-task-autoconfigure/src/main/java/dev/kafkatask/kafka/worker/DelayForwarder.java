@@ -32,6 +32,7 @@ import dev.kafkatask.execution.DeliveryHandler;
 import dev.kafkatask.execution.RevokedTasks;
 import dev.kafkatask.execution.TaskLifecycle;
 import dev.kafkatask.kafka.DelayTiers;
+import dev.kafkatask.kafka.DelayRoutes;
 import dev.kafkatask.kafka.DelayedTaskPublisher;
 import dev.kafkatask.kafka.TaskHeaders;
 import dev.kafkatask.monitor.Revocation;

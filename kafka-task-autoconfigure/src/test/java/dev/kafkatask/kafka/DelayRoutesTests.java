@@ -1,4 +1,4 @@
-package dev.kafkatask.kafka.worker;
+package dev.kafkatask.kafka;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -16,9 +16,6 @@ import org.junit.jupiter.api.Test;
 import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.kafka.mock.MockProducerFactory;
 
-import dev.kafkatask.kafka.DelayTiers;
-import dev.kafkatask.kafka.DelayedTaskPublisher;
-import dev.kafkatask.kafka.TaskHeaders;
 import dev.kafkatask.routing.Backend;
 import dev.kafkatask.routing.OnUnavailable;
 import dev.kafkatask.routing.Ramp;

@@ -1,4 +1,4 @@
-package dev.kafkatask.kafka.worker;
+package dev.kafkatask.kafka;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
@@ -9,8 +9,6 @@ import org.jspecify.annotations.Nullable;
 
 import org.springframework.util.Assert;
 
-import dev.kafkatask.kafka.DelayedTaskPublisher;
-import dev.kafkatask.kafka.TaskHeaders;
 import dev.kafkatask.routing.Backend;
 import dev.kafkatask.routing.Route;
 import dev.kafkatask.routing.RouteDecision;
@@ -59,7 +57,19 @@ public class DelayRoutes {
 		if (taskId == null || task == null) {
 			return this.cluster;
 		}
-		RouteDecision decision = this.router.route(task, queue, taskId, record.key());
+		return clusterOf(task, taskId, record.key(), queue);
+	}
+
+	/**
+	 * Return the cluster a task written now goes to.
+	 * @param task the task name
+	 * @param taskId its id
+	 * @param key its key, or {@code null}
+	 * @param queue its queue
+	 * @return the name of the cluster
+	 */
+	public String clusterOf(String task, String taskId, @Nullable String key, String queue) {
+		RouteDecision decision = this.router.route(task, queue, taskId, key);
 		if (decision.backend() != Backend.KAFKA) {
 			return this.cluster;
 		}
