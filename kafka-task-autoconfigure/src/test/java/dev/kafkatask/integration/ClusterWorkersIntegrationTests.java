@@ -14,6 +14,7 @@ import java.util.stream.IntStream;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.actuate.endpoint.InvalidEndpointRequestException;
@@ -31,6 +32,9 @@ import dev.kafkatask.dispatch.TaskDispatcher;
 import dev.kafkatask.dispatch.TaskOptions;
 import dev.kafkatask.kafka.ClusterTopics;
 import dev.kafkatask.kafka.DelayTiers;
+import dev.kafkatask.kafka.deadletter.DeadLetter;
+import dev.kafkatask.kafka.deadletter.DeadLetterList;
+import dev.kafkatask.kafka.deadletter.RedriveResult;
 import dev.kafkatask.kafka.worker.ConsumptionMode;
 import dev.kafkatask.routing.Backend;
 import dev.kafkatask.test.KafkaTaskHealth;
@@ -186,6 +190,54 @@ class ClusterWorkersIntegrationTests {
 	}
 
 	@Test
+	void whenADeadLetterOfTheSecondClusterIsRedrivenThenItsTaskRunsAgainOnceOnThatCluster() throws Exception {
+		String east = TestKafka.secondBootstrapServers();
+		try (ConfigurableApplicationContext app = this.apps.start(
+				new Class<?>[] { DeadLettersIntegrationTests.FragileTasks.class }, "kafka-task.worker.queues=remote",
+				"kafka-task.kafka.clusters.east.bootstrap-servers=" + east, "kafka-task.worker.clusters=default,east",
+				"kafka-task.routing.queues.remote.cluster=east", ENDPOINT[0], ENDPOINT[1])) {
+			await().atMost(TIMEOUT).until(() -> app.getBean(ClusterTopics.class).isCreated("east", "remote"));
+			KafkaTasksEndpoint endpoint = app.getBean(KafkaTasksEndpoint.class);
+			String id = app.getBean(TaskDispatcher.class)
+				.dispatch("it.fragile", List.of("e1"), Map.of(), TaskOptions.none().withQueue("remote"))
+				.get()
+				.taskId();
+			await().atMost(TIMEOUT).until(() -> deadLetters(endpoint, "east").size() == 1);
+			assertThat(deadLetters(endpoint, "east")).extracting(DeadLetter::taskId, DeadLetter::topic)
+				.containsExactly(org.assertj.core.groups.Tuple.tuple(id, this.apps.topic("remote") + ".dlt"));
+			assertThat(deadLetters(endpoint, null)).as("the default cluster's, unnamed").isEmpty();
+			assertThat(deadLetters(endpoint, "default")).isEmpty();
+
+			// the cause is fixed: redrive it, on east
+			app.getBean(DeadLettersIntegrationTests.FragileTasks.class).broken.set(false);
+			assertThat(redrive(endpoint, "east").redriven()).extracting(DeadLetter::taskId).containsExactly(id);
+			await().atMost(TIMEOUT).until(() -> this.apps.journal().runs("fragile:e1") == 2);
+			RedriveResult again = redrive(endpoint, "east");
+			assertThat(again.redriven()).isEmpty();
+			assertThat(again.skipped()).extracting(RedriveResult.Skipped::reason)
+				.containsExactly(RedriveResult.SkipReason.ALREADY_REDRIVEN);
+			assertThat(redrive(endpoint, null).skipped()).as("nothing on the default cluster").isEmpty();
+			await().during(Duration.ofMillis(500))
+				.atMost(TIMEOUT)
+				.until(() -> this.apps.journal().runs("fragile:e1") == 2);
+			assertThat(deadLetters(endpoint, "east")).singleElement()
+				.satisfies((deadLetter) -> assertThat(deadLetter.redrivenAt()).isNotNull());
+			// the redriven copy and its ledger record on east, nothing on the default cluster
+			assertThat(TopicOffsets.records(east, this.apps.topic("remote"))).isGreaterThan(1);
+			assertThat(TopicOffsets.records(east, this.apps.topic("__redriven"))).isPositive();
+			assertThat(TopicOffsets.records(TestKafka.bootstrapServers(), this.apps.topic("remote"))).isZero();
+			assertThat(TopicOffsets.records(TestKafka.bootstrapServers(), this.apps.topic("__redriven"))).isZero();
+
+			assertThatExceptionOfType(InvalidEndpointRequestException.class)
+				.isThrownBy(() -> deadLetters(endpoint, "west"))
+				.withMessage("Unknown Kafka cluster 'west': default, east (kafka-task.kafka.clusters)");
+			assertThatExceptionOfType(InvalidEndpointRequestException.class)
+				.isThrownBy(() -> redrive(endpoint, "west"))
+				.withMessageStartingWith("Unknown Kafka cluster 'west'");
+		}
+	}
+
+	@Test
 	void whenTheSecondClusterIsDownThenOnlyItsWorkerIsDownAndTheDefaultOneServesItsQueues() throws Exception {
 		String dead = "127.0.0.1:" + closedPort();
 		try (ConfigurableApplicationContext app = this.apps.start("kafka-task.worker.queues=alive",
@@ -203,6 +255,24 @@ class ClusterWorkersIntegrationTests {
 			assertThat(app.getBean(TaskConsumers.class).consumer(Backend.KAFKA, "dead", "alive").assignment())
 				.isEmpty();
 		}
+	}
+
+	/**
+	 * Return the dead letters of queue {@code remote} on a cluster, as the endpoint lists
+	 * them ({@code deadletters/remote?cluster=}).
+	 */
+	private static List<DeadLetter> deadLetters(KafkaTasksEndpoint endpoint, @Nullable String cluster) {
+		Object listed = endpoint.detail("deadletters", "remote", null, null, null, null, null, null, null, cluster);
+		return ((DeadLetterList) listed).deadLetters();
+	}
+
+	/**
+	 * Redrive the dead letters of queue {@code remote} on a cluster through the endpoint
+	 * ({@code redrive/remote} with {@code cluster} in the body).
+	 */
+	private static RedriveResult redrive(KafkaTasksEndpoint endpoint, @Nullable String cluster) {
+		return (RedriveResult) endpoint.change("redrive", "remote", null, cluster, null, null, null, null, null, null,
+				null, null, null, null, false, null);
 	}
 
 	/**
