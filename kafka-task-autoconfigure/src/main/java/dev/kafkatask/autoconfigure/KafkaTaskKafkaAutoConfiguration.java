@@ -323,7 +323,8 @@ public final class KafkaTaskKafkaAutoConfiguration {
 		WorkerParts parts = new WorkerParts(properties, groupId, topics, codec, registry, deliveries,
 				TaskObserver.composite(observers.orderedStream().toList()), results.getIfAvailable(),
 				consumerCustomizers, workerCustomizers.orderedStream().toList());
-		return workerConfigurer(parts, consumerConfig, adminConfig, producer.getTemplate(), delays);
+		return workerConfigurer(parts, Route.DEFAULT_CLUSTER, consumerConfig, adminConfig, producer.getTemplate(),
+				delays);
 	}
 
 	/**
@@ -331,8 +332,9 @@ public final class KafkaTaskKafkaAutoConfiguration {
 	 * and admin configuration: the dead letters and retries of its records are written on
 	 * the same cluster, through the given template and delay publisher.
 	 */
-	private static TaskWorkerConfigurer workerConfigurer(WorkerParts parts, Map<String, Object> consumerConfig,
-			Map<String, Object> adminConfig, KafkaTemplate<String, byte[]> template, DelayedTaskPublisher delays) {
+	private static TaskWorkerConfigurer workerConfigurer(WorkerParts parts, String cluster,
+			Map<String, Object> consumerConfig, Map<String, Object> adminConfig, KafkaTemplate<String, byte[]> template,
+			DelayedTaskPublisher delays) {
 		KafkaTaskProperties properties = parts.properties();
 		TaskTopics topics = parts.topics();
 		TaskRegistry registry = parts.registry();
@@ -344,6 +346,7 @@ public final class KafkaTaskKafkaAutoConfiguration {
 		});
 		TaskRecordHandler handler = new TaskRecordHandler(parts.codec(), parts.deliveries(),
 				new DeadLetterPublisher(template, topics), topics, delays);
+		handler.setCluster(cluster);
 		List<String> replyTopics = new ArrayList<>(properties.getKafka().getReplyTopics());
 		replyTopics.add(replyTopic(properties));
 		// Replies go where the dispatcher waits for them: the default cluster's reply listener.
@@ -471,8 +474,8 @@ public final class KafkaTaskKafkaAutoConfiguration {
 			}
 			KafkaTemplate<String, byte[]> template = cluster.producer().getTemplate();
 			DelayedTaskPublisher publisher = new DelayedTaskPublisher(template, tiers, Clock.systemUTC());
-			TaskWorkerConfigurer configurer = workerConfigurer(parts, consumerConfig, cluster.adminConfiguration(),
-					template, publisher);
+			TaskWorkerConfigurer configurer = workerConfigurer(parts, name, consumerConfig,
+					cluster.adminConfiguration(), template, publisher);
 			TaskWorker clusterWorker = new TaskWorker(configurer.settings(), configurer.consumerFactory(),
 					configurer.topics(), configurer.recordHandler(), configurer.observer());
 			configurer.configure(clusterWorker);

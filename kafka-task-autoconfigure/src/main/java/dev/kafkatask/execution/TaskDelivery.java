@@ -39,6 +39,14 @@ public interface TaskDelivery {
 	String describe();
 
 	/**
+	 * Return the Kafka cluster the delivery was read from, where its dead letter is written.
+	 * @return the cluster's name, or {@code null} when the delivery is not a Kafka record
+	 */
+	default @Nullable String cluster() {
+		return null;
+	}
+
+	/**
 	 * Whether this worker still owns the delivery: its Kafka partition was not revoked, its
 	 * RabbitMQ channel is open. A delivery it no longer owns is given up unsettled: its new
 	 * owner runs it again.

@@ -14,6 +14,7 @@ import java.util.stream.IntStream;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 
@@ -163,23 +164,45 @@ class ClusterWorkersIntegrationTests {
 		String east = TestKafka.secondBootstrapServers();
 		try (ConfigurableApplicationContext app = this.apps.start("kafka-task.worker.queues=remote",
 				"kafka-task.kafka.clusters.east.bootstrap-servers=" + east, "kafka-task.worker.clusters=default,east",
+				"kafka-task.kafka.clusters.east.properties.[max.block.ms]=1000",
 				"kafka-task.routing.queues.remote.cluster=east")) {
 			await().atMost(TIMEOUT).until(() -> app.getBean(ClusterTopics.class).isCreated("east", "remote"));
 			TaskDispatcher dispatcher = app.getBean(TaskDispatcher.class);
 			TaskOptions remote = TaskOptions.none().withQueue("remote");
+
+			// a dead letter that cannot be written on east (its topic deleted before the producer of east
+			// wrote one, so that the write fails fast): east's worker says so, not the default one's
+			String deadLetterTopic = this.apps.topic("remote") + ".dlt";
+			try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, east))) {
+				admin.deleteTopics(List.of(deadLetterTopic)).all().get();
+				await().atMost(TIMEOUT).until(() -> !admin.listTopics().names().get().contains(deadLetterTopic));
+				dispatcher.dispatch("it.flaky", List.of("f1", 100), Map.of(), remote).get();
+				HealthIndicator eastWorker = clusterWorkerHealthIndicator(app, "east");
+				await().atMost(TIMEOUT).until(() -> eastWorker.health().getStatus().equals(Status.DOWN));
+				assertThat(eastWorker.health().getDetails().get("pendingDeadLetters").toString())
+					.contains("cluster=east");
+				assertThat(((HealthIndicator) KafkaTaskHealth.member(app, "worker")).health().getStatus())
+					.as("the default cluster's worker")
+					.isEqualTo(Status.UP);
+				admin.createTopics(List.of(new NewTopic(deadLetterTopic, 3, (short) 1))).all().get();
+				await().atMost(TIMEOUT).until(() -> eastWorker.health().getStatus().equals(Status.UP));
+			}
+			assertThat(TopicOffsets.records(east, deadLetterTopic)).as("the dead letter, written once it could be")
+				.isOne();
+
 			assertThat(dispatcher.dispatch("it.plain-retry", List.of("r1"), Map.of(), remote).get().cluster())
 				.isEqualTo("east");
 			dispatcher.dispatch("it.flaky", List.of("always", 100), Map.of(), remote).get();
 			await().atMost(TIMEOUT).until(() -> this.apps.journal().runs("plain-retry:r1") == 2);
 			await().atMost(TIMEOUT)
-				.until(() -> TopicOffsets.records(east, this.apps.topic("remote") + ".dlt") == 1);
+				.until(() -> TopicOffsets.records(east, this.apps.topic("remote") + ".dlt") == 2);
 			assertThat(this.apps.journal().runs("flaky:always")).isEqualTo(4);
 			List<String> tiers = app.getBean(DelayTiers.class).topics();
 			assertThat(sum(east, tiers)).as("the retry's delay records on east").isPositive();
 			assertThat(sum(TestKafka.bootstrapServers(), tiers)).as("delay records on the default cluster").isZero();
 			assertThat(TopicOffsets.records(east, this.apps.topic("remote")))
-				.as("both tasks and their 4 retries, on east")
-				.isEqualTo(6);
+				.as("the three tasks and their 7 retries, on east")
+				.isEqualTo(10);
 			assertThat(TopicOffsets.records(TestKafka.bootstrapServers(), this.apps.topic("remote") + ".dlt"))
 				.as("dead letters on the default cluster")
 				.isZero();
@@ -273,6 +296,16 @@ class ClusterWorkersIntegrationTests {
 	private static RedriveResult redrive(KafkaTasksEndpoint endpoint, @Nullable String cluster) {
 		return (RedriveResult) endpoint.change("redrive", "remote", null, cluster, null, null, null, null, null, null,
 				null, null, null, null, false, null);
+	}
+
+	/**
+	 * Return the health indicator of a cluster's worker.
+	 */
+	private static HealthIndicator clusterWorkerHealthIndicator(ConfigurableApplicationContext app, String cluster) {
+		CompositeHealthContributor workers = (CompositeHealthContributor) KafkaTaskHealth.member(app,
+				"clusterWorkers");
+		return (HealthIndicator) ((CompositeHealthContributor) workers.getContributor(cluster))
+			.getContributor("worker");
 	}
 
 	/**

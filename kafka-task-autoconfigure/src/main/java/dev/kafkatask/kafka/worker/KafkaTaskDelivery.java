@@ -74,6 +74,11 @@ final class KafkaTaskDelivery implements TaskDelivery {
 	}
 
 	@Override
+	public String cluster() {
+		return this.handler.cluster();
+	}
+
+	@Override
 	public String describe() {
 		return "record " + this.position.topic() + "-" + this.position.partition() + "@" + this.position.offset();
 	}

@@ -14,6 +14,7 @@ import dev.kafkatask.execution.DeliveryHandler;
 import dev.kafkatask.kafka.DelayedTaskPublisher;
 import dev.kafkatask.kafka.ResultPublisher;
 import dev.kafkatask.kafka.TaskTopics;
+import dev.kafkatask.routing.Route;
 
 /**
  * Hands each task record to the {@link DeliveryHandler}, which takes it to exactly one
@@ -40,6 +41,8 @@ public class TaskRecordHandler {
 	private volatile Set<String> replyTopics = Set.of();
 
 	private volatile int maxDeliveries;
+
+	private String cluster = Route.DEFAULT_CLUSTER;
 
 	/**
 	 * Create a handler.
@@ -126,6 +129,21 @@ public class TaskRecordHandler {
 
 	int maxDeliveries() {
 		return this.maxDeliveries;
+	}
+
+	/**
+	 * Set the name of the Kafka cluster the records come from, where their dead letters are
+	 * written ({@value Route#DEFAULT_CLUSTER} by default): a dead letter that cannot be written
+	 * is told apart by it.
+	 * @param cluster the cluster's name
+	 */
+	public void setCluster(String cluster) {
+		Assert.hasText(cluster, "'cluster' must not be empty");
+		this.cluster = cluster;
+	}
+
+	String cluster() {
+		return this.cluster;
 	}
 
 	/**
