@@ -72,16 +72,16 @@ final class DeadLetterWriter {
 				}
 				catch (Exception ex) {
 					since = (since != null) ? since : this.clock.instant();
-					this.pending.put(delivery, new PendingDeadLetter(delivery.backend(), delivery.cluster(), delivery.queue(),
-							delivery.describe(), letter.reason(), String.valueOf(ex), since));
+					this.pending.put(delivery, new PendingDeadLetter(delivery.backend(), delivery.cluster(),
+							delivery.queue(), delivery.describe(), letter.reason(), String.valueOf(ex), since));
 					this.observer.deadLetterFailed(delivery.queue(), delivery.backend(), ex);
 					if (!delivery.isOwned()) {
 						throw new DeliveryLostException(delivery.describe() + " is no longer this worker's while its dead"
 								+ " letter could not be written (" + ex + "); its new owner runs it again");
 					}
 					logger.error("Could not dead-letter " + delivery.describe() + onCluster(delivery) + " ("
-							+ letter.reason() + "); it waits, and the dead letter is tried again in " + backoff + " ms: "
-							+ ex);
+							+ letter.reason() + "); it waits, and the dead letter is tried again in " + backoff
+							+ " ms: " + ex);
 					Thread.sleep(backoff);
 					backoff = Math.min(backoff * 2, this.maxBackoff.toMillis());
 				}

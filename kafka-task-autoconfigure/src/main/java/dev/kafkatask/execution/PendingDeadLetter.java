@@ -21,6 +21,6 @@ import dev.kafkatask.routing.Backend;
  * @param since when the first write failed
  * @author kafka-task
  */
-public record PendingDeadLetter(Backend backend, @Nullable String cluster, String queue, String delivery, DeadLetterReason reason,
-		String failure, Instant since) {
+public record PendingDeadLetter(Backend backend, @Nullable String cluster, String queue, String delivery,
+		DeadLetterReason reason, String failure, Instant since) {
 }

@@ -101,10 +101,12 @@ class DeadLetterOperationsTests {
 			.isThrownBy(() -> this.operations.list("nope", "rabbitmq", null, null, null, null, null, null, null))
 			.withMessage("Unknown queue 'nope'");
 		assertThatExceptionOfType(InvalidEndpointRequestException.class)
-			.isThrownBy(() -> this.operations.list("q", "rabbitmq", null, "no-such-reason", null, null, null, null, null))
+			.isThrownBy(
+					() -> this.operations.list("q", "rabbitmq", null, "no-such-reason", null, null, null, null, null))
 			.withMessageStartingWith("Unknown dead-letter reason 'no-such-reason'");
 		assertThatExceptionOfType(InvalidEndpointRequestException.class)
-			.isThrownBy(() -> this.operations.redrive("q", "rabbitmq", null, null, null, null, "yesterday", null, false))
+			.isThrownBy(
+					() -> this.operations.redrive("q", "rabbitmq", null, null, null, null, "yesterday", null, false))
 			.withMessageContaining("'from' is not an ISO-8601 instant");
 	}
 
@@ -125,8 +127,8 @@ class DeadLetterOperationsTests {
 	@Test
 	void whenTheDefaultClusterIsNamedOrNoneThenTheDefaultClustersDeadLettersAreListed() {
 		this.operations.add(this.kafka);
-		this.operations
-			.setKafkaClusters(new ClusterDeadLetters(mock(DeadLetters.class), Map.of("east", clusterDeadLetters("east"))));
+		this.operations.setKafkaClusters(
+				new ClusterDeadLetters(mock(DeadLetters.class), Map.of("east", clusterDeadLetters("east"))));
 		assertThat(this.operations.list("q", null, "default", null, null, null, null, null, null).queue())
 			.isEqualTo("kafka:q");
 		assertThat(this.operations.redrive("q", null, "", null, null, null, null, null, false).queue())
@@ -139,8 +141,8 @@ class DeadLetterOperationsTests {
 		assertThatExceptionOfType(InvalidEndpointRequestException.class)
 			.isThrownBy(() -> this.operations.list("q", null, "east", null, null, null, null, null, null))
 			.withMessage("Unknown Kafka cluster 'east': default (kafka-task.kafka.clusters)");
-		this.operations
-			.setKafkaClusters(new ClusterDeadLetters(mock(DeadLetters.class), Map.of("east", clusterDeadLetters("east"))));
+		this.operations.setKafkaClusters(
+				new ClusterDeadLetters(mock(DeadLetters.class), Map.of("east", clusterDeadLetters("east"))));
 		assertThatExceptionOfType(InvalidEndpointRequestException.class)
 			.isThrownBy(() -> this.operations.redrive("q", "kafka", "we\nst", null, null, null, null, null, false))
 			.withMessage("Unknown Kafka cluster 'we?st': default, east (kafka-task.kafka.clusters)");
@@ -168,8 +170,9 @@ class DeadLetterOperationsTests {
 		given(deadLetters.backend()).willReturn(Backend.KAFKA);
 		given(deadLetters.list(anyString(), any(), anyInt())).willAnswer((invocation) -> new DeadLetterList(
 				cluster + ":" + invocation.getArgument(0), List.of(), 0, true));
-		given(deadLetters.redrive(anyString(), any(), anyBoolean())).willAnswer((invocation) -> new RedriveResult(
-				cluster + ":" + invocation.getArgument(0), invocation.getArgument(2), List.of(), List.of(), 0, 0, true));
+		given(deadLetters.redrive(anyString(), any(), anyBoolean()))
+			.willAnswer((invocation) -> new RedriveResult(cluster + ":" + invocation.getArgument(0),
+					invocation.getArgument(2), List.of(), List.of(), 0, 0, true));
 		return deadLetters;
 	}
 

@@ -174,7 +174,8 @@ class DeadLettersIntegrationTests {
 			// over the endpoint: the same refusals, as 400s
 			KafkaTasksEndpoint endpoint = app.getBean(KafkaTasksEndpoint.class);
 			assertThatExceptionOfType(InvalidEndpointRequestException.class)
-				.isThrownBy(() -> endpoint.detail("deadletters", "nope", null, null, null, null, null, null, null, null))
+				.isThrownBy(
+						() -> endpoint.detail("deadletters", "nope", null, null, null, null, null, null, null, null))
 				.withMessageStartingWith("Unknown queue 'nope'");
 			assertThatExceptionOfType(InvalidEndpointRequestException.class)
 				.isThrownBy(() -> endpoint.detail("deadletters", "default", "no-such-reason", null, null, null, null,

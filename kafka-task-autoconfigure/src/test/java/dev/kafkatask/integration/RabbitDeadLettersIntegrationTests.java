@@ -255,7 +255,8 @@ class RabbitDeadLettersIntegrationTests {
 						"rabbitmq", null))
 				.withMessage("'limit' must be between 1 and 1000: 0");
 			assertThatExceptionOfType(InvalidEndpointRequestException.class)
-				.isThrownBy(() -> endpoint.detail("deadletters", this.queue, null, null, null, null, null, null, "sqs", null))
+				.isThrownBy(() -> endpoint.detail("deadletters", this.queue, null, null, null, null, null, null, "sqs",
+						null))
 				.withMessage("Unknown backend 'sqs': kafka or rabbitmq");
 			assertThatExceptionOfType(InvalidEndpointRequestException.class)
 				.isThrownBy(() -> endpoint.change("redrive", this.queue, "rabbitmq", null, null, null, null, null, null, null,
@@ -290,8 +291,8 @@ class RabbitDeadLettersIntegrationTests {
 			assertThat(redriven).isInstanceOfSatisfying(RedriveResult.class,
 					(result) -> assertThat(result.redriven()).extracting(DeadLetter::taskId).containsExactly("e1"));
 			// it ran, failed again (still unknown) and is back, one redrive on
-			await().atMost(TIMEOUT).untilAsserted(() -> assertThat(endpoint.deadLetters(this.queue, "rabbitmq", null, null,
-					null, null, null, null, null).deadLetters()).extracting(DeadLetter::redriveCount).containsExactly(1));
+			await().atMost(TIMEOUT).untilAsserted(() -> assertThat(endpoint.deadLetters(this.queue, "rabbitmq", null,
+					null, null, null, null, null, null).deadLetters()).extracting(DeadLetter::redriveCount).containsExactly(1));
 			Counter skipped = app.getBean(MeterRegistry.class)
 				.find("kafka.task.redrives")
 				.tags("backend", "rabbitmq", "outcome", "skipped")
