@@ -57,6 +57,18 @@ final class DeadLetterOperations {
 		return this.byBackend.keySet().stream().map(Backend::id).toList();
 	}
 
+	/**
+	 * Return the Kafka clusters whose dead letters can be listed and redriven.
+	 * @return their names, {@code default} first; none without the Kafka leg
+	 */
+	List<String> kafkaClusters() {
+		if (!this.byBackend.containsKey(Backend.KAFKA)) {
+			return List.of();
+		}
+		ClusterDeadLetters clusters = this.kafkaClusters;
+		return (clusters != null) ? List.copyOf(clusters.names()) : List.of(Route.DEFAULT_CLUSTER);
+	}
+
 	DeadLetterList list(String queue, @Nullable String backend, @Nullable String cluster, @Nullable String reason,
 			@Nullable String task, @Nullable String taskId, @Nullable String from, @Nullable String to,
 			@Nullable Integer limit) {

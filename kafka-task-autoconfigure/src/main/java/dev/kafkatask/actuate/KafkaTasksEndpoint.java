@@ -357,7 +357,8 @@ public class KafkaTasksEndpoint {
 					this.options.policy(task.name()).name().toLowerCase(Locale.ROOT).replace('_', '-')))
 			.toList();
 		return new KafkaTasksDescriptor(tasks, RoutingDescriptor.of(this.router.rules()), consumers(),
-				this.options.whitelist().describe(), this.schedules.get(), running(), this.deadLetters.backends());
+				this.options.whitelist().describe(), this.schedules.get(), running(), this.deadLetters.backends(),
+				this.deadLetters.kafkaClusters());
 	}
 
 	private Map<String, Object> options(String task) {
@@ -654,11 +655,13 @@ public class KafkaTasksEndpoint {
 	 * @param running the tasks running now on this instance
 	 * @param deadLetterBackends the backends whose dead letters {@code deadletters/{queue}}
 	 * lists and {@code redrive/{queue}} redrives ({@code kafka}, {@code rabbitmq})
+	 * @param deadLetterClusters the Kafka clusters whose dead letters they reach with
+	 * {@code cluster} ({@code default} first; none without the Kafka leg)
 	 */
 	public record KafkaTasksDescriptor(List<TaskDescriptor> tasks, RoutingDescriptor routing,
 			List<ConsumerDescriptor> consumers, Map<String, Map<String, String>> optionWhitelist,
-			List<ScheduleDescriptor> schedules, List<RunningTaskDescriptor> running,
-			List<String> deadLetterBackends) implements OperationResponseBody {
+			List<ScheduleDescriptor> schedules, List<RunningTaskDescriptor> running, List<String> deadLetterBackends,
+			List<String> deadLetterClusters) implements OperationResponseBody {
 	}
 
 	/**

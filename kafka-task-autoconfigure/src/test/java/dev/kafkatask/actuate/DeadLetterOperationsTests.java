@@ -89,6 +89,7 @@ class DeadLetterOperationsTests {
 	@Test
 	void whenTheApplicationHasNoKafkaLegThenKafkaDeadLettersAreRefusedSayingWhy() {
 		this.operations.add(this.rabbit);
+		assertThat(this.operations.kafkaClusters()).isEmpty();
 		assertThatExceptionOfType(InvalidEndpointRequestException.class)
 			.isThrownBy(() -> this.operations.list("q", null, null, null, null, null, null, null, null))
 			.withMessageStartingWith("Dead letters are read from Kafka: this application has no Kafka leg");
@@ -122,6 +123,7 @@ class DeadLetterOperationsTests {
 			.isEqualTo("east:q");
 		then(east).should().redrive("q", DeadLetterFilter.all(), true);
 		assertThat(this.kafka.filter).as("the default cluster's, untouched").isNull();
+		assertThat(this.operations.kafkaClusters()).containsExactly("default", "east");
 	}
 
 	@Test
@@ -138,6 +140,7 @@ class DeadLetterOperationsTests {
 	@Test
 	void whenTheKafkaClusterIsUnknownThenTheRequestIsRefusedNamingTheKnownOnes() {
 		this.operations.add(this.kafka);
+		assertThat(this.operations.kafkaClusters()).containsExactly("default");
 		assertThatExceptionOfType(InvalidEndpointRequestException.class)
 			.isThrownBy(() -> this.operations.list("q", null, "east", null, null, null, null, null, null))
 			.withMessage("Unknown Kafka cluster 'east': default (kafka-task.kafka.clusters)");

@@ -230,6 +230,7 @@ class ClusterWorkersIntegrationTests {
 				.containsExactly(org.assertj.core.groups.Tuple.tuple(id, this.apps.topic("remote") + ".dlt"));
 			assertThat(deadLetters(endpoint, null)).as("the default cluster's, unnamed").isEmpty();
 			assertThat(deadLetters(endpoint, "default")).isEmpty();
+			assertThat(endpoint.kafkaTasks().deadLetterClusters()).containsExactly("default", "east");
 
 			// the cause is fixed: redrive it, on east
 			app.getBean(DeadLettersIntegrationTests.FragileTasks.class).broken.set(false);
