@@ -9,15 +9,18 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.boot.actuate.endpoint.InvalidEndpointRequestException;
 
 import dev.kafkatask.kafka.deadletter.BackendDeadLetters;
+import dev.kafkatask.kafka.deadletter.ClusterDeadLetters;
 import dev.kafkatask.kafka.deadletter.DeadLetterFilter;
 import dev.kafkatask.kafka.deadletter.DeadLetterList;
 import dev.kafkatask.kafka.deadletter.RedriveResult;
 import dev.kafkatask.routing.Backend;
+import dev.kafkatask.routing.Route;
 
 /**
  * The endpoint's reads and writes of dead letters: picks the dead letters of the backend
- * asked for (Kafka's unless another is named), reads the filter from the request, and turns
- * what is refused into a 400 that says why.
+ * asked for (Kafka's unless another is named) and, on Kafka, of the cluster asked for (the
+ * default one unless another is named), reads the filter from the request, and turns what is
+ * refused into a 400 that says why.
  *
  * @author kafka-task
  */
@@ -26,6 +29,8 @@ final class DeadLetterOperations {
 	private static final int DEFAULT_LIMIT = 100;
 
 	private final Map<Backend, BackendDeadLetters> byBackend = new EnumMap<>(Backend.class);
+
+	private @Nullable ClusterDeadLetters kafkaClusters;
 
 	/**
 	 * Take the dead letters of a backend, in place of any taken before for it.
@@ -36,6 +41,15 @@ final class DeadLetterOperations {
 	}
 
 	/**
+	 * Take the Kafka leg's dead letters on each Kafka cluster, for requests that name a
+	 * cluster other than the default one.
+	 * @param clusters the dead letters by cluster
+	 */
+	void setKafkaClusters(ClusterDeadLetters clusters) {
+		this.kafkaClusters = clusters;
+	}
+
+	/**
 	 * Return the backends whose dead letters can be listed and redriven.
 	 * @return their ids, {@code kafka} first
 	 */
@@ -43,9 +57,22 @@ final class DeadLetterOperations {
 		return this.byBackend.keySet().stream().map(Backend::id).toList();
 	}
 
-	DeadLetterList list(String queue, @Nullable String backend, @Nullable String reason, @Nullable String task,
-			@Nullable String taskId, @Nullable String from, @Nullable String to, @Nullable Integer limit) {
-		BackendDeadLetters deadLetters = of(backend);
+	/**
+	 * Return the Kafka clusters whose dead letters can be listed and redriven.
+	 * @return their names, {@code default} first; none without the Kafka leg
+	 */
+	List<String> kafkaClusters() {
+		if (!this.byBackend.containsKey(Backend.KAFKA)) {
+			return List.of();
+		}
+		ClusterDeadLetters clusters = this.kafkaClusters;
+		return (clusters != null) ? List.copyOf(clusters.names()) : List.of(Route.DEFAULT_CLUSTER);
+	}
+
+	DeadLetterList list(String queue, @Nullable String backend, @Nullable String cluster, @Nullable String reason,
+			@Nullable String task, @Nullable String taskId, @Nullable String from, @Nullable String to,
+			@Nullable Integer limit) {
+		BackendDeadLetters deadLetters = of(backend, cluster);
 		try {
 			return deadLetters.list(queue, DeadLetterFilter.parse(reason, task, taskId, from, to),
 					(limit != null) ? limit : DEFAULT_LIMIT);
@@ -55,11 +82,37 @@ final class DeadLetterOperations {
 		}
 	}
 
-	RedriveResult redrive(String queue, @Nullable String backend, @Nullable String reason, @Nullable String task,
-			@Nullable String taskId, @Nullable String from, @Nullable String to, boolean dryRun) {
-		BackendDeadLetters deadLetters = of(backend);
+	RedriveResult redrive(String queue, @Nullable String backend, @Nullable String cluster, @Nullable String reason,
+			@Nullable String task, @Nullable String taskId, @Nullable String from, @Nullable String to,
+			boolean dryRun) {
+		BackendDeadLetters deadLetters = of(backend, cluster);
 		try {
 			return deadLetters.redrive(queue, DeadLetterFilter.parse(reason, task, taskId, from, to), dryRun);
+		}
+		catch (IllegalArgumentException ex) {
+			throw refused(ex.getMessage());
+		}
+	}
+
+	private BackendDeadLetters of(@Nullable String backend, @Nullable String cluster) {
+		BackendDeadLetters deadLetters = of(backend);
+		if (cluster == null || cluster.isBlank()) {
+			return deadLetters;
+		}
+		if (deadLetters.backend() != Backend.KAFKA) {
+			throw refused("'cluster' names a Kafka cluster: the dead letters of " + deadLetters.backend().id()
+					+ " are on none (leave it out)");
+		}
+		if (Route.DEFAULT_CLUSTER.equals(cluster)) {
+			return deadLetters;
+		}
+		ClusterDeadLetters clusters = this.kafkaClusters;
+		try {
+			if (clusters == null) {
+				throw new IllegalArgumentException("Unknown Kafka cluster '" + printable(cluster) + "': "
+						+ Route.DEFAULT_CLUSTER + " (kafka-task.kafka.clusters)");
+			}
+			return clusters.get(cluster);
 		}
 		catch (IllegalArgumentException ex) {
 			throw refused(ex.getMessage());
@@ -72,8 +125,7 @@ final class DeadLetterOperations {
 			chosen = (backend == null || backend.isBlank()) ? Backend.KAFKA : Backend.of(backend);
 		}
 		catch (IllegalArgumentException ex) {
-			String shown = (backend.length() > 50) ? backend.substring(0, 50) + "…" : backend;
-			throw refused("Unknown backend '" + shown.replaceAll("\\p{Cntrl}", "?") + "': kafka or rabbitmq");
+			throw refused("Unknown backend '" + printable(backend) + "': kafka or rabbitmq");
 		}
 		BackendDeadLetters deadLetters = this.byBackend.get(chosen);
 		if (deadLetters == null) {
@@ -84,6 +136,11 @@ final class DeadLetterOperations {
 							+ "path, kafka-task.rabbitmq.enabled)");
 		}
 		return deadLetters;
+	}
+
+	private static String printable(String text) {
+		String shown = (text.length() > 50) ? text.substring(0, 50) + "…" : text;
+		return shown.replaceAll("\\p{Cntrl}", "?");
 	}
 
 	private static InvalidEndpointRequestException refused(@Nullable String message) {

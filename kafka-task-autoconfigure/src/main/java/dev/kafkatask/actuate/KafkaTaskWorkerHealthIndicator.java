@@ -14,10 +14,11 @@ import dev.kafkatask.execution.PendingDeadLetter;
 import dev.kafkatask.kafka.worker.StallDetector;
 import dev.kafkatask.kafka.worker.TaskWorker;
 import dev.kafkatask.routing.Backend;
+import dev.kafkatask.routing.Route;
 
 /**
  * Health of a Kafka worker: DOWN, with the reason, when its consumer thread died,
- * when a dead letter cannot be written (the record's partition waits), when it has stalled
+ * when a dead letter of its Kafka cluster cannot be written (the record's partition waits), when it has stalled
  * (work waiting, nothing finishing, offsets not moving) or when a partition's commit is frozen
  * behind a record that is not settled; UP with what it is doing otherwise.
  *
@@ -31,22 +32,38 @@ public class KafkaTaskWorkerHealthIndicator extends AbstractHealthIndicator {
 
 	private final @Nullable DeliveryHandler deliveries;
 
+	private final String cluster;
+
 	public KafkaTaskWorkerHealthIndicator(TaskWorker worker, StallDetector stalls) {
 		this(worker, stalls, null);
 	}
 
 	/**
-	 * Create an indicator.
+	 * Create an indicator of the worker of the default Kafka cluster.
 	 * @param worker the worker
 	 * @param stalls tells whether it stalled
 	 * @param deliveries tells which dead letters could not be written, or {@code null}
 	 */
 	public KafkaTaskWorkerHealthIndicator(TaskWorker worker, StallDetector stalls,
 			@Nullable DeliveryHandler deliveries) {
+		this(worker, stalls, deliveries, Route.DEFAULT_CLUSTER);
+	}
+
+	/**
+	 * Create an indicator of the worker of a Kafka cluster.
+	 * @param worker the worker
+	 * @param stalls tells whether it stalled
+	 * @param deliveries tells which dead letters could not be written, or {@code null}
+	 * @param cluster the worker's cluster: only its dead letters that could not be written
+	 * count, those of the records it read
+	 */
+	public KafkaTaskWorkerHealthIndicator(TaskWorker worker, StallDetector stalls,
+			@Nullable DeliveryHandler deliveries, String cluster) {
 		super("Kafka task worker health check failed");
 		this.worker = worker;
 		this.stalls = stalls;
 		this.deliveries = deliveries;
+		this.cluster = cluster;
 	}
 
 	@Override
@@ -60,8 +77,10 @@ public class KafkaTaskWorkerHealthIndicator extends AbstractHealthIndicator {
 			.withDetail("waiting", status.waiting())
 			.withDetail("lag", status.lag())
 			.withDetail("millisSinceProgress", status.sinceProgress().toMillis());
-		List<PendingDeadLetter> pending = (this.deliveries != null)
-				? this.deliveries.pendingDeadLetters(Backend.KAFKA) : List.of();
+		List<PendingDeadLetter> pending = (this.deliveries != null) ? this.deliveries.pendingDeadLetters(Backend.KAFKA)
+			.stream()
+			.filter((letter) -> letter.cluster() == null || this.cluster.equals(letter.cluster()))
+			.toList() : List.of();
 		if (!status.frozenCommits().isEmpty()) {
 			Map<String, Long> frozen = new TreeMap<>();
 			status.frozenCommits().forEach((partition, offset) -> frozen.put(partition.toString(), offset));

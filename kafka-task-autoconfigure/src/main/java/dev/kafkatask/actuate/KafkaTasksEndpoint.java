@@ -26,6 +26,7 @@ import dev.kafkatask.consumer.TaskConsumers;
 import dev.kafkatask.execution.DeliveryHandler;
 import dev.kafkatask.execution.TaskLifecycle;
 import dev.kafkatask.kafka.deadletter.BackendDeadLetters;
+import dev.kafkatask.kafka.deadletter.ClusterDeadLetters;
 import dev.kafkatask.kafka.deadletter.DeadLetterList;
 import dev.kafkatask.kafka.deadletter.RedriveResult;
 import dev.kafkatask.kafka.TaskTopics;
@@ -51,8 +52,8 @@ import dev.kafkatask.task.TaskRegistry;
 /**
  * The {@code kafkatasks} actuator endpoint: registered tasks, routing rules and consumers;
  * tasks by id ({@code tasks/{id}}), the latest tasks ({@code tasks}), the activity of the
- * last minute ({@code activity}) and dead letters of either backend
- * ({@code deadletters/{queue}?backend=}); and write operations that change a route or ramp,
+ * last minute ({@code activity}) and dead letters of either backend and, on Kafka, any
+ * cluster ({@code deadletters/{queue}?backend=&cluster=}); and write operations that change a route or ramp,
  * redrive dead letters, revoke a task and start, pause, drain or stop a queue's consumer. Writes are off by default ({@link Access#READ_ONLY}); enable them with
  * {@code management.endpoint.kafkatasks.access=unrestricted}, and secure them.
  * <ul>
@@ -65,6 +66,10 @@ import dev.kafkatask.task.TaskRegistry;
  * environment.</li>
  * <li>{@code POST /actuator/kafkatasks/{backend}/{queue}/{action}}, action one of start,
  * pause, resume, drain, stop, controls a consumer.</li>
+ * <li>{@code POST /actuator/kafkatasks/redrive/{queue}} with
+ * {@code {"cluster": "east", "reason": "failed"}} redrives the queue's dead letters on
+ * that Kafka cluster (the default one without {@code cluster}, RabbitMQ's with
+ * {@code "backend": "rabbitmq"}).</li>
  * </ul>
  *
  * @author kafka-task
@@ -190,6 +195,15 @@ public class KafkaTasksEndpoint {
 	}
 
 	/**
+	 * List and redrive the Kafka leg's dead letters on other clusters than the default one:
+	 * {@code deadletters/{queue}?cluster=} and {@code redrive/{queue}} with {@code cluster}.
+	 * @param deadLetters the dead letters of each Kafka cluster
+	 */
+	public void setKafkaClusterDeadLetters(ClusterDeadLetters deadLetters) {
+		this.deadLetters.setKafkaClusters(deadLetters);
+	}
+
+	/**
 	 * Show the tasks running now on this instance.
 	 * @param running the tasks running now
 	 */
@@ -209,16 +223,18 @@ public class KafkaTasksEndpoint {
 	 * @param to dead letters before this ISO-8601 instant
 	 * @param limit most dead letters listed (100)
 	 * @param backend whose dead letters: {@code kafka} (when left out) or {@code rabbitmq}
+	 * @param cluster on Kafka, the cluster whose dead letters: {@code default} (when left
+	 * out) or one of {@code kafka-task.kafka.clusters}
 	 * @return the task or the dead letters; {@code null} (404) for a task of which no event
 	 * was read
 	 */
 	@ReadOperation
 	public @Nullable Object detail(@Selector String scope, @Selector String name, @Nullable String reason,
 			@Nullable String task, @Nullable String taskId, @Nullable String from, @Nullable String to,
-			@Nullable Integer limit, @Nullable String backend) {
+			@Nullable Integer limit, @Nullable String backend, @Nullable String cluster) {
 		return switch (scope) {
 			case "tasks" -> task(scope, name);
-			case "deadletters" -> deadLetters(name, backend, reason, task, taskId, from, to, limit);
+			case "deadletters" -> deadLetters(name, backend, cluster, reason, task, taskId, from, to, limit);
 			default -> {
 				String message = "Unknown '" + printable(scope) + "': ask for tasks/{id} or deadletters/{queue}";
 				throw new InvalidEndpointRequestException(message, message);
@@ -341,7 +357,8 @@ public class KafkaTasksEndpoint {
 					this.options.policy(task.name()).name().toLowerCase(Locale.ROOT).replace('_', '-')))
 			.toList();
 		return new KafkaTasksDescriptor(tasks, RoutingDescriptor.of(this.router.rules()), consumers(),
-				this.options.whitelist().describe(), this.schedules.get(), running(), this.deadLetters.backends());
+				this.options.whitelist().describe(), this.schedules.get(), running(), this.deadLetters.backends(),
+				this.deadLetters.kafkaClusters());
 	}
 
 	private Map<String, Object> options(String task) {
@@ -358,7 +375,8 @@ public class KafkaTasksEndpoint {
 	 * @param name the queue or task name, or the task id
 	 * @param backend a route's backend; or, for a redrive, whose dead letters ({@code kafka}
 	 * when {@code null}, or {@code rabbitmq})
-	 * @param cluster a route's Kafka cluster, or {@code null}
+	 * @param cluster a route's Kafka cluster; or, for a redrive on Kafka, the cluster whose
+	 * dead letters; {@code null} for the default one
 	 * @param rampTo a route's ramp target, or {@code null}
 	 * @param rampCluster the Kafka cluster of a route's ramp, or {@code null}
 	 * @param rampPercent a route's ramp share in percent, or {@code null}
@@ -381,7 +399,7 @@ public class KafkaTasksEndpoint {
 			@Nullable String reason, @Nullable String task, @Nullable String taskId, @Nullable String from,
 			@Nullable String to, @Nullable Boolean dryRun, @Nullable Boolean terminate) {
 		if ("redrive".equalsIgnoreCase(scope)) {
-			return redrive(name, backend, reason, task, taskId, from, to, Boolean.TRUE.equals(dryRun));
+			return redrive(name, backend, cluster, reason, task, taskId, from, to, Boolean.TRUE.equals(dryRun));
 		}
 		if ("revoke".equalsIgnoreCase(scope)) {
 			return revoke(name, Boolean.TRUE.equals(terminate));
@@ -427,10 +445,13 @@ public class KafkaTasksEndpoint {
 
 	/**
 	 * Send a queue's dead letters back to it, all or those matching a filter (each one once:
-	 * a dead letter redriven before is skipped, or gone from its dead-letter queue).
+	 * a dead letter redriven before is skipped, or gone from its dead-letter queue). On Kafka,
+	 * the dead letters of one cluster go back to that cluster's topic of the queue.
 	 * @param queue the queue
 	 * @param backend whose dead letters: {@code kafka} (when {@code null}) or
 	 * {@code rabbitmq}
+	 * @param cluster on Kafka, the cluster whose dead letters: {@code default} (when
+	 * {@code null}) or one of {@code kafka-task.kafka.clusters}
 	 * @param reason only these reasons (comma-separated codes), or {@code null}
 	 * @param task only these tasks (comma-separated), or {@code null}
 	 * @param taskId only these task ids (comma-separated), or {@code null}
@@ -439,10 +460,10 @@ public class KafkaTasksEndpoint {
 	 * @param dryRun only say what would be redriven
 	 * @return what was (or would be) redriven, and what was skipped and why
 	 */
-	public RedriveResult redrive(String queue, @Nullable String backend, @Nullable String reason,
-			@Nullable String task, @Nullable String taskId, @Nullable String from, @Nullable String to,
-			boolean dryRun) {
-		return this.deadLetters.redrive(queue, backend, reason, task, taskId, from, to, dryRun);
+	public RedriveResult redrive(String queue, @Nullable String backend, @Nullable String cluster,
+			@Nullable String reason, @Nullable String task, @Nullable String taskId, @Nullable String from,
+			@Nullable String to, boolean dryRun) {
+		return this.deadLetters.redrive(queue, backend, cluster, reason, task, taskId, from, to, dryRun);
 	}
 
 	/**
@@ -450,6 +471,8 @@ public class KafkaTasksEndpoint {
 	 * @param queue the queue
 	 * @param backend whose dead letters: {@code kafka} (when {@code null}) or
 	 * {@code rabbitmq}
+	 * @param cluster on Kafka, the cluster whose dead letters: {@code default} (when
+	 * {@code null}) or one of {@code kafka-task.kafka.clusters}
 	 * @param reason only these reasons (comma-separated codes), or {@code null}
 	 * @param task only these tasks (comma-separated), or {@code null}
 	 * @param taskId only these task ids (comma-separated), or {@code null}
@@ -458,10 +481,10 @@ public class KafkaTasksEndpoint {
 	 * @param limit most dead letters listed, 100 when {@code null}
 	 * @return the dead letters
 	 */
-	public DeadLetterList deadLetters(String queue, @Nullable String backend, @Nullable String reason,
-			@Nullable String task, @Nullable String taskId, @Nullable String from, @Nullable String to,
-			@Nullable Integer limit) {
-		return this.deadLetters.list(queue, backend, reason, task, taskId, from, to, limit);
+	public DeadLetterList deadLetters(String queue, @Nullable String backend, @Nullable String cluster,
+			@Nullable String reason, @Nullable String task, @Nullable String taskId, @Nullable String from,
+			@Nullable String to, @Nullable Integer limit) {
+		return this.deadLetters.list(queue, backend, cluster, reason, task, taskId, from, to, limit);
 	}
 
 	/**
@@ -632,11 +655,13 @@ public class KafkaTasksEndpoint {
 	 * @param running the tasks running now on this instance
 	 * @param deadLetterBackends the backends whose dead letters {@code deadletters/{queue}}
 	 * lists and {@code redrive/{queue}} redrives ({@code kafka}, {@code rabbitmq})
+	 * @param deadLetterClusters the Kafka clusters whose dead letters they reach with
+	 * {@code cluster} ({@code default} first; none without the Kafka leg)
 	 */
 	public record KafkaTasksDescriptor(List<TaskDescriptor> tasks, RoutingDescriptor routing,
 			List<ConsumerDescriptor> consumers, Map<String, Map<String, String>> optionWhitelist,
-			List<ScheduleDescriptor> schedules, List<RunningTaskDescriptor> running,
-			List<String> deadLetterBackends) implements OperationResponseBody {
+			List<ScheduleDescriptor> schedules, List<RunningTaskDescriptor> running, List<String> deadLetterBackends,
+			List<String> deadLetterClusters) implements OperationResponseBody {
 	}
 
 	/**

@@ -17,16 +17,22 @@ final class PendingDeadLetters {
 	}
 
 	/**
-	 * Describe pending dead letters: by delivery, the reason, the last failure and since
-	 * when it fails.
+	 * Describe pending dead letters: by delivery, the reason, the last failure, since when
+	 * it fails and, on Kafka, the cluster it is to be written on.
 	 * @param pending the pending dead letters
 	 * @return the details
 	 */
 	static Map<String, Map<String, String>> describe(List<PendingDeadLetter> pending) {
 		Map<String, Map<String, String>> described = new LinkedHashMap<>();
 		for (PendingDeadLetter letter : pending) {
-			described.put(letter.delivery(), Map.of("reason", letter.reason().code(), "failure", letter.failure(),
-					"since", letter.since().toString()));
+			Map<String, String> details = new LinkedHashMap<>();
+			details.put("reason", letter.reason().code());
+			details.put("failure", letter.failure());
+			details.put("since", letter.since().toString());
+			if (letter.cluster() != null) {
+				details.put("cluster", letter.cluster());
+			}
+			described.put(letter.delivery(), details);
 		}
 		return described;
 	}

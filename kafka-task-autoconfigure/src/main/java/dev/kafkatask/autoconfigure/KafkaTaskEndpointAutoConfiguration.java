@@ -13,6 +13,7 @@ import dev.kafkatask.actuate.KafkaTasksEndpoint;
 import dev.kafkatask.consumer.TaskConsumers;
 import dev.kafkatask.execution.DeliveryHandler;
 import dev.kafkatask.kafka.deadletter.BackendDeadLetters;
+import dev.kafkatask.kafka.deadletter.ClusterDeadLetters;
 import dev.kafkatask.kafka.beat.Beat;
 import dev.kafkatask.monitor.TaskOwners;
 import dev.kafkatask.monitor.TaskResults;
@@ -39,13 +40,15 @@ public final class KafkaTaskEndpointAutoConfiguration {
 			RoutingRulesRefresher refresher, TaskOptionResolver options, TaskOwners owners,
 			KafkaTaskProperties properties, ObjectProvider<Beat> beat, ObjectProvider<TaskResults> results,
 			ObjectProvider<DeliveryHandler> deliveries, ObjectProvider<BackendDeadLetters> deadLetters,
-			ObjectProvider<TaskRevoker> revoker) {
+			ObjectProvider<ClusterDeadLetters> clusterDeadLetters, ObjectProvider<TaskRevoker> revoker) {
 		KafkaTasksEndpoint endpoint = new KafkaTasksEndpoint(registry, router, consumers, refresher, options, owners,
 				properties.getDefaultQueue(), KnownQueues.of(properties, registry, router));
 		beat.ifAvailable(endpoint::setBeat);
 		results.ifAvailable(endpoint::setTaskResults);
 		// Kafka's dead letters (DeadLetters) and RabbitMQ's (RabbitDeadLetterQueues), if the legs are there
 		deadLetters.orderedStream().forEach(endpoint::setDeadLetters);
+		// and Kafka's on each cluster, for requests that name one
+		clusterDeadLetters.ifAvailable(endpoint::setKafkaClusterDeadLetters);
 		revoker.ifAvailable(endpoint::setTaskRevoker);
 		deliveries.ifAvailable((handler) -> endpoint.setRunningTasks(handler::running));
 		return endpoint;

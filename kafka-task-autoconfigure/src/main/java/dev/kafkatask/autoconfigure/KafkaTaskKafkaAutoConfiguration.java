@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -74,6 +75,7 @@ import dev.kafkatask.kafka.chord.ChordCallbacks;
 import dev.kafkatask.kafka.chord.ChordJoiner;
 import dev.kafkatask.kafka.chord.ChordTopics;
 import dev.kafkatask.kafka.chord.KafkaChordMembers;
+import dev.kafkatask.kafka.deadletter.ClusterDeadLetters;
 import dev.kafkatask.kafka.deadletter.DeadLetters;
 import dev.kafkatask.kafka.deadletter.RedriveLedger;
 import dev.kafkatask.kafka.worker.ClusterWorkers;
@@ -648,6 +650,9 @@ public final class KafkaTaskKafkaAutoConfiguration {
 		// What lives on the cluster of the task's queue besides its topics.
 		Map<String, Map<String, String>> shared = new HashMap<>();
 		shared.put(replyTopic(properties), Map.of());
+		// the ledger of the redrives of its dead letters
+		shared.put(redrivenTopic(properties),
+				Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT));
 		if (properties.getEvents().isEnabled()) {
 			shared.put(eventsTopic(properties), eventsTopicConfig(properties));
 		}
@@ -665,7 +670,8 @@ public final class KafkaTaskKafkaAutoConfiguration {
 		};
 	}
 
-	// Dead letters: list and redrive (DeadLetters), with its ledger topic '<prefix>__redriven'.
+	// Dead letters: list and redrive (DeadLetters), with its ledger topic '<prefix>__redriven',
+	// on the default cluster and on each of kafka-task.kafka.clusters (ClusterDeadLetters).
 
 	@Bean
 	@ConditionalOnMissingBean
@@ -674,33 +680,77 @@ public final class KafkaTaskKafkaAutoConfiguration {
 			ObjectProvider<TaskRouter> router, ObjectProvider<JsonMapper> jsonMapper,
 			ObjectProvider<DefaultKafkaConsumerFactoryCustomizer> consumerCustomizers,
 			ObjectProvider<TaskObserver> observers) {
-		Map<String, Object> config = groupless(consumerFactory);
-		// Listing a queue with no dead letters yet must not create its dead-letter topic.
-		config.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false);
-		Supplier<List<String>> priorityQueues = () -> properties.getKafka().getPriorityQueues();
-		// The queues are asked for at each call: tasks may be registered after this bean is made.
-		Predicate<String> knownQueue = (queue) -> priorityQueues.get().contains(queue)
-				|| knownQueue(provisionedQueues(properties, registry), router.getIfAvailable()).test(queue);
-		DeadLetters deadLetters = new DeadLetters(taskConsumerFactory(config, consumerCustomizers),
-				redriveProducer(producer, properties), topics, knownQueue, priorityQueues, codec,
-				new RedriveLedger(redrivenTopic(properties), jsonMapper.getIfAvailable(JsonMapper::new)),
-				Clock.systemUTC());
-		deadLetters.setObserver(TaskObserver.composite(observers.orderedStream().toList()));
-		return deadLetters;
+		DeadLettersParts parts = new DeadLettersParts(topics, codec, registry, properties, router, jsonMapper,
+				consumerCustomizers, observers);
+		return parts.deadLetters(Route.DEFAULT_CLUSTER, groupless(consumerFactory), producer);
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	ClusterDeadLetters kafkaTaskClusterDeadLetters(DeadLetters deadLetters, KafkaClusters clusters,
+			ObjectProvider<ConsumerFactory<?, ?>> consumerFactory, TaskTopics topics, EnvelopeCodec codec,
+			TaskRegistry registry, KafkaTaskProperties properties, ObjectProvider<TaskRouter> router,
+			ObjectProvider<JsonMapper> jsonMapper,
+			ObjectProvider<DefaultKafkaConsumerFactoryCustomizer> consumerCustomizers,
+			ObjectProvider<TaskObserver> observers) {
+		DeadLettersParts parts = new DeadLettersParts(topics, codec, registry, properties, router, jsonMapper,
+				consumerCustomizers, observers);
+		Map<String, DeadLetters> byCluster = new LinkedHashMap<>();
+		for (KafkaClusters.Cluster cluster : clusters.all()) {
+			// read and redriven on the cluster where they were dead-lettered, never elsewhere
+			Map<String, Object> config = properties.getKafka()
+				.getClusters()
+				.get(cluster.name())
+				.buildProperties(groupless(consumerFactory));
+			byCluster.put(cluster.name(), parts.deadLetters(cluster.name(), config, cluster.producer()));
+		}
+		return new ClusterDeadLetters(deadLetters, byCluster);
 	}
 
 	/**
-	 * Return the producers of redrives: transactional, with one id for every redrive of the
-	 * topic prefix, so that a redrive fences any other still running before it reads what
-	 * was redriven.
+	 * What the dead letters of every cluster share, and how the dead letters of one cluster
+	 * are made from its consumer configuration and its producer.
+	 */
+	private record DeadLettersParts(TaskTopics topics, EnvelopeCodec codec, TaskRegistry registry,
+			KafkaTaskProperties properties, ObjectProvider<TaskRouter> router, ObjectProvider<JsonMapper> jsonMapper,
+			ObjectProvider<DefaultKafkaConsumerFactoryCustomizer> consumerCustomizers,
+			ObjectProvider<TaskObserver> observers) {
+
+		DeadLetters deadLetters(String cluster, Map<String, Object> consumerConfig, KafkaTaskProducer producer) {
+			Map<String, Object> config = new HashMap<>(consumerConfig);
+			// Listing a queue with no dead letters yet must not create its dead-letter topic.
+			config.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false);
+			Supplier<List<String>> priorityQueues = () -> this.properties.getKafka().getPriorityQueues();
+			// The queues are asked for at each call: tasks may be registered after this bean is made.
+			Predicate<String> knownQueue = (queue) -> priorityQueues.get().contains(queue)
+					|| knownQueue(provisionedQueues(this.properties, this.registry), this.router.getIfAvailable())
+						.test(queue);
+			DeadLetters deadLetters = new DeadLetters(taskConsumerFactory(config, this.consumerCustomizers),
+					redriveProducer(producer, this.properties, cluster), this.topics, knownQueue, priorityQueues,
+					this.codec,
+					new RedriveLedger(redrivenTopic(this.properties), this.jsonMapper.getIfAvailable(JsonMapper::new)),
+					Clock.systemUTC());
+			deadLetters.setCluster(cluster);
+			deadLetters.setObserver(TaskObserver.composite(this.observers.orderedStream().toList()));
+			return deadLetters;
+		}
+
+	}
+
+	/**
+	 * Return the producers of redrives on one cluster: transactional, with one id for every
+	 * redrive of the topic prefix on the cluster, so that a redrive fences any other still
+	 * running there before it reads what was redriven.
 	 */
 	private static Supplier<Producer<String, byte[]>> redriveProducer(KafkaTaskProducer producer,
-			KafkaTaskProperties properties) {
+			KafkaTaskProperties properties, String cluster) {
 		Map<String, Object> config = new HashMap<>(
 				producer.getTemplate().getProducerFactory().getConfigurationProperties());
 		config.remove(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG);
 		config.remove(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG);
-		config.put(ProducerConfig.CLIENT_ID_CONFIG, "kafka-task-redrive");
+		// one client id per cluster: their meters and MBeans are told apart by it
+		config.put(ProducerConfig.CLIENT_ID_CONFIG,
+				Route.DEFAULT_CLUSTER.equals(cluster) ? "kafka-task-redrive" : "kafka-task-redrive-" + cluster);
 		config.put(ProducerConfig.ACKS_CONFIG, "all");
 		config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
 		// Workers read committed: a redrive killed in a transaction holds them back until it times out.

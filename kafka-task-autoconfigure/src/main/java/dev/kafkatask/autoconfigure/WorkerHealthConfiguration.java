@@ -60,8 +60,8 @@ class WorkerHealthConfiguration {
 		Map<String, HealthContributor> byCluster = new LinkedHashMap<>();
 		for (ClusterWorkers.ClusterWorker worker : workers.all()) {
 			Map<String, HealthContributor> members = new LinkedHashMap<>();
-			members.put("worker",
-					new KafkaTaskWorkerHealthIndicator(worker.worker(), worker.stalls(), deliveries.getIfAvailable()));
+			members.put("worker", new KafkaTaskWorkerHealthIndicator(worker.worker(), worker.stalls(),
+					deliveries.getIfAvailable(), worker.cluster()));
 			members.put("delays", new KafkaTaskDelaysHealthIndicator(worker.delays()));
 			KafkaClusters.Cluster cluster = clusters.get(worker.cluster());
 			if (cluster != null) {

@@ -12,6 +12,8 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
 import dev.kafkatask.monitor.TaskObserver;
+import dev.kafkatask.routing.Backend;
+import dev.kafkatask.routing.Route;
 
 /**
  * Writes the dead letters of deliveries, for as long as it takes: a write that fails is
@@ -71,15 +73,17 @@ final class DeadLetterWriter {
 				}
 				catch (Exception ex) {
 					since = (since != null) ? since : this.clock.instant();
-					this.pending.put(delivery, new PendingDeadLetter(delivery.backend(), delivery.queue(),
-							delivery.describe(), letter.reason(), String.valueOf(ex), since));
+					this.pending.put(delivery, new PendingDeadLetter(delivery.backend(),
+							(delivery.backend() == Backend.KAFKA) ? delivery.cluster() : null,
+							delivery.queue(), delivery.describe(), letter.reason(), String.valueOf(ex), since));
 					this.observer.deadLetterFailed(delivery.queue(), delivery.backend(), ex);
 					if (!delivery.isOwned()) {
 						throw new DeliveryLostException(delivery.describe() + " is no longer this worker's while its dead"
 								+ " letter could not be written (" + ex + "); its new owner runs it again");
 					}
-					logger.error("Could not dead-letter " + delivery.describe() + " (" + letter.reason()
-							+ "); it waits, and the dead letter is tried again in " + backoff + " ms: " + ex);
+					logger.error("Could not dead-letter " + delivery.describe() + onCluster(delivery) + " ("
+							+ letter.reason() + "); it waits, and the dead letter is tried again in " + backoff
+							+ " ms: " + ex);
 					Thread.sleep(backoff);
 					backoff = Math.min(backoff * 2, this.maxBackoff.toMillis());
 				}
@@ -92,6 +96,11 @@ final class DeadLetterWriter {
 		}
 		logger.warn(delivery.describe() + " dead-lettered (" + letter.reason() + "): " + letter.cause().getMessage());
 		this.observer.deadLettered(task, delivery.queue(), delivery.backend(), letter.reason());
+	}
+
+	private static String onCluster(TaskDelivery delivery) {
+		String cluster = delivery.cluster();
+		return (cluster != null && !Route.DEFAULT_CLUSTER.equals(cluster)) ? " on Kafka cluster '" + cluster + "'" : "";
 	}
 
 	List<PendingDeadLetter> pending() {

@@ -2,6 +2,8 @@ package dev.kafkatask.execution;
 
 import java.time.Instant;
 
+import org.jspecify.annotations.Nullable;
+
 import dev.kafkatask.monitor.DeadLetterReason;
 import dev.kafkatask.routing.Backend;
 
@@ -10,6 +12,8 @@ import dev.kafkatask.routing.Backend;
  * settled meanwhile.
  *
  * @param backend the backend of its delivery
+ * @param cluster the Kafka cluster its delivery was read from, where it is to be written, or
+ * {@code null} on RabbitMQ
  * @param queue the queue of its delivery
  * @param delivery where its delivery came from
  * @param reason why it is dead-lettered
@@ -17,6 +21,6 @@ import dev.kafkatask.routing.Backend;
  * @param since when the first write failed
  * @author kafka-task
  */
-public record PendingDeadLetter(Backend backend, String queue, String delivery, DeadLetterReason reason,
-		String failure, Instant since) {
+public record PendingDeadLetter(Backend backend, @Nullable String cluster, String queue, String delivery,
+		DeadLetterReason reason, String failure, Instant since) {
 }

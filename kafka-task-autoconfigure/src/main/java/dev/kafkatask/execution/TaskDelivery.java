@@ -33,9 +33,9 @@ public interface TaskDelivery {
 	Backend backend();
 
 	/**
-	 * Return the Kafka cluster the delivery came from, whose events topic its task's events
-	 * go to: {@value Route#DEFAULT_CLUSTER} for the {@code spring.kafka.*} one, and for
-	 * RabbitMQ, whose tasks' events live there too.
+	 * Return the Kafka cluster the delivery came from, where its dead letter is written and
+	 * whose events topic its task's events go to: {@value Route#DEFAULT_CLUSTER} for the
+	 * {@code spring.kafka.*} one, and for RabbitMQ, whose tasks' events live there too.
 	 * @return the cluster
 	 */
 	default String cluster() {

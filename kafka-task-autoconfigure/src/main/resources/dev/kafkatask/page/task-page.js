@@ -284,6 +284,7 @@
 			}
 		}
 		renderDeadLetterBackends();
+		renderDeadLetterClusters();
 		const backend = deadLetterBackend() || 'kafka';
 		for (const consumer of (main && main.consumers) || []) {
 			if (consumer.backend === backend) {
@@ -317,6 +318,29 @@
 	function deadLetterBackend() {
 		const value = document.getElementById('deadletters').elements.backend.value;
 		return value === '' ? null : value;
+	}
+
+	// the Kafka clusters whose dead letters the endpoint lists: a choice when there are two,
+	// for Kafka's dead letters only
+	function renderDeadLetterClusters() {
+		const clusters = (main && main.deadLetterClusters) || [];
+		const select = document.getElementById('deadletters').elements.cluster;
+		if (clusters.join(',') !== [...select.options].map((option) => option.value).join(',')) {
+			const chosen = select.value;
+			select.replaceChildren(...clusters.map((cluster) => {
+				const option = el('option', null, cluster);
+				option.value = cluster;
+				option.selected = cluster === chosen;
+				return option;
+			}));
+		}
+		document.getElementById('deadletters-cluster').hidden = clusters.length < 2
+				|| deadLetterBackend() === 'rabbitmq';
+	}
+
+	function deadLetterCluster() {
+		const value = document.getElementById('deadletters').elements.cluster.value;
+		return value === '' || deadLetterBackend() === 'rabbitmq' ? null : value;
 	}
 
 	function renderLatest(tasks) {
@@ -426,9 +450,10 @@
 		const queue = form.elements.queue.value.trim();
 		const chosen = filters(form);
 		const backend = deadLetterBackend();
+		const cluster = deadLetterCluster();
 		const action = event.submitter ? event.submitter.value : 'list';
 		if (action === 'redrive') {
-			const result = await post('/redrive/' + encodeURIComponent(queue), { backend: backend,
+			const result = await post('/redrive/' + encodeURIComponent(queue), { backend: backend, cluster: cluster,
 				reason: chosen.reason, task: chosen.task, taskId: chosen.taskId, from: chosen.from, to: chosen.to,
 				dryRun: form.elements.dryRun.checked });
 			const summary = result.ok ? (result.json.dryRun ? 'Dry run: would redrive ' : 'Redrove ')
@@ -440,6 +465,9 @@
 		const query = new URLSearchParams();
 		if (backend !== null) {
 			query.set('backend', backend);
+		}
+		if (cluster !== null) {
+			query.set('cluster', cluster);
 		}
 		for (const [name, value] of Object.entries(chosen)) {
 			if (value !== null) {

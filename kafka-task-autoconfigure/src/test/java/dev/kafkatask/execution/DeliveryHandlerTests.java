@@ -122,6 +122,7 @@ class DeliveryHandlerTests {
 	@Test
 	void whenDeadLetterCannotBeWrittenThenTheDeliveryWaitsIsListedAndIsTriedAgain() throws Exception {
 		FakeDelivery delivery = new FakeDelivery(envelope("no.such.task"));
+		delivery.cluster = "east";
 		AtomicBoolean brokerBack = new AtomicBoolean();
 		delivery.deadLetter = () -> {
 			if (!brokerBack.get()) {
@@ -139,6 +140,7 @@ class DeliveryHandlerTests {
 		await().atMost(TIMEOUT).until(() -> this.observer.deadLetterFailures.get() >= 3);
 		assertThat(this.handler.pendingDeadLetters()).singleElement().satisfies((pending) -> {
 			assertThat(pending.delivery()).isEqualTo("fake");
+			assertThat(pending.cluster()).as("where it is to be written").isEqualTo("east");
 			assertThat(pending.reason()).isEqualTo(DeadLetterReason.UNKNOWN_TASK);
 			assertThat(pending.failure()).contains("dead-letter topic unavailable");
 		});

@@ -14,6 +14,7 @@ import java.util.stream.IntStream;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -21,6 +22,7 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.serialization.StringDeserializer;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -40,6 +42,9 @@ import dev.kafkatask.dispatch.TaskOptions;
 import dev.kafkatask.kafka.ClusterTopics;
 import dev.kafkatask.kafka.DelayTiers;
 import dev.kafkatask.kafka.TaskEventLog;
+import dev.kafkatask.kafka.deadletter.DeadLetter;
+import dev.kafkatask.kafka.deadletter.DeadLetterList;
+import dev.kafkatask.kafka.deadletter.RedriveResult;
 import dev.kafkatask.kafka.worker.ConsumptionMode;
 import dev.kafkatask.monitor.TaskEvent;
 import dev.kafkatask.monitor.TaskEventType;
@@ -173,24 +178,46 @@ class ClusterWorkersIntegrationTests {
 		String east = TestKafka.secondBootstrapServers();
 		try (ConfigurableApplicationContext app = this.apps.start("kafka-task.worker.queues=remote",
 				"kafka-task.kafka.clusters.east.bootstrap-servers=" + east, "kafka-task.worker.clusters=default,east",
+				"kafka-task.kafka.clusters.east.properties.[max.block.ms]=1000",
 				"kafka-task.routing.queues.remote.cluster=east", ENDPOINT[0], ENDPOINT[1])) {
 			await().atMost(TIMEOUT).until(() -> app.getBean(ClusterTopics.class).isCreated("east", "remote"));
 			TaskDispatcher dispatcher = app.getBean(TaskDispatcher.class);
 			TaskOptions remote = TaskOptions.none().withQueue("remote");
+
+			// a dead letter that cannot be written on east (its topic deleted before the producer of east
+			// wrote one, so that the write fails fast): east's worker says so, not the default one's
+			String deadLetterTopic = this.apps.topic("remote") + ".dlt";
+			try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, east))) {
+				admin.deleteTopics(List.of(deadLetterTopic)).all().get();
+				await().atMost(TIMEOUT).until(() -> !admin.listTopics().names().get().contains(deadLetterTopic));
+				dispatcher.dispatch("it.flaky", List.of("f1", 100), Map.of(), remote).get();
+				HealthIndicator eastWorker = clusterWorkerHealthIndicator(app, "east");
+				await().atMost(TIMEOUT).until(() -> eastWorker.health().getStatus().equals(Status.DOWN));
+				assertThat(eastWorker.health().getDetails().get("pendingDeadLetters").toString())
+					.contains("cluster=east");
+				assertThat(((HealthIndicator) KafkaTaskHealth.member(app, "worker")).health().getStatus())
+					.as("the default cluster's worker")
+					.isEqualTo(Status.UP);
+				admin.createTopics(List.of(new NewTopic(deadLetterTopic, 3, (short) 1))).all().get();
+				await().atMost(TIMEOUT).until(() -> eastWorker.health().getStatus().equals(Status.UP));
+			}
+			assertThat(TopicOffsets.records(east, deadLetterTopic)).as("the dead letter, written once it could be")
+				.isOne();
+
 			DispatchReceipt retried = dispatcher.dispatch("it.plain-retry", List.of("r1"), Map.of(), remote).get();
 			assertThat(retried.cluster()).isEqualTo("east");
 			DispatchReceipt deadLettered = dispatcher.dispatch("it.flaky", List.of("always", 100), Map.of(), remote)
 				.get();
 			await().atMost(TIMEOUT).until(() -> this.apps.journal().runs("plain-retry:r1") == 2);
 			await().atMost(TIMEOUT)
-				.until(() -> TopicOffsets.records(east, this.apps.topic("remote") + ".dlt") == 1);
+				.until(() -> TopicOffsets.records(east, this.apps.topic("remote") + ".dlt") == 2);
 			assertThat(this.apps.journal().runs("flaky:always")).isEqualTo(4);
 			List<String> tiers = app.getBean(DelayTiers.class).topics();
 			assertThat(sum(east, tiers)).as("the retry's delay records on east").isPositive();
 			assertThat(sum(TestKafka.bootstrapServers(), tiers)).as("delay records on the default cluster").isZero();
 			assertThat(TopicOffsets.records(east, this.apps.topic("remote")))
-				.as("both tasks and their 4 retries, on east")
-				.isEqualTo(6);
+				.as("the three tasks and their 7 retries, on east")
+				.isEqualTo(10);
 			assertThat(TopicOffsets.records(TestKafka.bootstrapServers(), this.apps.topic("remote") + ".dlt"))
 				.as("dead letters on the default cluster")
 				.isZero();
@@ -224,6 +251,55 @@ class ClusterWorkersIntegrationTests {
 				.isZero();
 			assertThat(topicConfig(east, events, TopicConfig.CLEANUP_POLICY_CONFIG)).as("created compacted on east")
 				.isEqualTo("compact,delete");
+		}
+	}
+
+	@Test
+	void whenADeadLetterOfTheSecondClusterIsRedrivenThenItsTaskRunsAgainOnceOnThatCluster() throws Exception {
+		String east = TestKafka.secondBootstrapServers();
+		try (ConfigurableApplicationContext app = this.apps.start(
+				new Class<?>[] { DeadLettersIntegrationTests.FragileTasks.class }, "kafka-task.worker.queues=remote",
+				"kafka-task.kafka.clusters.east.bootstrap-servers=" + east, "kafka-task.worker.clusters=default,east",
+				"kafka-task.routing.queues.remote.cluster=east", ENDPOINT[0], ENDPOINT[1])) {
+			await().atMost(TIMEOUT).until(() -> app.getBean(ClusterTopics.class).isCreated("east", "remote"));
+			KafkaTasksEndpoint endpoint = app.getBean(KafkaTasksEndpoint.class);
+			String id = app.getBean(TaskDispatcher.class)
+				.dispatch("it.fragile", List.of("e1"), Map.of(), TaskOptions.none().withQueue("remote"))
+				.get()
+				.taskId();
+			await().atMost(TIMEOUT).until(() -> deadLetters(endpoint, "east").size() == 1);
+			assertThat(deadLetters(endpoint, "east")).extracting(DeadLetter::taskId, DeadLetter::topic)
+				.containsExactly(org.assertj.core.groups.Tuple.tuple(id, this.apps.topic("remote") + ".dlt"));
+			assertThat(deadLetters(endpoint, null)).as("the default cluster's, unnamed").isEmpty();
+			assertThat(deadLetters(endpoint, "default")).isEmpty();
+			assertThat(endpoint.kafkaTasks().deadLetterClusters()).containsExactly("default", "east");
+
+			// the cause is fixed: redrive it, on east
+			app.getBean(DeadLettersIntegrationTests.FragileTasks.class).broken.set(false);
+			assertThat(redrive(endpoint, "east").redriven()).extracting(DeadLetter::taskId).containsExactly(id);
+			await().atMost(TIMEOUT).until(() -> this.apps.journal().runs("fragile:e1") == 2);
+			RedriveResult again = redrive(endpoint, "east");
+			assertThat(again.redriven()).isEmpty();
+			assertThat(again.skipped()).extracting(RedriveResult.Skipped::reason)
+				.containsExactly(RedriveResult.SkipReason.ALREADY_REDRIVEN);
+			assertThat(redrive(endpoint, null).skipped()).as("nothing on the default cluster").isEmpty();
+			await().during(Duration.ofMillis(500))
+				.atMost(TIMEOUT)
+				.until(() -> this.apps.journal().runs("fragile:e1") == 2);
+			assertThat(deadLetters(endpoint, "east")).singleElement()
+				.satisfies((deadLetter) -> assertThat(deadLetter.redrivenAt()).isNotNull());
+			// the redriven copy and its ledger record on east, nothing on the default cluster
+			assertThat(TopicOffsets.records(east, this.apps.topic("remote"))).isGreaterThan(1);
+			assertThat(TopicOffsets.records(east, this.apps.topic("__redriven"))).isPositive();
+			assertThat(TopicOffsets.records(TestKafka.bootstrapServers(), this.apps.topic("remote"))).isZero();
+			assertThat(TopicOffsets.records(TestKafka.bootstrapServers(), this.apps.topic("__redriven"))).isZero();
+
+			assertThatExceptionOfType(InvalidEndpointRequestException.class)
+				.isThrownBy(() -> deadLetters(endpoint, "west"))
+				.withMessage("Unknown Kafka cluster 'west': default, east (kafka-task.kafka.clusters)");
+			assertThatExceptionOfType(InvalidEndpointRequestException.class)
+				.isThrownBy(() -> redrive(endpoint, "west"))
+				.withMessageStartingWith("Unknown Kafka cluster 'west'");
 		}
 	}
 
@@ -263,6 +339,34 @@ class ClusterWorkersIntegrationTests {
 					.tag("thread", TaskEventLog.THREAD)
 					.counter()).as("the dead cluster's events reader, failing").isNotNull());
 		}
+	}
+
+	/**
+	 * Return the dead letters of queue {@code remote} on a cluster, as the endpoint lists
+	 * them ({@code deadletters/remote?cluster=}).
+	 */
+	private static List<DeadLetter> deadLetters(KafkaTasksEndpoint endpoint, @Nullable String cluster) {
+		Object listed = endpoint.detail("deadletters", "remote", null, null, null, null, null, null, null, cluster);
+		return ((DeadLetterList) listed).deadLetters();
+	}
+
+	/**
+	 * Redrive the dead letters of queue {@code remote} on a cluster through the endpoint
+	 * ({@code redrive/remote} with {@code cluster} in the body).
+	 */
+	private static RedriveResult redrive(KafkaTasksEndpoint endpoint, @Nullable String cluster) {
+		return (RedriveResult) endpoint.change("redrive", "remote", null, cluster, null, null, null, null, null, null,
+				null, null, null, null, false, null);
+	}
+
+	/**
+	 * Return the health indicator of a cluster's worker.
+	 */
+	private static HealthIndicator clusterWorkerHealthIndicator(ConfigurableApplicationContext app, String cluster) {
+		CompositeHealthContributor workers = (CompositeHealthContributor) KafkaTaskHealth.member(app,
+				"clusterWorkers");
+		return (HealthIndicator) ((CompositeHealthContributor) workers.getContributor(cluster))
+			.getContributor("worker");
 	}
 
 	/**

@@ -174,11 +174,12 @@ class DeadLettersIntegrationTests {
 			// over the endpoint: the same refusals, as 400s
 			KafkaTasksEndpoint endpoint = app.getBean(KafkaTasksEndpoint.class);
 			assertThatExceptionOfType(InvalidEndpointRequestException.class)
-				.isThrownBy(() -> endpoint.detail("deadletters", "nope", null, null, null, null, null, null, null))
+				.isThrownBy(
+						() -> endpoint.detail("deadletters", "nope", null, null, null, null, null, null, null, null))
 				.withMessageStartingWith("Unknown queue 'nope'");
 			assertThatExceptionOfType(InvalidEndpointRequestException.class)
 				.isThrownBy(() -> endpoint.detail("deadletters", "default", "no-such-reason", null, null, null, null,
-						null, null))
+						null, null, null))
 				.withMessageContaining("no-such-reason");
 			assertThatExceptionOfType(InvalidEndpointRequestException.class)
 				.isThrownBy(() -> endpoint.change("redrive", "default", null, null, null, null, null, null, null, null, null, null,

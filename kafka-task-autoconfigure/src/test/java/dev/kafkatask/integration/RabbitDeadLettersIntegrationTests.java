@@ -248,20 +248,21 @@ class RabbitDeadLettersIntegrationTests {
 			KafkaTasksEndpoint endpoint = app.getBean(KafkaTasksEndpoint.class);
 			assertThatExceptionOfType(InvalidEndpointRequestException.class)
 				.isThrownBy(() -> endpoint.detail("deadletters", "nope", null, null, null, null, null, null,
-						"rabbitmq"))
+						"rabbitmq", null))
 				.withMessageStartingWith("Unknown queue 'nope'");
 			assertThatExceptionOfType(InvalidEndpointRequestException.class)
 				.isThrownBy(() -> endpoint.detail("deadletters", this.queue, null, null, null, null, null, 0,
-						"rabbitmq"))
+						"rabbitmq", null))
 				.withMessage("'limit' must be between 1 and 1000: 0");
 			assertThatExceptionOfType(InvalidEndpointRequestException.class)
-				.isThrownBy(() -> endpoint.detail("deadletters", this.queue, null, null, null, null, null, null, "sqs"))
+				.isThrownBy(() -> endpoint.detail("deadletters", this.queue, null, null, null, null, null, null, "sqs",
+						null))
 				.withMessage("Unknown backend 'sqs': kafka or rabbitmq");
 			assertThatExceptionOfType(InvalidEndpointRequestException.class)
 				.isThrownBy(() -> endpoint.change("redrive", this.queue, "rabbitmq", null, null, null, null, null, null, null,
 						null, null, "yesterday", null, true, null))
 				.withMessageContaining("yesterday");
-			assertThat(endpoint.detail("deadletters", this.queue, null, null, null, null, null, null, "rabbitmq"))
+			assertThat(endpoint.detail("deadletters", this.queue, null, null, null, null, null, null, "rabbitmq", null))
 				.isInstanceOfSatisfying(DeadLetterList.class, (list) -> assertThat(list.deadLetters()).isEmpty());
 			assertThat(endpoint.change("redrive", this.queue, "rabbitmq", null, null, null, null, null, null, null, null, null,
 					null, null, true, null))
@@ -278,12 +279,12 @@ class RabbitDeadLettersIntegrationTests {
 			await().atMost(TIMEOUT).until(() -> this.rabbit.depth(this.deadLetterQueue) == 1);
 			KafkaTasksEndpoint endpoint = app.getBean(KafkaTasksEndpoint.class);
 			Object listed = endpoint.detail("deadletters", this.queue, "unknown-task", null, "e1", null, null, 10,
-					"rabbitmq");
+					"rabbitmq", null);
 			assertThat(listed).isInstanceOfSatisfying(DeadLetterList.class,
 					(list) -> assertThat(list.deadLetters()).extracting(DeadLetter::taskId, DeadLetter::position)
 						.containsExactly(org.assertj.core.groups.Tuple.tuple("e1", this.deadLetterQueue + "#0")));
 			// without a backend, Kafka's: no dead letters there
-			assertThat(endpoint.detail("deadletters", this.queue, null, null, null, null, null, null, null))
+			assertThat(endpoint.detail("deadletters", this.queue, null, null, null, null, null, null, null, null))
 				.isInstanceOfSatisfying(DeadLetterList.class, (list) -> assertThat(list.deadLetters()).isEmpty());
 			Object redriven = endpoint.change("redrive", this.queue, "rabbitmq", null, null, null, null, null, null,
 					"unknown-task", null, "e1", null, null, false, null);
@@ -291,7 +292,7 @@ class RabbitDeadLettersIntegrationTests {
 					(result) -> assertThat(result.redriven()).extracting(DeadLetter::taskId).containsExactly("e1"));
 			// it ran, failed again (still unknown) and is back, one redrive on
 			await().atMost(TIMEOUT).untilAsserted(() -> assertThat(endpoint.deadLetters(this.queue, "rabbitmq", null,
-					null, null, null, null, null).deadLetters()).extracting(DeadLetter::redriveCount).containsExactly(1));
+					null, null, null, null, null, null).deadLetters()).extracting(DeadLetter::redriveCount).containsExactly(1));
 			Counter skipped = app.getBean(MeterRegistry.class)
 				.find("kafka.task.redrives")
 				.tags("backend", "rabbitmq", "outcome", "skipped")

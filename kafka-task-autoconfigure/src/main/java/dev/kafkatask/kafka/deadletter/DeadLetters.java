@@ -30,6 +30,7 @@ import dev.kafkatask.codec.EnvelopeCodec;
 import dev.kafkatask.kafka.TaskTopics;
 import dev.kafkatask.monitor.TaskObserver;
 import dev.kafkatask.routing.Backend;
+import dev.kafkatask.routing.Route;
 
 /**
  * The dead letters of the Kafka leg, per queue: list them, and redrive them (all, or those
@@ -52,6 +53,10 @@ import dev.kafkatask.routing.Backend;
  * call, {@link #MAX_LIMIT} listed, {@link #setMaxRedriven(int) maxRedriven} redriven (redrive
  * again for the rest), and each within the {@link #setTimeout(Duration) timeout}. Arguments
  * that are not valid are refused with an {@link IllegalArgumentException} that says why.
+ * <p>
+ * One instance reads and writes one Kafka cluster, the one its consumers and producer
+ * connect to: its dead-letter topics, its ledger and its queue topics. A redrive never
+ * crosses clusters; {@link ClusterDeadLetters} holds one instance per cluster.
  *
  * @author kafka-task
  */
@@ -90,6 +95,8 @@ public class DeadLetters implements BackendDeadLetters {
 	private final ReentrantLock redriving = new ReentrantLock();
 
 	private TaskObserver observer = TaskObserver.NONE;
+
+	private String cluster = Route.DEFAULT_CLUSTER;
 
 	private int maxScanned = 100_000;
 
@@ -169,6 +176,24 @@ public class DeadLetters implements BackendDeadLetters {
 	 */
 	public void setObserver(TaskObserver observer) {
 		this.observer = observer;
+	}
+
+	/**
+	 * Set the name of the Kafka cluster these dead letters are on, for logs, errors and the
+	 * client id of their consumers ({@value Route#DEFAULT_CLUSTER} by default).
+	 * @param cluster the cluster's name
+	 */
+	public void setCluster(String cluster) {
+		Assert.hasText(cluster, "'cluster' must not be empty");
+		this.cluster = cluster;
+	}
+
+	/**
+	 * Return the name of the Kafka cluster these dead letters are on.
+	 * @return the cluster's name
+	 */
+	public String getCluster() {
+		return this.cluster;
 	}
 
 	@Override
@@ -277,7 +302,8 @@ public class DeadLetters implements BackendDeadLetters {
 			RedriveResult result = run(queue, deadLetterTopics, filter, transactions);
 			transactions.commit();
 			this.observer.redriven(queue, Backend.KAFKA, result.redriven().size(), result.skippedCount());
-			logger.info("Redrove " + result.redriven().size() + " dead letters of queue '" + queue + "' ("
+			logger.info("Redrove " + result.redriven().size() + " dead letters of queue '" + queue + "'"
+					+ onCluster() + " ("
 					+ result.skippedCount() + " skipped, " + result.scanned() + " read" + (result.complete() ? ""
 							: ", more to redrive") + ")");
 			return result;
@@ -285,7 +311,8 @@ public class DeadLetters implements BackendDeadLetters {
 		catch (RuntimeException ex) {
 			transactions.abort();
 			this.observer.redriven(queue, Backend.KAFKA, transactions.committed, 0);
-			throw new IllegalStateException("Redrive of queue '" + queue + "' failed after " + transactions.committed
+			throw new IllegalStateException("Redrive of queue '" + queue + "'" + onCluster() + " failed after "
+					+ transactions.committed
 					+ " dead letters were redriven (they stay redriven; redrive again for the rest): " + ex, ex);
 		}
 		finally {
@@ -377,8 +404,14 @@ public class DeadLetters implements BackendDeadLetters {
 		}
 	}
 
+	private String onCluster() {
+		return Route.DEFAULT_CLUSTER.equals(this.cluster) ? "" : " on Kafka cluster '" + this.cluster + "'";
+	}
+
 	private Consumer<String, byte[]> consumer() {
-		return this.consumerFactory.createConsumer(null, "kafka-task-dead-letters", null);
+		String clientId = Route.DEFAULT_CLUSTER.equals(this.cluster) ? "kafka-task-dead-letters"
+				: "kafka-task-dead-letters-" + this.cluster;
+		return this.consumerFactory.createConsumer(null, clientId, null);
 	}
 
 	private static void close(Consumer<String, byte[]> consumer) {

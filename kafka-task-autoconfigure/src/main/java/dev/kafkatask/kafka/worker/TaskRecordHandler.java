@@ -76,8 +76,9 @@ public class TaskRecordHandler {
 
 	/**
 	 * Set the Kafka cluster whose records this handler takes (one handler per cluster's
-	 * worker), that the events of their tasks belong to; {@value Route#DEFAULT_CLUSTER} by
-	 * default.
+	 * worker), that the events of their tasks belong to, and where their dead letters are
+	 * written: a dead letter that cannot be written is told apart by it;
+	 * {@value Route#DEFAULT_CLUSTER} by default.
 	 * @param cluster the cluster
 	 */
 	public void setCluster(String cluster) {
