@@ -76,7 +76,7 @@ final class DeadLetterWriter {
 					this.pending.put(delivery, new PendingDeadLetter(delivery.backend(),
 							(delivery.backend() == Backend.KAFKA) ? delivery.cluster() : null,
 							delivery.queue(), delivery.describe(), letter.reason(), String.valueOf(ex), since));
-					this.observer.deadLetterFailed(delivery.queue(), delivery.backend(), ex);
+					this.observer.deadLetterFailed(delivery.queue(), delivery.backend(), delivery.cluster(), ex);
 					if (!delivery.isOwned()) {
 						throw new DeliveryLostException(delivery.describe() + " is no longer this worker's while its dead"
 								+ " letter could not be written (" + ex + "); its new owner runs it again");
@@ -95,7 +95,7 @@ final class DeadLetterWriter {
 			}
 		}
 		logger.warn(delivery.describe() + " dead-lettered (" + letter.reason() + "): " + letter.cause().getMessage());
-		this.observer.deadLettered(task, delivery.queue(), delivery.backend(), letter.reason());
+		this.observer.deadLettered(task, delivery.queue(), delivery.backend(), delivery.cluster(), letter.reason());
 	}
 
 	private static String onCluster(TaskDelivery delivery) {

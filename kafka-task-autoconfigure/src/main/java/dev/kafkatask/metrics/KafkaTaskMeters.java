@@ -44,14 +44,15 @@ public enum KafkaTaskMeters implements MeterDocumentation {
 	 * those that failed for good ({@code max-retries-exceeded}, {@code time-limit}).
 	 */
 	DEAD_LETTERS("kafka.task.dead.letters", Meter.Type.COUNTER, "Records and messages dead-lettered, by reason",
-			Tags.TASK, Tags.QUEUE, Tags.BACKEND, Tags.OWNER, Tags.REASON),
+			Tags.TASK, Tags.QUEUE, Tags.BACKEND, Tags.OWNER, Tags.REASON, Tags.CLUSTER),
 
 	/**
 	 * Dead letters that could not be written: the record or message waits, unsettled, and the
 	 * write is tried again after a back-off (its partition's commit waits meanwhile).
 	 */
 	DEAD_LETTER_FAILURES("kafka.task.dead.letter.failures", Meter.Type.COUNTER,
-			"Dead letters that could not be written and are tried again", Tags.QUEUE, Tags.BACKEND, Tags.OWNER),
+			"Dead letters that could not be written and are tried again", Tags.QUEUE, Tags.BACKEND, Tags.OWNER,
+			Tags.CLUSTER),
 
 	/**
 	 * Dead letters a redrive dealt with, by outcome: {@code redriven} (sent back to their
@@ -59,7 +60,7 @@ public enum KafkaTaskMeters implements MeterDocumentation {
 	 * nothing to send). Dry runs are not counted.
 	 */
 	REDRIVES("kafka.task.redrives", Meter.Type.COUNTER, "Dead letters a redrive sent back to their queue, or skipped",
-			Tags.QUEUE, Tags.BACKEND, Tags.OWNER, Tags.OUTCOME),
+			Tags.QUEUE, Tags.BACKEND, Tags.OWNER, Tags.OUTCOME, Tags.CLUSTER),
 
 	/**
 	 * Exceptions caught by kafka-task's background threads (delay forwarder, reply listener,

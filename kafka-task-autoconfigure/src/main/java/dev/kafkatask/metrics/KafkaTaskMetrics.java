@@ -99,18 +99,44 @@ public class KafkaTaskMetrics implements TaskObserver, MeterBinder, DisposableBe
 
 	@Override
 	public void deadLettered(String task, String queue, Backend backend, DeadLetterReason reason) {
-		increment(KafkaTaskMeters.DEAD_LETTERS, task, queue, backend.id(), OWNER, reason.code());
+		deadLettered(task, queue, backend, Route.DEFAULT_CLUSTER, reason);
+	}
+
+	@Override
+	public void deadLettered(String task, String queue, Backend backend, String cluster, DeadLetterReason reason) {
+		increment(KafkaTaskMeters.DEAD_LETTERS, task, queue, backend.id(), OWNER, reason.code(),
+				deadLetterCluster(backend, cluster));
 	}
 
 	@Override
 	public void deadLetterFailed(String queue, Backend backend, Throwable failure) {
-		increment(KafkaTaskMeters.DEAD_LETTER_FAILURES, queue, backend.id(), QUEUE_OWNER);
+		deadLetterFailed(queue, backend, Route.DEFAULT_CLUSTER, failure);
+	}
+
+	@Override
+	public void deadLetterFailed(String queue, Backend backend, String cluster, Throwable failure) {
+		increment(KafkaTaskMeters.DEAD_LETTER_FAILURES, queue, backend.id(), QUEUE_OWNER,
+				deadLetterCluster(backend, cluster));
 	}
 
 	@Override
 	public void redriven(String queue, Backend backend, int redriven, int skipped) {
-		increment(KafkaTaskMeters.REDRIVES, redriven, queue, backend.id(), QUEUE_OWNER, "redriven");
-		increment(KafkaTaskMeters.REDRIVES, skipped, queue, backend.id(), QUEUE_OWNER, "skipped");
+		redriven(queue, backend, Route.DEFAULT_CLUSTER, redriven, skipped);
+	}
+
+	@Override
+	public void redriven(String queue, Backend backend, String cluster, int redriven, int skipped) {
+		String clusterTag = deadLetterCluster(backend, cluster);
+		increment(KafkaTaskMeters.REDRIVES, redriven, queue, backend.id(), QUEUE_OWNER, "redriven", clusterTag);
+		increment(KafkaTaskMeters.REDRIVES, skipped, queue, backend.id(), QUEUE_OWNER, "skipped", clusterTag);
+	}
+
+	/**
+	 * Return the {@code cluster} tag of a dead letter: its Kafka cluster, or {@code none} on
+	 * RabbitMQ, as on dispatch meters.
+	 */
+	private static String deadLetterCluster(Backend backend, String cluster) {
+		return (backend == Backend.KAFKA) ? cluster : NO_CLUSTER;
 	}
 
 	@Override

@@ -80,13 +80,28 @@ final class CompositeTaskObserver implements TaskObserver {
 	}
 
 	@Override
+	public void deadLettered(String task, String queue, Backend backend, String cluster, DeadLetterReason reason) {
+		each((observer) -> observer.deadLettered(task, queue, backend, cluster, reason));
+	}
+
+	@Override
 	public void redriven(String queue, Backend backend, int redriven, int skipped) {
 		each((observer) -> observer.redriven(queue, backend, redriven, skipped));
 	}
 
 	@Override
+	public void redriven(String queue, Backend backend, String cluster, int redriven, int skipped) {
+		each((observer) -> observer.redriven(queue, backend, cluster, redriven, skipped));
+	}
+
+	@Override
 	public void deadLetterFailed(String queue, Backend backend, Throwable failure) {
 		each((observer) -> observer.deadLetterFailed(queue, backend, failure));
+	}
+
+	@Override
+	public void deadLetterFailed(String queue, Backend backend, String cluster, Throwable failure) {
+		each((observer) -> observer.deadLetterFailed(queue, backend, cluster, failure));
 	}
 
 	@Override

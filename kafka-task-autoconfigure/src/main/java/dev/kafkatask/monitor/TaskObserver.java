@@ -96,6 +96,21 @@ public interface TaskObserver {
 	}
 
 	/**
+	 * A task record was written to its dead-letter topic on a given Kafka cluster, where it is
+	 * listed and redriven. By default, the same as
+	 * {@link #deadLettered(String, String, Backend, DeadLetterReason)}.
+	 * @param task the task name, or {@code unknown} when it names no registered task
+	 * @param queue the queue
+	 * @param backend the backend it came from
+	 * @param cluster the Kafka cluster of its dead-letter topic ({@code default} for the
+	 * {@code spring.kafka.*} one)
+	 * @param reason why
+	 */
+	default void deadLettered(String task, String queue, Backend backend, String cluster, DeadLetterReason reason) {
+		deadLettered(task, queue, backend, reason);
+	}
+
+	/**
 	 * Writing a dead letter failed; the record or message waits, unsettled, and the write is
 	 * tried again after a back-off.
 	 * @param queue the queue
@@ -103,6 +118,18 @@ public interface TaskObserver {
 	 * @param failure why the write failed
 	 */
 	default void deadLetterFailed(String queue, Backend backend, Throwable failure) {
+	}
+
+	/**
+	 * Writing a dead letter to a given Kafka cluster failed. By default, the same as
+	 * {@link #deadLetterFailed(String, Backend, Throwable)}.
+	 * @param queue the queue
+	 * @param backend the backend it came from
+	 * @param cluster the Kafka cluster it was to be written to
+	 * @param failure why the write failed
+	 */
+	default void deadLetterFailed(String queue, Backend backend, String cluster, Throwable failure) {
+		deadLetterFailed(queue, backend, failure);
 	}
 
 	/**
@@ -115,6 +142,19 @@ public interface TaskObserver {
 	 * @param skipped how many matched and were not sent (already redriven, no payload)
 	 */
 	default void redriven(String queue, Backend backend, int redriven, int skipped) {
+	}
+
+	/**
+	 * A redrive of a queue's dead letters on a given Kafka cluster ended. By default, the same
+	 * as {@link #redriven(String, Backend, int, int)}.
+	 * @param queue the queue
+	 * @param backend the backend whose dead letters they are
+	 * @param cluster the Kafka cluster they were on, and went back to
+	 * @param redriven how many it sent back
+	 * @param skipped how many matched and were not sent (already redriven, no payload)
+	 */
+	default void redriven(String queue, Backend backend, String cluster, int redriven, int skipped) {
+		redriven(queue, backend, redriven, skipped);
 	}
 
 	/**

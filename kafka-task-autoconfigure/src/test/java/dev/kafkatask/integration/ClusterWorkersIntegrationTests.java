@@ -203,6 +203,13 @@ class ClusterWorkersIntegrationTests {
 			}
 			assertThat(TopicOffsets.records(east, deadLetterTopic)).as("the dead letter, written once it could be")
 				.isOne();
+			MeterRegistry meters = app.getBean(MeterRegistry.class);
+			assertThat(meters.get("kafka.task.dead.letter.failures").tags("queue", "remote", "cluster", "east")
+				.counter()
+				.count()).isPositive();
+			assertThat(meters.get("kafka.task.dead.letters").tags("queue", "remote", "cluster", "east")
+				.counter()
+				.count()).as("where it is listed and redriven").isOne();
 
 			DispatchReceipt retried = dispatcher.dispatch("it.plain-retry", List.of("r1"), Map.of(), remote).get();
 			assertThat(retried.cluster()).isEqualTo("east");
@@ -283,6 +290,11 @@ class ClusterWorkersIntegrationTests {
 			assertThat(again.skipped()).extracting(RedriveResult.Skipped::reason)
 				.containsExactly(RedriveResult.SkipReason.ALREADY_REDRIVEN);
 			assertThat(redrive(endpoint, null).skipped()).as("nothing on the default cluster").isEmpty();
+			assertThat(app.getBean(MeterRegistry.class)
+				.get("kafka.task.redrives")
+				.tags("queue", "remote", "cluster", "east", "outcome", "redriven")
+				.counter()
+				.count()).isOne();
 			await().during(Duration.ofMillis(500))
 				.atMost(TIMEOUT)
 				.until(() -> this.apps.journal().runs("fragile:e1") == 2);

@@ -301,7 +301,8 @@ public class DeadLetters implements BackendDeadLetters {
 			producer.initTransactions();
 			RedriveResult result = run(queue, deadLetterTopics, filter, transactions);
 			transactions.commit();
-			this.observer.redriven(queue, Backend.KAFKA, result.redriven().size(), result.skippedCount());
+			this.observer.redriven(queue, Backend.KAFKA, this.cluster, result.redriven().size(),
+					result.skippedCount());
 			logger.info("Redrove " + result.redriven().size() + " dead letters of queue '" + queue + "'"
 					+ onCluster() + " ("
 					+ result.skippedCount() + " skipped, " + result.scanned() + " read" + (result.complete() ? ""
@@ -310,7 +311,7 @@ public class DeadLetters implements BackendDeadLetters {
 		}
 		catch (RuntimeException ex) {
 			transactions.abort();
-			this.observer.redriven(queue, Backend.KAFKA, transactions.committed, 0);
+			this.observer.redriven(queue, Backend.KAFKA, this.cluster, transactions.committed, 0);
 			throw new IllegalStateException("Redrive of queue '" + queue + "'" + onCluster() + " failed after "
 					+ transactions.committed
 					+ " dead letters were redriven (they stay redriven; redrive again for the rest): " + ex, ex);

@@ -308,7 +308,7 @@ public class DelayForwarder implements SmartLifecycle {
 		catch (CompletionException ex) {
 			for (DeadLetter deadLetter : deadLettered) {
 				if (deadLetter.sent().isCompletedExceptionally()) {
-					this.observer.deadLetterFailed(deadLetter.refused().queue(), Backend.KAFKA,
+					this.observer.deadLetterFailed(deadLetter.refused().queue(), Backend.KAFKA, this.cluster,
 							deadLetter.sent().exceptionNow());
 				}
 			}
@@ -317,7 +317,7 @@ public class DelayForwarder implements SmartLifecycle {
 		}
 		for (DeadLetter deadLetter : deadLettered) {
 			DelayedRecord.Refused refused = deadLetter.refused();
-			this.observer.deadLettered(refused.task(), refused.queue(), Backend.KAFKA, refused.reason());
+			this.observer.deadLettered(refused.task(), refused.queue(), Backend.KAFKA, this.cluster, refused.reason());
 		}
 		delays.commitSync(commits);
 		for (RevokedRecord revokedRecord : dropped) {
