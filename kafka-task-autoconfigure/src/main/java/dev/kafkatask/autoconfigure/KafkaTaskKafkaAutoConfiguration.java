@@ -679,9 +679,9 @@ public final class KafkaTaskKafkaAutoConfiguration {
 			TaskTopics topics, EnvelopeCodec codec, TaskRegistry registry, KafkaTaskProperties properties,
 			ObjectProvider<TaskRouter> router, ObjectProvider<JsonMapper> jsonMapper,
 			ObjectProvider<DefaultKafkaConsumerFactoryCustomizer> consumerCustomizers,
-			ObjectProvider<TaskObserver> observers) {
+			ObjectProvider<TaskObserver> observers, DelayedTaskPublisher delays, KafkaClusters clusters) {
 		DeadLettersParts parts = new DeadLettersParts(topics, codec, registry, properties, router, jsonMapper,
-				consumerCustomizers, observers);
+				consumerCustomizers, observers, delays, clusters);
 		return parts.deadLetters(Route.DEFAULT_CLUSTER, groupless(consumerFactory), producer);
 	}
 
@@ -692,9 +692,9 @@ public final class KafkaTaskKafkaAutoConfiguration {
 			TaskRegistry registry, KafkaTaskProperties properties, ObjectProvider<TaskRouter> router,
 			ObjectProvider<JsonMapper> jsonMapper,
 			ObjectProvider<DefaultKafkaConsumerFactoryCustomizer> consumerCustomizers,
-			ObjectProvider<TaskObserver> observers) {
+			ObjectProvider<TaskObserver> observers, DelayedTaskPublisher delays) {
 		DeadLettersParts parts = new DeadLettersParts(topics, codec, registry, properties, router, jsonMapper,
-				consumerCustomizers, observers);
+				consumerCustomizers, observers, delays, clusters);
 		Map<String, DeadLetters> byCluster = new LinkedHashMap<>();
 		for (KafkaClusters.Cluster cluster : clusters.all()) {
 			// read and redriven on the cluster where they were dead-lettered, never elsewhere
@@ -714,7 +714,7 @@ public final class KafkaTaskKafkaAutoConfiguration {
 	private record DeadLettersParts(TaskTopics topics, EnvelopeCodec codec, TaskRegistry registry,
 			KafkaTaskProperties properties, ObjectProvider<TaskRouter> router, ObjectProvider<JsonMapper> jsonMapper,
 			ObjectProvider<DefaultKafkaConsumerFactoryCustomizer> consumerCustomizers,
-			ObjectProvider<TaskObserver> observers) {
+			ObjectProvider<TaskObserver> observers, DelayedTaskPublisher delays, KafkaClusters clusters) {
 
 		DeadLetters deadLetters(String cluster, Map<String, Object> consumerConfig, KafkaTaskProducer producer) {
 			Map<String, Object> config = new HashMap<>(consumerConfig);
@@ -731,6 +731,12 @@ public final class KafkaTaskKafkaAutoConfiguration {
 					new RedriveLedger(redrivenTopic(this.properties), this.jsonMapper.getIfAvailable(JsonMapper::new)),
 					Clock.systemUTC());
 			deadLetters.setCluster(cluster);
+			TaskRouter rules = this.router.getIfAvailable();
+			if (rules != null && !this.clusters.names().isEmpty()) {
+				// a redrive of a queue that moved goes where it is routed, through the delay forwarder
+				deadLetters.setRoutes(new DelayRoutes(cluster, rules, delayPublishers(this.delays, this.clusters)),
+						this.delays.tiers());
+			}
 			deadLetters.setObserver(TaskObserver.composite(this.observers.orderedStream().toList()));
 			return deadLetters;
 		}

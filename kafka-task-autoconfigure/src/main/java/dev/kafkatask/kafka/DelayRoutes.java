@@ -1,10 +1,14 @@
 package dev.kafkatask.kafka;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.Set;
 import java.util.Map;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.Headers;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.util.Assert;
@@ -15,12 +19,16 @@ import dev.kafkatask.routing.RouteDecision;
 import dev.kafkatask.routing.TaskRouter;
 
 /**
- * Where a {@link DelayForwarder} writes a due record: to the Kafka cluster its task's queue is
+ * Where a task record written after a wait goes: to the Kafka cluster its task's queue is
  * routed to now, as a new dispatch of that task would go (sticky by the task's id or key),
- * which is the forwarder's own cluster unless the queue moved. A retry or countdown of a
- * queue that moved to another cluster while it waited thus runs there, not on a topic whose
- * consumer was drained and stopped. A queue routed to RabbitMQ, or to a cluster this
- * application does not know, keeps its records on the forwarder's cluster.
+ * which is this cluster unless the queue moved. The
+ * {@link dev.kafkatask.kafka.worker.DelayForwarder delay forwarder} follows it for due
+ * retries and countdowns, and the chord joiner and redrives, whose transactions cannot span
+ * two clusters, write a record routed elsewhere to this cluster's first delay tier, due at
+ * once ({@link #routed}), for the forwarder to move on. A queue that moved to another
+ * cluster thus gets its tasks there, not on a topic whose consumer was drained and stopped.
+ * A queue routed to RabbitMQ, or to a cluster this application does not know, keeps its
+ * records on this cluster.
  *
  * @author kafka-task
  */
@@ -52,12 +60,48 @@ public class DelayRoutes {
 	 * @return the name of the cluster
 	 */
 	public String clusterOf(ConsumerRecord<String, byte[]> record, String queue) {
-		String taskId = header(record, TaskHeaders.TASK_ID);
-		String task = header(record, TaskHeaders.TASK_NAME);
+		String taskId = header(record.headers(), TaskHeaders.TASK_ID);
+		String task = header(record.headers(), TaskHeaders.TASK_NAME);
 		if (taskId == null || task == null) {
 			return this.cluster;
 		}
 		return clusterOf(task, taskId, record.key(), queue);
+	}
+
+	/**
+	 * Return the record to write on this cluster for a task record bound for its queue's
+	 * topic here, in a transaction of this cluster: the record itself when its queue is routed
+	 * here, else the same record in this cluster's first delay tier, due at once, which the
+	 * forwarder of this cluster moves to where the queue is routed.
+	 * @param record the task record, to the topic of its queue
+	 * @param task its task's name
+	 * @param taskId its task's id
+	 * @param queue its queue
+	 * @param tiers the delay tiers of this cluster
+	 * @param now the time it is due
+	 * @return the record to write
+	 */
+	public ProducerRecord<String, byte[]> routed(ProducerRecord<String, byte[]> record, String task, String taskId,
+			String queue, DelayTiers tiers, Instant now) {
+		if (clusterOf(task, taskId, record.key(), queue).equals(this.cluster)) {
+			return record;
+		}
+		ProducerRecord<String, byte[]> delayed = new ProducerRecord<>(tiers.topic(tiers.tiers().get(0)), null,
+				record.key(), record.value());
+		Set<String> omitted = Set.of(DelayedTaskPublisher.DUE, DelayedTaskPublisher.TARGET, TaskHeaders.TASK_ID,
+				TaskHeaders.TASK_NAME);
+		for (Header header : record.headers()) {
+			if (!omitted.contains(header.key())) {
+				delayed.headers().add(header);
+			}
+		}
+		// the forwarder routes it by these, as it routes every delayed record
+		delayed.headers().add(TaskHeaders.TASK_ID, taskId.getBytes(StandardCharsets.UTF_8));
+		delayed.headers().add(TaskHeaders.TASK_NAME, task.getBytes(StandardCharsets.UTF_8));
+		delayed.headers()
+			.add(DelayedTaskPublisher.DUE, Long.toString(now.toEpochMilli()).getBytes(StandardCharsets.UTF_8));
+		delayed.headers().add(DelayedTaskPublisher.TARGET, record.topic().getBytes(StandardCharsets.UTF_8));
+		return delayed;
 	}
 
 	/**
@@ -96,8 +140,8 @@ public class DelayRoutes {
 		return this.cluster;
 	}
 
-	private static @Nullable String header(ConsumerRecord<String, byte[]> record, String name) {
-		Header header = record.headers().lastHeader(name);
+	private static @Nullable String header(Headers headers, String name) {
+		Header header = headers.lastHeader(name);
 		return (header != null && header.value() != null) ? new String(header.value(), StandardCharsets.UTF_8) : null;
 	}
 

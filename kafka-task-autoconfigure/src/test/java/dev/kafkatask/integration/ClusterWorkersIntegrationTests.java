@@ -312,6 +312,22 @@ class ClusterWorkersIntegrationTests {
 			assertThatExceptionOfType(InvalidEndpointRequestException.class)
 				.isThrownBy(() -> redrive(endpoint, "west"))
 				.withMessageStartingWith("Unknown Kafka cluster 'west'");
+
+			// The queue moves back to the default cluster while a dead letter waits on east: its
+			// redrive goes where the queue is routed now, through east's delay forwarder.
+			app.getBean(DeadLettersIntegrationTests.FragileTasks.class).broken.set(true);
+			String moved = app.getBean(TaskDispatcher.class)
+				.dispatch("it.fragile", List.of("e2"), Map.of(), TaskOptions.none().withQueue("remote"))
+				.get()
+				.taskId();
+			await().atMost(TIMEOUT).until(() -> deadLetters(endpoint, "east").size() == 2);
+			endpoint.route("queue", "remote", null, "default", null, null, null, null, null);
+			app.getBean(DeadLettersIntegrationTests.FragileTasks.class).broken.set(false);
+			assertThat(redrive(endpoint, "east").redriven()).extracting(DeadLetter::taskId).containsExactly(moved);
+			await().atMost(TIMEOUT).until(() -> this.apps.journal().runs("fragile:e2") == 2);
+			assertThat(TopicOffsets.records(TestKafka.bootstrapServers(), this.apps.topic("remote")))
+				.as("the redriven task, on the cluster its queue moved to")
+				.isOne();
 		}
 	}
 

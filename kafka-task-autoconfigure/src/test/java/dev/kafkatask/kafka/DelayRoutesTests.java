@@ -3,12 +3,14 @@ package dev.kafkatask.kafka;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.IntStream;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.MockProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
@@ -85,6 +87,34 @@ class DelayRoutesTests {
 				new Route(Backend.KAFKA, "west", null, null, OnUnavailable.FAIL)));
 		assertThat(new DelayRoutes("default", router, this.publishers).clusterOf(record("t-1", null), "orders"))
 			.isEqualTo("default");
+	}
+
+	@Test
+	void whenARecordWrittenInATransactionIsRoutedElsewhereThenItGoesToTheFirstTierDueAtOnceWithItsTask() {
+		DelayTiers tiers = new DelayTiers("tasks.", List.of(Duration.ofSeconds(1), Duration.ofSeconds(10)));
+		DelayRoutes routes = new DelayRoutes("default", this.router, this.publishers);
+		ProducerRecord<String, byte[]> record = new ProducerRecord<>("tasks.orders", null, "key", new byte[] { 1 });
+		record.headers().add("kafka-task-redrive-count", new byte[] { '1' });
+		Instant now = Instant.parse("2026-12-04T10:00:00Z");
+		assertThat(routes.routed(record, "it.add", "t-1", "orders", tiers, now)).as("routed here").isSameAs(record);
+		this.router.update((rules) -> rules.withQueue("orders",
+				new Route(Backend.KAFKA, "east", null, null, OnUnavailable.FAIL)));
+		ProducerRecord<String, byte[]> delayed = routes.routed(record, "it.add", "t-1", "orders", tiers, now);
+		assertThat(delayed.topic()).isEqualTo(tiers.topic(Duration.ofSeconds(1)));
+		assertThat(delayed.key()).isEqualTo("key");
+		assertThat(delayed.value()).containsExactly(1);
+		assertThat(header(delayed, DelayedTaskPublisher.TARGET)).isEqualTo("tasks.orders");
+		assertThat(header(delayed, DelayedTaskPublisher.DUE)).isEqualTo(Long.toString(now.toEpochMilli()));
+		assertThat(header(delayed, TaskHeaders.TASK_ID)).isEqualTo("t-1");
+		assertThat(header(delayed, TaskHeaders.TASK_NAME)).isEqualTo("it.add");
+		assertThat(header(delayed, "kafka-task-redrive-count")).isEqualTo("1");
+		ConsumerRecord<String, byte[]> read = new ConsumerRecord<>(delayed.topic(), 0, 0, delayed.key(), delayed.value());
+		delayed.headers().forEach((header) -> read.headers().add(header));
+		assertThat(routes.clusterOf(read, "orders")).as("where the forwarder sends it").isEqualTo("east");
+	}
+
+	private static String header(ProducerRecord<String, byte[]> record, String name) {
+		return new String(record.headers().lastHeader(name).value(), StandardCharsets.UTF_8);
 	}
 
 	private static ConsumerRecord<String, byte[]> record(String taskId, String key) {

@@ -213,23 +213,13 @@ public class ChordCallbacks {
 		options.put(TaskOption.QUEUE.celeryName(), NODES.stringNode(queue));
 		TaskEnvelope envelope = new TaskEnvelope(id, signature.task(), args, signature.kwargs(), options, headers,
 				created, 0);
-		String topic = this.topics.topic(queue);
-		DelayRoutes routes = this.routes;
-		DelayTiers tiers = this.tiers;
-		boolean elsewhere = routes != null && tiers != null
-				&& !routes.clusterOf(signature.task(), id, null, queue).equals(routes.cluster());
-		ProducerRecord<String, byte[]> record = new ProducerRecord<>(
-				elsewhere ? tiers.topic(tiers.tiers().get(0)) : topic, null, null, this.codec.encode(envelope));
+		ProducerRecord<String, byte[]> record = new ProducerRecord<>(this.topics.topic(queue), null, null,
+				this.codec.encode(envelope));
 		record.headers().add(TaskHeaders.TASK_ID, id.getBytes(StandardCharsets.UTF_8));
 		record.headers().add(TaskHeaders.TASK_NAME, signature.task().getBytes(StandardCharsets.UTF_8));
-		if (elsewhere) {
-			// due at once: the forwarder moves it on to the cluster its queue is routed to
-			record.headers()
-				.add(DelayedTaskPublisher.DUE,
-						Long.toString(created.toEpochMilli()).getBytes(StandardCharsets.UTF_8));
-			record.headers().add(DelayedTaskPublisher.TARGET, topic.getBytes(StandardCharsets.UTF_8));
-		}
-		return record;
+		DelayRoutes routes = this.routes;
+		DelayTiers tiers = this.tiers;
+		return (routes != null && tiers != null) ? routes.routed(record, signature.task(), id, queue, tiers, created) : record;
 	}
 
 }

@@ -27,6 +27,8 @@ import org.springframework.kafka.core.ConsumerFactory;
 import org.springframework.util.Assert;
 
 import dev.kafkatask.codec.EnvelopeCodec;
+import dev.kafkatask.kafka.DelayRoutes;
+import dev.kafkatask.kafka.DelayTiers;
 import dev.kafkatask.kafka.TaskTopics;
 import dev.kafkatask.monitor.TaskObserver;
 import dev.kafkatask.routing.Backend;
@@ -97,6 +99,10 @@ public class DeadLetters implements BackendDeadLetters {
 	private TaskObserver observer = TaskObserver.NONE;
 
 	private String cluster = Route.DEFAULT_CLUSTER;
+
+	private @Nullable DelayRoutes routes;
+
+	private @Nullable DelayTiers tiers;
 
 	private int maxScanned = 100_000;
 
@@ -186,6 +192,20 @@ public class DeadLetters implements BackendDeadLetters {
 	public void setCluster(String cluster) {
 		Assert.hasText(cluster, "'cluster' must not be empty");
 		this.cluster = cluster;
+	}
+
+	/**
+	 * Set where a redriven task goes when its queue is routed to another Kafka cluster than
+	 * this one: a redrive's transaction cannot span two clusters, so it writes the task to this
+	 * cluster's first delay tier, due at once, and this cluster's delay forwarder moves it to
+	 * where the queue is routed. Without routes, every redrive goes to this cluster's topic of
+	 * the queue.
+	 * @param routes the routes, whose own cluster is this one
+	 * @param tiers the delay tiers of this cluster
+	 */
+	public void setRoutes(DelayRoutes routes, DelayTiers tiers) {
+		this.routes = routes;
+		this.tiers = tiers;
 	}
 
 	/**
@@ -357,7 +377,7 @@ public class DeadLetters implements BackendDeadLetters {
 						Instant now = this.clock.instant();
 						if (transactions != null) {
 							String target = deadLetterTopics.get(record.topic());
-							transactions.send(this.records.redriven(record, read, target),
+							transactions.send(routed(this.records.redriven(record, read, target), deadLetter, queue, now),
 									this.ledger.entry(deadLetter, target, now));
 							deadLetter = deadLetter.withRedrivenAt(now);
 						}
@@ -372,6 +392,16 @@ public class DeadLetters implements BackendDeadLetters {
 		finally {
 			close(consumer);
 		}
+	}
+
+	private ProducerRecord<String, byte[]> routed(ProducerRecord<String, byte[]> record, DeadLetter deadLetter,
+			String queue, Instant now) {
+		DelayRoutes routes = this.routes;
+		DelayTiers tiers = this.tiers;
+		String task = deadLetter.task();
+		String taskId = deadLetter.taskId();
+		return (routes != null && tiers != null && task != null && taskId != null)
+				? routes.routed(record, task, taskId, queue, tiers, now) : record;
 	}
 
 	private static RedriveResult.Skipped alreadyRedriven(DeadLetter deadLetter) {
