@@ -89,12 +89,22 @@ final class DeadLetterRecords {
 		ProducerRecord<String, byte[]> redriven = new ProducerRecord<>(topic, null, record.key(), value);
 		Headers headers = redriven.headers();
 		for (Header header : record.headers()) {
-			if (!header.key().startsWith(DEAD_LETTER_HEADERS) && !header.key().equals(TaskHeaders.REDRIVE_COUNT)) {
+			if (!header.key().startsWith(DEAD_LETTER_HEADERS) && !header.key().equals(TaskHeaders.REDRIVE_COUNT)
+					&& (envelope == null || !isTaskHeader(header))) {
 				headers.add(header);
 			}
 		}
+		if (envelope != null) {
+			// as a dispatch writes it: the dead letter of a task that failed has lost these
+			headers.add(TaskHeaders.TASK_ID, envelope.id().getBytes(StandardCharsets.UTF_8));
+			headers.add(TaskHeaders.TASK_NAME, envelope.task().getBytes(StandardCharsets.UTF_8));
+		}
 		headers.add(TaskHeaders.REDRIVE_COUNT, count.getBytes(StandardCharsets.UTF_8));
 		return redriven;
+	}
+
+	private static boolean isTaskHeader(Header header) {
+		return header.key().equals(TaskHeaders.TASK_ID) || header.key().equals(TaskHeaders.TASK_NAME);
 	}
 
 	private @Nullable TaskEnvelope envelope(byte @Nullable [] value) {

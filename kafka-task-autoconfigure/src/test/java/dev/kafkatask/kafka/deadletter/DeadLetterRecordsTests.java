@@ -87,7 +87,12 @@ class DeadLetterRecordsTests {
 		assertThat(envelope.headers()).containsEntry(TaskHeaders.REDRIVE_COUNT, "2")
 			.containsEntry("own", "x")
 			.doesNotContainKey(TaskRunner.RATE_SLOT_RESERVED);
-		assertThat(headerNames(redriven)).containsExactly("traceparent", TaskHeaders.REDRIVE_COUNT);
+		assertThat(headerNames(redriven)).containsExactly("traceparent", TaskHeaders.TASK_ID, TaskHeaders.TASK_NAME,
+				TaskHeaders.REDRIVE_COUNT);
+		assertThat(new String(redriven.headers().lastHeader(TaskHeaders.TASK_ID).value(), StandardCharsets.UTF_8))
+			.isEqualTo(envelope.id());
+		assertThat(new String(redriven.headers().lastHeader(TaskHeaders.TASK_NAME).value(), StandardCharsets.UTF_8))
+			.isEqualTo(envelope.task());
 		assertThat(new String(redriven.headers().lastHeader(TaskHeaders.REDRIVE_COUNT).value(), StandardCharsets.UTF_8))
 			.isEqualTo("2");
 	}
