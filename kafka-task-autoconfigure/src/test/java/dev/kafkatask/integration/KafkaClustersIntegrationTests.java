@@ -31,6 +31,7 @@ import dev.kafkatask.dispatch.TaskOptions;
 import dev.kafkatask.dispatch.TaskResult;
 import dev.kafkatask.kafka.ClusterSendException;
 import dev.kafkatask.kafka.ClusterTopics;
+import dev.kafkatask.kafka.worker.ConsumptionMode;
 import dev.kafkatask.kafka.worker.ReplyListener;
 import dev.kafkatask.test.KafkaTaskHealth;
 import dev.kafkatask.test.SharedKafkaBroker;
@@ -152,29 +153,36 @@ class KafkaClustersIntegrationTests {
 			await().atMost(TIMEOUT).until(() -> beatRuns() >= 2);
 			assertThat(records(east, "ticks")).isGreaterThanOrEqualTo(2);
 			assertThat(records(TestKafka.bootstrapServers(), "ticks")).isZero();
-			// the worker of the second cluster is told apart by its client id and thread names
-			try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, east))) {
-				await().atMost(TIMEOUT)
-					.untilAsserted(() -> assertThat(admin.describeConsumerGroups(List.of(this.apps.groupId()))
-						.all()
-						.get()
-						.get(this.apps.groupId())
-						.members()).extracting(MemberDescription::clientId)
-						.containsExactly("kafka-task-" + this.apps.groupId() + "-east"));
+			// the worker of the second cluster is told apart by its client id, thread names and
+			// rebalance meters
+			if (this.apps.mode() == ConsumptionMode.GROUP) {
+				try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, east))) {
+					await().atMost(TIMEOUT)
+						.untilAsserted(() -> assertThat(admin.describeConsumerGroups(List.of(this.apps.groupId()))
+							.all()
+							.get()
+							.get(this.apps.groupId())
+							.members()).extracting(MemberDescription::clientId)
+							.containsExactly("kafka-task-" + this.apps.groupId() + "-east"));
+				}
+				MeterRegistry meters = app.getBean(MeterRegistry.class);
+				for (String cluster : List.of("east", "default")) {
+					assertThat(meters.get("kafka.task.rebalances")
+						.tags("group", this.apps.groupId(), "type", "assigned", "cluster", cluster)
+						.counter()
+						.count()).isPositive();
+				}
+				assertThat(Thread.getAllStackTraces().keySet()).extracting(Thread::getName)
+					.contains("kafka-task-consumer-" + this.apps.groupId(),
+							"kafka-task-consumer-" + this.apps.groupId() + "-east");
 			}
-			MeterRegistry meters = app.getBean(MeterRegistry.class);
-			assertThat(meters.get("kafka.task.rebalances")
-				.tags("group", this.apps.groupId(), "type", "assigned", "cluster", "east")
-				.counter()
-				.count()).isPositive();
-			assertThat(meters.get("kafka.task.rebalances")
-				.tags("group", this.apps.groupId(), "type", "assigned", "cluster", "default")
-				.counter()
-				.count()).isPositive();
+			else {
+				// a share group has no rebalances; its consumers' threads carry the cluster
+				assertThat(Thread.getAllStackTraces().keySet()).extracting(Thread::getName)
+					.contains("kafka-task-share-" + this.apps.groupId() + "-share-east-0");
+			}
 			assertThat(Thread.getAllStackTraces().keySet()).extracting(Thread::getName)
-				.contains("kafka-task-consumer-" + this.apps.groupId(),
-						"kafka-task-consumer-" + this.apps.groupId() + "-east",
-						"kafka-task-delays-" + this.apps.groupId() + ".delays-east");
+				.contains("kafka-task-delays-" + this.apps.groupId() + ".delays-east");
 			app.getBean(KafkaTasksEndpoint.class).route("queue", "ticks", null, "default", null, null, null, null, null);
 			long onEast = records(east, "ticks");
 			await().atMost(TIMEOUT).until(() -> records(TestKafka.bootstrapServers(), "ticks") >= 2);
