@@ -179,17 +179,17 @@ public final class KafkaTaskKafkaAutoConfiguration {
 	@ConditionalOnMissingBean(ResultBackend.class)
 	ReplyListener taskReplyListener(ObjectProvider<ConsumerFactory<?, ?>> consumerFactory,
 			KafkaTaskProperties properties, ObjectProvider<JsonMapper> jsonMapper,
-			ObjectProvider<TaskObserver> observers,
+			ObjectProvider<TaskObserver> observers, KafkaClusters clusters,
 			ObjectProvider<DefaultKafkaConsumerFactoryCustomizer> consumerCustomizers) {
 		Map<String, Object> config = groupless(consumerFactory);
 		ReplyListener listener = new ReplyListener(taskConsumerFactory(config, consumerCustomizers),
 				replyTopic(properties), jsonMapper.getIfAvailable(JsonMapper::new),
 				TaskObserver.composite(observers.orderedStream().toList()));
 		// A worker replies on the cluster it consumed the task from.
-		properties.getKafka()
-			.getClusters()
-			.forEach((name, cluster) -> listener.addCluster(name,
-					taskConsumerFactory(cluster.buildProperties(config), consumerCustomizers)));
+		for (KafkaClusters.Cluster cluster : clusters.all()) {
+			listener.addCluster(cluster.name(),
+					taskConsumerFactory(clusterConsumerConfig(properties, cluster, config), consumerCustomizers));
+		}
 		return listener;
 	}
 
@@ -502,12 +502,7 @@ public final class KafkaTaskKafkaAutoConfiguration {
 		for (String name : names) {
 			KafkaClusters.Cluster cluster = clusters.get(name);
 			Assert.state(cluster != null, () -> "No Kafka cluster '" + name + "'");
-			Map<String, Object> consumerConfig = properties.getKafka().getClusters().get(name).buildProperties(baseConfig);
-			Object clientId = baseConfig.get(ConsumerConfig.CLIENT_ID_CONFIG);
-			if (clientId != null && !properties.getKafka().getClusters().get(name).getProperties()
-				.containsKey(ConsumerConfig.CLIENT_ID_CONFIG)) {
-				consumerConfig.put(ConsumerConfig.CLIENT_ID_CONFIG, clientId + "-" + name);
-			}
+			Map<String, Object> consumerConfig = clusterConsumerConfig(properties, cluster, baseConfig);
 			KafkaTemplate<String, byte[]> template = cluster.producer().getTemplate();
 			DelayedTaskPublisher publisher = publishers.get(name);
 			ResultPublisher replies = (parts.results() != null) ? parts.results().withTemplate(template) : null;
@@ -698,10 +693,7 @@ public final class KafkaTaskKafkaAutoConfiguration {
 		Map<String, DeadLetters> byCluster = new LinkedHashMap<>();
 		for (KafkaClusters.Cluster cluster : clusters.all()) {
 			// read and redriven on the cluster where they were dead-lettered, never elsewhere
-			Map<String, Object> config = properties.getKafka()
-				.getClusters()
-				.get(cluster.name())
-				.buildProperties(groupless(consumerFactory));
+			Map<String, Object> config = clusterConsumerConfig(properties, cluster, groupless(consumerFactory));
 			byCluster.put(cluster.name(), parts.deadLetters(cluster.name(), config, cluster.producer()));
 		}
 		return new ClusterDeadLetters(deadLetters, byCluster);
